@@ -1,0 +1,26 @@
+namespace Fleet.Core.Execution;
+
+/// <summary>Everything needed to open a session to one host, resolved from the inventory.</summary>
+/// <param name="Name">Inventory name of the host.</param>
+/// <param name="Address">DNS name or IP to connect to (inventory <c>address</c> / <c>ansible_host</c>; defaults to the name).</param>
+/// <param name="Port">SSH port. The default value is 22.</param>
+/// <param name="User">Login user. The default value is the controller's user.</param>
+/// <param name="IdentityFile">Private key file on the controller, or null to try the default keys.</param>
+/// <param name="Password">Login password (from <c>password_env</c>), or null.</param>
+/// <param name="Become">Run tasks through <c>sudo -n</c> when the user is not root.</param>
+/// <param name="BecomePassword">sudo password (from <c>become_password_env</c>), or null.</param>
+/// <param name="Jump">A bastion to tunnel through, or null.</param>
+public sealed record HostTarget(
+    string Name,
+    string Address,
+    int Port = 22,
+    string User = "root",
+    string? IdentityFile = null,
+    Secret? Password = null,
+    bool Become = false,
+    Secret? BecomePassword = null,
+    HostTarget? Jump = null)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({User}@{Address}:{Port})";
+}

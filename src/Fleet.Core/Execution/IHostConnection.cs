@@ -1,0 +1,61 @@
+namespace Fleet.Core.Execution;
+
+/// <summary>One open session to one host; the engine keeps it for the whole run and sends every command over it.</summary>
+public interface IHostConnection : IAsyncDisposable
+{
+    /// <summary>The host this connection reaches.</summary>
+    HostTarget Target { get; }
+
+    /// <summary>The server's host key fingerprint (SHA256:…), as verified at connect.</summary>
+    string HostKeyFingerprint { get; }
+
+    /// <summary>Runs a POSIX shell script on the host and returns its exit code and output.</summary>
+    /// <remarks>Non-zero exit codes are results, not exceptions; only transport failures throw (<see cref="HostUnreachableException"/>).</remarks>
+    Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);
+}
+
+/// <summary>Opens connections; the SSH implementation lives in Fleet.Ssh, tests may substitute a fake.</summary>
+public interface IConnector
+{
+    /// <summary>Connects (with the transport retry policy) or throws <see cref="HostUnreachableException"/>.</summary>
+    Task<IHostConnection> ConnectAsync(HostTarget target, CancellationToken cancellationToken);
+}
+
+/// <summary>A script to run on a host.</summary>
+/// <param name="Script">POSIX sh script text; it is sent as data, never re-parsed by another shell on the controller.</param>
+/// <param name="Become">Run it as root through sudo when the login user is not root.</param>
+/// <param name="Timeout">How long it may run before it is cancelled, or null for no limit.</param>
+public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan? Timeout = null);
+
+/// <summary>What a remote script returned.</summary>
+public sealed record CommandResult(int ExitCode, string Stdout, string Stderr, TimeSpan Duration)
+{
+    /// <summary>True when the script exited with status 0.</summary>
+    public bool Succeeded => ExitCode == 0;
+}
+
+/// <summary>The host could not be reached or the session broke (refused, timed out, auth failed, host key refused).</summary>
+public sealed class HostUnreachableException : Exception
+{
+    /// <summary>Creates the exception with a user-facing reason.</summary>
+    public HostUnreachableException(string message, Exception? inner = null) : base(message, inner) { }
+
+    /// <summary>Creates the exception.</summary>
+    public HostUnreachableException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public HostUnreachableException(string message) : base(message) { }
+}
+
+/// <summary>A remote command ran longer than its timeout.</summary>
+public sealed class RemoteTimeoutException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public RemoteTimeoutException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public RemoteTimeoutException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public RemoteTimeoutException(string message, Exception inner) : base(message, inner) { }
+}

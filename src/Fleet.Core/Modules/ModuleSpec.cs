@@ -1,0 +1,59 @@
+namespace Fleet.Core.Modules;
+
+/// <summary>The type a module parameter accepts.</summary>
+public enum ParameterType
+{
+    /// <summary>Any scalar, read as text.</summary>
+    String,
+    /// <summary>An integer (a quoted number is accepted).</summary>
+    Int,
+    /// <summary>true/false/yes/no.</summary>
+    Bool,
+    /// <summary>A list of scalars; a single scalar (or a comma-separated string) is accepted as a one-item list.</summary>
+    StringList,
+    /// <summary>A mapping of names to scalars.</summary>
+    StringMap,
+    /// <summary>A file mode: octal text like "0644" or "u=rw,g=r,o=r", or an integer written in octal.</summary>
+    Mode,
+}
+
+/// <summary>One parameter of a module: its YAML name, type, whether it is required, and what it means.</summary>
+/// <param name="Name">YAML name (Ansible's name for the same job).</param>
+/// <param name="Type">Accepted type.</param>
+/// <param name="Doc">One line: what it is and its default.</param>
+/// <param name="Required">Missing is an error.</param>
+/// <param name="Aliases">Other accepted names.</param>
+/// <param name="Choices">Allowed values, or null for any.</param>
+public sealed record ParameterSpec(
+    string Name,
+    ParameterType Type,
+    string Doc,
+    bool Required = false,
+    IReadOnlyList<string>? Aliases = null,
+    IReadOnlyList<string>? Choices = null);
+
+/// <summary>What validation needs to know about a module, without running it.</summary>
+public interface IModuleSpec
+{
+    /// <summary>Module name as used in playbooks.</summary>
+    string Name { get; }
+
+    /// <summary>Every parameter the module accepts.</summary>
+    IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    /// <summary>The parameter a free-form string fills (<c>command: ls</c> → <c>cmd</c>), or null if the module takes none.</summary>
+    string? FreeFormParameter { get; }
+
+    /// <summary>Checks that need several parameters at once (exclusive options, one-of-required); empty when fine.</summary>
+    IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters);
+}
+
+/// <summary>The modules a run can use, by name.</summary>
+public interface IModuleCatalog
+{
+    /// <summary>The module with this name (prefixes like <c>ansible.builtin.</c> already stripped), or null.</summary>
+    IModuleSpec? Find(string name);
+
+    /// <summary>Every module name, for "did you mean" messages.</summary>
+    IEnumerable<string> Names { get; }
+}
