@@ -1,0 +1,33 @@
+namespace Fleet.Core.Facts;
+
+/// <summary>
+/// A piece of host state: a read-only shell command plus a pure parser of its output.
+/// Facts are records, so two tasks asking for the same fact share one read.
+/// </summary>
+public abstract record Fact
+{
+    /// <summary>The sh text that prints the state on stdout; it never changes the host.</summary>
+    public abstract string Command { get; }
+
+    /// <summary>Parses the command's stdout and exit status.</summary>
+    public abstract object ParseOutput(string stdout, int exitCode);
+}
+
+/// <summary>A fact whose parsed value has type <typeparamref name="T"/>.</summary>
+public abstract record Fact<T> : Fact
+    where T : notnull
+{
+    /// <summary>Parses the command's stdout and exit status into the fact's value.</summary>
+    public abstract T Parse(string stdout, int exitCode);
+
+    /// <inheritdoc />
+    public sealed override object ParseOutput(string stdout, int exitCode) => Parse(stdout, exitCode);
+}
+
+/// <summary>Read access to facts already gathered for a host.</summary>
+public interface IFactSource
+{
+    /// <summary>The value of a fact; the engine guarantees every fact a planner declared is present.</summary>
+    T Get<T>(Fact<T> fact)
+        where T : notnull;
+}

@@ -1,0 +1,66 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Facts;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Modules;
+
+/// <summary>What a planner may know besides facts and arguments.</summary>
+/// <param name="HostName">Inventory name of the host.</param>
+/// <param name="CheckMode">The run changes nothing (<c>fleet check</c>).</param>
+/// <param name="PlaybookDirectory">Directory of the playbook the task came from (relative <c>src</c> paths resolve here).</param>
+public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory);
+
+/// <summary>The result of running a change script, as the module reads it.</summary>
+/// <param name="Status">Changed, Ok (nothing changed after all) or Failed.</param>
+/// <param name="Message">Output or error text for the report, or null.</param>
+/// <param name="Audit">A Lynis summary, for the lynis module.</param>
+public sealed record ChangeOutcome(TaskOutcome Status, string? Message = null, AuditSummary? Audit = null);
+
+/// <summary>
+/// A module: declares its parameters, names the facts it needs, and plans a change from facts (a pure function).
+/// Only the engine talks to hosts.
+/// </summary>
+public abstract class Module : IModuleSpec
+{
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public abstract IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    /// <inheritdoc />
+    public virtual string? FreeFormParameter => null;
+
+    /// <inheritdoc />
+    public virtual IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters) => [];
+
+    /// <summary>The facts <see cref="Plan"/> reads for these arguments.</summary>
+    public abstract IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context);
+
+    /// <summary>Compares facts with the desired state; returns the commands for the difference or a no-op.</summary>
+    public abstract TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context);
+
+    /// <summary>Reads the result of the change script. The default: exit 0 is Changed, anything else Failed with stderr.</summary>
+    public virtual ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Succeeded
+            ? new ChangeOutcome(TaskOutcome.Changed)
+            : new ChangeOutcome(TaskOutcome.Failed, FailureText(result));
+    }
+
+    /// <summary>The last lines of stderr (or stdout) and the exit code, for a failure message.</summary>
+    protected static string FailureText(CommandResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var text = string.IsNullOrWhiteSpace(result.Stderr) ? result.Stdout : result.Stderr;
+        return $"exit {result.ExitCode}: {Tail(text.Trim(), 2000)}";
+    }
+
+    /// <summary>The end of a text, at most <paramref name="max"/> characters.</summary>
+    protected static string Tail(string text, int max)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length <= max ? text : "…" + text[^max..];
+    }
+}

@@ -1,0 +1,32 @@
+using Fleet.Core.Facts;
+
+namespace Fleet.Core.Modules;
+
+/// <summary>What a module's planner decided for one task on one host, from facts alone.</summary>
+public abstract record TaskPlan;
+
+/// <summary>The host already is in the desired state: no further round trip.</summary>
+/// <param name="Reason">Why nothing needs to change, for the report.</param>
+public sealed record NoChange(string Reason) : TaskPlan;
+
+/// <summary>Commands to bring the host to the desired state.</summary>
+/// <param name="Changes">What will change, one line each ("line added to /etc/x").</param>
+/// <param name="Script">One sh script doing the whole change (sent as one command).</param>
+/// <param name="Diff">Unified diff of the change where a file or rule set changes, else null.</param>
+/// <param name="Touches">Facts the change makes stale; null means any fact may be stale.</param>
+public sealed record Change(IReadOnlyList<string> Changes, string Script, string? Diff = null, IReadOnlyList<Fact>? Touches = null) : TaskPlan
+{
+    /// <summary>
+    /// For command-like modules: the script runs even in check mode is false; a change is then reported
+    /// only by running it. Modules whose facts fully predict the change leave this false.
+    /// </summary>
+    public bool IsCommand { get; init; }
+}
+
+/// <summary>The task does not apply (for example a command in check mode).</summary>
+/// <param name="Reason">Why, for the report.</param>
+public sealed record Skip(string Reason) : TaskPlan;
+
+/// <summary>The desired state cannot be reached (for example a missing source file); nothing was run.</summary>
+/// <param name="Message">What is wrong.</param>
+public sealed record PlanFailure(string Message) : TaskPlan;
