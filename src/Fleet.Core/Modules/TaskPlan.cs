@@ -17,10 +17,10 @@ public sealed record NoChange(string Reason) : TaskPlan;
 public sealed record Change(IReadOnlyList<string> Changes, string Script, string? Diff = null, IReadOnlyList<Fact>? Touches = null) : TaskPlan
 {
     /// <summary>
-    /// For command-like modules: the script runs even in check mode is false; a change is then reported
-    /// only by running it. Modules whose facts fully predict the change leave this false.
+    /// The script only reads (an audit): it runs in check mode too, and <see cref="Module.Complete"/> decides the outcome.
+    /// The default value is false.
     /// </summary>
-    public bool IsCommand { get; init; }
+    public bool ReadOnly { get; init; }
 }
 
 /// <summary>The task does not apply (for example a command in check mode).</summary>
