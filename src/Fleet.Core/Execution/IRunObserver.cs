@@ -1,0 +1,38 @@
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Execution;
+
+/// <summary>Receives run events as they happen; called from many host workers at once, so implementations must be thread-safe.</summary>
+public interface IRunObserver
+{
+    /// <summary>A host's worker started (connecting).</summary>
+    void HostStarted(string host);
+
+    /// <summary>A task started on a host.</summary>
+    void TaskStarted(string host, string play, string task);
+
+    /// <summary>A task finished on a host.</summary>
+    void TaskFinished(string host, TaskResult result);
+
+    /// <summary>A host finished (all plays, or it failed / was unreachable).</summary>
+    void HostFinished(HostResult result);
+}
+
+/// <summary>An observer that ignores every event.</summary>
+public sealed class NullRunObserver : IRunObserver
+{
+    /// <summary>The shared instance.</summary>
+    public static NullRunObserver Instance { get; } = new();
+
+    /// <inheritdoc />
+    public void HostStarted(string host) { }
+
+    /// <inheritdoc />
+    public void TaskStarted(string host, string play, string task) { }
+
+    /// <inheritdoc />
+    public void TaskFinished(string host, TaskResult result) { }
+
+    /// <inheritdoc />
+    public void HostFinished(HostResult result) { }
+}
