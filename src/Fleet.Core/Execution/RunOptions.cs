@@ -1,0 +1,38 @@
+namespace Fleet.Core.Execution;
+
+/// <summary>How a run behaves: the options of <c>fleet apply</c> / <c>fleet check</c>, with Ansible's names.</summary>
+public sealed record RunOptions
+{
+    /// <summary>"apply" or "check" (changes nothing, reports drift). The default value is "apply".</summary>
+    public string Mode { get; init; } = "apply";
+
+    /// <summary>True for check mode.</summary>
+    public bool CheckMode => Mode == "check";
+
+    /// <summary>Put diffs in the results (always on in check mode). The default value is false.</summary>
+    public bool Diff { get; init; }
+
+    /// <summary>Hosts worked on at once. The default value is 50.</summary>
+    public int Forks { get; init; } = 50;
+
+    /// <summary>Host pattern further limiting every play, or null.</summary>
+    public string? Limit { get; init; }
+
+    /// <summary>Only tasks with one of these tags run (plus tag <c>always</c>); empty for all.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Tasks with one of these tags never run.</summary>
+    public IReadOnlyList<string> SkipTags { get; init; } = [];
+
+    /// <summary>Rolling batch size per play: "N" hosts or "N%", or null for all at once.</summary>
+    public string? Serial { get; init; }
+
+    /// <summary>Abort the run when more than this percentage of a batch failed or was unreachable, or null.</summary>
+    public int? MaxFailPercent { get; init; }
+
+    /// <summary>Per-task timeout unless the task sets one. The default value is 10 minutes.</summary>
+    public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>--var key=value</c> values; the highest precedence.</summary>
+    public IReadOnlyDictionary<string, object?> ExtraVars { get; init; } = new Dictionary<string, object?>();
+}
