@@ -20,5 +20,5 @@ if ((${#missing[@]})); then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  [[ -n "$created_policy" ]] && rm -f /usr/sbin/policy-rc.d
+  if [[ -n "$created_policy" ]]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
