@@ -1,0 +1,25 @@
+#!/bin/sh
+# No-op wall time: a converged 10-task playbook on 10 lab hosts (issue: under 1.5 s).
+# Usage (root): bench/noop.sh [runs]   — brings up a 10-host bench lab, converges it, times `runs` no-op applies.
+set -eu
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+dir=/var/tmp/fleet-bench-noop
+inv=$dir/lab-inventory.yml
+./fleet lab status --dir "$dir" >/dev/null 2>&1 || ./fleet lab up --hosts 10 --dir "$dir"
+./fleet apply -i "$inv" bench/playbooks/noop-10.yml --no-progress >/dev/null || true
+echo "no-op runs of bench/playbooks/noop-10.yml on 10 hosts (wall ms):"
+i=0
+times=""
+while [ "$i" -lt "$runs" ]; do
+  start=$(date +%s%N)
+  ./fleet apply -i "$inv" bench/playbooks/noop-10.yml --no-progress --json "$dir/noop.json" >/dev/null
+  end=$(date +%s%N)
+  ms=$(( (end - start) / 1000000 ))
+  times="$times $ms"
+  changed=$(grep -c '"status": "changed"' "$dir/noop.json" || true)
+  echo "  run $((i + 1)): ${ms} ms (changed tasks/hosts: $changed)"
+  i=$((i + 1))
+done
+echo "$times" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {printf "median %d ms, min %d ms, max %d ms over %d runs\n", a[int((NR+1)/2)], a[1], a[NR], NR}'
+[ "${KEEP_LAB:-0}" = 1 ] || ./fleet lab down --dir "$dir"
