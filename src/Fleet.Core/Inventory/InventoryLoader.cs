@@ -1,0 +1,265 @@
+using Fleet.Core.Playbooks;
+using YamlDotNet.RepresentationModel;
+
+namespace Fleet.Core.Inventory;
+
+/// <summary>Loads Ansible's YAML inventory shape (all / children / hosts / vars).</summary>
+public static class InventoryLoader
+{
+    /// <summary>Connection variable aliases: Ansible's name → Fleet's.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["ansible_host"] = "address",
+        ["ansible_ssh_host"] = "address",
+        ["ansible_port"] = "port",
+        ["ansible_ssh_port"] = "port",
+        ["ansible_user"] = "user",
+        ["ansible_ssh_user"] = "user",
+        ["ansible_ssh_private_key_file"] = "identity_file",
+        ["ansible_become"] = "become",
+    };
+
+    private sealed class GroupBuilder(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<string> Hosts { get; } = [];
+
+        public List<string> Children { get; } = [];
+
+        public Dictionary<string, (object? Value, SourceLocation At)> Vars { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Loads and checks an inventory; every problem found is reported with file:line:column.</summary>
+    public static Inventory Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FleetInputException($"inventory file not found: {path}");
+        }
+
+        var root = YamlFile.Load(path);
+        var errors = new List<InputError>();
+        var groups = new Dictionary<string, GroupBuilder>(StringComparer.Ordinal) { ["all"] = new("all") };
+        var hostVars = new Dictionary<string, List<(string Key, object? Value, SourceLocation At)>>(StringComparer.Ordinal);
+        var hostLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var hostOrder = new List<string>();
+
+        if (root is null)
+        {
+            throw new FleetInputException(new SourceLocation(path, 1, 1), "the inventory is empty");
+        }
+
+        if (root is not YamlMappingNode top)
+        {
+            throw new FleetInputException(YamlFile.At(path, root), "an inventory is a mapping of groups (all: {hosts, children, vars})");
+        }
+
+        foreach (var (key, value) in top.Children)
+        {
+            var name = YamlFile.KeyText(key);
+            ReadGroup(name, value);
+            if (name != "all" && !groups["all"].Children.Contains(name))
+            {
+                groups["all"].Children.Add(name);
+            }
+        }
+
+        void ReadGroup(string name, YamlNode node)
+        {
+            var group = groups.TryGetValue(name, out var existing) ? existing : groups[name] = new GroupBuilder(name);
+            if (node is YamlScalarNode { Value: null or "" })
+            {
+                return;
+            }
+
+            if (node is not YamlMappingNode mapping)
+            {
+                errors.Add(new InputError(YamlFile.At(path, node), $"group '{name}' must be a mapping with hosts, children or vars"));
+                return;
+            }
+
+            foreach (var (key, value) in mapping.Children)
+            {
+                var section = YamlFile.KeyText(key);
+                switch (section)
+                {
+                    case "hosts":
+                        foreach (var (hostKey, hostNode) in Entries(value, "hosts"))
+                        {
+                            var host = YamlFile.KeyText(hostKey);
+                            if (!hostVars.ContainsKey(host))
+                            {
+                                hostVars[host] = [];
+                                hostLocations[host] = YamlFile.At(path, hostKey);
+                                hostOrder.Add(host);
+                            }
+
+                            if (!group.Hosts.Contains(host))
+                            {
+                                group.Hosts.Add(host);
+                            }
+
+                            foreach (var (varKey, varNode) in Entries(hostNode, $"host '{host}'"))
+                            {
+                                hostVars[host].Add((YamlFile.KeyText(varKey), YamlFile.ToValue(varNode), YamlFile.At(path, varNode)));
+                            }
+                        }
+
+                        break;
+                    case "children":
+                        foreach (var (childKey, childNode) in Entries(value, "children"))
+                        {
+                            var child = YamlFile.KeyText(childKey);
+                            if (!group.Children.Contains(child))
+                            {
+                                group.Children.Add(child);
+                            }
+
+                            ReadGroup(child, childNode);
+                        }
+
+                        break;
+                    case "vars":
+                        foreach (var (varKey, varNode) in Entries(value, "vars"))
+                        {
+                            group.Vars[YamlFile.KeyText(varKey)] = (YamlFile.ToValue(varNode), YamlFile.At(path, varNode));
+                        }
+
+                        break;
+                    default:
+                        errors.Add(new InputError(YamlFile.At(path, key), $"unknown key '{section}' in group '{name}' (expected hosts, children or vars){YamlFile.DidYouMean(section, ["hosts", "children", "vars"])}"));
+                        break;
+                }
+            }
+        }
+
+        IEnumerable<KeyValuePair<YamlNode, YamlNode>> Entries(YamlNode node, string what)
+        {
+            if (node is YamlScalarNode { Value: null or "" })
+            {
+                return [];
+            }
+
+            if (node is YamlMappingNode mapping)
+            {
+                return mapping.Children;
+            }
+
+            errors.Add(new InputError(YamlFile.At(path, node), $"{what} must be a mapping"));
+            return [];
+        }
+
+        foreach (var group in groups.Values)
+        {
+            foreach (var host in group.Hosts.Where(groups.ContainsKey))
+            {
+                errors.Add(new InputError(hostLocations[host], $"'{host}' is both a host and a group"));
+            }
+        }
+
+        // Depth of each group below "all" (Ansible merges shallower groups first, then by name).
+        var depth = new Dictionary<string, int>(StringComparer.Ordinal);
+        var parents = groups.Values.SelectMany(g => g.Children.Select(c => (Parent: g.Name, Child: c))).ToLookup(p => p.Child, p => p.Parent);
+        int Depth(string group, HashSet<string> seen)
+        {
+            if (depth.TryGetValue(group, out var known))
+            {
+                return known;
+            }
+
+            if (group == "all" || !seen.Add(group))
+            {
+                return 0;
+            }
+
+            var value = parents[group].Select(p => Depth(p, seen) + 1).DefaultIfEmpty(1).Max();
+            depth[group] = value;
+            return value;
+        }
+
+        IEnumerable<string> Ancestors(string group, HashSet<string> seen)
+        {
+            foreach (var parent in parents[group])
+            {
+                if (seen.Add(parent))
+                {
+                    yield return parent;
+                    foreach (var more in Ancestors(parent, seen))
+                    {
+                        yield return more;
+                    }
+                }
+            }
+        }
+
+        var hosts = new List<InventoryHost>();
+        foreach (var name in hostOrder)
+        {
+            var direct = groups.Values.Where(g => g.Hosts.Contains(name)).Select(g => g.Name).ToList();
+            var seen = new HashSet<string>(direct, StringComparer.Ordinal);
+            var all = direct.Concat(direct.SelectMany(d => Ancestors(d, seen)).ToList()).Append("all").Distinct().ToList();
+            var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+            foreach (var group in all.OrderBy(g => g == "all" ? 0 : Depth(g, [])).ThenBy(g => g, StringComparer.Ordinal))
+            {
+                foreach (var (key, (value, at)) in groups[group].Vars)
+                {
+                    Set(key, value, at);
+                }
+            }
+
+            foreach (var (key, value, at) in hostVars[name])
+            {
+                Set(key, value, at);
+            }
+
+            void Set(string key, object? value, SourceLocation at)
+            {
+                var canonical = Aliases.GetValueOrDefault(key, key);
+                vars[canonical] = value;
+                locations[canonical] = at;
+            }
+
+            CheckConnectionVars(name, vars, locations, errors);
+            hosts.Add(new InventoryHost(name, vars, locations, all.Where(g => g != "all").Append("all").ToList(), hostLocations[name]));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new FleetInputException(errors.OrderBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList());
+        }
+
+        var groupModels = groups.Values.ToDictionary(
+            g => g.Name,
+            g => new InventoryGroup(g.Name, g.Hosts, g.Children, g.Vars.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal)),
+            StringComparer.Ordinal);
+        return new Inventory(Path.GetFullPath(path), hosts, groupModels);
+    }
+
+    private static void CheckConnectionVars(string host, Dictionary<string, object?> vars, Dictionary<string, SourceLocation> at, List<InputError> errors)
+    {
+        if (vars.TryGetValue("port", out var port) && !(port is long p && p is >= 1 and <= 65535) && !(port is string s && Templating.Template.HasTemplate(s)))
+        {
+            errors.Add(new InputError(at["port"], $"host '{host}': port must be a number from 1 to 65535, not '{port}'"));
+        }
+
+        if (vars.TryGetValue("become", out var become) && become is not bool && !(become is string b && Templating.Template.HasTemplate(b)))
+        {
+            errors.Add(new InputError(at["become"], $"host '{host}': become must be true or false, not '{become}'"));
+        }
+
+        foreach (var key in new[] { "address", "user", "identity_file", "password_env", "become_password_env", "jump" })
+        {
+            if (vars.TryGetValue(key, out var value) && value is not (string or null) && !(key == "address" && value is long or double))
+            {
+                errors.Add(new InputError(at[key], $"host '{host}': {key} must be text"));
+            }
+        }
+
+        if (vars.TryGetValue("ansible_connection", out var connection) && connection is not ("ssh" or "smart"))
+        {
+            errors.Add(new InputError(at["ansible_connection"], $"host '{host}': only ansible_connection: ssh is supported, not '{connection}'"));
+        }
+    }
+}

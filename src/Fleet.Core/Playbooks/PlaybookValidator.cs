@@ -1,0 +1,110 @@
+using Fleet.Core.Modules;
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Playbooks;
+
+/// <summary>
+/// Checks loaded playbooks completely before any host is contacted: module parameters (known, required, typed, choices),
+/// notified handlers, host patterns, and variables. With an inventory every task is rendered and bound for every host its
+/// play targets (fact variables stand in as empty text). Without one, only play vars, extra vars, facts and magic variables
+/// are known, so a variable that might come from an inventory is not reported.
+/// </summary>
+public static class PlaybookValidator
+{
+    private static readonly string[] MagicVariables = ["inventory_hostname", "inventory_hostname_short", "group_names", "groups"];
+
+    /// <summary>Every problem found, in file order.</summary>
+    public static IReadOnlyList<InputError> Validate(
+        IReadOnlyList<Playbook> playbooks,
+        Inventory.Inventory? inventory,
+        IReadOnlyDictionary<string, object?> extraVars,
+        IModuleCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(playbooks);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var errors = new List<InputError>();
+        var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
+        var groups = inventory?.Groups.Keys.ToDictionary(g => g, g => (object?)inventory.Select(g).Select(h => (object?)h.Name).ToList(), StringComparer.Ordinal);
+        foreach (var play in playbooks.SelectMany(p => p.Plays))
+        {
+            var hosts = new List<Inventory.InventoryHost>();
+            if (inventory is not null && play.Hosts.Length > 0)
+            {
+                try
+                {
+                    inventory.ValidatePattern(play.Hosts, play.Location);
+                    hosts.AddRange(inventory.Select(play.Hosts));
+                }
+                catch (FleetInputException ex)
+                {
+                    errors.AddRange(ex.Errors.Select(e => e with { Location = e.Location ?? play.Location }));
+                }
+            }
+
+            var handlerNames = play.Handlers.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var task in play.Tasks.Concat(play.Handlers))
+            {
+                foreach (var name in task.Notify.Where(n => !handlerNames.Contains(n)))
+                {
+                    errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Playbooks.YamlFile.DidYouMean(name, handlerNames)}"));
+                }
+
+                if (catalog.Find(task.Module) is not { } module)
+                {
+                    errors.Add(new InputError(task.Location, $"unknown module '{task.Module}'"));
+                    continue;
+                }
+
+                IEnumerable<IVariableLookup> scopes = hosts.Count > 0
+                    ? hosts.Select(h => (IVariableLookup)VariableScope.ForHost(h, play.Vars, facts, extraVars, groups))
+                    : [new LenientScope(VariableScope.Of(extraVars, play.Vars, facts), inventory is null)];
+                foreach (var scope in scopes)
+                {
+                    var before = errors.Count;
+                    CheckTask(task, module, scope, errors);
+                    if (errors.Count > before)
+                    {
+                        break; // one host's errors are enough; the others would repeat them
+                    }
+                }
+            }
+        }
+
+        return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
+    }
+
+    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, List<InputError> errors)
+    {
+        if (task.When is { } when)
+        {
+            foreach (var name in when.Variables.Distinct().Where(n => !scope.TryGet(n, out _)))
+            {
+                errors.Add(new InputError(task.Location, $"undefined variable '{name}' in when: {when.Text}"));
+            }
+        }
+
+        try
+        {
+            _ = ModuleArguments.Bind(module, task.Args, scope);
+        }
+        catch (FleetInputException ex)
+        {
+            errors.AddRange(ex.Errors);
+        }
+    }
+
+    /// <summary>Without an inventory, unknown variables may still come from one: they read as empty text.</summary>
+    private sealed class LenientScope(IVariableLookup inner, bool lenient) : IVariableLookup
+    {
+        public bool TryGet(string name, out object? value)
+        {
+            if (inner.TryGet(name, out value))
+            {
+                return true;
+            }
+
+            value = MagicVariables.Contains(name) || lenient ? "" : null;
+            return MagicVariables.Contains(name) || lenient;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Fleet.Core.Templating;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Fleet.Core.Playbooks;
+
+/// <summary>Reads YAML files keeping every node's file:line:column, and converts nodes with YAML 1.1 scalar rules (Ansible's).</summary>
+public static class YamlFile
+{
+    /// <summary>Loads the first document of a file; a syntax error is a <see cref="FleetInputException"/> at its position. Null for an empty file.</summary>
+    public static YamlNode? Load(string path)
+    {
+        var text = File.ReadAllText(path);
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        }
+        catch (YamlException ex)
+        {
+            throw new FleetInputException(new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column), "YAML syntax error: " + (ex.InnerException?.Message ?? ex.Message));
+        }
+    }
+
+    /// <summary>Where a node starts.</summary>
+    public static SourceLocation At(string path, YamlNode node) => new(path, (int)node.Start.Line, (int)node.Start.Column);
+
+    /// <summary>True for a plain (unquoted, non-block) scalar, whose text YAML 1.1 may read as a number, boolean or null.</summary>
+    public static bool IsPlain(YamlScalarNode node) => node.Style is ScalarStyle.Plain or ScalarStyle.Any;
+
+    /// <summary>
+    /// A node as a plain value: string, long, double, bool, null, list or map. Plain scalars follow YAML 1.1
+    /// (yes/no/on/off are booleans); numbers with a leading zero (modes like 0644) stay text.
+    /// </summary>
+    public static object? ToValue(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => IsPlain(scalar) ? Scalar(scalar.Value) : scalar.Value ?? "",
+        YamlSequenceNode sequence => sequence.Children.Select(ToValue).ToList(),
+        YamlMappingNode mapping => mapping.Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value ?? "", e => ToValue(e.Value), StringComparer.Ordinal),
+        _ => null,
+    };
+
+    /// <summary>YAML 1.1 reading of a plain scalar.</summary>
+    public static object? Scalar(string? text)
+    {
+        if (text is null or "" or "~" or "null" or "Null" or "NULL")
+        {
+            return null;
+        }
+
+        if (text.Length <= 5 && Values.ToBool(text) is { } flag && text is not ("1" or "0" or "y" or "n" or "Y" or "N"))
+        {
+            return flag;
+        }
+
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && !(text.Length > 1 && text.TrimStart('-', '+')[0] == '0'))
+        {
+            return number;
+        }
+
+        if (text.Contains('.', StringComparison.Ordinal) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && char.IsDigit(text[^1]))
+        {
+            return real;
+        }
+
+        return text;
+    }
+
+    /// <summary>A node as a module argument with locations.</summary>
+    public static ArgValue ToArg(string path, YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => new ScalarArg(scalar.Value, !IsPlain(scalar), At(path, node)),
+        YamlSequenceNode sequence => new ListArg(sequence.Children.Select(c => ToArg(path, c)).ToList(), At(path, node)),
+        YamlMappingNode mapping => new MapArg(mapping.Children.Select(e => new KeyValuePair<string, ArgValue>(KeyText(e.Key), ToArg(path, e.Value))).ToList(), At(path, node)),
+        _ => new ScalarArg(null, false, At(path, node)),
+    };
+
+    /// <summary>The text of a mapping key.</summary>
+    public static string KeyText(YamlNode key) => key is YamlScalarNode { Value: { } text } ? text : key.ToString();
+
+    /// <summary>Closest name by edit distance, for "did you mean" (null when nothing is close).</summary>
+    public static string? Suggest(string name, IEnumerable<string> candidates)
+    {
+        var best = candidates.Select(c => (c, d: Distance(name, c))).OrderBy(x => x.d).FirstOrDefault();
+        return best.c is not null && best.d <= Math.Max(2, name.Length / 3) ? best.c : null;
+    }
+
+    /// <summary>" (did you mean 'x'?)" or empty.</summary>
+    public static string DidYouMean(string name, IEnumerable<string> candidates) => Suggest(name, candidates) is { } s ? $" (did you mean '{s}'?)" : "";
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}
