@@ -1,7 +1,23 @@
+using Fleet.Core.Modules.Command;
+using Fleet.Core.Modules.Copy;
+using Fleet.Core.Modules.Files;
+using Fleet.Core.Modules.LineInFile;
+using Fleet.Core.Modules.Lynis;
+
 namespace Fleet.Core.Modules;
 
-/// <summary>The list of shipped modules; a new module is added here.</summary>
-internal static class BuiltInModules
+/// <summary>The modules Fleet ships.</summary>
+public static class BuiltInModules
 {
-    public static IEnumerable<Module> All() => [];
+    /// <summary>A new instance of every built-in module.</summary>
+    public static IReadOnlyList<Module> All() =>
+    [
+        new CommandModule(),
+        new ShellModule(),
+        new CopyModule(),
+        new FileModule(),
+        new LineInFileModule(),
+        new BlockInFileModule(),
+        new LynisModule(),
+    ];
 }

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using Fleet.Core.Remote;
+
+namespace Fleet.Core.Facts;
+
+/// <summary>What a path is on the host.</summary>
+public enum FileType
+{
+    /// <summary>Nothing at the path.</summary>
+    Missing,
+    /// <summary>A regular file.</summary>
+    File,
+    /// <summary>A directory.</summary>
+    Directory,
+    /// <summary>A symbolic link.</summary>
+    Link,
+    /// <summary>Something else (device, socket, fifo).</summary>
+    Other,
+}
+
+/// <summary>A path's state on the host.</summary>
+/// <param name="Type">What is there.</param>
+/// <param name="Mode">Permission bits as four octal digits ("0644"), or null when missing.</param>
+/// <param name="Owner">Owner name.</param>
+/// <param name="Group">Group name.</param>
+/// <param name="Size">Size in bytes.</param>
+/// <param name="LinkTarget">Target of a symbolic link.</param>
+/// <param name="Content">The bytes of a regular file, when read with content (files above <see cref="FileFact.MaxContentBytes"/> are not read).</param>
+public sealed record FileState(FileType Type, string? Mode, string? Owner, string? Group, long Size, string? LinkTarget, byte[]? Content)
+{
+    /// <summary>True when something is at the path.</summary>
+    public bool Exists => Type != FileType.Missing;
+
+    /// <summary>The content as UTF-8 text, or null.</summary>
+    public string? Text => Content is null ? null : Encoding.UTF8.GetString(Content);
+
+    /// <summary>Nothing at the path.</summary>
+    public static FileState Missing { get; } = new(FileType.Missing, null, null, null, 0, null, null);
+}
+
+/// <summary>
+/// Reads a path's type, mode, owner, group, size, link target and (optionally) content in base64. Uses GNU <c>stat -c</c>
+/// and coreutils <c>base64</c> (Debian and Ubuntu targets).
+/// </summary>
+/// <param name="Path">Absolute path on the host.</param>
+/// <param name="WithContent">Also read the content of a regular file.</param>
+public sealed record FileFact(string Path, bool WithContent = false) : Fact<FileState>
+{
+    /// <summary>Larger files are not read (their content is null). The default value is 4 MiB.</summary>
+    public const long MaxContentBytes = 4 * 1024 * 1024;
+
+    /// <inheritdoc />
+    public override string Command
+    {
+        get
+        {
+            var p = Sh.Quote(Path);
+            var script = new StringBuilder();
+            script.Append(CultureInfo.InvariantCulture, $"if [ ! -e {p} ] && [ ! -L {p} ]; then echo missing; exit 0; fi\n");
+            script.Append(CultureInfo.InvariantCulture, $"stat -c '%F|%a|%U|%G|%s' {p}\n");
+            script.Append(CultureInfo.InvariantCulture, $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink {p})\"; fi\n");
+            if (WithContent)
+            {
+                script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && [ ! -L {p} ] && [ \"$(stat -c %s {p})\" -le {MaxContentBytes} ]; then echo content:; base64 -w0 {p}; echo; fi\n");
+            }
+
+            return script.ToString();
+        }
+    }
+
+    /// <inheritdoc />
+    public override FileState Parse(string stdout, int exitCode)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        var lines = stdout.Split('\n');
+        if (lines[0].Trim() == "missing")
+        {
+            return FileState.Missing;
+        }
+
+        var fields = lines[0].Split('|');
+        if (fields.Length != 5)
+        {
+            throw new FormatException($"unexpected stat output for {Path}: {lines[0]}");
+        }
+
+        var type = fields[0] switch
+        {
+            "regular file" or "regular empty file" => FileType.File,
+            "directory" => FileType.Directory,
+            "symbolic link" => FileType.Link,
+            _ => FileType.Other,
+        };
+        var mode = int.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture).ToString("D4", CultureInfo.InvariantCulture);
+        string? link = null;
+        byte[]? content = null;
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith("link:", StringComparison.Ordinal))
+            {
+                link = lines[i][5..];
+            }
+            else if (lines[i] == "content:" && i + 1 < lines.Length)
+            {
+                content = Convert.FromBase64String(lines[i + 1].Trim());
+                i++;
+            }
+        }
+
+        if (WithContent && type == FileType.File && content is null && long.Parse(fields[4], CultureInfo.InvariantCulture) <= MaxContentBytes)
+        {
+            content = [];
+        }
+
+        return new FileState(type, mode, fields[2], fields[3], long.Parse(fields[4], CultureInfo.InvariantCulture), link, content);
+    }
+}

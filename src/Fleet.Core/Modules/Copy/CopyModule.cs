@@ -1,0 +1,81 @@
+using System.Text;
+using Fleet.Core.Facts;
+using Fleet.Core.Modules.Files;
+
+namespace Fleet.Core.Modules.Copy;
+
+/// <summary><c>copy</c>: a whole file's content (inline <c>content</c> or a controller file <c>src</c>), owner and mode; written atomically.</summary>
+public sealed class CopyModule : Module
+{
+    /// <inheritdoc />
+    public override string Name => "copy";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true),
+        new("content", ParameterType.String, "The file's content, inline."),
+        new("src", ParameterType.String, "A file on the controller, relative to the playbook's directory."),
+        new("mode", ParameterType.Mode, "Permissions (\"0644\" or u=rw,g=r,o=r). The default keeps the current mode (new files 0644)."),
+        new("owner", ParameterType.String, "Owner name. The default keeps the current owner (new files: the login user)."),
+        new("group", ParameterType.String, "Group name. The default keeps the current group."),
+        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+        new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false only creates missing files."),
+    ];
+
+    /// <inheritdoc />
+    public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
+    {
+        ArgumentNullException.ThrowIfNull(presentParameters);
+        if (presentParameters.Contains("content") == presentParameters.Contains("src"))
+        {
+            yield return "give exactly one of content or src";
+        }
+    }
+
+    private static string Destination(ModuleArguments args)
+    {
+        var dest = args.GetRequiredString("dest");
+        return dest.EndsWith('/') && args.GetString("src") is { } src ? dest + Path.GetFileName(src) : dest;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return [new FileFact(Destination(args), WithContent: true)];
+    }
+
+    /// <inheritdoc />
+    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(context);
+        var dest = Destination(args);
+        var state = facts.Get(new FileFact(dest, WithContent: true));
+        byte[] content;
+        if (args.GetString("src") is { } src)
+        {
+            var file = Path.IsPathRooted(src) ? src : Path.Combine(context.PlaybookDirectory, src);
+            if (!File.Exists(file))
+            {
+                return new PlanFailure($"src not found on the controller: {file}");
+            }
+
+            content = File.ReadAllBytes(file);
+        }
+        else
+        {
+            content = Encoding.UTF8.GetBytes(args.GetString("content") ?? "");
+        }
+
+        if (state.Type == FileType.Directory)
+        {
+            return new PlanFailure($"{dest} is a directory; end dest with / to copy into it");
+        }
+
+        var keepContent = state.Exists && !args.GetBool("force", true);
+        return FileChange.Plan(dest, state, keepContent ? null : content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using Fleet.Core.Facts;
+using Fleet.Core.Remote;
+
+namespace Fleet.Core.Modules.Files;
+
+/// <summary>
+/// Plans a regular file's content and attributes from its <see cref="FileFact"/>: nothing to do, or one script that writes
+/// the content atomically (temporary file in the same directory, owner and mode set on it, then rename over the path).
+/// </summary>
+public static class FileChange
+{
+    /// <summary>Facts about a path that a change to it makes stale.</summary>
+    public static IReadOnlyList<Fact> Touched(string path) =>
+        [new FileFact(path, WithContent: true), new FileFact(path), new PathExistsFact(path)];
+
+    /// <summary>
+    /// Plans <paramref name="path"/> to hold <paramref name="content"/> (null: keep the content) with the given attributes (null: keep).
+    /// </summary>
+    public static TaskPlan Plan(string path, FileState state, byte[]? content, string? mode, string? owner, string? group, bool backup = false)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Type is FileType.Directory or FileType.Other)
+        {
+            return new PlanFailure($"{path} is a {state.Type.ToString().ToLowerInvariant()}, not a regular file");
+        }
+
+        var changes = new List<string>();
+        var writeContent = content is not null && (state.Content is null || !state.Content.AsSpan().SequenceEqual(content));
+        if (content is not null && state.Exists && state.Content is null)
+        {
+            return new PlanFailure($"{path} is larger than {FileFact.MaxContentBytes} bytes: Fleet does not manage its content");
+        }
+
+        string? diff = null;
+        if (!state.Exists)
+        {
+            changes.Add($"{path} created");
+        }
+        else if (writeContent)
+        {
+            changes.Add($"{path} content changed");
+        }
+
+        if (writeContent)
+        {
+            diff = IsText(content!) && (state.Content is null || IsText(state.Content))
+                ? TextDiff.Unified(state.Text ?? "", Encoding.UTF8.GetString(content!), path)
+                : $"binary file {path} differs";
+        }
+
+        var desiredMode = mode is null ? null : FileMode.Resolve(mode, state.Mode, isDirectory: false);
+        if (state.Exists && desiredMode is not null && desiredMode != state.Mode)
+        {
+            changes.Add(string.Create(CultureInfo.InvariantCulture, $"{path} mode {state.Mode} → {desiredMode}"));
+        }
+
+        if (state.Exists && owner is not null && owner != state.Owner)
+        {
+            changes.Add($"{path} owner {state.Owner} → {owner}");
+        }
+
+        if (state.Exists && group is not null && group != state.Group)
+        {
+            changes.Add($"{path} group {state.Group} → {group}");
+        }
+
+        if (changes.Count == 0)
+        {
+            return new NoChange($"{path} already as desired");
+        }
+
+        var script = new StringBuilder("set -e\n");
+        var p = Sh.Quote(path);
+        if (state.Exists && !writeContent)
+        {
+            AppendAttributes(script, p, owner, group, desiredMode);
+        }
+        else
+        {
+            if (backup && state.Exists)
+            {
+                script.Append(CultureInfo.InvariantCulture, $"cp -p {p} {p}.$(date +%Y%m%d%H%M%S).bak\n");
+            }
+
+            script.Append(CultureInfo.InvariantCulture, $"t=$(mktemp {Sh.Quote(Path.GetDirectoryName(path) is { Length: > 0 } d ? d : "/")}/.fleet.XXXXXX)\n");
+            script.Append("trap 'rm -f \"$t\"' EXIT\n");
+            script.Append(Sh.PrintBytes(content ?? [])).Append(" > \"$t\"\n");
+            if (state.Exists)
+            {
+                script.Append(CultureInfo.InvariantCulture, $"chown --reference={p} \"$t\"\nchmod --reference={p} \"$t\"\n");
+            }
+            else
+            {
+                script.Append("chmod 0644 \"$t\"\n");
+            }
+
+            AppendAttributes(script, "\"$t\"", owner, group, desiredMode);
+            script.Append(CultureInfo.InvariantCulture, $"mv -f \"$t\" {p}\ntrap - EXIT\n");
+        }
+
+        return new Change(changes, script.ToString(), diff, Touched(path));
+    }
+
+    private static void AppendAttributes(StringBuilder script, string quotedPath, string? owner, string? group, string? mode)
+    {
+        if (owner is not null)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"chown {Sh.Quote(owner)} {quotedPath}\n");
+        }
+
+        if (group is not null)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"chgrp {Sh.Quote(group)} {quotedPath}\n");
+        }
+
+        if (mode is not null)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"chmod {Sh.Quote(mode)} {quotedPath}\n");
+        }
+    }
+
+    private static bool IsText(byte[] bytes) => !bytes.Contains((byte)0);
+}

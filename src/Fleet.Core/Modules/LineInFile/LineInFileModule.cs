@@ -1,0 +1,265 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Fleet.Core.Facts;
+using Fleet.Core.Modules.Files;
+
+namespace Fleet.Core.Modules.LineInFile;
+
+/// <summary>
+/// <c>lineinfile</c>, with Ansible's semantics: with <c>regexp</c> the last matching line is replaced; with no match the line is
+/// inserted after the last line matching <c>insertafter</c> (or before the first matching <c>insertbefore</c>; default at the end);
+/// a line already present is left alone; <c>state: absent</c> removes every matching line. Regexes are .NET regexes applied to each
+/// line (close to Python's <c>re</c> for the usual patterns).
+/// </summary>
+public sealed class LineInFileModule : Module
+{
+    /// <inheritdoc />
+    public override string Name => "lineinfile";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        new("path", ParameterType.String, "The file to edit.", Required: true, Aliases: ["dest", "destfile", "name"]),
+        new("line", ParameterType.String, "The line to have in the file (required for state: present).", Aliases: ["value"]),
+        new("regexp", ParameterType.String, "A line matching this is replaced (the last match) or, with state: absent, removed.", Aliases: ["regex"]),
+        new("search_string", ParameterType.String, "Like regexp, a literal substring instead of a pattern."),
+        new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),
+        new("insertafter", ParameterType.String, "EOF or a regex: where a new line goes (after the last match). The default value is EOF."),
+        new("insertbefore", ParameterType.String, "BOF or a regex: where a new line goes (before the first match)."),
+        new("create", ParameterType.Bool, "Create the file when missing. The default value is false."),
+        new("backrefs", ParameterType.Bool, "line may use \\1 groups of regexp; no match leaves the file alone. The default value is false."),
+        new("firstmatch", ParameterType.Bool, "insertafter/insertbefore use the first match instead of the last. The default value is false."),
+        new("mode", ParameterType.Mode, "Permissions of the file. The default keeps the current mode."),
+        new("owner", ParameterType.String, "Owner name. The default keeps the current owner."),
+        new("group", ParameterType.String, "Group name. The default keeps the current group."),
+        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+    ];
+
+    /// <inheritdoc />
+    public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
+    {
+        ArgumentNullException.ThrowIfNull(presentParameters);
+        if (presentParameters.Contains("insertafter") && presentParameters.Contains("insertbefore"))
+        {
+            yield return "insertafter and insertbefore are mutually exclusive";
+        }
+
+        if (presentParameters.Contains("regexp") && presentParameters.Contains("search_string"))
+        {
+            yield return "regexp and search_string are mutually exclusive";
+        }
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return [new FileFact(args.GetRequiredString("path"), WithContent: true)];
+    }
+
+    /// <inheritdoc />
+    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(facts);
+        var path = args.GetRequiredString("path");
+        var state = facts.Get(new FileFact(path, WithContent: true));
+        var absent = args.GetString("state") == "absent";
+        if (!state.Exists)
+        {
+            if (absent)
+            {
+                return new NoChange($"{path} does not exist");
+            }
+
+            if (!args.GetBool("create", false))
+            {
+                return new PlanFailure($"{path} does not exist (set create: true to create it)");
+            }
+        }
+
+        if (state.Exists && state.Text is null)
+        {
+            return new PlanFailure($"{path} is not a readable regular file");
+        }
+
+        if (!absent && args.GetString("line") is null)
+        {
+            return new PlanFailure("line is required for state: present");
+        }
+
+        var text = state.Text ?? "";
+        string edited;
+        try
+        {
+            edited = Edit(text, args);
+        }
+        catch (RegexParseException ex)
+        {
+            return new PlanFailure("invalid regular expression: " + ex.Message);
+        }
+
+        var content = edited == text && state.Exists ? null : Encoding.UTF8.GetBytes(edited);
+        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false));
+    }
+
+    /// <summary>The file's text after the edit (pure; used by tests).</summary>
+    public static string Edit(string text, ModuleArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(args);
+        var lines = text.Split('\n').ToList();
+        var trailingNewline = text.Length == 0 || text.EndsWith('\n');
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        var line = args.GetString("line");
+        var regexText = args.GetString("regexp");
+        var search = args.GetString("search_string");
+        var regex = regexText is null ? null : new Regex(regexText, RegexOptions.CultureInvariant);
+        bool Matches(string l) => regex?.IsMatch(l) ?? (search is not null ? l.Contains(search, StringComparison.Ordinal) : l == line);
+
+        if (args.GetString("state") == "absent")
+        {
+            lines.RemoveAll(l => Matches(l));
+            return Join(lines, trailingNewline);
+        }
+
+        var backrefs = args.GetBool("backrefs", false);
+        var index = lines.FindLastIndex(l => Matches(l));
+        if (index >= 0 && (regex is not null || search is not null))
+        {
+            var replacement = backrefs && regex is not null ? regex.Match(lines[index]).Result(line!.Replace("\\", "$", StringComparison.Ordinal)) : line!;
+            lines[index] = replacement;
+            return Join(lines, trailingNewline);
+        }
+
+        if (index >= 0 || backrefs || lines.Contains(line!))
+        {
+            return Join(lines, trailingNewline);
+        }
+
+        var firstMatch = args.GetBool("firstmatch", false);
+        var position = lines.Count;
+        if (args.GetString("insertbefore") is { } before)
+        {
+            if (before == "BOF")
+            {
+                position = 0;
+            }
+            else
+            {
+                var pattern = new Regex(before, RegexOptions.CultureInvariant);
+                var found = firstMatch ? lines.FindIndex(pattern.IsMatch) : lines.FindLastIndex(pattern.IsMatch);
+                position = found >= 0 ? found : lines.Count;
+            }
+        }
+        else if (args.GetString("insertafter") is { } after && after != "EOF")
+        {
+            var pattern = new Regex(after, RegexOptions.CultureInvariant);
+            var found = firstMatch ? lines.FindIndex(pattern.IsMatch) : lines.FindLastIndex(pattern.IsMatch);
+            position = found >= 0 ? found + 1 : lines.Count;
+        }
+
+        lines.Insert(position, line!);
+        return Join(lines, trailingNewline: true);
+    }
+
+    private static string Join(List<string> lines, bool trailingNewline) =>
+        lines.Count == 0 ? "" : string.Join('\n', lines) + (trailingNewline ? "\n" : "");
+}
+
+/// <summary><c>blockinfile</c>: a block of lines between marker lines, inserted, replaced or removed.</summary>
+public sealed class BlockInFileModule : Module
+{
+    /// <inheritdoc />
+    public override string Name => "blockinfile";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        new("path", ParameterType.String, "The file to edit.", Required: true, Aliases: ["dest", "destfile", "name"]),
+        new("block", ParameterType.String, "The lines between the markers. The default is empty (removes the block).", Aliases: ["content"]),
+        new("marker", ParameterType.String, "Marker line template; {mark} becomes marker_begin/marker_end. The default value is \"# {mark} ANSIBLE MANAGED BLOCK\"."),
+        new("marker_begin", ParameterType.String, "The default value is BEGIN."),
+        new("marker_end", ParameterType.String, "The default value is END."),
+        new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),
+        new("insertafter", ParameterType.String, "EOF or a regex: where a new block goes. The default value is EOF."),
+        new("insertbefore", ParameterType.String, "BOF or a regex: where a new block goes."),
+        new("create", ParameterType.Bool, "Create the file when missing. The default value is false."),
+        new("mode", ParameterType.Mode, "Permissions of the file. The default keeps the current mode."),
+        new("owner", ParameterType.String, "Owner name."),
+        new("group", ParameterType.String, "Group name."),
+        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+    ];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return [new FileFact(args.GetRequiredString("path"), WithContent: true)];
+    }
+
+    /// <inheritdoc />
+    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(facts);
+        var path = args.GetRequiredString("path");
+        var state = facts.Get(new FileFact(path, WithContent: true));
+        var absent = args.GetString("state") == "absent";
+        if (!state.Exists && (absent || !args.GetBool("create", false)))
+        {
+            return absent ? new NoChange($"{path} does not exist") : new PlanFailure($"{path} does not exist (set create: true to create it)");
+        }
+
+        var text = state.Text ?? "";
+        var edited = Edit(text, args);
+        var content = edited == text && state.Exists ? null : Encoding.UTF8.GetBytes(edited);
+        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false));
+    }
+
+    /// <summary>The file's text after the edit (pure).</summary>
+    public static string Edit(string text, ModuleArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(args);
+        var marker = args.GetString("marker") ?? "# {mark} ANSIBLE MANAGED BLOCK";
+        var begin = marker.Replace("{mark}", args.GetString("marker_begin") ?? "BEGIN", StringComparison.Ordinal);
+        var end = marker.Replace("{mark}", args.GetString("marker_end") ?? "END", StringComparison.Ordinal);
+        var lines = text.Split('\n').ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        var block = (args.GetString("block") ?? "").TrimEnd('\n');
+        var absent = args.GetString("state") == "absent" || block.Length == 0;
+        var newBlock = absent ? [] : new List<string> { begin }.Concat(block.Split('\n')).Append(end).ToList();
+        var first = lines.IndexOf(begin);
+        var last = lines.IndexOf(end);
+        if (first >= 0 && last > first)
+        {
+            lines.RemoveRange(first, last - first + 1);
+            lines.InsertRange(first, newBlock);
+        }
+        else if (!absent)
+        {
+            var position = lines.Count;
+            if (args.GetString("insertbefore") is { } before)
+            {
+                position = before == "BOF" ? 0 : lines.FindLastIndex(new Regex(before, RegexOptions.CultureInvariant).IsMatch) is var i && i >= 0 ? i : lines.Count;
+            }
+            else if (args.GetString("insertafter") is { } after && after != "EOF")
+            {
+                position = lines.FindLastIndex(new Regex(after, RegexOptions.CultureInvariant).IsMatch) is var i && i >= 0 ? i + 1 : lines.Count;
+            }
+
+            lines.InsertRange(position, newBlock);
+        }
+
+        return lines.Count == 0 ? "" : string.Join('\n', lines) + "\n";
+    }
+}
