@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using Fleet.Core.Facts;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Execution;
+
+internal sealed partial class HostSession
+{
+    /// <summary>A task ready to run on this host: its module, rendered arguments and the facts its planner reads.</summary>
+    private sealed record PreparedTask(TaskDefinition Definition, Module Module, ModuleArguments Args, IReadOnlyList<Fact> Facts, ModuleContext Context);
+
+    /// <summary>Runs a play's selected tasks, then the handlers they notified.</summary>
+    public async Task RunPlayAsync(Play play, string playbookDirectory, CancellationToken cancellationToken)
+    {
+        var become = play.Become ?? Target.Become;
+        var selected = play.Tasks.Where(IsSelectedByTags).ToList();
+        if (selected.Count == 0 || Stopped)
+        {
+            return;
+        }
+
+        // Facts for every task that can be planned without them are read with the connect round trip.
+        var variables = VariablesFor(play);
+        if (_connection is null)
+        {
+            var early = selected.Select(t => TryPrepare(t, variables, playbookDirectory)).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts).ToList();
+            if (!await EnsureConnectedAsync(early, become, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            variables = VariablesFor(play);
+        }
+
+        var notified = new HashSet<string>(StringComparer.Ordinal);
+        await RunTasksAsync(play, selected, variables, playbookDirectory, become, notified, cancellationToken).ConfigureAwait(false);
+        if (Stopped || notified.Count == 0)
+        {
+            return;
+        }
+
+        var handlers = play.Handlers.Where(h => notified.Contains(h.Name)).ToList();
+        await RunTasksAsync(play, handlers, variables, playbookDirectory, become, notified: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunTasksAsync(
+        Play play,
+        IReadOnlyList<TaskDefinition> tasks,
+        VariableScope variables,
+        string playbookDirectory,
+        bool playBecome,
+        HashSet<string>? notified,
+        CancellationToken cancellationToken)
+    {
+        // Render and bind every task first so that one batch reads all facts the play needs.
+        var prepared = tasks.Select(t => TryPrepare(t, variables, playbookDirectory)).ToList();
+        await GatherAsync(prepared.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), playBecome, cancellationToken).ConfigureAwait(false);
+
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (task, ready, error) = prepared[i];
+            _observer.TaskStarted(Host.Name, play.Name, task.Name);
+            TaskResult result;
+            if (error is not null)
+            {
+                result = Outcome(play, task, TaskOutcome.Failed, message: error);
+            }
+            else if (ready is null)
+            {
+                result = Outcome(play, task, TaskOutcome.Skipped, message: $"condition false: {task.When?.Text}");
+            }
+            else
+            {
+                // A change earlier in the play may have made facts stale: re-read all that are missing in one trip.
+                if (ready.Facts.Any(f => !_facts.Contains(f)))
+                {
+                    var remaining = prepared.Skip(i).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts);
+                    await GatherAsync(remaining, playBecome, cancellationToken).ConfigureAwait(false);
+                }
+
+                result = await RunTaskAsync(play, ready, task.Become ?? playBecome, cancellationToken).ConfigureAwait(false);
+            }
+
+            Result.Tasks.Add(result);
+            _observer.TaskFinished(Host.Name, result);
+            if (result.Status == TaskOutcome.Changed && notified is not null)
+            {
+                notified.UnionWith(task.Notify);
+            }
+
+            if (result.Status == TaskOutcome.Failed && !result.Ignored)
+            {
+                Result.Status = HostStatus.Failed;
+                Result.Error ??= $"task '{task.Name}' failed: {result.Message}";
+                return;
+            }
+
+            if (Stopped)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Evaluates the condition and binds the arguments; Ready is null when the condition is false.</summary>
+    private (TaskDefinition Task, PreparedTask? Ready, string? Error) TryPrepare(TaskDefinition task, VariableScope variables, string playbookDirectory)
+    {
+        try
+        {
+            if (task.When is { } when && !when.Evaluate(variables))
+            {
+                return (task, null, null);
+            }
+
+            var module = _catalog.Get(task.Module) ?? throw new FleetInputException(task.Location, $"unknown module '{task.Module}'");
+            var args = ModuleArguments.Bind(module, task.Args, variables);
+            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory);
+            return (task, new PreparedTask(task, module, args, module.Facts(args, context), context), null);
+        }
+        catch (FleetInputException ex)
+        {
+            return (task, null, ex.Message);
+        }
+    }
+
+    private async Task<TaskResult> RunTaskAsync(Play play, PreparedTask task, bool become, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var definition = task.Definition;
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            var result = await AttemptAsync(play, task, become, cancellationToken).ConfigureAwait(false);
+            result = result with { Attempts = attempts, DurationMs = clock.ElapsedMilliseconds };
+            if (result.Status != TaskOutcome.Failed || attempts > definition.Retries || Stopped)
+            {
+                return result.Status == TaskOutcome.Failed && definition.IgnoreErrors ? result with { Ignored = true } : result;
+            }
+
+            await Task.Delay(definition.Delay, cancellationToken).ConfigureAwait(false);
+
+            // The failed attempt may have changed something: plan the retry from fresh facts.
+            _facts.Invalidate(task.Facts);
+            await GatherAsync(task.Facts, become, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TaskResult> AttemptAsync(Play play, PreparedTask task, bool become, CancellationToken cancellationToken)
+    {
+        var definition = task.Definition;
+        TaskPlan plan;
+        try
+        {
+            plan = task.Module.Plan(task.Args, _facts, task.Context);
+        }
+        catch (Exception ex) when (ex is FleetInputException or IOException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            return Outcome(play, definition, TaskOutcome.Failed, message: ex.Message);
+        }
+
+        switch (plan)
+        {
+            case NoChange noChange:
+                return Outcome(play, definition, TaskOutcome.Ok, message: noChange.Reason);
+            case Skip skip:
+                return Outcome(play, definition, TaskOutcome.Skipped, message: skip.Reason);
+            case PlanFailure failure:
+                return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message);
+            case Change change when _options.CheckMode && !change.ReadOnly:
+                return Outcome(play, definition, ChangedOr(definition), change.Changes, DiffFor(change));
+            case Change change:
+                return await ApplyAsync(play, task, change, become, cancellationToken).ConfigureAwait(false);
+            default:
+                throw new InvalidOperationException($"unknown plan {plan.GetType().Name}");
+        }
+    }
+
+    private async Task<TaskResult> ApplyAsync(Play play, PreparedTask task, Change change, bool become, CancellationToken cancellationToken)
+    {
+        var definition = task.Definition;
+        var timeout = definition.Timeout ?? _options.TaskTimeout;
+        CommandResult commandResult;
+        try
+        {
+            commandResult = await _connection!.RunAsync(new RemoteCommand(change.Script, become, timeout), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteTimeoutException)
+        {
+            _facts.Invalidate(change.Touches);
+            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: $"timed out after {timeout.TotalSeconds:0.#} s");
+        }
+        catch (HostUnreachableException ex)
+        {
+            MarkUnreachable("connection lost: " + ex.Message);
+            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: ex.Message);
+        }
+        finally
+        {
+            if (!change.ReadOnly)
+            {
+                _facts.Invalidate(change.Touches);
+            }
+        }
+
+        var outcome = task.Module.Complete(change, commandResult, task.Args);
+        if (outcome.Audit is not null)
+        {
+            Result.Audit = outcome.Audit;
+        }
+
+        var status = outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status;
+        var changes = outcome.Status == TaskOutcome.Changed ? change.Changes : [];
+        return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message);
+    }
+
+    /// <summary><c>changed_when: false</c> turns a change into ok.</summary>
+    private static TaskOutcome ChangedOr(TaskDefinition task) => task.ChangedWhen == false ? TaskOutcome.Ok : TaskOutcome.Changed;
+
+    private string? DiffFor(Change change) => _options.Diff || _options.CheckMode ? change.Diff : null;
+
+    private static TaskResult Outcome(Play play, TaskDefinition task, TaskOutcome status, IReadOnlyList<string>? changes = null, string? diff = null, string? message = null) =>
+        new(play.Name, task.Name, task.Module, status, changes ?? [], diff, message, Attempts: 1, DurationMs: 0);
+
+    private bool IsSelectedByTags(TaskDefinition task)
+    {
+        if (task.Tags.Any(t => _options.SkipTags.Contains(t)))
+        {
+            return false;
+        }
+
+        return _options.Tags.Count == 0 || task.Tags.Contains("always") || task.Tags.Any(t => _options.Tags.Contains(t));
+    }
+
+    private VariableScope VariablesFor(Play play) =>
+        VariableScope.ForHost(Host, play.Vars, System?.ToVariables(), _options.ExtraVars);
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Execution;
+
+/// <summary>
+/// Runs playbooks across an inventory: plays in order, each play's hosts in rolling batches (<c>--serial</c>),
+/// up to <c>--forks</c> hosts at once, one connection per host for the whole run.
+/// A host that fails or is unreachable stops only itself.
+/// </summary>
+public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, IRunObserver? observer = null)
+{
+    private readonly IRunObserver _observer = observer ?? NullRunObserver.Instance;
+
+    /// <summary>Runs the playbooks and returns every host's results; an interrupted run returns what finished.</summary>
+    public async Task<RunReport> RunAsync(Inventory.Inventory inventory, IReadOnlyList<Playbook> playbooks, RunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(playbooks);
+        ArgumentNullException.ThrowIfNull(options);
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var limit = options.Limit is null ? null : inventory.Select(options.Limit).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        var plays = playbooks.SelectMany(pb => pb.Plays.Select(play => (Play: play, Directory: Path.GetDirectoryName(Path.GetFullPath(pb.Path)) ?? ".")))
+            .Select(p => (p.Play, p.Directory, Hosts: inventory.Select(p.Play.Hosts).Where(h => limit is null || limit.Contains(h.Name)).ToList()))
+            .ToList();
+
+        // A host's last play: after it the host's result is final and is reported at once.
+        var lastPlay = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < plays.Count; i++)
+        {
+            foreach (var host in plays[i].Hosts)
+            {
+                lastPlay[host.Name] = i;
+            }
+        }
+
+        var sessions = inventory.Hosts.Where(h => lastPlay.ContainsKey(h.Name))
+            .ToDictionary(h => h.Name, h => new HostSession(h, inventory.ResolveTarget(h, options.ExtraVars), connector, catalog, options, _observer), StringComparer.Ordinal);
+        var interrupted = false;
+        try
+        {
+            for (var i = 0; i < plays.Count && !interrupted; i++)
+            {
+                var (play, directory, hosts) = plays[i];
+                var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
+                foreach (var batch in Batches(active, options.Serial))
+                {
+                    try
+                    {
+                        await RunBatchAsync(batch, play, directory, i, lastPlay, options.Forks, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        interrupted = true;
+                        break;
+                    }
+
+                    if (options.MaxFailPercent is { } max && FailedPercent(batch) > max)
+                    {
+                        foreach (var session in sessions.Values.Where(s => !s.Stopped && s.Result.Tasks.Count == 0))
+                        {
+                            session.Result.Error = $"not run: more than {max}% of a batch failed";
+                        }
+
+                        return Report(options.Mode, startedAt, clock, sessions, interrupted);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var session in sessions.Values)
+            {
+                session.Finish();
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return Report(options.Mode, startedAt, clock, sessions, interrupted);
+    }
+
+    /// <summary>Connects to every selected host and reads its system facts: <c>fleet ping</c>.</summary>
+    public async Task<RunReport> PingAsync(Inventory.Inventory inventory, RunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(options);
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var hosts = options.Limit is null ? inventory.Hosts : inventory.Select(options.Limit);
+        var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(h, inventory.ResolveTarget(h, options.ExtraVars), connector, catalog, options, _observer), StringComparer.Ordinal);
+        var interrupted = false;
+        try
+        {
+            await Parallel.ForEachAsync(sessions.Values, Parallelism(options.Forks, cancellationToken), async (session, ct) =>
+            {
+                await session.EnsureConnectedAsync([], become: false, ct).ConfigureAwait(false);
+                session.Finish();
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            interrupted = true;
+        }
+        finally
+        {
+            foreach (var session in sessions.Values)
+            {
+                session.Finish();
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return Report("ping", startedAt, clock, sessions, interrupted);
+    }
+
+    private static async Task RunBatchAsync(
+        List<HostSession> batch, Play play, string directory, int playIndex, Dictionary<string, int> lastPlay, int forks, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(batch, Parallelism(forks, cancellationToken), async (session, ct) =>
+        {
+            try
+            {
+                await session.RunPlayAsync(play, directory, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (session.Stopped || lastPlay[session.Host.Name] == playIndex)
+                {
+                    session.Finish();
+                    await session.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private static ParallelOptions Parallelism(int forks, CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Math.Max(1, forks), CancellationToken = cancellationToken };
+
+    private static double FailedPercent(List<HostSession> batch) =>
+        batch.Count == 0 ? 0 : 100.0 * batch.Count(s => s.Stopped) / batch.Count;
+
+    /// <summary>Splits hosts into rolling batches: "N" hosts or "N%" of them (at least one).</summary>
+    internal static IEnumerable<List<HostSession>> Batches(List<HostSession> hosts, string? serial)
+    {
+        var size = BatchSize(hosts.Count, serial);
+        for (var i = 0; i < hosts.Count; i += size)
+        {
+            yield return hosts.GetRange(i, Math.Min(size, hosts.Count - i));
+        }
+    }
+
+    /// <summary>The batch size for <c>--serial</c>; the whole set when null.</summary>
+    public static int BatchSize(int hostCount, string? serial)
+    {
+        if (string.IsNullOrWhiteSpace(serial) || hostCount == 0)
+        {
+            return Math.Max(1, hostCount);
+        }
+
+        var text = serial.Trim();
+        var percent = text.EndsWith('%');
+        if (!int.TryParse(percent ? text[..^1] : text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || (percent && n > 100))
+        {
+            throw new FleetInputException($"--serial must be a positive number of hosts or a percentage like 25%, not '{serial}'");
+        }
+
+        return percent ? Math.Max(1, (int)Math.Ceiling(hostCount * n / 100.0)) : n;
+    }
+
+    private static RunReport Report(string mode, DateTimeOffset startedAt, Stopwatch clock, Dictionary<string, HostSession> sessions, bool interrupted) =>
+        new(mode, startedAt, clock.ElapsedMilliseconds, sessions.Values.Select(s => s.Result).ToList(), interrupted);
+}
