@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Fleet.Core.Execution;
+using Fleet.Core.Remote;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace Fleet.Ssh;
+
+/// <summary>One open SSH.NET connection; every command of the run goes over it as a POSIX sh script.</summary>
+internal sealed class SshHostConnection(
+    HostTarget target, SshClient client, string fingerprint, SshClient? jump, ForwardedPortLocal? tunnel, SshOptions options, Serilog.ILogger? log) : IHostConnection
+{
+    /// <summary>Scripts up to this size go in the command line (<c>sh -c</c>); larger ones on stdin (<c>sh -s</c>), far below ARG_MAX.</summary>
+    private const int InlineScriptLimit = 32 * 1024;
+
+    private readonly SemaphoreSlim _gate = new(4, 4);
+
+    /// <inheritdoc />
+    public HostTarget Target => target;
+
+    /// <inheritdoc />
+    public string HostKeyFingerprint => fingerprint;
+
+    /// <inheritdoc />
+    public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var timeout = command.Timeout ?? options.CommandTimeout;
+        var inline = Encoding.UTF8.GetByteCount(command.Script) <= InlineScriptLimit;
+        var sudo = command.Become && target.User != "root";
+        var prefix = !sudo ? "" : target.BecomePassword is null ? "sudo -n " : "sudo -S -p '' ";
+        var text = prefix + (inline ? "sh -c " + Sh.Quote(command.Script) : "sh -s");
+        var stdin = new StringBuilder();
+        if (sudo && target.BecomePassword is { } password)
+        {
+            stdin.Append(password.Reveal()).Append('\n');
+        }
+
+        if (!inline)
+        {
+            stdin.Append(command.Script);
+        }
+
+        var clock = Stopwatch.StartNew();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var timer = new CancellationTokenSource(timeout, options.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+            using var ssh = client.CreateCommand(text);
+            try
+            {
+                var execution = ssh.ExecuteAsync(linked.Token);
+                if (stdin.Length > 0 || sudo)
+                {
+                    await using var input = ssh.CreateInputStream();
+                    if (stdin.Length > 0)
+                    {
+                        await input.WriteAsync(Encoding.UTF8.GetBytes(stdin.ToString()), linked.Token).ConfigureAwait(false);
+                    }
+                }
+
+                await execution.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                log?.Warning("command timed out after {Seconds} s: {FirstLine}", timeout.TotalSeconds, FirstLine(command.Script));
+                throw new RemoteTimeoutException($"command timed out after {timeout.TotalSeconds:0.#} s");
+            }
+            catch (Exception ex) when (ex is SshConnectionException or SocketException or ObjectDisposedException or SshException && ex is not SshOperationTimeoutException)
+            {
+                log?.Warning("connection lost: {Reason}", ex.Message);
+                throw new HostUnreachableException($"connection to {target.Address}:{target.Port} lost: {ex.Message}", ex);
+            }
+
+            var exit = ssh.ExitStatus ?? -1;
+            var stderr = ssh.Error;
+            if (ssh.ExitStatus is null)
+            {
+                stderr += $"\n(terminated by signal {ssh.ExitSignal ?? "unknown"})";
+            }
+
+            log?.Debug("ran {FirstLine} in {DurationMs} ms: exit {ExitCode}", FirstLine(command.Script), clock.ElapsedMilliseconds, exit);
+            return new CommandResult(exit, ssh.Result, stderr, clock.Elapsed);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string FirstLine(string script)
+    {
+        var line = script.AsSpan().TrimStart();
+        var end = line.IndexOf('\n');
+        var first = (end < 0 ? line : line[..end]).ToString();
+        return first.Length > 80 ? first[..80] + "…" : first;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        tunnel?.Dispose();
+        jump?.Dispose();
+        _gate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

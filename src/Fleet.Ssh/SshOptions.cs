@@ -1,0 +1,43 @@
+namespace Fleet.Ssh;
+
+/// <summary>How host keys are checked against the known_hosts file.</summary>
+public enum HostKeyPolicy
+{
+    /// <summary>Only keys already in known_hosts are accepted.</summary>
+    Strict,
+    /// <summary>Unknown hosts' keys are recorded (safe under parallel connects); a changed key is refused. The default.</summary>
+    AcceptNew,
+    /// <summary>Every key is accepted and nothing is recorded (lab and throwaway hosts only).</summary>
+    Off,
+}
+
+/// <summary>Options of <see cref="SshConnector"/>, with documented defaults.</summary>
+public sealed record SshOptions
+{
+    /// <summary>The OpenSSH known_hosts file. The default value is null, meaning ~/.ssh/known_hosts.</summary>
+    public string? KnownHostsPath { get; init; }
+
+    /// <summary>How host keys are verified. The default value is <see cref="Ssh.HostKeyPolicy.AcceptNew"/>.</summary>
+    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.AcceptNew;
+
+    /// <summary>Time allowed for one connection attempt (TCP, handshake, authentication). The default value is 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = SshPipelines.DefaultConnectTimeout;
+
+    /// <summary>Time a command may run when it sets no timeout of its own. The default value is 10 minutes.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Interval of SSH keep-alive messages on open connections. The default value is 15 seconds.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Connection attempts in all for transport errors (refused, reset, timeout, handshake). The default value is 4.</summary>
+    public int ConnectAttempts { get; init; } = SshPipelines.DefaultConnectAttempts;
+
+    /// <summary>Delay before the first retry; later ones grow exponentially with jitter. The default value is 0.5 seconds.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = SshPipelines.DefaultRetryBaseDelay;
+
+    /// <summary>Where per-host connection and command events go. The default value is null (no logging).</summary>
+    public Serilog.ILogger? Logger { get; init; }
+
+    /// <summary>The clock of retry delays and timeouts (tests inject a fake). The default value is <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
