@@ -1,1 +1,50 @@
-namespace Fleet.Cli; internal static class Program { private static int Main() => 0; }
+using System.Runtime.InteropServices;
+using Fleet.Cli.Commands;
+using Fleet.Cli.Commands.Lab;
+using Fleet.Core.Results;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fleet.Cli;
+
+/// <summary>The <c>fleet</c> command line.</summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        using var interrupt = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        var app = new CommandApp();
+        app.Configure(Configure);
+        return await app.RunAsync(args, interrupt.Token).ConfigureAwait(false);
+
+        // The first signal asks the run to stop and still write its reports; the process then exits 130.
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
+    }
+
+    internal static void Configure(IConfigurator config)
+    {
+        config.SetApplicationName("fleet");
+        config.CancellationExitCode(ExitCodes.Interrupted);
+        config.SetExceptionHandler((ex, _) =>
+        {
+            // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted.
+            AnsiConsole.Console.Profile.Out.Writer.Flush();
+            Console.Error.WriteLine("error: " + ex.Message);
+            return ex is CommandParseException or CommandRuntimeException ? ExitCodes.InvalidInput : ExitCodes.TaskFailed;
+        });
+        config.AddCommand<ApplyCommand>("apply").WithDescription("Bring hosts to the playbooks' state.");
+        config.AddCommand<CheckCommand>("check").WithDescription("Report drift with diffs; change nothing.");
+        config.AddCommand<ValidateCommand>("validate").WithDescription("Parse and validate inventory and playbooks; contact no host.");
+        config.AddCommand<InventoryCommand>("inventory").WithDescription("Show the resolved hosts, groups and variables.");
+        config.AddCommand<PingCommand>("ping").WithDescription("Connect to every host: reachability, host key, OS facts.");
+        config.AddCommand<AuditCommand>("audit").WithDescription("Run Lynis on every host: hardening index, warnings.");
+        config.AddCommand<DemoCommand>("demo").WithDescription("Lab up (3 hosts), audit, apply playbooks/site.yml twice, audit again.");
+        config.AddBranch("lab", LabBranch.Configure);
+    }
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary>Options of every command that contacts hosts.</summary>
+internal class ConnectionSettings : CommandSettings
+{
+    [CommandOption("-i|--inventory <FILE>")]
+    [Description("Inventory file (Ansible YAML shape).")]
+    public string? Inventory { get; init; }
+
+    [CommandOption("-l|--limit <PATTERN>")]
+    [Description("Further limit hosts: all, group, host, globs, a:b, a:&b, a:!b.")]
+    public string? Limit { get; init; }
+
+    [CommandOption("-f|--forks <N>")]
+    [Description("Hosts worked on at once. Default 50.")]
+    [DefaultValue(50)]
+    public int Forks { get; init; } = 50;
+
+    [CommandOption("-e|--var <KEY=VALUE>")]
+    [Description("Extra variable (repeatable); highest precedence.")]
+    public string[] Vars { get; init; } = [];
+
+    [CommandOption("--known-hosts <FILE>")]
+    [Description("known_hosts file (OpenSSH format). Default: the inventory's known_hosts variable, else ~/.ssh/known_hosts.")]
+    public string? KnownHosts { get; init; }
+
+    [CommandOption("--host-key-policy <POLICY>")]
+    [Description("strict | accept-new | off. Default accept-new. A changed key is always refused.")]
+    [DefaultValue("accept-new")]
+    public string HostKeyPolicy { get; init; } = "accept-new";
+
+    [CommandOption("--timeout <SECONDS>")]
+    [Description("Per-task timeout in seconds. Default 600.")]
+    [DefaultValue(600)]
+    public int Timeout { get; init; } = 600;
+
+    [CommandOption("--json <FILE>")]
+    [Description("Write the JSON report (schema fleet-report/1).")]
+    public string? Json { get; init; }
+
+    [CommandOption("--no-progress")]
+    [Description("Plain lines instead of live progress.")]
+    public bool NoProgress { get; init; }
+
+    [CommandOption("-v|--verbose")]
+    [Description("Debug logging on the console.")]
+    public bool Verbose { get; init; }
+
+    [CommandOption("--log-file <FILE>")]
+    [Description("Write structured per-host debug logs to this file.")]
+    public string? LogFile { get; init; }
+}
+
+/// <summary>Options of apply and check.</summary>
+internal class PlaybookRunSettings : ConnectionSettings
+{
+    [CommandArgument(0, "<PLAYBOOK>")]
+    [Description("Playbook files, run in order.")]
+    public string[] Playbooks { get; init; } = [];
+
+    [CommandOption("-t|--tags <TAGS>")]
+    [Description("Only tasks with one of these tags (comma-separated).")]
+    public string? Tags { get; init; }
+
+    [CommandOption("--skip-tags <TAGS>")]
+    [Description("Never tasks with one of these tags (comma-separated).")]
+    public string? SkipTags { get; init; }
+
+    [CommandOption("--serial <N>")]
+    [Description("Rolling batches per play: N hosts or N%.")]
+    public string? Serial { get; init; }
+
+    [CommandOption("--max-fail-percent <N>")]
+    [Description("Abort when more than N% of a batch failed or was unreachable.")]
+    public int? MaxFailPercent { get; init; }
+
+    [CommandOption("--diff")]
+    [Description("Show diffs of changed files and rules.")]
+    public bool Diff { get; init; }
+
+    [CommandOption("--junit <FILE>")]
+    [Description("Write a JUnit XML report (check mode: drift is a failure).")]
+    public string? JUnit { get; init; }
+}

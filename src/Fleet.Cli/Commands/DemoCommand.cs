@@ -1,0 +1,198 @@
+using System.ComponentModel;
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Lab;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using YamlDotNet.RepresentationModel;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary>
+/// <c>fleet demo</c>: a fresh 3-host lab, a Lynis audit, <c>playbooks/site.yml</c> applied twice (the second run must
+/// change nothing), a second audit, and a before/after table. Parts of site.yml whose modules do not exist yet are
+/// named and left out; nothing is faked.
+/// </summary>
+internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
+{
+    /// <summary>Options of demo.</summary>
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--dir <DIR>")]
+        [Description("Lab directory. Default /var/tmp/fleet-lab.")]
+        public string Dir { get; init; } = new LabUpOptions().Dir;
+
+        [CommandOption("--hosts <N>")]
+        [Description("Lab hosts. Default 3.")]
+        [DefaultValue(3)]
+        public int Hosts { get; init; } = 3;
+
+        [CommandOption("--site <FILE>")]
+        [Description("The playbook to apply. Default playbooks/site.yml.")]
+        public string Site { get; init; } = Path.Combine("playbooks", "site.yml");
+
+        [CommandOption("--no-progress")]
+        [Description("Plain lines instead of live progress.")]
+        public bool NoProgress { get; init; }
+    }
+
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var playbooks = SelectPlaybooks(settings.Site);
+        Step($"Lab: {settings.Hosts} fresh hosts in {settings.Dir}");
+        if (Fleet.Lab.Lab.Status(settings.Dir) is not null)
+        {
+            await Fleet.Lab.Lab.DownAsync(settings.Dir, Log, cancellationToken).ConfigureAwait(false);
+        }
+
+        var lab = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = settings.Hosts, Dir = settings.Dir }, Log, cancellationToken).ConfigureAwait(false);
+        var inventory = InventoryLoader.Load(lab.InventoryPath);
+        var connection = new PlaybookRunSettings
+        {
+            Inventory = lab.InventoryPath,
+            KnownHosts = lab.KnownHostsPath,
+            NoProgress = settings.NoProgress,
+            Playbooks = playbooks.Select(p => p.Path).ToArray(),
+        };
+
+        Step("Audit before (Lynis)");
+        var (auditExit, before) = await AuditCommand.RunAsync(connection, inventory, null, cancellationToken).ConfigureAwait(false);
+        if (before is not null)
+        {
+            AnsiConsole.Write(AuditCommand.Table(before));
+        }
+
+        var worst = auditExit;
+        if (playbooks.Count == 0)
+        {
+            Warn("nothing of site.yml can run yet: every part needs a module that does not exist");
+        }
+        else
+        {
+            var errors = PlaybookValidator.Validate(playbooks, inventory, new Dictionary<string, object?>(), ModuleCatalog.Default);
+            if (errors.Count > 0)
+            {
+                throw new FleetInputException(errors);
+            }
+
+            var options = PlaybookRun.Options(connection, "apply", inventory);
+            Step("Apply " + string.Join(", ", playbooks.Select(p => Path.GetFileName(p.Path))) + " (first run)");
+            var first = await RunSession.ExecuteAsync(connection, inventory, (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct), null, false, cancellationToken).ConfigureAwait(false);
+            Step("Apply again: every host must report changed=0");
+            RunReport? secondReport = null;
+            var second = await RunSession.ExecuteAsync(
+                connection,
+                inventory,
+                async (runner, ct) => secondReport = await runner.RunAsync(inventory, playbooks, options, ct).ConfigureAwait(false),
+                null,
+                false,
+                cancellationToken).ConfigureAwait(false);
+            var changed = secondReport?.Hosts.Sum(h => h.Count(TaskOutcome.Changed)) ?? -1;
+            AnsiConsole.MarkupLine(changed == 0 ? "[green]second run: changed=0 on every host[/]" : $"[red]second run changed {changed} task(s): not idempotent[/]");
+            worst = Worst(worst, Worst(first, second));
+        }
+
+        Step("Audit after (Lynis)");
+        var (afterExit, after) = await AuditCommand.RunAsync(connection, inventory, null, cancellationToken).ConfigureAwait(false);
+        worst = Worst(worst, afterExit);
+        if (before is not null && after is not null)
+        {
+            AnsiConsole.Write(Comparison(before, after));
+        }
+
+        AnsiConsole.MarkupLine($"The lab stays up: [bold]./fleet lab ssh lab-01[/], [bold]./fleet lab down[/] when done (inventory: {Markup.Escape(lab.InventoryPath)}).");
+        return worst;
+    }
+
+    /// <summary>site.yml if it validates; otherwise each imported playbook that does, naming what is left out and why.</summary>
+    private static List<Playbook> SelectPlaybooks(string site)
+    {
+        if (!File.Exists(site))
+        {
+            throw new FleetInputException($"{site} not found: run fleet demo from the repository root");
+        }
+
+        try
+        {
+            return [PlaybookLoader.Load(site, ModuleCatalog.Default)];
+        }
+        catch (FleetInputException)
+        {
+            // Fall through: take site.yml apart and keep what exists.
+        }
+
+        var selected = new List<Playbook>();
+        var directory = Path.GetDirectoryName(Path.GetFullPath(site)) ?? ".";
+        foreach (var import in Imports(site))
+        {
+            var path = Path.Combine(directory, import);
+            try
+            {
+                selected.Add(PlaybookLoader.Load(path, ModuleCatalog.Default));
+            }
+            catch (FleetInputException ex)
+            {
+                Warn($"not there yet, left out: {import}: {ex.Errors[0].Message}");
+            }
+        }
+
+        return selected;
+    }
+
+    private static IEnumerable<string> Imports(string site)
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(site))
+        {
+            yaml.Load(reader);
+        }
+
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlSequenceNode plays)
+        {
+            yield break;
+        }
+
+        foreach (var play in plays.Children.OfType<YamlMappingNode>())
+        {
+            if (play.Children.TryGetValue(new YamlScalarNode("import_playbook"), out var node) && node is YamlScalarNode { Value: { } file })
+            {
+                yield return file;
+            }
+        }
+    }
+
+    private static Table Comparison(RunReport before, RunReport after)
+    {
+        var table = new Table().Title("Lynis hardening index").AddColumns("host", "before", "after", "warnings before", "warnings after");
+        foreach (var host in before.Hosts)
+        {
+            var later = after.Hosts.FirstOrDefault(h => h.Name == host.Name);
+            table.AddRow(
+                Markup.Escape(host.Name),
+                Index(host.Audit),
+                Index(later?.Audit),
+                host.Audit?.Warnings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                later?.Audit?.Warnings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+        }
+
+        return table;
+    }
+
+    private static string Index(AuditSummary? audit) => audit?.HardeningIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>The more serious of two exit codes, by DESIGN.md's precedence.</summary>
+    private static int Worst(int a, int b)
+    {
+        int[] order = [ExitCodes.InvalidInput, ExitCodes.Interrupted, ExitCodes.TaskFailed, ExitCodes.Unreachable, ExitCodes.Drift, ExitCodes.Success];
+        return order.First(code => code == a || code == b);
+    }
+
+    private static void Step(string text) => AnsiConsole.MarkupLine($"\n[bold blue]== {Markup.Escape(text)}[/]");
+
+    private static void Warn(string text) => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(text)}[/]");
+
+    private static void Log(string text) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
+}

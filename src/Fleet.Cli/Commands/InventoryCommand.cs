@@ -1,0 +1,77 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Fleet.Core.Results;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary><c>fleet inventory -i INV [--limit P] [--json]</c>: the resolved hosts, groups and variables.</summary>
+internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
+{
+    /// <summary>Options of inventory.</summary>
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("-i|--inventory <FILE>")]
+        [Description("Inventory file.")]
+        public string? Inventory { get; init; }
+
+        [CommandOption("-l|--limit <PATTERN>")]
+        [Description("Only hosts matching the pattern.")]
+        public string? Limit { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print JSON (hosts with groups and merged variables, groups).")]
+        public bool Json { get; init; }
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var inventory = RunSession.LoadInventory(settings.Inventory);
+        if (settings.Limit is { } limit)
+        {
+            inventory.ValidatePattern(limit, null);
+        }
+
+        var hosts = settings.Limit is null ? inventory.Hosts : inventory.Select(settings.Limit);
+        if (settings.Json)
+        {
+            var data = new Dictionary<string, object?>
+            {
+                ["hosts"] = hosts.ToDictionary(h => h.Name, h => (object?)new Dictionary<string, object?>
+                {
+                    ["groups"] = h.Groups,
+                    ["vars"] = h.Vars,
+                }),
+                ["groups"] = inventory.Groups.ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
+                {
+                    ["hosts"] = g.Value.Hosts,
+                    ["children"] = g.Value.Children,
+                }),
+            };
+            Console.WriteLine(JsonSerializer.Serialize(data, JsonOptions));
+            return Task.FromResult(ExitCodes.Success);
+        }
+
+        var table = new Table().AddColumns("host", "address", "groups", "variables");
+        foreach (var host in hosts)
+        {
+            var target = inventory.ResolveTarget(host);
+            var vars = string.Join(", ", host.Vars.Select(kv => $"{kv.Key}={Format(kv.Value)}"));
+            table.AddRow(Markup.Escape(host.Name), Markup.Escape($"{target.User}@{target.Address}:{target.Port}"), Markup.Escape(string.Join(",", host.Groups)), Markup.Escape(vars));
+        }
+
+        AnsiConsole.Write(table);
+        return Task.FromResult(ExitCodes.Success);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private static string Format(object? value) => value switch
+    {
+        null => "null",
+        string s => s,
+        System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+}

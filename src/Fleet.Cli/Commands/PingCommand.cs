@@ -1,0 +1,63 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Results;
+using Spectre.Console;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary><c>fleet ping -i INV</c>: connects to every host; prints reachability, host key fingerprint and OS facts.</summary>
+internal sealed class PingCommand : FleetCommand<ConnectionSettings>
+{
+    protected override async Task<int> RunAsync(ConnectionSettings settings, CancellationToken cancellationToken)
+    {
+        RunSession.CheckOptions(settings);
+        var inventory = RunSession.LoadInventory(settings.Inventory);
+        if (settings.Limit is { } limit)
+        {
+            inventory.ValidatePattern(limit, null);
+        }
+
+        var options = new RunOptions
+        {
+            Mode = "ping",
+            Forks = settings.Forks,
+            Limit = settings.Limit,
+            TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
+            ExtraVars = RunSession.ParseVars(settings.Vars),
+        };
+        RunReport? report = null;
+        var exit = await RunSession.ExecuteAsync(
+            settings,
+            inventory,
+            async (runner, ct) => report = await runner.PingAsync(inventory, options, ct).ConfigureAwait(false),
+            junitPath: null,
+            showDiff: false,
+            cancellationToken).ConfigureAwait(false);
+        if (report is not null)
+        {
+            Write(report);
+        }
+
+        return exit;
+    }
+
+    private static void Write(RunReport report)
+    {
+        var table = new Table().AddColumns("host", "address", "status", "host key", "os", "kernel", "service manager", "ms");
+        foreach (var host in report.Hosts)
+        {
+            var facts = host.Facts;
+            var reachable = host.Status is not HostStatus.Unreachable and not HostStatus.Failed;
+            table.AddRow(
+                Markup.Escape(host.Name),
+                Markup.Escape(host.Address),
+                reachable ? "[green]reachable[/]" : "[red]" + Markup.Escape(host.Error ?? host.Status.ToString()) + "[/]",
+                Markup.Escape(host.HostKeyFingerprint ?? ""),
+                Markup.Escape($"{facts.GetValueOrDefault("ansible_distribution")} {facts.GetValueOrDefault("ansible_distribution_version")}".Trim()),
+                Markup.Escape(facts.GetValueOrDefault("ansible_kernel") ?? ""),
+                Markup.Escape(facts.GetValueOrDefault("ansible_service_mgr") ?? ""),
+                host.DurationMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

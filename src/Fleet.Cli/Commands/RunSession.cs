@@ -1,0 +1,206 @@
+using System.Globalization;
+using Fleet.Cli.Output;
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Reports;
+using Fleet.Core.Results;
+using Fleet.Ssh;
+using Spectre.Console;
+using YamlDotNet.RepresentationModel;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary>What every host-contacting command shares: loading and checking input, connecting, drawing progress, writing reports.</summary>
+internal static class RunSession
+{
+    /// <summary>Loads the inventory named by -i; an inventory is required.</summary>
+    public static Inventory LoadInventory(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new FleetInputException("an inventory is required: -i FILE");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FleetInputException($"inventory file not found: {path}");
+        }
+
+        return InventoryLoader.Load(path);
+    }
+
+    /// <summary>Loads every playbook (all errors of all files at once).</summary>
+    public static List<Playbook> LoadPlaybooks(IReadOnlyList<string> paths)
+    {
+        if (paths.Count == 0)
+        {
+            throw new FleetInputException("at least one playbook is required");
+        }
+
+        var errors = new List<InputError>();
+        var playbooks = new List<Playbook>();
+        foreach (var path in paths)
+        {
+            if (!File.Exists(path))
+            {
+                errors.Add(new InputError(null, $"playbook file not found: {path}"));
+                continue;
+            }
+
+            try
+            {
+                playbooks.Add(PlaybookLoader.Load(path, ModuleCatalog.Default));
+            }
+            catch (FleetInputException ex)
+            {
+                errors.AddRange(ex.Errors);
+            }
+        }
+
+        return errors.Count > 0 ? throw new FleetInputException(errors) : playbooks;
+    }
+
+    /// <summary>Parses <c>--var key=value</c> options; values are YAML scalars (so 22 is a number, true a boolean).</summary>
+    public static Dictionary<string, object?> ParseVars(IEnumerable<string> vars)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var item in vars)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new FleetInputException($"--var expects key=value, got '{item}'");
+            }
+
+            result[item[..eq].Trim()] = ScalarValue(item[(eq + 1)..]);
+        }
+
+        return result;
+    }
+
+    private static object? ScalarValue(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader("v: " + text));
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            return text;
+        }
+
+        var node = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
+        if (node is YamlSequenceNode seq)
+        {
+            return seq.Children.OfType<YamlScalarNode>().Select(s => (object?)s.Value).ToList();
+        }
+
+        if (node is not YamlScalarNode scalar || scalar.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted)
+        {
+            return node is YamlScalarNode s ? s.Value : text;
+        }
+
+        var value = scalar.Value ?? "";
+        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        return value.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            "null" or "~" or "" => null,
+            _ => value,
+        };
+    }
+
+    /// <summary>Checks connection options; errors are invalid input.</summary>
+    public static void CheckOptions(ConnectionSettings settings)
+    {
+        if (settings.Forks < 1)
+        {
+            throw new FleetInputException($"--forks must be at least 1, not {settings.Forks}");
+        }
+
+        if (settings.Timeout < 1)
+        {
+            throw new FleetInputException($"--timeout must be at least 1 second, not {settings.Timeout}");
+        }
+
+        _ = ParsePolicy(settings.HostKeyPolicy);
+    }
+
+    /// <summary>The host-key policy named on the command line.</summary>
+    public static HostKeyPolicy ParsePolicy(string text) => text switch
+    {
+        "strict" => HostKeyPolicy.Strict,
+        "accept-new" => HostKeyPolicy.AcceptNew,
+        "off" => HostKeyPolicy.Off,
+        _ => throw new FleetInputException($"--host-key-policy must be strict, accept-new or off, not '{text}'"),
+    };
+
+    /// <summary>known_hosts: the option, else the inventory's <c>known_hosts</c> variable, else ~/.ssh/known_hosts.</summary>
+    public static string KnownHostsPath(ConnectionSettings settings, Inventory inventory)
+    {
+        if (!string.IsNullOrWhiteSpace(settings.KnownHosts))
+        {
+            return settings.KnownHosts;
+        }
+
+        var fromInventory = inventory.Hosts.Select(h => h.Vars.GetValueOrDefault("known_hosts") as string).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        return fromInventory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+    }
+
+    /// <summary>Connects, runs, draws progress and the recap, writes the reports, and returns the exit code.</summary>
+    public static async Task<int> ExecuteAsync(
+        ConnectionSettings settings,
+        Inventory inventory,
+        Func<PlaybookRunner, CancellationToken, Task<RunReport>> run,
+        string? junitPath,
+        bool showDiff,
+        CancellationToken cancellationToken)
+    {
+        var logger = Logging.Create(settings.Verbose, settings.LogFile);
+        try
+        {
+            var connector = new SshConnector(new SshOptions
+            {
+                KnownHostsPath = KnownHostsPath(settings, inventory),
+                HostKeyPolicy = ParsePolicy(settings.HostKeyPolicy),
+                CommandTimeout = TimeSpan.FromSeconds(settings.Timeout),
+                Logger = logger,
+            });
+            var progress = ProgressView.Create(AnsiConsole.Console, live: !settings.NoProgress && !Console.IsOutputRedirected);
+            RunReport report;
+            try
+            {
+                report = await run(new PlaybookRunner(connector, ModuleCatalog.Default, progress), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await progress.CompleteAsync().ConfigureAwait(false);
+            }
+
+            if (settings.Json is { } json)
+            {
+                JsonReportWriter.Write(report, json);
+            }
+
+            if (junitPath is not null)
+            {
+                JUnitReportWriter.Write(report, junitPath);
+            }
+
+            RecapTable.Write(AnsiConsole.Console, report, showDiff);
+            return report.ExitCode;
+        }
+        finally
+        {
+            (logger as IDisposable)?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Spectre.Console.Cli;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary><c>fleet validate [-i INV] PLAYBOOK…</c>: parses and validates everything, contacts no host.</summary>
+internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
+{
+    /// <summary>Options of validate.</summary>
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("-i|--inventory <FILE>")]
+        [Description("Inventory file; with it, every task is also rendered for every host it targets.")]
+        public string? Inventory { get; init; }
+
+        [CommandOption("-e|--var <KEY=VALUE>")]
+        [Description("Extra variable (repeatable).")]
+        public string[] Vars { get; init; } = [];
+
+        [CommandArgument(0, "<PLAYBOOK>")]
+        [Description("Playbook files.")]
+        public string[] Playbooks { get; init; } = [];
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var inventory = settings.Inventory is null ? null : RunSession.LoadInventory(settings.Inventory);
+        var playbooks = RunSession.LoadPlaybooks(settings.Playbooks);
+        var errors = PlaybookValidator.Validate(playbooks, inventory, RunSession.ParseVars(settings.Vars), ModuleCatalog.Default);
+        if (errors.Count > 0)
+        {
+            throw new FleetInputException(errors);
+        }
+
+        var plays = playbooks.Sum(p => p.Plays.Count);
+        var tasks = playbooks.Sum(p => p.Plays.Sum(play => play.Tasks.Count + play.Handlers.Count));
+        var hosts = inventory is null ? "" : $", {inventory.Hosts.Count} host(s)";
+        Console.WriteLine($"ok: {playbooks.Count} playbook(s), {plays} play(s), {tasks} task(s){hosts}");
+        return Task.FromResult(ExitCodes.Success);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Fleet.Core.Results;
+using Spectre.Console;
+
+namespace Fleet.Cli.Output;
+
+/// <summary>The recap after a run: one row per host, then failures, unreachable hosts and (with --diff or in check mode) diffs.</summary>
+internal static class RecapTable
+{
+    /// <summary>Writes the recap.</summary>
+    public static void Write(IAnsiConsole console, RunReport report, bool showDiff)
+    {
+        var table = new Table().Title("Recap").AddColumns("host", "ok", "changed", "failed", "skipped", "unreachable", "duration");
+        foreach (var host in report.Hosts)
+        {
+            table.AddRow(
+                Markup.Escape(host.Name),
+                N(host.Count(TaskOutcome.Ok)),
+                Color(host.Count(TaskOutcome.Changed), "yellow"),
+                Color(host.Count(TaskOutcome.Failed) + (host.Status == HostStatus.Failed && host.Count(TaskOutcome.Failed) == 0 ? 1 : 0), "red"),
+                N(host.Count(TaskOutcome.Skipped)),
+                Color(host.Status == HostStatus.Unreachable ? 1 : 0, "red"),
+                string.Create(CultureInfo.InvariantCulture, $"{host.DurationMs / 1000.0:0.00} s"));
+        }
+
+        console.Write(table);
+        var check = report.Mode == "check";
+        foreach (var host in report.Hosts)
+        {
+            if (host.Status == HostStatus.Unreachable)
+            {
+                console.MarkupLine($"[red]{Markup.Escape(host.Name)} unreachable:[/] {Markup.Escape(host.Error ?? "")}");
+            }
+
+            foreach (var task in host.Tasks)
+            {
+                if (task.Status == TaskOutcome.Failed)
+                {
+                    console.MarkupLine($"[red]{Markup.Escape(host.Name)} failed[/] {Markup.Escape(task.Play)} / {Markup.Escape(task.Name)}{(task.Ignored ? " (ignored)" : "")}: {Markup.Escape(task.Message ?? "")}");
+                }
+                else if (task.Status == TaskOutcome.Changed && (showDiff || check))
+                {
+                    console.MarkupLine($"[yellow]{Markup.Escape(host.Name)} {(check ? "would change" : "changed")}[/] {Markup.Escape(task.Play)} / {Markup.Escape(task.Name)}: {Markup.Escape(string.Join("; ", task.Changes))}");
+                    if (task.Diff is { } diff)
+                    {
+                        console.WriteLine(diff.TrimEnd());
+                    }
+                }
+            }
+
+            if (host.Status == HostStatus.Failed && host.Tasks.All(t => t.Status != TaskOutcome.Failed) && host.Error is { } error)
+            {
+                console.MarkupLine($"[red]{Markup.Escape(host.Name)} failed:[/] {Markup.Escape(error)}");
+            }
+        }
+
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{report.Hosts.Count} host(s): {report.CountHosts(HostStatus.Ok)} ok, {report.CountHosts(HostStatus.Changed)} {(check ? "would change" : "changed")}, {report.CountHosts(HostStatus.Failed)} failed, {report.CountHosts(HostStatus.Unreachable)} unreachable in {report.DurationMs / 1000.0:0.00} s{(report.Interrupted ? " [red](interrupted)[/]" : "")}"));
+    }
+
+    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Color(int n, string color) => n == 0 ? "0" : $"[{color}]{N(n)}[/]";
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Reports;
+
+/// <summary>
+/// Writes the <c>fleet-report/1</c> JSON of DESIGN.md, keys in the documented order. Additions after the documented keys:
+/// report <c>interrupted</c>; host <c>hostKey</c> and <c>facts</c>; task <c>ignored</c> (only when true).
+/// </summary>
+public static class JsonReportWriter
+{
+    /// <summary>The schema name.</summary>
+    public const string Schema = "fleet-report/1";
+
+    /// <summary>The report as indented JSON text.</summary>
+    public static string ToJson(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("schema", Schema);
+            json.WriteString("mode", report.Mode);
+            json.WriteString("startedAt", report.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            json.WriteNumber("durationMs", report.DurationMs);
+            json.WriteStartObject("totals");
+            json.WriteNumber("hosts", report.Hosts.Count);
+            json.WriteNumber("ok", report.CountHosts(HostStatus.Ok));
+            json.WriteNumber("changed", report.CountHosts(HostStatus.Changed));
+            json.WriteNumber("failed", report.CountHosts(HostStatus.Failed));
+            json.WriteNumber("unreachable", report.CountHosts(HostStatus.Unreachable));
+            json.WriteEndObject();
+            json.WriteStartArray("hosts");
+            foreach (var host in report.Hosts)
+            {
+                WriteHost(json, host);
+            }
+
+            json.WriteEndArray();
+            json.WriteBoolean("interrupted", report.Interrupted);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>Writes the report to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    public static void Write(RunReport report, string path) => AtomicFile.Write(path, ToJson(report));
+
+    private static void WriteHost(Utf8JsonWriter json, HostResult host)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", host.Name);
+        json.WriteString("address", host.Address);
+        json.WriteString("status", Name(host.Status));
+        json.WriteNumber("durationMs", host.DurationMs);
+        WriteNullable(json, "error", host.Error);
+        json.WriteStartArray("tasks");
+        foreach (var task in host.Tasks)
+        {
+            json.WriteStartObject();
+            json.WriteString("play", task.Play);
+            json.WriteString("name", task.Name);
+            json.WriteString("module", task.Module);
+            json.WriteString("status", Name(task.Status));
+            json.WriteStartArray("changes");
+            foreach (var change in task.Changes)
+            {
+                json.WriteStringValue(change);
+            }
+
+            json.WriteEndArray();
+            WriteNullable(json, "diff", task.Diff);
+            WriteNullable(json, "message", task.Message);
+            json.WriteNumber("attempts", task.Attempts);
+            json.WriteNumber("durationMs", task.DurationMs);
+            if (task.Ignored)
+            {
+                json.WriteBoolean("ignored", true);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (host.Audit is { } audit)
+        {
+            json.WriteStartObject("audit");
+            json.WriteNumber("hardeningIndex", audit.HardeningIndex);
+            json.WriteStartArray("warnings");
+            foreach (var warning in audit.Warnings)
+            {
+                json.WriteStringValue(warning);
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("suggestions", audit.Suggestions);
+            json.WriteEndObject();
+        }
+
+        WriteNullable(json, "hostKey", host.HostKeyFingerprint);
+        json.WriteStartObject("facts");
+        foreach (var (key, value) in host.Facts)
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    /// <summary>Lower-case status names of the report.</summary>
+    public static string Name(HostStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Lower-case status names of the report.</summary>
+    public static string Name(TaskOutcome status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>Writes report files atomically so a reader never sees half a report.</summary>
+internal static class AtomicFile
+{
+    public static void Write(string path, string text)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        File.WriteAllText(temporary, text, new UTF8Encoding(false));
+        File.Move(temporary, full, overwrite: true);
+    }
+}

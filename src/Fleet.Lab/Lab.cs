@@ -1,0 +1,449 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Fleet.Lab;
+
+/// <summary>
+/// A local test fleet of real Debian hosts: each host is a network namespace on a lab bridge (10.213.k.0/24), its own pid, uts and
+/// mount namespaces, a copy-on-write overlay of the machine's root filesystem, and tini as first process starting sshd, cron and
+/// rsyslog with their SysV scripts. Nothing addressed to 10.213.0.0/16 leaves the machine: an unreachable route covers the range
+/// and forwarding from or to a lab bridge is dropped.
+/// </summary>
+public static class Lab
+{
+    /// <summary>The lab address range.</summary>
+    public const string Range = "10.213.0.0/16";
+
+    private const string StateFile = "lab.json";
+    private static readonly string[] RequiredTools = ["ip", "unshare", "nsenter", "setsid", "tini", "sshd", "ssh-keygen", "iptables", "apt-ftparchive", "mknod"];
+
+    private sealed record State(int Index, List<LabHost> Hosts);
+
+    /// <summary>Creates the lab and waits until every sshd accepts connections.</summary>
+    public static async Task<LabInfo> UpAsync(LabUpOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        if (options.Hosts is < 1 or > 240)
+        {
+            throw new LabException("--hosts must be between 1 and 240");
+        }
+
+        await CheckMachineAsync(cancellationToken).ConfigureAwait(false);
+        var dir = Path.GetFullPath(options.Dir);
+        if (Status(dir) is not null)
+        {
+            throw new LabException($"a lab is already up in {dir}: run `fleet lab down --dir {dir}` first");
+        }
+
+        var clock = Stopwatch.StartNew();
+        await AptRepository.EnsureAsync(log, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(dir);
+        await using var machineLock = await MachineLockAsync(cancellationToken).ConfigureAwait(false);
+        var index = await FreeIndexAsync(cancellationToken).ConfigureAwait(false);
+        var hosts = Enumerable.Range(1, options.Hosts)
+            .Select(i => new LabHost(string.Create(CultureInfo.InvariantCulture, $"lab-{i:00}"), string.Create(CultureInfo.InvariantCulture, $"10.213.{index}.{9 + i}"), 22, 0))
+            .ToList();
+        await SaveAsync(dir, new State(index, hosts), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var bridge = Bridge(index);
+            await Shell.MustAsync("creating the lab network", $"""
+                set -e
+                ip route replace unreachable {Range}
+                ip link add {bridge} type bridge
+                ip addr add 10.213.{index}.1/24 dev {bridge}
+                ip link set {bridge} up
+                iptables -w -I FORWARD -i {bridge} -j DROP
+                iptables -w -I FORWARD -o {bridge} -j DROP
+                """, cancellationToken).ConfigureAwait(false);
+
+            var key = Path.Combine(dir, "id_ed25519");
+            File.Delete(key);
+            File.Delete(key + ".pub");
+            await Shell.MustAsync("creating the lab key", $"ssh-keygen -q -t ed25519 -N '' -C fleet-lab -f {Shell.Q(key)}", cancellationToken).ConfigureAwait(false);
+            var publicKey = (await File.ReadAllTextAsync(key + ".pub", cancellationToken).ConfigureAwait(false)).Trim();
+
+            log($"lab {index}: preparing {hosts.Count} hosts in {dir}");
+            await Parallel.ForEachAsync(hosts, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (host, ct) =>
+                await PrepareHostAsync(dir, index, host, publicKey, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+            log("starting hosts");
+            var started = new List<LabHost>();
+            foreach (var host in hosts)
+            {
+                started.Add(host with { InitPid = Start(dir, index, host) });
+            }
+
+            hosts = [];
+            foreach (var host in started)
+            {
+                hosts.Add(host with { InitPid = await InitPidAsync(host, cancellationToken).ConfigureAwait(false) });
+            }
+
+            await SaveAsync(dir, new State(index, hosts), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(hosts.Select(h => WaitForSshAsync(dir, h, cancellationToken))).ConfigureAwait(false);
+            var info = await WriteClientFilesAsync(dir, index, hosts, cancellationToken).ConfigureAwait(false);
+            log(string.Create(CultureInfo.InvariantCulture, $"{hosts.Count} hosts up in {clock.Elapsed.TotalSeconds:0.0} s"));
+            return info;
+        }
+        catch
+        {
+            await DownAsync(dir, _ => { }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops every process and removes every namespace, link, rule and file the lab created; harmless when nothing is there.</summary>
+    public static async Task DownAsync(string dir, Action<string> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        dir = Path.GetFullPath(dir);
+        var state = Load(dir);
+        if (state is null)
+        {
+            if (Directory.Exists(Path.Combine(dir, "hosts")))
+            {
+                Directory.Delete(Path.Combine(dir, "hosts"), recursive: true);
+            }
+
+            log($"no lab in {dir}");
+            return;
+        }
+
+        foreach (var host in state.Hosts.Where(h => h.InitPid > 0 && IsAlive(h.InitPid)))
+        {
+            try
+            {
+                // Killing a pid namespace's first process ends every process of the host; its mounts go with its mount namespace.
+                Process.GetProcessById(host.InitPid).Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+
+        foreach (var host in state.Hosts.Where(h => h.InitPid > 0))
+        {
+            for (var i = 0; i < 100 && IsAlive(host.InitPid); i++)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var bridge = Bridge(state.Index);
+        var script = new StringBuilder();
+        foreach (var host in state.Hosts)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"ip netns del {Namespace(state.Index, host)} 2>/dev/null\n");
+        }
+
+        script.Append(CultureInfo.InvariantCulture, $"""
+            ip link del {bridge} 2>/dev/null
+            while iptables -w -D FORWARD -i {bridge} -j DROP 2>/dev/null; do :; done
+            while iptables -w -D FORWARD -o {bridge} -j DROP 2>/dev/null; do :; done
+            true
+            """);
+        await Shell.RunAsync(script.ToString(), cancellationToken).ConfigureAwait(false);
+        var hostsDir = Path.Combine(dir, "hosts");
+        if (Directory.Exists(hostsDir))
+        {
+            await Shell.RunAsync($"rm -rf {Shell.Q(hostsDir)}", cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var file in new[] { "lab-inventory.yml", "id_ed25519", "id_ed25519.pub", "known_hosts", "known_hosts.lock", StateFile })
+        {
+            File.Delete(Path.Combine(dir, file));
+        }
+
+        if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+        {
+            Directory.Delete(dir);
+        }
+
+        log($"lab {state.Index} in {dir} is down");
+    }
+
+    /// <summary>The lab up in <paramref name="dir"/>, or null when there is none.</summary>
+    public static LabInfo? Status(string dir)
+    {
+        dir = Path.GetFullPath(dir);
+        return Load(dir) is { } state ? Info(dir, state.Index, state.Hosts) : null;
+    }
+
+    /// <summary>True when the host's first process is running.</summary>
+    public static bool IsRunning(LabHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return host.InitPid > 0 && IsAlive(host.InitPid);
+    }
+
+    /// <summary>Runs <c>sh -c command</c> inside a host (all its namespaces and root), without SSH.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> ExecAsync(string dir, string host, string command, CancellationToken cancellationToken)
+    {
+        var state = Load(Path.GetFullPath(dir)) ?? throw new LabException($"no lab in {dir}");
+        var target = state.Hosts.FirstOrDefault(h => h.Name == host) ?? throw new LabException($"no host {host} in the lab");
+        return await Shell.RunAsync($"exec nsenter -t {target.InitPid} -m -u -n -p -i -r -w /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /bin/sh -c {Shell.Q(command)}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Bridge(int index) => string.Create(CultureInfo.InvariantCulture, $"flab{index}");
+
+    private static string Namespace(int index, LabHost host) => string.Create(CultureInfo.InvariantCulture, $"flab{index}-{host.Name}");
+
+    private static string Veth(int index, LabHost host) => string.Create(CultureInfo.InvariantCulture, $"fl{index}h{host.Address.Split('.')[3]}");
+
+    private static bool IsAlive(int pid) => Directory.Exists(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}"));
+
+    private static async Task CheckMachineAsync(CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new LabException("the lab needs Linux (network namespaces, overlayfs)");
+        }
+
+        if (Environment.UserName != "root")
+        {
+            throw new LabException("the lab needs root (namespaces, mounts, bridge): run as root");
+        }
+
+        var (_, missing, _) = await Shell.RunAsync(
+            string.Join('\n', RequiredTools.Select(t => $"PATH=\"$PATH:/usr/sbin:/sbin\" command -v {t} >/dev/null || echo {t}")), cancellationToken).ConfigureAwait(false);
+        if (missing.Trim().Length > 0)
+        {
+            throw new LabException($"missing on this machine: {string.Join(", ", missing.Split('\n', StringSplitOptions.RemoveEmptyEntries))}; run scripts/install-prerequisites.sh");
+        }
+    }
+
+    private static async Task<FileStream> MachineLockAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                return new FileStream("/run/fleet-lab.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (i < 600)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> FreeIndexAsync(CancellationToken cancellationToken)
+    {
+        var (_, links, _) = await Shell.RunAsync("ip -o link show type bridge | awk -F': ' '{print $2}'", cancellationToken).ConfigureAwait(false);
+        var used = links.Split('\n').Where(l => l.StartsWith("flab", StringComparison.Ordinal)).Select(l => l[4..]).ToHashSet(StringComparer.Ordinal);
+        for (var k = 1; k <= 250; k++)
+        {
+            if (!used.Contains(k.ToString(CultureInfo.InvariantCulture)))
+            {
+                return k;
+            }
+        }
+
+        throw new LabException("every lab number is in use (250 labs up)");
+    }
+
+    private static async Task PrepareHostAsync(string dir, int index, LabHost host, string publicKey, CancellationToken cancellationToken)
+    {
+        var home = Path.Combine(dir, "hosts", host.Name);
+        var upper = Path.Combine(home, "upper");
+        var ns = Namespace(index, host);
+        var veth = Veth(index, host);
+        var init = """
+            #!/bin/sh
+            # First script of a lab host (under tini): the services a server runs, then wait.
+            trap 'exit 0' TERM INT
+            service rsyslog start >/dev/null 2>&1
+            service cron start >/dev/null 2>&1
+            service ssh start
+            while :; do sleep 3600 & wait $!; done
+            """;
+        var sshd = """
+            # Lab host: fresh host keys, root by key. Named zz- so playbook drop-ins take precedence.
+            HostKey /etc/ssh/ssh_host_ed25519_key
+            HostKey /etc/ssh/ssh_host_ecdsa_key
+            PermitRootLogin prohibit-password
+            PasswordAuthentication no
+            UseDNS no
+            MaxStartups 200:30:400
+            MaxSessions 64
+            """;
+        var boot = $"""
+            #!/bin/sh
+            # Runs as the first process of the host's new pid, uts and mount namespaces (in its network namespace).
+            set -e
+            hostname {host.Name}
+            R={Shell.Q(Path.Combine(home, "root"))}
+            mount -t overlay overlay -o lowerdir=/,upperdir={Shell.Q(upper)},workdir={Shell.Q(Path.Combine(home, "work"))} "$R"
+            mount -t proc proc "$R/proc"
+            mount --bind "$R/proc/sys" "$R/proc/sys"
+            mount --bind "$R/proc/sys/net" "$R/proc/sys/net"
+            mount -o remount,bind,ro "$R/proc/sys"
+            mount --rbind /dev "$R/dev"
+            mount -t tmpfs -o mode=755 tmpfs "$R/run"
+            mkdir -p "$R/run/sshd" "$R/run/lock"
+            mount -t tmpfs -o mode=1777,size=256m tmpfs "$R/tmp"
+            mount -t sysfs -o ro sysfs "$R/sys" 2>/dev/null || true
+            mount --bind {AptRepository.RepoDir} "$R{AptRepository.MountPoint}"
+            mount -o remount,bind,ro "$R{AptRepository.MountPoint}"
+            exec chroot "$R" /usr/bin/tini -- /bin/sh /etc/fleet-lab/init.sh
+            """;
+        var u = Shell.Q(upper);
+        var script = $"""
+            set -e
+            rm -rf {Shell.Q(home)}
+            mkdir -p {u}/etc/ssh/sshd_config.d {u}/etc/fleet-lab {u}/root/.ssh {u}/etc/apt/sources.list.d {u}/var/lib/apt/lists/partial {u}{AptRepository.MountPoint} {Shell.Q(Path.Combine(home, "work"))} {Shell.Q(Path.Combine(home, "root"))}
+            echo {host.Name} > {u}/etc/hostname
+            printf '127.0.0.1 localhost\n{host.Address} {host.Name}\n' > {u}/etc/hosts
+            ssh-keygen -q -t ed25519 -N '' -C root@{host.Name} -f {u}/etc/ssh/ssh_host_ed25519_key
+            ssh-keygen -q -t ecdsa -b 256 -N '' -C root@{host.Name} -f {u}/etc/ssh/ssh_host_ecdsa_key
+            cat > {u}/etc/ssh/sshd_config.d/zz-fleet-lab.conf <<'FLEET_EOF'
+            {sshd}
+            FLEET_EOF
+            cat > {u}/etc/fleet-lab/init.sh <<'FLEET_EOF'
+            {init}
+            FLEET_EOF
+            cat > {Shell.Q(Path.Combine(home, "boot.sh"))} <<'FLEET_EOF'
+            {boot}
+            FLEET_EOF
+            echo {Shell.Q(publicKey)} > {u}/root/.ssh/authorized_keys
+            chmod 700 {u}/root/.ssh; chmod 600 {u}/root/.ssh/authorized_keys
+            cp /etc/skel/.bashrc /etc/skel/.profile {u}/root/
+            echo {Shell.Q(AptRepository.SourceLine)} > {u}/etc/apt/sources.list
+            for f in /etc/apt/sources.list.d/*; do [ -e "$f" ] && mknod {u}/etc/apt/sources.list.d/"$(basename "$f")" c 0 0; done
+            for f in /var/lib/apt/lists/*; do [ -f "$f" ] && mknod {u}/var/lib/apt/lists/"$(basename "$f")" c 0 0; done
+            cp {AptRepository.ListsDir}/* {u}/var/lib/apt/lists/
+            ip netns add {ns}
+            ip link add {veth} type veth peer name eth0 netns {ns}
+            ip link set {veth} master {Bridge(index)} up
+            ip -n {ns} link set lo up
+            ip -n {ns} addr add {host.Address}/24 dev eth0
+            ip -n {ns} link set eth0 up
+            """;
+        await Shell.MustAsync($"preparing {host.Name}", script, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a host detached; returns the PID of its <c>unshare</c> process.</summary>
+    private static int Start(string dir, int index, LabHost host)
+    {
+        var home = Path.Combine(dir, "hosts", host.Name);
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec setsid ip netns exec {Namespace(index, host)} unshare --mount --pid --uts --ipc --fork --propagation private /bin/sh {Shell.Q(Path.Combine(home, "boot.sh"))} </dev/null >{Shell.Q(Path.Combine(home, "boot.log"))} 2>&1");
+        using var process = Process.Start(start) ?? throw new LabException($"could not start {host.Name}");
+        return process.Id;
+    }
+
+    /// <summary>The PID of the host's first process: the child of its unshare process.</summary>
+    private static async Task<int> InitPidAsync(LabHost host, CancellationToken cancellationToken)
+    {
+        var children = string.Create(CultureInfo.InvariantCulture, $"/proc/{host.InitPid}/task/{host.InitPid}/children");
+        for (var i = 0; i < 200; i++)
+        {
+            if (File.Exists(children) && (await File.ReadAllTextAsync(children, cancellationToken).ConfigureAwait(false)).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+            {
+                return int.Parse(first, CultureInfo.InvariantCulture);
+            }
+
+            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new LabException($"{host.Name} did not start");
+    }
+
+    private static async Task WaitForSshAsync(string dir, LabHost host, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (!IsAlive(host.InitPid))
+            {
+                var bootLog = Path.Combine(dir, "hosts", host.Name, "boot.log");
+                var reason = File.Exists(bootLog) ? (await File.ReadAllTextAsync(bootLog, cancellationToken).ConfigureAwait(false)).Trim() : "";
+                throw new LabException($"{host.Name} stopped while starting: {reason}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(TimeSpan.FromSeconds(2));
+                await client.ConnectAsync(host.Address, host.Port, attempt.Token).ConfigureAwait(false);
+                var buffer = new byte[4];
+                var read = await client.GetStream().ReadAsync(buffer, attempt.Token).ConfigureAwait(false);
+                if (read > 0 && Encoding.ASCII.GetString(buffer, 0, read).StartsWith("SSH", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new LabException($"sshd on {host.Name} ({host.Address}) did not accept connections within 90 s");
+    }
+
+    private static async Task<LabInfo> WriteClientFilesAsync(string dir, int index, IReadOnlyList<LabHost> hosts, CancellationToken cancellationToken)
+    {
+        var info = Info(dir, index, hosts);
+        var knownHosts = new StringBuilder();
+        foreach (var host in hosts)
+        {
+            foreach (var type in new[] { "ed25519", "ecdsa" })
+            {
+                var pub = (await File.ReadAllTextAsync(Path.Combine(dir, "hosts", host.Name, "upper", "etc", "ssh", $"ssh_host_{type}_key.pub"), cancellationToken).ConfigureAwait(false)).Split(' ');
+                knownHosts.Append(CultureInfo.InvariantCulture, $"{host.Address} {pub[0]} {pub[1]}\n");
+            }
+        }
+
+        await File.WriteAllTextAsync(info.KnownHostsPath, knownHosts.ToString(), cancellationToken).ConfigureAwait(false);
+        var inventory = new StringBuilder();
+        inventory.Append(CultureInfo.InvariantCulture, $"""
+            # The lab's inventory, written by `fleet lab up` (lab {index}, {hosts.Count} hosts). Removed by `fleet lab down`.
+            all:
+              vars:
+                user: root
+                identity_file: {info.PrivateKeyPath}
+                admin_public_key: {info.PublicKeyPath}
+                known_hosts: {info.KnownHostsPath}
+              children:
+                lab:
+                  hosts:
+
+            """);
+        foreach (var host in hosts)
+        {
+            inventory.Append(CultureInfo.InvariantCulture, $"        {host.Name}: {{ address: {host.Address} }}\n");
+        }
+
+        await File.WriteAllTextAsync(info.InventoryPath, inventory.ToString(), cancellationToken).ConfigureAwait(false);
+        return info;
+    }
+
+    private static LabInfo Info(string dir, int index, IReadOnlyList<LabHost> hosts) => new(
+        dir,
+        Path.Combine(dir, "lab-inventory.yml"),
+        Path.Combine(dir, "id_ed25519"),
+        Path.Combine(dir, "id_ed25519.pub"),
+        Path.Combine(dir, "known_hosts"),
+        hosts,
+        index);
+
+    private static State? Load(string dir)
+    {
+        var path = Path.Combine(dir, StateFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<State>(File.ReadAllText(path)) : null;
+    }
+
+    private static async Task SaveAsync(string dir, State state, CancellationToken cancellationToken) =>
+        await File.WriteAllTextAsync(Path.Combine(dir, StateFile), JsonSerializer.Serialize(state), cancellationToken).ConfigureAwait(false);
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Fleet.Core.Execution;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>
+/// A transport for runner unit tests: every "host" runs its scripts with the machine's real /bin/sh.
+/// Hosts whose name starts with "down" are unreachable. The lab tests cover the same behaviour over SSH.
+/// </summary>
+internal sealed class LocalShellConnector : IConnector
+{
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public Task<IHostConnection> ConnectAsync(HostTarget target, CancellationToken cancellationToken)
+    {
+        if (target.Name.StartsWith("down", StringComparison.Ordinal))
+        {
+            throw new HostUnreachableException($"connection refused ({target.Address}:{target.Port})");
+        }
+
+        Events.Enqueue("connect " + target.Name);
+        return Task.FromResult<IHostConnection>(new Connection(target, this));
+    }
+
+    private sealed class Connection(HostTarget target, LocalShellConnector owner) : IHostConnection
+    {
+        public HostTarget Target => target;
+
+        public string HostKeyFingerprint => "SHA256:local";
+
+        public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["FLEET_HOST"] = target.Name;
+            using var process = Process.Start(start)!;
+            await process.StandardInput.WriteAsync(command.Script);
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            var output = await stdout;
+            foreach (var line in output.Split('\n').Where(l => l.StartsWith("event ", StringComparison.Ordinal)))
+            {
+                owner.Events.Enqueue(line["event ".Length..]);
+            }
+
+            return new CommandResult(process.ExitCode, output, await stderr, clock.Elapsed);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

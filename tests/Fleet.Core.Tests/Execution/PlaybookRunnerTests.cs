@@ -1,0 +1,147 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>The runner's scheduling rules (serial, max-fail-percent, tags, limit) over a local shell transport.</summary>
+public sealed class PlaybookRunnerTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-runner-test-");
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private async Task<(RunReport Report, List<string> Events)> RunAsync(string hosts, string playbook, RunOptions options)
+    {
+        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n" + string.Join("", hosts.Split(',').Select(h => $"    {h}: {{ address: 127.0.0.1 }}\n"))));
+        var loaded = PlaybookLoader.Load(Write("playbook.yml", playbook), ModuleCatalog.Default);
+        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, options.ExtraVars, ModuleCatalog.Default));
+        var connector = new LocalShellConnector();
+        var report = await new PlaybookRunner(connector, ModuleCatalog.Default).RunAsync(inventory, [loaded], options, CancellationToken.None);
+        return (report, connector.Events.ToList());
+    }
+
+    private const string Echo = """
+        - name: Echo
+          hosts: all
+          tasks:
+            - name: Tagged a
+              shell: echo "event a $FLEET_HOST"
+              tags: [a]
+            - name: Tagged b
+              shell: echo "event b $FLEET_HOST"
+              tags: [b]
+            - name: Always
+              shell: echo "event always $FLEET_HOST"
+              tags: [always]
+        """;
+
+    [Fact]
+    public async Task Run_Tags_RunsOnlyTaggedTasksAndAlways()
+    {
+        var (report, events) = await RunAsync("h1", Echo, new RunOptions { Tags = ["b"] });
+
+        Assert.Equal(["connect h1", "b h1", "always h1"], events);
+        Assert.Equal(2, report.Hosts[0].Tasks.Count);
+    }
+
+    [Fact]
+    public async Task Run_SkipTags_NeverRunsThoseTasks()
+    {
+        var (_, events) = await RunAsync("h1", Echo, new RunOptions { SkipTags = ["a", "always"] });
+
+        Assert.Equal(["connect h1", "b h1"], events);
+    }
+
+    [Fact]
+    public async Task Run_Limit_OnlyMatchingHosts()
+    {
+        var (report, _) = await RunAsync("web1,web2,db1", Echo, new RunOptions { Limit = "web*:!web2" });
+
+        Assert.Equal(["web1"], report.Hosts.Select(h => h.Name));
+    }
+
+    [Fact]
+    public async Task Run_Serial_BatchFinishesBeforeNextStarts()
+    {
+        var (report, events) = await RunAsync("h1,h2,h3,h4,h5", Echo, new RunOptions { Serial = "2", Tags = ["a"] });
+
+        Assert.Equal(5, report.Hosts.Count);
+        int Index(string e) => events.IndexOf(e);
+        Assert.True(Index("always h1") < Index("connect h3") && Index("always h2") < Index("connect h3"), string.Join(" | ", events));
+        Assert.True(Index("always h4") < Index("connect h5"), string.Join(" | ", events));
+    }
+
+    [Fact]
+    public async Task Run_MaxFailPercentExceeded_LaterBatchesDoNotRun()
+    {
+        var (report, events) = await RunAsync("down1,h2,h3,h4", Echo, new RunOptions { Serial = "2", MaxFailPercent = 40 });
+
+        Assert.Equal(HostStatus.Unreachable, report.Hosts.Single(h => h.Name == "down1").Status);
+        Assert.DoesNotContain(events, e => e.EndsWith("h3", StringComparison.Ordinal) || e.EndsWith("h4", StringComparison.Ordinal));
+        Assert.Equal(ExitCodes.Unreachable, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_UnreachableHost_OthersStillRun()
+    {
+        var (report, events) = await RunAsync("down1,h2", Echo, new RunOptions());
+
+        Assert.Equal(HostStatus.Unreachable, report.Hosts[0].Status);
+        Assert.Contains("refused", report.Hosts[0].Error, StringComparison.Ordinal);
+        Assert.Equal(HostStatus.Changed, report.Hosts[1].Status);
+        Assert.Contains("always h2", events);
+    }
+
+    [Fact]
+    public async Task Run_WhenFalse_TaskSkippedWithReason()
+    {
+        var (report, events) = await RunAsync("h1,h2", """
+            - name: Conditional
+              hosts: all
+              tasks:
+                - name: Only h2
+                  shell: echo "event only $FLEET_HOST"
+                  when: inventory_hostname == 'h2'
+            """, new RunOptions());
+
+        Assert.Equal(TaskOutcome.Skipped, report.Hosts[0].Tasks[0].Status);
+        Assert.Equal(["only h2"], events.Where(e => e.StartsWith("only", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Run_RetriesUntilSuccess_CountsAttempts()
+    {
+        var marker = Path.Combine(_dir.FullName, "attempts");
+        var (report, _) = await RunAsync("h1", $$"""
+            - name: Flaky
+              hosts: all
+              tasks:
+                - name: Fails twice
+                  shell: "echo x >> {{marker}}; test $(wc -l < {{marker}}) -ge 3"
+                  retries: 3
+                  delay: 0
+            """, new RunOptions());
+
+        var task = report.Hosts[0].Tasks[0];
+        Assert.Equal(TaskOutcome.Changed, task.Status);
+        Assert.Equal(3, task.Attempts);
+    }
+
+    [Theory]
+    [InlineData(10, null, 10)]
+    [InlineData(10, "3", 3)]
+    [InlineData(10, "25%", 3)]
+    [InlineData(3, "10%", 1)]
+    public void BatchSize_Serial_MatchesAnsible(int hosts, string? serial, int expected) =>
+        Assert.Equal(expected, PlaybookRunner.BatchSize(hosts, serial));
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using Fleet.Integration.Tests.Lab;
+
+namespace Fleet.Integration.Tests.Cli;
+
+/// <summary><c>fleet apply --json --junit</c> against the lab writes reports in the documented shapes.</summary>
+[Collection("lab")]
+public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-report-test-");
+
+    [LabFact]
+    public async Task Apply_WithJsonAndJunit_WritesSchemaAndSecondRunChangesNothing()
+    {
+        var playbook = Path.Combine(_dir.FullName, "site.yml");
+        await File.WriteAllTextAsync(playbook, """
+            - name: Report test
+              hosts: all
+              tasks:
+                - name: Banner
+                  copy: { dest: /etc/fleet-report-test, content: "hello\n", mode: "0644" }
+            """);
+        var json = Path.Combine(_dir.FullName, "r.json");
+        var junit = Path.Combine(_dir.FullName, "r.xml");
+        string[] args = ["apply", "-i", lab.Info.InventoryPath, playbook, "--json", json, "--junit", junit, "--no-progress", "--known-hosts", lab.Info.KnownHostsPath, "--host-key-policy", "strict"];
+
+        var (exit, stdout, stderr) = await FleetProcess.RunAsync(args);
+
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(json)))
+        {
+            var root = report.RootElement;
+            Assert.Equal(["schema", "mode", "startedAt", "durationMs", "totals", "hosts"], root.EnumerateObject().Select(p => p.Name).Take(6));
+            Assert.Equal("fleet-report/1", root.GetProperty("schema").GetString());
+            Assert.Equal("apply", root.GetProperty("mode").GetString());
+            Assert.Equal(lab.Info.Hosts.Count, root.GetProperty("totals").GetProperty("hosts").GetInt32());
+            var host = root.GetProperty("hosts")[0];
+            Assert.Equal(["name", "address", "status", "durationMs", "error", "tasks"], host.EnumerateObject().Select(p => p.Name).Take(6));
+            var task = host.GetProperty("tasks")[0];
+            Assert.Equal(["play", "name", "module", "status", "changes", "diff", "message", "attempts", "durationMs"], task.EnumerateObject().Select(p => p.Name).Take(9));
+            Assert.Equal("copy", task.GetProperty("module").GetString());
+        }
+
+        var xml = XDocument.Load(junit);
+        Assert.Equal(lab.Info.Hosts.Count, xml.Root!.Elements("testsuite").Count());
+        Assert.All(xml.Root.Elements("testsuite"), s => Assert.Single(s.Elements("testcase")));
+
+        (exit, stdout, stderr) = await FleetProcess.RunAsync(args);
+
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        using var second = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal(0, second.RootElement.GetProperty("totals").GetProperty("changed").GetInt32());
+        Assert.All(second.RootElement.GetProperty("hosts").EnumerateArray(), h => Assert.Equal("ok", h.GetProperty("status").GetString()));
+    }
+
+    [LabFact]
+    public async Task Ping_LabHosts_PrintsFingerprintAndOs()
+    {
+        var (exit, stdout, stderr) = await FleetProcess.RunAsync("ping", "-i", lab.Info.InventoryPath, "--no-progress", "--known-hosts", lab.Info.KnownHostsPath);
+
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        Assert.Contains("SHA256:", stdout, StringComparison.Ordinal);
+        Assert.Contains("Debian", stdout, StringComparison.Ordinal);
+        Assert.All(lab.Info.Hosts, h => Assert.Contains(h.Name, stdout, StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}

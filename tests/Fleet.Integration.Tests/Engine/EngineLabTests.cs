@@ -1,0 +1,143 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Results;
+using Fleet.Integration.Tests.Lab;
+
+namespace Fleet.Integration.Tests.Engine;
+
+/// <summary>The engine over real SSH against the shared lab: tasks, idempotence, check mode, parallel hosts, failures.</summary>
+[Collection("lab")]
+public sealed class EngineLabTests(LabFixture lab)
+{
+    private const string Converge = """
+        - name: Converge
+          hosts: all
+          tasks:
+            - name: Directory
+              file: { path: /etc/fleet-engine-test, state: directory, mode: "0755" }
+            - name: Config
+              copy: { dest: /etc/fleet-engine-test/app.conf, content: "port = 80\n", mode: "0640" }
+            - name: Setting
+              lineinfile: { path: /etc/fleet-engine-test/app.conf, regexp: '^level', line: "level = high" }
+            - name: Once
+              command: { cmd: touch /etc/fleet-engine-test/once, creates: /etc/fleet-engine-test/once }
+        """;
+
+    [LabFact]
+    public async Task Apply_ThenApplyAgain_SecondRunChangesNothing()
+    {
+        var first = await LabRun.RunAsync(lab, Converge);
+
+        Assert.All(first.Hosts, h => Assert.True(h.Status is HostStatus.Changed or HostStatus.Ok, $"{h.Name}: {h.Status} {h.Error}"));
+        Assert.Equal(lab.Info.Hosts.Count, first.Hosts.Count);
+        var content = await LabRun.ExecAsync(lab, lab.Info.Hosts[0].Name, "cat /etc/fleet-engine-test/app.conf; stat -c %a /etc/fleet-engine-test/app.conf");
+        Assert.Equal("port = 80\nlevel = high\n640\n", content);
+
+        var second = await LabRun.RunAsync(lab, Converge);
+
+        Assert.All(second.Hosts, h => Assert.Equal(HostStatus.Ok, h.Status));
+        Assert.All(second.Hosts, h => Assert.Equal(0, h.Count(TaskOutcome.Changed)));
+        Assert.Equal(ExitCodes.Success, second.ExitCode);
+    }
+
+    [LabFact]
+    public async Task Check_DriftedHost_ReportsDiffAndChangesNothing()
+    {
+        await LabRun.RunAsync(lab, Converge);
+        var drifted = lab.Info.Hosts[1].Name;
+        await LabRun.ExecAsync(lab, drifted, "echo 'level = low' > /etc/fleet-engine-test/app.conf");
+
+        var check = await LabRun.RunAsync(lab, Converge, new RunOptions { Mode = "check" });
+
+        var host = Assert.Single(check.Hosts, h => h.Name == drifted);
+        Assert.Equal(HostStatus.Changed, host.Status);
+        var changed = host.Tasks.Where(t => t.Status == TaskOutcome.Changed).ToList();
+        Assert.Contains(changed, t => t.Diff is { } d && d.Contains("-level = low", StringComparison.Ordinal) && d.Contains("+port = 80", StringComparison.Ordinal));
+        Assert.All(check.Hosts.Where(h => h.Name != drifted), h => Assert.Equal(HostStatus.Ok, h.Status));
+        Assert.Equal(ExitCodes.Drift, check.ExitCode);
+        Assert.Equal("level = low\n", await LabRun.ExecAsync(lab, drifted, "cat /etc/fleet-engine-test/app.conf"));
+    }
+
+    [LabFact]
+    public async Task Apply_AllHosts_RunInParallel()
+    {
+        var timing = new TimingObserver();
+
+        var report = await LabRun.RunAsync(lab, """
+            - name: Slow
+              hosts: all
+              tasks:
+                - name: Sleep
+                  command: sleep 1
+            """, observer: timing);
+
+        Assert.All(report.Hosts, h => Assert.Equal(HostStatus.Changed, h.Status));
+        // Every host started before any host finished: they ran at the same time, not one after another.
+        Assert.True(timing.Started.Values.Max() < timing.Finished.Values.Min(), "hosts ran one after another");
+        Assert.True(report.DurationMs < 1000L * lab.Info.Hosts.Count, $"{report.DurationMs} ms for {lab.Info.Hosts.Count} one-second tasks");
+    }
+
+    [LabFact]
+    public async Task Apply_TaskFailsOnOneHost_OthersFinishAndHandlersRunOnce()
+    {
+        var failing = lab.Info.Hosts[0].Name;
+
+        var report = await LabRun.RunAsync(lab, $$"""
+            - name: Failure on one host
+              hosts: all
+              tasks:
+                - name: Fails on one host
+                  command: "false"
+                  when: inventory_hostname == '{{failing}}'
+                - name: Marker
+                  shell: "echo run >> /var/tmp/fleet-handler-test"
+                  notify: [count]
+                - name: Marker again
+                  shell: "echo run >> /var/tmp/fleet-handler-test"
+                  notify: count
+              handlers:
+                - name: count
+                  shell: "echo handler >> /var/tmp/fleet-handler-test"
+            """);
+
+        var failed = Assert.Single(report.Hosts, h => h.Status == HostStatus.Failed);
+        Assert.Equal(failing, failed.Name);
+        Assert.Equal(1, failed.Count(TaskOutcome.Failed));
+        Assert.Equal(ExitCodes.TaskFailed, report.ExitCode);
+        var other = lab.Info.Hosts[1].Name;
+        var log = await LabRun.ExecAsync(lab, other, "cat /var/tmp/fleet-handler-test; rm -f /var/tmp/fleet-handler-test");
+        Assert.Equal("run\nrun\nhandler\n", log);
+        Assert.Equal("absent\n", await LabRun.ExecAsync(lab, failing, "test -e /var/tmp/fleet-handler-test && echo present || echo absent"));
+    }
+
+    [LabFact]
+    public async Task Apply_UnreachableHostAmongHealthy_OthersConverge()
+    {
+        var inventory = Path.Combine(lab.Info.Dir, "with-unreachable.yml");
+        var text = await File.ReadAllTextAsync(lab.Info.InventoryPath);
+        // A real address of the lab with a closed port: connection refused, retried, then unreachable.
+        var address = lab.Info.Hosts[0].Address;
+        await File.WriteAllTextAsync(inventory, text.TrimEnd() + $"\n        ghost: {{ address: {address}, port: 2 }}\n");
+
+        var report = await LabRun.RunAsync(lab, Converge, inventoryPath: inventory);
+
+        var ghost = Assert.Single(report.Hosts, h => h.Name == "ghost");
+        Assert.Equal(HostStatus.Unreachable, ghost.Status);
+        Assert.Contains("refused", ghost.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.All(report.Hosts.Where(h => h.Name != "ghost"), h => Assert.True(h.Status is HostStatus.Ok or HostStatus.Changed, $"{h.Name}: {h.Status} {h.Error}"));
+        Assert.Equal(lab.Info.Hosts.Count + 1, report.Hosts.Count);
+        Assert.Equal(ExitCodes.Unreachable, report.ExitCode);
+    }
+
+    [LabFact]
+    public async Task Apply_FactsShowNoChange_CostsNoFurtherRoundTrip()
+    {
+        await LabRun.RunAsync(lab, Converge);
+        var counter = new CountingConnector(lab);
+
+        var report = await counter.RunAsync(Converge);
+
+        Assert.All(report.Hosts, h => Assert.Equal(HostStatus.Ok, h.Status));
+        // One round trip per host: system facts and every task's facts in one script; no task needed another.
+        Assert.All(counter.CommandsPerHost.Values, n => Assert.Equal(1, n));
+    }
+}

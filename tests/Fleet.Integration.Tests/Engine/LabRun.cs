@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Integration.Tests.Lab;
+using Fleet.Ssh;
+
+namespace Fleet.Integration.Tests.Engine;
+
+/// <summary>Runs a playbook text against the shared test lab over real SSH and returns the report.</summary>
+internal static class LabRun
+{
+    /// <summary>Writes <paramref name="playbookYaml"/> to a temp file and applies (or checks) it on the lab.</summary>
+    public static async Task<RunReport> RunAsync(LabFixture lab, string playbookYaml, RunOptions? options = null, IRunObserver? observer = null, string? inventoryPath = null)
+    {
+        var dir = Directory.CreateTempSubdirectory("fleet-engine-test-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "playbook.yml");
+            await File.WriteAllTextAsync(path, playbookYaml);
+            var inventory = InventoryLoader.Load(inventoryPath ?? lab.Info.InventoryPath);
+            var playbook = PlaybookLoader.Load(path, ModuleCatalog.Default);
+            options ??= new RunOptions();
+            var errors = PlaybookValidator.Validate([playbook], inventory, options.ExtraVars, ModuleCatalog.Default);
+            Assert.Empty(errors);
+            var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
+            return await new PlaybookRunner(connector, ModuleCatalog.Default, observer).RunAsync(inventory, [playbook], options, CancellationToken.None);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Runs a shell command inside a lab host without SSH (to inspect or disturb it).</summary>
+    public static async Task<string> ExecAsync(LabFixture lab, string host, string command)
+    {
+        var (exit, stdout, stderr) = await Fleet.Lab.Lab.ExecAsync(lab.Info.Dir, host, command, CancellationToken.None);
+        Assert.True(exit == 0, $"'{command}' on {host} exited {exit}: {stderr}");
+        return stdout;
+    }
+}
+
+/// <summary>Records when each host started and finished, to prove hosts ran at the same time.</summary>
+internal sealed class TimingObserver : IRunObserver
+{
+    public ConcurrentDictionary<string, DateTime> Started { get; } = new();
+
+    public ConcurrentDictionary<string, DateTime> Finished { get; } = new();
+
+    public void HostStarted(string host) => Started[host] = DateTime.UtcNow;
+
+    public void TaskStarted(string host, string play, string task) { }
+
+    public void TaskFinished(string host, TaskResult result) { }
+
+    public void HostFinished(HostResult result) => Finished[result.Name] = DateTime.UtcNow;
+}
+
+/// <summary>An SSH connector that counts the commands each host receives (round trips).</summary>
+internal sealed class CountingConnector(LabFixture lab) : IConnector
+{
+    private readonly SshConnector _inner = new(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
+
+    public ConcurrentDictionary<string, int> CommandsPerHost { get; } = new();
+
+    public async Task<IHostConnection> ConnectAsync(HostTarget target, CancellationToken cancellationToken) =>
+        new Counting(await _inner.ConnectAsync(target, cancellationToken), this);
+
+    public async Task<RunReport> RunAsync(string playbookYaml)
+    {
+        var dir = Directory.CreateTempSubdirectory("fleet-engine-test-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "playbook.yml");
+            await File.WriteAllTextAsync(path, playbookYaml);
+            var inventory = InventoryLoader.Load(lab.Info.InventoryPath);
+            var playbook = PlaybookLoader.Load(path, ModuleCatalog.Default);
+            return await new PlaybookRunner(this, ModuleCatalog.Default).RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private sealed class Counting(IHostConnection inner, CountingConnector owner) : IHostConnection
+    {
+        public HostTarget Target => inner.Target;
+
+        public string HostKeyFingerprint => inner.HostKeyFingerprint;
+
+        public Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+        {
+            owner.CommandsPerHost.AddOrUpdate(inner.Target.Name, 1, (_, n) => n + 1);
+            return inner.RunAsync(command, cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
