@@ -15,6 +15,12 @@ internal static class Program
         using var interrupt = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        if (Console.IsOutputRedirected)
+        {
+            // Tables in logs and CI output: wide enough for fingerprints and diffs instead of wrapping at 80 columns.
+            AnsiConsole.Profile.Width = 200;
+        }
+
         var app = new CommandApp();
         app.Configure(Configure);
         return await app.RunAsync(args, interrupt.Token).ConfigureAwait(false);

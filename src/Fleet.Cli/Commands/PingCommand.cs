@@ -31,7 +31,8 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
             async (runner, ct) => report = await runner.PingAsync(inventory, options, ct).ConfigureAwait(false),
             junitPath: null,
             showDiff: false,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            recap: false).ConfigureAwait(false);
         if (report is not null)
         {
             Write(report);

@@ -162,7 +162,8 @@ internal static class RunSession
         Func<PlaybookRunner, CancellationToken, Task<RunReport>> run,
         string? junitPath,
         bool showDiff,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool recap = true)
     {
         var logger = Logging.Create(settings.Verbose, settings.LogFile);
         try
@@ -178,7 +179,7 @@ internal static class RunSession
             RunReport report;
             try
             {
-                report = await run(new PlaybookRunner(connector, ModuleCatalog.Default, progress), cancellationToken).ConfigureAwait(false);
+                report = await run(new PlaybookRunner(connector, ModuleCatalog.Default, new CompositeObserver(progress, new LoggingObserver(logger))), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -195,7 +196,11 @@ internal static class RunSession
                 JUnitReportWriter.Write(report, junitPath);
             }
 
-            RecapTable.Write(AnsiConsole.Console, report, showDiff);
+            if (recap)
+            {
+                RecapTable.Write(AnsiConsole.Console, report, showDiff);
+            }
+
             return report.ExitCode;
         }
         finally

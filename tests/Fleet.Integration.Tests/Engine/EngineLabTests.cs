@@ -17,7 +17,7 @@ public sealed class EngineLabTests(LabFixture lab)
             - name: Config
               copy: { dest: /etc/fleet-engine-test/app.conf, content: "port = 80\n", mode: "0640" }
             - name: Setting
-              lineinfile: { path: /etc/fleet-engine-test/app.conf, regexp: '^level', line: "level = high" }
+              lineinfile: { path: /etc/fleet-engine-test/other.conf, regexp: '^level', line: "level = high", create: true }
             - name: Once
               command: { cmd: touch /etc/fleet-engine-test/once, creates: /etc/fleet-engine-test/once }
         """;
@@ -29,7 +29,7 @@ public sealed class EngineLabTests(LabFixture lab)
 
         Assert.All(first.Hosts, h => Assert.True(h.Status is HostStatus.Changed or HostStatus.Ok, $"{h.Name}: {h.Status} {h.Error}"));
         Assert.Equal(lab.Info.Hosts.Count, first.Hosts.Count);
-        var content = await LabRun.ExecAsync(lab, lab.Info.Hosts[0].Name, "cat /etc/fleet-engine-test/app.conf; stat -c %a /etc/fleet-engine-test/app.conf");
+        var content = await LabRun.ExecAsync(lab, lab.Info.Hosts[0].Name, "cat /etc/fleet-engine-test/app.conf /etc/fleet-engine-test/other.conf; stat -c %a /etc/fleet-engine-test/app.conf");
         Assert.Equal("port = 80\nlevel = high\n640\n", content);
 
         var second = await LabRun.RunAsync(lab, Converge);
