@@ -258,7 +258,7 @@ public static class Lab
             #!/bin/sh
             # First script of a lab host (under tini): the services a server runs, then wait.
             trap 'exit 0' TERM INT
-            service rsyslog start >/dev/null 2>&1
+            service rsyslog start >/dev/null 2>&1 || rsyslogd  # bookworm's rsyslog ships no SysV script
             service cron start >/dev/null 2>&1
             service ssh start
             while :; do sleep 3600 & wait $!; done

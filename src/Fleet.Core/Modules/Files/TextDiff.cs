@@ -36,7 +36,7 @@ public static class TextDiff
             {
                 ops.Add((' ', a[x], x++, y++));
             }
-            else if (y < b.Count && (x == a.Count || lcs[x, y + 1] >= lcs[x + 1, y]))
+            else if (y < b.Count && (x == a.Count || lcs[x, y + 1] > lcs[x + 1, y]))
             {
                 ops.Add(('+', b[y], x, y++));
             }

@@ -1,0 +1,163 @@
+using Fleet.Core.Inventory;
+using Fleet.Core.Playbooks;
+
+namespace Fleet.Core.Tests.Inventory;
+
+public sealed class InventoryLoaderTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    private const string Fleet = """
+        all:
+          vars:
+            user: deploy
+            ssh_port: 22
+            level: all
+          children:
+            web:
+              vars:
+                level: web
+              hosts:
+                web-1: { ansible_host: 203.0.113.10 }
+                web-2: { address: 203.0.113.11, ansible_port: 2222, level: host }
+              children:
+                canary:
+                  vars: { level: canary }
+                  hosts:
+                    web-2:
+            db:
+              hosts:
+                db-1: { address: 198.51.100.20, jump: web-1, ansible_user: postgres }
+        """;
+
+    [Fact]
+    public void Load_AnsibleShape_MergesVariablesByPrecedence()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
+
+        Assert.Equal(["web-1", "web-2", "db-1"], inventory.Hosts.Select(h => h.Name));
+        var web1 = inventory.Hosts[0];
+        Assert.Equal("web", web1.Vars["level"]);
+        Assert.Equal("203.0.113.10", web1.Vars["address"]);
+        Assert.Equal("host", inventory.Hosts[1].Vars["level"]);
+        Assert.Equal(2222L, inventory.Hosts[1].Vars["port"]);
+        Assert.Contains("canary", inventory.Hosts[1].Groups);
+        Assert.Contains("web", inventory.Hosts[1].Groups);
+        Assert.Equal("postgres", inventory.Hosts[2].Vars["user"]);
+    }
+
+    [Fact]
+    public void Load_ChildGroupVars_OverrideParentGroupVars()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet.Replace("level: host", "other: x", StringComparison.Ordinal)));
+
+        Assert.Equal("canary", inventory.Hosts[1].Vars["level"]);
+    }
+
+    [Theory]
+    [InlineData("all", "web-1,web-2,db-1")]
+    [InlineData("web", "web-1,web-2")]
+    [InlineData("web-*", "web-1,web-2")]
+    [InlineData("web:db", "web-1,web-2,db-1")]
+    [InlineData("web:&canary", "web-2")]
+    [InlineData("all:!canary", "web-1,db-1")]
+    [InlineData("db-1", "db-1")]
+    [InlineData("web-1,db-1", "web-1,db-1")]
+    public void Select_Pattern_MatchesAnsible(string pattern, string expected)
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
+
+        Assert.Equal(expected, string.Join(',', inventory.Select(pattern).Select(h => h.Name)));
+    }
+
+    [Fact]
+    public void Select_UnknownName_IsErrorWithSuggestion()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
+
+        var error = Assert.Throws<FleetInputException>(() => inventory.Select("wbe"));
+
+        Assert.Contains("unknown host or group 'wbe'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'web'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveTarget_JumpAndDefaults()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
+
+        var db = inventory.ResolveTarget(inventory.Hosts[2]);
+        var web2 = inventory.ResolveTarget(inventory.Hosts[1]);
+
+        Assert.Equal(("198.51.100.20", 22, "postgres"), (db.Address, db.Port, db.User));
+        Assert.NotNull(db.Jump);
+        Assert.Equal(("web-1", "203.0.113.10", "deploy"), (db.Jump!.Name, db.Jump.Address, db.Jump.User));
+        Assert.Equal(2222, web2.Port);
+    }
+
+    [Fact]
+    public void ResolveTarget_PasswordEnvMissing_IsError()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", "all:\n  hosts:\n    h1: { password_env: FLEET_TEST_SURELY_UNSET }\n"));
+
+        var error = Assert.Throws<FleetInputException>(() => inventory.ResolveTarget(inventory.Hosts[0]));
+
+        Assert.Contains("FLEET_TEST_SURELY_UNSET", error.Message, StringComparison.Ordinal);
+        Assert.Contains(":3:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveTarget_IdentityFileRelative_IsRelativeToInventory()
+    {
+        var path = _files.Write("sub/inv.yml", "all:\n  vars: { identity_file: keys/id }\n  hosts:\n    h1:\n");
+        var inventory = InventoryLoader.Load(path);
+
+        Assert.Equal(Path.Combine(_files.Dir, "sub", "keys", "id"), inventory.ResolveTarget(inventory.Hosts[0]).IdentityFile);
+    }
+
+    [Fact]
+    public void Load_BadPort_ReportsFileLineColumn()
+    {
+        var path = _files.Write("inv.yml", "all:\n  hosts:\n    h1: { address: 10.0.0.1 }\n    h2: { address: 10.0.0.2, port: abc }\n");
+
+        var error = Assert.Throws<FleetInputException>(() => InventoryLoader.Load(path));
+
+        Assert.Equal($"{path}:4:36", error.Errors[0].Location.ToString());
+        Assert.Contains("port", error.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_YamlSyntaxError_ReportsPosition()
+    {
+        var path = _files.Write("inv.yml", "all:\n  hosts:\n    h1: { address: [\n");
+
+        var error = Assert.Throws<FleetInputException>(() => InventoryLoader.Load(path));
+
+        Assert.StartsWith($"{path}:", error.Errors[0].ToString(), StringComparison.Ordinal);
+        Assert.Contains("YAML syntax error", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ShippedExample_Loads()
+    {
+        var example = Path.Combine(RepositoryRoot(), "inventories", "example.yml");
+
+        var inventory = InventoryLoader.Load(example);
+
+        Assert.Contains(inventory.Hosts, h => h.Name == "db-1");
+        Assert.Equal("bastion", inventory.ResolveTarget(inventory.Hosts.Single(h => h.Name == "db-1")).Jump?.Name);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "Fleet.sln")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+        }
+
+        return dir;
+    }
+
+    public void Dispose() => _files.Dispose();
+}

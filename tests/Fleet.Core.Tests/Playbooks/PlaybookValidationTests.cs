@@ -1,0 +1,191 @@
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Tests.Inventory;
+
+namespace Fleet.Core.Tests.Playbooks;
+
+public sealed class PlaybookValidationTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    private Core.Inventory.Inventory Inventory() =>
+        InventoryLoader.Load(_files.Write("inv.yml", "all:\n  vars: { greeting: hello }\n  children:\n    web:\n      hosts:\n        web-1:\n        web-2: { port_number: 8080 }\n"));
+
+    private IReadOnlyList<InputError> Validate(string playbook, Core.Inventory.Inventory? inventory = null)
+    {
+        var path = _files.Write("play.yml", playbook);
+        try
+        {
+            return PlaybookValidator.Validate([PlaybookLoader.Load(path, ModuleCatalog.Default)], inventory ?? Inventory(), new Dictionary<string, object?>(), ModuleCatalog.Default);
+        }
+        catch (FleetInputException ex)
+        {
+            return ex.Errors;
+        }
+    }
+
+    [Fact]
+    public void Load_ShippedBaseline_ValidatesWithTheCoreModules()
+    {
+        var path = Path.Combine(InventoryLoaderTests.RepositoryRoot(), "playbooks", "08-baseline.yml");
+
+        var playbook = PlaybookLoader.Load(path, ModuleCatalog.Default);
+
+        Assert.NotEmpty(playbook.Plays.SelectMany(p => p.Tasks));
+        Assert.Empty(PlaybookValidator.Validate([playbook], Inventory(), new Dictionary<string, object?>(), ModuleCatalog.Default));
+    }
+
+    [Fact]
+    public void Load_UnknownModule_NamesLocationAndSuggestion()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - name: x\n      lineinfle: { path: /x, line: y }\n");
+
+        var error = Assert.Single(errors);
+        Assert.Equal(4, error.Location!.Value.Line);
+        Assert.Equal(7, error.Location.Value.Column);
+        Assert.Contains("did you mean 'lineinfile'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnknownParameter_NamesValueLocation()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - copy:\n        dest: /x\n        content: y\n        mod: '0644'\n");
+
+        var error = Assert.Single(errors);
+        Assert.Equal((6, 14), (error.Location!.Value.Line, error.Location.Value.Column));
+        Assert.Contains("unknown parameter 'mod'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'mode'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MissingRequiredAndWrongType_AreBothReported()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - lineinfile: { line: x, create: maybe }\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("missing required parameter 'path'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("create must be a boolean", StringComparison.Ordinal) && e.Location!.Value.Column == 38);
+    }
+
+    [Fact]
+    public void Validate_UnknownHandler_IsError()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - command: echo hi\n      notify: restart it\n  handlers:\n    - name: restart sshd\n      command: echo restart\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("unknown handler 'restart it'", StringComparison.Ordinal) && e.Location!.Value.Line == 3);
+    }
+
+    [Fact]
+    public void Validate_UndefinedVariable_NamesValueLocation()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - copy: { dest: /x, content: \"{{ greting }}\" }\n");
+
+        var error = Assert.Single(errors);
+        Assert.Contains("undefined variable 'greting'", error.Message, StringComparison.Ordinal);
+        Assert.Equal((3, 34), (error.Location!.Value.Line, error.Location.Value.Column));
+    }
+
+    [Fact]
+    public void Validate_VariableFromInventoryOnOneHostOnly_IsErrorForTheOther()
+    {
+        var errors = Validate("- hosts: web\n  tasks:\n    - copy: { dest: /x, content: \"{{ port_number }}\" }\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("port_number", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_DefaultFilterAndFacts_AreNotUndefined()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - copy: { dest: /x, content: \"{{ nothing | default('x') }} {{ ansible_distribution }} {{ inventory_hostname }}\" }\n      when: ansible_os_family == 'Debian' and greeting is defined\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_UndefinedVariableInWhen_IsError()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - command: echo hi\n      when: colour == 'blue'\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("undefined variable 'colour'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_BadHostPattern_IsError()
+    {
+        var errors = Validate("- hosts: wbe\n  tasks:\n    - command: echo hi\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("unknown host or group 'wbe'", StringComparison.Ordinal) && e.Location!.Value.Line == 1);
+    }
+
+    [Fact]
+    public void Load_ImportPlaybook_ExpandsRelativeAndRejectsCycles()
+    {
+        _files.Write("sub/inner.yml", "- hosts: all\n  tasks:\n    - command: echo inner\n");
+        var outer = _files.Write("outer.yml", "- import_playbook: sub/inner.yml\n- hosts: all\n  tasks:\n    - command: echo outer\n");
+        _files.Write("cycle-a.yml", "- import_playbook: cycle-b.yml\n");
+        var cycle = _files.Write("cycle-b.yml", "- import_playbook: cycle-a.yml\n");
+
+        var playbook = PlaybookLoader.Load(outer, ModuleCatalog.Default);
+        var error = Assert.Throws<FleetInputException>(() => PlaybookLoader.Load(cycle, ModuleCatalog.Default));
+
+        Assert.Equal(2, playbook.Plays.Count);
+        Assert.Contains("import cycle", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_FreeFormCommand_SplitsKeyValueWords()
+    {
+        var path = _files.Write("p.yml", "- hosts: all\n  tasks:\n    - shell: echo hi > /tmp/x creates=/tmp/x chdir=/tmp\n");
+
+        var task = PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0].Tasks[0];
+
+        Assert.Equal("echo hi > /tmp/x", ((ScalarArg)task.Args["cmd"]!).Value);
+        Assert.Equal("/tmp/x", ((ScalarArg)task.Args["creates"]!).Value);
+        Assert.Equal("/tmp", ((ScalarArg)task.Args["chdir"]!).Value);
+    }
+
+    [Fact]
+    public void Load_TaskKeys_AreRead()
+    {
+        var path = _files.Write("p.yml", "- hosts: all\n  tags: [base]\n  tasks:\n    - name: t\n      command: echo hi\n      tags: one\n      retries: 2\n      delay: 1\n      timeout: 30\n      ignore_errors: yes\n      changed_when: false\n      become: true\n");
+
+        var task = PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0].Tasks[0];
+
+        Assert.Equal(["base", "one"], task.Tags);
+        Assert.Equal((2, 1.0, 30.0, true, false, true), (task.Retries, task.Delay.TotalSeconds, task.Timeout!.Value.TotalSeconds, task.IgnoreErrors, task.ChangedWhen!.Value, task.Become!.Value));
+    }
+
+    [Fact]
+    public void Load_Loop_IsUnsupportedWithLocation()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - command: echo {{ item }}\n      loop: [a, b]\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("'loop' is not supported", StringComparison.Ordinal) && e.Location!.Value.Line == 4);
+    }
+
+    [Fact]
+    public void Bind_ModeWrittenUnquoted_StaysOctal()
+    {
+        var path = _files.Write("p.yml", "- hosts: all\n  tasks:\n    - file: { path: /x, mode: 0644 }\n    - file: { path: /y, mode: '755' }\n    - file: { path: /z, mode: 'u=rw,g=r,o=' }\n");
+        var tasks = PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0].Tasks;
+        var module = ModuleCatalog.Default.Get("file")!;
+        var scope = Core.Templating.VariableScope.Of(new Dictionary<string, object?>());
+
+        var modes = tasks.Select(t => ModuleArguments.Bind(module, t.Args, scope).GetString("mode")).ToList();
+
+        Assert.Equal(["0644", "0755", "u=rw,g=r,o="], modes);
+    }
+
+    [Fact]
+    public void Bind_TemplateOfList_StaysList()
+    {
+        var path = _files.Write("p.yml", "- hosts: all\n  vars: { words: [a, b] }\n  tasks:\n    - command: { argv: \"{{ words }}\" }\n");
+        var play = PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0];
+
+        var args = ModuleArguments.Bind(ModuleCatalog.Default.Get("command")!, play.Tasks[0].Args, Core.Templating.VariableScope.Of(play.Vars));
+
+        Assert.Equal(["a", "b"], args.GetList("argv"));
+    }
+
+    public void Dispose() => _files.Dispose();
+}

@@ -1,0 +1,72 @@
+using Fleet.Core.Playbooks;
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Tests.Templating;
+
+public sealed class ExpressionTests
+{
+    private static readonly VariableScope Vars = VariableScope.Of(new Dictionary<string, object?>
+    {
+        ["os"] = "Debian",
+        ["version"] = 12L,
+        ["ports"] = new List<object?> { 22L, 80L },
+        ["user"] = new Dictionary<string, object?> { ["name"] = "deploy" },
+        ["enabled"] = true,
+        ["empty"] = "",
+        ["greeting"] = "hello {{ user.name }}",
+    });
+
+    [Theory]
+    [InlineData("os == 'Debian'", true)]
+    [InlineData("os != 'Debian'", false)]
+    [InlineData("version >= 12 and version < 13", true)]
+    [InlineData("80 in ports", true)]
+    [InlineData("443 not in ports", true)]
+    [InlineData("not enabled or os == 'Ubuntu'", false)]
+    [InlineData("(enabled and empty) or user.name == 'deploy'", true)]
+    [InlineData("missing is defined", false)]
+    [InlineData("missing is not defined", true)]
+    [InlineData("user['name'] | upper == 'DEPLOY'", true)]
+    [InlineData("ports[0] == 22", true)]
+    [InlineData("ports | length == 2", true)]
+    [InlineData("missing | default(false)", false)]
+    [InlineData("empty", false)]
+    public void Evaluate_Condition(string text, bool expected) =>
+        Assert.Equal(expected, ExpressionParser.Parse(text, default).Evaluate(Vars));
+
+    [Fact]
+    public void Evaluate_UndefinedVariable_Throws() =>
+        Assert.Throws<UndefinedVariableException>(() => ExpressionParser.Parse("colour == 'red'", default).Evaluate(Vars));
+
+    [Fact]
+    public void Parse_SyntaxError_NamesLocation()
+    {
+        var error = Assert.Throws<FleetInputException>(() => ExpressionParser.Parse("os == ", new SourceLocation("p.yml", 3, 13)));
+
+        Assert.StartsWith("p.yml:3:13: invalid expression", error.Errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_WholeTemplate_KeepsType() =>
+        Assert.Equal(new List<object?> { 22L, 80L }, Template.Render("{{ ports }}", Vars, default));
+
+    [Fact]
+    public void Render_MixedText_IsString() =>
+        Assert.Equal("Debian 12: 22,80", Template.Render("{{ os }} {{ version }}: {{ ports | join(',') }}", Vars, default));
+
+    [Fact]
+    public void Render_VariableReferringToVariable_IsRendered() =>
+        Assert.Equal("hello deploy!", Template.Render("{{ greeting }}!", Vars, default));
+
+    [Fact]
+    public void Render_Undefined_NamesLocation()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.Render("x {{ nope }}", Vars, new SourceLocation("p.yml", 7, 20)));
+
+        Assert.Equal("p.yml:7:20: undefined variable 'nope' in 'x {{ nope }}'", error.Errors[0].ToString());
+    }
+
+    [Fact]
+    public void Render_Quote_UsesShellQuoting() =>
+        Assert.Equal("echo 'a b'\\''c'", Template.Render("echo {{ 'a b\\'c' | quote }}", Vars, default));
+}
