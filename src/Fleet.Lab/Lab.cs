@@ -57,8 +57,8 @@ public static class Lab
                 ip link add {bridge} type bridge
                 ip addr add 10.213.{index}.1/24 dev {bridge}
                 ip link set {bridge} up
-                iptables -w -I FORWARD -i {bridge} -j DROP
-                iptables -w -I FORWARD -o {bridge} -j DROP
+                iptables -w -I FORWARD -i {bridge} ! -o {bridge} -j DROP
+                iptables -w -I FORWARD -o {bridge} ! -i {bridge} -j DROP
                 """, cancellationToken).ConfigureAwait(false);
 
             var key = Path.Combine(dir, "id_ed25519");
@@ -144,8 +144,8 @@ public static class Lab
 
         script.Append(CultureInfo.InvariantCulture, $"""
             ip link del {bridge} 2>/dev/null
-            while iptables -w -D FORWARD -i {bridge} -j DROP 2>/dev/null; do :; done
-            while iptables -w -D FORWARD -o {bridge} -j DROP 2>/dev/null; do :; done
+            while iptables -w -D FORWARD -i {bridge} ! -o {bridge} -j DROP 2>/dev/null; do :; done
+            while iptables -w -D FORWARD -o {bridge} ! -i {bridge} -j DROP 2>/dev/null; do :; done
             true
             """);
         await Shell.RunAsync(script.ToString(), cancellationToken).ConfigureAwait(false);

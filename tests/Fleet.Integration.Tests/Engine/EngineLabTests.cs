@@ -4,6 +4,16 @@ using Fleet.Integration.Tests.Lab;
 
 namespace Fleet.Integration.Tests.Engine;
 
+/// <summary>A temporary directory removed after the test.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-test-");
+
+    public string Path => _dir.FullName;
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}
+
 /// <summary>The engine over real SSH against the shared lab: tasks, idempotence, check mode, parallel hosts, failures.</summary>
 [Collection("lab")]
 public sealed class EngineLabTests(LabFixture lab)
@@ -112,7 +122,8 @@ public sealed class EngineLabTests(LabFixture lab)
     [LabFact]
     public async Task Apply_UnreachableHostAmongHealthy_OthersConverge()
     {
-        var inventory = Path.Combine(lab.Info.Dir, "with-unreachable.yml");
+        using var files = new TempDirectory();
+        var inventory = Path.Combine(files.Path, "with-unreachable.yml");
         var text = await File.ReadAllTextAsync(lab.Info.InventoryPath);
         // A real address of the lab with a closed port: connection refused, retried, then unreachable.
         var address = lab.Info.Hosts[0].Address;
