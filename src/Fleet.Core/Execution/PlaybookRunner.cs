@@ -137,8 +137,18 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         }).ConfigureAwait(false);
     }
 
-    private static ParallelOptions Parallelism(int forks, CancellationToken cancellationToken) =>
-        new() { MaxDegreeOfParallelism = Math.Max(1, forks), CancellationToken = cancellationToken };
+    private static ParallelOptions Parallelism(int forks, CancellationToken cancellationToken)
+    {
+        // SSH handshakes block pool threads for a while; without enough threads up front the pool adds one every ~0.5 s
+        // and 10 hosts connect two at a time.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < forks + 4)
+        {
+            ThreadPool.SetMinThreads(Math.Min(forks + 4, 256), io);
+        }
+
+        return new() { MaxDegreeOfParallelism = Math.Max(1, forks), CancellationToken = cancellationToken };
+    }
 
     private static double FailedPercent(List<HostSession> batch) =>
         batch.Count == 0 ? 0 : 100.0 * batch.Count(s => s.Stopped) / batch.Count;
