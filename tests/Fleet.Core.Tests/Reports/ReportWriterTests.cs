@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using Fleet.Core.Reports;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Tests.Reports;
+
+public sealed class ReportWriterTests
+{
+    private static RunReport Sample(string mode)
+    {
+        var web = new HostResult("web-1", "203.0.113.10") { Status = HostStatus.Changed, DurationMs = 2100, Audit = new AuditSummary(81, [], 23, []) };
+        web.Tasks.Add(new TaskResult("Firewall", "Enable <the> firewall & \"more\"", "ufw", TaskOutcome.Changed, ["ufw enabled"], "--- a\n+++ b\n", null, 1, 180));
+        web.Tasks.Add(new TaskResult("Firewall", "Skipped one", "command", TaskOutcome.Skipped, [], null, "condition false", 1, 0));
+        var db = new HostResult("db-1", "198.51.100.20") { Status = HostStatus.Unreachable, Error = "connection refused" };
+        return new RunReport(mode, new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero), 2310, [web, db]);
+    }
+
+    [Fact]
+    public void Json_MatchesTheDocumentedSchema()
+    {
+        using var json = JsonDocument.Parse(JsonReportWriter.ToJson(Sample("apply")));
+        var root = json.RootElement;
+
+        Assert.Equal("fleet-report/1", root.GetProperty("schema").GetString());
+        Assert.Equal("2026-11-24T18:00:00Z", root.GetProperty("startedAt").GetString());
+        Assert.Equal("""{"hosts":2,"ok":0,"changed":1,"failed":0,"unreachable":1}""", JsonSerializer.Serialize(root.GetProperty("totals")));
+        var web = root.GetProperty("hosts")[0];
+        Assert.Equal(JsonValueKind.Null, web.GetProperty("error").ValueKind);
+        Assert.Equal("""{"hardeningIndex":81,"warnings":[],"suggestions":23}""", JsonSerializer.Serialize(web.GetProperty("audit")));
+        var task = web.GetProperty("tasks")[0];
+        Assert.Equal("changed", task.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, task.GetProperty("message").ValueKind);
+        Assert.False(root.GetProperty("hosts")[1].TryGetProperty("audit", out _));
+        Assert.Equal("unreachable", root.GetProperty("hosts")[1].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void JUnit_UnreachableIsFailedConnectAndNamesAreEscaped()
+    {
+        var xml = XDocument.Parse(JUnitReportWriter.ToXml(Sample("apply")));
+
+        var suites = xml.Root!.Elements("testsuite").ToList();
+        Assert.Equal(["web-1", "db-1"], suites.Select(s => (string)s.Attribute("name")!));
+        Assert.Equal("Enable <the> firewall & \"more\"", (string)suites[0].Elements("testcase").First().Attribute("name")!);
+        Assert.Empty(suites[0].Descendants("failure"));
+        Assert.Single(suites[0].Descendants("skipped"));
+        Assert.Equal("connect", (string)suites[1].Element("testcase")!.Attribute("name")!);
+        Assert.Equal("unreachable", (string)suites[1].Descendants("failure").Single().Attribute("type")!);
+    }
+
+    [Fact]
+    public void JUnit_CheckMode_DriftIsAFailure()
+    {
+        var xml = XDocument.Parse(JUnitReportWriter.ToXml(Sample("check")));
+
+        var failure = xml.Root!.Element("testsuite")!.Descendants("failure").Single();
+        Assert.Equal("drift", (string)failure.Attribute("type")!);
+        Assert.Contains("+++ b", failure.Value, StringComparison.Ordinal);
+        Assert.Equal("2", (string)xml.Root.Attribute("failures")!);
+    }
+
+    [Fact]
+    public void ExitCode_FollowsPrecedence()
+    {
+        Assert.Equal(ExitCodes.Unreachable, Sample("apply").ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, (Sample("apply") with { Interrupted = true }).ExitCode);
+    }
+}
