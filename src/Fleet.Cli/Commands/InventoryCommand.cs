@@ -70,6 +70,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
     private static string Format(object? value) => value switch
     {
         null => "null",
+        bool b => b ? "true" : "false",
         string s => s,
         System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
