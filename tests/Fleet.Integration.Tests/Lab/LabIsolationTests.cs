@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Fleet.Integration.Tests.Engine;
 
 namespace Fleet.Integration.Tests.Lab;
@@ -86,15 +85,5 @@ public sealed class LabIsolationTests(LabFixture lab)
         }
     }
 
-    internal static async Task<(int, string, string)> RunOnMachineAsync(string command)
-    {
-        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(command);
-        using var process = Process.Start(start)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stdout, stderr);
-    }
+    internal static Task<(int ExitCode, string Stdout, string Stderr)> RunOnMachineAsync(string command) => MachineProcess.ShellAsync(command);
 }

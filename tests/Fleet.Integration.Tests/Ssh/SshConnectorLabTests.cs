@@ -111,7 +111,7 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
     {
         var knownHosts = Path.Combine(_dir.FullName, "hashed_known_hosts");
         File.Copy(lab.Info.KnownHostsPath, knownHosts);
-        var (exit, _, stderr) = await RunAsync("ssh-keygen", "-H", "-f", knownHosts);
+        var (exit, _, stderr) = await MachineProcess.RunAsync("ssh-keygen", "-H", "-f", knownHosts);
         Assert.True(exit == 0, stderr);
         Assert.DoesNotContain(lab.Info.Hosts[0].Address, await File.ReadAllTextAsync(knownHosts), StringComparison.Ordinal);
 
@@ -124,7 +124,7 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
     public async Task WrongKey_AuthenticationFailure_IsNotRetried()
     {
         var key = Path.Combine(_dir.FullName, "other_key");
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
+        await MachineProcess.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<HostUnreachableException>(() => Connector(attempts: 4).ConnectAsync(Target(identity: key), CancellationToken.None));
@@ -174,21 +174,6 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
         await using var connection = await Connector().ConnectAsync(target, CancellationToken.None);
 
         Assert.Equal(lab.Info.Hosts[1].Name + "\n", (await connection.RunAsync(new RemoteCommand("hostname"), CancellationToken.None)).Stdout);
-    }
-
-    private static async Task<(int, string, string)> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stdout, stderr);
     }
 
     public void Dispose() => _dir.Delete(recursive: true);

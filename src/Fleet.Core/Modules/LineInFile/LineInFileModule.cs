@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.RegularExpressions;
-using Fleet.Core.Facts;
 using Fleet.Core.Modules.Files;
 
 namespace Fleet.Core.Modules.LineInFile;
@@ -11,7 +9,7 @@ namespace Fleet.Core.Modules.LineInFile;
 /// a line already present is left alone; <c>state: absent</c> removes every matching line. Regexes are .NET regexes applied to each
 /// line (close to Python's <c>re</c> for the usual patterns).
 /// </summary>
-public sealed class LineInFileModule : Module
+public sealed class LineInFileModule : TextEditModule
 {
     /// <inheritdoc />
     public override string Name => "lineinfile";
@@ -51,57 +49,11 @@ public sealed class LineInFileModule : Module
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        return [new FileFact(args.GetRequiredString("path"), WithContent: true)];
-    }
+    protected override string? CheckArguments(ModuleArguments args) =>
+        args?.GetString("state") != "absent" && args?.GetString("line") is null ? "line is required for state: present" : null;
 
     /// <inheritdoc />
-    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(facts);
-        var path = args.GetRequiredString("path");
-        var state = facts.Get(new FileFact(path, WithContent: true));
-        var absent = args.GetString("state") == "absent";
-        if (!state.Exists)
-        {
-            if (absent)
-            {
-                return new NoChange($"{path} does not exist");
-            }
-
-            if (!args.GetBool("create", false))
-            {
-                return new PlanFailure($"{path} does not exist (set create: true to create it)");
-            }
-        }
-
-        if (state.Exists && state.Text is null)
-        {
-            return new PlanFailure($"{path} is not a readable regular file");
-        }
-
-        if (!absent && args.GetString("line") is null)
-        {
-            return new PlanFailure("line is required for state: present");
-        }
-
-        var text = state.Text ?? "";
-        string edited;
-        try
-        {
-            edited = Edit(text, args);
-        }
-        catch (RegexParseException ex)
-        {
-            return new PlanFailure("invalid regular expression: " + ex.Message);
-        }
-
-        var content = edited == text && state.Exists ? null : Encoding.UTF8.GetBytes(edited);
-        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false));
-    }
+    protected override string EditText(string text, ModuleArguments args) => Edit(text, args);
 
     /// <summary>The file's text after the edit (pure; used by tests).</summary>
     public static string Edit(string text, ModuleArguments args)
@@ -172,7 +124,7 @@ public sealed class LineInFileModule : Module
 }
 
 /// <summary><c>blockinfile</c>: a block of lines between marker lines, inserted, replaced or removed.</summary>
-public sealed class BlockInFileModule : Module
+public sealed class BlockInFileModule : TextEditModule
 {
     /// <inheritdoc />
     public override string Name => "blockinfile";
@@ -196,30 +148,7 @@ public sealed class BlockInFileModule : Module
     ];
 
     /// <inheritdoc />
-    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        return [new FileFact(args.GetRequiredString("path"), WithContent: true)];
-    }
-
-    /// <inheritdoc />
-    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(facts);
-        var path = args.GetRequiredString("path");
-        var state = facts.Get(new FileFact(path, WithContent: true));
-        var absent = args.GetString("state") == "absent";
-        if (!state.Exists && (absent || !args.GetBool("create", false)))
-        {
-            return absent ? new NoChange($"{path} does not exist") : new PlanFailure($"{path} does not exist (set create: true to create it)");
-        }
-
-        var text = state.Text ?? "";
-        var edited = Edit(text, args);
-        var content = edited == text && state.Exists ? null : Encoding.UTF8.GetBytes(edited);
-        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false));
-    }
+    protected override string EditText(string text, ModuleArguments args) => Edit(text, args);
 
     /// <summary>The file's text after the edit (pure).</summary>
     public static string Edit(string text, ModuleArguments args)
