@@ -178,3 +178,34 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 }
+
+/// <summary>A non-root login with <c>become</c>: tasks run as root through <c>sudo -n</c>.</summary>
+[Collection("lab")]
+public sealed class BecomeLabTests(LabFixture lab)
+{
+    [LabFact]
+    public async Task Become_NonRootUser_RunsAsRootThroughSudo()
+    {
+        var host = lab.Info.Hosts[2];
+        var publicKey = (await File.ReadAllTextAsync(lab.Info.PublicKeyPath)).Trim();
+        var (exit, _, stderr) = await Fleet.Lab.Lab.ExecAsync(lab.Info.Dir, host.Name, $"""
+            set -e
+            apt-get install -y -qq sudo >/dev/null 2>&1
+            id deploy >/dev/null 2>&1 || useradd -m -s /bin/sh deploy
+            mkdir -p /home/deploy/.ssh
+            echo '{publicKey}' > /home/deploy/.ssh/authorized_keys
+            chown -R deploy:deploy /home/deploy/.ssh; chmod 700 /home/deploy/.ssh; chmod 600 /home/deploy/.ssh/authorized_keys
+            echo 'deploy ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/deploy; chmod 440 /etc/sudoers.d/deploy
+            """, CancellationToken.None);
+        Assert.True(exit == 0, stderr);
+        var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
+        var target = new HostTarget(host.Name, host.Address, host.Port, "deploy", lab.Info.PrivateKeyPath, Become: true);
+
+        await using var connection = await connector.ConnectAsync(target, CancellationToken.None);
+        var plain = await connection.RunAsync(new RemoteCommand("id -un"), CancellationToken.None);
+        var become = await connection.RunAsync(new RemoteCommand("id -un; echo \"$0\"", Become: true), CancellationToken.None);
+
+        Assert.Equal("deploy\n", plain.Stdout);
+        Assert.Equal("root\nsh\n", become.Stdout);
+    }
+}
