@@ -135,6 +135,29 @@ public sealed class PlaybookRunnerTests : IDisposable
         Assert.Equal(3, task.Attempts);
     }
 
+    [Fact]
+    public async Task Run_EditsOfOneFile_EachTaskSeesTheChangesBeforeIt()
+    {
+        var file = Path.Combine(_dir.FullName, "edited.conf");
+        var playbook = $$"""
+            - name: Edits
+              hosts: all
+              tasks:
+                - copy: { dest: "{{file}}", content: "a\n", force: false }
+                - lineinfile: { path: "{{file}}", line: b }
+                - lineinfile: { path: "{{file}}", line: c }
+                - blockinfile: { path: "{{file}}", block: d }
+            """;
+
+        var (first, _) = await RunAsync("h1", playbook, new RunOptions());
+        var (second, _) = await RunAsync("h1", playbook, new RunOptions());
+
+        // A fact read before a change is stale after it: without re-reading, the third task would drop "b".
+        Assert.Equal("a\nb\nc\n# BEGIN ANSIBLE MANAGED BLOCK\nd\n# END ANSIBLE MANAGED BLOCK\n", File.ReadAllText(file));
+        Assert.Equal(4, first.Hosts[0].Count(TaskOutcome.Changed));
+        Assert.Equal(0, second.Hosts[0].Count(TaskOutcome.Changed));
+    }
+
     [Theory]
     [InlineData(10, null, 10)]
     [InlineData(10, "3", 3)]
