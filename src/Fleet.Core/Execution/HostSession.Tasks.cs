@@ -55,8 +55,10 @@ internal sealed partial class HostSession
         HashSet<string>? notified,
         CancellationToken cancellationToken)
     {
-        // Render and bind every task first so that one batch reads all facts the play needs.
-        var prepared = tasks.Select(t => TryPrepare(t, variables, playbookDirectory)).ToList();
+        // Render and bind every task first so that one batch reads all facts the play needs. Task names may use
+        // variables, as in Ansible; handler names stay as written because notify refers to them.
+        var named = notified is null ? tasks : tasks.Select(t => t with { Name = RenderName(t.Name, variables) }).ToList();
+        var prepared = named.Select(t => TryPrepare(t, variables, playbookDirectory)).ToList();
         await GatherAsync(prepared.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), playBecome, cancellationToken).ConfigureAwait(false);
 
         for (var i = 0; i < prepared.Count; i++)
@@ -216,6 +218,24 @@ internal sealed partial class HostSession
         var status = outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status;
         var changes = outcome.Status == TaskOutcome.Changed ? change.Changes : [];
         return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message);
+    }
+
+    /// <summary>The task name with its variables rendered; the name as written when a variable is missing.</summary>
+    private static string RenderName(string name, VariableScope variables)
+    {
+        if (!Template.HasTemplate(name))
+        {
+            return name;
+        }
+
+        try
+        {
+            return Template.RenderString(name, variables, default);
+        }
+        catch (FleetInputException)
+        {
+            return name;
+        }
     }
 
     /// <summary><c>changed_when: false</c> turns a change into ok.</summary>

@@ -107,10 +107,12 @@ public sealed class PlaybookRunnerTests : IDisposable
             - name: Conditional
               hosts: all
               tasks:
-                - name: Only h2
+                - name: Only h2, here {{ inventory_hostname }}
                   shell: echo "event only $FLEET_HOST"
                   when: inventory_hostname == 'h2'
             """, new RunOptions());
+
+        Assert.Equal(["Only h2, here h1", "Only h2, here h2"], report.Hosts.Select(h => h.Tasks[0].Name));
 
         Assert.Equal(TaskOutcome.Skipped, report.Hosts[0].Tasks[0].Status);
         Assert.Equal(["only h2"], events.Where(e => e.StartsWith("only", StringComparison.Ordinal)));
