@@ -63,7 +63,9 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                     {
                         foreach (var session in sessions.Values.Where(s => !s.Stopped && s.Result.Tasks.Count == 0))
                         {
-                            session.Result.Error = $"not run: more than {max}% of a batch failed";
+                            // Ansible aborts the run here: hosts that never ran are failed, not silently ok.
+                            session.Result.Status = HostStatus.Failed;
+                            session.Result.Error = $"not run: more than {max}% of a batch failed or was unreachable";
                         }
 
                         return Report(options.Mode, startedAt, clock, sessions, interrupted);

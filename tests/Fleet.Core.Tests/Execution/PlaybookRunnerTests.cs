@@ -86,7 +86,8 @@ public sealed class PlaybookRunnerTests : IDisposable
 
         Assert.Equal(HostStatus.Unreachable, report.Hosts.Single(h => h.Name == "down1").Status);
         Assert.DoesNotContain(events, e => e.EndsWith("h3", StringComparison.Ordinal) || e.EndsWith("h4", StringComparison.Ordinal));
-        Assert.Equal(ExitCodes.Unreachable, report.ExitCode);
+        Assert.All(report.Hosts.Where(h => h.Name is "h3" or "h4"), h => Assert.Equal((HostStatus.Failed, true), (h.Status, h.Error!.StartsWith("not run", StringComparison.Ordinal))));
+        Assert.Equal(ExitCodes.TaskFailed, report.ExitCode);
     }
 
     [Fact]
