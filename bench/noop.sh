@@ -1,19 +1,23 @@
 #!/bin/sh
 # No-op wall time: a converged 10-task playbook on 10 lab hosts (issue: under 1.5 s).
-# Usage (root): bench/noop.sh [runs]   — brings up a 10-host bench lab, converges it, times `runs` no-op applies.
+# Usage (root): bench/noop.sh [runs]   — brings up a bench lab (HOSTS, default 10), converges it, times `runs` no-op applies.
+# PLAYBOOKS (default bench/playbooks/noop-10.yml) may name several playbooks.
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+hosts=${HOSTS:-10}
+playbooks=${PLAYBOOKS:-bench/playbooks/noop-10.yml}
 dir=/var/tmp/fleet-bench-noop
+[ -e "$dir/lab.json" ] && ! grep -q "lab-$(printf %02d "$hosts")\"" "$dir/lab.json" && ./fleet lab down --dir "$dir" >/dev/null
 inv=$dir/lab-inventory.yml
-./fleet lab status --dir "$dir" >/dev/null 2>&1 || ./fleet lab up --hosts 10 --dir "$dir"
-./fleet apply -i "$inv" bench/playbooks/noop-10.yml --no-progress >/dev/null || true
-echo "no-op runs of bench/playbooks/noop-10.yml on 10 hosts (wall ms):"
+./fleet lab status --dir "$dir" >/dev/null 2>&1 || ./fleet lab up --hosts "$hosts" --dir "$dir"
+./fleet apply -i "$inv" $playbooks --no-progress >/dev/null || true
+echo "no-op runs of $playbooks on $hosts hosts (wall ms):"
 i=0
 times=""
 while [ "$i" -lt "$runs" ]; do
   start=$(date +%s%N)
-  ./fleet apply -i "$inv" bench/playbooks/noop-10.yml --no-progress --json /tmp/fleet-bench-noop.json >/dev/null
+  ./fleet apply -i "$inv" $playbooks --no-progress --json /tmp/fleet-bench-noop.json >/dev/null
   end=$(date +%s%N)
   ms=$(( (end - start) / 1000000 ))
   times="$times $ms"
