@@ -15,6 +15,9 @@ internal sealed class SshHostConnection(
     /// <summary>Scripts up to this size go in the command line (<c>sh -c</c>); larger ones on stdin (<c>sh -s</c>), far below ARG_MAX.</summary>
     private const int InlineScriptLimit = 32 * 1024;
 
+    /// <summary>Receives a large script on stdin into a temporary file, runs it with stdin from /dev/null, removes it.</summary>
+    private const string LargeScriptRunner = "f=$(mktemp) || exit 125\ncat > \"$f\"\nsh \"$f\" </dev/null\nrc=$?\nrm -f \"$f\"\nexit $rc";
+
     private readonly SemaphoreSlim _gate = new(4, 4);
 
     /// <inheritdoc />
@@ -31,7 +34,10 @@ internal sealed class SshHostConnection(
         var inline = Encoding.UTF8.GetByteCount(command.Script) <= InlineScriptLimit;
         var sudo = command.Become && target.User != "root";
         var prefix = !sudo ? "" : target.BecomePassword is null ? "sudo -n " : "sudo -S -p '' ";
-        var text = prefix + (inline ? "sh -c " + Sh.Quote(command.Script) : "sh -s");
+        // A task's commands never read the session's stdin: they get /dev/null (a command that reads stdin ends instead of
+        // hanging until its timeout). A large script travels on stdin into a temporary file first, so a command in it
+        // cannot swallow the rest of the script.
+        var text = prefix + "sh -c " + Sh.Quote(inline ? "exec </dev/null\n" + command.Script : LargeScriptRunner);
         var stdin = new StringBuilder();
         if (sudo && target.BecomePassword is { } password)
         {
@@ -53,13 +59,10 @@ internal sealed class SshHostConnection(
             try
             {
                 var execution = ssh.ExecuteAsync(linked.Token);
-                if (stdin.Length > 0 || sudo)
+                if (stdin.Length > 0)
                 {
                     await using var input = ssh.CreateInputStream();
-                    if (stdin.Length > 0)
-                    {
-                        await input.WriteAsync(Encoding.UTF8.GetBytes(stdin.ToString()), linked.Token).ConfigureAwait(false);
-                    }
+                    await input.WriteAsync(Encoding.UTF8.GetBytes(stdin.ToString()), linked.Token).ConfigureAwait(false);
                 }
 
                 await execution.ConfigureAwait(false);

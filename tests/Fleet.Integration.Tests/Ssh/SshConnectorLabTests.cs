@@ -39,6 +39,16 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
     }
 
     [LabFact]
+    public async Task Run_CommandReadingStdin_GetsEndOfFile()
+    {
+        await using var connection = await Connector().ConnectAsync(Target(), CancellationToken.None);
+
+        var result = await connection.RunAsync(new RemoteCommand("cat; echo done", Timeout: TimeSpan.FromSeconds(10)), CancellationToken.None);
+
+        Assert.Equal("done\n", result.Stdout);
+    }
+
+    [LabFact]
     public async Task Run_LargeScript_GoesThroughStdin()
     {
         await using var connection = await Connector().ConnectAsync(Target(), CancellationToken.None);
