@@ -34,6 +34,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
         }
 
         var hosts = settings.Limit is null ? inventory.Hosts : inventory.Select(settings.Limit);
+        var selected = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         if (settings.Json)
         {
             var data = new Dictionary<string, object?>
@@ -45,7 +46,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
                 }),
                 ["groups"] = inventory.Groups.ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
                 {
-                    ["hosts"] = g.Value.Hosts,
+                    ["hosts"] = g.Value.Hosts.Where(selected.Contains).ToList(),
                     ["children"] = g.Value.Children,
                 }),
             };

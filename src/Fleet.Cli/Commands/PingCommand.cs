@@ -32,7 +32,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
             junitPath: null,
             showDiff: false,
             cancellationToken,
-            recap: false).ConfigureAwait(false);
+            tasks: false).ConfigureAwait(false);
         if (report is not null)
         {
             Write(report);

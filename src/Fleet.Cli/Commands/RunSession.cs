@@ -155,7 +155,10 @@ internal static class RunSession
         return fromInventory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
     }
 
-    /// <summary>Connects, runs, draws progress and the recap, writes the reports, and returns the exit code.</summary>
+    /// <summary>
+    /// Connects, runs, draws progress and the recap, writes the reports, and returns the exit code. <paramref name="tasks"/> is false
+    /// for a run without tasks (ping): no task counts and no recap.
+    /// </summary>
     public static async Task<int> ExecuteAsync(
         ConnectionSettings settings,
         Inventory inventory,
@@ -163,7 +166,7 @@ internal static class RunSession
         string? junitPath,
         bool showDiff,
         CancellationToken cancellationToken,
-        bool recap = true)
+        bool tasks = true)
     {
         var logger = Logging.Create(settings.Verbose, settings.LogFile);
         try
@@ -175,7 +178,7 @@ internal static class RunSession
                 CommandTimeout = TimeSpan.FromSeconds(settings.Timeout),
                 Logger = logger,
             });
-            var progress = ProgressView.Create(AnsiConsole.Console, live: !settings.NoProgress && !Console.IsOutputRedirected);
+            var progress = ProgressView.Create(AnsiConsole.Console, live: !settings.NoProgress && !Console.IsOutputRedirected, tasks: tasks);
             RunReport report;
             try
             {
@@ -196,7 +199,7 @@ internal static class RunSession
                 JUnitReportWriter.Write(report, junitPath);
             }
 
-            if (recap)
+            if (tasks)
             {
                 RecapTable.Write(AnsiConsole.Console, report, showDiff);
             }

@@ -16,6 +16,7 @@ internal sealed class ProgressView : IRunObserver
     private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IAnsiConsole _console;
     private readonly bool _live;
+    private readonly bool _tasks;
     private readonly Task _consumer;
     private readonly ConcurrentDictionary<string, Row> _rows = new(StringComparer.Ordinal);
 
@@ -32,15 +33,19 @@ internal sealed class ProgressView : IRunObserver
         public string State { get; set; } = "running";
     }
 
-    private ProgressView(IAnsiConsole console, bool live)
+    private ProgressView(IAnsiConsole console, bool live, bool tasks)
     {
         _console = console;
         _live = live;
+        _tasks = tasks;
         _consumer = live ? Task.Run(DrawLiveAsync) : Task.Run(DrawPlainAsync);
     }
 
-    /// <summary>Starts the view: live table when <paramref name="live"/>, plain lines otherwise.</summary>
-    public static ProgressView Create(IAnsiConsole console, bool live) => new(console, live);
+    /// <summary>
+    /// Starts the view: live table when <paramref name="live"/>, plain lines otherwise. Without <paramref name="tasks"/> (ping) a
+    /// finished host is reported as reachable or not, with no task counts.
+    /// </summary>
+    public static ProgressView Create(IAnsiConsole console, bool live, bool tasks = true) => new(console, live, tasks);
 
     /// <summary>Draws the remaining events and stops.</summary>
     public async Task CompleteAsync()
@@ -92,9 +97,12 @@ internal sealed class ProgressView : IRunObserver
         row.Task = "";
         if (!_live)
         {
-            _console.WriteLine(result.Status == HostStatus.Unreachable
-                ? $"{result.Name} | UNREACHABLE | {result.Error}"
-                : $"{result.Name} | {row.State} | ok={row.Ok} changed={row.Changed} failed={row.Failed} | {result.DurationMs} ms");
+            _console.WriteLine(result.Status switch
+            {
+                HostStatus.Unreachable => $"{result.Name} | UNREACHABLE | {result.Error}",
+                _ when !_tasks => $"{result.Name} | {(result.Status == HostStatus.Failed ? "FAILED | " + result.Error : "reachable")} | {result.DurationMs} ms",
+                _ => $"{result.Name} | {row.State} | ok={row.Ok} changed={row.Changed} failed={row.Failed} | {result.DurationMs} ms",
+            });
         }
     });
 

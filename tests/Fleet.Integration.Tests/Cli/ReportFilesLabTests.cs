@@ -63,6 +63,8 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
         Assert.Contains("SHA256:", stdout, StringComparison.Ordinal);
         Assert.Contains("Debian", stdout, StringComparison.Ordinal);
         Assert.All(lab.Info.Hosts, h => Assert.Contains(h.Name, stdout, StringComparison.Ordinal));
+        Assert.All(lab.Info.Hosts, h => Assert.Contains($"{h.Name} | reachable | ", stdout, StringComparison.Ordinal));
+        Assert.DoesNotContain("ok=", stdout, StringComparison.Ordinal);
     }
 
     public void Dispose() => _dir.Delete(recursive: true);

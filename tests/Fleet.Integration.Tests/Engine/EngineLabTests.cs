@@ -50,6 +50,23 @@ public sealed class EngineLabTests(LabFixture lab)
     }
 
     [LabFact]
+    public async Task LabInventory_AdminPublicKey_IsTheLineRootLogsInWith()
+    {
+        var report = await LabRun.RunAsync(lab, """
+            - name: Key
+              hosts: all
+              tasks:
+                - name: Lab key authorized
+                  lineinfile: { path: /root/.ssh/authorized_keys, line: "{{ admin_public_key }}" }
+            """, new RunOptions { Mode = "check" });
+
+        Assert.All(report.Hosts, h => Assert.Equal(HostStatus.Ok, h.Status));
+        var expected = (await File.ReadAllTextAsync(lab.Info.PublicKeyPath)).Trim();
+        Assert.StartsWith("ssh-ed25519 ", expected, StringComparison.Ordinal);
+        Assert.Equal(expected + "\n", await LabRun.ExecAsync(lab, lab.Info.Hosts[0].Name, "cat /root/.ssh/authorized_keys"));
+    }
+
+    [LabFact]
     public async Task Check_DriftedHost_ReportsDiffAndChangesNothing()
     {
         await LabRun.RunAsync(lab, Converge);
