@@ -62,11 +62,11 @@ internal sealed class LoggingObserver(ILogger logger) : IRunObserver
             .ForContext("DurationMs", result.DurationMs).ForContext("Attempts", result.Attempts).ForContext("Changes", result.Changes);
         if (result.Status == TaskOutcome.Failed)
         {
-            log.Warning("task {Task} on {Host}: {Status}: {Message}", result.Name, host, result.Status, result.Message);
+            log.Warning("task {Task}: {Status}: {Message}", result.Name, result.Status, result.Message);
         }
         else
         {
-            log.Information("task {Task} on {Host}: {Status}", result.Name, host, result.Status);
+            log.Information("task {Task}: {Status}", result.Name, result.Status);
         }
     }
 
@@ -76,11 +76,11 @@ internal sealed class LoggingObserver(ILogger logger) : IRunObserver
         var log = logger.ForContext("Host", result.Name).ForContext("DurationMs", result.DurationMs);
         if (result.Status is HostStatus.Failed or HostStatus.Unreachable)
         {
-            log.Warning("host {Host} {Status}: {Error}", result.Name, result.Status, result.Error);
+            log.Warning("host {Status}: {Error}", result.Status, result.Error);
         }
         else
         {
-            log.Information("host {Host} {Status}", result.Name, result.Status);
+            log.Information("host {Status}", result.Status);
         }
     }
 }

@@ -113,7 +113,7 @@ internal sealed partial class HostSession
     {
         try
         {
-            if (task.When is { } when && !when.Evaluate(variables))
+            if (task.When is { } when && !EvaluateCondition(when, variables))
             {
                 return (task, null, null);
             }
@@ -126,6 +126,19 @@ internal sealed partial class HostSession
         catch (FleetInputException ex)
         {
             return (task, null, ex.Message);
+        }
+    }
+
+    /// <summary>A <c>when</c> condition's value; an undefined variable is the task's error, as in Ansible.</summary>
+    private static bool EvaluateCondition(Expression when, VariableScope variables)
+    {
+        try
+        {
+            return when.Evaluate(variables);
+        }
+        catch (UndefinedVariableException ex)
+        {
+            throw new FleetInputException($"condition '{when.Text}': {ex.Message}");
         }
     }
 

@@ -96,6 +96,17 @@ internal sealed partial class HostSession : IAsyncDisposable
         batch.Parse(result.Stdout, _facts);
     }
 
+    /// <summary>
+    /// Fails the host for an error the engine did not foresee (a defect, or a transport error of an unknown kind): the host stops,
+    /// the others go on, and the reason is reported instead of being lost.
+    /// </summary>
+    public void MarkFailed(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Result.Status = HostStatus.Failed;
+        Result.Error ??= $"{error.GetType().Name}: {error.Message}";
+    }
+
     private void MarkUnreachable(string reason)
     {
         Result.Status = HostStatus.Unreachable;

@@ -99,7 +99,15 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         {
             await Parallel.ForEachAsync(sessions.Values, Parallelism(options.Forks, cancellationToken), async (session, ct) =>
             {
-                await session.EnsureConnectedAsync([], become: false, ct).ConfigureAwait(false);
+                try
+                {
+                    await session.EnsureConnectedAsync([], become: false, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+                {
+                    session.MarkFailed(ex);
+                }
+
                 session.Finish();
             }).ConfigureAwait(false);
         }
@@ -128,6 +136,10 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             {
                 await session.RunPlayAsync(play, directory, ct).ConfigureAwait(false);
             }
+            catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+            {
+                session.MarkFailed(ex);
+            }
             finally
             {
                 if (session.Stopped || lastPlay[session.Host.Name] == playIndex)
@@ -138,6 +150,9 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             }
         }).ConfigureAwait(false);
     }
+
+    private static bool IsCancellation(Exception ex, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
 
     private static ParallelOptions Parallelism(int forks, CancellationToken cancellationToken)
     {

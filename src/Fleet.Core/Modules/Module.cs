@@ -53,8 +53,8 @@ public abstract class Module : IModuleSpec
     protected static string FailureText(CommandResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var text = string.IsNullOrWhiteSpace(result.Stderr) ? result.Stdout : result.Stderr;
-        return $"exit {result.ExitCode}: {Tail(text.Trim(), 2000)}";
+        var text = (string.IsNullOrWhiteSpace(result.Stderr) ? result.Stdout : result.Stderr).Trim();
+        return text.Length == 0 ? $"exit {result.ExitCode} (no output)" : $"exit {result.ExitCode}: {Tail(text, 2000)}";
     }
 
     /// <summary>The end of a text, at most <paramref name="max"/> characters.</summary>

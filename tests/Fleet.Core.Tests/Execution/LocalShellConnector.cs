@@ -6,7 +6,8 @@ namespace Fleet.Core.Tests.Execution;
 
 /// <summary>
 /// A transport for runner unit tests: every "host" runs its scripts with the machine's real /bin/sh.
-/// Hosts whose name starts with "down" are unreachable. The lab tests cover the same behaviour over SSH.
+/// Hosts whose name starts with "down" are unreachable; on hosts whose name starts with "boom" a script that mentions "boom-here"
+/// throws an unforeseen exception. The lab tests cover the same behaviour over SSH.
 /// </summary>
 internal sealed class LocalShellConnector : IConnector
 {
@@ -31,6 +32,11 @@ internal sealed class LocalShellConnector : IConnector
 
         public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
         {
+            if (target.Name.StartsWith("boom", StringComparison.Ordinal) && command.Script.Contains("boom-here", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("the transport broke");
+            }
+
             var clock = Stopwatch.StartNew();
             var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             start.Environment["FLEET_HOST"] = target.Name;

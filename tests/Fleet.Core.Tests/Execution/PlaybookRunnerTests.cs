@@ -120,6 +120,48 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WhenOnSystemFacts_SeesTheHostsFacts()
+    {
+        var kernel = (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim();
+
+        var (report, events) = await RunAsync("h1", $$$"""
+            - name: Facts
+              hosts: all
+              tasks:
+                - name: Kernel known
+                  shell: echo "event kernel {{ ansible_kernel }}"
+                  when: ansible_kernel == '{{{kernel}}}' and ansible_os_family != ''
+                - name: Never on this kernel
+                  shell: echo "event never"
+                  when: ansible_kernel in ['0.0-none']
+            """, new RunOptions());
+
+        Assert.Equal([TaskOutcome.Changed, TaskOutcome.Skipped], report.Hosts[0].Tasks.Select(t => t.Status));
+        Assert.Equal(["kernel " + kernel], events.Where(e => e.StartsWith("kernel", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Run_UnforeseenErrorOnOneHost_FailsThatHostOnly()
+    {
+        var (report, events) = await RunAsync("boom1,h2", """
+            - name: Boom
+              hosts: all
+              tasks:
+                - name: Breaks on boom1
+                  shell: echo "event ran $FLEET_HOST boom-here"
+                - name: After
+                  shell: echo "event after $FLEET_HOST"
+            """, new RunOptions());
+
+        var boom = report.Hosts.Single(h => h.Name == "boom1");
+        Assert.Equal(HostStatus.Failed, boom.Status);
+        Assert.Contains("the transport broke", boom.Error, StringComparison.Ordinal);
+        Assert.Equal(HostStatus.Changed, report.Hosts.Single(h => h.Name == "h2").Status);
+        Assert.Contains("after h2", events);
+        Assert.Equal(ExitCodes.TaskFailed, report.ExitCode);
+    }
+
+    [Fact]
     public async Task Run_RetriesUntilSuccess_CountsAttempts()
     {
         var marker = Path.Combine(_dir.FullName, "attempts");
