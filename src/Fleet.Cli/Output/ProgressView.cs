@@ -72,14 +72,14 @@ internal sealed class ProgressView : IRunObserver
             case TaskOutcome.Changed:
                 row.Changed++;
                 break;
-            case TaskOutcome.Failed:
+            case TaskOutcome.Failed when !result.Ignored:
                 row.Failed++;
                 break;
         }
 
         if (!_live && result.Status is TaskOutcome.Changed or TaskOutcome.Failed)
         {
-            var line = $"{host} | {JsonReportWriter.Name(result.Status)} | {result.Play} | {result.Name}";
+            var line = $"{host} | {JsonReportWriter.Name(result.Status)}{(result.Ignored ? " (ignored)" : "")} | {result.Play} | {result.Name}";
             if (result.Status == TaskOutcome.Failed && result.Message is { } message)
             {
                 line += " | " + message.Split('\n')[0];

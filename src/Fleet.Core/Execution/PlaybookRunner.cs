@@ -24,7 +24,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var limit = options.Limit is null ? null : inventory.Select(options.Limit).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-        var plays = playbooks.SelectMany(pb => pb.Plays.Select(play => (Play: play, Directory: Path.GetDirectoryName(Path.GetFullPath(pb.Path)) ?? ".")))
+        var plays = playbooks.SelectMany(pb => pb.Plays.Select(play => (Play: play, Directory: play.Directory)))
             .Select(p => (p.Play, p.Directory, Hosts: inventory.Select(p.Play.Hosts).Where(h => limit is null || limit.Contains(h.Name)).ToList()))
             .ToList();
 

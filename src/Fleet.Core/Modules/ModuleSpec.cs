@@ -24,13 +24,41 @@ public enum ParameterType
 /// <param name="Required">Missing is an error.</param>
 /// <param name="Aliases">Other accepted names.</param>
 /// <param name="Choices">Allowed values, or null for any.</param>
+/// <param name="ControllerFile">A file on the controller (see <see cref="ControllerFiles"/>); validation checks that it exists.</param>
 public sealed record ParameterSpec(
     string Name,
     ParameterType Type,
     string Doc,
     bool Required = false,
     IReadOnlyList<string>? Aliases = null,
-    IReadOnlyList<string>? Choices = null);
+    IReadOnlyList<string>? Choices = null,
+    bool ControllerFile = false);
+
+/// <summary>
+/// Files a task reads on the controller (<c>copy: src</c>). As in Ansible, a relative path is looked up in the directory of the
+/// playbook file that holds the task, then in its <c>files/</c> subdirectory.
+/// </summary>
+public static class ControllerFiles
+{
+    /// <summary>The full path of the file, or null when it exists in none of the places looked in.</summary>
+    public static string? Find(string path, string playbookDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var expanded = path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+        if (Path.IsPathRooted(expanded))
+        {
+            return File.Exists(expanded) ? expanded : null;
+        }
+
+        return Places(expanded, playbookDirectory).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Where a relative path is looked for, in order, for messages.</summary>
+    public static IEnumerable<string> Places(string path, string playbookDirectory) =>
+        [Path.Combine(playbookDirectory, path), Path.Combine(playbookDirectory, "files", path)];
+}
 
 /// <summary>What validation needs to know about a module, without running it.</summary>
 public interface IModuleSpec

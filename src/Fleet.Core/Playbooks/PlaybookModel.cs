@@ -14,7 +14,11 @@ public sealed record Play(
     IReadOnlyList<TaskDefinition> Handlers,
     IReadOnlyList<string> Tags,
     bool? Become,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>The directory of the file the play is written in (an imported playbook's own directory): relative <c>src</c> paths start here.</summary>
+    public string Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Location.File)) ?? ".";
+}
 
 /// <summary>One task (or handler) as written: the module, its raw arguments and the task keys beside it.</summary>
 /// <param name="Name">Task name (defaults to the module name).</param>

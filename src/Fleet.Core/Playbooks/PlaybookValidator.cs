@@ -61,7 +61,7 @@ public static class PlaybookValidator
                 foreach (var scope in scopes)
                 {
                     var before = errors.Count;
-                    CheckTask(task, module, scope, errors);
+                    CheckTask(task, module, scope, play.Directory, errors);
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -73,7 +73,7 @@ public static class PlaybookValidator
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
     }
 
-    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, List<InputError> errors)
+    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors)
     {
         if (task.When is { } when)
         {
@@ -90,6 +90,16 @@ public static class PlaybookValidator
         catch (FleetInputException ex)
         {
             errors.AddRange(ex.Errors);
+            return;
+        }
+
+        // A controller file named literally must exist now, not fail on every host later (a templated name is checked at run time).
+        foreach (var parameter in module.Parameters.Where(p => p.ControllerFile))
+        {
+            if (task.Args[parameter.Name] is ScalarArg { Value: { Length: > 0 } path } arg && !Template.HasTemplate(path) && ControllerFiles.Find(path, directory) is null)
+            {
+                errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", ControllerFiles.Places(path, directory))})"));
+            }
         }
     }
 

@@ -68,6 +68,33 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Validate_CopySourceMissing_NamesValueLocation_FoundInFilesDirectoryIsFine()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - copy: { dest: /x, src: motd.txt }\n");
+
+        var error = Assert.Single(errors);
+        Assert.Equal((3, 30), (error.Location!.Value.Line, error.Location.Value.Column));
+        Assert.Contains("src: file not found on the controller: motd.txt", error.Message, StringComparison.Ordinal);
+
+        _files.Write("files/motd.txt", "hello\n");
+        Assert.Empty(Validate("- hosts: all\n  tasks:\n    - copy: { dest: /x, src: motd.txt }\n"));
+        Assert.Empty(Validate("- hosts: all\n  tasks:\n    - copy: { dest: /x, src: \"{{ inventory_hostname }}.txt\" }\n"));
+    }
+
+    [Fact]
+    public void Validate_ImportedPlaybook_SourceIsRelativeToTheImportedFile()
+    {
+        _files.Write("sub/files/motd.txt", "hello\n");
+        _files.Write("sub/inner.yml", "- hosts: all\n  tasks:\n    - copy: { dest: /x, src: motd.txt }\n");
+
+        var errors = Validate("- import_playbook: sub/inner.yml\n");
+
+        Assert.Empty(errors);
+        var play = Assert.Single(PlaybookLoader.Load(_files.Write("outer.yml", "- import_playbook: sub/inner.yml\n"), ModuleCatalog.Default).Plays);
+        Assert.Equal(Path.GetDirectoryName(_files.Write("sub/probe", "")), play.Directory);
+    }
+
+    [Fact]
     public void Validate_UnknownHandler_IsError()
     {
         var errors = Validate("- hosts: all\n  tasks:\n    - command: echo hi\n      notify: restart it\n  handlers:\n    - name: restart sshd\n      command: echo restart\n");

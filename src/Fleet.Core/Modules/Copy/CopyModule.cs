@@ -15,7 +15,7 @@ public sealed class CopyModule : Module
     [
         new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true),
         new("content", ParameterType.String, "The file's content, inline."),
-        new("src", ParameterType.String, "A file on the controller, relative to the playbook's directory."),
+        new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/.", ControllerFile: true),
         new("mode", ParameterType.Mode, "Permissions (\"0644\" or u=rw,g=r,o=r). The default keeps the current mode (new files 0644)."),
         new("owner", ParameterType.String, "Owner name. The default keeps the current owner (new files: the login user)."),
         new("group", ParameterType.String, "Group name. The default keeps the current group."),
@@ -57,10 +57,9 @@ public sealed class CopyModule : Module
         byte[] content;
         if (args.GetString("src") is { } src)
         {
-            var file = Path.IsPathRooted(src) ? src : Path.Combine(context.PlaybookDirectory, src);
-            if (!File.Exists(file))
+            if (ControllerFiles.Find(src, context.PlaybookDirectory) is not { } file)
             {
-                return new PlanFailure($"src not found on the controller: {file}");
+                return new PlanFailure($"src not found on the controller: {src} (looked in {string.Join(", ", ControllerFiles.Places(src, context.PlaybookDirectory))})");
             }
 
             content = File.ReadAllBytes(file);
