@@ -15,8 +15,17 @@ internal sealed class SshHostConnection(
     /// <summary>Scripts up to this size go in the command line (<c>sh -c</c>); larger ones on stdin (<c>sh -s</c>), far below ARG_MAX.</summary>
     private const int InlineScriptLimit = 32 * 1024;
 
-    /// <summary>Receives a large script on stdin into a temporary file, runs it with stdin from /dev/null, removes it.</summary>
-    private const string LargeScriptRunner = "f=$(mktemp) || exit 125\ncat > \"$f\"\nsh \"$f\" </dev/null\nrc=$?\nrm -f \"$f\"\nexit $rc";
+    /// <summary>
+    /// Runs the script given as $1 with stdin from /dev/null under coreutils' <c>timeout</c> when the host has it: <c>timeout</c>
+    /// puts the script in its own process group and, when the time is up or when it receives the SIGTERM that SSH.NET sends on
+    /// cancellation, signals the whole group, so no child of a timed-out task keeps running (holding a lock or a port).
+    /// </summary>
+    private static string InlineRunner(string seconds) =>
+        $"exec </dev/null\nif command -v timeout >/dev/null 2>&1; then exec timeout -k 5 {seconds} sh -c \"$1\"; fi\nexec sh -c \"$1\"";
+
+    /// <summary>Receives a large script on stdin into a temporary file, runs it like <see cref="InlineRunner"/>, removes it.</summary>
+    private static string LargeScriptRunner(string seconds) =>
+        $"f=$(mktemp) || exit 125\ncat > \"$f\"\nif command -v timeout >/dev/null 2>&1; then timeout -k 5 {seconds} sh \"$f\" </dev/null; else sh \"$f\" </dev/null; fi\nrc=$?\nrm -f \"$f\"\nexit $rc";
 
     private readonly SemaphoreSlim _gate = new(4, 4);
 
@@ -36,8 +45,11 @@ internal sealed class SshHostConnection(
         var prefix = !sudo ? "" : target.BecomePassword is null ? "sudo -n " : "sudo -S -p '' ";
         // A task's commands never read the session's stdin: they get /dev/null (a command that reads stdin ends instead of
         // hanging until its timeout). A large script travels on stdin into a temporary file first, so a command in it
-        // cannot swallow the rest of the script.
-        var text = prefix + "sh -c " + Sh.Quote(inline ? "exec </dev/null\n" + command.Script : LargeScriptRunner);
+        // cannot swallow the rest of the script. Both run under the host's `timeout`, which ends the whole process group.
+        var seconds = timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var text = inline
+            ? prefix + "sh -c " + Sh.Quote(InlineRunner(seconds)) + " fleet " + Sh.Quote(command.Script)
+            : prefix + "sh -c " + Sh.Quote(LargeScriptRunner(seconds));
         var stdin = new StringBuilder();
         if (sudo && target.BecomePassword is { } password)
         {

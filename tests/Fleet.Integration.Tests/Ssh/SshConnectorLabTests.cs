@@ -66,10 +66,36 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
         await using var connection = await Connector().ConnectAsync(Target(), CancellationToken.None);
         var clock = Stopwatch.StartNew();
 
-        await Assert.ThrowsAsync<RemoteTimeoutException>(() => connection.RunAsync(new RemoteCommand("sleep 30", Timeout: TimeSpan.FromSeconds(1)), CancellationToken.None));
+        await Assert.ThrowsAsync<RemoteTimeoutException>(() => connection.RunAsync(new RemoteCommand("sleep 31\necho done", Timeout: TimeSpan.FromSeconds(1)), CancellationToken.None));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"timeout took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"timeout took {clock.Elapsed}");
         Assert.Equal("ok\n", (await connection.RunAsync(new RemoteCommand("echo ok"), CancellationToken.None)).Stdout);
+        // The timed-out script's children are ended too (a leftover apt would hold the dpkg lock for the next task).
+        var left = "";
+        for (var i = 0; i < 20; i++)
+        {
+            left = (await connection.RunAsync(new RemoteCommand("pgrep -f '[s]leep 31' || true"), CancellationToken.None)).Stdout;
+            if (left.Length == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Equal("", left);
+    }
+
+    [LabFact]
+    public async Task Run_LargeScriptTimeout_EndsItsChildren()
+    {
+        await using var connection = await Connector().ConnectAsync(Target(), CancellationToken.None);
+        var script = "# " + new string('x', 40 * 1024) + "\nsleep 32\necho done";
+
+        await Assert.ThrowsAsync<RemoteTimeoutException>(() => connection.RunAsync(new RemoteCommand(script, Timeout: TimeSpan.FromSeconds(1)), CancellationToken.None));
+
+        await Task.Delay(1500);
+        Assert.Equal("", (await connection.RunAsync(new RemoteCommand("pgrep -f '[s]leep 32' || true"), CancellationToken.None)).Stdout);
     }
 
     [LabFact]
