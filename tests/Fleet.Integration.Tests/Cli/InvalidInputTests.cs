@@ -20,6 +20,24 @@ public sealed class InvalidInputTests : IDisposable
         return path;
     }
 
+    private string GoodPlaybook() => Write("ok.yml", """
+        - name: Fine
+          hosts: all
+          tasks:
+            - name: Hello
+              command: echo hello
+        """);
+
+    /// <summary>Runs fleet and checks the contract for invalid input: exit 1, every expected text on stderr, no host contacted.</summary>
+    private async Task AssertRejectedAsync(string[] args, params string[] expected)
+    {
+        var (exit, _, stderr) = await FleetProcess.RunAsync(args);
+
+        Assert.True(exit == 1, $"exit {exit}\n{stderr}");
+        Assert.All(expected, text => Assert.Contains(text, stderr, StringComparison.Ordinal));
+        Assert.False(_listener.Pending(), "a host was contacted despite invalid input");
+    }
+
     private string GoodInventory() => Write("inventory.yml", $$"""
         all:
           hosts:
@@ -38,12 +56,7 @@ public sealed class InvalidInputTests : IDisposable
                   copyy: { dest: /tmp/x, content: "x" }
             """);
 
-        var (exit, _, stderr) = await FleetProcess.RunAsync("apply", "-i", inventory, playbook, "--no-progress");
-
-        Assert.Equal(1, exit);
-        Assert.Contains($"{playbook}:5:7", stderr, StringComparison.Ordinal);
-        Assert.Contains("copyy", stderr, StringComparison.Ordinal);
-        Assert.False(_listener.Pending(), "a host was contacted despite invalid input");
+        await AssertRejectedAsync(["apply", "-i", inventory, playbook, "--no-progress"], $"{playbook}:5:7", "copyy");
     }
 
     [Fact]
@@ -58,12 +71,7 @@ public sealed class InvalidInputTests : IDisposable
                   lineinfile: { path: /tmp/x, line: "a", create: maybe }
             """);
 
-        var (exit, _, stderr) = await FleetProcess.RunAsync("check", "-i", inventory, playbook, "--no-progress");
-
-        Assert.Equal(1, exit);
-        Assert.Contains($"{playbook}:5:", stderr, StringComparison.Ordinal);
-        Assert.Contains("create", stderr, StringComparison.Ordinal);
-        Assert.False(_listener.Pending(), "a host was contacted despite invalid input");
+        await AssertRejectedAsync(["check", "-i", inventory, playbook, "--no-progress"], $"{playbook}:5:", "create");
     }
 
     [Fact]
@@ -75,20 +83,9 @@ public sealed class InvalidInputTests : IDisposable
                 target: { address: 127.0.0.1, port: {{Port}} }
                 other: { address: 127.0.0.1, port: abc }
             """);
-        var playbook = Write("ok.yml", """
-            - name: Fine
-              hosts: all
-              tasks:
-                - name: Hello
-                  command: echo hello
-            """);
+        var playbook = GoodPlaybook();
 
-        var (exit, _, stderr) = await FleetProcess.RunAsync("apply", "-i", inventory, playbook, "--no-progress");
-
-        Assert.Equal(1, exit);
-        Assert.Contains($"{inventory}:4:", stderr, StringComparison.Ordinal);
-        Assert.Contains("port", stderr, StringComparison.Ordinal);
-        Assert.False(_listener.Pending(), "a host was contacted despite invalid input");
+        await AssertRejectedAsync(["apply", "-i", inventory, playbook, "--no-progress"], $"{inventory}:4:", "port");
     }
 
     [Fact]
@@ -104,32 +101,27 @@ public sealed class InvalidInputTests : IDisposable
                   notify: missing handler
             """);
 
-        var (exit, _, stderr) = await FleetProcess.RunAsync("validate", "-i", inventory, playbook);
-
-        Assert.Equal(1, exit);
-        Assert.Contains("nowhere", stderr, StringComparison.Ordinal);
-        Assert.Contains("missing handler", stderr, StringComparison.Ordinal);
-        Assert.Contains($"{playbook}:5:", stderr, StringComparison.Ordinal);
-        Assert.False(_listener.Pending());
+        await AssertRejectedAsync(["validate", "-i", inventory, playbook], "nowhere", "missing handler", $"{playbook}:5:");
     }
 
     [Fact]
     public async Task Apply_UnknownLimitPattern_ExitsOne()
     {
         var inventory = GoodInventory();
-        var playbook = Write("ok.yml", """
-            - name: Fine
-              hosts: all
-              tasks:
-                - name: Hello
-                  command: echo hello
-            """);
+        var playbook = GoodPlaybook();
 
-        var (exit, _, stderr) = await FleetProcess.RunAsync("apply", "-i", inventory, playbook, "--limit", "nosuchgroup", "--no-progress");
+        await AssertRejectedAsync(["apply", "-i", inventory, playbook, "--limit", "nosuchgroup", "--no-progress"], "nosuchgroup");
+    }
 
-        Assert.Equal(1, exit);
-        Assert.Contains("nosuchgroup", stderr, StringComparison.Ordinal);
-        Assert.False(_listener.Pending());
+    [Theory]
+    [InlineData("--bogus", "Unknown option 'bogus'")]
+    [InlineData("--forks=0", "--forks must be at least 1")]
+    [InlineData("--serial=0", "--serial must be")]
+    [InlineData("--host-key-policy=maybe", "--host-key-policy must be")]
+    [InlineData("--var=novalue", "--var expects key=value")]
+    public async Task Apply_BadOption_ExitsOne(string option, string expected)
+    {
+        await AssertRejectedAsync(["apply", "-i", GoodInventory(), GoodPlaybook(), "--no-progress", option], expected);
     }
 
     public void Dispose()

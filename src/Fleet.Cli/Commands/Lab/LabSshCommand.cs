@@ -15,7 +15,7 @@ internal sealed class LabSshCommand : AsyncCommand<LabSshCommand.Settings>
         public string Name { get; init; } = "";
 
         [CommandArgument(1, "[COMMAND]")]
-        [Description("Command to run; interactive shell when absent.")]
+        [Description("Command to run; interactive shell when absent. Words that start with - go after --.")]
         public string[] Command { get; init; } = [];
     }
 
@@ -39,12 +39,13 @@ internal sealed class LabSshCommand : AsyncCommand<LabSshCommand.Settings>
             start.ArgumentList.Add(arg);
         }
 
-        if (settings.Command.Length == 0)
+        var command = settings.Command.Concat(context.Remaining.Raw).ToList();
+        if (command.Count == 0)
         {
             start.ArgumentList.Insert(0, "-t");
         }
 
-        foreach (var word in settings.Command)
+        foreach (var word in command)
         {
             start.ArgumentList.Add(word);
         }
