@@ -270,5 +270,5 @@ internal sealed partial class HostSession
     }
 
     private VariableScope VariablesFor(Play play) =>
-        VariableScope.ForHost(Host, play.Vars, System?.ToVariables(), _options.ExtraVars);
+        VariableScope.ForHost(Host, play.Vars, System?.ToVariables(), _options.ExtraVars, _groups);
 }

@@ -21,8 +21,12 @@ internal sealed partial class HostSession : IAsyncDisposable
     private IHostConnection? _connection;
     private bool _finishedReported;
 
-    public HostSession(InventoryHost host, HostTarget target, IConnector connector, ModuleCatalog catalog, RunOptions options, IRunObserver observer)
+    private readonly IReadOnlyDictionary<string, object?> _groups;
+
+    public HostSession(Inventory.Inventory inventory, InventoryHost host, IConnector connector, ModuleCatalog catalog, RunOptions options, IRunObserver observer)
     {
+        var target = inventory.ResolveTarget(host, options.ExtraVars);
+        _groups = inventory.GroupsVariable;
         Host = host;
         Target = target;
         _connector = connector;

@@ -39,7 +39,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         }
 
         var sessions = inventory.Hosts.Where(h => lastPlay.ContainsKey(h.Name))
-            .ToDictionary(h => h.Name, h => new HostSession(h, inventory.ResolveTarget(h, options.ExtraVars), connector, catalog, options, _observer), StringComparer.Ordinal);
+            .ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
         var interrupted = false;
         try
         {
@@ -93,7 +93,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var hosts = options.Limit is null ? inventory.Hosts : inventory.Select(options.Limit);
-        var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(h, inventory.ResolveTarget(h, options.ExtraVars), connector, catalog, options, _observer), StringComparer.Ordinal);
+        var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
         var interrupted = false;
         try
         {

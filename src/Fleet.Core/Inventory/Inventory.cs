@@ -24,6 +24,12 @@ public sealed class Inventory
     /// <summary>Every group by name ("all" included).</summary>
     public IReadOnlyDictionary<string, InventoryGroup> Groups { get; }
 
+    /// <summary>The <c>groups</c> magic variable: every group's hosts (children's included), by group name.</summary>
+    public IReadOnlyDictionary<string, object?> GroupsVariable => _groupsVariable ??=
+        Groups.Keys.ToDictionary(g => g, g => (object?)Select(g).Select(h => (object?)h.Name).ToList(), StringComparer.Ordinal);
+
+    private IReadOnlyDictionary<string, object?>? _groupsVariable;
+
     /// <summary>
     /// Hosts matching an Ansible pattern: <c>all</c>/<c>*</c>, a group, a host, globs (<c>web-*</c>), unions <c>a:b</c> (or <c>a,b</c>),
     /// intersections <c>a:&amp;b</c>, exclusions <c>a:!b</c>; in inventory order. An unknown name is a <see cref="FleetInputException"/>.

@@ -24,7 +24,7 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<InputError>();
         var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
-        var groups = inventory?.Groups.Keys.ToDictionary(g => g, g => (object?)inventory.Select(g).Select(h => (object?)h.Name).ToList(), StringComparer.Ordinal);
+        var groups = inventory?.GroupsVariable;
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();

@@ -21,8 +21,17 @@ public abstract record Expression
     /// <summary>Evaluates the expression as a condition.</summary>
     public bool Evaluate(IVariableLookup variables) => Values.Truthy(Value(variables));
 
-    /// <summary>Root variable names that must be defined (those under <c>default</c> or <c>is defined</c> excluded).</summary>
+    /// <summary>
+    /// Root variable names that must be defined (those under <c>default</c> or <c>is defined</c> excluded, and those that a guard
+    /// before them in <c>and</c>/<c>or</c> proves defined: <c>x is defined and x &gt; 1</c> needs nothing, as evaluation stops early).
+    /// </summary>
     public abstract IEnumerable<string> Variables { get; }
+
+    /// <summary>Variables that are defined whenever this expression is true (<c>x is defined</c>, conjunctions of such).</summary>
+    internal virtual IEnumerable<string> DefinedWhenTrue => [];
+
+    /// <summary>Variables that are defined whenever this expression is false (<c>x is not defined</c>, …).</summary>
+    internal virtual IEnumerable<string> DefinedWhenFalse => [];
 }
 
 internal sealed record LiteralExpression(object? Constant) : Expression
@@ -74,6 +83,10 @@ internal sealed record NotExpression(Expression Operand) : Expression
     public override object? Value(IVariableLookup variables) => !Values.Truthy(Operand.Value(variables));
 
     public override IEnumerable<string> Variables => Operand.Variables;
+
+    internal override IEnumerable<string> DefinedWhenTrue => Operand.DefinedWhenFalse;
+
+    internal override IEnumerable<string> DefinedWhenFalse => Operand.DefinedWhenTrue;
 }
 
 internal sealed record LogicalExpression(string Operator, Expression Left, Expression Right) : Expression
@@ -84,7 +97,13 @@ internal sealed record LogicalExpression(string Operator, Expression Left, Expre
         return Operator == "and" ? left && Values.Truthy(Right.Value(variables)) : left || Values.Truthy(Right.Value(variables));
     }
 
-    public override IEnumerable<string> Variables => Left.Variables.Concat(Right.Variables);
+    // The right side runs only when the left is true (and) or false (or): what the left proves defined is not required there.
+    public override IEnumerable<string> Variables =>
+        Left.Variables.Concat(Right.Variables.Except(Operator == "and" ? Left.DefinedWhenTrue : Left.DefinedWhenFalse, StringComparer.Ordinal));
+
+    internal override IEnumerable<string> DefinedWhenTrue => Operator == "and" ? Left.DefinedWhenTrue.Concat(Right.DefinedWhenTrue) : [];
+
+    internal override IEnumerable<string> DefinedWhenFalse => Operator == "or" ? Left.DefinedWhenFalse.Concat(Right.DefinedWhenFalse) : [];
 }
 
 internal sealed record CompareExpression(string Operator, Expression Left, Expression Right) : Expression
@@ -125,6 +144,10 @@ internal sealed record DefinedExpression(Expression Operand, bool Negated) : Exp
     }
 
     public override IEnumerable<string> Variables => [];
+
+    internal override IEnumerable<string> DefinedWhenTrue => Negated ? [] : Operand.Variables;
+
+    internal override IEnumerable<string> DefinedWhenFalse => Negated ? Operand.Variables : [];
 }
 
 internal sealed record FilterExpression(Expression Input, string Filter, IReadOnlyList<Expression> Arguments) : Expression

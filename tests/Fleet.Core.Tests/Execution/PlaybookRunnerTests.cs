@@ -141,6 +141,21 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_GroupsMagicVariable_IsAvailableAtRunTime()
+    {
+        var (_, events) = await RunAsync("h1,h2", """
+            - name: Groups
+              hosts: all
+              tasks:
+                - name: Everyone
+                  shell: echo "event all {{ groups['all'] | join(',') }} on {{ inventory_hostname }}"
+                  when: "'h2' in groups['all'] and 'all' in groups"
+            """, new RunOptions());
+
+        Assert.Equal(["all h1,h2 on h1", "all h1,h2 on h2"], events.Where(e => e.StartsWith("all ", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_UnforeseenErrorOnOneHost_FailsThatHostOnly()
     {
         var (report, events) = await RunAsync("boom1,h2", """

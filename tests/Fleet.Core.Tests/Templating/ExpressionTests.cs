@@ -34,6 +34,21 @@ public sealed class ExpressionTests
     public void Evaluate_Condition(string text, bool expected) =>
         Assert.Equal(expected, ExpressionParser.Parse(text, default).Evaluate(Vars));
 
+    [Theory]
+    [InlineData("missing is defined and 443 in missing", "")]
+    [InlineData("missing is not defined or missing == 1", "")]
+    [InlineData("not (missing is defined) or missing == 1", "")]
+    [InlineData("a is defined and b is defined and a == b", "")]
+    [InlineData("443 in missing and missing is defined", "missing")]
+    [InlineData("missing is defined or missing == 1", "missing")]
+    [InlineData("other is defined and missing == 1", "missing")]
+    public void Variables_GuardedByIsDefined_AreNotRequired(string text, string required) =>
+        Assert.Equal(required, string.Join(",", ExpressionParser.Parse(text, default).Variables.Distinct()));
+
+    [Fact]
+    public void Evaluate_GuardedUndefinedVariable_ShortCircuits() =>
+        Assert.False(ExpressionParser.Parse("missing is defined and 443 in missing", default).Evaluate(Vars));
+
     [Fact]
     public void Evaluate_UndefinedVariable_Throws() =>
         Assert.Throws<UndefinedVariableException>(() => ExpressionParser.Parse("colour == 'red'", default).Evaluate(Vars));
