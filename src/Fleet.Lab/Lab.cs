@@ -406,7 +406,6 @@ public static class Lab
         }
 
         await File.WriteAllTextAsync(info.KnownHostsPath, knownHosts.ToString(), cancellationToken).ConfigureAwait(false);
-        var publicKey = (await File.ReadAllTextAsync(info.PublicKeyPath, cancellationToken).ConfigureAwait(false)).Trim();
         var inventory = new StringBuilder();
         inventory.Append(CultureInfo.InvariantCulture, $"""
             # The lab's inventory, written by `fleet lab up` (lab {index}, {hosts.Count} hosts). Removed by `fleet lab down`.
@@ -414,7 +413,7 @@ public static class Lab
               vars:
                 user: root
                 identity_file: {info.PrivateKeyPath}
-                admin_public_key: "{publicKey}"
+                admin_public_key: {info.PublicKeyPath}
                 known_hosts: {info.KnownHostsPath}
               children:
                 lab:
