@@ -27,10 +27,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
         }
 
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        if (settings.Limit is { } limit)
-        {
-            inventory.ValidatePattern(limit, null);
-        }
+        RunSession.CheckLimit(inventory, settings.Limit);
 
         var (exit, report) = await RunAsync(settings, inventory, settings.MinIndex, cancellationToken).ConfigureAwait(false);
         if (report is not null)

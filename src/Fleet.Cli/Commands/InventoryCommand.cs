@@ -28,10 +28,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        if (settings.Limit is { } limit)
-        {
-            inventory.ValidatePattern(limit, null);
-        }
+        RunSession.CheckLimit(inventory, settings.Limit);
 
         var hosts = settings.Limit is null ? inventory.Hosts : inventory.Select(settings.Limit);
         var selected = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);

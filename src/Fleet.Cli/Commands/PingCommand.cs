@@ -11,10 +11,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
     {
         RunSession.CheckOptions(settings);
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        if (settings.Limit is { } limit)
-        {
-            inventory.ValidatePattern(limit, null);
-        }
+        RunSession.CheckLimit(inventory, settings.Limit);
 
         var options = new RunOptions
         {

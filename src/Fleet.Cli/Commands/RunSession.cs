@@ -62,6 +62,24 @@ internal static class RunSession
         return errors.Count > 0 ? throw new FleetInputException(errors) : playbooks;
     }
 
+    /// <summary>
+    /// Checks <c>--limit</c>: a valid pattern of known names that matches at least one host. As in Ansible, a limit that leaves no
+    /// host is an error, so a CI drift check cannot pass by checking nothing.
+    /// </summary>
+    public static void CheckLimit(Inventory inventory, string? limit)
+    {
+        if (limit is null)
+        {
+            return;
+        }
+
+        inventory.ValidatePattern(limit, null);
+        if (inventory.Select(limit).Count == 0)
+        {
+            throw new FleetInputException($"--limit '{limit}' matches no host of {inventory.Path}");
+        }
+    }
+
     /// <summary>Parses <c>--var key=value</c> options; values are YAML scalars (so 22 is a number, true a boolean).</summary>
     public static Dictionary<string, object?> ParseVars(IEnumerable<string> vars)
     {

@@ -67,5 +67,14 @@ public sealed class InventoryCommandTests : IDisposable
         Assert.Contains("web", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LimitMatchingNoHost_ExitsOne()
+    {
+        var (exit, _, stderr) = await FleetProcess.RunAsync("inventory", "-i", Inventory(), "--limit", "web-9*");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--limit 'web-9*' matches no host", stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 }
