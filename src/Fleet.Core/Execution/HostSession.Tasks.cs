@@ -36,14 +36,21 @@ internal sealed partial class HostSession
         }
 
         var notified = new HashSet<string>(StringComparer.Ordinal);
-        await RunTasksAsync(play, selected, variables, playbookDirectory, become, notified, cancellationToken).ConfigureAwait(false);
-        if (Stopped || notified.Count == 0)
-        {
-            return;
-        }
+        await RunTasksAsync(play, selected, variables, playbookDirectory, become, notified, handlers: false, cancellationToken).ConfigureAwait(false);
 
-        var handlers = play.Handlers.Where(h => notified.Contains(h.Name)).ToList();
-        await RunTasksAsync(play, handlers, variables, playbookDirectory, become, notified: null, cancellationToken).ConfigureAwait(false);
+        // Handlers run once each, in the order they are written; a handler may notify another, which then runs too (as in Ansible).
+        var ran = new HashSet<string>(StringComparer.Ordinal);
+        while (!Stopped)
+        {
+            var pending = play.Handlers.Where(h => notified.Contains(h.Name) && !ran.Contains(h.Name)).ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            ran.UnionWith(pending.Select(h => h.Name));
+            await RunTasksAsync(play, pending, variables, playbookDirectory, become, notified, handlers: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task RunTasksAsync(
@@ -52,12 +59,13 @@ internal sealed partial class HostSession
         VariableScope variables,
         string playbookDirectory,
         bool playBecome,
-        HashSet<string>? notified,
+        HashSet<string> notified,
+        bool handlers,
         CancellationToken cancellationToken)
     {
         // Render and bind every task first so that one batch reads all facts the play needs. Task names may use
         // variables, as in Ansible; handler names stay as written because notify refers to them.
-        var named = notified is null ? tasks : tasks.Select(t => t with { Name = RenderName(t.Name, variables) }).ToList();
+        var named = handlers ? tasks : tasks.Select(t => t with { Name = RenderName(t.Name, variables) }).ToList();
         var prepared = named.Select(t => TryPrepare(t, variables, playbookDirectory)).ToList();
         await GatherAsync(prepared.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), playBecome, cancellationToken).ConfigureAwait(false);
 
@@ -89,7 +97,7 @@ internal sealed partial class HostSession
 
             Result.Tasks.Add(result);
             _observer.TaskFinished(Host.Name, result);
-            if (result.Status == TaskOutcome.Changed && notified is not null)
+            if (result.Status == TaskOutcome.Changed)
             {
                 notified.UnionWith(task.Notify);
             }

@@ -156,6 +156,36 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Handlers_OncePerPlayInWrittenOrder_ChainsAndNotOnFailedHosts()
+    {
+        var (report, events) = await RunAsync("h1,h2", """
+            - name: Handlers
+              hosts: all
+              tasks:
+                - name: First change
+                  shell: echo "event task1 $FLEET_HOST"
+                  notify: [restart, reload]
+                - name: Second change
+                  shell: echo "event task2 $FLEET_HOST"
+                  notify: [reload]
+                - name: Fails on h2
+                  shell: '[ "$FLEET_HOST" != h2 ]'
+              handlers:
+                - name: reload
+                  shell: echo "event reload $FLEET_HOST"
+                  notify: [log]
+                - name: restart
+                  shell: echo "event restart $FLEET_HOST"
+                - name: log
+                  shell: echo "event log $FLEET_HOST"
+            """, new RunOptions());
+
+        Assert.Equal(["task1 h1", "task2 h1", "reload h1", "restart h1", "log h1"], events.Where(e => e.EndsWith(" h1", StringComparison.Ordinal) && !e.StartsWith("connect", StringComparison.Ordinal)));
+        Assert.Equal(["task1 h2", "task2 h2"], events.Where(e => e.EndsWith(" h2", StringComparison.Ordinal) && !e.StartsWith("connect", StringComparison.Ordinal)));
+        Assert.Equal(HostStatus.Failed, report.Hosts.Single(h => h.Name == "h2").Status);
+    }
+
+    [Fact]
     public async Task Run_UnforeseenErrorOnOneHost_FailsThatHostOnly()
     {
         var (report, events) = await RunAsync("boom1,h2", """
