@@ -10,6 +10,10 @@ namespace Fleet.Core.Execution;
 internal sealed partial class HostSession
 {
     /// <summary>A task ready to run on this host: its module, rendered arguments and the facts its planner reads.</summary>
+    /// <summary>Check mode: facts that a change reported but not run would have made stale.</summary>
+    private readonly HashSet<Fact> _predicted = [];
+    private bool _predictAll;
+
     private sealed record PreparedTask(TaskDefinition Definition, Module Module, ModuleArguments Args, IReadOnlyList<Fact> Facts, ModuleContext Context);
 
     /// <summary>Runs a play's selected tasks, then the handlers they notified.</summary>
@@ -82,6 +86,12 @@ internal sealed partial class HostSession
             else if (ready is null)
             {
                 result = Outcome(play, task, TaskOutcome.Skipped, message: $"condition false: {task.When?.Text}");
+            }
+            else if (_options.CheckMode && ready.Facts.FirstOrDefault(IsPredicted) is { } predicted)
+            {
+                // In check mode an earlier task only would have changed what this one reads: planning it on the old state
+                // would report a failure (or no change) that apply would not see, so it is reported as depending on that change.
+                result = Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Subject}"], message: $"not planned in check mode: an earlier task would change {predicted.Subject}");
             }
             else
             {
@@ -195,6 +205,7 @@ internal sealed partial class HostSession
             case PlanFailure failure:
                 return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message);
             case Change change when _options.CheckMode && !change.ReadOnly:
+                Predict(change.Touches);
                 return Outcome(play, definition, ChangedOr(definition), change.Changes, DiffFor(change));
             case Change change:
                 return await ApplyAsync(play, task, change, become, cancellationToken).ConfigureAwait(false);
@@ -240,6 +251,20 @@ internal sealed partial class HostSession
         var changes = outcome.Status == TaskOutcome.Changed ? change.Changes : [];
         return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message);
     }
+
+    /// <summary>Check mode: remembers what a change that did not run would have touched (null: anything).</summary>
+    private void Predict(IReadOnlyList<Fact>? touched)
+    {
+        if (touched is null)
+        {
+            _predictAll = true;
+            return;
+        }
+
+        _predicted.UnionWith(touched);
+    }
+
+    private bool IsPredicted(Fact fact) => _predictAll || _predicted.Contains(fact);
 
     /// <summary>The task name with its variables rendered; the name as written when a variable is missing.</summary>
     private static string RenderName(string name, VariableScope variables)

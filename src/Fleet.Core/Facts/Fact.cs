@@ -11,6 +11,9 @@ public abstract record Fact
 
     /// <summary>Parses the command's stdout and exit status.</summary>
     public abstract object ParseOutput(string stdout, int exitCode);
+
+    /// <summary>What the fact is about, for messages (a path, a package…).</summary>
+    public virtual string Subject => GetType().Name;
 }
 
 /// <summary>A fact whose parsed value has type <typeparamref name="T"/>.</summary>

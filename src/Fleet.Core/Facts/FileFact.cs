@@ -47,6 +47,9 @@ public sealed record FileState(FileType Type, string? Mode, string? Owner, strin
 /// <param name="WithContent">Also read the content of a regular file.</param>
 public sealed record FileFact(string Path, bool WithContent = false) : Fact<FileState>
 {
+    /// <inheritdoc />
+    public override string Subject => Path;
+
     /// <summary>Larger files are not read (their content is null). The default value is 4 MiB.</summary>
     public const long MaxContentBytes = 4 * 1024 * 1024;
 

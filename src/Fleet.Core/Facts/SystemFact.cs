@@ -78,6 +78,9 @@ public sealed record SystemFact : Fact<SystemInfo>
 public sealed record PathExistsFact(string Path) : Fact<bool>
 {
     /// <inheritdoc />
+    public override string Subject => Path;
+
+    /// <inheritdoc />
     public override string Command => $"if [ -e {Remote.Sh.Quote(Path)} ] || [ -L {Remote.Sh.Quote(Path)} ]; then echo yes; else echo no; fi";
 
     /// <inheritdoc />

@@ -186,6 +186,33 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_TaskOnAFileAnEarlierTaskWouldCreate_IsReportedAsDependingOnIt()
+    {
+        var file = Path.Combine(_dir.FullName, "created-later.conf");
+        var playbook = $$"""
+            - name: Depends
+              hosts: all
+              tasks:
+                - name: Create
+                  copy: { dest: {{file}}, content: "a = 1\n", force: false }
+                - name: Edit
+                  lineinfile: { path: {{file}}, line: "b = 2" }
+            """;
+
+        var (check, _) = await RunAsync("h1", playbook, new RunOptions { Mode = "check" });
+
+        Assert.False(File.Exists(file), "check mode changed something");
+        var edit = check.Hosts[0].Tasks[1];
+        Assert.Equal(TaskOutcome.Changed, edit.Status);
+        Assert.Contains("an earlier task would change " + file, edit.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Drift, check.ExitCode);
+
+        await RunAsync("h1", playbook, new RunOptions());
+        var (again, _) = await RunAsync("h1", playbook, new RunOptions { Mode = "check" });
+        Assert.Equal(ExitCodes.Success, again.ExitCode);
+    }
+
+    [Fact]
     public async Task Run_UnforeseenErrorOnOneHost_FailsThatHostOnly()
     {
         var (report, events) = await RunAsync("boom1,h2", """

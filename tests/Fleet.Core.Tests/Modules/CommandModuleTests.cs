@@ -1,4 +1,5 @@
 using Fleet.Core.Execution;
+using Fleet.Core.Facts;
 using Fleet.Core.Modules;
 using Fleet.Core.Modules.Command;
 using Fleet.Core.Results;
@@ -46,6 +47,19 @@ public sealed class CommandModuleTests : IDisposable
     [Fact]
     public void Command_CheckMode_IsSkipped() =>
         Assert.IsType<Skip>(Apply(new CommandModule(), Args(("cmd", "touch /should/not/run")), checkMode: true));
+
+    [Fact]
+    public void Command_CheckModeWithCreates_WouldRunAndPredictsThePath()
+    {
+        var marker = Path.Combine(_files.Dir, "made-by-command");
+
+        var plan = Assert.IsType<Change>(Apply(new CommandModule(), Args(("cmd", $"touch {marker}"), ("creates", marker)), checkMode: true));
+
+        Assert.False(File.Exists(marker), "check mode ran the command");
+        Assert.Equal([$"would run: touch {marker}"], plan.Changes);
+        Assert.Contains(new PathExistsFact(marker), plan.Touches!);
+        Assert.Null(Assert.IsType<Change>(Apply(new CommandModule(), Args(("cmd", $"touch {marker}"), ("creates", marker)), checkMode: false)).Touches);
+    }
 
     [Fact]
     public void Command_RemovesMissing_IsNoChange() =>

@@ -75,7 +75,8 @@ public class CommandModule : Module
         }
 
         var line = CommandLine(args);
-        if (context.CheckMode)
+        var declared = new[] { args.GetString("creates"), args.GetString("removes") }.OfType<string>().ToList();
+        if (context.CheckMode && declared.Count == 0)
         {
             return new Skip($"{Name} skipped in check mode");
         }
@@ -87,7 +88,11 @@ public class CommandModule : Module
         }
 
         script.Append(line).Append('\n');
-        return new Change([$"ran: {Describe(args)}"], script.ToString());
+
+        // As in Ansible, creates/removes make a command checkable: in check mode it "would run", and what it declares to
+        // create or remove is what later tasks must not be planned on. When it runs, it may have changed anything.
+        var touches = context.CheckMode ? declared.SelectMany(Files.FileChange.Touched).ToList() : null;
+        return new Change([$"{(context.CheckMode ? "would run" : "ran")}: {Describe(args)}"], script.ToString(), Touches: touches);
     }
 
     /// <summary>What runs, as one shell line: every word quoted for <c>command</c>; the text as written for <c>shell</c>.</summary>
