@@ -205,7 +205,7 @@ internal sealed partial class HostSession
             case PlanFailure failure:
                 return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message);
             case Change change when _options.CheckMode && !change.ReadOnly:
-                Predict(change.Touches);
+                Predict(change);
                 return Outcome(play, definition, ChangedOr(definition), change.Changes, DiffFor(change));
             case Change change:
                 return await ApplyAsync(play, task, change, become, cancellationToken).ConfigureAwait(false);
@@ -252,16 +252,30 @@ internal sealed partial class HostSession
         return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message);
     }
 
-    /// <summary>Check mode: remembers what a change that did not run would have touched (null: anything).</summary>
-    private void Predict(IReadOnlyList<Fact>? touched)
+    /// <summary>
+    /// Check mode: what a change that did not run would have done. Facts whose new value the planner knows take that value, so
+    /// later tasks are planned on the state apply would reach; the other touched facts (null: any fact) become unknown.
+    /// </summary>
+    private void Predict(Change change)
     {
-        if (touched is null)
+        if (change.Touches is null)
         {
             _predictAll = true;
             return;
         }
 
-        _predicted.UnionWith(touched);
+        foreach (var fact in change.Touches)
+        {
+            if (change.Predicted?.TryGetValue(fact, out var value) == true)
+            {
+                _facts.Set(fact, value);
+                _predicted.Remove(fact);
+            }
+            else
+            {
+                _predicted.Add(fact);
+            }
+        }
     }
 
     private bool IsPredicted(Fact fact) => _predictAll || _predicted.Contains(fact);

@@ -21,6 +21,12 @@ public sealed record Change(IReadOnlyList<string> Changes, string Script, string
     /// The default value is false.
     /// </summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>
+    /// The values some touched facts will have after the change, when the planner knows them (a file's new content and mode).
+    /// Check mode, which runs nothing, plans the next tasks on them, so two edits of one file both show their diff.
+    /// </summary>
+    public IReadOnlyDictionary<Fact, object>? Predicted { get; init; }
 }
 
 /// <summary>The task does not apply (for example a command in check mode).</summary>

@@ -186,7 +186,7 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Check_TaskOnAFileAnEarlierTaskWouldCreate_IsReportedAsDependingOnIt()
+    public async Task Check_EditsOfAFileAnEarlierTaskWouldCreate_ArePlannedOnItsPredictedContent()
     {
         var file = Path.Combine(_dir.FullName, "created-later.conf");
         var playbook = $$"""
@@ -194,22 +194,45 @@ public sealed class PlaybookRunnerTests : IDisposable
               hosts: all
               tasks:
                 - name: Create
-                  copy: { dest: {{file}}, content: "a = 1\n", force: false }
+                  copy: { dest: {{file}}, content: "a = 1\n", force: false, mode: "0600" }
                 - name: Edit
                   lineinfile: { path: {{file}}, line: "b = 2" }
+                - name: Mode already as the copy leaves it
+                  file: { path: {{file}}, mode: "0600" }
             """;
 
         var (check, _) = await RunAsync("h1", playbook, new RunOptions { Mode = "check" });
 
         Assert.False(File.Exists(file), "check mode changed something");
-        var edit = check.Hosts[0].Tasks[1];
-        Assert.Equal(TaskOutcome.Changed, edit.Status);
-        Assert.Contains("an earlier task would change " + file, edit.Message, StringComparison.Ordinal);
+        var tasks = check.Hosts[0].Tasks;
+        Assert.Equal([TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Ok], tasks.Select(t => t.Status));
+        Assert.Contains(" a = 1\n+b = 2", tasks[1].Diff, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Drift, check.ExitCode);
 
         await RunAsync("h1", playbook, new RunOptions());
         var (again, _) = await RunAsync("h1", playbook, new RunOptions { Mode = "check" });
         Assert.Equal(ExitCodes.Success, again.ExitCode);
+    }
+
+    [Fact]
+    public async Task Check_TaskOnWhatACommandWouldCreate_IsReportedAsDependingOnIt()
+    {
+        var marker = Path.Combine(_dir.FullName, "made-by-command");
+
+        var (check, _) = await RunAsync("h1", $$"""
+            - name: Depends
+              hosts: all
+              tasks:
+                - name: Make it
+                  command: { cmd: touch {{marker}}, creates: {{marker}} }
+                - name: Its mode
+                  file: { path: {{marker}}, mode: "0600" }
+            """, new RunOptions { Mode = "check" });
+
+        var mode = check.Hosts[0].Tasks[1];
+        Assert.Equal(TaskOutcome.Changed, mode.Status);
+        Assert.Contains("an earlier task would change " + marker, mode.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "check mode ran the command");
     }
 
     [Fact]

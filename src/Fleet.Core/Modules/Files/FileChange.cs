@@ -100,7 +100,27 @@ public static class FileChange
             script.Append(CultureInfo.InvariantCulture, $"mv -f \"$t\" {p}\ntrap - EXIT\n");
         }
 
-        return new Change(changes, script.ToString(), diff, Touched(path));
+        var after = new FileState(
+            FileType.File,
+            desiredMode ?? (state.Exists ? state.Mode : "0644"),
+            owner ?? state.Owner,
+            group ?? state.Group,
+            content?.LongLength ?? state.Size,
+            null,
+            content ?? state.Content);
+        return new Change(changes, script.ToString(), diff, Touched(path)) { Predicted = Predict(path, after) };
+    }
+
+    /// <summary>The facts about <paramref name="path"/> once it holds <paramref name="after"/>.</summary>
+    public static IReadOnlyDictionary<Fact, object> Predict(string path, FileState after)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        return new Dictionary<Fact, object>
+        {
+            [new FileFact(path, WithContent: true)] = after,
+            [new FileFact(path)] = after with { Content = null },
+            [new PathExistsFact(path)] = after.Exists,
+        };
     }
 
     private static void AppendAttributes(StringBuilder script, string quotedPath, string? owner, string? group, string? mode)
