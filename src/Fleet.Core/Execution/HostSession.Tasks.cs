@@ -114,7 +114,8 @@ internal sealed partial class HostSession
 
             if (result.Status == TaskOutcome.Failed && !result.Ignored)
             {
-                Result.Status = HostStatus.Failed;
+                // A host whose connection dropped during the task stays unreachable, as in Ansible.
+                Result.Status = Result.Status == HostStatus.Unreachable ? HostStatus.Unreachable : HostStatus.Failed;
                 Result.Error ??= $"task '{task.Name}' failed: {result.Message}";
                 return;
             }

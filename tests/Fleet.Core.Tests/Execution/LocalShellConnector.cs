@@ -7,7 +7,7 @@ namespace Fleet.Core.Tests.Execution;
 /// <summary>
 /// A transport for runner unit tests: every "host" runs its scripts with the machine's real /bin/sh.
 /// Hosts whose name starts with "down" are unreachable; on hosts whose name starts with "boom" a script that mentions "boom-here"
-/// throws an unforeseen exception. The lab tests cover the same behaviour over SSH.
+/// throws an unforeseen exception, and on hosts whose name starts with "drop" one that mentions "drop-here" loses the connection. The lab tests cover the same behaviour over SSH.
 /// </summary>
 internal sealed class LocalShellConnector : IConnector
 {
@@ -35,6 +35,11 @@ internal sealed class LocalShellConnector : IConnector
             if (target.Name.StartsWith("boom", StringComparison.Ordinal) && command.Script.Contains("boom-here", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("the transport broke");
+            }
+
+            if (target.Name.StartsWith("drop", StringComparison.Ordinal) && command.Script.Contains("drop-here", StringComparison.Ordinal))
+            {
+                throw new HostUnreachableException("connection lost: aborted by the server");
             }
 
             var clock = Stopwatch.StartNew();

@@ -235,6 +235,30 @@ public sealed class PlaybookRunnerTests : IDisposable
         Assert.False(File.Exists(marker), "check mode ran the command");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_ConnectionLostDuringTask_HostIsUnreachable(bool ignoreErrors)
+    {
+        var (report, events) = await RunAsync("drop1,h2", $$"""
+            - name: Drop
+              hosts: all
+              tasks:
+                - name: Connection drops on drop1
+                  shell: echo "event ran $FLEET_HOST drop-here"
+                  ignore_errors: {{(ignoreErrors ? "true" : "false")}}
+                - name: After
+                  shell: echo "event after $FLEET_HOST"
+            """, new RunOptions());
+
+        var dropped = report.Hosts.Single(h => h.Name == "drop1");
+        Assert.Equal(HostStatus.Unreachable, dropped.Status);
+        Assert.Contains("connection lost", dropped.Error, StringComparison.Ordinal);
+        Assert.Single(dropped.Tasks);
+        Assert.Equal(["after h2"], events.Where(e => e.StartsWith("after", StringComparison.Ordinal)));
+        Assert.Equal(ExitCodes.Unreachable, report.ExitCode);
+    }
+
     [Fact]
     public async Task Run_UnforeseenErrorOnOneHost_FailsThatHostOnly()
     {
