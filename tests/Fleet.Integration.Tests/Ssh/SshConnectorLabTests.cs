@@ -87,6 +87,19 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
     }
 
     [LabFact]
+    public async Task Run_ConnectionKilledByTheHost_IsHostUnreachable()
+    {
+        await using var connection = await Connector().ConnectAsync(Target(1), CancellationToken.None);
+        var running = connection.RunAsync(new RemoteCommand("sleep 20"), CancellationToken.None);
+        await Task.Delay(700);
+
+        await Fleet.Lab.Lab.ExecAsync(lab.Info.Dir, lab.Info.Hosts[1].Name, "pkill -KILL -f 'sshd: root@notty'", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<HostUnreachableException>(() => running);
+        Assert.Contains("lost", error.Message, StringComparison.Ordinal);
+    }
+
+    [LabFact]
     public async Task Run_LargeScriptTimeout_EndsItsChildren()
     {
         await using var connection = await Connector().ConnectAsync(Target(), CancellationToken.None);
