@@ -86,8 +86,8 @@ public static class InventoryLoader
                 {
                     case "hosts":
                         foreach (var (hostKey, hostNode) in Entries(value, "hosts"))
+                        foreach (var host in ExpandRange(YamlFile.KeyText(hostKey), YamlFile.At(path, hostKey), errors))
                         {
-                            var host = YamlFile.KeyText(hostKey);
                             if (!hostVars.ContainsKey(host))
                             {
                                 hostVars[host] = [];
@@ -261,5 +261,52 @@ public static class InventoryLoader
         {
             errors.Add(new InputError(at["ansible_connection"], $"host '{host}': only ansible_connection: ssh is supported, not '{connection}'"));
         }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex RangePattern =
+        new(@"\[(?<from>[0-9]+|[a-zA-Z]):(?<to>[0-9]+|[a-zA-Z])(?::(?<step>[0-9]+))?\]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Ansible's host ranges: <c>web-[01:10]</c> (leading zeros kept), <c>db-[a:c]</c>, <c>n[0:10:5]</c>; several ranges multiply.
+    /// A name without a range is itself.
+    /// </summary>
+    internal static IReadOnlyList<string> ExpandRange(string name, SourceLocation location, List<InputError> errors)
+    {
+        var match = RangePattern.Match(name);
+        if (!match.Success)
+        {
+            return [name];
+        }
+
+        var from = match.Groups["from"].Value;
+        var to = match.Groups["to"].Value;
+        var step = match.Groups["step"].Success ? int.Parse(match.Groups["step"].Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        var numeric = char.IsAsciiDigit(from[0]);
+        if (numeric != char.IsAsciiDigit(to[0]) || step < 1)
+        {
+            errors.Add(new InputError(location, $"invalid host range in '{name}': both ends numbers or both letters, step at least 1"));
+            return [];
+        }
+
+        var (start, end) = numeric
+            ? (long.Parse(from, System.Globalization.CultureInfo.InvariantCulture), long.Parse(to, System.Globalization.CultureInfo.InvariantCulture))
+            : (from[0], (long)to[0]);
+        if (end < start || (end - start) / step >= 10_000)
+        {
+            errors.Add(new InputError(location, $"invalid host range in '{name}': the end is before the start, or it names more than 10000 hosts"));
+            return [];
+        }
+
+        var prefix = name[..match.Index];
+        var rest = name[(match.Index + match.Length)..];
+        var width = numeric && from.Length > 1 && from[0] == '0' ? from.Length : 0;
+        var names = new List<string>();
+        for (var i = start; i <= end; i += step)
+        {
+            var item = numeric ? i.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width, '0') : ((char)i).ToString();
+            names.AddRange(ExpandRange(prefix + item + rest, location, errors));
+        }
+
+        return names;
     }
 }

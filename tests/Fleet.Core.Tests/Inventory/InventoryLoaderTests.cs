@@ -31,6 +31,36 @@ public sealed class InventoryLoaderTests : IDisposable
         """;
 
     [Fact]
+    public void Load_HostRanges_ExpandAsInAnsible()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("ranges.yml", """
+            all:
+              children:
+                web:
+                  hosts:
+                    web-[01:03].example.org: { port: 2222 }
+                    db-[a:b]: {}
+                    n[0:10:5]-[1:2]:
+            """));
+
+        Assert.Equal(
+            ["web-01.example.org", "web-02.example.org", "web-03.example.org", "db-a", "db-b", "n0-1", "n0-2", "n5-1", "n5-2", "n10-1", "n10-2"],
+            inventory.Hosts.Select(h => h.Name));
+        Assert.All(inventory.Hosts.Take(3), h => Assert.Equal(2222L, h.Vars["port"]));
+        Assert.Equal(11, inventory.Select("web").Count);
+    }
+
+    [Fact]
+    public void Load_BadHostRange_NamesLocation()
+    {
+        var error = Assert.Throws<FleetInputException>(() => InventoryLoader.Load(_files.Write("bad-range.yml", "all:\n  hosts:\n    web-[9:1]:\n")));
+
+        var single = Assert.Single(error.Errors);
+        Assert.Equal((3, 5), (single.Location!.Value.Line, single.Location.Value.Column));
+        Assert.Contains("invalid host range in 'web-[9:1]'", single.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_AnsibleShape_MergesVariablesByPrecedence()
     {
         var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
