@@ -150,6 +150,21 @@ public static class InventoryLoader
             return [];
         }
 
+        // Ansible's group_vars/ and host_vars/ beside the inventory file: above the file's own vars of the same group or host.
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        foreach (var group in groups.Values)
+        {
+            foreach (var (key, value, at) in VarsFiles(Path.Combine(directory, "group_vars"), group.Name, errors))
+            {
+                group.Vars[key] = (value, at);
+            }
+        }
+
+        foreach (var host in hostOrder)
+        {
+            hostVars[host].AddRange(VarsFiles(Path.Combine(directory, "host_vars"), host, errors));
+        }
+
         foreach (var group in groups.Values)
         {
             foreach (var host in group.Hosts.Where(groups.ContainsKey))
@@ -308,5 +323,44 @@ public static class InventoryLoader
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// Variables for <paramref name="name"/> from <c>DIR/NAME.yml</c>, <c>.yaml</c>, <c>NAME</c> or the YAML files in <c>DIR/NAME/</c>
+    /// (in name order, later files winning), as Ansible reads group_vars and host_vars.
+    /// </summary>
+    private static List<(string Key, object? Value, SourceLocation At)> VarsFiles(string directory, string name, List<InputError> errors)
+    {
+        var result = new List<(string, object?, SourceLocation)>();
+        if (!Directory.Exists(directory))
+        {
+            return result;
+        }
+
+        var files = new[] { name + ".yml", name + ".yaml", name }.Select(f => Path.Combine(directory, f)).Where(File.Exists).ToList();
+        var folder = Path.Combine(directory, name);
+        if (Directory.Exists(folder))
+        {
+            files.AddRange(Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        }
+
+        foreach (var file in files)
+        {
+            var root = YamlFile.Load(file);
+            if (root is null or YamlScalarNode { Value: null or "" })
+            {
+                continue;
+            }
+
+            if (root is not YamlMappingNode mapping)
+            {
+                errors.Add(new InputError(YamlFile.At(file, root), $"{Path.GetFileName(directory)} file must be a mapping of variables"));
+                continue;
+            }
+
+            result.AddRange(mapping.Children.Select(kv => (YamlFile.KeyText(kv.Key), YamlFile.ToValue(kv.Value), YamlFile.At(file, kv.Value))));
+        }
+
+        return result;
     }
 }

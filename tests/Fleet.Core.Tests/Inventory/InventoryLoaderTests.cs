@@ -61,6 +61,38 @@ public sealed class InventoryLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_GroupVarsAndHostVarsDirectories_OverrideTheFilesVars()
+    {
+        _files.Write("group_vars/all/10-base.yml", "ntp: pool.example.org\nlevel: from-group-vars-all\n");
+        _files.Write("group_vars/web.yml", "level: from-group-vars-web\nallowed_tcp_ports: [80, 443]\n");
+        _files.Write("host_vars/web-2.yaml", "ansible_port: 2200\n");
+        _files.Write("host_vars/db-1", "---\n");
+
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
+
+        var web1 = inventory.Hosts.Single(h => h.Name == "web-1");
+        var web2 = inventory.Hosts.Single(h => h.Name == "web-2");
+        var db1 = inventory.Hosts.Single(h => h.Name == "db-1");
+        Assert.Equal("from-group-vars-web", web1.Vars["level"]);
+        Assert.Equal("pool.example.org", db1.Vars["ntp"]);
+        Assert.Equal("from-group-vars-all", db1.Vars["level"]);
+        Assert.Equal(new List<object?> { 80L, 443L }, web1.Vars["allowed_tcp_ports"]);
+        Assert.Equal("host", web2.Vars["level"]);
+        Assert.Equal(2200L, web2.Vars["port"]);
+        Assert.Equal(2200, inventory.ResolveTarget(web2).Port);
+    }
+
+    [Fact]
+    public void Load_GroupVarsNotAMapping_NamesTheFile()
+    {
+        var file = _files.Write("group_vars/web.yml", "- just\n- a list\n");
+
+        var error = Assert.Throws<FleetInputException>(() => InventoryLoader.Load(_files.Write("inv.yml", Fleet)));
+
+        Assert.Contains(error.Errors, e => e.Location?.File == file && e.Message.Contains("must be a mapping", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_AnsibleShape_MergesVariablesByPrecedence()
     {
         var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
