@@ -59,6 +59,14 @@ public sealed class SshConnector(SshOptions options) : IConnector
                     attempts++;
                     log?.Debug("connecting to {User}@{Address}:{Port} (attempt {Attempt})", target.User, target.Address, target.Port, attempts);
                     var info = new ConnectionInfo(address, port, target.User, Authentication(target)) { Timeout = _options.ConnectTimeout };
+                    if (_options.KeyExchange == KeyExchangeMode.Classic)
+                    {
+                        foreach (var name in info.KeyExchangeAlgorithms.Keys.Where(IsPostQuantum).ToList())
+                        {
+                            info.KeyExchangeAlgorithms.Remove(name);
+                        }
+                    }
+
                     var client = new SshClient(info) { KeepAliveInterval = _options.KeepAliveInterval };
                     string? fingerprint = null;
                     Exception? refusal = null;
@@ -83,7 +91,7 @@ public sealed class SshConnector(SshOptions options) : IConnector
                         throw;
                     }
 
-                    log?.Debug("connected to {Address}:{Port}, host key {Fingerprint}", target.Address, target.Port, fingerprint);
+                    log?.Debug("connected to {Address}:{Port}, host key {Fingerprint}, key exchange {KeyExchange}", target.Address, target.Port, fingerprint, client.ConnectionInfo.CurrentKeyExchangeAlgorithm);
                     return (client, fingerprint ?? "");
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -100,6 +108,9 @@ public sealed class SshConnector(SshOptions options) : IConnector
             throw new HostUnreachableException($"{reason} ({target.User}@{target.Address}:{target.Port}){tries}", ex);
         }
     }
+
+    private static bool IsPostQuantum(string kex) =>
+        kex.Contains("sntrup", StringComparison.Ordinal) || kex.Contains("mlkem", StringComparison.Ordinal);
 
     private HostKeyRefusedException? VerifyHostKey(HostTarget target, string keyType, byte[] key, string fingerprint)
     {

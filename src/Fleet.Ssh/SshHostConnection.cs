@@ -35,6 +35,9 @@ internal sealed class SshHostConnection(
     /// <inheritdoc />
     public string HostKeyFingerprint => fingerprint;
 
+    /// <summary>The key exchange the connection negotiated (sntrup761x25519-sha512, curve25519-sha256…).</summary>
+    public string KeyExchangeAlgorithm => client.ConnectionInfo.CurrentKeyExchangeAlgorithm ?? "";
+
     /// <inheritdoc />
     public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
     {

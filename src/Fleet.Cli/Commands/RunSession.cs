@@ -150,7 +150,16 @@ internal static class RunSession
         }
 
         _ = ParsePolicy(settings.HostKeyPolicy);
+        _ = ParseKeyExchange(settings.SshKex);
     }
+
+    /// <summary>The key exchange preference named on the command line.</summary>
+    public static KeyExchangeMode ParseKeyExchange(string text) => text switch
+    {
+        "pq" => KeyExchangeMode.PostQuantum,
+        "classic" => KeyExchangeMode.Classic,
+        _ => throw new FleetInputException($"--ssh-kex must be pq or classic, not '{text}'"),
+    };
 
     /// <summary>The host-key policy named on the command line.</summary>
     public static HostKeyPolicy ParsePolicy(string text) => text switch
@@ -193,6 +202,7 @@ internal static class RunSession
             {
                 KnownHostsPath = KnownHostsPath(settings, inventory),
                 HostKeyPolicy = ParsePolicy(settings.HostKeyPolicy),
+                KeyExchange = ParseKeyExchange(settings.SshKex),
                 CommandTimeout = TimeSpan.FromSeconds(settings.Timeout),
                 Logger = logger,
             });

@@ -119,6 +119,7 @@ public sealed class InvalidInputTests : IDisposable
     [InlineData("--serial=0", "--serial must be")]
     [InlineData("--host-key-policy=maybe", "--host-key-policy must be")]
     [InlineData("--var=novalue", "--var expects key=value")]
+    [InlineData("--ssh-kex=fast", "--ssh-kex must be pq or classic")]
     [InlineData("--limit=zz*", "matches no host")]
     public async Task Apply_BadOption_ExitsOne(string option, string expected)
     {

@@ -99,6 +99,19 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
         Assert.Contains("lost", error.Message, StringComparison.Ordinal);
     }
 
+    [LabTheory]
+    [InlineData(KeyExchangeMode.PostQuantum, "sntrup761x25519-sha512")]
+    [InlineData(KeyExchangeMode.Classic, "curve25519-sha256")]
+    public async Task KeyExchange_Mode_IsNegotiated(KeyExchangeMode mode, string expected)
+    {
+        var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict, KeyExchange = mode });
+
+        await using var connection = await connector.ConnectAsync(Target(), CancellationToken.None);
+
+        Assert.StartsWith(expected, Assert.IsType<SshHostConnection>(connection).KeyExchangeAlgorithm, StringComparison.Ordinal);
+        Assert.Equal("ok\n", (await connection.RunAsync(new RemoteCommand("echo ok"), CancellationToken.None)).Stdout);
+    }
+
     [LabFact]
     public async Task Run_LargeScriptTimeout_EndsItsChildren()
     {
