@@ -84,7 +84,7 @@ internal sealed class SshHostConnection(
             }
             catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                log?.Warning("command timed out after {Seconds} s: {FirstLine}", timeout.TotalSeconds, FirstLine(command.Script));
+                log?.Warning("command timed out after {Seconds} s: {FirstLine}", timeout.TotalSeconds, command.Describe());
                 throw new RemoteTimeoutException($"command timed out after {timeout.TotalSeconds:0.#} s");
             }
             catch (Exception ex) when (ex is SshConnectionException or SocketException or ObjectDisposedException or SshException && ex is not SshOperationTimeoutException)
@@ -100,21 +100,13 @@ internal sealed class SshHostConnection(
                 stderr += $"\n(terminated by signal {ssh.ExitSignal ?? "unknown"})";
             }
 
-            log?.Debug("ran {FirstLine} in {DurationMs} ms: exit {ExitCode}", FirstLine(command.Script), clock.ElapsedMilliseconds, exit);
+            log?.Debug("ran {FirstLine} in {DurationMs} ms: exit {ExitCode}", command.Describe(), clock.ElapsedMilliseconds, exit);
             return new CommandResult(exit, ssh.Result, stderr, clock.Elapsed);
         }
         finally
         {
             _gate.Release();
         }
-    }
-
-    private static string FirstLine(string script)
-    {
-        var line = script.AsSpan().TrimStart();
-        var end = line.IndexOf('\n');
-        var first = (end < 0 ? line : line[..end]).ToString();
-        return first.Length > 80 ? first[..80] + "…" : first;
     }
 
     /// <inheritdoc />

@@ -222,7 +222,7 @@ internal sealed partial class HostSession
         CommandResult commandResult;
         try
         {
-            commandResult = await _connection!.RunAsync(new RemoteCommand(change.Script, become, timeout), cancellationToken).ConfigureAwait(false);
+            commandResult = await _connection!.RunAsync(new RemoteCommand(change.Script, become, timeout) { Sensitive = definition.NoLog }, cancellationToken).ConfigureAwait(false);
         }
         catch (RemoteTimeoutException)
         {
@@ -305,7 +305,11 @@ internal sealed partial class HostSession
     private string? DiffFor(Change change) => _options.Diff || _options.CheckMode ? change.Diff : null;
 
     private static TaskResult Outcome(Play play, TaskDefinition task, TaskOutcome status, IReadOnlyList<string>? changes = null, string? diff = null, string? message = null) =>
-        new(play.Name, task.Name, task.Module, status, changes ?? [], diff, message, Attempts: 1, DurationMs: 0);
+        task.NoLog
+            ? new(play.Name, task.Name, task.Module, status, changes is { Count: > 0 } ? [Hidden] : [], null, message is null ? null : Hidden, Attempts: 1, DurationMs: 0)
+            : new(play.Name, task.Name, task.Module, status, changes ?? [], diff, message, Attempts: 1, DurationMs: 0);
+
+    private const string Hidden = "(hidden: no_log)";
 
     private bool IsSelectedByTags(TaskDefinition task)
     {

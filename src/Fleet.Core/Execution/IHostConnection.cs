@@ -25,7 +25,25 @@ public interface IConnector
 /// <param name="Script">POSIX sh script text; it is sent as data, never re-parsed by another shell on the controller.</param>
 /// <param name="Become">Run it as root through sudo when the login user is not root.</param>
 /// <param name="Timeout">How long it may run before it is cancelled, or null for no limit.</param>
-public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan? Timeout = null);
+public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan? Timeout = null)
+{
+    /// <summary>The script may hold secrets (<c>no_log</c>): transports never log its text. The default value is false.</summary>
+    public bool Sensitive { get; init; }
+
+    /// <summary>The script's first line for logs, or a placeholder when it is <see cref="Sensitive"/>.</summary>
+    public string Describe()
+    {
+        if (Sensitive)
+        {
+            return "(script hidden: no_log)";
+        }
+
+        var line = Script.AsSpan().TrimStart();
+        var end = line.IndexOf('\n');
+        var first = (end < 0 ? line : line[..end]).ToString();
+        return first.Length > 80 ? first[..80] + "…" : first;
+    }
+}
 
 /// <summary>What a remote script returned.</summary>
 public sealed record CommandResult(int ExitCode, string Stdout, string Stderr, TimeSpan Duration)

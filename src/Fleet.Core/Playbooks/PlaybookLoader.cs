@@ -16,7 +16,7 @@ public static class PlaybookLoader
 {
     private static readonly string[] PlayKeys = ["name", "hosts", "vars", "tasks", "pre_tasks", "post_tasks", "handlers", "tags", "become", "gather_facts", "import_playbook"];
 
-    private static readonly string[] TaskKeys = ["name", "tags", "when", "notify", "retries", "delay", "timeout", "ignore_errors", "changed_when", "become", "register"];
+    private static readonly string[] TaskKeys = ["name", "tags", "when", "notify", "retries", "delay", "timeout", "ignore_errors", "changed_when", "become", "register", "no_log"];
 
     private static readonly string[] ModulePrefixes = ["ansible.builtin.", "ansible.posix.", "community.general.", "ansible.legacy."];
 
@@ -236,7 +236,10 @@ public static class PlaybookLoader
             Bool(path, Child(node, "ignore_errors"), "ignore_errors", errors) ?? false,
             changedWhen,
             Bool(path, Child(node, "become"), "become", errors),
-            YamlFile.At(path, node));
+            YamlFile.At(path, node))
+        {
+            NoLog = Bool(path, Child(node, "no_log"), "no_log", errors) ?? false,
+        };
     }
 
     private static MapArg Arguments(string path, IModuleSpec spec, YamlNode node, List<InputError> errors)

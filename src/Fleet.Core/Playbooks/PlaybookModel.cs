@@ -47,4 +47,8 @@ public sealed record TaskDefinition(
     bool IgnoreErrors,
     bool? ChangedWhen,
     bool? Become,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary><c>no_log</c>: the task's changes, diff, message and script stay out of output, reports and logs.</summary>
+    public bool NoLog { get; init; }
+}

@@ -260,6 +260,33 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_NoLog_HidesChangesDiffAndMessage()
+    {
+        var secretFile = Path.Combine(_dir.FullName, "secret.conf");
+
+        var (report, _) = await RunAsync("h1", $$$"""
+            - name: Secrets
+              hosts: all
+              vars: { token: s3cr3t-t0ken }
+              tasks:
+                - name: Secret file
+                  copy: { dest: {{{secretFile}}}, content: "token={{ token }}\n" }
+                  no_log: true
+                - name: Secret failure
+                  shell: echo "token={{ token }}" >&2; exit 3
+                  no_log: true
+                  ignore_errors: true
+            """, new RunOptions { Diff = true });
+
+        var json = Fleet.Core.Reports.JsonReportWriter.ToJson(report);
+        Assert.DoesNotContain("s3cr3t-t0ken", json, StringComparison.Ordinal);
+        Assert.Equal(["(hidden: no_log)"], report.Hosts[0].Tasks[0].Changes);
+        Assert.Null(report.Hosts[0].Tasks[0].Diff);
+        Assert.Equal((TaskOutcome.Failed, "(hidden: no_log)"), (report.Hosts[0].Tasks[1].Status, report.Hosts[0].Tasks[1].Message));
+        Assert.Equal("token=s3cr3t-t0ken\n", await File.ReadAllTextAsync(secretFile));
+    }
+
+    [Fact]
     public async Task Run_UnforeseenErrorOnOneHost_FailsThatHostOnly()
     {
         var (report, events) = await RunAsync("boom1,h2", """
