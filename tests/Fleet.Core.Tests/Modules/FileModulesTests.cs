@@ -42,6 +42,20 @@ public sealed class FileModulesTests : IDisposable
     }
 
     [Fact]
+    public void Copy_DirectoryMissing_FailsWithItsNameAndRunsNothingFromIt()
+    {
+        var canary = PathOf("CANARY");
+        var dest = PathOf($"no-$(touch {canary})-dir") + "/file";
+        var plan = Assert.IsType<Change>(Apply(new CopyModule(), Args(("dest", dest), ("content", "x\n")), checkMode: true));
+
+        var (exit, _, stderr) = Sh(plan.Script);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"destination directory {Path.GetDirectoryName(dest)} does not exist\n", stderr);
+        Assert.False(File.Exists(canary), "the directory name was run as a command");
+    }
+
+    [Fact]
     public void Copy_MissingSrc_IsPlanFailure() =>
         Assert.IsType<PlanFailure>(Apply(new CopyModule(), Args(("dest", PathOf("x")), ("src", "/nonexistent/fleet/file"))));
 

@@ -84,7 +84,9 @@ public static class FileChange
                 script.Append(CultureInfo.InvariantCulture, $"cp -p {p} {p}.$(date +%Y%m%d%H%M%S).bak\n");
             }
 
-            script.Append(CultureInfo.InvariantCulture, $"t=$(mktemp {Sh.Quote(Path.GetDirectoryName(path) is { Length: > 0 } d ? d : "/")}/.fleet.XXXXXX)\n");
+            var directory = Sh.Quote(Path.GetDirectoryName(path) is { Length: > 0 } d ? d : "/");
+            script.Append(CultureInfo.InvariantCulture, $"[ -d {directory} ] || {{ printf 'destination directory %s does not exist\\n' {directory} >&2; exit 1; }}\n");
+            script.Append(CultureInfo.InvariantCulture, $"t=$(mktemp {directory}/.fleet.XXXXXX)\n");
             script.Append("trap 'rm -f \"$t\"' EXIT\n");
             script.Append(Sh.PrintBytes(content ?? [])).Append(" > \"$t\"\n");
             if (state.Exists)
