@@ -14,7 +14,7 @@ namespace Fleet.Core.Playbooks;
 /// </summary>
 public static class PlaybookLoader
 {
-    private static readonly string[] PlayKeys = ["name", "hosts", "vars", "tasks", "pre_tasks", "post_tasks", "handlers", "tags", "become", "gather_facts", "import_playbook"];
+    private static readonly string[] PlayKeys = ["name", "hosts", "vars", "vars_files", "tasks", "pre_tasks", "post_tasks", "handlers", "tags", "become", "gather_facts", "import_playbook"];
 
     private static readonly string[] TaskKeys = ["name", "tags", "when", "notify", "retries", "delay", "timeout", "ignore_errors", "changed_when", "become", "register", "no_log"];
 
@@ -126,6 +126,7 @@ public static class PlaybookLoader
             YamlMappingNode m => (IReadOnlyDictionary<string, object?>)YamlFile.ToValue(m)!,
             var other => Fail<IReadOnlyDictionary<string, object?>>(errors, path, other, "vars must be a mapping", new Dictionary<string, object?>()),
         };
+        vars = WithVarsFiles(path, vars, Child(node, "vars_files"), errors);
         var playTags = Tags(path, Child(node, "tags"), errors);
         var become = Bool(path, Child(node, "become"), "become", errors);
         var tasks = new List<TaskDefinition>();
@@ -448,5 +449,71 @@ public static class PlaybookLoader
 
         errors.Add(new InputError(YamlFile.At(path, node), $"{what} must be a whole number of {(what == "retries" ? "attempts" : "seconds")} (0 or more)"));
         return null;
+    }
+
+    /// <summary>
+    /// <c>vars_files</c>: YAML mappings relative to the playbook's directory, read in order and above the play's <c>vars</c>
+    /// (Ansible's precedence). A file name with a template is not supported: its variables could differ per host.
+    /// </summary>
+    private static IReadOnlyDictionary<string, object?> WithVarsFiles(string path, IReadOnlyDictionary<string, object?> vars, YamlNode? node, List<InputError> errors)
+    {
+        if (node is null)
+        {
+            return vars;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            errors.Add(new InputError(YamlFile.At(path, node), "vars_files must be a list of file names"));
+            return vars;
+        }
+
+        var merged = new Dictionary<string, object?>(vars, StringComparer.Ordinal);
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlScalarNode { Value: { Length: > 0 } name })
+            {
+                errors.Add(new InputError(YamlFile.At(path, item), "vars_files takes file names"));
+                continue;
+            }
+
+            if (Templating.Template.HasTemplate(name))
+            {
+                errors.Add(new InputError(YamlFile.At(path, item), $"vars_files: a templated file name is not supported: {name}"));
+                continue;
+            }
+
+            var file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path) ?? ".", name));
+            if (!File.Exists(file))
+            {
+                errors.Add(new InputError(YamlFile.At(path, item), $"vars file not found: {name}"));
+                continue;
+            }
+
+            try
+            {
+                switch (YamlFile.Load(file))
+                {
+                    case null or YamlScalarNode { Value: null or "" }:
+                        break;
+                    case YamlMappingNode mapping:
+                        foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)YamlFile.ToValue(mapping)!)
+                        {
+                            merged[key] = value;
+                        }
+
+                        break;
+                    case var other:
+                        errors.Add(new InputError(YamlFile.At(file, other), "a vars file must be a mapping of variables"));
+                        break;
+                }
+            }
+            catch (FleetInputException ex)
+            {
+                errors.AddRange(ex.Errors);
+            }
+        }
+
+        return merged;
     }
 }

@@ -95,6 +95,28 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Load_VarsFiles_OverridePlayVarsInOrder()
+    {
+        _files.Write("vars/common.yml", "port: 22\nbanner: common\n");
+        _files.Write("vars/site.yml", "banner: site\n");
+
+        var playbook = PlaybookLoader.Load(_files.Write("play.yml", "- hosts: all\n  vars: { port: 2222, extra: yes }\n  vars_files: [vars/common.yml, vars/site.yml]\n  tasks:\n    - copy: { dest: /x, content: \"{{ banner }} {{ port }}\" }\n"), ModuleCatalog.Default);
+
+        var vars = Assert.Single(playbook.Plays).Vars;
+        Assert.Equal((22L, "site", true), (vars["port"], vars["banner"], vars["extra"]));
+    }
+
+    [Fact]
+    public void Load_VarsFileMissing_NamesLocation()
+    {
+        var errors = Validate("- hosts: all\n  vars_files:\n    - vars/nope.yml\n  tasks: []\n");
+
+        var error = Assert.Single(errors);
+        Assert.Equal((3, 7), (error.Location!.Value.Line, error.Location.Value.Column));
+        Assert.Contains("vars file not found: vars/nope.yml", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_UnknownHandler_IsError()
     {
         var errors = Validate("- hosts: all\n  tasks:\n    - command: echo hi\n      notify: restart it\n  handlers:\n    - name: restart sshd\n      command: echo restart\n");
