@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Fleet.Cli.Output;
 using Fleet.Core.Execution;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
@@ -81,11 +82,11 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
             var audit = host.Audit;
             var failure = host.Error ?? host.Tasks.FirstOrDefault(t => t.Status == TaskOutcome.Failed)?.Message;
             table.AddRow(
-                Markup.Escape(host.Name),
+                Display.Markup(host.Name),
                 audit?.HardeningIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                Markup.Escape(audit is null ? "-" : audit.Warnings.Count == 0 ? "0" : $"{audit.Warnings.Count}: {string.Join("; ", audit.Warnings)}"),
+                Display.Markup(audit is null ? "-" : audit.Warnings.Count == 0 ? "0" : $"{audit.Warnings.Count}: {string.Join("; ", audit.Warnings)}"),
                 audit?.Suggestions.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                Markup.Escape(failure ?? host.Status.ToString().ToLowerInvariant()));
+                Display.Markup(failure ?? host.Status.ToString().ToLowerInvariant()));
         }
 
         return table;

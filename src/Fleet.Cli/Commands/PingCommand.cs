@@ -1,3 +1,4 @@
+using Fleet.Cli.Output;
 using Fleet.Core.Execution;
 using Fleet.Core.Results;
 using Spectre.Console;
@@ -46,13 +47,13 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
             var facts = host.Facts;
             var reachable = host.Status is not HostStatus.Unreachable and not HostStatus.Failed;
             table.AddRow(
-                Markup.Escape(host.Name),
-                Markup.Escape(host.Address),
-                reachable ? "[green]reachable[/]" : "[red]" + Markup.Escape(host.Error ?? host.Status.ToString()) + "[/]",
-                Markup.Escape(host.HostKeyFingerprint ?? ""),
-                Markup.Escape($"{facts.GetValueOrDefault("ansible_distribution")} {facts.GetValueOrDefault("ansible_distribution_version")}".Trim()),
-                Markup.Escape(facts.GetValueOrDefault("ansible_kernel") ?? ""),
-                Markup.Escape(facts.GetValueOrDefault("ansible_service_mgr") ?? ""),
+                Display.Markup(host.Name),
+                Display.Markup(host.Address),
+                reachable ? "[green]reachable[/]" : "[red]" + Display.Markup(host.Error ?? host.Status.ToString()) + "[/]",
+                Display.Markup(host.HostKeyFingerprint ?? ""),
+                Display.Markup($"{facts.GetValueOrDefault("ansible_distribution")} {facts.GetValueOrDefault("ansible_distribution_version")}".Trim()),
+                Display.Markup(facts.GetValueOrDefault("ansible_kernel") ?? ""),
+                Display.Markup(facts.GetValueOrDefault("ansible_service_mgr") ?? ""),
                 host.DurationMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 

@@ -85,7 +85,7 @@ internal sealed class ProgressView : IRunObserver
                 line += " | " + message.Split('\n')[0];
             }
 
-            _console.WriteLine(line);
+            _console.WriteLine(Display.Plain(line));
         }
     });
 
@@ -97,12 +97,12 @@ internal sealed class ProgressView : IRunObserver
         row.Task = "";
         if (!_live)
         {
-            _console.WriteLine(result.Status switch
+            _console.WriteLine(Display.Plain(result.Status switch
             {
                 HostStatus.Unreachable => $"{result.Name} | UNREACHABLE | {result.Error}",
                 _ when !_tasks => $"{result.Name} | {(result.Status == HostStatus.Failed ? "FAILED | " + result.Error : "reachable")} | {result.DurationMs} ms",
                 _ => $"{result.Name} | {row.State} | ok={row.Ok} changed={row.Changed} failed={row.Failed} | {result.DurationMs} ms",
-            });
+            }));
         }
     });
 
@@ -148,7 +148,7 @@ internal sealed class ProgressView : IRunObserver
                 "ok" => "[green]ok[/]",
                 _ => row.State,
             };
-            table.AddRow(Markup.Escape(host), Markup.Escape(row.Task), row.Ok.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Changed.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Failed.ToString(System.Globalization.CultureInfo.InvariantCulture), state);
+            table.AddRow(Display.Markup(host), Display.Markup(row.Task), row.Ok.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Changed.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Failed.ToString(System.Globalization.CultureInfo.InvariantCulture), state);
         }
     }
 }

@@ -14,7 +14,7 @@ internal static class RecapTable
         foreach (var host in report.Hosts)
         {
             table.AddRow(
-                Markup.Escape(host.Name),
+                Display.Markup(host.Name),
                 N(host.Count(TaskOutcome.Ok)),
                 Color(host.Count(TaskOutcome.Changed), "yellow"),
                 Color(host.Count(TaskOutcome.Failed) + (host.Status == HostStatus.Failed && host.Count(TaskOutcome.Failed) == 0 ? 1 : 0), "red"),
@@ -29,28 +29,28 @@ internal static class RecapTable
         {
             if (host.Status == HostStatus.Unreachable)
             {
-                console.MarkupLine($"[red]{Markup.Escape(host.Name)} unreachable:[/] {Markup.Escape(host.Error ?? "")}");
+                console.MarkupLine($"[red]{Display.Markup(host.Name)} unreachable:[/] {Display.Markup(host.Error ?? "")}");
             }
 
             foreach (var task in host.Tasks)
             {
                 if (task.Status == TaskOutcome.Failed)
                 {
-                    console.MarkupLine($"[red]{Markup.Escape(host.Name)} failed[/] {Markup.Escape(task.Play)} / {Markup.Escape(task.Name)}{(task.Ignored ? " (ignored)" : "")}: {Markup.Escape(task.Message ?? "")}");
+                    console.MarkupLine($"[red]{Display.Markup(host.Name)} failed[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}{(task.Ignored ? " (ignored)" : "")}: {Display.Markup(task.Message ?? "")}");
                 }
                 else if (task.Status == TaskOutcome.Changed && (showDiff || check))
                 {
-                    console.MarkupLine($"[yellow]{Markup.Escape(host.Name)} {(check ? "would change" : "changed")}[/] {Markup.Escape(task.Play)} / {Markup.Escape(task.Name)}: {Markup.Escape(string.Join("; ", task.Changes))}");
+                    console.MarkupLine($"[yellow]{Display.Markup(host.Name)} {(check ? "would change" : "changed")}[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}: {Display.Markup(string.Join("; ", task.Changes))}");
                     if (task.Diff is { } diff)
                     {
-                        console.WriteLine(diff.TrimEnd());
+                        console.WriteLine(Display.Plain(diff.TrimEnd()));
                     }
                 }
             }
 
             if (host.Status == HostStatus.Failed && host.Tasks.All(t => t.Status != TaskOutcome.Failed) && host.Error is { } error)
             {
-                console.MarkupLine($"[red]{Markup.Escape(host.Name)} failed:[/] {Markup.Escape(error)}");
+                console.MarkupLine($"[red]{Display.Markup(host.Name)} failed:[/] {Display.Markup(error)}");
             }
         }
 

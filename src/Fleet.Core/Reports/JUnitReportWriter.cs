@@ -39,15 +39,15 @@ public static class JUnitReportWriter
                 foreach (var testCase in cases)
                 {
                     xml.WriteStartElement("testcase");
-                    xml.WriteAttributeString("classname", testCase.ClassName);
-                    xml.WriteAttributeString("name", testCase.Name);
+                    xml.WriteAttributeString("classname", PrintableText.Of(testCase.ClassName));
+                    xml.WriteAttributeString("name", PrintableText.Of(testCase.Name));
                     xml.WriteAttributeString("time", Seconds(testCase.DurationMs));
                     if (testCase.Failure is { } failure)
                     {
                         xml.WriteStartElement("failure");
                         xml.WriteAttributeString("type", failure.Type);
-                        xml.WriteAttributeString("message", failure.Message);
-                        xml.WriteString(failure.Body);
+                        xml.WriteAttributeString("message", PrintableText.Of(failure.Message));
+                        xml.WriteString(PrintableText.Of(failure.Body));
                         xml.WriteEndElement();
                     }
                     else if (testCase.Skipped)

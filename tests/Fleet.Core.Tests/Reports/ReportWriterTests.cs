@@ -61,6 +61,26 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void JUnit_ControlCharactersFromHosts_AreMadeVisible()
+    {
+        var host = new HostResult("web-1", "203.0.113.10") { Status = HostStatus.Failed };
+        host.Tasks.Add(new TaskResult("Play", "Colored", "shell", TaskOutcome.Failed, [], null, "exit 1: \u001b[31mred\u0001 bad \ud800 end\r\n", 1, 5));
+        var report = new RunReport("apply", DateTimeOffset.UnixEpoch, 5, [host]);
+
+        var failure = XDocument.Parse(JUnitReportWriter.ToXml(report)).Descendants("failure").Single();
+
+        Assert.Equal("exit 1: \\x1B[31mred\\x01 bad \uFFFD end\n", failure.Attribute("message")!.Value);
+    }
+
+    [Theory]
+    [InlineData("plain text\n\ttab", "plain text\n\ttab")]
+    [InlineData("a\u001b[2Jb", "a\\x1B[2Jb")]
+    [InlineData("cr\rlf\r\n", "cr\\x0Dlf\n")]
+    [InlineData("c1 \u009b x", "c1 \\x9B x")]
+    public void PrintableText_EscapesControlCharacters(string text, string expected) =>
+        Assert.Equal(expected, PrintableText.Of(text));
+
+    [Fact]
     public void ExitCode_FollowsPrecedence()
     {
         Assert.Equal(ExitCodes.Unreachable, Sample("apply").ExitCode);
