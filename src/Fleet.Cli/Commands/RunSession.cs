@@ -151,6 +151,13 @@ internal static class RunSession
 
         _ = ParsePolicy(settings.HostKeyPolicy);
         _ = ParseKeyExchange(settings.SshKex);
+        foreach (var (path, option) in new[] { (settings.Json, "--json"), (settings.LogFile, "--log-file"), ((settings as PlaybookRunSettings)?.JUnit, "--junit") })
+        {
+            if (path is not null)
+            {
+                AtomicFile.CheckWritable(path, option);
+            }
+        }
     }
 
     /// <summary>The key exchange preference named on the command line.</summary>
@@ -217,19 +224,28 @@ internal static class RunSession
                 await progress.CompleteAsync().ConfigureAwait(false);
             }
 
-            if (settings.Json is { } json)
-            {
-                JsonReportWriter.Write(report, json);
-            }
-
-            if (junitPath is not null)
-            {
-                JUnitReportWriter.Write(report, junitPath);
-            }
-
             if (tasks)
             {
                 RecapTable.Write(AnsiConsole.Console, report, showDiff);
+            }
+
+            try
+            {
+                if (settings.Json is { } json)
+                {
+                    JsonReportWriter.Write(report, json);
+                }
+
+                if (junitPath is not null)
+                {
+                    JUnitReportWriter.Write(report, junitPath);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Checked writable before the run; if the disk filled up since, say so after the recap and fail the run.
+                await Console.Error.WriteLineAsync($"error: a report could not be written: {ex.Message}").ConfigureAwait(false);
+                return Math.Max(report.ExitCode, ExitCodes.TaskFailed);
             }
 
             return report.ExitCode;

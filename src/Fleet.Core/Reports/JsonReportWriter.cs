@@ -132,15 +132,43 @@ public static class JsonReportWriter
 }
 
 /// <summary>Writes report files atomically so a reader never sees half a report.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file and a rename.</summary>
     public static void Write(string path, string text)
     {
+        ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         File.WriteAllText(temporary, text, new UTF8Encoding(false));
         File.Move(temporary, full, overwrite: true);
+    }
+
+    /// <summary>
+    /// Checks before a run that a report can be written at <paramref name="path"/> (its directory is created and a probe file
+    /// written and removed), so an unwritable path is invalid input instead of a lost report at the end.
+    /// </summary>
+    public static void CheckWritable(string path, string option)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            if (Directory.Exists(full))
+            {
+                throw new IOException("it is a directory");
+            }
+
+            var directory = Path.GetDirectoryName(full) ?? ".";
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new Playbooks.FleetInputException($"{option} {path}: cannot write there: {ex.Message}");
+        }
     }
 }

@@ -120,6 +120,8 @@ public sealed class InvalidInputTests : IDisposable
     [InlineData("--host-key-policy=maybe", "--host-key-policy must be")]
     [InlineData("--var=novalue", "--var expects key=value")]
     [InlineData("--ssh-kex=fast", "--ssh-kex must be pq or classic")]
+    [InlineData("--json=/proc/fleet-test/report.json", "--json /proc/fleet-test/report.json: cannot write there")]
+    [InlineData("--junit=/proc", "--junit /proc: cannot write there")]
     [InlineData("--limit=zz*", "matches no host")]
     public async Task Apply_BadOption_ExitsOne(string option, string expected)
     {
