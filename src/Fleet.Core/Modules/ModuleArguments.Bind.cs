@@ -40,7 +40,7 @@ public sealed partial class ModuleArguments
 
                 if (spec.Choices is { } choices && converted is string text && !choices.Contains(text))
                 {
-                    errors.Add(new InputError(value.Location, $"{module.Name}: {spec.Name} must be one of {string.Join(", ", choices)}, not '{text}'"));
+                    errors.Add(new InputError(value.Location, $"{module.Name}: {spec.Name} must be one of {string.Join(", ", choices)}, not '{text}'{YamlFile.DidYouMean(text, choices)}"));
                     continue;
                 }
 
@@ -110,7 +110,7 @@ public sealed partial class ModuleArguments
 
         if (value is not ScalarArg scalar)
         {
-            throw new FleetInputException(value.Location, $"{spec.Name} must be {(spec.Type == ParameterType.String ? "text" : spec.Type.ToString().ToLowerInvariant())}, not {(value is ListArg ? "a list" : "a mapping")}");
+            throw new FleetInputException(value.Location, $"{spec.Name} must be {spec.Type switch { ParameterType.String => "text", ParameterType.Regex => "a regular expression", var t => t.ToString().ToLowerInvariant() }}, not {(value is ListArg ? "a list" : "a mapping")}");
         }
 
         var rendered = Scalar(scalar, variables);
@@ -118,6 +118,23 @@ public sealed partial class ModuleArguments
         {
             case ParameterType.String:
                 return rendered is IReadOnlyList<object?> or IReadOnlyDictionary<string, object?> ? throw Wrong(rendered, "text") : rendered is null ? null : Values.ToText(rendered);
+            case ParameterType.Regex:
+                if (rendered is IReadOnlyList<object?> or IReadOnlyDictionary<string, object?>)
+                {
+                    throw Wrong(rendered, "a regular expression");
+                }
+
+                var pattern = rendered is null ? null : Values.ToText(rendered);
+                try
+                {
+                    _ = pattern is null ? null : new Regex(pattern, RegexOptions.CultureInvariant);
+                }
+                catch (RegexParseException ex)
+                {
+                    throw new FleetInputException(value.Location, $"{spec.Name} is not a valid regular expression: {ex.Message}");
+                }
+
+                return pattern;
             case ParameterType.Int:
                 return rendered switch
                 {

@@ -15,6 +15,8 @@ public enum ParameterType
     StringMap,
     /// <summary>A file mode: octal text like "0644" or "u=rw,g=r,o=r", or an integer written in octal.</summary>
     Mode,
+    /// <summary>A regular expression, checked when the task is validated.</summary>
+    Regex,
 }
 
 /// <summary>One parameter of a module: its YAML name, type, whether it is required, and what it means.</summary>

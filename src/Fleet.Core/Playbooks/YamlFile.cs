@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fleet.Core.Templating;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Fleet.Core.Playbooks;
@@ -20,8 +21,69 @@ public static class YamlFile
         }
         catch (YamlException ex)
         {
-            throw new FleetInputException(new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column), "YAML syntax error: " + (ex.InnerException?.Message ?? ex.Message));
+            var message = ex.InnerException?.Message ?? ex.Message;
+            var location = new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column);
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstTabIndent(text) is var (line, column))
+            {
+                location = new SourceLocation(path, line, column); // YamlDotNet points at the enclosing mapping, not the tab
+            }
+
+            throw new FleetInputException(location, "YAML syntax error: " + message);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser fails this way (without a position) on some malformed flow collections, like an unclosed [.
+            throw new FleetInputException(UnclosedFlowCollection(path, text), "YAML syntax error: a [ … ] or { … } that starts here is not closed where it should be");
+        }
+    }
+
+    private static (int Line, int Column)? FirstTabIndent(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Re-reads the events up to the failure: the innermost flow collection still open then, or the last event read.</summary>
+    private static SourceLocation UnclosedFlowCollection(string path, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var open = new Stack<Mark>();
+        var last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var current = parser.Current!;
+                last = current.Start;
+                switch (current)
+                {
+                    case SequenceStart { Style: SequenceStyle.Flow }:
+                    case MappingStart { Style: MappingStyle.Flow }:
+                        open.Push(current.Start);
+                        break;
+                    case SequenceEnd or MappingEnd when open.Count > 0 && current.Start.Index > open.Peek().Index:
+                        open.Pop();
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or YamlException)
+        {
+            // expected: the same failure; what was read up to it is what we need
+        }
+
+        var at = open.Count > 0 ? open.Peek() : last;
+        return new SourceLocation(path, Math.Max(1, (int)at.Line), Math.Max(1, (int)at.Column));
     }
 
     /// <summary>Where a node starts.</summary>
