@@ -9,11 +9,11 @@ namespace Fleet.Core.Execution;
 
 internal sealed partial class HostSession
 {
-    /// <summary>A task ready to run on this host: its module, rendered arguments and the facts its planner reads.</summary>
     /// <summary>Check mode: facts that a change reported but not run would have made stale.</summary>
     private readonly HashSet<Fact> _predicted = [];
     private bool _predictAll;
 
+    /// <summary>A task ready to run on this host: its module, rendered arguments and the facts its planner reads.</summary>
     private sealed record PreparedTask(TaskDefinition Definition, Module Module, ModuleArguments Args, IReadOnlyList<Fact> Facts, ModuleContext Context);
 
     /// <summary>Runs a play's selected tasks, then the handlers they notified.</summary>
