@@ -30,11 +30,24 @@ public sealed class LabFixture : IAsyncLifetime
 
         try
         {
+            await RemoveLabsOfDeadRunsAsync();
             _info = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = HostCount, Dir = Dir }, _ => { }, CancellationToken.None);
         }
         catch (Exception ex)
         {
             _failure = ex;
+        }
+    }
+
+    /// <summary>A test run that was killed (no DisposeAsync) leaves its lab: take down those whose process is gone.</summary>
+    private static async Task RemoveLabsOfDeadRunsAsync()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/var/tmp", "fleet-test-lab-*"))
+        {
+            if (int.TryParse(Path.GetFileName(dir)["fleet-test-lab-".Length..], out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                await Fleet.Lab.Lab.DownAsync(dir, _ => { }, CancellationToken.None);
+            }
         }
     }
 
