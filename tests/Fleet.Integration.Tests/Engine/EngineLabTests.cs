@@ -67,6 +67,45 @@ public sealed class EngineLabTests(LabFixture lab)
     }
 
     [LabFact]
+    public async Task Check_FreshHost_DependentTasksAreDriftNotFailures()
+    {
+        var playbook = """
+            - name: Fresh
+              hosts: all
+              tasks:
+                - name: Directory
+                  file: { path: /etc/fleet-fresh-test, state: directory }
+                - name: Base file
+                  copy: { dest: /etc/fleet-fresh-test/app.conf, content: "a = 1\n", force: false }
+                - name: Edit one
+                  lineinfile: { path: /etc/fleet-fresh-test/app.conf, line: "b = 2" }
+                - name: Edit two
+                  lineinfile: { path: /etc/fleet-fresh-test/app.conf, regexp: '^a', line: "a = 3" }
+                - name: Marker
+                  command: { cmd: touch /etc/fleet-fresh-test/marker, creates: /etc/fleet-fresh-test/marker }
+                - name: Marker mode
+                  file: { path: /etc/fleet-fresh-test/marker, mode: "0600" }
+            """;
+        var host = lab.Info.Hosts[3].Name;
+        await LabRun.ExecAsync(lab, host, "rm -rf /etc/fleet-fresh-test");
+
+        var check = await LabRun.RunAsync(lab, playbook, new RunOptions { Mode = "check", Limit = host });
+
+        var result = Assert.Single(check.Hosts);
+        Assert.All(result.Tasks, t => Assert.Equal(TaskOutcome.Changed, t.Status));
+        Assert.Contains("-a = 1\n+a = 3", result.Tasks[3].Diff, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Drift, check.ExitCode);
+        Assert.Equal("absent\n", await LabRun.ExecAsync(lab, host, "[ -e /etc/fleet-fresh-test ] && echo present || echo absent"));
+
+        var apply = await LabRun.RunAsync(lab, playbook, new RunOptions { Limit = host });
+        var again = await LabRun.RunAsync(lab, playbook, new RunOptions { Mode = "check", Limit = host });
+
+        Assert.Equal(HostStatus.Changed, Assert.Single(apply.Hosts).Status);
+        Assert.Equal("a = 3\nb = 2\n", await LabRun.ExecAsync(lab, host, "cat /etc/fleet-fresh-test/app.conf"));
+        Assert.Equal(ExitCodes.Success, again.ExitCode);
+    }
+
+    [LabFact]
     public async Task Check_DriftedHost_ReportsDiffAndChangesNothing()
     {
         await LabRun.RunAsync(lab, Converge);
