@@ -47,7 +47,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             {
                 var (play, directory, hosts) = plays[i];
                 var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
-                foreach (var batch in Batches(active, options.Serial))
+                foreach (var batch in Batches(active, play.Serial ?? options.Serial))
                 {
                     try
                     {
@@ -59,7 +59,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                         break;
                     }
 
-                    if (options.MaxFailPercent is { } max && FailedPercent(batch) > max)
+                    if ((play.MaxFailPercent ?? options.MaxFailPercent) is { } max && FailedPercent(batch) > max)
                     {
                         foreach (var session in sessions.Values.Where(s => !s.Stopped && s.Result.Tasks.Count == 0))
                         {

@@ -14,7 +14,7 @@ namespace Fleet.Core.Playbooks;
 /// </summary>
 public static class PlaybookLoader
 {
-    private static readonly string[] PlayKeys = ["name", "hosts", "vars", "vars_files", "tasks", "pre_tasks", "post_tasks", "handlers", "tags", "become", "gather_facts", "import_playbook"];
+    private static readonly string[] PlayKeys = ["name", "hosts", "vars", "vars_files", "serial", "max_fail_percentage", "tasks", "pre_tasks", "post_tasks", "handlers", "tags", "become", "gather_facts", "import_playbook"];
 
     private static readonly string[] TaskKeys = ["name", "tags", "when", "notify", "retries", "delay", "timeout", "ignore_errors", "changed_when", "become", "register", "no_log"];
 
@@ -136,7 +136,23 @@ public static class PlaybookLoader
         }
 
         var handlers = Tasks(path, Child(node, "handlers"), "handlers", playTags, catalog, errors);
-        return new Play(playName, hosts ?? "", vars, tasks, handlers, playTags, become, YamlFile.At(path, node));
+        var serial = Child(node, "serial") is { } serialNode ? Text(path, serialNode, errors) : null;
+        if (serial is not null && !IsBatchSize(serial))
+        {
+            errors.Add(new InputError(YamlFile.At(path, Child(node, "serial")!), $"serial must be a positive number of hosts or a percentage like 25%, not '{serial}'"));
+        }
+
+        var maxFail = Int(path, Child(node, "max_fail_percentage"), "max_fail_percentage", errors);
+        if (maxFail is < 0 or > 100)
+        {
+            errors.Add(new InputError(YamlFile.At(path, Child(node, "max_fail_percentage")!), $"max_fail_percentage must be between 0 and 100, not {maxFail}"));
+        }
+
+        return new Play(playName, hosts ?? "", vars, tasks, handlers, playTags, become, YamlFile.At(path, node))
+        {
+            Serial = serial,
+            MaxFailPercent = maxFail is { } percent ? (int)percent : null,
+        };
     }
 
     private static T Fail<T>(List<InputError> errors, string path, YamlNode node, string message, T fallback)
@@ -515,5 +531,12 @@ public static class PlaybookLoader
         }
 
         return merged;
+    }
+
+    private static bool IsBatchSize(string text)
+    {
+        var trimmed = text.Trim();
+        var number = trimmed.EndsWith('%') ? trimmed[..^1] : trimmed;
+        return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 && (!trimmed.EndsWith('%') || n <= 100);
     }
 }

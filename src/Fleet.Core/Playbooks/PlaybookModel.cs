@@ -16,6 +16,12 @@ public sealed record Play(
     bool? Become,
     SourceLocation Location)
 {
+    /// <summary>Play-level <c>serial</c> (Ansible's keyword): rolling batches for this play; overrides <c>--serial</c>.</summary>
+    public string? Serial { get; init; }
+
+    /// <summary>Play-level <c>max_fail_percentage</c>; overrides <c>--max-fail-percent</c>.</summary>
+    public int? MaxFailPercent { get; init; }
+
     /// <summary>The directory of the file the play is written in (an imported playbook's own directory): relative <c>src</c> paths start here.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Location.File)) ?? ".";
 }

@@ -80,6 +80,23 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_PlaySerialAndMaxFailPercentage_AsInAnsible()
+    {
+        var (report, events) = await RunAsync("down1,h2,h3,h4,h5", """
+            - name: Rolling
+              hosts: all
+              serial: 2
+              max_fail_percentage: 40
+              tasks:
+                - name: Echo
+                  shell: echo "event echo $FLEET_HOST"
+            """, new RunOptions());
+
+        Assert.Equal(["connect h2", "echo h2"], events);
+        Assert.All(report.Hosts.Where(h => h.Name is "h3" or "h4" or "h5"), h => Assert.Equal(HostStatus.Failed, h.Status));
+    }
+
+    [Fact]
     public async Task Run_MaxFailPercentExceeded_LaterBatchesDoNotRun()
     {
         var (report, events) = await RunAsync("down1,h2,h3,h4", Echo, new RunOptions { Serial = "2", MaxFailPercent = 40 });

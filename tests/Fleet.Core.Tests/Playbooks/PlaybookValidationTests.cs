@@ -129,6 +129,18 @@ public sealed class PlaybookValidationTests : IDisposable
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("serial: 0", "serial must be a positive number")]
+    [InlineData("serial: 150%", "serial must be a positive number")]
+    [InlineData("max_fail_percentage: 101", "max_fail_percentage must be between 0 and 100")]
+    public void Load_BadPlaySerial_NamesLocation(string key, string message)
+    {
+        var error = Assert.Single(Validate($"- hosts: all\n  {key}\n  tasks: []\n"));
+
+        Assert.Equal(2, error.Location!.Value.Line);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_UnknownHandler_IsError()
     {
