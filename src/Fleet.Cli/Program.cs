@@ -36,6 +36,7 @@ internal static class Program
     internal static void Configure(IConfigurator config)
     {
         config.SetApplicationName("fleet");
+        config.UseAssemblyInformationalVersion(); // fleet --version
         config.UseStrictParsing(); // an unknown or misspelt option is invalid input (exit 1), never silently ignored
         config.CancellationExitCode(ExitCodes.Interrupted);
         config.SetExceptionHandler((ex, _) =>
