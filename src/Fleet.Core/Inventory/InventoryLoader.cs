@@ -254,12 +254,14 @@ public static class InventoryLoader
 
     private static void CheckConnectionVars(string host, Dictionary<string, object?> vars, Dictionary<string, SourceLocation> at, List<InputError> errors)
     {
-        if (vars.TryGetValue("port", out var port) && !(port is long p && p is >= 1 and <= 65535) && !(port is string s && Templating.Template.HasTemplate(s)))
+        // As in Ansible, a quoted number is a port and "yes"/"true" a boolean.
+        if (vars.TryGetValue("port", out var port) && !(port is long p && p is >= 1 and <= 65535)
+            && !(port is string s && (Templating.Template.HasTemplate(s) || (int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 65535))))
         {
             errors.Add(new InputError(at["port"], $"host '{host}': port must be a number from 1 to 65535, not '{port}'"));
         }
 
-        if (vars.TryGetValue("become", out var become) && become is not bool && !(become is string b && Templating.Template.HasTemplate(b)))
+        if (vars.TryGetValue("become", out var become) && become is not bool && !(become is string b && (Templating.Template.HasTemplate(b) || Templating.Values.ToBool(b) is not null)))
         {
             errors.Add(new InputError(at["become"], $"host '{host}': become must be true or false, not '{become}'"));
         }

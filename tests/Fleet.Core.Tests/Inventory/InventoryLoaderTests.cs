@@ -31,6 +31,15 @@ public sealed class InventoryLoaderTests : IDisposable
         """;
 
     [Fact]
+    public void Load_QuotedPortAndBooleanText_AreAcceptedAsInAnsible()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("quoted.yml", "all:\n  hosts:\n    db: { ansible_port: \"2222\", ansible_become: \"yes\", user: admin }\n"));
+
+        var target = inventory.ResolveTarget(inventory.Hosts[0]);
+        Assert.Equal((2222, true, "db"), (target.Port, target.Become, target.Address));
+    }
+
+    [Fact]
     public void Load_HostRanges_ExpandAsInAnsible()
     {
         var inventory = InventoryLoader.Load(_files.Write("ranges.yml", """
