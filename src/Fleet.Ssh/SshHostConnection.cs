@@ -49,7 +49,8 @@ internal sealed class SshHostConnection(
         // A task's commands never read the session's stdin: they get /dev/null (a command that reads stdin ends instead of
         // hanging until its timeout). A large script travels on stdin into a temporary file first, so a command in it
         // cannot swallow the rest of the script. Both run under the host's `timeout`, which ends the whole process group.
-        var seconds = timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        // coreutils timeout: 0 disables it (a task with timeout: 0 has no limit).
+        var seconds = timeout == Timeout.InfiniteTimeSpan ? "0" : timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         var text = inline
             ? prefix + "sh -c " + Sh.Quote(InlineRunner(seconds)) + " fleet " + Sh.Quote(command.Script)
             : prefix + "sh -c " + Sh.Quote(LargeScriptRunner(seconds));

@@ -249,7 +249,8 @@ public static class PlaybookLoader
             notify,
             (int)(Int(path, Child(node, "retries"), "retries", errors) ?? 0),
             TimeSpan.FromSeconds(Int(path, Child(node, "delay"), "delay", errors) ?? 5),
-            Int(path, Child(node, "timeout"), "timeout", errors) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            // timeout: 0 means no time limit, as in Ansible.
+            Int(path, Child(node, "timeout"), "timeout", errors) is { } seconds ? (seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds)) : null,
             Bool(path, Child(node, "ignore_errors"), "ignore_errors", errors) ?? false,
             changedWhen,
             Bool(path, Child(node, "become"), "become", errors),
@@ -463,7 +464,8 @@ public static class PlaybookLoader
             return value;
         }
 
-        errors.Add(new InputError(YamlFile.At(path, node), $"{what} must be a whole number of {(what == "retries" ? "attempts" : "seconds")} (0 or more)"));
+        var unit = what switch { "retries" => "attempts", "max_fail_percentage" => "percent", _ => "seconds" };
+        errors.Add(new InputError(YamlFile.At(path, node), $"{what} must be a whole number of {unit} (0 or more)"));
         return null;
     }
 

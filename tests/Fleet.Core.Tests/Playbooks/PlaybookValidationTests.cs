@@ -142,6 +142,14 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Load_TimeoutZero_MeansNoLimit()
+    {
+        var playbook = PlaybookLoader.Load(_files.Write("t0.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      timeout: 0\n    - command: sleep 1\n      timeout: 5\n"), ModuleCatalog.Default);
+
+        Assert.Equal([Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(5)], playbook.Plays[0].Tasks.Select(t => t.Timeout));
+    }
+
+    [Fact]
     public void Validate_UnknownHandler_IsError()
     {
         var errors = Validate("- hosts: all\n  tasks:\n    - command: echo hi\n      notify: restart it\n  handlers:\n    - name: restart sshd\n      command: echo restart\n");

@@ -113,6 +113,16 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
     }
 
     [LabFact]
+    public async Task Run_InfiniteTimeout_RunsToTheEnd()
+    {
+        await using var connection = await Connector().ConnectAsync(Target(), CancellationToken.None);
+
+        var result = await connection.RunAsync(new RemoteCommand("sleep 1; echo done", Timeout: Timeout.InfiniteTimeSpan), CancellationToken.None);
+
+        Assert.Equal((0, "done\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [LabFact]
     public async Task Run_LargeScriptTimeout_EndsItsChildren()
     {
         await using var connection = await Connector().ConnectAsync(Target(), CancellationToken.None);
