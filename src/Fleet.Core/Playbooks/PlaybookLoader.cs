@@ -213,6 +213,17 @@ public static class PlaybookLoader
         }
 
         var taskName = Text(path, Child(node, "name"), errors);
+        if (moduleKeys.Count > 1 && moduleKeys.Count(m => catalog.Find(StripPrefix(m.Name)) is not null) == 1)
+        {
+            // One known module and other keys: those are task keywords Fleet does not know (until, listen, failed_when…).
+            foreach (var (name, key, _) in moduleKeys.Where(m => catalog.Find(StripPrefix(m.Name)) is null))
+            {
+                errors.Add(new InputError(YamlFile.At(path, key), $"unknown task key '{name}' (Fleet's task keys: {string.Join(", ", TaskKeys)}){YamlFile.DidYouMean(name, TaskKeys)}"));
+            }
+
+            return null;
+        }
+
         if (moduleKeys.Count != 1)
         {
             errors.Add(new InputError(YamlFile.At(path, node), moduleKeys.Count == 0
@@ -222,7 +233,7 @@ public static class PlaybookLoader
         }
 
         var (rawModule, moduleKey, argsNode) = moduleKeys[0];
-        var module = ModulePrefixes.Aggregate(rawModule, (m, prefix) => m.StartsWith(prefix, StringComparison.Ordinal) ? m[prefix.Length..] : m);
+        var module = StripPrefix(rawModule);
         var spec = catalog.Find(module);
         if (spec is null)
         {
@@ -541,4 +552,8 @@ public static class PlaybookLoader
         var number = trimmed.EndsWith('%') ? trimmed[..^1] : trimmed;
         return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 && (!trimmed.EndsWith('%') || n <= 100);
     }
+
+    /// <summary>The module name without an <c>ansible.builtin.</c>-like collection prefix.</summary>
+    private static string StripPrefix(string module) =>
+        ModulePrefixes.Aggregate(module, (m, prefix) => m.StartsWith(prefix, StringComparison.Ordinal) ? m[prefix.Length..] : m);
 }

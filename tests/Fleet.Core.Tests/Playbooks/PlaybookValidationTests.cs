@@ -150,6 +150,15 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Load_UnknownTaskKeyBesideAModule_IsNamedAsATaskKey()
+    {
+        var error = Assert.Single(Validate("- hosts: all\n  tasks:\n    - command: \"true\"\n      until: done\n"));
+
+        Assert.Equal((4, 7), (error.Location!.Value.Line, error.Location.Value.Column));
+        Assert.StartsWith("unknown task key 'until'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_UnknownHandler_IsError()
     {
         var errors = Validate("- hosts: all\n  tasks:\n    - command: echo hi\n      notify: restart it\n  handlers:\n    - name: restart sshd\n      command: echo restart\n");
