@@ -23,6 +23,12 @@ internal abstract class FleetCommand<TSettings> : AsyncCommand<TSettings>
 
             return ExitCodes.InvalidInput;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Runs return their report with Interrupted set; this is Ctrl-C outside a run (lab up in demo, loading).
+            await Console.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
     }
 
     /// <summary>The command's work; throw <see cref="FleetInputException"/> for invalid input.</summary>

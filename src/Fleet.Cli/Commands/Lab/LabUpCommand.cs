@@ -35,5 +35,11 @@ internal sealed class LabUpCommand : AsyncCommand<LabUpCommand.Settings>
             await Console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return 1;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // UpAsync takes down whatever it had started before it rethrows.
+            await Console.Error.WriteLineAsync("interrupted: lab up stopped and removed what it had started").ConfigureAwait(false);
+            return Core.Results.ExitCodes.Interrupted;
+        }
     }
 }
