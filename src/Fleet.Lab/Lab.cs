@@ -48,6 +48,7 @@ public static class Lab
             .Select(i => new LabHost(string.Create(CultureInfo.InvariantCulture, $"lab-{i:00}"), string.Create(CultureInfo.InvariantCulture, $"10.213.{index}.{9 + i}"), 22, 0))
             .ToList();
         await SaveAsync(dir, new State(index, hosts), cancellationToken).ConfigureAwait(false);
+        var started = new List<LabHost>();
         try
         {
             var bridge = Bridge(index);
@@ -72,19 +73,14 @@ public static class Lab
                 await PrepareHostAsync(dir, index, host, publicKey, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
             log("starting hosts");
-            var started = new List<LabHost>();
             foreach (var host in hosts)
             {
                 started.Add(host with { InitPid = Start(dir, index, host) });
             }
 
-            hosts = [];
-            foreach (var host in started)
-            {
-                hosts.Add(host with { InitPid = await InitPidAsync(host, cancellationToken).ConfigureAwait(false) });
-            }
-
-            await SaveAsync(dir, new State(index, hosts), cancellationToken).ConfigureAwait(false);
+            hosts = await InitPidsAsync(started, cancellationToken).ConfigureAwait(false);
+            started.Clear();
+            await SaveAsync(dir, new State(index, hosts), CancellationToken.None).ConfigureAwait(false);
             await Task.WhenAll(hosts.Select(h => WaitForSshAsync(dir, h, cancellationToken))).ConfigureAwait(false);
             var info = await WriteClientFilesAsync(dir, index, hosts, cancellationToken).ConfigureAwait(false);
             log(string.Create(CultureInfo.InvariantCulture, $"{hosts.Count} hosts up in {clock.Elapsed.TotalSeconds:0.0} s"));
@@ -92,9 +88,53 @@ public static class Lab
         }
         catch
         {
+            if (started.Count > 0)
+            {
+                // Interrupted between starting the hosts and recording their first processes: record them now, so that down
+                // finds and ends them (their network namespaces and links live as long as they do).
+                await SaveAsync(dir, new State(index, await RecordStartedAsync(started).ConfigureAwait(false)), CancellationToken.None).ConfigureAwait(false);
+            }
+
             await DownAsync(dir, _ => { }, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>After a failure: each started host's first process, or 0 when it has none (its unshare process is ended).</summary>
+    private static async Task<List<LabHost>> RecordStartedAsync(List<LabHost> started)
+    {
+        var hosts = new List<LabHost>();
+        foreach (var host in started)
+        {
+            var pid = 0;
+            try
+            {
+                pid = await InitPidAsync(host, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (LabException)
+            {
+                if (IsAlive(host.InitPid))
+                {
+                    Process.GetProcessById(host.InitPid).Kill();
+                }
+            }
+
+            hosts.Add(host with { InitPid = pid });
+        }
+
+        return hosts;
+    }
+
+    /// <summary>The hosts with their first process's PID in place of their unshare process's.</summary>
+    private static async Task<List<LabHost>> InitPidsAsync(List<LabHost> started, CancellationToken cancellationToken)
+    {
+        var hosts = new List<LabHost>();
+        foreach (var host in started)
+        {
+            hosts.Add(host with { InitPid = await InitPidAsync(host, cancellationToken).ConfigureAwait(false) });
+        }
+
+        return hosts;
     }
 
     /// <summary>Stops every process and removes every namespace, link, rule and file the lab created; harmless when nothing is there.</summary>

@@ -40,4 +40,35 @@ public sealed class LabLifecycleTests
             await Fleet.Lab.Lab.DownAsync(dir, _ => { }, CancellationToken.None);
         }
     }
+
+    [LabFact]
+    public async Task Up_InterruptedWhileStartingHosts_LeavesNothingBehind()
+    {
+        var dir = Path.Combine("/var/tmp", $"fleet-interrupt-test-{Environment.ProcessId}");
+        using var interrupt = new CancellationTokenSource();
+        var index = 0;
+        void Log(string line)
+        {
+            if (line.StartsWith("lab ", StringComparison.Ordinal) && line.Contains(": preparing", StringComparison.Ordinal))
+            {
+                index = int.Parse(line["lab ".Length..line.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (line == "starting hosts")
+            {
+                interrupt.Cancel(); // as Ctrl-C would, after the hosts' processes are launched and before they are recorded
+            }
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = 3, Dir = dir }, Log, interrupt.Token));
+
+        Assert.NotEqual(0, index);
+        var (_, processes, _) = await LabIsolationTests.RunOnMachineAsync("ps -eo args");
+        Assert.DoesNotContain(dir, processes, StringComparison.Ordinal);
+        var (_, links, _) = await LabIsolationTests.RunOnMachineAsync("ip -o link show");
+        Assert.DoesNotContain($"fl{index}h", links, StringComparison.Ordinal);
+        var (_, namespaces, _) = await LabIsolationTests.RunOnMachineAsync("ip netns list");
+        Assert.DoesNotContain($"flab{index}-", namespaces, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir), "lab directory left behind");
+    }
 }
