@@ -12,7 +12,7 @@ namespace Fleet.Lab;
 /// rsyslog with their SysV scripts. Nothing addressed to 10.213.0.0/16 leaves the machine: an unreachable route covers the range
 /// and forwarding from or to a lab bridge is dropped.
 /// </summary>
-public static class Lab
+public static partial class Lab
 {
     /// <summary>The lab address range.</summary>
     public const string Range = "10.213.0.0/16";
@@ -189,6 +189,21 @@ public static class Lab
             true
             """);
         await Shell.RunAsync(script.ToString(), cancellationToken).ConfigureAwait(false);
+
+        // The kernel frees a namespace (and the host end of its veth) a moment after its last process: wait for that, so that
+        // "down" means gone and an "up" right after it starts from nothing.
+        var veths = state.Hosts.Select(h => Veth(state.Index, h)).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < 100; i++)
+        {
+            var (_, links, _) = await Shell.RunAsync("ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1", cancellationToken).ConfigureAwait(false);
+            if (!links.Split('\n', StringSplitOptions.TrimEntries).Any(veths.Contains))
+            {
+                break;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
         var hostsDir = Path.Combine(dir, "hosts");
         if (Directory.Exists(hostsDir))
         {
@@ -229,6 +244,10 @@ public static class Lab
         var target = state.Hosts.FirstOrDefault(h => h.Name == host) ?? throw new LabException($"no host {host} in the lab");
         return await Shell.RunAsync($"exec nsenter -t {target.InitPid} -m -u -n -p -i -r -w /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /bin/sh -c {Shell.Q(command)}", cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A bridge (flabK), a host namespace (flabK-lab-NN) or a host link (flKhN, flKhN@…).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:flab(?<k>[0-9]+)(?:-.*)?|fl(?<k>[0-9]+)h[0-9]+(?:@.*)?)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LabObjectName();
 
     private static string Bridge(int index) => string.Create(CultureInfo.InvariantCulture, $"flab{index}");
 
@@ -275,11 +294,22 @@ public static class Lab
 
     private static async Task<int> FreeIndexAsync(CancellationToken cancellationToken)
     {
-        var (_, links, _) = await Shell.RunAsync("ip -o link show type bridge | awk -F': ' '{print $2}'", cancellationToken).ConfigureAwait(false);
-        var used = links.Split('\n').Where(l => l.StartsWith("flab", StringComparison.Ordinal)).Select(l => l[4..]).ToHashSet(StringComparer.Ordinal);
+        // A number is in use while anything of it exists: its bridge, a host link (the kernel frees a namespace's links
+        // asynchronously, a moment after down) or a namespace file.
+        var (_, links, _) = await Shell.RunAsync("ip -o link show | awk -F': ' '{print $2}'; ls /run/netns 2>/dev/null", cancellationToken).ConfigureAwait(false);
+        var used = new HashSet<int>();
+        foreach (var name in links.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var match = LabObjectName().Match(name);
+            if (match.Success)
+            {
+                used.Add(int.Parse(match.Groups["k"].Value, CultureInfo.InvariantCulture));
+            }
+        }
+
         for (var k = 1; k <= 250; k++)
         {
-            if (!used.Contains(k.ToString(CultureInfo.InvariantCulture)))
+            if (!used.Contains(k))
             {
                 return k;
             }
