@@ -113,9 +113,14 @@ public static partial class Lab
             }
             catch (LabException)
             {
-                if (IsAlive(host.InitPid))
+                try
                 {
-                    Process.GetProcessById(host.InitPid).Kill();
+                    using var unshare = Process.GetProcessById(host.InitPid);
+                    unshare.Kill();
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+                {
+                    // Already gone.
                 }
             }
 
