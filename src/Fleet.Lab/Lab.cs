@@ -164,9 +164,10 @@ public static partial class Lab
             try
             {
                 // Killing a pid namespace's first process ends every process of the host; its mounts go with its mount namespace.
-                Process.GetProcessById(host.InitPid).Kill();
+                using var init = Process.GetProcessById(host.InitPid);
+                init.Kill();
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
             {
                 // Already gone.
             }
