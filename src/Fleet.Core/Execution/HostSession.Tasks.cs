@@ -318,6 +318,12 @@ internal sealed partial class HostSession
             return false;
         }
 
+        // Ansible's special tags: "always" runs unless skipped by name; "never" runs only when one of its tags is asked for.
+        if (task.Tags.Contains("never"))
+        {
+            return task.Tags.Any(t => _options.Tags.Contains(t));
+        }
+
         return _options.Tags.Count == 0 || task.Tags.Contains("always") || task.Tags.Any(t => _options.Tags.Contains(t));
     }
 

@@ -61,6 +61,27 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_NeverTag_RunsOnlyWhenAskedFor()
+    {
+        const string playbook = """
+            - name: Never
+              hosts: all
+              tasks:
+                - name: Normal
+                  shell: echo "event normal $FLEET_HOST"
+                - name: Debug only
+                  shell: echo "event debug $FLEET_HOST"
+                  tags: [never, debug]
+            """;
+
+        var (_, plain) = await RunAsync("h1", playbook, new RunOptions());
+        var (_, asked) = await RunAsync("h1", playbook, new RunOptions { Tags = ["debug"] });
+
+        Assert.Equal(["connect h1", "normal h1"], plain);
+        Assert.Equal(["connect h1", "debug h1"], asked);
+    }
+
+    [Fact]
     public async Task Run_Limit_OnlyMatchingHosts()
     {
         var (report, _) = await RunAsync("web1,web2,db1", Echo, new RunOptions { Limit = "web*:!web2" });
