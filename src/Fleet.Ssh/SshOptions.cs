@@ -46,6 +46,12 @@ public sealed record SshOptions
     /// <summary>Connection attempts in all for transport errors (refused, reset, timeout, handshake). The default value is 4.</summary>
     public int ConnectAttempts { get; init; } = SshPipelines.DefaultConnectAttempts;
 
+    /// <summary>
+    /// The most time one host may spend connecting, all attempts and delays included. The default value is 25 seconds: a host
+    /// that drops packets is reported unreachable after about 25 s instead of 4 × 10 s.
+    /// </summary>
+    public TimeSpan ConnectBudget { get; init; } = SshPipelines.DefaultConnectBudget;
+
     /// <summary>Delay before the first retry; later ones grow exponentially with jitter. The default value is 0.5 seconds.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = SshPipelines.DefaultRetryBaseDelay;
 

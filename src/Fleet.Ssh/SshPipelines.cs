@@ -18,14 +18,20 @@ public static class SshPipelines
     /// <summary>Default delay before the first retry. The value is 0.5 seconds.</summary>
     public static readonly TimeSpan DefaultRetryBaseDelay = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Default time one host may spend connecting, every attempt and delay included: 25 seconds.</summary>
+    public static readonly TimeSpan DefaultConnectBudget = TimeSpan.FromSeconds(25);
+
     /// <summary>
     /// The connect pipeline: each attempt bounded by <see cref="SshOptions.ConnectTimeout"/>; transport errors retried with exponential
-    /// backoff and jitter up to <see cref="SshOptions.ConnectAttempts"/> attempts. Authentication failures and refused host keys are never retried.
+    /// backoff and jitter up to <see cref="SshOptions.ConnectAttempts"/> attempts, all of them within <see cref="SshOptions.ConnectBudget"/>
+    /// (a host that drops packets would otherwise cost every attempt's full timeout). Authentication failures and refused host
+    /// keys are never retried.
     /// </summary>
     public static ResiliencePipeline Connect(SshOptions options, Action<string>? onRetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider };
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.ConnectBudget });
         if (options.ConnectAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fleet.Core.Execution;
+using Fleet.Integration.Tests.Engine;
 using Fleet.Integration.Tests.Lab;
 using Fleet.Ssh;
 
@@ -120,6 +121,36 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
         var result = await connection.RunAsync(new RemoteCommand("sleep 1; echo done", Timeout: Timeout.InfiniteTimeSpan), CancellationToken.None);
 
         Assert.Equal((0, "done\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [LabFact]
+    public async Task Connect_HostDroppingPackets_GivesUpWithinTheBudget()
+    {
+        var host = lab.Info.Hosts[1].Name;
+        const string Rule = "INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j DROP";
+        await LabRun.ExecAsync(lab, host, $"iptables -I {Rule}");
+        try
+        {
+            var connector = new SshConnector(new SshOptions
+            {
+                KnownHostsPath = lab.Info.KnownHostsPath,
+                HostKeyPolicy = HostKeyPolicy.Strict,
+                ConnectTimeout = TimeSpan.FromSeconds(1),
+                ConnectAttempts = 10,
+                RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+                ConnectBudget = TimeSpan.FromSeconds(2.5),
+            });
+            var clock = Stopwatch.StartNew();
+
+            var error = await Assert.ThrowsAsync<HostUnreachableException>(() => connector.ConnectAsync(Target(1), CancellationToken.None));
+
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2.4), TimeSpan.FromSeconds(5));
+            Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await LabRun.ExecAsync(lab, host, $"iptables -D {Rule}");
+        }
     }
 
     [LabFact]
