@@ -17,8 +17,9 @@ internal sealed partial class HostSession
     private sealed record PreparedTask(TaskDefinition Definition, Module Module, ModuleArguments Args, IReadOnlyList<Fact> Facts, ModuleContext Context);
 
     /// <summary>Runs a play's selected tasks, then the handlers they notified.</summary>
-    public async Task RunPlayAsync(Play play, string playbookDirectory, CancellationToken cancellationToken)
+    public async Task RunPlayAsync(Play play, CancellationToken cancellationToken)
     {
+        var playbookDirectory = play.Directory; // where the play is written: relative src paths start there
         var become = play.Become ?? Target.Become;
         var selected = play.Tasks.Where(IsSelectedByTags).ToList();
         if (selected.Count == 0 || Stopped)

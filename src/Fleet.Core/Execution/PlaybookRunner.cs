@@ -24,8 +24,8 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var limit = options.Limit is null ? null : inventory.Select(options.Limit).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-        var plays = playbooks.SelectMany(pb => pb.Plays.Select(play => (Play: play, Directory: play.Directory)))
-            .Select(p => (p.Play, p.Directory, Hosts: inventory.Select(p.Play.Hosts).Where(h => limit is null || limit.Contains(h.Name)).ToList()))
+        var plays = playbooks.SelectMany(pb => pb.Plays)
+            .Select(play => (Play: play, Hosts: inventory.Select(play.Hosts).Where(h => limit is null || limit.Contains(h.Name)).ToList()))
             .ToList();
 
         // A host's last play: after it the host's result is final and is reported at once.
@@ -45,13 +45,13 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         {
             for (var i = 0; i < plays.Count && !interrupted; i++)
             {
-                var (play, directory, hosts) = plays[i];
+                var (play, hosts) = plays[i];
                 var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
                 foreach (var batch in Batches(active, play.Serial ?? options.Serial))
                 {
                     try
                     {
-                        await RunBatchAsync(batch, play, directory, i, lastPlay, options.Forks, cancellationToken).ConfigureAwait(false);
+                        await RunBatchAsync(batch, play, i, lastPlay, options.Forks, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
@@ -128,13 +128,13 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
     }
 
     private static async Task RunBatchAsync(
-        List<HostSession> batch, Play play, string directory, int playIndex, Dictionary<string, int> lastPlay, int forks, CancellationToken cancellationToken)
+        List<HostSession> batch, Play play, int playIndex, Dictionary<string, int> lastPlay, int forks, CancellationToken cancellationToken)
     {
         await Parallel.ForEachAsync(batch, Parallelism(forks, cancellationToken), async (session, ct) =>
         {
             try
             {
-                await session.RunPlayAsync(play, directory, ct).ConfigureAwait(false);
+                await session.RunPlayAsync(play, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
             {
