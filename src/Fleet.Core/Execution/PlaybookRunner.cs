@@ -188,14 +188,21 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             return Math.Max(1, hostCount);
         }
 
-        var text = serial.Trim();
-        var percent = text.EndsWith('%');
-        if (!int.TryParse(percent ? text[..^1] : text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || (percent && n > 100))
+        if (!TryParseSerial(serial, out var n, out var percent))
         {
             throw new FleetInputException($"--serial must be a positive number of hosts or a percentage like 25%, not '{serial}'");
         }
 
         return percent ? Math.Max(1, (int)Math.Ceiling(hostCount * n / 100.0)) : n;
+    }
+
+    /// <summary>A batch size as written for <c>--serial</c> or a play's <c>serial</c>: "N" hosts (N &gt; 0) or "N%" (0 &lt; N ≤ 100).</summary>
+    public static bool TryParseSerial(string serial, out int count, out bool percent)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        var text = serial.Trim();
+        percent = text.EndsWith('%');
+        return int.TryParse(percent ? text[..^1] : text, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count > 0 && (!percent || count <= 100);
     }
 
     private static RunReport Report(string mode, DateTimeOffset startedAt, Stopwatch clock, Dictionary<string, HostSession> sessions, bool interrupted) =>

@@ -137,7 +137,7 @@ public static class PlaybookLoader
 
         var handlers = Tasks(path, Child(node, "handlers"), "handlers", playTags, catalog, errors);
         var serial = Child(node, "serial") is { } serialNode ? Text(path, serialNode, errors) : null;
-        if (serial is not null && !IsBatchSize(serial))
+        if (serial is not null && !Execution.PlaybookRunner.TryParseSerial(serial, out _, out _))
         {
             errors.Add(new InputError(YamlFile.At(path, Child(node, "serial")!), $"serial must be a positive number of hosts or a percentage like 25%, not '{serial}'"));
         }
@@ -544,13 +544,6 @@ public static class PlaybookLoader
         }
 
         return merged;
-    }
-
-    private static bool IsBatchSize(string text)
-    {
-        var trimmed = text.Trim();
-        var number = trimmed.EndsWith('%') ? trimmed[..^1] : trimmed;
-        return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 && (!trimmed.EndsWith('%') || n <= 100);
     }
 
     /// <summary>The module name without an <c>ansible.builtin.</c>-like collection prefix.</summary>
