@@ -348,19 +348,10 @@ public static class InventoryLoader
 
         foreach (var file in files)
         {
-            var root = YamlFile.Load(file);
-            if (root is null or YamlScalarNode { Value: null or "" })
+            if (YamlFile.LoadVariables(file, $"{Path.GetFileName(directory)} file", errors) is { } mapping)
             {
-                continue;
+                result.AddRange(mapping.Children.Select(kv => (YamlFile.KeyText(kv.Key), YamlFile.ToValue(kv.Value), YamlFile.At(file, kv.Value))));
             }
-
-            if (root is not YamlMappingNode mapping)
-            {
-                errors.Add(new InputError(YamlFile.At(file, root), $"{Path.GetFileName(directory)} file must be a mapping of variables"));
-                continue;
-            }
-
-            result.AddRange(mapping.Children.Select(kv => (YamlFile.KeyText(kv.Key), YamlFile.ToValue(kv.Value), YamlFile.At(file, kv.Value))));
         }
 
         return result;

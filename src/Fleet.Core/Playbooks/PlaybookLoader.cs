@@ -519,27 +519,12 @@ public static class PlaybookLoader
                 continue;
             }
 
-            try
+            if (YamlFile.LoadVariables(file, "a vars file", errors) is { } mapping)
             {
-                switch (YamlFile.Load(file))
+                foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)YamlFile.ToValue(mapping)!)
                 {
-                    case null or YamlScalarNode { Value: null or "" }:
-                        break;
-                    case YamlMappingNode mapping:
-                        foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)YamlFile.ToValue(mapping)!)
-                        {
-                            merged[key] = value;
-                        }
-
-                        break;
-                    case var other:
-                        errors.Add(new InputError(YamlFile.At(file, other), "a vars file must be a mapping of variables"));
-                        break;
+                    merged[key] = value;
                 }
-            }
-            catch (FleetInputException ex)
-            {
-                errors.AddRange(ex.Errors);
             }
         }
 

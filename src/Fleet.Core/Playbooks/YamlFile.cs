@@ -86,6 +86,33 @@ public static class YamlFile
         return new SourceLocation(path, Math.Max(1, (int)at.Line), Math.Max(1, (int)at.Column));
     }
 
+    /// <summary>
+    /// A file of variables (group_vars, host_vars, vars_files): its top-level mapping, or null when the file is empty. A syntax
+    /// error, or a top level that is not a mapping (named <paramref name="what"/> in the message), is added to <paramref name="errors"/>.
+    /// </summary>
+    public static YamlMappingNode? LoadVariables(string file, string what, List<InputError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        try
+        {
+            switch (Load(file))
+            {
+                case null or YamlScalarNode { Value: null or "" }:
+                    return null;
+                case YamlMappingNode mapping:
+                    return mapping;
+                case var other:
+                    errors.Add(new InputError(At(file, other), $"{what} must be a mapping of variables"));
+                    return null;
+            }
+        }
+        catch (FleetInputException ex)
+        {
+            errors.AddRange(ex.Errors);
+            return null;
+        }
+    }
+
     /// <summary>Where a node starts.</summary>
     public static SourceLocation At(string path, YamlNode node) => new(path, (int)node.Start.Line, (int)node.Start.Column);
 
