@@ -201,8 +201,7 @@ public static partial class Lab
         var veths = state.Hosts.Select(h => Veth(state.Index, h)).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < 100; i++)
         {
-            var (_, links, _) = await Shell.RunAsync("ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1", cancellationToken).ConfigureAwait(false);
-            if (!links.Split('\n', StringSplitOptions.TrimEntries).Any(veths.Contains))
+            if (!(await LinkNamesAsync(cancellationToken).ConfigureAwait(false)).Any(veths.Contains))
             {
                 break;
             }
@@ -251,9 +250,16 @@ public static partial class Lab
         return await Shell.RunAsync($"exec nsenter -t {target.InitPid} -m -u -n -p -i -r -w /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /bin/sh -c {Shell.Q(command)}", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A bridge (flabK), a host namespace (flabK-lab-NN) or a host link (flKhN, flKhN@…).</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:flab(?<k>[0-9]+)(?:-.*)?|fl(?<k>[0-9]+)h[0-9]+(?:@.*)?)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    /// <summary>A bridge (flabK), a host namespace (flabK-lab-NN) or a host link (flKhN).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:flab(?<k>[0-9]+)(?:-.*)?|fl(?<k>[0-9]+)h[0-9]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex LabObjectName();
+
+    /// <summary>The machine's network links by name (a veth's "@peer" suffix dropped).</summary>
+    private static async Task<List<string>> LinkNamesAsync(CancellationToken cancellationToken)
+    {
+        var (_, links, _) = await Shell.RunAsync("ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1", cancellationToken).ConfigureAwait(false);
+        return links.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
 
     private static string Bridge(int index) => string.Create(CultureInfo.InvariantCulture, $"flab{index}");
 
@@ -302,9 +308,9 @@ public static partial class Lab
     {
         // A number is in use while anything of it exists: its bridge, a host link (the kernel frees a namespace's links
         // asynchronously, a moment after down) or a namespace file.
-        var (_, links, _) = await Shell.RunAsync("ip -o link show | awk -F': ' '{print $2}'; ls /run/netns 2>/dev/null", cancellationToken).ConfigureAwait(false);
+        var namespaces = Directory.Exists("/run/netns") ? Directory.EnumerateFileSystemEntries("/run/netns").Select(Path.GetFileName).OfType<string>() : [];
         var used = new HashSet<int>();
-        foreach (var name in links.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var name in (await LinkNamesAsync(cancellationToken).ConfigureAwait(false)).Concat(namespaces))
         {
             var match = LabObjectName().Match(name);
             if (match.Success)
