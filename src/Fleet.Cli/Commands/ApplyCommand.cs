@@ -55,7 +55,7 @@ internal static class PlaybookRun
     /// <summary>The run options from the command line; invalid values are input errors.</summary>
     public static RunOptions Options(PlaybookRunSettings settings, string mode, Fleet.Core.Inventory.Inventory inventory)
     {
-        RunSession.CheckLimit(inventory, settings.Limit);
+        _ = RunSession.SelectLimit(inventory, settings.Limit);
 
         _ = PlaybookRunner.BatchSize(1, settings.Serial);
         if (settings.MaxFailPercent is < 0 or > 100)

@@ -28,7 +28,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
         }
 
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        RunSession.CheckLimit(inventory, settings.Limit);
+        _ = RunSession.SelectLimit(inventory, settings.Limit);
 
         var (exit, report) = await RunAsync(settings, inventory, settings.MinIndex, cancellationToken).ConfigureAwait(false);
         if (report is not null)

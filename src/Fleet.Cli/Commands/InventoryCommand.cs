@@ -28,9 +28,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        RunSession.CheckLimit(inventory, settings.Limit);
-
-        var hosts = settings.Limit is null ? inventory.Hosts : inventory.Select(settings.Limit);
+        var hosts = RunSession.SelectLimit(inventory, settings.Limit);
         var selected = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         if (settings.Json)
         {

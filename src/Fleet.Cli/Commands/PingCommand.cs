@@ -12,7 +12,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
     {
         RunSession.CheckOptions(settings);
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        RunSession.CheckLimit(inventory, settings.Limit);
+        _ = RunSession.SelectLimit(inventory, settings.Limit);
 
         var options = new RunOptions
         {

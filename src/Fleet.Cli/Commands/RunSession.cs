@@ -63,21 +63,19 @@ internal static class RunSession
     }
 
     /// <summary>
-    /// Checks <c>--limit</c>: a valid pattern of known names that matches at least one host. As in Ansible, a limit that leaves no
-    /// host is an error, so a CI drift check cannot pass by checking nothing.
+    /// The hosts <c>--limit</c> selects (every host without one), after checking it: a valid pattern of known names that matches at
+    /// least one host. As in Ansible, a limit that leaves no host is an error, so a CI drift check cannot pass by checking nothing.
     /// </summary>
-    public static void CheckLimit(Inventory inventory, string? limit)
+    public static IReadOnlyList<InventoryHost> SelectLimit(Inventory inventory, string? limit)
     {
         if (limit is null)
         {
-            return;
+            return inventory.Hosts;
         }
 
         inventory.ValidatePattern(limit, null);
-        if (inventory.Select(limit).Count == 0)
-        {
-            throw new FleetInputException($"--limit '{limit}' matches no host of {inventory.Path}");
-        }
+        var hosts = inventory.Select(limit);
+        return hosts.Count > 0 ? hosts : throw new FleetInputException($"--limit '{limit}' matches no host of {inventory.Path}");
     }
 
     /// <summary>Parses <c>--var key=value</c> options; values are YAML scalars (so 22 is a number, true a boolean).</summary>
