@@ -124,10 +124,15 @@ public sealed partial class ModuleArguments
                     throw Wrong(rendered, "a regular expression");
                 }
 
-                var pattern = rendered is null ? null : Values.ToText(rendered);
+                if (rendered is null)
+                {
+                    return null;
+                }
+
+                var pattern = Values.ToText(rendered);
                 try
                 {
-                    _ = pattern is null ? null : new Regex(pattern, RegexOptions.CultureInvariant);
+                    _ = new Regex(pattern, RegexOptions.CultureInvariant);
                 }
                 catch (RegexParseException ex)
                 {
