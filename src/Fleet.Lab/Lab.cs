@@ -32,7 +32,7 @@ public static partial class Lab
             throw new LabException("--hosts must be between 1 and 240");
         }
 
-        await CheckMachineAsync(cancellationToken).ConfigureAwait(false);
+        await CheckMachineAsync(log, cancellationToken).ConfigureAwait(false);
         var dir = Path.GetFullPath(options.Dir);
         if (Status(dir) is not null)
         {
@@ -269,14 +269,16 @@ public static partial class Lab
 
     private static bool IsAlive(int pid) => Directory.Exists(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}"));
 
-    private static async Task CheckMachineAsync(CancellationToken cancellationToken)
+    private static async Task CheckMachineAsync(Action<string> log, CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsLinux())
         {
             throw new LabException("the lab needs Linux (network namespaces, overlayfs)");
         }
 
-        if (Environment.UserName != "root")
+        var isRoot = Environment.UserName == "root";
+        await MachinePackages.EnsureAsync(isRoot, log, cancellationToken).ConfigureAwait(false);
+        if (!isRoot)
         {
             throw new LabException("the lab needs root (namespaces, mounts, bridge): run as root");
         }
@@ -285,7 +287,7 @@ public static partial class Lab
             string.Join('\n', RequiredTools.Select(t => $"PATH=\"$PATH:/usr/sbin:/sbin\" command -v {t} >/dev/null || echo {t}")), cancellationToken).ConfigureAwait(false);
         if (missing.Trim().Length > 0)
         {
-            throw new LabException($"missing on this machine: {string.Join(", ", missing.Split('\n', StringSplitOptions.RemoveEmptyEntries))}; run scripts/install-prerequisites.sh");
+            throw new LabException($"missing on this machine even with the lab's packages installed: {string.Join(", ", missing.Split('\n', StringSplitOptions.RemoveEmptyEntries))}");
         }
     }
 
