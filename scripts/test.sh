@@ -11,13 +11,14 @@ status=0
 skipped_total=0
 for project in Fleet.Core.Tests Fleet.Integration.Tests; do
   dotnet test "tests/$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$logs/$project.log" || status=1
-  # The summary line: "Passed!  - Failed: 0, Passed: 57, Skipped: 0, Total: 57, …"
-  skipped=$(sed -n 's/.*Skipped: *\([0-9][0-9]*\),.*/\1/p' "$logs/$project.log" | tail -n 1)
-  if [[ -z "$skipped" ]]; then
+  # The summary: "Total tests: 63", then "Passed: 60", "Skipped: 3"… (a count of zero prints no line).
+  if ! grep -qE '^Total tests: *[0-9]+' "$logs/$project.log"; then
     echo "test.sh: no test summary from $project" >&2
     status=1
     continue
   fi
+  skipped=$(sed -n 's/^ *Skipped: *\([0-9][0-9]*\).*/\1/p' "$logs/$project.log" | tail -n 1)
+  skipped=${skipped:-0}
   echo "test.sh: $project: $skipped skipped"
   skipped_total=$((skipped_total + skipped))
   if [[ "$project" == Fleet.Integration.Tests && "$skipped" -gt 0 && "$(id -u)" -eq 0 && "$(uname -s)" == Linux ]]; then
