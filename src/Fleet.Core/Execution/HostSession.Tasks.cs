@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fleet.Core.Facts;
+using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
@@ -329,5 +330,5 @@ internal sealed partial class HostSession
     }
 
     private VariableScope VariablesFor(Play play) =>
-        VariableScope.ForHost(Host, play.Vars, System?.ToVariables(), _options.ExtraVars, _groups);
+        HostScope.For(Host, play.Vars, System?.ToVariables(), _options.ExtraVars, _groups);
 }

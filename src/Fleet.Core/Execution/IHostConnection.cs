@@ -45,13 +45,6 @@ public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan?
     }
 }
 
-/// <summary>What a remote script returned.</summary>
-public sealed record CommandResult(int ExitCode, string Stdout, string Stderr, TimeSpan Duration)
-{
-    /// <summary>True when the script exited with status 0.</summary>
-    public bool Succeeded => ExitCode == 0;
-}
-
 /// <summary>The host could not be reached or the session broke (refused, timed out, auth failed, host key refused).</summary>
 public sealed class HostUnreachableException : Exception
 {

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
-using Fleet.Core.Execution;
-using Fleet.Core.Playbooks;
+using Fleet.Core.Yaml;
 using Fleet.Core.Templating;
 
 namespace Fleet.Core.Inventory;
@@ -116,7 +115,7 @@ public sealed class Inventory
             throw new FleetInputException(host.Location, $"jump host cycle: {string.Join(" → ", chain)} → {host.Name}");
         }
 
-        var scope = VariableScope.ForHost(host, new Dictionary<string, object?>(), null, extraVars);
+        var scope = HostScope.For(host, new Dictionary<string, object?>(), null, extraVars);
         string? Text(string key)
         {
             if (!scope.TryGet(key, out var value) || value is null)

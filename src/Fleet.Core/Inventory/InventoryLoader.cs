@@ -1,4 +1,4 @@
-using Fleet.Core.Playbooks;
+using Fleet.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Fleet.Core.Inventory;

@@ -1,4 +1,3 @@
-using Fleet.Core.Playbooks;
 
 namespace Fleet.Core.Inventory;
 

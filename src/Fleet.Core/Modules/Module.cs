@@ -1,4 +1,3 @@
-using Fleet.Core.Execution;
 using Fleet.Core.Facts;
 using Fleet.Core.Results;
 

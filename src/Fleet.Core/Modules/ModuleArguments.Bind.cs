@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Fleet.Core.Playbooks;
+using Fleet.Core.Yaml;
 using Fleet.Core.Templating;
 
 namespace Fleet.Core.Modules;

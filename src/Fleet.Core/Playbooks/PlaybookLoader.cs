@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fleet.Core.Yaml;
 using Fleet.Core.Modules;
 using Fleet.Core.Templating;
 using YamlDotNet.RepresentationModel;

@@ -1,3 +1,5 @@
+using Fleet.Core.Yaml;
+using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Templating;
 
@@ -46,7 +48,7 @@ public static class PlaybookValidator
             {
                 foreach (var name in task.Notify.Where(n => !handlerNames.Contains(n)))
                 {
-                    errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Playbooks.YamlFile.DidYouMean(name, handlerNames)}"));
+                    errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Yaml.YamlFile.DidYouMean(name, handlerNames)}"));
                 }
 
                 if (catalog.Find(task.Module) is not { } module)
@@ -56,7 +58,7 @@ public static class PlaybookValidator
                 }
 
                 IEnumerable<IVariableLookup> scopes = hosts.Count > 0
-                    ? hosts.Select(h => (IVariableLookup)VariableScope.ForHost(h, play.Vars, facts, extraVars, groups))
+                    ? hosts.Select(h => (IVariableLookup)HostScope.For(h, play.Vars, facts, extraVars, groups))
                     : [new LenientScope(VariableScope.Of(extraVars, play.Vars, facts), inventory is null)];
                 foreach (var scope in scopes)
                 {

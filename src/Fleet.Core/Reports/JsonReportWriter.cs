@@ -168,7 +168,7 @@ public static class AtomicFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new Playbooks.FleetInputException($"{option} {path}: cannot write there: {ex.Message}");
+            throw new FleetInputException($"{option} {path}: cannot write there: {ex.Message}");
         }
     }
 }

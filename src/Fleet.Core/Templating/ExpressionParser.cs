@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Fleet.Core.Playbooks;
 
 namespace Fleet.Core.Templating;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Fleet.Core.Playbooks;
 
 namespace Fleet.Core.Templating;
 

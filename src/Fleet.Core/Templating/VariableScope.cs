@@ -1,12 +1,8 @@
-using Fleet.Core.Inventory;
-using Fleet.Core.Playbooks;
-
 namespace Fleet.Core.Templating;
 
 /// <summary>
-/// The variables of one host in one play, low to high precedence: facts, inventory (merged), play vars, extra vars (<c>--var</c>),
-/// plus the magic variables <c>inventory_hostname</c>, <c>group_names</c> and <c>groups</c>. Text values containing templates are
-/// rendered when looked up (so play vars may refer to other variables); a cycle is an error.
+/// Variables in layers, highest precedence first (a host's are built by <c>Inventory.HostScope</c>). Text values containing
+/// templates are rendered when looked up (so play vars may refer to other variables); a cycle is an error.
 /// </summary>
 public sealed class VariableScope : IVariableLookup
 {
@@ -14,25 +10,6 @@ public sealed class VariableScope : IVariableLookup
     private readonly HashSet<string> _rendering = new(StringComparer.Ordinal);
 
     private VariableScope(IReadOnlyDictionary<string, object?>[] layers) => _layers = layers;
-
-    /// <summary>The scope of <paramref name="host"/>; <paramref name="groups"/> maps each group to its host names, for the <c>groups</c> variable.</summary>
-    public static VariableScope ForHost(
-        InventoryHost host,
-        IReadOnlyDictionary<string, object?> playVars,
-        IReadOnlyDictionary<string, object?>? facts,
-        IReadOnlyDictionary<string, object?>? extraVars,
-        IReadOnlyDictionary<string, object?>? groups = null)
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        var magic = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["inventory_hostname"] = host.Name,
-            ["inventory_hostname_short"] = host.Name.Split('.')[0],
-            ["group_names"] = host.Groups.Where(g => g != "all").Cast<object?>().ToList(),
-            ["groups"] = groups ?? new Dictionary<string, object?>(),
-        };
-        return new VariableScope([extraVars ?? new Dictionary<string, object?>(), playVars, host.Vars, facts ?? new Dictionary<string, object?>(), magic]);
-    }
 
     /// <summary>A scope over plain layers, highest precedence first (validation without an inventory, tests).</summary>
     public static VariableScope Of(params IReadOnlyDictionary<string, object?>[] layers) => new(layers);

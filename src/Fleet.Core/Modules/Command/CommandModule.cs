@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Fleet.Core.Execution;
 using Fleet.Core.Facts;
 using Fleet.Core.Remote;
 using Fleet.Core.Results;

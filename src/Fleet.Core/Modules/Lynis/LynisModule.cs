@@ -1,5 +1,4 @@
 using System.Globalization;
-using Fleet.Core.Execution;
 using Fleet.Core.Facts;
 using Fleet.Core.Remote;
 using Fleet.Core.Results;

@@ -1,4 +1,4 @@
-namespace Fleet.Core.Execution;
+namespace Fleet.Core;
 
 /// <summary>A password or passphrase: its text is never formatted into logs, reports or exceptions.</summary>
 public sealed class Secret(string value)

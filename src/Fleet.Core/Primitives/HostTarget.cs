@@ -1,4 +1,4 @@
-namespace Fleet.Core.Execution;
+namespace Fleet.Core;
 
 /// <summary>Everything needed to open a session to one host, resolved from the inventory.</summary>
 /// <param name="Name">Inventory name of the host.</param>

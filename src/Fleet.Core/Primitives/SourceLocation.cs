@@ -1,4 +1,4 @@
-namespace Fleet.Core.Playbooks;
+namespace Fleet.Core;
 
 /// <summary>A position in an input file, 1-based, printed as <c>file:line:column</c>.</summary>
 public readonly record struct SourceLocation(string File, int Line, int Column)

@@ -4,7 +4,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
-namespace Fleet.Core.Playbooks;
+namespace Fleet.Core.Yaml;
 
 /// <summary>Reads YAML files keeping every node's file:line:column, and converts nodes with YAML 1.1 scalar rules (Ansible's).</summary>
 public static class YamlFile

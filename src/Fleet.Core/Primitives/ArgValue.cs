@@ -1,4 +1,4 @@
-namespace Fleet.Core.Playbooks;
+namespace Fleet.Core;
 
 /// <summary>A module argument as written in YAML, with where it was written (templates not yet rendered).</summary>
 public abstract record ArgValue(SourceLocation Location);
