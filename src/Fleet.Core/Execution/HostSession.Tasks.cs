@@ -10,8 +10,11 @@ namespace Fleet.Core.Execution;
 
 internal sealed partial class HostSession
 {
-    /// <summary>Check mode: facts that a change reported but not run would have made stale.</summary>
-    private readonly HashSet<Fact> _predicted = [];
+    /// <summary>Check mode: what changes reported but not run would have touched (facts about it are unknown)…</summary>
+    private readonly List<Subject> _predictedTouches = [];
+
+    /// <summary>…except the facts whose values those changes predicted.</summary>
+    private readonly HashSet<Fact> _predictedValues = [];
     private bool _predictAll;
 
     /// <summary>A task ready to run on this host: its module, rendered arguments and the facts its planner reads.</summary>
@@ -93,7 +96,7 @@ internal sealed partial class HostSession
             {
                 // In check mode an earlier task only would have changed what this one reads: planning it on the old state
                 // would report a failure (or no change) that apply would not see, so it is reported as depending on that change.
-                result = Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Subject}"], message: $"not planned in check mode: an earlier task would change {predicted.Subject}");
+                result = Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
             }
             else
             {
@@ -181,7 +184,7 @@ internal sealed partial class HostSession
             await Task.Delay(definition.Delay, cancellationToken).ConfigureAwait(false);
 
             // The failed attempt may have changed something: plan the retry from fresh facts.
-            _facts.Invalidate(task.Facts);
+            _facts.Forget(task.Facts);
             await GatherAsync(task.Facts, become, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -202,14 +205,14 @@ internal sealed partial class HostSession
         switch (plan)
         {
             case NoChange noChange:
-                return Outcome(play, definition, TaskOutcome.Ok, message: noChange.Reason);
+                return Outcome(play, definition, TaskOutcome.Ok, message: noChange.Reason, plan: plan);
             case Skip skip:
-                return Outcome(play, definition, TaskOutcome.Skipped, message: skip.Reason);
+                return Outcome(play, definition, TaskOutcome.Skipped, message: skip.Reason, plan: plan);
             case PlanFailure failure:
-                return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message);
+                return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message, plan: plan);
             case Change change when _options.CheckMode && !change.ReadOnly:
                 Predict(change);
-                return Outcome(play, definition, ChangedOr(definition), change.Changes, DiffFor(change));
+                return Outcome(play, definition, ChangedOr(definition), change.Changes, DiffFor(change), plan: plan);
             case Change change:
                 return await ApplyAsync(play, task, change, become, cancellationToken).ConfigureAwait(false);
             default:
@@ -229,12 +232,12 @@ internal sealed partial class HostSession
         catch (RemoteTimeoutException)
         {
             _facts.Invalidate(change.Touches);
-            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: $"timed out after {timeout.TotalSeconds:0.#} s");
+            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: $"timed out after {timeout.TotalSeconds:0.#} s", plan: change);
         }
         catch (HostUnreachableException ex)
         {
             MarkUnreachable("connection lost: " + ex.Message);
-            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: ex.Message);
+            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: ex.Message, plan: change);
         }
         finally
         {
@@ -245,14 +248,56 @@ internal sealed partial class HostSession
         }
 
         var outcome = task.Module.Complete(change, commandResult, task.Args);
-        if (outcome.Audit is not null)
+        if (outcome.Status == TaskOutcome.Changed && change.Verify is { } verify
+            && await VerifyAsync(verify, become, cancellationToken).ConfigureAwait(false) is { } refused)
         {
-            Result.Audit = outcome.Audit;
+            outcome = new ChangeOutcome(TaskOutcome.Failed, refused) { Data = outcome.Data, Warnings = outcome.Warnings };
         }
 
         var status = outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status;
         var changes = outcome.Status == TaskOutcome.Changed ? change.Changes : [];
-        return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message);
+        return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message, change, outcome, commandResult);
+    }
+
+    /// <summary>
+    /// Runs a change's verification (a check script, a fresh connection); when it fails, runs the rollback and returns why, so the
+    /// task fails with the host back in its previous state. Null when the host passed.
+    /// </summary>
+    private async Task<string?> VerifyAsync(Verification verify, bool become, CancellationToken cancellationToken)
+    {
+        string? failure = null;
+        if (verify.Script is { } check)
+        {
+            var result = await _connection!.RunAsync(new RemoteCommand(check, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                failure = $"{verify.Description} failed: {(string.IsNullOrWhiteSpace(result.Stderr) ? result.Stdout : result.Stderr).Trim()}";
+            }
+        }
+
+        if (failure is null && verify.NewConnection)
+        {
+            try
+            {
+                await using var fresh = await _connector.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
+                var probe = await fresh.RunAsync(new RemoteCommand("true"), cancellationToken).ConfigureAwait(false);
+                failure = probe.Succeeded ? null : $"a new connection could not run a command after the change (exit {probe.ExitCode})";
+            }
+            catch (HostUnreachableException ex)
+            {
+                failure = "a new connection was refused after the change: " + ex.Message;
+            }
+        }
+
+        if (failure is null)
+        {
+            return null;
+        }
+
+        var rollback = await _connection!.RunAsync(new RemoteCommand(verify.Rollback, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+        return rollback.Succeeded
+            ? $"rolled back: {failure}"
+            : $"{failure}; the rollback failed too (exit {rollback.ExitCode}): {rollback.Stderr.Trim()}";
     }
 
     /// <summary>
@@ -267,21 +312,16 @@ internal sealed partial class HostSession
             return;
         }
 
-        foreach (var fact in change.Touches)
+        _predictedValues.RemoveWhere(f => FactCache.IsTouched(f, change.Touches));
+        _predictedTouches.AddRange(change.Touches);
+        foreach (var (fact, value) in change.Predicted ?? new Dictionary<Fact, object>())
         {
-            if (change.Predicted?.TryGetValue(fact, out var value) == true)
-            {
-                _facts.Set(fact, value);
-                _predicted.Remove(fact);
-            }
-            else
-            {
-                _predicted.Add(fact);
-            }
+            _facts.Set(fact, value);
+            _predictedValues.Add(fact);
         }
     }
 
-    private bool IsPredicted(Fact fact) => _predictAll || _predicted.Contains(fact);
+    private bool IsPredicted(Fact fact) => _predictAll || (!_predictedValues.Contains(fact) && FactCache.IsTouched(fact, _predictedTouches));
 
     /// <summary>The task name with its variables rendered; the name as written when a variable is missing.</summary>
     private static string RenderName(string name, VariableScope variables)
@@ -306,10 +346,36 @@ internal sealed partial class HostSession
 
     private string? DiffFor(Change change) => _options.Diff || _options.CheckMode ? change.Diff : null;
 
-    private static TaskResult Outcome(Play play, TaskDefinition task, TaskOutcome status, IReadOnlyList<string>? changes = null, string? diff = null, string? message = null) =>
-        task.NoLog
-            ? new(play.Name, task.Name, task.Module, status, changes is { Count: > 0 } ? [Hidden] : [], null, message is null ? null : Hidden, Attempts: 1, DurationMs: 0)
-            : new(play.Name, task.Name, task.Module, status, changes ?? [], diff, message, Attempts: 1, DurationMs: 0);
+    /// <summary>
+    /// A task's result: its outcome, and its result in Ansible's shape from the plan's data (or the completed script's) and the
+    /// script's output; <c>no_log</c> keeps all but the status out.
+    /// </summary>
+    private static TaskResult Outcome(
+        Play play,
+        TaskDefinition task,
+        TaskOutcome status,
+        IReadOnlyList<string>? changes = null,
+        string? diff = null,
+        string? message = null,
+        TaskPlan? plan = null,
+        ChangeOutcome? completed = null,
+        CommandResult? command = null)
+    {
+        if (task.NoLog)
+        {
+            return new(play.Name, task.Name, task.Module, status, changes is { Count: > 0 } ? [Hidden] : [], null, message is null ? null : Hidden, Attempts: 1, DurationMs: 0)
+            {
+                Result = ModuleResult.Build(status, message is null ? null : Hidden, null, ModuleResult.NoData),
+            };
+        }
+
+        var data = completed?.Data ?? plan?.Data ?? ModuleResult.NoData;
+        return new(play.Name, task.Name, task.Module, status, changes ?? [], diff, message, Attempts: 1, DurationMs: 0)
+        {
+            Result = ModuleResult.Build(status, message, command, data),
+            Warnings = [.. plan?.Warnings ?? [], .. completed?.Warnings ?? []],
+        };
+    }
 
     private const string Hidden = "(hidden: no_log)";
 

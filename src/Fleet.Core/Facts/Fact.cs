@@ -13,7 +13,13 @@ public abstract record Fact
     public abstract object ParseOutput(string stdout, int exitCode);
 
     /// <summary>What the fact is about, for messages (a path, a package…).</summary>
-    public virtual string Subject => GetType().Name;
+    public virtual string Description => GetType().Name;
+
+    /// <summary>
+    /// The state the fact reads: a change touching one of these makes it stale. The default is everything (any change may make
+    /// it stale); a fact that no change can alter (the OS release) returns none.
+    /// </summary>
+    public virtual IReadOnlyList<Subject> Subjects => [Facts.Subject.Everything];
 }
 
 /// <summary>A fact whose parsed value has type <typeparamref name="T"/>.</summary>

@@ -21,27 +21,34 @@ public sealed class FactCache : IFactSource
             ? (T)value
             : throw new InvalidOperationException($"fact not gathered: {fact}");
 
-    /// <summary>Forgets facts a change touched; null means the change may have touched anything.</summary>
-    public void Invalidate(IReadOnlyList<Fact>? touched)
+    /// <summary>Forgets the facts whose subjects a change touched; null means the change may have touched anything.</summary>
+    public void Invalidate(IReadOnlyList<Subject>? touched)
     {
-        if (touched is null)
+        if (touched is null || touched.Contains(Subject.Everything))
         {
             _values.Clear();
             return;
         }
 
-        foreach (var fact in touched)
+        foreach (var fact in _values.Keys.Where(f => IsTouched(f, touched)).ToList())
         {
             _values.Remove(fact);
         }
     }
 
-    /// <summary>Forgets every fact that matches a predicate (e.g. every fact about one path).</summary>
-    public void InvalidateWhere(Func<Fact, bool> predicate)
+    /// <summary>Forgets one fact (a retry re-reads what its task reads).</summary>
+    public void Forget(IEnumerable<Fact> facts)
     {
-        foreach (var fact in _values.Keys.Where(predicate).ToList())
+        foreach (var fact in facts)
         {
             _values.Remove(fact);
         }
+    }
+
+    /// <summary>True when a change touching <paramref name="touched"/> makes <paramref name="fact"/> stale.</summary>
+    public static bool IsTouched(Fact fact, IReadOnlyList<Subject> touched)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return fact.Subjects.Any(s => touched.Any(t => t.Overlaps(s)));
     }
 }

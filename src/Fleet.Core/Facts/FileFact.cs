@@ -48,7 +48,10 @@ public sealed record FileState(FileType Type, string? Mode, string? Owner, strin
 public sealed record FileFact(string Path, bool WithContent = false) : Fact<FileState>
 {
     /// <inheritdoc />
-    public override string Subject => Path;
+    public override string Description => Path;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Subject> Subjects => [Facts.Subject.Path(Path)];
 
     /// <summary>Larger files are not read (their content is null). The default value is 4 MiB.</summary>
     public const long MaxContentBytes = 4 * 1024 * 1024;

@@ -47,6 +47,9 @@ public sealed record SystemInfo(
 public sealed record SystemFact : Fact<SystemInfo>
 {
     /// <inheritdoc />
+    public override IReadOnlyList<Subject> Subjects => [];
+
+    /// <inheritdoc />
     public override string Command => """
         echo "hostname=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
         echo "fqdn=$(hostname -f 2>/dev/null || hostname)"
@@ -78,7 +81,10 @@ public sealed record SystemFact : Fact<SystemInfo>
 public sealed record PathExistsFact(string Path) : Fact<bool>
 {
     /// <inheritdoc />
-    public override string Subject => Path;
+    public override string Description => Path;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Subject> Subjects => [Facts.Subject.Path(Path)];
 
     /// <inheritdoc />
     public override string Command => $"if [ -e {Remote.Sh.Quote(Path)} ] || [ -L {Remote.Sh.Quote(Path)} ]; then echo yes; else echo no; fi";

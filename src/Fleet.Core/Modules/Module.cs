@@ -12,8 +12,14 @@ public sealed record ModuleContext(string HostName, bool CheckMode, string Playb
 /// <summary>The result of running a change script, as the module reads it.</summary>
 /// <param name="Status">Changed, Ok (nothing changed after all) or Failed.</param>
 /// <param name="Message">Output or error text for the report, or null.</param>
-/// <param name="Audit">A Lynis summary, for the lynis module.</param>
-public sealed record ChangeOutcome(TaskOutcome Status, string? Message = null, AuditSummary? Audit = null);
+public sealed record ChangeOutcome(TaskOutcome Status, string? Message = null)
+{
+    /// <summary>Module data for the task's result (Ansible's result keys). The default is the plan's data.</summary>
+    public IReadOnlyDictionary<string, object?>? Data { get; init; }
+
+    /// <summary>Warnings to show with the task. The default is none beyond the plan's.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// A module: declares its parameters, names the facts it needs, and plans a change from facts (a pure function).

@@ -1,9 +1,17 @@
 using Fleet.Core.Facts;
+using Fleet.Core.Results;
 
 namespace Fleet.Core.Modules;
 
 /// <summary>What a module's planner decided for one task on one host, from facts alone.</summary>
-public abstract record TaskPlan;
+public abstract record TaskPlan
+{
+    /// <summary>Module data for the task's result (Ansible's result keys: <c>ports</c>, <c>packages</c>…). The default is none.</summary>
+    public IReadOnlyDictionary<string, object?> Data { get; init; } = ModuleResult.NoData;
+
+    /// <summary>Warnings to show with the task, whatever its outcome. The default is none.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>The host already is in the desired state: no further round trip.</summary>
 /// <param name="Reason">Why nothing needs to change, for the report.</param>
@@ -13,8 +21,8 @@ public sealed record NoChange(string Reason) : TaskPlan;
 /// <param name="Changes">What will change, one line each ("line added to /etc/x").</param>
 /// <param name="Script">One sh script doing the whole change (sent as one command).</param>
 /// <param name="Diff">Unified diff of the change where a file or rule set changes, else null.</param>
-/// <param name="Touches">Facts the change makes stale; null means any fact may be stale.</param>
-public sealed record Change(IReadOnlyList<string> Changes, string Script, string? Diff = null, IReadOnlyList<Fact>? Touches = null) : TaskPlan
+/// <param name="Touches">What the change touches: facts about these subjects become stale; null means anything may be stale.</param>
+public sealed record Change(IReadOnlyList<string> Changes, string Script, string? Diff = null, IReadOnlyList<Subject>? Touches = null) : TaskPlan
 {
     /// <summary>
     /// The script only reads (an audit): it runs in check mode too, and <see cref="Module.Complete"/> decides the outcome.
@@ -27,7 +35,20 @@ public sealed record Change(IReadOnlyList<string> Changes, string Script, string
     /// Check mode, which runs nothing, plans the next tasks on them, so two edits of one file both show their diff.
     /// </summary>
     public IReadOnlyDictionary<Fact, object>? Predicted { get; init; }
+
+    /// <summary>How to check, after the change ran, that the host still works (and undo the change if not); null for none.</summary>
+    public Verification? Verify { get; init; }
 }
+
+/// <summary>
+/// A check run after a change, with the way back: when the check fails, the rollback script runs and the task fails with
+/// "rolled back: …". Used where a bad change costs the host (sshd, the firewall).
+/// </summary>
+/// <param name="Description">What is checked, for messages ("sshd -t accepts the configuration").</param>
+/// <param name="Script">A read-only sh script that exits 0 when the host is fine, or null.</param>
+/// <param name="NewConnection">Also open a fresh SSH connection to the host (the change must not lock the controller out).</param>
+/// <param name="Rollback">The sh script that restores the state before the change.</param>
+public sealed record Verification(string Description, string? Script, bool NewConnection, string Rollback);
 
 /// <summary>The task does not apply (for example a command in check mode).</summary>
 /// <param name="Reason">Why, for the report.</param>

@@ -47,14 +47,36 @@ public sealed record TaskResult(
     string? Message,
     int Attempts,
     long DurationMs,
-    bool Ignored = false);
+    bool Ignored = false)
+{
+    /// <summary>The result in Ansible's shape (<see cref="ModuleResult"/>). The default is no data.</summary>
+    public IReadOnlyDictionary<string, object?> Result { get; init; } = ModuleResult.NoData;
+
+    /// <summary>Warnings the module raised; a task can be ok with a warning. The default is none.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>A Lynis audit's summary for a host.</summary>
 /// <param name="HardeningIndex">Lynis hardening index, 0–100.</param>
 /// <param name="Warnings">Warnings as "ID: text".</param>
 /// <param name="Suggestions">Number of suggestions.</param>
 /// <param name="SuggestionList">Suggestions as "ID: text".</param>
-public sealed record AuditSummary(int HardeningIndex, IReadOnlyList<string> Warnings, int Suggestions, IReadOnlyList<string> SuggestionList);
+public sealed record AuditSummary(int HardeningIndex, IReadOnlyList<string> Warnings, int Suggestions, IReadOnlyList<string> SuggestionList)
+{
+    /// <summary>The audit in a task's result (an audit module's <c>hardening_index</c>, <c>warnings</c>, <c>suggestions</c>), or null.</summary>
+    public static AuditSummary? FromResult(IReadOnlyDictionary<string, object?> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.GetValueOrDefault("hardening_index") is not int index)
+        {
+            return null;
+        }
+
+        static IReadOnlyList<string> Texts(object? value) => value is IEnumerable<string> items ? [.. items] : [];
+        var suggestions = Texts(result.GetValueOrDefault("suggestions"));
+        return new AuditSummary(index, Texts(result.GetValueOrDefault("warnings")), suggestions.Count, suggestions);
+    }
+}
 
 /// <summary>Everything that happened on one host during a run.</summary>
 public sealed class HostResult(string name, string address)
@@ -83,8 +105,11 @@ public sealed class HostResult(string name, string address)
     /// <summary>Task results in the order they ran.</summary>
     public List<TaskResult> Tasks { get; } = [];
 
-    /// <summary>Lynis summary when a lynis task ran, else null.</summary>
-    public AuditSummary? Audit { get; set; }
+    /// <summary>The last audit a task reported (a lynis task), else null.</summary>
+    public AuditSummary? Audit => Tasks.Select(t => AuditSummary.FromResult(t.Result)).LastOrDefault(a => a is not null);
+
+    /// <summary>Every warning the host's tasks raised, as "task: warning".</summary>
+    public IEnumerable<string> Warnings => Tasks.SelectMany(t => t.Warnings.Select(w => $"{t.Name}: {w}"));
 
     /// <summary>Counts tasks with a status.</summary>
     public int Count(TaskOutcome status) => Tasks.Count(t => t.Status == status && !t.Ignored);

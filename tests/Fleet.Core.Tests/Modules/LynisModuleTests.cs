@@ -38,7 +38,8 @@ public sealed class LynisModuleTests
         var outcome = new LynisModule().Complete(new Change([], "") { ReadOnly = true }, new CommandResult(0, "noise\n@@fleet-lynis-report@@\n" + Report, "", TimeSpan.Zero), args);
 
         Assert.Equal(TaskOutcome.Failed, outcome.Status);
-        Assert.Equal(56, outcome.Audit!.HardeningIndex);
+        Assert.Equal(56, outcome.Data!["hardening_index"]);
+        Assert.Equal(56, AuditSummary.FromResult(outcome.Data)!.HardeningIndex);
         Assert.Contains("below min_index 80", outcome.Message, StringComparison.Ordinal);
     }
 

@@ -9,9 +9,13 @@ public sealed class ReportWriterTests
 {
     private static RunReport Sample(string mode)
     {
-        var web = new HostResult("web-1", "203.0.113.10") { Status = HostStatus.Changed, DurationMs = 2100, Audit = new AuditSummary(81, [], 23, []) };
+        var web = new HostResult("web-1", "203.0.113.10") { Status = HostStatus.Changed, DurationMs = 2100 };
         web.Tasks.Add(new TaskResult("Firewall", "Enable <the> firewall & \"more\"", "ufw", TaskOutcome.Changed, ["ufw enabled"], "--- a\n+++ b\n", null, 1, 180));
         web.Tasks.Add(new TaskResult("Firewall", "Skipped one", "command", TaskOutcome.Skipped, [], null, "condition false", 1, 0));
+        web.Tasks.Add(new TaskResult("Audit", "Lynis", "lynis", TaskOutcome.Ok, [], null, "hardening index 81", 1, 60000)
+        {
+            Result = new Dictionary<string, object?> { ["hardening_index"] = 81, ["warnings"] = Array.Empty<string>(), ["suggestions"] = Enumerable.Range(1, 23).Select(i => $"S-{i}").ToList() },
+        });
         var db = new HostResult("db-1", "198.51.100.20") { Status = HostStatus.Unreachable, Error = "connection refused" };
         return new RunReport(mode, new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero), 2310, [web, db]);
     }

@@ -11,9 +11,8 @@ namespace Fleet.Core.Modules.Files;
 /// </summary>
 public static class FileChange
 {
-    /// <summary>Facts about a path that a change to it makes stale.</summary>
-    public static IReadOnlyList<Fact> Touched(string path) =>
-        [new FileFact(path, WithContent: true), new FileFact(path), new PathExistsFact(path)];
+    /// <summary>What a change to a path touches: the path and everything under it.</summary>
+    public static IReadOnlyList<Subject> Touched(string path) => [Subject.Path(path)];
 
     /// <summary>
     /// Plans <paramref name="path"/> to hold <paramref name="content"/> (null: keep the content) with the given attributes (null: keep).

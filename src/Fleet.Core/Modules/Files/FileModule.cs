@@ -44,7 +44,7 @@ public sealed class FileModule : Module
         var state = facts.Get(new FileFact(path));
         var desired = args.GetString("state") ?? "file";
         var p = Sh.Quote(path);
-        var touched = FileChange.Touched(path).Append(new FileFact(path)).ToList();
+        var touched = FileChange.Touched(path);
         switch (desired)
         {
             case "absent":
@@ -124,7 +124,7 @@ public sealed class FileModule : Module
         return new Change(changes, script.ToString(), null, recurse ? null : touched);
     }
 
-    private static TaskPlan PlanLink(ModuleArguments args, string path, FileState state, IReadOnlyList<Fact> touched)
+    private static TaskPlan PlanLink(ModuleArguments args, string path, FileState state, IReadOnlyList<Subject> touched)
     {
         if (args.GetString("src") is not { } src)
         {
@@ -176,6 +176,9 @@ public sealed record TreeMismatchFact(string Path, string? Mode, string? Owner, 
             return tests.Count == 0 ? "echo 0" : $"[ -d {Sh.Quote(Path)} ] || {{ echo 0; exit 0; }}; find {Sh.Quote(Path)} -mindepth 1 \\( {string.Join(" -o ", tests)} \\) -print | wc -l";
         }
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Subject> Subjects => [Subject.Path(Path)];
 
     /// <inheritdoc />
     public override int Parse(string stdout, int exitCode) => int.TryParse(stdout.Trim(), CultureInfo.InvariantCulture, out var n) ? n : 0;

@@ -65,11 +65,19 @@ public sealed class LynisModule : Module
         var message = string.Create(CultureInfo.InvariantCulture, $"hardening index {audit.HardeningIndex}, {audit.Warnings.Count} warnings, {audit.Suggestions} suggestions");
         if (args.GetInt("min_index") is { } min && audit.HardeningIndex < min)
         {
-            return new ChangeOutcome(TaskOutcome.Failed, string.Create(CultureInfo.InvariantCulture, $"{message}: below min_index {min}"), audit);
+            return new ChangeOutcome(TaskOutcome.Failed, string.Create(CultureInfo.InvariantCulture, $"{message}: below min_index {min}")) { Data = Data(audit) };
         }
 
-        return new ChangeOutcome(TaskOutcome.Ok, message, audit);
+        return new ChangeOutcome(TaskOutcome.Ok, message) { Data = Data(audit) };
     }
+
+    /// <summary>The audit as result data: <c>hardening_index</c>, <c>warnings</c>, <c>suggestions</c>.</summary>
+    private static Dictionary<string, object?> Data(AuditSummary audit) => new(StringComparer.Ordinal)
+    {
+        ["hardening_index"] = audit.HardeningIndex,
+        ["warnings"] = audit.Warnings,
+        ["suggestions"] = audit.SuggestionList,
+    };
 
     /// <summary>Reads a <c>lynis-report.dat</c>: <c>hardening_index=</c>, <c>warning[]=</c>, <c>suggestion[]=</c> (ID|text|details|solution|); null without an index.</summary>
     public static AuditSummary? ParseReport(string report)
@@ -110,6 +118,9 @@ public sealed class LynisModule : Module
 /// <param name="Name">Command name.</param>
 public sealed record CommandExistsFact(string Name) : Fact<bool>
 {
+    /// <inheritdoc />
+    public override IReadOnlyList<Subject> Subjects => [Subject.AnyPath];
+
     /// <inheritdoc />
     public override string Command => $"PATH=\"$PATH:/usr/sbin:/sbin\"; if command -v {Sh.Quote(Name)} >/dev/null 2>&1; then echo yes; else echo no; fi";
 

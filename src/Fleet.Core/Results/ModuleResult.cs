@@ -1,0 +1,37 @@
+namespace Fleet.Core.Results;
+
+/// <summary>
+/// A task's result in Ansible's shape: <c>changed</c>, <c>failed</c>, <c>msg</c>, <c>rc</c>, <c>stdout</c>, <c>stderr</c> (when a
+/// script ran), plus the module's own data (<c>ports</c>, <c>packages</c>, <c>hardening_index</c>…). Reports carry it; <c>register</c>
+/// exposes it.
+/// </summary>
+public static class ModuleResult
+{
+    /// <summary>No module data.</summary>
+    public static IReadOnlyDictionary<string, object?> NoData { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>The result of one task; the module's data cannot overwrite the common keys.</summary>
+    public static IReadOnlyDictionary<string, object?> Build(TaskOutcome status, string? message, CommandResult? command, IReadOnlyDictionary<string, object?> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var result = new Dictionary<string, object?>(data, StringComparer.Ordinal)
+        {
+            ["changed"] = status == TaskOutcome.Changed,
+            ["failed"] = status == TaskOutcome.Failed,
+            ["skipped"] = status == TaskOutcome.Skipped,
+        };
+        if (message is not null)
+        {
+            result["msg"] = message;
+        }
+
+        if (command is not null)
+        {
+            result["rc"] = command.ExitCode;
+            result["stdout"] = command.Stdout;
+            result["stderr"] = command.Stderr;
+        }
+
+        return result;
+    }
+}

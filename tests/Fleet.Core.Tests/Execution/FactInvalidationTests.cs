@@ -1,0 +1,66 @@
+using Fleet.Core.Facts;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>A change forgets exactly the facts about what it touched.</summary>
+public sealed class FactInvalidationTests
+{
+    private static FactCache Cache(params Fact[] facts)
+    {
+        var cache = new FactCache();
+        foreach (var fact in facts)
+        {
+            cache.Set(fact, fact is FileFact ? FileState.Missing : true);
+        }
+
+        return cache;
+    }
+
+    [Fact]
+    public void PathTouch_ForgetsThatPathAndWhatIsUnderIt_KeepsOthers()
+    {
+        var cache = Cache(new FileFact("/etc/ssh"), new FileFact("/etc/ssh/sshd_config"), new FileFact("/etc/sshd"), new FileFact("/etc/hosts"));
+
+        cache.Invalidate([Subject.Path("/etc/ssh")]);
+
+        Assert.False(cache.Contains(new FileFact("/etc/ssh")));
+        Assert.False(cache.Contains(new FileFact("/etc/ssh/sshd_config")));
+        Assert.True(cache.Contains(new FileFact("/etc/sshd")), "a sibling whose name merely starts the same was forgotten");
+        Assert.True(cache.Contains(new FileFact("/etc/hosts")));
+    }
+
+    [Fact]
+    public void PathTouchUnderADirectory_ForgetsTheDirectoryFact() =>
+        Assert.True(Subject.Path("/etc/ssh/sshd_config.d/fleet.conf").Overlaps(Subject.Path("/etc/ssh")));
+
+    [Fact]
+    public void PackageChange_ForgetsFilesButNotTheSystemFacts()
+    {
+        var cache = Cache(new FileFact("/etc/fail2ban/jail.local"), new PathExistsFact("/usr/bin/lynis"));
+        cache.Set(new SystemFact(), "system");
+
+        cache.Invalidate(Subject.PackageChange(["fail2ban"]));
+
+        Assert.False(cache.Contains(new FileFact("/etc/fail2ban/jail.local")));
+        Assert.False(cache.Contains(new PathExistsFact("/usr/bin/lynis")));
+        Assert.True(cache.Contains(new SystemFact()));
+    }
+
+    [Fact]
+    public void KindsDoNotOverlap_NamesDo()
+    {
+        Assert.False(Subject.Service("ssh").Overlaps(Subject.Package("ssh")));
+        Assert.False(Subject.User("deploy").Overlaps(Subject.User("root")));
+        Assert.True(Subject.User(null).Overlaps(Subject.User("root")));
+        Assert.True(Subject.Everything.Overlaps(Subject.Firewall));
+    }
+
+    [Fact]
+    public void NullOrEverything_ForgetsAll()
+    {
+        var cache = Cache(new FileFact("/a"));
+        cache.Set(new SystemFact(), "system");
+        cache.Invalidate([Subject.Everything]);
+        Assert.Equal(0, cache.Count);
+    }
+}
