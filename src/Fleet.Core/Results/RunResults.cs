@@ -101,7 +101,7 @@ public sealed record RunReport(string Mode, DateTimeOffset StartedAt, long Durat
     /// <summary>Hosts counted by status.</summary>
     public int CountHosts(HostStatus status) => Hosts.Count(h => h.Status == status);
 
-    /// <summary>The process exit code (DESIGN.md: 130 interrupted, 2 failed, 3 unreachable, 4 drift in check, 0 fine).</summary>
+    /// <summary>The process exit code: 130 interrupted, 2 failed, 3 unreachable, 4 drift in check, 0 fine (docs/exit-codes.md).</summary>
     public int ExitCode
     {
         get
@@ -126,7 +126,7 @@ public sealed record RunReport(string Mode, DateTimeOffset StartedAt, long Durat
     }
 }
 
-/// <summary>Process exit codes, as DESIGN.md specifies them.</summary>
+/// <summary>Process exit codes, as docs/exit-codes.md documents them.</summary>
 public static class ExitCodes
 {
     /// <summary>Every host converged / is in the desired state.</summary>
@@ -139,6 +139,8 @@ public static class ExitCodes
     public const int Unreachable = 3;
     /// <summary>Check mode: some host would change.</summary>
     public const int Drift = 4;
+    /// <summary>A bug in Fleet: an unexpected exception ended the command (EX_SOFTWARE of sysexits.h).</summary>
+    public const int InternalError = 70;
     /// <summary>Interrupted by Ctrl-C / SIGTERM.</summary>
     public const int Interrupted = 130;
 }

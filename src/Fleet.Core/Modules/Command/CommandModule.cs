@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Fleet.Core.Execution;
 using Fleet.Core.Facts;
+using Fleet.Core.Playbooks;
 using Fleet.Core.Remote;
 using Fleet.Core.Results;
 
@@ -100,7 +101,7 @@ public class CommandModule : Module
     {
         ArgumentNullException.ThrowIfNull(args);
         var words = args.GetList("argv") ?? ShellWords.Split(args.GetRequiredString("cmd"));
-        return words.Count == 0 ? throw new ArgumentException("empty command") : Sh.Command(words);
+        return words.Count == 0 ? throw new FleetInputException("empty command") : Sh.Command(words);
     }
 
     /// <summary>The command for the report.</summary>
@@ -167,7 +168,7 @@ public static class ShellWords
                 var end = text.IndexOf('\'', i + 1);
                 if (end < 0)
                 {
-                    throw new ArgumentException($"unterminated quote in: {text}");
+                    throw new FleetInputException($"unterminated quote in: {text}");
                 }
 
                 current.Append(text, i + 1, end - i - 1);
@@ -190,7 +191,7 @@ public static class ShellWords
 
                 if (i >= text.Length)
                 {
-                    throw new ArgumentException($"unterminated quote in: {text}");
+                    throw new FleetInputException($"unterminated quote in: {text}");
                 }
             }
             else if (c == '\\' && i + 1 < text.Length)
