@@ -3,6 +3,7 @@ using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
+using Fleet.Tests;
 
 namespace Fleet.Core.Tests.Execution;
 
@@ -27,6 +28,7 @@ public sealed class PlaybookRunnerTests : IDisposable
         Assert.Empty(PlaybookValidator.Validate([loaded], inventory, options.ExtraVars, catalog));
         var connector = new LocalShellConnector();
         var report = await new PlaybookRunner(connector, catalog, observer).RunAsync(inventory, [loaded], options, CancellationToken.None);
+        ReportSchema.AssertValid(Fleet.Core.Reports.JsonReportWriter.ToJson(report));
         return (report, connector.Events.ToList());
     }
 
