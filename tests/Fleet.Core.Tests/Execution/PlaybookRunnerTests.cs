@@ -391,6 +391,44 @@ public sealed class PlaybookRunnerTests : IDisposable
         Assert.StartsWith("unterminated quote in: ", task.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("apply", false, false)]
+    [InlineData("apply", true, true)]
+    [InlineData("check", false, true)]
+    public async Task Run_DiffIsComputedOnlyWhenShown(string mode, bool diff, bool shown)
+    {
+        var module = new DiffCountingModule();
+        var catalog = new ModuleCatalog([.. BuiltInModules.All(), module]);
+
+        var (report, _) = await RunAsync("h1", """
+            - name: Diff
+              hosts: all
+              tasks:
+                - counted: {}
+            """, new RunOptions { Mode = mode, Diff = diff }, catalog);
+
+        Assert.Equal(TaskOutcome.Changed, report.Hosts[0].Tasks[0].Status);
+        Assert.Equal(shown ? "the diff" : null, report.Hosts[0].Tasks[0].Diff);
+        Assert.Equal(shown ? 1 : 0, module.DiffsComputed);
+    }
+
+    /// <summary>A module whose change has a diff that counts how often it is computed.</summary>
+    private sealed class DiffCountingModule : Module
+    {
+        private int _diffsComputed;
+
+        public int DiffsComputed => _diffsComputed;
+
+        public override string Name => "counted";
+
+        public override IReadOnlyList<ParameterSpec> Parameters => [];
+
+        public override IReadOnlyList<Fleet.Core.Facts.Fact> Facts(ModuleArguments args, ModuleContext context) => [];
+
+        public override TaskPlan Plan(ModuleArguments args, Fleet.Core.Facts.IFactSource facts, ModuleContext context) =>
+            new Change(["something changed"], "true\n", []) { DiffSource = () => Interlocked.Increment(ref _diffsComputed) > 0 ? "the diff" : "" };
+    }
+
     /// <summary>A module whose planner has a bug: it throws instead of returning a plan.</summary>
     private sealed class ThrowingModule : Module
     {
