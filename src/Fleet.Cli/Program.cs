@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Fleet.Cli.Commands;
 using Fleet.Cli.Commands.Lab;
+using Fleet.Cli.Output;
 using Fleet.Core.Results;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -41,10 +42,9 @@ internal static class Program
         config.CancellationExitCode(ExitCodes.Interrupted);
         config.SetExceptionHandler((ex, _) =>
         {
-            // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted.
+            // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted; anything else is a bug (70).
             AnsiConsole.Console.Profile.Out.Writer.Flush();
-            Console.Error.WriteLine("error: " + ex.Message);
-            return ex is CommandParseException or CommandRuntimeException ? ExitCodes.InvalidInput : ExitCodes.TaskFailed;
+            return UnhandledError.Report(ex, Console.Error, logFile: null, verbose: false);
         });
         config.AddCommand<ApplyCommand>("apply").WithDescription("Bring hosts to the playbooks' state.");
         config.AddCommand<CheckCommand>("check").WithDescription("Report drift with diffs; change nothing.");

@@ -183,7 +183,7 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
 
     private static string Index(AuditSummary? audit) => audit?.HardeningIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 
-    /// <summary>The more serious of two exit codes, by DESIGN.md's precedence.</summary>
+    /// <summary>The more serious of two exit codes, in the precedence of docs/exit-codes.md.</summary>
     private static int Worst(int a, int b)
     {
         int[] order = [ExitCodes.InvalidInput, ExitCodes.Interrupted, ExitCodes.TaskFailed, ExitCodes.Unreachable, ExitCodes.Drift, ExitCodes.Success];

@@ -1,10 +1,15 @@
+using Fleet.Cli.Output;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Fleet.Cli.Commands;
 
-/// <summary>Base of every command: invalid input becomes exit code 1 with file:line:column messages, before any host is contacted.</summary>
+/// <summary>
+/// Base of every command: invalid input becomes exit code 1 with file:line:column messages, before any host is contacted; an
+/// unexpected exception (a bug in Fleet) becomes exit code 70.
+/// </summary>
 internal abstract class FleetCommand<TSettings> : AsyncCommand<TSettings>
     where TSettings : CommandSettings
 {
@@ -28,6 +33,13 @@ internal abstract class FleetCommand<TSettings> : AsyncCommand<TSettings>
             // Runs return their report with Interrupted set; this is Ctrl-C outside a run (lab up in demo, loading).
             await Console.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
             return ExitCodes.Interrupted;
+        }
+        catch (Exception ex)
+        {
+            // A bug in Fleet, not a failed task: exit 70, with the stack trace where --log-file and --verbose ask for it.
+            AnsiConsole.Console.Profile.Out.Writer.Flush();
+            var output = settings as ConnectionSettings;
+            return UnhandledError.Report(ex, Console.Error, output?.LogFile, output?.Verbose == true);
         }
     }
 

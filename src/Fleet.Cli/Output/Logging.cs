@@ -83,4 +83,9 @@ internal sealed class LoggingObserver(ILogger logger) : IRunObserver
             log.Information("host {Status}", result.Status);
         }
     }
+
+    /// <inheritdoc />
+    // Debug, not Error: the stack trace belongs in --log-file and --verbose; the task's message already tells everyone else.
+    public void InternalError(string host, Exception exception) =>
+        logger.ForContext("Host", host).Debug(exception, "internal error: {Message}", exception.Message);
 }

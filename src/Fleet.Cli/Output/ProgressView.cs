@@ -167,4 +167,7 @@ internal sealed class CompositeObserver(params IRunObserver[] observers) : IRunO
 
     /// <inheritdoc />
     public void HostFinished(HostResult result) => Array.ForEach(observers, o => o.HostFinished(result));
+
+    /// <inheritdoc />
+    public void InternalError(string host, Exception exception) => Array.ForEach(observers, o => o.InternalError(host, exception));
 }

@@ -197,9 +197,16 @@ internal sealed partial class HostSession
         {
             plan = task.Module.Plan(task.Args, _facts, task.Context);
         }
-        catch (Exception ex) when (ex is FleetInputException or IOException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is FleetInputException or IOException or UnauthorizedAccessException)
         {
+            // Bad arguments only known once rendered, or a controller file that cannot be read: the task's own failure.
             return Outcome(play, definition, TaskOutcome.Failed, message: ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else is a bug in the module: the host stops like on a failure, but the message says whose fault it is.
+            _observer.InternalError(Host.Name, ex);
+            return Outcome(play, definition, TaskOutcome.Failed, message: $"internal error in module {task.Module.Name}: {ex.Message}");
         }
 
         switch (plan)

@@ -108,7 +108,8 @@ internal sealed partial class HostSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(error);
         Result.Status = HostStatus.Failed;
-        Result.Error ??= $"{error.GetType().Name}: {error.Message}";
+        Result.Error ??= $"internal error: {error.GetType().Name}: {error.Message}";
+        _observer.InternalError(Host.Name, error);
     }
 
     private void MarkUnreachable(string reason)

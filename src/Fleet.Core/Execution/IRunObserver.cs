@@ -16,6 +16,9 @@ public interface IRunObserver
 
     /// <summary>A host finished (all plays, or it failed / was unreachable).</summary>
     void HostFinished(HostResult result);
+
+    /// <summary>A bug in Fleet failed a task or a host (reported there); the exception carries the stack trace for the log.</summary>
+    void InternalError(string host, Exception exception) { }
 }
 
 /// <summary>An observer that ignores every event.</summary>

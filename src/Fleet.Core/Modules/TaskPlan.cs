@@ -20,10 +20,20 @@ public sealed record NoChange(string Reason) : TaskPlan;
 /// <summary>Commands to bring the host to the desired state.</summary>
 /// <param name="Changes">What will change, one line each ("line added to /etc/x").</param>
 /// <param name="Script">One sh script doing the whole change (sent as one command).</param>
-/// <param name="Diff">Unified diff of the change where a file or rule set changes, else null.</param>
 /// <param name="Touches">What the change touches: facts about these subjects become stale; null means anything may be stale.</param>
-public sealed record Change(IReadOnlyList<string> Changes, string Script, string? Diff = null, IReadOnlyList<Subject>? Touches = null) : TaskPlan
+public sealed record Change(IReadOnlyList<string> Changes, string Script, IReadOnlyList<Subject>? Touches = null) : TaskPlan
 {
+    private string? _diff;
+
+    /// <summary>
+    /// Computes the unified diff of the change where a file or rule set changes. Only check mode and <c>--diff</c> read
+    /// <see cref="Diff"/>, so an apply without them never pays for diffing a large file. The default value is null (no diff).
+    /// </summary>
+    public Func<string>? DiffSource { get; init; }
+
+    /// <summary>Unified diff of the change where a file or rule set changes, else null; computed on first read.</summary>
+    public string? Diff => DiffSource is null ? null : _diff ??= DiffSource();
+
     /// <summary>
     /// The script only reads (an audit): it runs in check mode too, and <see cref="Module.Complete"/> decides the outcome.
     /// The default value is false.

@@ -6,8 +6,8 @@ using Fleet.Core.Results;
 namespace Fleet.Core.Reports;
 
 /// <summary>
-/// Writes the <c>fleet-report/1</c> JSON of DESIGN.md, keys in the documented order. Additions after the documented keys:
-/// report <c>interrupted</c>; host <c>hostKey</c> and <c>facts</c>; task <c>ignored</c> (only when true).
+/// Writes the <c>fleet-report/1</c> JSON, keys in the documented order; docs/fleet-report.schema.json specifies every key
+/// (a change here is a change of that schema, and the tests validate every report they write against it).
 /// </summary>
 public static class JsonReportWriter
 {
@@ -82,6 +82,16 @@ public static class JsonReportWriter
                 json.WriteBoolean("ignored", true);
             }
 
+            json.WriteStartArray("warnings");
+            foreach (var warning in task.Warnings)
+            {
+                json.WriteStringValue(warning);
+            }
+
+            json.WriteEndArray();
+            json.WritePropertyName("result");
+            WriteValue(json, task.Result);
+
             json.WriteEndObject();
         }
 
@@ -110,6 +120,61 @@ public static class JsonReportWriter
 
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    /// <summary>A result value: the scalars, lists and maps that module data is made of; anything else as its text.</summary>
+    private static void WriteValue(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case string text:
+                json.WriteStringValue(text);
+                break;
+            case bool flag:
+                json.WriteBooleanValue(flag);
+                break;
+            case int or long:
+                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case double or float or decimal:
+                json.WriteNumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> map:
+                json.WriteStartObject();
+                foreach (var (key, item) in map)
+                {
+                    json.WritePropertyName(key);
+                    WriteValue(json, item);
+                }
+
+                json.WriteEndObject();
+                break;
+            case System.Collections.IDictionary dictionary:
+                json.WriteStartObject();
+                foreach (System.Collections.DictionaryEntry entry in dictionary)
+                {
+                    json.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
+                    WriteValue(json, entry.Value);
+                }
+
+                json.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable items:
+                json.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(json, item);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)

@@ -49,8 +49,14 @@ public sealed record TaskResult(
     long DurationMs,
     bool Ignored = false)
 {
-    /// <summary>The result in Ansible's shape (<see cref="ModuleResult"/>). The default is no data.</summary>
-    public IReadOnlyDictionary<string, object?> Result { get; init; } = ModuleResult.NoData;
+    private readonly IReadOnlyDictionary<string, object?>? _result;
+
+    /// <summary>The result in Ansible's shape (<see cref="ModuleResult"/>). The default is built from the status and message alone.</summary>
+    public IReadOnlyDictionary<string, object?> Result
+    {
+        get => _result ?? ModuleResult.Build(Status, Message, null, ModuleResult.NoData);
+        init => _result = value;
+    }
 
     /// <summary>Warnings the module raised; a task can be ok with a warning. The default is none.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -126,7 +132,7 @@ public sealed record RunReport(string Mode, DateTimeOffset StartedAt, long Durat
     /// <summary>Hosts counted by status.</summary>
     public int CountHosts(HostStatus status) => Hosts.Count(h => h.Status == status);
 
-    /// <summary>The process exit code (DESIGN.md: 130 interrupted, 2 failed, 3 unreachable, 4 drift in check, 0 fine).</summary>
+    /// <summary>The process exit code: 130 interrupted, 2 failed, 3 unreachable, 4 drift in check, 0 fine (docs/exit-codes.md).</summary>
     public int ExitCode
     {
         get
@@ -151,7 +157,7 @@ public sealed record RunReport(string Mode, DateTimeOffset StartedAt, long Durat
     }
 }
 
-/// <summary>Process exit codes, as DESIGN.md specifies them.</summary>
+/// <summary>Process exit codes, as docs/exit-codes.md documents them.</summary>
 public static class ExitCodes
 {
     /// <summary>Every host converged / is in the desired state.</summary>
@@ -164,6 +170,8 @@ public static class ExitCodes
     public const int Unreachable = 3;
     /// <summary>Check mode: some host would change.</summary>
     public const int Drift = 4;
+    /// <summary>A bug in Fleet: an unexpected exception ended the command (EX_SOFTWARE of sysexits.h).</summary>
+    public const int InternalError = 70;
     /// <summary>Interrupted by Ctrl-C / SIGTERM.</summary>
     public const int Interrupted = 130;
 }

@@ -3,6 +3,7 @@ using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
+using Fleet.Tests;
 
 namespace Fleet.Core.Tests.Execution;
 
@@ -18,13 +19,16 @@ public sealed class PlaybookRunnerTests : IDisposable
         return path;
     }
 
-    private async Task<(RunReport Report, List<string> Events)> RunAsync(string hosts, string playbook, RunOptions options)
+    private async Task<(RunReport Report, List<string> Events)> RunAsync(
+        string hosts, string playbook, RunOptions options, ModuleCatalog? catalog = null, IRunObserver? observer = null)
     {
+        catalog ??= ModuleCatalog.Default;
         var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n" + string.Join("", hosts.Split(',').Select(h => $"    {h}: {{ address: 127.0.0.1 }}\n"))));
-        var loaded = PlaybookLoader.Load(Write("playbook.yml", playbook), ModuleCatalog.Default);
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, options.ExtraVars, ModuleCatalog.Default));
+        var loaded = PlaybookLoader.Load(Write("playbook.yml", playbook), catalog);
+        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, options.ExtraVars, catalog));
         var connector = new LocalShellConnector();
-        var report = await new PlaybookRunner(connector, ModuleCatalog.Default).RunAsync(inventory, [loaded], options, CancellationToken.None);
+        var report = await new PlaybookRunner(connector, catalog, observer).RunAsync(inventory, [loaded], options, CancellationToken.None);
+        ReportSchema.AssertValid(Fleet.Core.Reports.JsonReportWriter.ToJson(report));
         return (report, connector.Events.ToList());
     }
 
@@ -339,10 +343,118 @@ public sealed class PlaybookRunnerTests : IDisposable
 
         var boom = report.Hosts.Single(h => h.Name == "boom1");
         Assert.Equal(HostStatus.Failed, boom.Status);
-        Assert.Contains("the transport broke", boom.Error, StringComparison.Ordinal);
+        Assert.Equal("internal error: InvalidOperationException: the transport broke", boom.Error);
         Assert.Equal(HostStatus.Changed, report.Hosts.Single(h => h.Name == "h2").Status);
         Assert.Contains("after h2", events);
         Assert.Equal(ExitCodes.TaskFailed, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_PlannerThrows_TaskFailsAsInternalErrorInThatModuleAndTheStackTraceGoesToTheObserver()
+    {
+        var observer = new InternalErrorRecorder();
+        var catalog = new ModuleCatalog([.. BuiltInModules.All(), new ThrowingModule()]);
+
+        var (report, events) = await RunAsync("h1", """
+            - name: Bug
+              hosts: all
+              tasks:
+                - name: Planner has a bug
+                  explode: {}
+                - name: Never reached
+                  shell: echo "event after $FLEET_HOST"
+            """, new RunOptions(), catalog, observer);
+
+        var task = report.Hosts[0].Tasks.Single();
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.Equal("internal error in module explode: the planner tripped", task.Message);
+        Assert.Equal(HostStatus.Failed, report.Hosts[0].Status);
+        Assert.DoesNotContain("after h1", events);
+        var (host, exception) = Assert.Single(observer.Errors);
+        Assert.Equal("h1", host);
+        Assert.Contains(nameof(ThrowingModule), exception.StackTrace, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_CommandWithUnterminatedQuoteAfterRendering_IsAPlainTaskFailure()
+    {
+        var (report, _) = await RunAsync("h1", """
+            - name: Quote
+              hosts: all
+              vars: { word: "it's" }
+              tasks:
+                - command: "echo {{ word }}"
+            """, new RunOptions());
+
+        var task = report.Hosts[0].Tasks.Single();
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.StartsWith("unterminated quote in: ", task.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("apply", false, false)]
+    [InlineData("apply", true, true)]
+    [InlineData("check", false, true)]
+    public async Task Run_DiffIsComputedOnlyWhenShown(string mode, bool diff, bool shown)
+    {
+        var module = new DiffCountingModule();
+        var catalog = new ModuleCatalog([.. BuiltInModules.All(), module]);
+
+        var (report, _) = await RunAsync("h1", """
+            - name: Diff
+              hosts: all
+              tasks:
+                - counted: {}
+            """, new RunOptions { Mode = mode, Diff = diff }, catalog);
+
+        Assert.Equal(TaskOutcome.Changed, report.Hosts[0].Tasks[0].Status);
+        Assert.Equal(shown ? "the diff" : null, report.Hosts[0].Tasks[0].Diff);
+        Assert.Equal(shown ? 1 : 0, module.DiffsComputed);
+    }
+
+    /// <summary>A module whose change has a diff that counts how often it is computed.</summary>
+    private sealed class DiffCountingModule : Module
+    {
+        private int _diffsComputed;
+
+        public int DiffsComputed => _diffsComputed;
+
+        public override string Name => "counted";
+
+        public override IReadOnlyList<ParameterSpec> Parameters => [];
+
+        public override IReadOnlyList<Fleet.Core.Facts.Fact> Facts(ModuleArguments args, ModuleContext context) => [];
+
+        public override TaskPlan Plan(ModuleArguments args, Fleet.Core.Facts.IFactSource facts, ModuleContext context) =>
+            new Change(["something changed"], "true\n", []) { DiffSource = () => Interlocked.Increment(ref _diffsComputed) > 0 ? "the diff" : "" };
+    }
+
+    /// <summary>A module whose planner has a bug: it throws instead of returning a plan.</summary>
+    private sealed class ThrowingModule : Module
+    {
+        public override string Name => "explode";
+
+        public override IReadOnlyList<ParameterSpec> Parameters => [];
+
+        public override IReadOnlyList<Fleet.Core.Facts.Fact> Facts(ModuleArguments args, ModuleContext context) => [];
+
+        public override TaskPlan Plan(ModuleArguments args, Fleet.Core.Facts.IFactSource facts, ModuleContext context) =>
+            throw new KeyNotFoundException("the planner tripped");
+    }
+
+    private sealed class InternalErrorRecorder : IRunObserver
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Host, Exception Exception)> Errors { get; } = new();
+
+        public void HostStarted(string host) { }
+
+        public void TaskStarted(string host, string play, string task) { }
+
+        public void TaskFinished(string host, TaskResult result) { }
+
+        public void HostFinished(HostResult result) { }
+
+        public void InternalError(string host, Exception exception) => Errors.Enqueue((host, exception));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Fleet.Core.Reports;
 using Fleet.Core.Results;
+using Fleet.Tests;
 
 namespace Fleet.Core.Tests.Reports;
 
@@ -14,7 +15,7 @@ public sealed class ReportWriterTests
         web.Tasks.Add(new TaskResult("Firewall", "Skipped one", "command", TaskOutcome.Skipped, [], null, "condition false", 1, 0));
         web.Tasks.Add(new TaskResult("Audit", "Lynis", "lynis", TaskOutcome.Ok, [], null, "hardening index 81", 1, 60000)
         {
-            Result = new Dictionary<string, object?> { ["hardening_index"] = 81, ["warnings"] = Array.Empty<string>(), ["suggestions"] = Enumerable.Range(1, 23).Select(i => $"S-{i}").ToList() },
+            Result = ModuleResult.Build(TaskOutcome.Ok, "hardening index 81", null, new Dictionary<string, object?> { ["hardening_index"] = 81, ["warnings"] = Array.Empty<string>(), ["suggestions"] = Enumerable.Range(1, 23).Select(i => $"S-{i}").ToList() }),
         });
         var db = new HostResult("db-1", "198.51.100.20") { Status = HostStatus.Unreachable, Error = "connection refused" };
         return new RunReport(mode, new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero), 2310, [web, db]);
@@ -37,6 +38,67 @@ public sealed class ReportWriterTests
         Assert.Equal(JsonValueKind.Null, task.GetProperty("message").ValueKind);
         Assert.False(root.GetProperty("hosts")[1].TryGetProperty("audit", out _));
         Assert.Equal("unreachable", root.GetProperty("hosts")[1].GetProperty("status").GetString());
+    }
+
+    /// <summary>Reports of every shape the writer produces: each mode, every status, optional keys present and absent.</summary>
+    public static TheoryData<string> Reports()
+    {
+        var failed = new HostResult("app-1", "203.0.113.30")
+        {
+            Status = HostStatus.Failed,
+            Error = "task 'Broken' failed: exit 1",
+            HostKeyFingerprint = "SHA256:Z9u0m1k2",
+            Facts = new Dictionary<string, string> { ["ansible_distribution"] = "Debian", ["ansible_kernel"] = "6.1.0" },
+        };
+        failed.Tasks.Add(new TaskResult("Play", "Tolerated", "shell", TaskOutcome.Failed, [], null, "exit 3", 2, 40, Ignored: true));
+        failed.Tasks.Add(new TaskResult("Play", "Secret", "copy", TaskOutcome.Changed, ["(hidden: no_log)"], null, null, 1, 12));
+        failed.Tasks.Add(new TaskResult("Play", "Converged", "lineinfile", TaskOutcome.Ok, [], null, "/etc/x already as desired", 1, 0));
+        failed.Tasks.Add(new TaskResult("Play", "Broken", "command", TaskOutcome.Failed, [], null, "exit 1", 1, 7));
+        var audited = new HostResult("lab-01", "10.213.1.10") { Status = HostStatus.Ok };
+        audited.Tasks.Add(new TaskResult("Audit", "Lynis", "lynis", TaskOutcome.Ok, [], null, "hardening index 67", 1, 60000)
+        {
+            Result = ModuleResult.Build(TaskOutcome.Ok, "hardening index 67", null, new Dictionary<string, object?> { ["hardening_index"] = 67, ["warnings"] = new List<string> { "AUTH-9286: no password aging" }, ["suggestions"] = new List<string> { "SSH-7408: harden" } }),
+            Warnings = ["1 Lynis warning"],
+        });
+        var pinged = new HostResult("lab-02", "10.213.1.11") { HostKeyFingerprint = "SHA256:abc", Facts = new Dictionary<string, string> { ["ansible_hostname"] = "lab-02" } };
+        var data = new TheoryData<string>();
+        foreach (var report in new[]
+        {
+            Sample("apply"),
+            Sample("check"),
+            Sample("apply") with { Interrupted = true },
+            new RunReport("apply", DateTimeOffset.UnixEpoch, 0, [failed]),
+            new RunReport("audit", DateTimeOffset.UnixEpoch, 10, [audited]),
+            new RunReport("ping", DateTimeOffset.UnixEpoch, 10, [pinged]),
+            new RunReport("check", DateTimeOffset.UnixEpoch, 0, []),
+        })
+        {
+            data.Add(JsonReportWriter.ToJson(report));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public void Json_EveryShape_ConformsToThePublishedSchema(string json) => ReportSchema.AssertValid(json);
+
+    [Theory]
+    [InlineData("\"interrupted\": false", "\"interrupted\": false, \"extra\": 1", "additionalProperties")]
+    [InlineData("\"status\": \"changed\"", "\"status\": \"drifted\"", "enum")]
+    [InlineData("\"schema\": \"fleet-report/1\"", "\"schema\": \"fleet-report/2\"", "const")]
+    [InlineData("\"attempts\": 1", "\"attempts\": 0", "minimum")]
+    [InlineData("\"startedAt\": \"2026-11-24T18:00:00Z\"", "\"startedAt\": \"yesterday\"", "")]
+    [InlineData("\"hostKey\": null,", "", "required")]
+    public void Schema_RejectsAReportThatBreaksTheContract(string original, string broken, string keyword)
+    {
+        var json = JsonReportWriter.ToJson(Sample("apply"));
+        Assert.Contains(original, json, StringComparison.Ordinal);
+
+        var problems = ReportSchema.Problems(json.Replace(original, broken, StringComparison.Ordinal));
+
+        Assert.NotEmpty(problems);
+        Assert.Contains(problems, p => p.Contains(keyword, StringComparison.Ordinal));
     }
 
     [Fact]

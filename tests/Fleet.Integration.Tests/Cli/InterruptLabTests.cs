@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Fleet.Integration.Tests.Lab;
+using Fleet.Tests;
 
 namespace Fleet.Integration.Tests.Cli;
 
@@ -46,6 +47,7 @@ public sealed class InterruptLabTests(LabFixture lab) : IDisposable
 
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await rest} {await stderr}");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"stopping took {clock.Elapsed}");
+        ReportSchema.AssertValidFile(json);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.True(report.RootElement.GetProperty("interrupted").GetBoolean());
         Assert.All(report.RootElement.GetProperty("hosts").EnumerateArray(), h => Assert.Equal("Quick", h.GetProperty("tasks")[0].GetProperty("name").GetString()));

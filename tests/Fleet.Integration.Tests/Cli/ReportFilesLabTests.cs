@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Fleet.Integration.Tests.Lab;
+using Fleet.Tests;
 
 namespace Fleet.Integration.Tests.Cli;
 
@@ -28,6 +29,7 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
         var (exit, stdout, stderr) = await FleetProcess.RunAsync(args);
 
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        ReportSchema.AssertValidFile(json);
         using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(json)))
         {
             var root = report.RootElement;
@@ -49,6 +51,7 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
         (exit, stdout, stderr) = await FleetProcess.RunAsync(args);
 
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        ReportSchema.AssertValidFile(json);
         using var second = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal(0, second.RootElement.GetProperty("totals").GetProperty("changed").GetInt32());
         Assert.All(second.RootElement.GetProperty("hosts").EnumerateArray(), h => Assert.Equal("ok", h.GetProperty("status").GetString()));

@@ -53,7 +53,7 @@ public sealed class EngineLabTests(LabFixture lab)
     [LabFact]
     public async Task LabInventory_AdminPublicKey_IsTheKeyFileRootLogsInWith()
     {
-        // DESIGN: admin_public_key names a public key file on the controller; the lab's is the key root logs in with.
+        // admin_public_key names a public key file on the controller; the lab's is the key root logs in with.
         var report = await LabRun.RunAsync(lab, """
             - name: Key
               hosts: all

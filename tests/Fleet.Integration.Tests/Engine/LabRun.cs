@@ -3,9 +3,11 @@ using Fleet.Core.Execution;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
+using Fleet.Core.Reports;
 using Fleet.Core.Results;
 using Fleet.Integration.Tests.Lab;
 using Fleet.Ssh;
+using Fleet.Tests;
 
 namespace Fleet.Integration.Tests.Engine;
 
@@ -26,7 +28,11 @@ internal static class LabRun
             var errors = PlaybookValidator.Validate([playbook], inventory, options.ExtraVars, ModuleCatalog.Default);
             Assert.Empty(errors);
             var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
-            return await new PlaybookRunner(connector, ModuleCatalog.Default, observer).RunAsync(inventory, [playbook], options, CancellationToken.None);
+            var report = await new PlaybookRunner(connector, ModuleCatalog.Default, observer).RunAsync(inventory, [playbook], options, CancellationToken.None);
+
+            // Every report of a real run over SSH must also be a valid fleet-report/1 (hostKey, facts, audit as hosts give them).
+            ReportSchema.AssertValid(JsonReportWriter.ToJson(report));
+            return report;
         }
         finally
         {

@@ -3,6 +3,7 @@ using Fleet.Core.Reports;
 using Fleet.Core.Results;
 using Fleet.Integration.Tests.Engine;
 using Fleet.Integration.Tests.Lab;
+using Fleet.Tests;
 
 namespace Fleet.Integration.Tests.Ssh;
 
@@ -58,6 +59,7 @@ public sealed class PasswordLabTests(LabFixture lab) : IDisposable
         Assert.Equal("root\n", await LabRun.ExecAsync(lab, host.Name, "stat -c %U /root/fleet-password-test"));
         var json = Path.Combine(_dir.FullName, "report.json");
         JsonReportWriter.Write(report, json);
+        ReportSchema.AssertValidFile(json);
         Assert.DoesNotContain(Password, await File.ReadAllTextAsync(json), StringComparison.Ordinal);
     }
 

@@ -99,7 +99,7 @@ public class CommandModule : Module
     {
         ArgumentNullException.ThrowIfNull(args);
         var words = args.GetList("argv") ?? ShellWords.Split(args.GetRequiredString("cmd"));
-        return words.Count == 0 ? throw new ArgumentException("empty command") : Sh.Command(words);
+        return words.Count == 0 ? throw new FleetInputException("empty command") : Sh.Command(words);
     }
 
     /// <summary>The command for the report.</summary>
@@ -166,7 +166,7 @@ public static class ShellWords
                 var end = text.IndexOf('\'', i + 1);
                 if (end < 0)
                 {
-                    throw new ArgumentException($"unterminated quote in: {text}");
+                    throw new FleetInputException($"unterminated quote in: {text}");
                 }
 
                 current.Append(text, i + 1, end - i - 1);
@@ -189,7 +189,7 @@ public static class ShellWords
 
                 if (i >= text.Length)
                 {
-                    throw new ArgumentException($"unterminated quote in: {text}");
+                    throw new FleetInputException($"unterminated quote in: {text}");
                 }
             }
             else if (c == '\\' && i + 1 < text.Length)

@@ -32,7 +32,6 @@ public static class FileChange
             return new PlanFailure($"{path} is larger than {FileFact.MaxContentBytes} bytes: Fleet does not manage its content");
         }
 
-        string? diff = null;
         if (!state.Exists)
         {
             changes.Add($"{path} created");
@@ -42,10 +41,13 @@ public static class FileChange
             changes.Add($"{path} content changed");
         }
 
+        // Only described here: the diff is computed if and when it is shown (check mode, --diff).
+        Func<string>? diff = null;
         if (writeContent)
         {
-            diff = IsText(content!) && (state.Content is null || IsText(state.Content))
-                ? TextDiff.Unified(state.Text ?? "", Encoding.UTF8.GetString(content!), path)
+            var before = state;
+            diff = () => IsText(content!) && (before.Content is null || IsText(before.Content))
+                ? TextDiff.Unified(before.Text ?? "", Encoding.UTF8.GetString(content!), path)
                 : $"binary file {path} differs";
         }
 
@@ -109,7 +111,7 @@ public static class FileChange
             content?.LongLength ?? state.Size,
             null,
             content ?? state.Content);
-        return new Change(changes, script.ToString(), diff, Touched(path)) { Predicted = Predict(path, after) };
+        return new Change(changes, script.ToString(), Touched(path)) { DiffSource = diff, Predicted = Predict(path, after) };
     }
 
     /// <summary>The facts about <paramref name="path"/> once it holds <paramref name="after"/>.</summary>

@@ -49,7 +49,7 @@ public sealed class FileModule : Module
         {
             case "absent":
                 return state.Exists
-                    ? new Change([$"{path} removed"], $"rm -rf -- {p}\n", null, null)
+                    ? new Change([$"{path} removed"], $"rm -rf -- {p}\n", null)
                     : new NoChange($"{path} is absent");
             case "file" when !state.Exists:
                 return new PlanFailure($"{path} does not exist (use state: touch to create it, or copy)");
@@ -121,7 +121,7 @@ public sealed class FileModule : Module
             script.Append(CultureInfo.InvariantCulture, $"chmod {flag}{Sh.Quote(recurse ? rawMode : mode!)} -- {p}\n");
         }
 
-        return new Change(changes, script.ToString(), null, recurse ? null : touched);
+        return new Change(changes, script.ToString(), recurse ? null : touched);
     }
 
     private static TaskPlan PlanLink(ModuleArguments args, string path, FileState state, IReadOnlyList<Subject> touched)
@@ -141,7 +141,7 @@ public sealed class FileModule : Module
             return new PlanFailure($"{path} is a directory; refusing to replace it with a link");
         }
 
-        return new Change([$"{path} → {src}"], $"ln -sfn -- {Sh.Quote(src)} {Sh.Quote(path)}\n", null, touched);
+        return new Change([$"{path} → {src}"], $"ln -sfn -- {Sh.Quote(src)} {Sh.Quote(path)}\n", touched);
     }
 }
 

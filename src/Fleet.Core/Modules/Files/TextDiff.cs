@@ -1,11 +1,23 @@
 using System.Globalization;
 using System.Text;
+using DiffPlex;
 
 namespace Fleet.Core.Modules.Files;
 
-/// <summary>Unified diffs of two texts (LCS over lines, three lines of context), as <c>diff -u</c> prints them.</summary>
+/// <summary>Unified diffs of two texts (Myers in linear space, three lines of context), as <c>diff -u</c> prints them, cut when long.</summary>
 public static class TextDiff
 {
+    /// <summary>Diff lines shown at most; the rest is counted in a last "diff truncated" line. The default value is 1000.</summary>
+    public const int MaxShownLines = 1000;
+
+    /// <summary>
+    /// Lines left to compare after the common head and tail beyond which no minimal diff is searched: Myers costs
+    /// (N+M)·D time, so two large, very different texts are shown as one replacement instead. The default value is 20000.
+    /// </summary>
+    public const int MaxComparedLines = 20_000;
+
+    private const int Context = 3;
+
     /// <summary>The unified diff from <paramref name="before"/> to <paramref name="after"/>; empty when equal.</summary>
     public static string Unified(string before, string after, string path)
     {
@@ -13,94 +25,136 @@ public static class TextDiff
         ArgumentNullException.ThrowIfNull(after);
         var a = Lines(before);
         var b = Lines(after);
-        if (a.SequenceEqual(b, StringComparer.Ordinal))
+
+        // A file edit usually touches a few lines of a long file: the common head and tail cost no diff at all.
+        var head = 0;
+        while (head < a.Length && head < b.Length && a[head] == b[head])
+        {
+            head++;
+        }
+
+        var tail = 0;
+        while (tail < a.Length - head && tail < b.Length - head && a[^(tail + 1)] == b[^(tail + 1)])
+        {
+            tail++;
+        }
+
+        if (head == a.Length && head == b.Length)
         {
             return "";
         }
 
-        // Longest common subsequence table (files edited by playbooks are small).
-        var lcs = new int[a.Count + 1, b.Count + 1];
-        for (var i = a.Count - 1; i >= 0; i--)
-        {
-            for (var j = b.Count - 1; j >= 0; j--)
-            {
-                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
-            }
-        }
-
-        var ops = new List<(char Op, string Line, int A, int B)>();
-        int x = 0, y = 0;
-        while (x < a.Count || y < b.Count)
-        {
-            if (x < a.Count && y < b.Count && a[x] == b[y])
-            {
-                ops.Add((' ', a[x], x++, y++));
-            }
-            else if (y < b.Count && (x == a.Count || lcs[x, y + 1] > lcs[x + 1, y]))
-            {
-                ops.Add(('+', b[y], x, y++));
-            }
-            else
-            {
-                ops.Add(('-', a[x], x++, y));
-            }
-        }
-
-        var output = new StringBuilder();
-        output.Append(CultureInfo.InvariantCulture, $"--- {path} (before)\n+++ {path} (after)\n");
-        const int context = 3;
-        var k = 0;
-        while (k < ops.Count)
-        {
-            if (ops[k].Op == ' ')
-            {
-                k++;
-                continue;
-            }
-
-            var start = Math.Max(0, k - context);
-            var end = k;
-            var lastChange = k;
-            while (end < ops.Count && (ops[end].Op != ' ' || end - lastChange <= 2 * context))
-            {
-                if (ops[end].Op != ' ')
-                {
-                    lastChange = end;
-                }
-
-                end++;
-            }
-
-            end = Math.Min(ops.Count, lastChange + context + 1);
-            var hunk = ops.GetRange(start, end - start);
-            var aStart = hunk[0].A;
-            var bStart = hunk[0].B;
-            var aCount = hunk.Count(o => o.Op != '+');
-            var bCount = hunk.Count(o => o.Op != '-');
-            output.Append(CultureInfo.InvariantCulture, $"@@ -{(aCount == 0 ? aStart : aStart + 1)},{aCount} +{(bCount == 0 ? bStart : bStart + 1)},{bCount} @@\n");
-            foreach (var op in hunk)
-            {
-                output.Append(op.Op).Append(op.Line).Append('\n');
-            }
-
-            k = end;
-        }
-
+        var edits = Edits(a[head..^tail], b[head..^tail], head);
+        var output = new DiffOutput();
+        output.Add($"--- {path} (before)");
+        output.Add($"+++ {path} (after)");
+        WriteHunks(output, a, b, edits);
         return output.ToString();
     }
 
-    private static List<string> Lines(string text)
+    /// <summary>A run of deleted lines of the old text and inserted lines of the new one, at absolute line numbers.</summary>
+    private readonly record struct Edit(int DeleteStart, int DeleteCount, int InsertStart, int InsertCount);
+
+    private static List<Edit> Edits(string[] a, string[] b, int offset)
     {
-        var lines = text.Split('\n').ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0)
+        if (a.Length + b.Length > MaxComparedLines || a.Length == 0 || b.Length == 0)
         {
-            lines.RemoveAt(lines.Count - 1);
-        }
-        else if (text.Length > 0)
-        {
-            lines[^1] += "\n\\ No newline at end of file";
+            return [new Edit(offset, a.Length, offset, b.Length)];
         }
 
+        var result = Differ.Instance.CreateDiffs(PresplitLines.Before, PresplitLines.After, ignoreWhiteSpace: false, ignoreCase: false, new PresplitLines(a, b));
+        return result.DiffBlocks.Select(d => new Edit(d.DeleteStartA + offset, d.DeleteCountA, d.InsertStartB + offset, d.InsertCountB)).ToList();
+    }
+
+    /// <summary>Hunks of <see cref="Context"/> lines around the edits, merged when their contexts touch, as <c>diff -u</c> does.</summary>
+    private static void WriteHunks(DiffOutput output, string[] a, string[] b, List<Edit> edits)
+    {
+        var first = 0;
+        while (first < edits.Count)
+        {
+            // Edits closer than twice the context share one hunk.
+            var last = first;
+            while (last + 1 < edits.Count && edits[last + 1].DeleteStart - (edits[last].DeleteStart + edits[last].DeleteCount) <= 2 * Context)
+            {
+                last++;
+            }
+
+            var aStart = Math.Max(0, edits[first].DeleteStart - Context);
+            var bStart = edits[first].InsertStart - (edits[first].DeleteStart - aStart);
+            var aEnd = Math.Min(a.Length, edits[last].DeleteStart + edits[last].DeleteCount + Context);
+            var bEnd = edits[last].InsertStart + edits[last].InsertCount + (aEnd - (edits[last].DeleteStart + edits[last].DeleteCount));
+            var aCount = aEnd - aStart;
+            var bCount = bEnd - bStart;
+            output.Add(string.Create(CultureInfo.InvariantCulture, $"@@ -{(aCount == 0 ? aStart : aStart + 1)},{aCount} +{(bCount == 0 ? bStart : bStart + 1)},{bCount} @@"));
+            var x = aStart;
+            for (var k = first; k <= last; k++)
+            {
+                var edit = edits[k];
+                for (; x < edit.DeleteStart; x++)
+                {
+                    output.Add(" ", a[x]);
+                }
+
+                for (var i = 0; i < edit.DeleteCount; i++)
+                {
+                    output.Add("-", a[x++]);
+                }
+
+                for (var i = 0; i < edit.InsertCount; i++)
+                {
+                    output.Add("+", b[edit.InsertStart + i]);
+                }
+            }
+
+            for (; x < aEnd; x++)
+            {
+                output.Add(" ", a[x]);
+            }
+
+            first = last + 1;
+        }
+    }
+
+    private static string[] Lines(string text)
+    {
+        var lines = text.Split('\n');
+        if (lines[^1].Length == 0)
+        {
+            return lines[..^1];
+        }
+
+        lines[^1] += "\n\\ No newline at end of file";
         return lines;
+    }
+
+    /// <summary>The diff text, cut after <see cref="MaxShownLines"/> lines with a count of what was left out.</summary>
+    private sealed class DiffOutput
+    {
+        private readonly StringBuilder _text = new();
+        private int _lines;
+
+        public void Add(string line) => Add("", line);
+
+        public void Add(string prefix, string line)
+        {
+            if (++_lines <= MaxShownLines)
+            {
+                _text.Append(prefix).Append(line).Append('\n');
+            }
+        }
+
+        public override string ToString() =>
+            _lines <= MaxShownLines
+                ? _text.ToString()
+                : _text.ToString() + string.Create(CultureInfo.InvariantCulture, $"… diff truncated: {_lines - MaxShownLines} more lines\n");
+    }
+
+    /// <summary>Hands DiffPlex the lines already split and trimmed, instead of text it would split again (on \r too).</summary>
+    private sealed class PresplitLines(string[] before, string[] after) : IChunker
+    {
+        public const string Before = "before";
+        public const string After = "after";
+
+        public IReadOnlyList<string> Chunk(string str) => str == Before ? before : after;
     }
 }

@@ -42,7 +42,7 @@ public sealed class LynisModule : Module
             echo '{Marker}'
             cat /var/log/lynis-report.dat
             """;
-        return new Change(["lynis audit system"], script, null, []) { ReadOnly = true };
+        return new Change(["lynis audit system"], script, []) { ReadOnly = true };
     }
 
     /// <inheritdoc />
