@@ -4,13 +4,13 @@ using Spectre.Console;
 
 namespace Fleet.Cli.Output;
 
-/// <summary>The recap after a run: one row per host, then failures, unreachable hosts and (with --diff or in check mode) diffs.</summary>
+/// <summary>The recap after a run: one row per host, then warnings, failures, unreachable hosts and (with --diff or in check mode) diffs.</summary>
 internal static class RecapTable
 {
     /// <summary>Writes the recap.</summary>
     public static void Write(IAnsiConsole console, RunReport report, bool showDiff)
     {
-        var table = new Table().Title("Recap").AddColumns("host", "ok", "changed", "failed", "skipped", "unreachable", "duration");
+        var table = new Table().Title("Recap").AddColumns("host", "ok", "changed", "failed", "skipped", "unreachable", "warnings", "duration");
         foreach (var host in report.Hosts)
         {
             table.AddRow(
@@ -20,6 +20,7 @@ internal static class RecapTable
                 Color(host.Count(TaskOutcome.Failed) + (host.Status == HostStatus.Failed && host.Count(TaskOutcome.Failed) == 0 ? 1 : 0), "red"),
                 N(host.Count(TaskOutcome.Skipped)),
                 Color(host.Status == HostStatus.Unreachable ? 1 : 0, "red"),
+                Color(host.Warnings.Count(), "yellow"),
                 string.Create(CultureInfo.InvariantCulture, $"{host.DurationMs / 1000.0:0.00} s"));
         }
 
@@ -30,6 +31,11 @@ internal static class RecapTable
             if (host.Status == HostStatus.Unreachable)
             {
                 console.MarkupLine($"[red]{Display.Markup(host.Name)} unreachable:[/] {Display.Markup(host.Error ?? "")}");
+            }
+
+            foreach (var warning in host.Warnings)
+            {
+                console.MarkupLine($"[yellow]{Display.Markup(host.Name)} warning[/] {Display.Markup(warning)}");
             }
 
             foreach (var task in host.Tasks)
