@@ -7,14 +7,13 @@ using Fleet.Core.Results;
 using Fleet.Lab;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using YamlDotNet.RepresentationModel;
 
 namespace Fleet.Cli.Commands;
 
 /// <summary>
-/// <c>fleet demo</c>: a fresh 3-host lab, a Lynis audit, <c>playbooks/site.yml</c> applied twice (the second run must
-/// change nothing), a second audit, and a before/after table. Parts of site.yml whose modules do not exist yet are
-/// named and left out; nothing is faked.
+/// <c>fleet demo</c>: a fresh 3-host lab, a Lynis audit, <c>playbooks/site.yml</c> applied twice, a second audit, and a
+/// before/after table. The demo checks itself: an invalid playbook is exit 1 before the lab starts; a second run that changes
+/// anything, a failed task or a failed audit is exit 2 after the table.
 /// </summary>
 internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
 {
@@ -41,7 +40,7 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var playbooks = SelectPlaybooks(settings.Site);
+        var playbooks = LoadSite(settings.Site);
         Step($"Lab: {settings.Hosts} fresh hosts in {settings.Dir}");
         if (Fleet.Lab.Lab.Status(settings.Dir) is not null)
         {
@@ -50,6 +49,12 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
 
         var lab = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = settings.Hosts, Dir = settings.Dir }, Log, cancellationToken).ConfigureAwait(false);
         var inventory = InventoryLoader.Load(lab.InventoryPath);
+        var errors = PlaybookValidator.Validate(playbooks, inventory, new Dictionary<string, object?>(), ModuleCatalog.Default);
+        if (errors.Count > 0)
+        {
+            throw new FleetInputException(errors);
+        }
+
         var connection = new PlaybookRunSettings
         {
             Inventory = lab.InventoryPath,
@@ -65,103 +70,56 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
             AnsiConsole.Write(AuditCommand.Table(before));
         }
 
-        var worst = auditExit;
-        if (playbooks.Count == 0)
-        {
-            Warn("nothing of site.yml can run yet: every part needs a module that does not exist");
-        }
-        else
-        {
-            var errors = PlaybookValidator.Validate(playbooks, inventory, new Dictionary<string, object?>(), ModuleCatalog.Default);
-            if (errors.Count > 0)
-            {
-                throw new FleetInputException(errors);
-            }
-
-            var options = PlaybookRun.Options(connection, "apply", inventory);
-            Step("Apply " + string.Join(", ", playbooks.Select(p => Path.GetFileName(p.Path))) + " (first run)");
-            var first = await RunSession.ExecuteAsync(connection, inventory, (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct), null, false, cancellationToken).ConfigureAwait(false);
-            Step("Apply again: every host must report changed=0");
-            RunReport? secondReport = null;
-            var second = await RunSession.ExecuteAsync(
-                connection,
-                inventory,
-                async (runner, ct) => secondReport = await runner.RunAsync(inventory, playbooks, options, ct).ConfigureAwait(false),
-                null,
-                false,
-                cancellationToken).ConfigureAwait(false);
-            var changed = secondReport?.Hosts.Sum(h => h.Count(TaskOutcome.Changed)) ?? -1;
-            AnsiConsole.MarkupLine(changed == 0 ? "[green]second run: changed=0 on every host[/]" : $"[red]second run changed {changed} task(s): not idempotent[/]");
-            worst = Worst(worst, Worst(first, second));
-        }
-
+        var options = PlaybookRun.Options(connection, "apply", inventory);
+        Step($"Apply {settings.Site} (first run)");
+        var first = await RunSession.ExecuteAsync(connection, inventory, (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct), null, false, cancellationToken).ConfigureAwait(false);
+        Step("Apply again: every host must report changed=0");
+        RunReport? secondReport = null;
+        var second = await RunSession.ExecuteAsync(
+            connection,
+            inventory,
+            async (runner, ct) => secondReport = await runner.RunAsync(inventory, playbooks, options, ct).ConfigureAwait(false),
+            null,
+            false,
+            cancellationToken).ConfigureAwait(false);
+        var changed = secondReport?.Hosts.Sum(h => h.Count(TaskOutcome.Changed)) ?? -1;
+        AnsiConsole.MarkupLine(changed == 0 ? "[green]second run: changed=0 on every host[/]" : $"[red]second run changed {changed} task(s): not idempotent[/]");
         Step("Audit after (Lynis)");
         var (afterExit, after) = await AuditCommand.RunAsync(connection, inventory, null, cancellationToken).ConfigureAwait(false);
-        worst = Worst(worst, afterExit);
         if (before is not null && after is not null)
         {
             AnsiConsole.Write(Comparison(before, after));
         }
 
+        var exit = Verdict(auditExit, first, second, changed, afterExit);
+        if (exit != ExitCodes.Success)
+        {
+            AnsiConsole.MarkupLine($"[red]demo failed (exit {exit}): see the failed tasks, unreachable hosts or second-run changes above[/]");
+        }
+
         AnsiConsole.MarkupLine($"The lab stays up: [bold]./fleet lab ssh lab-01[/], [bold]./fleet lab down[/] when done (inventory: {Markup.Escape(lab.InventoryPath)}).");
-        return worst;
+        return exit;
     }
 
-    /// <summary>site.yml if it validates; otherwise each imported playbook that does, naming what is left out and why.</summary>
-    private static List<Playbook> SelectPlaybooks(string site)
+    /// <summary>
+    /// The demo's exit code from its steps' codes: the worst of them, and a failure (2) when the second run changed anything
+    /// (<paramref name="changedOnSecondRun"/> &lt; 0: it did not report), since the demo's own check is that it converges.
+    /// </summary>
+    internal static int Verdict(int auditBefore, int firstApply, int secondApply, int changedOnSecondRun, int auditAfter)
+    {
+        var worst = Worst(Worst(auditBefore, auditAfter), Worst(firstApply, secondApply));
+        return changedOnSecondRun == 0 ? worst : Worst(worst, ExitCodes.TaskFailed);
+    }
+
+    /// <summary>site.yml, loaded and validated completely: any error in a shipped playbook is reported as invalid input (exit 1).</summary>
+    private static List<Playbook> LoadSite(string site)
     {
         if (!File.Exists(site))
         {
             throw new FleetInputException($"{site} not found: run fleet demo from the repository root");
         }
 
-        try
-        {
-            return [PlaybookLoader.Load(site, ModuleCatalog.Default)];
-        }
-        catch (FleetInputException)
-        {
-            // Fall through: take site.yml apart and keep what exists.
-        }
-
-        var selected = new List<Playbook>();
-        var directory = Path.GetDirectoryName(Path.GetFullPath(site)) ?? ".";
-        foreach (var import in Imports(site))
-        {
-            var path = Path.Combine(directory, import);
-            try
-            {
-                selected.Add(PlaybookLoader.Load(path, ModuleCatalog.Default));
-            }
-            catch (FleetInputException ex)
-            {
-                Warn($"not there yet, left out: {import}: {ex.Errors[0].Message}");
-            }
-        }
-
-        return selected;
-    }
-
-    private static IEnumerable<string> Imports(string site)
-    {
-        var yaml = new YamlStream();
-        using (var reader = File.OpenText(site))
-        {
-            yaml.Load(reader);
-        }
-
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlSequenceNode plays)
-        {
-            yield break;
-        }
-
-        foreach (var play in plays.Children.OfType<YamlMappingNode>())
-        {
-            if (play.Children.TryGetValue(new YamlScalarNode("import_playbook"), out var node) && node is YamlScalarNode { Value: { } file })
-            {
-                yield return file;
-            }
-        }
+        return [PlaybookLoader.Load(site, ModuleCatalog.Default)];
     }
 
     private static Table Comparison(RunReport before, RunReport after)
@@ -191,8 +149,6 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
     }
 
     private static void Step(string text) => AnsiConsole.MarkupLine($"\n[bold blue]== {Markup.Escape(text)}[/]");
-
-    private static void Warn(string text) => AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(text)}[/]");
 
     private static void Log(string text) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
 }
