@@ -7,7 +7,8 @@ namespace Fleet.Core.Tests.Execution;
 /// <summary>
 /// A transport for runner unit tests: every "host" runs its scripts with the machine's real /bin/sh.
 /// Hosts whose name starts with "down" are unreachable; on hosts whose name starts with "boom" a script that mentions "boom-here"
-/// throws an unforeseen exception, and on hosts whose name starts with "drop" one that mentions "drop-here" loses the connection. The lab tests cover the same behaviour over SSH.
+/// throws an unforeseen exception, and on hosts whose name starts with "drop" one that mentions "drop-here" loses the connection.
+/// Hosts whose name starts with "lockout" accept only their first connection. The lab tests cover the same behaviour over SSH.
 /// </summary>
 internal sealed class LocalShellConnector : IConnector
 {
@@ -16,6 +17,11 @@ internal sealed class LocalShellConnector : IConnector
     public Task<IHostConnection> ConnectAsync(HostTarget target, CancellationToken cancellationToken)
     {
         if (target.Name.StartsWith("down", StringComparison.Ordinal))
+        {
+            throw new HostUnreachableException($"connection refused ({target.Address}:{target.Port})");
+        }
+
+        if (target.Name.StartsWith("lockout", StringComparison.Ordinal) && Events.Contains("connect " + target.Name))
         {
             throw new HostUnreachableException($"connection refused ({target.Address}:{target.Port})");
         }

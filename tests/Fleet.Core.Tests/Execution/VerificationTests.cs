@@ -1,0 +1,86 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Facts;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>A change with a verification: the check (and a fresh connection) after it, the rollback when they fail.</summary>
+public sealed class VerificationTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-verify-test-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private async Task<(TaskResult Task, List<string> Events)> RunAsync(string host, string check, bool newConnection)
+    {
+        var inventory = Path.Combine(_dir.FullName, "inventory.yml");
+        File.WriteAllText(inventory, $"all:\n  hosts:\n    {host}: {{ address: 127.0.0.1 }}\n");
+        var playbook = Path.Combine(_dir.FullName, "playbook.yml");
+        File.WriteAllText(playbook, $"""
+            - name: Verify
+              hosts: all
+              tasks:
+                - name: Risky change
+                  verified: {"{"} check: "{check}", new_connection: {(newConnection ? "true" : "false")} {"}"}
+            """);
+        var catalog = new ModuleCatalog([new VerifiedModule()]);
+        var loaded = InventoryLoader.Load(inventory);
+        var book = PlaybookLoader.Load(playbook, catalog);
+        Assert.Empty(PlaybookValidator.Validate([book], loaded, new Dictionary<string, object?>(), catalog));
+        var connector = new LocalShellConnector();
+        var report = await new PlaybookRunner(connector, catalog).RunAsync(loaded, [book], new RunOptions(), CancellationToken.None);
+        return (Assert.Single(report.Hosts[0].Tasks), connector.Events.ToList());
+    }
+
+    [Fact]
+    public async Task CheckPasses_ChangeStands()
+    {
+        var (task, events) = await RunAsync("h1", "true", newConnection: true);
+
+        Assert.Equal(TaskOutcome.Changed, task.Status);
+        Assert.Equal(["connect h1", "changed", "connect h1"], events);
+    }
+
+    [Fact]
+    public async Task CheckFails_RollsBackAndFails()
+    {
+        var (task, events) = await RunAsync("h1", "echo config invalid >&2; exit 1", newConnection: false);
+
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.Equal("rolled back: the new state works failed: config invalid", task.Message);
+        Assert.Equal(["connect h1", "changed", "rolled-back"], events);
+    }
+
+    [Fact]
+    public async Task NewConnectionRefused_RollsBackAndFails()
+    {
+        var (task, events) = await RunAsync("lockout1", "true", newConnection: true);
+
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.StartsWith("rolled back: a new connection was refused after the change", task.Message, StringComparison.Ordinal);
+        Assert.Equal(["connect lockout1", "changed", "rolled-back"], events);
+    }
+
+    /// <summary>A change that declares a verification: its check script and fresh connection come from the task.</summary>
+    private sealed class VerifiedModule : Module
+    {
+        public override string Name => "verified";
+
+        public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+        [
+            new("check", ParameterType.String, "The check script.", Required: true),
+            new("new_connection", ParameterType.Bool, "Also open a fresh connection."),
+        ];
+
+        public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context) => [];
+
+        public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context) =>
+            new Change(["something risky"], "echo 'event changed'\n", [])
+            {
+                Verify = new Verification("the new state works", args.GetRequiredString("check"), args.GetBool("new_connection") ?? false, "echo 'event rolled-back'\n"),
+            };
+    }
+}
