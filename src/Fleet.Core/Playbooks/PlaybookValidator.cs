@@ -25,6 +25,7 @@ public static class PlaybookValidator
         var errors = new List<InputError>();
         var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
+        var targeted = new List<Inventory.InventoryHost>();
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();
@@ -34,6 +35,7 @@ public static class PlaybookValidator
                 {
                     inventory.ValidatePattern(play.Hosts, play.Location);
                     hosts.AddRange(inventory.Select(play.Hosts));
+                    targeted.AddRange(hosts);
                 }
                 catch (FleetInputException ex)
                 {
@@ -70,6 +72,12 @@ public static class PlaybookValidator
             }
         }
 
+        // Secrets stay out: validation may run where the password variables are not set (CI); apply checks them before connecting.
+        if (inventory is not null)
+        {
+            errors.AddRange(inventory.CheckTargets(targeted.Distinct(), extraVars, secrets: false));
+        }
+
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
     }
 
@@ -77,9 +85,23 @@ public static class PlaybookValidator
     {
         if (task.When is { } when)
         {
-            foreach (var name in when.Variables.Distinct().Where(n => !scope.TryGet(n, out _)))
+            foreach (var name in when.Variables.Distinct())
             {
-                errors.Add(new InputError(task.Location, $"undefined variable '{name}' in when: {when.Text}"));
+                try
+                {
+                    if (!scope.TryGet(name, out _))
+                    {
+                        errors.Add(new InputError(task.Location, $"undefined variable '{name}' in when: {when.Text}"));
+                    }
+                }
+                catch (UndefinedVariableException ex)
+                {
+                    errors.Add(new InputError(task.Location, $"{ex.Message} (through variable '{name}') in when: {when.Text}"));
+                }
+                catch (FleetInputException ex)
+                {
+                    errors.AddRange(Template.WithLocation(ex, task.Location).Errors);
+                }
             }
         }
 
