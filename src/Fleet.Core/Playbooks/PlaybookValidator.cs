@@ -118,9 +118,26 @@ public static class PlaybookValidator
         // A controller file named literally must exist now, not fail on every host later (a templated name is checked at run time).
         foreach (var parameter in module.Parameters.Where(p => p.ControllerFile))
         {
-            if (task.Args[parameter.Name] is ScalarArg { Value: { Length: > 0 } path } arg && !Template.HasTemplate(path) && ControllerFiles.Find(path, directory) is null)
+            if (task.Args[parameter.Name] is not ScalarArg { Value: { Length: > 0 } path } arg || Template.HasTemplate(path))
             {
-                errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", ControllerFiles.Places(path, directory))})"));
+                continue;
+            }
+
+            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory).ToList();
+            if (ControllerFiles.Find(path, directory) is { } found)
+            {
+                if (InputFile.KindOf(found) == InputFileKind.Special)
+                {
+                    errors.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
+                }
+            }
+            else if (places.FirstOrDefault(Directory.Exists) is { } folder)
+            {
+                errors.Add(new InputError(arg.Location, $"{parameter.Name}: is a directory on the controller, not a file: {folder} (copying a directory is not supported)"));
+            }
+            else
+            {
+                errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
             }
         }
     }
