@@ -78,7 +78,7 @@ internal static class RunSession
     /// <summary>Checks what connecting to <paramref name="hosts"/> needs (identity files, rendered connection variables, secrets) before any is contacted.</summary>
     public static void CheckTargets(Inventory inventory, IEnumerable<InventoryHost> hosts, IEnumerable<string> vars)
     {
-        var errors = inventory.CheckTargets(hosts, ParseVars(vars), secrets: true);
+        var errors = inventory.CheckTargets(hosts, ParseVars(vars), credentials: true);
         if (errors.Count > 0)
         {
             throw new FleetInputException(errors);

@@ -251,24 +251,31 @@ public sealed class Inventory
 
     /// <summary>
     /// Every problem that would stop a connection before it starts, for the hosts a run targets: connection variables that do not
-    /// render, an empty address, an identity file that is missing or unreadable, an unset password variable (with
-    /// <paramref name="secrets"/>). Invalid input (exit 1), found before any host is contacted, instead of "unreachable".
+    /// render, an empty address, and with <paramref name="credentials"/> an identity file that is missing or unreadable or an unset
+    /// password variable. Invalid input (exit 1), found before any host is contacted, instead of "unreachable". Validation leaves
+    /// credentials out: it may run where they are not (CI); every command that connects checks them first.
     /// </summary>
-    public IReadOnlyList<InputError> CheckTargets(IEnumerable<InventoryHost> hosts, IReadOnlyDictionary<string, object?>? extraVars, bool secrets)
+    public IReadOnlyList<InputError> CheckTargets(IEnumerable<InventoryHost> hosts, IReadOnlyDictionary<string, object?>? extraVars, bool credentials)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         var errors = new List<InputError>();
+        var identities = new Dictionary<(SourceLocation At, string Message), List<string>>();
         foreach (var host in hosts)
         {
             try
             {
-                var target = ResolveTarget(host, extraVars, [], secrets);
-                for (var hop = target; hop is not null; hop = hop.Jump)
+                for (var hop = ResolveTarget(host, extraVars, [], credentials); credentials && hop is not null; hop = hop.Jump)
                 {
                     if (hop.IdentityFile is { } identity && CheckIdentityFile(identity) is { } problem)
                     {
                         var owner = _byName.GetValueOrDefault(hop.Name) ?? host;
-                        errors.Add(new InputError(owner.VarLocations.GetValueOrDefault("identity_file", owner.Location), $"host '{hop.Name}': identity file {problem}: {identity}"));
+                        var key = (owner.VarLocations.GetValueOrDefault("identity_file", owner.Location), $"identity file {problem}: {identity}");
+                        if (!identities.TryGetValue(key, out var names))
+                        {
+                            identities[key] = names = [];
+                        }
+
+                        names.Add(hop.Name);
                     }
                 }
             }
@@ -278,6 +285,8 @@ public sealed class Inventory
             }
         }
 
+        // One line per file written once for many hosts (a group's identity_file), naming the hosts.
+        errors.AddRange(identities.Select(i => new InputError(i.Key.At, $"{i.Key.Message} (host {string.Join(", ", i.Value.Distinct().Take(5))}{(i.Value.Distinct().Count() > 5 ? ", …" : "")})")));
         return errors.Distinct().ToList();
     }
 

@@ -13,6 +13,45 @@ public static class PlaybookValidator
 {
     private static readonly string[] MagicVariables = ["inventory_hostname", "inventory_hostname_short", "group_names", "groups"];
 
+    /// <summary>
+    /// What <c>fleet validate</c> does: loads the inventory (when named) and every playbook, then validates them together. Every
+    /// problem of every file is thrown at once as a <see cref="FleetInputException"/>.
+    /// </summary>
+    public static (Inventory.Inventory? Inventory, IReadOnlyList<Playbook> Playbooks) LoadAndValidate(
+        string? inventoryPath,
+        IReadOnlyList<string> playbookPaths,
+        IReadOnlyDictionary<string, object?> extraVars,
+        IModuleCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(playbookPaths);
+        if (playbookPaths.Count == 0)
+        {
+            throw new FleetInputException("at least one playbook is required");
+        }
+
+        var inventory = inventoryPath is null ? null : Inventory.InventoryLoader.Load(inventoryPath);
+        var errors = new List<InputError>();
+        var playbooks = new List<Playbook>();
+        foreach (var path in playbookPaths)
+        {
+            try
+            {
+                playbooks.Add(PlaybookLoader.Load(path, catalog));
+            }
+            catch (FleetInputException ex)
+            {
+                errors.AddRange(ex.Errors);
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            errors.AddRange(Validate(playbooks, inventory, extraVars, catalog));
+        }
+
+        return errors.Count > 0 ? throw new FleetInputException(errors) : (inventory, playbooks);
+    }
+
     /// <summary>Every problem found, in file order.</summary>
     public static IReadOnlyList<InputError> Validate(
         IReadOnlyList<Playbook> playbooks,
@@ -72,10 +111,9 @@ public static class PlaybookValidator
             }
         }
 
-        // Secrets stay out: validation may run where the password variables are not set (CI); apply checks them before connecting.
         if (inventory is not null)
         {
-            errors.AddRange(inventory.CheckTargets(targeted.Distinct(), extraVars, secrets: false));
+            errors.AddRange(inventory.CheckTargets(targeted.Distinct(), extraVars, credentials: false));
         }
 
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
