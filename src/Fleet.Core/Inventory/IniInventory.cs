@@ -136,8 +136,28 @@ internal static partial class IniInventory
         }
     }
 
-    /// <summary>A value as Ansible reads INI values: quoted text stays text, otherwise numbers and booleans are typed (YAML rules).</summary>
-    private static object? Value(string text, bool quoted) => quoted ? text : YamlFile.Scalar(text);
+    /// <summary>A value as Ansible reads INI values: quoted text stays text; numbers, booleans, <c>[lists]</c> and <c>{maps}</c> are typed (YAML rules).</summary>
+    private static object? Value(string text, bool quoted)
+    {
+        if (quoted)
+        {
+            return text;
+        }
+
+        if (text.StartsWith('[') || text.StartsWith('{'))
+        {
+            try
+            {
+                return YamlFile.Parse("value", text) is { } node ? YamlFile.ToValue(node) : text;
+            }
+            catch (FleetInputException)
+            {
+                return text; // not a flow collection after all: text, as Ansible keeps what literal_eval cannot read
+            }
+        }
+
+        return YamlFile.Scalar(text);
+    }
 
     private static string Unquote(string text, out bool quoted)
     {

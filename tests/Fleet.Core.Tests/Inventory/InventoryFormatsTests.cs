@@ -20,6 +20,7 @@ public sealed class InventoryFormatsTests : IDisposable
         [web:vars]
         color=blue
         replicas=3
+        ports=[80, 443]
 
         [prod:children]
         web
@@ -40,6 +41,7 @@ public sealed class InventoryFormatsTests : IDisposable
         Assert.Equal((2200, "dark blue"), (inventory.ResolveTarget(inventory.Hosts[3]).Port, inventory.Hosts[3].Vars["color"]));
         Assert.Equal("203.0.113.5", inventory.ResolveTarget(inventory.Hosts[0]).Address);
         Assert.Equal(5, web1.VarLocations["port"].Line);
+        Assert.Equal([80L, 443L], Assert.IsType<List<object?>>(web1.Vars["ports"]));
     }
 
     [Fact]
