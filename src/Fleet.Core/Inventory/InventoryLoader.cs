@@ -324,8 +324,9 @@ public static partial class InventoryLoader
                 return [];
             }
 
-            count *= ((end - start) / step) + 1; // each factor is checked below before the next multiplies, so this cannot overflow
-            if (count > MaxHostsPerName)
+            // The span is checked alone first, so neither the +1 nor the product can overflow.
+            var span = (end - start) / step;
+            if (span >= MaxHostsPerName || (count *= span + 1) > MaxHostsPerName)
             {
                 errors.Add(new InputError(location, $"invalid host range in '{name}': it names more than {MaxHostsPerName} hosts"));
                 return [];

@@ -53,6 +53,7 @@ public sealed class BadInputTests : IDisposable
         Play("integer overflow in a template", "- hosts: all\n  tasks:\n    - command: \"echo {{ 99999999999999999999 }}\"\n", "is too large", "pb.yml:3:16"),
         Play("timeout beyond TimeSpan", "- hosts: all\n  tasks:\n    - command: echo\n      timeout: 9999999999999\n", "timeout must be a whole number of seconds from 0 to", "pb.yml:4:16"),
         Play("delay beyond TimeSpan", "- hosts: all\n  tasks:\n    - command: echo\n      delay: 9999999999999\n", "delay must be a whole number of seconds from 0 to", "pb.yml:4:14"),
+        Inv("host ranges whose product overflows", "all:\n  hosts:\n    h[0:9]-[0:9223372036854775807]:\n", "names more than 10000 hosts", "inv.yml:3:5"),
         Inv("host range bound overflow", "all:\n  hosts:\n    h[0:99999999999999999999]:\n", "a bound is too large", "inv.yml:3:5"),
         Inv("host range step overflow", "all:\n  hosts:\n    h[0:9:99999999999999999999]:\n", "step a number from 1", "inv.yml:3:5"),
         Inv("jump port overflow", "all:\n  hosts:\n    h1: { jump: \"u@j:99999999999\" }\n", "jump port must be a number from 1 to 65535", "inv.yml:3:17"),
