@@ -43,6 +43,8 @@ internal static class PlaybookRun
             throw new FleetInputException(errors);
         }
 
+        var limited = RunSession.SelectLimit(inventory, settings.Limit).ToHashSet();
+        RunSession.CheckTargets(inventory, playbooks.SelectMany(p => p.Plays).SelectMany(p => inventory.Select(p.Hosts)).Where(limited.Contains).Distinct(), settings.Vars);
         return await RunSession.ExecuteAsync(
             settings,
             inventory,

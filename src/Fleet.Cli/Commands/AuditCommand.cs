@@ -28,7 +28,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
         }
 
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        _ = RunSession.SelectLimit(inventory, settings.Limit);
+        RunSession.CheckTargets(inventory, RunSession.SelectLimit(inventory, settings.Limit), settings.Vars);
 
         var (exit, report) = await RunAsync(settings, inventory, settings.MinIndex, cancellationToken).ConfigureAwait(false);
         if (report is not null)

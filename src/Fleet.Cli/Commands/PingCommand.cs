@@ -12,7 +12,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
     {
         RunSession.CheckOptions(settings);
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        _ = RunSession.SelectLimit(inventory, settings.Limit);
+        RunSession.CheckTargets(inventory, RunSession.SelectLimit(inventory, settings.Limit), settings.Vars);
 
         var options = new RunOptions
         {

@@ -23,11 +23,6 @@ internal static class RunSession
             throw new FleetInputException("an inventory is required: -i FILE");
         }
 
-        if (!File.Exists(path))
-        {
-            throw new FleetInputException($"inventory file not found: {path}");
-        }
-
         return InventoryLoader.Load(path);
     }
 
@@ -43,12 +38,6 @@ internal static class RunSession
         var playbooks = new List<Playbook>();
         foreach (var path in paths)
         {
-            if (!File.Exists(path))
-            {
-                errors.Add(new InputError(null, $"playbook file not found: {path}"));
-                continue;
-            }
-
             try
             {
                 playbooks.Add(PlaybookLoader.Load(path, ModuleCatalog.Default));
@@ -73,9 +62,27 @@ internal static class RunSession
             return inventory.Hosts;
         }
 
-        inventory.ValidatePattern(limit, null);
+        try
+        {
+            inventory.ValidatePattern(limit, null);
+        }
+        catch (FleetInputException ex)
+        {
+            throw new FleetInputException(ex.Errors.Select(e => e with { Message = "--limit: " + e.Message }).ToList());
+        }
+
         var hosts = inventory.Select(limit);
         return hosts.Count > 0 ? hosts : throw new FleetInputException($"--limit '{limit}' matches no host of {inventory.Path}");
+    }
+
+    /// <summary>Checks what connecting to <paramref name="hosts"/> needs (identity files, rendered connection variables, secrets) before any is contacted.</summary>
+    public static void CheckTargets(Inventory inventory, IEnumerable<InventoryHost> hosts, IEnumerable<string> vars)
+    {
+        var errors = inventory.CheckTargets(hosts, ParseVars(vars), credentials: true);
+        if (errors.Count > 0)
+        {
+            throw new FleetInputException(errors);
+        }
     }
 
     /// <summary>Parses <c>--var key=value</c> options; values are YAML scalars (so 22 is a number, true a boolean).</summary>

@@ -27,13 +27,7 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var inventory = settings.Inventory is null ? null : RunSession.LoadInventory(settings.Inventory);
-        var playbooks = RunSession.LoadPlaybooks(settings.Playbooks);
-        var errors = PlaybookValidator.Validate(playbooks, inventory, RunSession.ParseVars(settings.Vars), ModuleCatalog.Default);
-        if (errors.Count > 0)
-        {
-            throw new FleetInputException(errors);
-        }
+        var (inventory, playbooks) = PlaybookValidator.LoadAndValidate(settings.Inventory, settings.Playbooks, RunSession.ParseVars(settings.Vars), ModuleCatalog.Default);
 
         var plays = playbooks.Sum(p => p.Plays.Count);
         var tasks = playbooks.Sum(p => p.Plays.Sum(play => play.Tasks.Count + play.Handlers.Count));

@@ -7,15 +7,22 @@ namespace Fleet.Core.Inventory;
 /// <summary>A loaded inventory: hosts in file order, groups, host patterns and connection targets.</summary>
 public sealed class Inventory
 {
-    internal Inventory(string path, IReadOnlyList<InventoryHost> hosts, IReadOnlyDictionary<string, InventoryGroup> groups)
+    private readonly Dictionary<string, InventoryHost> _byName;
+
+    internal Inventory(string path, string directory, IReadOnlyList<InventoryHost> hosts, IReadOnlyDictionary<string, InventoryGroup> groups)
     {
         Path = path;
+        Directory = directory;
         Hosts = hosts;
         Groups = groups;
+        _byName = hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
     }
 
-    /// <summary>The inventory file (full path).</summary>
+    /// <summary>The inventory file or directory (full path).</summary>
     public string Path { get; }
+
+    /// <summary>The directory relative paths (identity files) start from: the inventory directory, or the one holding the file.</summary>
+    public string Directory { get; }
 
     /// <summary>Every host, in file order.</summary>
     public IReadOnlyList<InventoryHost> Hosts { get; }
@@ -64,7 +71,13 @@ public sealed class Inventory
             throw new FleetInputException(location, "empty host pattern");
         }
 
-        foreach (var term in Terms(pattern))
+        var terms = Terms(pattern).ToList();
+        if (terms.Count == 0)
+        {
+            throw new FleetInputException(location, $"bad host pattern '{pattern}': it names no host or group");
+        }
+
+        foreach (var term in terms)
         {
             var name = term.TrimStart('&', '!');
             if (name.Length == 0)
@@ -72,7 +85,12 @@ public sealed class Inventory
                 throw new FleetInputException(location, $"bad host pattern '{pattern}'");
             }
 
-            if (!IsGlob(name) && name != "all" && !Groups.ContainsKey(name) && Hosts.All(h => h.Name != name))
+            if (IsGlob(name) && Glob(name) is null)
+            {
+                throw new FleetInputException(location, $"bad host pattern '{pattern}': '{name}' has a [ without its closing ] (Ansible's [a-z] classes need both)");
+            }
+
+            if (!IsGlob(name) && name != "all" && !Groups.ContainsKey(name) && !_byName.ContainsKey(name))
             {
                 throw new FleetInputException(location, $"unknown host or group '{name}' in pattern '{pattern}'{YamlFile.DidYouMean(name, Groups.Keys.Concat(Hosts.Select(h => h.Name)))}");
             }
@@ -84,6 +102,51 @@ public sealed class Inventory
 
     private static bool IsGlob(string name) => name.IndexOfAny(['*', '?', '[']) >= 0;
 
+    /// <summary>
+    /// A glob (<c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>[!a]</c>) as a regex, or null when a class is not closed. Without backtracking,
+    /// so a pattern of many stars cannot take exponential time.
+    /// </summary>
+    private static Regex? Glob(string name)
+    {
+        var regex = new System.Text.StringBuilder("^");
+        for (var i = 0; i < name.Length; i++)
+        {
+            switch (name[i])
+            {
+                case '*':
+                    regex.Append(".*");
+                    break;
+                case '?':
+                    regex.Append('.');
+                    break;
+                case '[':
+                    var close = i + 2 < name.Length ? name.IndexOf(']', i + 2) : -1; // a class holds at least one character
+                    if (close < 0)
+                    {
+                        return null;
+                    }
+
+                    var body = name[(i + 1)..close];
+                    var negate = body[0] is '!' or '^';
+                    regex.Append(negate ? "[^" : "[").Append(string.Concat((negate ? body[1..] : body).Select(c => c == '-' ? "-" : Regex.Escape(c.ToString()).Replace("]", "\\]", StringComparison.Ordinal)))).Append(']');
+                    i = close;
+                    break;
+                default:
+                    regex.Append(Regex.Escape(name[i].ToString()));
+                    break;
+            }
+        }
+
+        try
+        {
+            return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (ArgumentException)
+        {
+            return null; // a class like [z-a]
+        }
+    }
+
     private IEnumerable<string> Match(string name)
     {
         if (name is "all" or "*")
@@ -93,7 +156,7 @@ public sealed class Inventory
 
         if (IsGlob(name))
         {
-            var regex = new Regex("^" + Regex.Escape(name).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal).Replace("\\[", "[", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
+            var regex = Glob(name)!;
             return Hosts.Where(h => regex.IsMatch(h.Name) || h.Groups.Any(regex.IsMatch)).Select(h => h.Name);
         }
 
@@ -105,9 +168,9 @@ public sealed class Inventory
     /// relative identity files expanded (relative to the inventory), passwords read from the environment variables named, jump hosts resolved.
     /// </summary>
     public HostTarget ResolveTarget(InventoryHost host, IReadOnlyDictionary<string, object?>? extraVars = null) =>
-        ResolveTarget(host, extraVars, []);
+        ResolveTarget(host, extraVars, [], secrets: true);
 
-    private HostTarget ResolveTarget(InventoryHost host, IReadOnlyDictionary<string, object?>? extraVars, HashSet<string> chain)
+    private HostTarget ResolveTarget(InventoryHost host, IReadOnlyDictionary<string, object?>? extraVars, HashSet<string> chain, bool secrets)
     {
         ArgumentNullException.ThrowIfNull(host);
         if (!chain.Add(host.Name))
@@ -118,33 +181,47 @@ public sealed class Inventory
         var scope = HostScope.For(host, new Dictionary<string, object?>(), null, extraVars);
         string? Text(string key)
         {
-            if (!scope.TryGet(key, out var value) || value is null)
+            try
             {
-                return null;
-            }
+                if (!scope.TryGet(key, out var value) || value is null)
+                {
+                    return null;
+                }
 
-            return value is string s ? Template.RenderString(s, scope, host.VarLocations.GetValueOrDefault(key, host.Location)) : Values.ToText(value);
+                return value is string s ? Template.RenderString(s, scope, At(key)) : Values.ToText(value);
+            }
+            catch (UndefinedVariableException ex)
+            {
+                throw new FleetInputException(At(key), $"host '{host.Name}': {key}: {ex.Message}");
+            }
+            catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is null or { File: null }))
+            {
+                throw Template.WithLocation(ex, At(key));
+            }
         }
 
         SourceLocation At(string key) => host.VarLocations.GetValueOrDefault(key, host.Location);
 
         var portText = Text("port");
-        var port = 22;
-        if (portText is not null && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
+        var port = portText is null ? 22 : InventoryLoader.ParsePort(portText)
+            ?? throw new FleetInputException(At("port"), $"host '{host.Name}': port must be a number from 1 to 65535, not '{portText}'");
+
+        if (Text("address") is { } addressText && string.IsNullOrWhiteSpace(addressText))
         {
-            throw new FleetInputException(At("port"), $"host '{host.Name}': port must be a number from 1 to 65535, not '{portText}'");
+            throw new FleetInputException(At("address"), $"host '{host.Name}': address is empty");
         }
 
         var becomeText = Text("become");
         var become = becomeText is not null && (Values.ToBool(becomeText) ?? throw new FleetInputException(At("become"), $"host '{host.Name}': become must be true or false"));
         var identity = Text("identity_file") is { } file ? ExpandPath(file) : null;
-        var password = Text("password_env") is { } passwordEnv ? FromEnvironment(passwordEnv, At("password_env")) : null;
-        var becomePassword = Text("become_password_env") is { } becomeEnv ? FromEnvironment(becomeEnv, At("become_password_env")) : null;
+        // Validation on a machine without the secrets still checks everything else.
+        var password = Text("password_env") is { } passwordEnv && secrets ? FromEnvironment(passwordEnv, At("password_env")) : null;
+        var becomePassword = Text("become_password_env") is { } becomeEnv && secrets ? FromEnvironment(becomeEnv, At("become_password_env")) : null;
         HostTarget? jump = null;
         if (Text("jump") is { } jumpText)
         {
-            var jumpHost = Hosts.FirstOrDefault(h => h.Name == jumpText);
-            jump = jumpHost is not null ? ResolveTarget(jumpHost, extraVars, chain) : ParseJump(jumpText, At("jump"));
+            var jumpHost = _byName.GetValueOrDefault(jumpText);
+            jump = jumpHost is not null ? ResolveTarget(jumpHost, extraVars, chain, secrets) : ParseJump(jumpText, At("jump"));
         }
 
         return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump);
@@ -157,7 +234,7 @@ public sealed class Inventory
             return System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), file.Length > 2 ? file[2..] : "");
         }
 
-        return System.IO.Path.IsPathRooted(file) ? file : System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path) ?? ".", file));
+        return System.IO.Path.IsPathRooted(file) ? file : System.IO.Path.GetFullPath(System.IO.Path.Combine(Directory, file));
     }
 
     private static Secret FromEnvironment(string variable, SourceLocation at) =>
@@ -167,13 +244,71 @@ public sealed class Inventory
 
     private static HostTarget ParseJump(string text, SourceLocation at)
     {
-        var match = Regex.Match(text, @"^(?:(?<user>[^@]+)@)?(?<host>[^:@]+)(?::(?<port>\d+))?$", RegexOptions.CultureInvariant);
-        if (!match.Success)
+        var (user, host, port, error) = InventoryLoader.ParseJump(text);
+        return error is null ? new HostTarget(host, host, port, user ?? Environment.UserName) : throw new FleetInputException(at, error);
+    }
+
+    /// <summary>
+    /// Every problem that would stop a connection before it starts, for the hosts a run targets: connection variables that do not
+    /// render, an empty address, and with <paramref name="credentials"/> an identity file that is missing or unreadable or an unset
+    /// password variable. Invalid input (exit 1), found before any host is contacted, instead of "unreachable". Validation leaves
+    /// credentials out: it may run where they are not (CI); every command that connects checks them first.
+    /// </summary>
+    public IReadOnlyList<InputError> CheckTargets(IEnumerable<InventoryHost> hosts, IReadOnlyDictionary<string, object?>? extraVars, bool credentials)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        var errors = new List<InputError>();
+        var identities = new Dictionary<(SourceLocation At, string Message), List<string>>();
+        foreach (var host in hosts)
         {
-            throw new FleetInputException(at, $"jump must be an inventory host or user@host:port, not '{text}'");
+            try
+            {
+                for (var hop = ResolveTarget(host, extraVars, [], credentials); credentials && hop is not null; hop = hop.Jump)
+                {
+                    if (hop.IdentityFile is { } identity && CheckIdentityFile(identity) is { } problem)
+                    {
+                        var owner = _byName.GetValueOrDefault(hop.Name) ?? host;
+                        var key = (owner.VarLocations.GetValueOrDefault("identity_file", owner.Location), $"identity file {problem}: {identity}");
+                        if (!identities.TryGetValue(key, out var names))
+                        {
+                            identities[key] = names = [];
+                        }
+
+                        names.Add(hop.Name);
+                    }
+                }
+            }
+            catch (FleetInputException ex)
+            {
+                errors.AddRange(ex.Errors);
+            }
         }
 
-        var port = match.Groups["port"].Success ? int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture) : 22;
-        return new HostTarget(match.Groups["host"].Value, match.Groups["host"].Value, port, match.Groups["user"].Success ? match.Groups["user"].Value : Environment.UserName);
+        // One line per file written once for many hosts (a group's identity_file), naming the hosts.
+        errors.AddRange(identities.Select(i => new InputError(i.Key.At, $"{i.Key.Message} (host {string.Join(", ", i.Value.Distinct().Take(5))}{(i.Value.Distinct().Count() > 5 ? ", …" : "")})")));
+        return errors.Distinct().ToList();
+    }
+
+    private static string? CheckIdentityFile(string path)
+    {
+        switch (InputFile.KindOf(path))
+        {
+            case InputFileKind.Missing:
+                return "not found";
+            case InputFileKind.Directory:
+                return "is a directory";
+            case InputFileKind.Special:
+                return "is not a regular file";
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "cannot be read";
+        }
     }
 }

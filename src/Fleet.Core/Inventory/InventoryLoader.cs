@@ -1,10 +1,15 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Fleet.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Fleet.Core.Inventory;
 
-/// <summary>Loads Ansible's YAML inventory shape (all / children / hosts / vars).</summary>
-public static class InventoryLoader
+/// <summary>
+/// Loads an inventory as Ansible does: a YAML file (all / children / hosts / vars), an INI file ([group], [group:vars],
+/// [group:children]), or a directory of them, plus group_vars/ and host_vars/ beside it. Loading is linear in the hosts.
+/// </summary>
+public static partial class InventoryLoader
 {
     /// <summary>Connection variable aliases: Ansible's name → Fleet's.</summary>
     public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -19,32 +24,108 @@ public static class InventoryLoader
         ["ansible_become"] = "become",
     };
 
-    private sealed class GroupBuilder(string name)
-    {
-        public string Name { get; } = name;
+    /// <summary>Most hosts one name with ranges may expand to. The default value is 10000.</summary>
+    public const int MaxHostsPerName = 10_000;
 
-        public List<string> Hosts { get; } = [];
+    /// <summary>File extensions Ansible skips in an inventory directory (its INVENTORY_IGNORE_EXTS), so one directory means the same to both.</summary>
+    private static readonly string[] IgnoredExtensions = [".orig", ".ini", ".cfg", ".retry", ".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst"];
 
-        public List<string> Children { get; } = [];
-
-        public Dictionary<string, (object? Value, SourceLocation At)> Vars { get; } = new(StringComparer.Ordinal);
-    }
-
-    /// <summary>Loads and checks an inventory; every problem found is reported with file:line:column.</summary>
+    /// <summary>Loads and checks an inventory file or directory; every problem found is reported with file:line:column.</summary>
     public static Inventory Load(string path)
     {
-        if (!File.Exists(path))
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var builder = new InventoryBuilder();
+        string directory;
+        if (InputFile.KindOf(path) == InputFileKind.Directory)
         {
-            throw new FleetInputException($"inventory file not found: {path}");
+            directory = Path.GetFullPath(path);
+            var sources = new List<string>();
+            CollectSources(path, sources, 0);
+            if (sources.Count == 0)
+            {
+                throw new FleetInputException($"inventory directory has no inventory file (*.yml, *.yaml, *.json or a file without extension): {path}");
+            }
+
+            foreach (var source in sources)
+            {
+                ReadSource(source, builder);
+            }
+        }
+        else
+        {
+            InputFile.CheckRegular(path, "inventory file");
+            directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            ReadSource(path, builder);
         }
 
-        var root = YamlFile.Load(path);
-        var errors = new List<InputError>();
-        var groups = new Dictionary<string, GroupBuilder>(StringComparer.Ordinal) { ["all"] = new("all") };
-        var hostVars = new Dictionary<string, List<(string Key, object? Value, SourceLocation At)>>(StringComparer.Ordinal);
-        var hostLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        var hostOrder = new List<string>();
+        // Ansible's group_vars/ and host_vars/ beside the inventory: above the inventory's own vars of the same group or host.
+        foreach (var group in builder.Groups.Values)
+        {
+            foreach (var (key, value, at) in VarsFiles(Path.Combine(directory, "group_vars"), group.Name, builder.Errors))
+            {
+                group.Vars[key] = (value, at);
+            }
+        }
 
+        foreach (var host in builder.HostOrder)
+        {
+            host.Vars.AddRange(VarsFiles(Path.Combine(directory, "host_vars"), host.Name, builder.Errors));
+        }
+
+        return builder.Build(Path.GetFullPath(path), directory);
+    }
+
+    /// <summary>The inventory files of a directory in name order, subdirectories included, as Ansible reads one.</summary>
+    private static void CollectSources(string directory, List<string> sources, int depth)
+    {
+        if (depth > 8)
+        {
+            return;
+        }
+
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(entry);
+            if (name.StartsWith('.') || name is "group_vars" or "host_vars" or "vars_plugins" || IgnoredExtensions.Any(e => name.EndsWith(e, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (Directory.Exists(entry))
+            {
+                CollectSources(entry, sources, depth + 1);
+            }
+            else
+            {
+                sources.Add(entry);
+            }
+        }
+    }
+
+    /// <summary>Reads one inventory file: YAML by extension (.yml, .yaml, .json), INI by extension (.ini) or, for any other name, by its first line.</summary>
+    private static void ReadSource(string file, InventoryBuilder builder)
+    {
+        var text = InputFile.ReadText(file, "inventory file");
+        var extension = Path.GetExtension(file).ToLowerInvariant();
+        var ini = extension == ".ini" || (extension is not (".yml" or ".yaml" or ".json") && IniInventory.LooksLikeIni(text));
+        if (ini)
+        {
+            IniInventory.Read(file, text, builder);
+            return;
+        }
+
+        try
+        {
+            ReadYaml(file, YamlFile.Parse(file, text), builder);
+        }
+        catch (FleetInputException ex) when (IniInventory.LooksLikeIni(text))
+        {
+            throw new FleetInputException(ex.Errors.Select(e => e with { Message = e.Message + " (this looks like an INI inventory: name the file .ini, or write it in YAML)" }).ToList());
+        }
+    }
+
+    private static void ReadYaml(string path, YamlNode? root, InventoryBuilder builder)
+    {
         if (root is null)
         {
             throw new FleetInputException(new SourceLocation(path, 1, 1), "the inventory is empty");
@@ -55,19 +136,14 @@ public static class InventoryLoader
             throw new FleetInputException(YamlFile.At(path, root), "an inventory is a mapping of groups (all: {hosts, children, vars})");
         }
 
+        var errors = builder.Errors;
         foreach (var (key, value) in top.Children)
         {
-            var name = YamlFile.KeyText(key);
-            ReadGroup(name, value);
-            if (name != "all" && !groups["all"].Children.Contains(name))
-            {
-                groups["all"].Children.Add(name);
-            }
+            ReadGroup(builder.Group(YamlFile.KeyText(key)), value);
         }
 
-        void ReadGroup(string name, YamlNode node)
+        void ReadGroup(InventoryBuilder.GroupBuilder group, YamlNode node)
         {
-            var group = groups.TryGetValue(name, out var existing) ? existing : groups[name] = new GroupBuilder(name);
             if (node is YamlScalarNode { Value: null or "" })
             {
                 return;
@@ -75,7 +151,7 @@ public static class InventoryLoader
 
             if (node is not YamlMappingNode mapping)
             {
-                errors.Add(new InputError(YamlFile.At(path, node), $"group '{name}' must be a mapping with hosts, children or vars"));
+                errors.Add(new InputError(YamlFile.At(path, node), $"group '{group.Name}' must be a mapping with hosts, children or vars"));
                 return;
             }
 
@@ -86,23 +162,14 @@ public static class InventoryLoader
                 {
                     case "hosts":
                         foreach (var (hostKey, hostNode) in Entries(value, "hosts"))
-                        foreach (var host in ExpandRange(YamlFile.KeyText(hostKey), YamlFile.At(path, hostKey), errors))
                         {
-                            if (!hostVars.ContainsKey(host))
+                            var at = YamlFile.At(path, hostKey);
+                            var vars = Entries(hostNode, $"host '{YamlFile.KeyText(hostKey)}'")
+                                .Select(e => (YamlFile.KeyText(e.Key), YamlFile.ToValue(e.Value), YamlFile.At(path, e.Value)))
+                                .ToList();
+                            foreach (var host in ExpandRange(YamlFile.KeyText(hostKey), at, errors))
                             {
-                                hostVars[host] = [];
-                                hostLocations[host] = YamlFile.At(path, hostKey);
-                                hostOrder.Add(host);
-                            }
-
-                            if (!group.Hosts.Contains(host))
-                            {
-                                group.Hosts.Add(host);
-                            }
-
-                            foreach (var (varKey, varNode) in Entries(hostNode, $"host '{host}'"))
-                            {
-                                hostVars[host].Add((YamlFile.KeyText(varKey), YamlFile.ToValue(varNode), YamlFile.At(path, varNode)));
+                                builder.AddHost(group, host, at).Vars.AddRange(vars);
                             }
                         }
 
@@ -110,12 +177,7 @@ public static class InventoryLoader
                     case "children":
                         foreach (var (childKey, childNode) in Entries(value, "children"))
                         {
-                            var child = YamlFile.KeyText(childKey);
-                            if (!group.Children.Contains(child))
-                            {
-                                group.Children.Add(child);
-                            }
-
+                            var child = builder.AddChild(group, YamlFile.KeyText(childKey), YamlFile.At(path, childKey));
                             ReadGroup(child, childNode);
                         }
 
@@ -128,7 +190,7 @@ public static class InventoryLoader
 
                         break;
                     default:
-                        errors.Add(new InputError(YamlFile.At(path, key), $"unknown key '{section}' in group '{name}' (expected hosts, children or vars){YamlFile.DidYouMean(section, ["hosts", "children", "vars"])}"));
+                        errors.Add(new InputError(YamlFile.At(path, key), $"unknown key '{section}' in group '{group.Name}' (expected hosts, children or vars){YamlFile.DidYouMean(section, ["hosts", "children", "vars"])}"));
                         break;
                 }
             }
@@ -149,114 +211,14 @@ public static class InventoryLoader
             errors.Add(new InputError(YamlFile.At(path, node), $"{what} must be a mapping"));
             return [];
         }
-
-        // Ansible's group_vars/ and host_vars/ beside the inventory file: above the file's own vars of the same group or host.
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        foreach (var group in groups.Values)
-        {
-            foreach (var (key, value, at) in VarsFiles(Path.Combine(directory, "group_vars"), group.Name, errors))
-            {
-                group.Vars[key] = (value, at);
-            }
-        }
-
-        foreach (var host in hostOrder)
-        {
-            hostVars[host].AddRange(VarsFiles(Path.Combine(directory, "host_vars"), host, errors));
-        }
-
-        foreach (var group in groups.Values)
-        {
-            foreach (var host in group.Hosts.Where(groups.ContainsKey))
-            {
-                errors.Add(new InputError(hostLocations[host], $"'{host}' is both a host and a group"));
-            }
-        }
-
-        // Depth of each group below "all" (Ansible merges shallower groups first, then by name).
-        var depth = new Dictionary<string, int>(StringComparer.Ordinal);
-        var parents = groups.Values.SelectMany(g => g.Children.Select(c => (Parent: g.Name, Child: c))).ToLookup(p => p.Child, p => p.Parent);
-        int Depth(string group, HashSet<string> seen)
-        {
-            if (depth.TryGetValue(group, out var known))
-            {
-                return known;
-            }
-
-            if (group == "all" || !seen.Add(group))
-            {
-                return 0;
-            }
-
-            var value = parents[group].Select(p => Depth(p, seen) + 1).DefaultIfEmpty(1).Max();
-            depth[group] = value;
-            return value;
-        }
-
-        IEnumerable<string> Ancestors(string group, HashSet<string> seen)
-        {
-            foreach (var parent in parents[group])
-            {
-                if (seen.Add(parent))
-                {
-                    yield return parent;
-                    foreach (var more in Ancestors(parent, seen))
-                    {
-                        yield return more;
-                    }
-                }
-            }
-        }
-
-        var hosts = new List<InventoryHost>();
-        foreach (var name in hostOrder)
-        {
-            var direct = groups.Values.Where(g => g.Hosts.Contains(name)).Select(g => g.Name).ToList();
-            var seen = new HashSet<string>(direct, StringComparer.Ordinal);
-            var all = direct.Concat(direct.SelectMany(d => Ancestors(d, seen)).ToList()).Append("all").Distinct().ToList();
-            var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
-            var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-            foreach (var group in all.OrderBy(g => g == "all" ? 0 : Depth(g, [])).ThenBy(g => g, StringComparer.Ordinal))
-            {
-                foreach (var (key, (value, at)) in groups[group].Vars)
-                {
-                    Set(key, value, at);
-                }
-            }
-
-            foreach (var (key, value, at) in hostVars[name])
-            {
-                Set(key, value, at);
-            }
-
-            void Set(string key, object? value, SourceLocation at)
-            {
-                var canonical = Aliases.GetValueOrDefault(key, key);
-                vars[canonical] = value;
-                locations[canonical] = at;
-            }
-
-            CheckConnectionVars(name, vars, locations, errors);
-            hosts.Add(new InventoryHost(name, vars, locations, all.Where(g => g != "all").Append("all").ToList(), hostLocations[name]));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new FleetInputException(errors.OrderBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList());
-        }
-
-        var groupModels = groups.Values.ToDictionary(
-            g => g.Name,
-            g => new InventoryGroup(g.Name, g.Hosts, g.Children, g.Vars.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal)),
-            StringComparer.Ordinal);
-        return new Inventory(Path.GetFullPath(path), hosts, groupModels);
     }
 
-    private static void CheckConnectionVars(string host, Dictionary<string, object?> vars, Dictionary<string, SourceLocation> at, List<InputError> errors)
+    /// <summary>Checks a host's connection variables as written (templated values are checked when rendered, before any host is contacted).</summary>
+    internal static void CheckConnectionVars(string host, IReadOnlyDictionary<string, object?> vars, IReadOnlyDictionary<string, SourceLocation> at, IReadOnlySet<string> hostNames, List<InputError> errors)
     {
         // As in Ansible, a quoted number is a port and "yes"/"true" a boolean.
         if (vars.TryGetValue("port", out var port) && !(port is long p && p is >= 1 and <= 65535)
-            && !(port is string s && (Templating.Template.HasTemplate(s) || (int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 65535))))
+            && !(port is string s && (Templating.Template.HasTemplate(s) || ParsePort(s) is not null)))
         {
             errors.Add(new InputError(at["port"], $"host '{host}': port must be a number from 1 to 65535, not '{port}'"));
         }
@@ -272,6 +234,16 @@ public static class InventoryLoader
             {
                 errors.Add(new InputError(at[key], $"host '{host}': {key} must be text"));
             }
+            else if (value is string text && string.IsNullOrWhiteSpace(text))
+            {
+                errors.Add(new InputError(at[key], $"host '{host}': {key} is empty (leave it out for the default)"));
+            }
+        }
+
+        if (vars.TryGetValue("jump", out var jump) && jump is string jumpText && !Templating.Template.HasTemplate(jumpText) && !hostNames.Contains(jumpText)
+            && ParseJump(jumpText) is { Error: { } jumpError })
+        {
+            errors.Add(new InputError(at["jump"], $"host '{host}': {jumpError}"));
         }
 
         if (vars.TryGetValue("ansible_connection", out var connection) && connection is not ("ssh" or "smart"))
@@ -280,51 +252,112 @@ public static class InventoryLoader
         }
     }
 
-    private static readonly System.Text.RegularExpressions.Regex RangePattern =
-        new(@"\[(?<from>[0-9]+|[a-zA-Z]):(?<to>[0-9]+|[a-zA-Z])(?::(?<step>[0-9]+))?\]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    /// <summary>A TCP port written as text (1–65535), or null.</summary>
+    internal static int? ParsePort(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port : null;
+
+    /// <summary>A jump host written as <c>[user@]host[:port]</c>: its parts, or why it is not one.</summary>
+    internal static (string? User, string Host, int Port, string? Error) ParseJump(string text)
+    {
+        var match = JumpPattern().Match(text);
+        if (!match.Success)
+        {
+            return (null, text, 0, $"jump must be an inventory host or user@host:port, not '{text}'");
+        }
+
+        var port = 22;
+        if (match.Groups["port"].Success)
+        {
+            if (ParsePort(match.Groups["port"].Value) is not { } written)
+            {
+                return (null, text, 0, $"jump port must be a number from 1 to 65535, not '{match.Groups["port"].Value}'");
+            }
+
+            port = written;
+        }
+
+        return (match.Groups["user"].Success ? match.Groups["user"].Value : null, match.Groups["host"].Value, port, null);
+    }
+
+    [GeneratedRegex(@"^(?:(?<user>[^@]+)@)?(?<host>[^:@]+)(?::(?<port>\d+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex JumpPattern();
+
+    [GeneratedRegex(@"\[(?<from>[0-9]+|[a-zA-Z]):(?<to>[0-9]+|[a-zA-Z])(?::(?<step>[0-9]+))?\]", RegexOptions.CultureInvariant)]
+    private static partial Regex RangePattern();
 
     /// <summary>
-    /// Ansible's host ranges: <c>web-[01:10]</c> (leading zeros kept), <c>db-[a:c]</c>, <c>n[0:10:5]</c>; several ranges multiply.
-    /// A name without a range is itself.
+    /// Ansible's host ranges: <c>web-[01:10]</c> (leading zeros kept), <c>db-[a:c]</c>, <c>n[0:10:5]</c>; several ranges multiply,
+    /// to at most <see cref="MaxHostsPerName"/> names. A name without a range is itself.
     /// </summary>
     internal static IReadOnlyList<string> ExpandRange(string name, SourceLocation location, List<InputError> errors)
     {
-        var match = RangePattern.Match(name);
-        if (!match.Success)
+        var ranges = new List<(string Prefix, long Start, long End, long Step, int Width, bool Numeric)>();
+        var position = 0;
+        long count = 1;
+        foreach (Match match in RangePattern().Matches(name))
+        {
+            var from = match.Groups["from"].Value;
+            var to = match.Groups["to"].Value;
+            var numeric = char.IsAsciiDigit(from[0]);
+            long step = 1;
+            if (numeric != char.IsAsciiDigit(to[0])
+                || (match.Groups["step"].Success && (!long.TryParse(match.Groups["step"].Value, CultureInfo.InvariantCulture, out step) || step < 1)))
+            {
+                errors.Add(new InputError(location, $"invalid host range in '{name}': both ends numbers or both letters, step a number from 1"));
+                return [];
+            }
+
+            long start, end;
+            if (!numeric)
+            {
+                (start, end) = (from[0], to[0]);
+            }
+            else if (!long.TryParse(from, CultureInfo.InvariantCulture, out start) || !long.TryParse(to, CultureInfo.InvariantCulture, out end))
+            {
+                errors.Add(new InputError(location, $"invalid host range in '{name}': a bound is too large"));
+                return [];
+            }
+
+            if (end < start)
+            {
+                errors.Add(new InputError(location, $"invalid host range in '{name}': the end is before the start"));
+                return [];
+            }
+
+            // The span is checked alone first, so neither the +1 nor the product can overflow.
+            var span = (end - start) / step;
+            if (span >= MaxHostsPerName || (count *= span + 1) > MaxHostsPerName)
+            {
+                errors.Add(new InputError(location, $"invalid host range in '{name}': it names more than {MaxHostsPerName} hosts"));
+                return [];
+            }
+
+            ranges.Add((name[position..match.Index], start, end, step, numeric && from.Length > 1 && from[0] == '0' ? from.Length : 0, numeric));
+            position = match.Index + match.Length;
+        }
+
+        if (ranges.Count == 0)
         {
             return [name];
         }
 
-        var from = match.Groups["from"].Value;
-        var to = match.Groups["to"].Value;
-        var step = match.Groups["step"].Success ? int.Parse(match.Groups["step"].Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
-        var numeric = char.IsAsciiDigit(from[0]);
-        if (numeric != char.IsAsciiDigit(to[0]) || step < 1)
+        var names = new List<string> { "" };
+        foreach (var (prefix, start, end, step, width, numeric) in ranges)
         {
-            errors.Add(new InputError(location, $"invalid host range in '{name}': both ends numbers or both letters, step at least 1"));
-            return [];
+            var next = new List<string>(names.Count * (int)(((end - start) / step) + 1));
+            foreach (var head in names)
+            {
+                for (var i = start; i <= end; i += step)
+                {
+                    next.Add(head + prefix + (numeric ? i.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0') : ((char)i).ToString()));
+                }
+            }
+
+            names = next;
         }
 
-        var (start, end) = numeric
-            ? (long.Parse(from, System.Globalization.CultureInfo.InvariantCulture), long.Parse(to, System.Globalization.CultureInfo.InvariantCulture))
-            : (from[0], (long)to[0]);
-        if (end < start || (end - start) / step >= 10_000)
-        {
-            errors.Add(new InputError(location, $"invalid host range in '{name}': the end is before the start, or it names more than 10000 hosts"));
-            return [];
-        }
-
-        var prefix = name[..match.Index];
-        var rest = name[(match.Index + match.Length)..];
-        var width = numeric && from.Length > 1 && from[0] == '0' ? from.Length : 0;
-        var names = new List<string>();
-        for (var i = start; i <= end; i += step)
-        {
-            var item = numeric ? i.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width, '0') : ((char)i).ToString();
-            names.AddRange(ExpandRange(prefix + item + rest, location, errors));
-        }
-
-        return names;
+        var rest = name[position..];
+        return names.Select(n => n + rest).ToList();
     }
 
     /// <summary>

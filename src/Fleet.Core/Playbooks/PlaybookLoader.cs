@@ -25,20 +25,16 @@ public static class PlaybookLoader
     public static Playbook Load(string path, IModuleCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        if (!File.Exists(path))
-        {
-            throw new FleetInputException($"playbook file not found: {path}");
-        }
-
+        InputFile.CheckRegular(path, "playbook file");
         var errors = new List<InputError>();
         var plays = new List<Play>();
         LoadInto(Path.GetFullPath(path), catalog, plays, errors, []);
         return errors.Count > 0 ? throw new FleetInputException(errors) : new Playbook(path, plays);
     }
 
-    private static void LoadInto(string path, IModuleCatalog catalog, List<Play> plays, List<InputError> errors, HashSet<string> importing)
+    private static void LoadInto(string path, IModuleCatalog catalog, List<Play> plays, List<InputError> errors, List<string> importing)
     {
-        var root = YamlFile.Load(path);
+        var root = YamlFile.Load(path, "playbook file");
         if (root is null)
         {
             return;
@@ -68,18 +64,18 @@ public static class PlaybookLoader
                 }
 
                 var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path) ?? ".", file));
-                if (importing.Contains(target))
+                if (importing.IndexOf(target) is var first and >= 0)
                 {
-                    errors.Add(new InputError(YamlFile.At(path, import), $"import cycle: {file} imports itself"));
-                }
-                else if (!File.Exists(target))
-                {
-                    errors.Add(new InputError(YamlFile.At(path, import), $"imported playbook not found: {file}"));
+                    var cycle = importing.Skip(first).Append(target).Select(Path.GetFileName);
+                    errors.Add(new InputError(YamlFile.At(path, import), target == path
+                        ? $"import cycle: {file} imports itself"
+                        : $"import cycle: {string.Join(" → ", cycle)}"));
                 }
                 else
                 {
                     try
                     {
+                        InputFile.CheckRegular(target, "imported playbook", YamlFile.At(path, import), file);
                         LoadInto(target, catalog, plays, errors, importing);
                     }
                     catch (FleetInputException ex)
@@ -97,7 +93,7 @@ public static class PlaybookLoader
             }
         }
 
-        importing.Remove(path);
+        importing.RemoveAt(importing.Count - 1);
     }
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>
@@ -119,6 +115,11 @@ public static class PlaybookLoader
         if (hosts is null)
         {
             errors.Add(new InputError(YamlFile.At(path, node), $"play '{playName}' has no hosts"));
+        }
+        else if (hosts.Trim(' ', ':', ',', '&', '!').Length == 0)
+        {
+            // Ansible's pattern separators alone name nobody: an error, not a play that is silently skipped.
+            errors.Add(new InputError(YamlFile.At(path, Child(node, "hosts")!), $"play '{playName}' has an empty host pattern ('{hosts}'): name hosts or groups, or all"));
         }
 
         var vars = Child(node, "vars") switch
@@ -259,10 +260,10 @@ public static class PlaybookLoader
             playTags.Concat(Tags(path, Child(node, "tags"), errors)).Distinct().ToList(),
             when,
             notify,
-            (int)(Int(path, Child(node, "retries"), "retries", errors) ?? 0),
-            TimeSpan.FromSeconds(Int(path, Child(node, "delay"), "delay", errors) ?? 5),
+            (int)(Int(path, Child(node, "retries"), "retries", errors, MaxRetries) ?? 0),
+            TimeSpan.FromSeconds(Int(path, Child(node, "delay"), "delay", errors, MaxSeconds) ?? 5),
             // timeout: 0 means no time limit, as in Ansible.
-            Int(path, Child(node, "timeout"), "timeout", errors) is { } seconds ? (seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds)) : null,
+            Int(path, Child(node, "timeout"), "timeout", errors, MaxSeconds) is { } seconds ? (seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds)) : null,
             Bool(path, Child(node, "ignore_errors"), "ignore_errors", errors) ?? false,
             changedWhen,
             Bool(path, Child(node, "become"), "become", errors),
@@ -464,20 +465,25 @@ public static class PlaybookLoader
         return null;
     }
 
-    private static long? Int(string path, YamlNode? node, string what, List<InputError> errors)
+    /// <summary>The longest delay or timeout: 30 days, far beyond any task and far below what <see cref="TimeSpan"/> holds.</summary>
+    private const long MaxSeconds = 30L * 24 * 3600;
+
+    private const long MaxRetries = 10_000;
+
+    private static long? Int(string path, YamlNode? node, string what, List<InputError> errors, long max = int.MaxValue)
     {
         if (node is null)
         {
             return null;
         }
 
-        if (node is YamlScalarNode scalar && long.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        if (node is YamlScalarNode scalar && long.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= max)
         {
             return value;
         }
 
         var unit = what switch { "retries" => "attempts", "max_fail_percentage" => "percent", _ => "seconds" };
-        errors.Add(new InputError(YamlFile.At(path, node), $"{what} must be a whole number of {unit} (0 or more)"));
+        errors.Add(new InputError(YamlFile.At(path, node), $"{what} must be a whole number of {unit} from 0 to {max}"));
         return null;
     }
 
@@ -514,13 +520,7 @@ public static class PlaybookLoader
             }
 
             var file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path) ?? ".", name));
-            if (!File.Exists(file))
-            {
-                errors.Add(new InputError(YamlFile.At(path, item), $"vars file not found: {name}"));
-                continue;
-            }
-
-            if (YamlFile.LoadVariables(file, "a vars file", errors) is { } mapping)
+            if (YamlFile.LoadVariables(file, "vars file", errors, YamlFile.At(path, item), name) is { } mapping)
             {
                 foreach (var (key, value) in (IReadOnlyDictionary<string, object?>)YamlFile.ToValue(mapping)!)
                 {

@@ -15,6 +15,45 @@ public static class PlaybookValidator
 {
     private static readonly string[] MagicVariables = ["inventory_hostname", "inventory_hostname_short", "group_names", "groups"];
 
+    /// <summary>
+    /// What <c>fleet validate</c> does: loads the inventory (when named) and every playbook, then validates them together. Every
+    /// problem of every file is thrown at once as a <see cref="FleetInputException"/>.
+    /// </summary>
+    public static (Inventory.Inventory? Inventory, IReadOnlyList<Playbook> Playbooks) LoadAndValidate(
+        string? inventoryPath,
+        IReadOnlyList<string> playbookPaths,
+        IReadOnlyDictionary<string, object?> extraVars,
+        IModuleCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(playbookPaths);
+        if (playbookPaths.Count == 0)
+        {
+            throw new FleetInputException("at least one playbook is required");
+        }
+
+        var inventory = inventoryPath is null ? null : Inventory.InventoryLoader.Load(inventoryPath);
+        var errors = new List<InputError>();
+        var playbooks = new List<Playbook>();
+        foreach (var path in playbookPaths)
+        {
+            try
+            {
+                playbooks.Add(PlaybookLoader.Load(path, catalog));
+            }
+            catch (FleetInputException ex)
+            {
+                errors.AddRange(ex.Errors);
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            errors.AddRange(Validate(playbooks, inventory, extraVars, catalog));
+        }
+
+        return errors.Count > 0 ? throw new FleetInputException(errors) : (inventory, playbooks);
+    }
+
     /// <summary>Every problem found, in file order.</summary>
     public static IReadOnlyList<InputError> Validate(
         IReadOnlyList<Playbook> playbooks,
@@ -27,6 +66,7 @@ public static class PlaybookValidator
         var errors = new List<InputError>();
         var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
+        var targeted = new List<Inventory.InventoryHost>();
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();
@@ -36,6 +76,7 @@ public static class PlaybookValidator
                 {
                     inventory.ValidatePattern(play.Hosts, play.Location);
                     hosts.AddRange(inventory.Select(play.Hosts));
+                    targeted.AddRange(hosts);
                 }
                 catch (FleetInputException ex)
                 {
@@ -72,6 +113,11 @@ public static class PlaybookValidator
             }
         }
 
+        if (inventory is not null)
+        {
+            errors.AddRange(inventory.CheckTargets(targeted.Distinct(), extraVars, credentials: false));
+        }
+
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
     }
 
@@ -79,9 +125,23 @@ public static class PlaybookValidator
     {
         if (task.When is { } when)
         {
-            foreach (var name in when.Variables.Distinct().Where(n => !scope.TryGet(n, out _)))
+            foreach (var name in when.Variables.Distinct())
             {
-                errors.Add(new InputError(task.Location, $"undefined variable '{name}' in when: {when.Text}"));
+                try
+                {
+                    if (!scope.TryGet(name, out _))
+                    {
+                        errors.Add(new InputError(task.Location, $"undefined variable '{name}' in when: {when.Text}"));
+                    }
+                }
+                catch (UndefinedVariableException ex)
+                {
+                    errors.Add(new InputError(task.Location, $"{ex.Message} (through variable '{name}') in when: {when.Text}"));
+                }
+                catch (FleetInputException ex)
+                {
+                    errors.AddRange(Template.WithLocation(ex, task.Location).Errors);
+                }
             }
         }
 
@@ -98,9 +158,26 @@ public static class PlaybookValidator
         // A controller file named literally must exist now, not fail on every host later (a templated name is checked at run time).
         foreach (var parameter in module.Parameters.Where(p => p.ControllerFile))
         {
-            if (task.Args[parameter.Name] is ScalarArg { Value: { Length: > 0 } path } arg && !Template.HasTemplate(path) && ControllerFiles.Find(path, directory) is null)
+            if (task.Args[parameter.Name] is not ScalarArg { Value: { Length: > 0 } path } arg || Template.HasTemplate(path))
             {
-                errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", ControllerFiles.Places(path, directory))})"));
+                continue;
+            }
+
+            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory).ToList();
+            if (ControllerFiles.Find(path, directory) is { } found)
+            {
+                if (InputFile.KindOf(found) == InputFileKind.Special)
+                {
+                    errors.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
+                }
+            }
+            else if (places.FirstOrDefault(Directory.Exists) is { } folder)
+            {
+                errors.Add(new InputError(arg.Location, $"{parameter.Name}: is a directory on the controller, not a file: {folder} (copying a directory is not supported)"));
+            }
+            else
+            {
+                errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
             }
         }
     }

@@ -23,6 +23,10 @@ public static class ExpressionParser
         }
     }
 
+    private const int MaxTokens = 2_000;
+
+    private const int MaxDepth = 100;
+
     private enum Kind { Name, Number, String, Symbol, End }
 
     private sealed record Token(Kind Kind, string Text, object? Value = null);
@@ -59,7 +63,7 @@ public static class ExpressionParser
                 var number = text[start..i];
                 tokens.Add(number.Contains('.', StringComparison.Ordinal)
                     ? new Token(Kind.Number, number, double.Parse(number, CultureInfo.InvariantCulture))
-                    : new Token(Kind.Number, number, long.Parse(number, CultureInfo.InvariantCulture)));
+                    : new Token(Kind.Number, number, long.TryParse(number, CultureInfo.InvariantCulture, out var whole) ? whole : throw new FormatException($"the number {number} is too large (at most {long.MaxValue})")));
             }
             else if (c is '\'' or '"')
             {
@@ -109,7 +113,8 @@ public static class ExpressionParser
         }
 
         tokens.Add(new Token(Kind.End, "end of expression"));
-        return tokens;
+        // Parsing and evaluating recurse once per operator: a bounded expression cannot overflow the stack.
+        return tokens.Count <= MaxTokens ? tokens : throw new FormatException($"longer than {MaxTokens} words and symbols");
     }
 
     private sealed class Parser(List<Token> tokens, string text)
@@ -142,7 +147,21 @@ public static class ExpressionParser
             }
         }
 
+        private int _depth;
+
         public Expression ParseOr()
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw new FormatException($"nested more than {MaxDepth} levels deep");
+            }
+
+            var result = ParseOrUnchecked();
+            _depth--;
+            return result;
+        }
+
+        private Expression ParseOrUnchecked()
         {
             var left = ParseAnd();
             while (IsName("or"))

@@ -28,6 +28,17 @@ public static class Template
         {
             throw new FleetInputException(location, $"{ex.Message} in '{text}'");
         }
+        catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is null or { File: null }))
+        {
+            throw WithLocation(ex, location);
+        }
+    }
+
+    /// <summary>The errors of <paramref name="ex"/>, those without a place of their own put at <paramref name="location"/> (where a variable was used).</summary>
+    public static FleetInputException WithLocation(FleetInputException ex, SourceLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return new FleetInputException(ex.Errors.Select(e => e.Location is null or { File: null } ? e with { Location = location } : e).ToList());
     }
 
     /// <summary>Renders, letting <see cref="UndefinedVariableException"/> through (for variables that refer to variables).</summary>

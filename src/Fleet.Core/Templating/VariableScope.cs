@@ -7,7 +7,7 @@ namespace Fleet.Core.Templating;
 public sealed class VariableScope : IVariableLookup
 {
     private readonly IReadOnlyDictionary<string, object?>[] _layers;
-    private readonly HashSet<string> _rendering = new(StringComparer.Ordinal);
+    private readonly List<string> _rendering = [];
 
     private VariableScope(IReadOnlyDictionary<string, object?>[] layers) => _layers = layers;
 
@@ -37,18 +37,26 @@ public sealed class VariableScope : IVariableLookup
             return raw;
         }
 
-        if (!_rendering.Add(name))
+        if (_rendering.IndexOf(name) is var first and >= 0)
         {
-            throw new FleetInputException($"variable '{name}' refers to itself");
+            throw new FleetInputException(first == _rendering.Count - 1
+                ? $"variable '{name}' refers to itself"
+                : $"variables refer to each other in a cycle: {string.Join(" → ", _rendering.Skip(first).Append(name))}");
         }
 
+        _rendering.Add(name);
         try
         {
             return Render(raw);
         }
+        catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is { File: null }))
+        {
+            // The error has no place of its own (variables carry none): name the variable; the template that used it adds the place.
+            throw new FleetInputException(ex.Errors.Select(e => e.Location is { File: null } ? new InputError(null, $"in variable '{name}': {e.Message}") : e).ToList());
+        }
         finally
         {
-            _rendering.Remove(name);
+            _rendering.RemoveAt(_rendering.Count - 1);
         }
     }
 

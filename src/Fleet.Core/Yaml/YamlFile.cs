@@ -9,12 +9,30 @@ namespace Fleet.Core.Yaml;
 /// <summary>Reads YAML files keeping every node's file:line:column, and converts nodes with YAML 1.1 scalar rules (Ansible's).</summary>
 public static class YamlFile
 {
-    /// <summary>Loads the first document of a file; a syntax error is a <see cref="FleetInputException"/> at its position. Null for an empty file.</summary>
-    public static YamlNode? Load(string path)
+    /// <summary>Deepest nesting of collections accepted; real files stay under 20, and the node reader recurses once per level.</summary>
+    public const int MaxDepth = 200;
+
+    /// <summary>Most nodes that aliases may add by expansion in one file (a "billion laughs" file adds billions).</summary>
+    public const long MaxAliasNodes = 1_000_000;
+
+    /// <summary>
+    /// Loads the one document of a file (see <see cref="InputFile"/> for what is refused before reading); a syntax error, or input
+    /// Fleet refuses (see <see cref="Guard"/>), is a <see cref="FleetInputException"/> at its position. Null for an empty file.
+    /// </summary>
+    public static YamlNode? Load(string path, string what = "file", SourceLocation? namedAt = null) => Parse(path, InputFile.ReadText(path, what, namedAt));
+
+    /// <summary>Parses YAML text read from <paramref name="path"/>, as <see cref="Load"/>.</summary>
+    public static YamlNode? Parse(string path, string text)
     {
-        var text = File.ReadAllText(path);
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.StartsWith("$ANSIBLE_VAULT", StringComparison.Ordinal))
+        {
+            throw new FleetInputException(new SourceLocation(path, 1, 1), "this file is encrypted with Ansible Vault, which Fleet does not support: decrypt it (ansible-vault decrypt)");
+        }
+
         try
         {
+            Guard(path, text);
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
@@ -34,6 +52,133 @@ public static class YamlFile
         {
             // YamlDotNet's parser fails this way (without a position) on some malformed flow collections, like an unclosed [.
             throw new FleetInputException(UnclosedFlowCollection(path, text), "YAML syntax error: a [ … ] or { … } that starts here is not closed where it should be");
+        }
+    }
+
+    private sealed class Frame(string? anchor, bool mapping)
+    {
+        public string? Anchor { get; } = anchor;
+
+        public bool Mapping { get; } = mapping;
+
+        public bool KeyNext { get; set; } = true;
+
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+        public long Size { get; set; } = 1;
+    }
+
+    /// <summary>
+    /// Reads the events once, without building nodes (so without recursion), and refuses what would crash, exhaust memory or be
+    /// silently misread later: nesting deeper than <see cref="MaxDepth"/>, an alias inside its own anchor, aliases expanding to more
+    /// than <see cref="MaxAliasNodes"/> nodes, a key that is not text, a key written twice (also when a tag hides it, <c>!!str a</c>),
+    /// <c>!vault</c> values, and a second document (Ansible reads one document per file and refuses more).
+    /// </summary>
+    private static void Guard(string path, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var open = new Stack<Frame>();
+        var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
+        long expanded = 0;
+        var documents = 0;
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            SourceLocation At() => new(path, Math.Max(1, (int)current.Start.Line), Math.Max(1, (int)current.Start.Column));
+            switch (current)
+            {
+                case DocumentStart:
+                    if (++documents > 1)
+                    {
+                        throw new FleetInputException(At(), "a second YAML document (after ---) is not supported: as in Ansible, a file holds one document");
+                    }
+
+                    break;
+                case Scalar scalar:
+                    RefuseVault(scalar.Tag, At());
+                    Node(scalar, 1, At());
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        anchors[scalar.Anchor.Value] = 1;
+                    }
+
+                    break;
+                case AnchorAlias alias:
+                    if (open.Any(f => f.Anchor == alias.Value.Value))
+                    {
+                        throw new FleetInputException(At(), $"alias *{alias.Value.Value} is inside its own anchor &{alias.Value.Value}: it would be infinitely deep");
+                    }
+
+                    var size = anchors.GetValueOrDefault(alias.Value.Value, 1);
+                    expanded += size;
+                    if (expanded > MaxAliasNodes)
+                    {
+                        throw new FleetInputException(At(), $"aliases expand to more than {MaxAliasNodes:N0} nodes (an alias bomb?); write the values out");
+                    }
+
+                    Node(alias, size, At());
+                    break;
+                case NodeEvent { } start and (SequenceStart or MappingStart):
+                    RefuseVault(start.Tag, At());
+                    if (open.TryPeek(out var parent) && parent.Mapping && parent.KeyNext)
+                    {
+                        throw new FleetInputException(At(), "a mapping key must be text, not a list or a mapping");
+                    }
+
+                    if (open.Count >= MaxDepth)
+                    {
+                        throw new FleetInputException(At(), $"nesting deeper than {MaxDepth} levels is not supported");
+                    }
+
+                    open.Push(new Frame(start.Anchor.IsEmpty ? null : start.Anchor.Value, start is MappingStart));
+                    break;
+                case SequenceEnd or MappingEnd:
+                    var done = open.Pop();
+                    if (done.Anchor is { } anchor)
+                    {
+                        anchors[anchor] = done.Size;
+                    }
+
+                    Node(null, done.Size, At());
+                    break;
+            }
+        }
+
+        void Node(ParsingEvent? node, long size, SourceLocation at)
+        {
+            if (!open.TryPeek(out var parent))
+            {
+                return;
+            }
+
+            parent.Size += size;
+            if (!parent.Mapping)
+            {
+                return;
+            }
+
+            if (parent.KeyNext)
+            {
+                if (node is not Scalar key)
+                {
+                    throw new FleetInputException(at, "a mapping key must be text, not an alias");
+                }
+
+                if (!parent.Keys.Add(key.Value))
+                {
+                    throw new FleetInputException(at, $"duplicate key '{key.Value}' in this mapping");
+                }
+            }
+
+            parent.KeyNext = !parent.KeyNext;
+        }
+
+        static void RefuseVault(TagName tag, SourceLocation at)
+        {
+            if (!tag.IsEmpty && tag.Value == "!vault")
+            {
+                throw new FleetInputException(at, "!vault values (Ansible Vault) are not supported by Fleet: decrypt the value, or pass a secret with password_env or --var");
+            }
         }
     }
 
@@ -90,12 +235,12 @@ public static class YamlFile
     /// A file of variables (group_vars, host_vars, vars_files): its top-level mapping, or null when the file is empty. A syntax
     /// error, or a top level that is not a mapping (named <paramref name="what"/> in the message), is added to <paramref name="errors"/>.
     /// </summary>
-    public static YamlMappingNode? LoadVariables(string file, string what, List<InputError> errors)
+    public static YamlMappingNode? LoadVariables(string file, string what, List<InputError> errors, SourceLocation? namedAt = null, string? shown = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
         try
         {
-            switch (Load(file))
+            switch (Parse(file, InputFile.ReadText(file, what, namedAt ?? new SourceLocation(file, 1, 1), shown)))
             {
                 case null or YamlScalarNode { Value: null or "" }:
                     return null;

@@ -120,7 +120,7 @@ public sealed class PlaybookValidationTests : IDisposable
     [InlineData("- hosts: all\n  tasks:\n    - copy: { dest: /x, content: [a, b }\n", 3, 40, "YAML syntax error")]
     [InlineData("- hosts: all\n  tags: [a, b\n  tasks: []\n", 2, 9, "not closed")]
     [InlineData("- hosts: all\n  tasks:\n\t- command: x\n", 3, 1, "tab")]
-    [InlineData("- hosts: all\n  tasks:\n    - name: a\n      name: b\n      command: x\n", 4, 7, "Duplicate key")]
+    [InlineData("- hosts: all\n  tasks:\n    - name: a\n      name: b\n      command: x\n", 4, 7, "duplicate key 'name'")]
     public void Load_YamlSyntaxError_NamesWhereItIs(string text, int line, int column, string message)
     {
         var error = Assert.Single(Validate(text));

@@ -128,6 +128,54 @@ public sealed class InvalidInputTests : IDisposable
         await AssertRejectedAsync(["apply", "-i", GoodInventory(), GoodPlaybook(), "--no-progress", option], expected);
     }
 
+    [Fact]
+    public async Task Apply_FifoAsPlaybook_ExitsOneWithoutOpeningIt()
+    {
+        var fifo = Path.Combine(_dir.FullName, "fifo.yml");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        await AssertRejectedAsync(["apply", "-i", GoodInventory(), fifo, "--no-progress"], "is not a regular file", fifo);
+    }
+
+    [Theory]
+    [InlineData("when: 99999999999999999999 > 1", "is too large")]
+    [InlineData("timeout: 99999999999999", "timeout must be a whole number of seconds from 0 to")]
+    public async Task Apply_NumberTooLarge_ExitsOneWithLocation(string taskKey, string expected)
+    {
+        var playbook = Write("big-number.yml", $"- hosts: all\n  tasks:\n    - command: echo\n      {taskKey}\n");
+
+        await AssertRejectedAsync(["apply", "-i", GoodInventory(), playbook, "--no-progress"], $"{playbook}:4:", expected);
+    }
+
+    [Fact]
+    public async Task Inventory_LimitWithUnclosedBracket_ExitsOne()
+    {
+        await AssertRejectedAsync(["inventory", "-i", GoodInventory(), "--limit", "target["], "--limit: bad host pattern 'target['");
+    }
+
+    [Fact]
+    public async Task Inventory_UndefinedTemplateInPort_ExitsOneWithLocation()
+    {
+        var inventory = Write("templated.yml", "all:\n  hosts:\n    target: { port: \"{{ nosuch }}\" }\n");
+
+        await AssertRejectedAsync(["inventory", "-i", inventory], $"{inventory}:3:21", "undefined variable 'nosuch'");
+    }
+
+    [Fact]
+    public async Task Ping_MissingIdentityFile_ExitsOneBeforeContacting()
+    {
+        var inventory = Write("no-key.yml", $$"""
+            all:
+              hosts:
+                target: { address: 127.0.0.1, port: {{Port}}, user: root, identity_file: /nonexistent/fleet-key }
+            """);
+
+        await AssertRejectedAsync(["ping", "-i", inventory, "--no-progress"], $"{inventory}:3:", "identity file not found: /nonexistent/fleet-key");
+    }
+
     public void Dispose()
     {
         _listener.Stop();

@@ -62,6 +62,11 @@ public sealed class CopyModule : Module
                 return new PlanFailure($"src not found on the controller: {src} (looked in {string.Join(", ", ControllerFiles.Places(src, context.PlaybookDirectory))})");
             }
 
+            if (Yaml.InputFile.KindOf(file) != Yaml.InputFileKind.Regular)
+            {
+                return new PlanFailure($"src is not a regular file on the controller (a FIFO, device or socket): {file}"); // reading it could block forever
+            }
+
             content = File.ReadAllBytes(file);
         }
         else

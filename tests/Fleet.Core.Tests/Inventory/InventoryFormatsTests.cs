@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Fleet.Core.Inventory;
+using Fleet.Core.Playbooks;
+
+namespace Fleet.Core.Tests.Inventory;
+
+/// <summary>Ansible's other inventory shapes: INI files and directories of inventory files; and loading stays linear in the hosts.</summary>
+public sealed class InventoryFormatsTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    private const string Ini = """
+        # Ansible's INI shape
+        bastion ansible_host=203.0.113.5
+
+        [web]
+        web-[1:2] ansible_port=2222 ansible_user="deploy"
+        web-3:2200 color='dark blue'
+
+        [web:vars]
+        color=blue
+        replicas=3
+        ports=[80, 443]
+
+        [prod:children]
+        web
+
+        [prod:vars]
+        tier=prod
+        """;
+
+    [Fact]
+    public void Load_IniInventory_ReadsHostsGroupsVarsChildrenAndRanges()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("hosts.ini", Ini));
+
+        Assert.Equal(["bastion", "web-1", "web-2", "web-3"], inventory.Hosts.Select(h => h.Name));
+        var web1 = inventory.Hosts[1];
+        Assert.Equal(["web", "prod", "all"], web1.Groups);
+        Assert.Equal((2222L, "deploy", "blue", 3L, "prod"), (web1.Vars["port"], web1.Vars["user"], web1.Vars["color"], web1.Vars["replicas"], web1.Vars["tier"]));
+        Assert.Equal((2200, "dark blue"), (inventory.ResolveTarget(inventory.Hosts[3]).Port, inventory.Hosts[3].Vars["color"]));
+        Assert.Equal("203.0.113.5", inventory.ResolveTarget(inventory.Hosts[0]).Address);
+        Assert.Equal(5, web1.VarLocations["port"].Line);
+        Assert.Equal([80L, 443L], Assert.IsType<List<object?>>(web1.Vars["ports"]));
+    }
+
+    [Fact]
+    public void Load_IniWithoutExtension_IsRecognisedByItsFirstLine()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("hosts", Ini));
+
+        Assert.Equal(4, inventory.Hosts.Count);
+    }
+
+    [Theory]
+    [InlineData("[web]\nweb-1 ansible_port\n", 2, 7, "host 'web-1': expected key=value, not 'ansible_port'")]
+    [InlineData("[web:hosts]\nweb-1\n", 1, 1, "bad INI section '[web:hosts]'")]
+    [InlineData("[web:vars]\njust-text\n", 2, 1, "[web:vars] takes key=value lines")]
+    [InlineData("[web]\nweb-1 ansible_port=99999\n", 2, 20, "port must be a number from 1 to 65535")]
+    public void Load_BadIniLine_IsLocated(string text, int line, int column, string message)
+    {
+        var path = _files.Write("hosts.ini", text);
+
+        var error = Assert.Single(Assert.Throws<FleetInputException>(() => InventoryLoader.Load(path)).Errors);
+
+        Assert.Equal(new SourceLocation(path, line, column), error.Location);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_IniNamedYml_SaysItLooksLikeIni()
+    {
+        var path = _files.Write("hosts.yml", "[web]\nweb-1 ansible_port=22\nweb-2\n");
+
+        var error = Assert.Throws<FleetInputException>(() => InventoryLoader.Load(path));
+
+        Assert.Contains("looks like an INI inventory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Directory_MergesItsFilesAndItsGroupVarsAsAnsibleDoes()
+    {
+        _files.Write("inv/10-web.yml", "all:\n  children:\n    web:\n      hosts:\n        web-1:\n");
+        _files.Write("inv/20-db", "[db]\ndb-1\n[prod:children]\nweb\ndb\n");
+        _files.Write("inv/notes.txt", "not an inventory: skipped as by Ansible");
+        _files.Write("inv/old.ini", "[skipped]\nnever-1\n");
+        _files.Write("inv/group_vars/prod.yml", "tier: prod\n");
+        _files.Write("inv/host_vars/db-1.yml", "role: primary\n");
+
+        var inventory = InventoryLoader.Load(Path.Combine(_files.Dir, "inv"));
+
+        Assert.Equal(["web-1", "db-1"], inventory.Hosts.Select(h => h.Name));
+        Assert.All(inventory.Hosts, h => Assert.Equal("prod", h.Vars["tier"]));
+        Assert.Equal("primary", inventory.Hosts[1].Vars["role"]);
+        Assert.Equal(Path.Combine(_files.Dir, "inv"), inventory.Directory);
+    }
+
+    [Fact]
+    public void Load_DirectoryWithoutInventoryFiles_SaysSo()
+    {
+        Directory.CreateDirectory(Path.Combine(_files.Dir, "empty"));
+
+        var error = Assert.Throws<FleetInputException>(() => InventoryLoader.Load(Path.Combine(_files.Dir, "empty")));
+
+        Assert.Contains("inventory directory has no inventory file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("web-[12]", "web-1,web-2")]
+    [InlineData("web-[!1]", "web-2")]
+    [InlineData("*-1", "web-1,db-1")]
+    public void Select_GlobClasses_MatchAsInAnsible(string pattern, string expected)
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", "all:\n  hosts:\n    web-1:\n    web-2:\n    db-1:\n"));
+
+        Assert.Equal(expected, string.Join(",", inventory.Select(pattern).Select(h => h.Name)));
+    }
+
+    public void Dispose() => _files.Dispose();
+}
+
+/// <summary>Timing tests run alone: other test classes running beside them on a small machine would measure each other.</summary>
+[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
+public sealed class TimingCollection;
+
+[Collection(nameof(TimingCollection))]
+public sealed class InventoryScaleTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    [Fact]
+    public void Load_HundredThousandHosts_IsLinear()
+    {
+        var text = new System.Text.StringBuilder("all:\n  vars: { user: root }\n  children:\n    web:\n      hosts:\n");
+        for (var i = 0; i < 100_000; i++)
+        {
+            text.Append("        h").Append(i).Append(": { address: 10.0.0.1 }\n");
+        }
+
+        var path = _files.Write("big.yml", text.Append("    db:\n      hosts:\n        h1:\n").ToString());
+        var clock = Stopwatch.StartNew();
+
+        var inventory = InventoryLoader.Load(path);
+
+        Assert.Equal(100_000, inventory.Hosts.Count);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"100k hosts took {clock.Elapsed} (about 1 s; 25 s when it was quadratic)");
+    }
+
+    public void Dispose() => _files.Dispose();
+}
