@@ -5,7 +5,7 @@ public enum SubjectKind
 {
     /// <summary>Everything: a change that may have touched anything (a command without creates/removes).</summary>
     Everything,
-    /// <summary>A path and everything under it.</summary>
+    /// <summary>A path (with <see cref="Subject.Recursive"/>, everything under it too).</summary>
     Path,
     /// <summary>An installed package (dpkg's state).</summary>
     Package,
@@ -26,11 +26,12 @@ public enum SubjectKind
 /// <summary>
 /// What a fact is about, and what a change touches: the engine forgets exactly the facts whose subjects a change touched, so a
 /// package install does not make a file's fact stale unless it declares it touched paths. A null name means every subject of that
-/// kind; a path also covers everything under it.
+/// kind; a recursive path also covers everything under it (a tree removed, modes set recursively, a fact that reads a tree).
 /// </summary>
 /// <param name="Kind">The kind of state.</param>
 /// <param name="Name">Which one (a path, a package, a unit, a user…), or null for all of the kind.</param>
-public sealed record Subject(SubjectKind Kind, string? Name = null)
+/// <param name="Recursive">For a path: everything under it too.</param>
+public sealed record Subject(SubjectKind Kind, string? Name = null, bool Recursive = false)
 {
     /// <summary>Any state at all.</summary>
     public static Subject Everything { get; } = new(SubjectKind.Everything);
@@ -41,8 +42,11 @@ public sealed record Subject(SubjectKind Kind, string? Name = null)
     /// <summary>The listening sockets.</summary>
     public static Subject Ports { get; } = new(SubjectKind.Ports);
 
-    /// <summary>A path and what is under it.</summary>
+    /// <summary>One path: creating a directory does not touch what a later task will put under it.</summary>
     public static Subject Path(string path) => new(SubjectKind.Path, path);
+
+    /// <summary>A path and everything under it.</summary>
+    public static Subject Tree(string path) => new(SubjectKind.Path, path, Recursive: true);
 
     /// <summary>A package, or every package (null).</summary>
     public static Subject Package(string? name) => new(SubjectKind.Package, name);
@@ -85,7 +89,7 @@ public sealed record Subject(SubjectKind Kind, string? Name = null)
             return true;
         }
 
-        return Kind == SubjectKind.Path && (IsUnder(Name, other.Name) || IsUnder(other.Name, Name));
+        return Kind == SubjectKind.Path && ((Recursive && IsUnder(other.Name, Name)) || (other.Recursive && IsUnder(Name, other.Name)));
     }
 
     private static bool IsUnder(string path, string directory) =>

@@ -17,11 +17,11 @@ public sealed class FactInvalidationTests
     }
 
     [Fact]
-    public void PathTouch_ForgetsThatPathAndWhatIsUnderIt_KeepsOthers()
+    public void TreeTouch_ForgetsThatPathAndWhatIsUnderIt_KeepsOthers()
     {
         var cache = Cache(new FileFact("/etc/ssh"), new FileFact("/etc/ssh/sshd_config"), new FileFact("/etc/sshd"), new FileFact("/etc/hosts"));
 
-        cache.Invalidate([Subject.Path("/etc/ssh")]);
+        cache.Invalidate([Subject.Tree("/etc/ssh")]);
 
         Assert.False(cache.Contains(new FileFact("/etc/ssh")));
         Assert.False(cache.Contains(new FileFact("/etc/ssh/sshd_config")));
@@ -30,8 +30,20 @@ public sealed class FactInvalidationTests
     }
 
     [Fact]
-    public void PathTouchUnderADirectory_ForgetsTheDirectoryFact() =>
-        Assert.True(Subject.Path("/etc/ssh/sshd_config.d/fleet.conf").Overlaps(Subject.Path("/etc/ssh")));
+    public void PathTouch_ForgetsOnlyThatPath()
+    {
+        // mkdir of a missing directory does not change what a later task will write under it.
+        var cache = Cache(new FileFact("/etc/app"), new FileFact("/etc/app/app.conf"));
+
+        cache.Invalidate([Subject.Path("/etc/app")]);
+
+        Assert.False(cache.Contains(new FileFact("/etc/app")));
+        Assert.True(cache.Contains(new FileFact("/etc/app/app.conf")));
+    }
+
+    [Fact]
+    public void PathTouchUnderATree_ForgetsAFactThatReadsTheTree() =>
+        Assert.True(Subject.Path("/etc/ssh/sshd_config.d/fleet.conf").Overlaps(Subject.Tree("/etc/ssh")));
 
     [Fact]
     public void PackageChange_ForgetsFilesButNotTheSystemFacts()

@@ -49,7 +49,7 @@ public sealed class FileModule : Module
         {
             case "absent":
                 return state.Exists
-                    ? new Change([$"{path} removed"], $"rm -rf -- {p}\n", null)
+                    ? new Change([$"{path} removed"], $"rm -rf -- {p}\n", [Subject.Tree(path)])
                     : new NoChange($"{path} is absent");
             case "file" when !state.Exists:
                 return new PlanFailure($"{path} does not exist (use state: touch to create it, or copy)");
@@ -121,7 +121,7 @@ public sealed class FileModule : Module
             script.Append(CultureInfo.InvariantCulture, $"chmod {flag}{Sh.Quote(recurse ? rawMode : mode!)} -- {p}\n");
         }
 
-        return new Change(changes, script.ToString(), recurse ? null : touched);
+        return new Change(changes, script.ToString(), recurse ? [Subject.Tree(path)] : touched);
     }
 
     private static TaskPlan PlanLink(ModuleArguments args, string path, FileState state, IReadOnlyList<Subject> touched)
@@ -178,7 +178,7 @@ public sealed record TreeMismatchFact(string Path, string? Mode, string? Owner, 
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<Subject> Subjects => [Subject.Path(Path)];
+    public override IReadOnlyList<Subject> Subjects => [Subject.Tree(Path)];
 
     /// <inheritdoc />
     public override int Parse(string stdout, int exitCode) => int.TryParse(stdout.Trim(), CultureInfo.InvariantCulture, out var n) ? n : 0;
