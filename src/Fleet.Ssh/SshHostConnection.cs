@@ -37,12 +37,18 @@ internal sealed class SshHostConnection(
     private static string InlineRunner(string seconds) =>
         Supervised(seconds, "sh -c \"$1\"") + "exit $rc";
 
+    /// <summary>The first line of a large script on stdin: what precedes it (a password sudo did not read) shows as a mismatch.</summary>
+    private const string LargeScriptHeader = "# fleet script";
+
     /// <summary>
     /// Receives a large script of <paramref name="bytes"/> bytes on stdin into a temporary file (exactly that many: stdin stays
-    /// open after it), runs it under <see cref="Supervised"/>, removes it.
+    /// open after it), runs it under <see cref="Supervised"/>, removes it. A file that does not start with
+    /// <see cref="LargeScriptHeader"/> is shifted, so cut short: it is refused rather than run in part.
     /// </summary>
     private static string LargeScriptRunner(string seconds, int bytes) =>
-        $"f=$(mktemp) || exit 125\nhead -c {bytes} > \"$f\" || exit 125\n" + Supervised(seconds, "sh \"$f\"") + "rm -f \"$f\"\nexit $rc";
+        $"f=$(mktemp) || exit 125\nhead -c {bytes} > \"$f\" || exit 125\n" +
+        $"if [ \"$(head -n 1 \"$f\")\" != '{LargeScriptHeader}' ]; then rm -f \"$f\"; echo 'fleet: the script did not arrive intact on stdin (did sudo leave the password unread?)' >&2; exit 125; fi\n" +
+        Supervised(seconds, "sh \"$f\"") + "rm -f \"$f\"\nexit $rc";
 
     private readonly SemaphoreSlim _gate = new(4, 4);
 
@@ -68,9 +74,10 @@ internal sealed class SshHostConnection(
         // into a temporary file first, so a command in it cannot swallow the rest of the script.
         // coreutils timeout: 0 disables it (a task with timeout: 0 has no limit).
         var seconds = timeout == Timeout.InfiniteTimeSpan ? "0" : timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var large = LargeScriptHeader + "\n" + command.Script;
         var text = inline
             ? prefix + "sh -c " + Sh.Quote(InlineRunner(seconds)) + " fleet " + Sh.Quote(command.Script)
-            : prefix + "sh -c " + Sh.Quote(LargeScriptRunner(seconds, Encoding.UTF8.GetByteCount(command.Script)));
+            : prefix + "sh -c " + Sh.Quote(LargeScriptRunner(seconds, Encoding.UTF8.GetByteCount(large)));
         var stdin = new StringBuilder();
         if (sudo && target.BecomePassword is { } password)
         {
@@ -79,7 +86,7 @@ internal sealed class SshHostConnection(
 
         if (!inline)
         {
-            stdin.Append(command.Script);
+            stdin.Append(large);
         }
 
         var clock = Stopwatch.StartNew();

@@ -75,6 +75,23 @@ public sealed class InterruptedCommandLabTests(LabFixture lab)
         Assert.True(observer.Checked, observer.Failure?.Message ?? "the next task did not start");
     }
 
+    [LabFact]
+    public async Task LargeScript_SudoLeavesThePasswordUnread_RefusesInsteadOfRunningPartOfIt()
+    {
+        var host = lab.Info.Hosts[3];
+        await EnsureSudoUserAsync(host.Name);
+        // NOPASSWD: sudo -S never reads the password, which then sits on stdin in front of the script.
+        var target = new HostTarget(host.Name, host.Address, host.Port, "deploy", lab.Info.PrivateKeyPath, Become: true, BecomePassword: new Secret("not-read"));
+        var script = "# " + new string('x', 40 * 1024) + "\necho whole";
+        await using var connection = await Connector.ConnectAsync(target, CancellationToken.None);
+
+        var result = await connection.RunAsync(new RemoteCommand(script, Become: true), CancellationToken.None);
+
+        Assert.Equal((125, ""), (result.ExitCode, result.Stdout));
+        Assert.Contains("did not arrive intact", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-read", result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Makes a user <c>deploy</c> that logs in with the lab key and may run anything through <c>sudo -n</c>.</summary>
     private async Task EnsureSudoUserAsync(string host)
     {
