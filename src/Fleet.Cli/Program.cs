@@ -26,10 +26,11 @@ internal static class Program
         app.Configure(Configure);
         return await app.RunAsync(args, interrupt.Token).ConfigureAwait(false);
 
-        // The first signal asks the run to stop and still write its reports; the process then exits 130.
+        // The first signal asks the run to stop and still write its reports; the process then exits 130. A second one is left
+        // to its default action, ending the process at once: hosts still end their scripts when the connection closes.
         void Cancel(PosixSignalContext context)
         {
-            context.Cancel = true;
+            context.Cancel = !interrupt.IsCancellationRequested;
             interrupt.Cancel();
         }
     }

@@ -16,16 +16,39 @@ internal sealed class SshHostConnection(
     private const int InlineScriptLimit = 32 * 1024;
 
     /// <summary>
-    /// Runs the script given as $1 with stdin from /dev/null under coreutils' <c>timeout</c> when the host has it: <c>timeout</c>
-    /// puts the script in its own process group and, when the time is up or when it receives the SIGTERM that SSH.NET sends on
-    /// cancellation, signals the whole group, so no child of a timed-out task keeps running (holding a lock or a port).
+    /// Runs <paramref name="launch"/> in the background under coreutils' <c>timeout</c> when the host has it (<c>timeout</c> puts
+    /// the script in its own process group and, when the time is up or it receives SIGTERM, signals the whole group, SIGKILL 5 s
+    /// later), with stdin from /dev/null. A watcher holds the channel's stdin, which the controller never closes while it waits:
+    /// when it reads end-of-file (the controller cancelled, exited or lost the connection) it sends SIGTERM to that group. So the
+    /// end of the channel ends the script, as root under sudo too, whatever sshd does with the SSH <c>signal</c> request.
     /// </summary>
-    private static string InlineRunner(string seconds) =>
-        $"exec </dev/null\nif command -v timeout >/dev/null 2>&1; then exec timeout -k 5 {seconds} sh -c \"$1\"; fi\nexec sh -c \"$1\"";
+    private static string Supervised(string seconds, string launch) =>
+        "exec 3<&0 </dev/null\n" +
+        $"if command -v timeout >/dev/null 2>&1; then timeout -k 5 {seconds} {launch} 3<&- & else {launch} 3<&- & fi\n" +
+        "p=$!\n" +
+        "{ while read -r _; do :; done; kill -TERM -\"$p\" || kill -TERM \"$p\"; } <&3 >/dev/null 2>&1 &\n" +
+        "w=$!\n" +
+        "exec 3<&-\n" +
+        "wait \"$p\"\n" +
+        "rc=$?\n" +
+        "kill \"$w\" 2>/dev/null\n";
 
-    /// <summary>Receives a large script on stdin into a temporary file, runs it like <see cref="InlineRunner"/>, removes it.</summary>
-    private static string LargeScriptRunner(string seconds) =>
-        $"f=$(mktemp) || exit 125\ncat > \"$f\"\nif command -v timeout >/dev/null 2>&1; then timeout -k 5 {seconds} sh \"$f\" </dev/null; else sh \"$f\" </dev/null; fi\nrc=$?\nrm -f \"$f\"\nexit $rc";
+    /// <summary>Runs the script given as $1 under <see cref="Supervised"/>.</summary>
+    private static string InlineRunner(string seconds) =>
+        Supervised(seconds, "sh -c \"$1\"") + "exit $rc";
+
+    /// <summary>The first line of a large script on stdin: what precedes it (a password sudo did not read) shows as a mismatch.</summary>
+    private const string LargeScriptHeader = "# fleet script";
+
+    /// <summary>
+    /// Receives a large script of <paramref name="bytes"/> bytes on stdin into a temporary file (exactly that many: stdin stays
+    /// open after it), runs it under <see cref="Supervised"/>, removes it. A file that does not start with
+    /// <see cref="LargeScriptHeader"/> is shifted, so cut short: it is refused rather than run in part.
+    /// </summary>
+    private static string LargeScriptRunner(string seconds, int bytes) =>
+        $"f=$(mktemp) || exit 125\nhead -c {bytes} > \"$f\" || exit 125\n" +
+        $"if [ \"$(head -n 1 \"$f\")\" != '{LargeScriptHeader}' ]; then rm -f \"$f\"; echo 'fleet: the script did not arrive intact on stdin (did sudo leave the password unread?)' >&2; exit 125; fi\n" +
+        Supervised(seconds, "sh \"$f\"") + "rm -f \"$f\"\nexit $rc";
 
     private readonly SemaphoreSlim _gate = new(4, 4);
 
@@ -47,13 +70,14 @@ internal sealed class SshHostConnection(
         var sudo = command.Become && target.User != "root";
         var prefix = !sudo ? "" : target.BecomePassword is null ? "sudo -n " : "sudo -S -p '' ";
         // A task's commands never read the session's stdin: they get /dev/null (a command that reads stdin ends instead of
-        // hanging until its timeout). A large script travels on stdin into a temporary file first, so a command in it
-        // cannot swallow the rest of the script. Both run under the host's `timeout`, which ends the whole process group.
+        // hanging until its timeout); the channel's stdin is the runner's life line instead. A large script travels on stdin
+        // into a temporary file first, so a command in it cannot swallow the rest of the script.
         // coreutils timeout: 0 disables it (a task with timeout: 0 has no limit).
         var seconds = timeout == Timeout.InfiniteTimeSpan ? "0" : timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var large = LargeScriptHeader + "\n" + command.Script;
         var text = inline
             ? prefix + "sh -c " + Sh.Quote(InlineRunner(seconds)) + " fleet " + Sh.Quote(command.Script)
-            : prefix + "sh -c " + Sh.Quote(LargeScriptRunner(seconds));
+            : prefix + "sh -c " + Sh.Quote(LargeScriptRunner(seconds, Encoding.UTF8.GetByteCount(large)));
         var stdin = new StringBuilder();
         if (sudo && target.BecomePassword is { } password)
         {
@@ -62,7 +86,7 @@ internal sealed class SshHostConnection(
 
         if (!inline)
         {
-            stdin.Append(command.Script);
+            stdin.Append(large);
         }
 
         var clock = Stopwatch.StartNew();
@@ -74,14 +98,27 @@ internal sealed class SshHostConnection(
             using var ssh = client.CreateCommand(text);
             try
             {
-                var execution = ssh.ExecuteAsync(linked.Token);
-                if (stdin.Length > 0)
+                // No token for SSH.NET: on cancellation it sends the `signal` request, which misses the script's own process group, and waits 1.5 s.
+                var execution = ssh.ExecuteAsync(CancellationToken.None);
+                using var input = ssh.CreateInputStream();
+                try
                 {
-                    await using var input = ssh.CreateInputStream();
-                    await input.WriteAsync(Encoding.UTF8.GetBytes(stdin.ToString()), linked.Token).ConfigureAwait(false);
-                }
+                    if (stdin.Length > 0)
+                    {
+                        await input.WriteAsync(Encoding.UTF8.GetBytes(stdin.ToString()), linked.Token).ConfigureAwait(false);
+                        await input.FlushAsync(linked.Token).ConfigureAwait(false);
+                    }
 
-                await execution.ConfigureAwait(false);
+                    await execution.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // End-of-file on the channel's stdin makes the host's runner end the script's process group (see Supervised);
+                    // nothing here waits for it, and a connection closed before the message leaves ends the channel all the same.
+                    input.Dispose();
+                    _ = execution.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw;
+                }
             }
             catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
