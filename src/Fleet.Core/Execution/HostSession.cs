@@ -112,6 +112,24 @@ internal sealed partial class HostSession : IAsyncDisposable
         _observer.InternalError(Host.Name, error);
     }
 
+    /// <summary>
+    /// The run was interrupted before this host finished its plays: it did not converge, so it is failed (not ok), with that
+    /// reason; a host already failed or unreachable keeps its own.
+    /// </summary>
+    public void MarkInterrupted()
+    {
+        if (Stopped)
+        {
+            return;
+        }
+
+        Result.Status = HostStatus.Failed;
+        Result.Error = "interrupted before this host finished";
+    }
+
+    /// <summary>The host's result is final (its last play ran, or it stopped).</summary>
+    public bool IsFinished => _finishedReported;
+
     private void MarkUnreachable(string reason)
     {
         Result.Status = HostStatus.Unreachable;

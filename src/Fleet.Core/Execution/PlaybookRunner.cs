@@ -77,6 +77,12 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         {
             foreach (var session in sessions.Values)
             {
+                if (interrupted && !session.IsFinished)
+                {
+                    // Hosts still waiting for a batch or a later play did not converge either.
+                    session.MarkInterrupted();
+                }
+
                 session.Finish();
                 await session.DisposeAsync().ConfigureAwait(false);
             }
@@ -135,6 +141,11 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             try
             {
                 await session.RunPlayAsync(play, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsCancellation(ex, cancellationToken))
+            {
+                session.MarkInterrupted();
+                throw;
             }
             catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
             {

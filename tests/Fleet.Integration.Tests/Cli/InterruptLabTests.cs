@@ -61,6 +61,12 @@ public sealed class InterruptLabTests(LabFixture lab) : IDisposable
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.True(report.RootElement.GetProperty("interrupted").GetBoolean());
         Assert.All(report.RootElement.GetProperty("hosts").EnumerateArray(), h => Assert.Equal("Quick", h.GetProperty("tasks")[0].GetProperty("name").GetString()));
+        Assert.All(report.RootElement.GetProperty("hosts").EnumerateArray(), h =>
+        {
+            // A host cut off mid-play did not converge: it is not reported as ok.
+            Assert.Equal("failed", h.GetProperty("status").GetString());
+            Assert.Equal("interrupted before this host finished", h.GetProperty("error").GetString());
+        });
         await HostProcessTable.WaitUntilGoneAsync(lab, Hosts, $"sleep {marker}");
     }
 
