@@ -1,5 +1,6 @@
 using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
+using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.Lynis;
@@ -19,5 +20,6 @@ public static class BuiltInModules
         new LineInFileModule(),
         new BlockInFileModule(),
         new LynisModule(),
+        new CronModule(),
     ];
 }
