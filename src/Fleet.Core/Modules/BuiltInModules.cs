@@ -3,6 +3,7 @@ using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
+using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
 
 namespace Fleet.Core.Modules;
@@ -21,5 +22,6 @@ public static class BuiltInModules
         new BlockInFileModule(),
         new LynisModule(),
         new CronModule(),
+        new ListeningPortsModule(),
     ];
 }
