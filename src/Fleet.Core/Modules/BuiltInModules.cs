@@ -5,6 +5,7 @@ using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.Sshd;
 
 namespace Fleet.Core.Modules;
 
@@ -23,5 +24,6 @@ public static class BuiltInModules
         new LynisModule(),
         new CronModule(),
         new ListeningPortsModule(),
+        new SshdModule(),
     ];
 }
