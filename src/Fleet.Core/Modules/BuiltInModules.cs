@@ -1,8 +1,11 @@
 using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
+using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
+using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.Sshd;
 
 namespace Fleet.Core.Modules;
 
@@ -19,5 +22,8 @@ public static class BuiltInModules
         new LineInFileModule(),
         new BlockInFileModule(),
         new LynisModule(),
+        new CronModule(),
+        new ListeningPortsModule(),
+        new SshdModule(),
     ];
 }
