@@ -1,3 +1,4 @@
+using Fleet.Core.Modules.AuthorizedKeys;
 using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
@@ -6,6 +7,7 @@ using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
 using Fleet.Core.Modules.Sshd;
+using Fleet.Core.Modules.Users;
 
 namespace Fleet.Core.Modules;
 
@@ -25,5 +27,8 @@ public static class BuiltInModules
         new CronModule(),
         new ListeningPortsModule(),
         new SshdModule(),
+        new UserModule(),
+        new GroupModule(),
+        new AuthorizedKeyModule(),
     ];
 }

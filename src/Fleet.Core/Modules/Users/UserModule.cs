@@ -1,0 +1,413 @@
+using System.Globalization;
+using System.Text;
+using Fleet.Core.Facts;
+using Fleet.Core.Remote;
+
+namespace Fleet.Core.Modules.Users;
+
+/// <summary>
+/// <c>user</c> (ansible.builtin.user): a local account with Ansible's semantics. A missing user is created with one <c>useradd</c>;
+/// an existing one is changed with one <c>usermod</c> carrying only the fields that differ (and nothing runs when none differs);
+/// <c>state: absent</c> runs <c>userdel</c>. <c>password</c> is a crypt hash compared with the shadow entry as text.
+/// </summary>
+public sealed class UserModule : Module
+{
+    /// <inheritdoc />
+    public override string Name => "user";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        new("name", ParameterType.String, "The login name.", Required: true, Aliases: ["user"]),
+        new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),
+        new("uid", ParameterType.Int, "The user id. The default is the next free id (new users) or the current one."),
+        new("group", ParameterType.String, "Primary group (name or gid); it must exist. The default is a new group of the user's name (new users) or the current one."),
+        new("groups", ParameterType.StringList, "Supplementary groups; they must exist. With append: false the user is in exactly these ([] removes all). The default leaves memberships alone."),
+        new("append", ParameterType.Bool, "Add the user to groups without removing other memberships. The default value is false."),
+        new("comment", ParameterType.String, "The GECOS field (full name). The default keeps the current one."),
+        new("home", ParameterType.String, "Home directory. The default is /home/NAME (new users) or the current one."),
+        new("move_home", ParameterType.Bool, "When home changes, move the old home's content there (usermod -m). The default value is false."),
+        new("shell", ParameterType.String, "Login shell. The default is useradd's (new users) or the current one."),
+        new("system", ParameterType.Bool, "Create a system account (useradd -r); only applies when the user is created. The default value is false."),
+        new("create_home", ParameterType.Bool, "Create the home directory (from /etc/skel) when the user is created or the home is missing. The default value is true.", Aliases: ["createhome"]),
+        new("password", ParameterType.String, "The password as a crypt(3) hash (e.g. from password_hash), compared as text with the shadow entry. The default leaves it alone."),
+        new("update_password", ParameterType.String, "always: set password when it differs; on_create: only for new users. The default value is always.", Choices: ["always", "on_create"]),
+        new("password_lock", ParameterType.Bool, "Lock (true) or unlock (false) the password (usermod -L/-U). The default leaves it alone."),
+        new("remove", ParameterType.Bool, "With state: absent, also remove the home directory and mail spool (userdel -r). The default value is false."),
+        new("force", ParameterType.Bool, "With state: absent, remove the user even while logged in (userdel -f). The default value is false."),
+    ];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return [new UserFact(args.GetRequiredString("name"), args.GetString("home")), new GroupsFact()];
+    }
+
+    /// <inheritdoc />
+    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(facts);
+        var name = args.GetRequiredString("name");
+        if (!IsValidName(name))
+        {
+            return new PlanFailure($"invalid user name '{name}'");
+        }
+
+        var state = facts.Get(new UserFact(name, args.GetString("home")));
+        var groups = facts.Get(new GroupsFact());
+        if (args.GetString("state") == "absent")
+        {
+            return Remove(name, state.Account, args);
+        }
+
+        var warnings = args.GetString("password") is { } password && !LooksHashed(password)
+            ? ["the password appears not to be hashed: password must be a crypt hash (use the password_hash filter), not the clear text"]
+            : Array.Empty<string>();
+        var plan = state.Account is null ? Create(name, groups, args) : Modify(state, groups, args);
+        return plan with { Warnings = warnings };
+    }
+
+    /// <summary>True for a name useradd could accept and no command could read as an option.</summary>
+    internal static bool IsValidName(string name) =>
+        name.Length > 0 && !name.StartsWith('-') && !name.Any(c => c is ':' or ',' or '/' || char.IsWhiteSpace(c) || char.IsControl(c));
+
+    private static TaskPlan Remove(string name, Account? account, ModuleArguments args)
+    {
+        if (account is null)
+        {
+            return new NoChange($"user {name} does not exist") { Data = Data(name, "absent") };
+        }
+
+        var remove = args.GetBool("remove", false);
+        var command = new List<string> { "userdel" };
+        if (args.GetBool("force", false))
+        {
+            command.Add("-f");
+        }
+
+        if (remove)
+        {
+            command.Add("-r");
+        }
+
+        command.AddRange(["--", name]);
+        var touches = new List<Subject> { Subject.User(name), Subject.Group(name) };
+        if (remove)
+        {
+            touches.Add(Subject.Path(account.Home));
+        }
+
+        var change = remove ? $"user {name} removed with its home {account.Home}" : $"user {name} removed";
+        return new Change([change], "set -e\n" + Sh.Command(command) + "\n", touches) { Data = Data(name, "absent") };
+    }
+
+    private static TaskPlan Create(string name, GroupTable groups, ModuleArguments args)
+    {
+        var command = new List<string> { "useradd" };
+        var details = new List<string>();
+        if (args.GetInt("uid") is { } uid)
+        {
+            command.AddRange(["-u", Text(uid)]);
+            details.Add("uid " + Text(uid));
+        }
+
+        GroupEntry? primary = null;
+        if (args.GetString("group") is { } group)
+        {
+            primary = groups.Find(group);
+            if (primary is null)
+            {
+                return new PlanFailure($"group {group} does not exist");
+            }
+
+            command.AddRange(["-g", group]);
+            details.Add("group " + primary.Name);
+        }
+        else if (groups.Groups.Any(g => g.Name == name))
+        {
+            // A group of the user's name exists: useradd would refuse to create it again (USERGROUPS_ENAB), so do as Ansible: -N.
+            command.Add("-N");
+        }
+
+        if (args.GetList("groups") is { Count: > 0 } wanted)
+        {
+            var resolved = Resolve(wanted, groups, out var missing);
+            if (missing is not null)
+            {
+                return new PlanFailure($"group {missing} does not exist");
+            }
+
+            var supplementary = resolved.Where(g => primary is null || g.Gid != primary.Gid).Select(g => g.Name).ToList();
+            if (supplementary.Count > 0)
+            {
+                command.AddRange(["-G", string.Join(',', supplementary)]);
+                details.Add("groups " + string.Join(',', supplementary));
+            }
+        }
+
+        AddIfGiven(command, details, args, "comment", "-c");
+        var home = args.GetString("home");
+        AddIfGiven(command, details, args, "home", "-d");
+        AddIfGiven(command, details, args, "shell", "-s");
+        if (args.GetString("password") is { } password)
+        {
+            command.AddRange(["-p", args.GetBool("password_lock") == true ? "!" + password : password]);
+            details.Add("password set");
+        }
+
+        var createHome = args.GetBool("create_home", true);
+        command.Add(createHome ? "-m" : "-M");
+        if (args.GetBool("system", false))
+        {
+            command.Add("-r");
+            details.Add("system account");
+        }
+
+        command.AddRange(["--", name]);
+        var script = new StringBuilder("set -e\n");
+        if (home is not null && createHome && Parent(home) is { } parent)
+        {
+            // useradd -m creates the home but not its parents (Ansible creates them first too).
+            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {Sh.Quote(parent)}\n");
+        }
+
+        script.Append(Sh.Command(command)).Append('\n');
+        var touches = new List<Subject> { Subject.User(name), Subject.Group(name), Subject.Path(home ?? "/home/" + name) };
+        touches.AddRange((args.GetList("groups") ?? []).Select(g => Subject.Group(g)));
+        var change = details.Count == 0 ? $"user {name} created" : $"user {name} created ({string.Join(", ", details)})";
+        return new Change([change], script.ToString(), touches) { Data = Data(name, "present") };
+    }
+
+    private static TaskPlan Modify(UserState state, GroupTable groups, ModuleArguments args)
+    {
+        var account = state.Account!;
+        var name = account.Name;
+        var command = new List<string> { "usermod" };
+        var changes = new List<string>();
+        var touches = new List<Subject> { Subject.User(name) };
+        if (args.GetInt("uid") is { } uid && uid != account.Uid)
+        {
+            command.AddRange(["-u", Text(uid)]);
+            changes.Add($"uid {Text(account.Uid)} → {Text(uid)}");
+        }
+
+        if (args.GetString("group") is { } group)
+        {
+            if (groups.Find(group) is not { } primary)
+            {
+                return new PlanFailure($"group {group} does not exist");
+            }
+
+            if (primary.Gid != account.Gid)
+            {
+                command.AddRange(["-g", Text(primary.Gid)]);
+                changes.Add($"primary group {GroupName(groups, account.Gid)} → {primary.Name}");
+            }
+        }
+
+        if (args.GetList("groups") is { } wanted)
+        {
+            var resolved = Resolve(wanted, groups, out var missing);
+            if (missing is not null)
+            {
+                return new PlanFailure($"group {missing} does not exist");
+            }
+
+            // As Ansible: the current groups are those that list the user as a member (the primary group only when listed).
+            var current = groups.MembershipOf(name);
+            var desired = resolved.Select(g => g.Name).Distinct().ToList();
+            var added = desired.Except(current).ToList();
+            var removed = current.Except(desired).ToList();
+            if (args.GetBool("append", false))
+            {
+                if (added.Count > 0)
+                {
+                    command.AddRange(["-a", "-G", string.Join(',', desired)]);
+                    changes.Add("added to groups " + string.Join(',', added));
+                    touches.AddRange(added.Select(g => Subject.Group(g)));
+                }
+            }
+            else if (added.Count > 0 || removed.Count > 0)
+            {
+                command.AddRange(["-G", string.Join(',', desired)]);
+                changes.Add($"groups {Show(current)} → {Show(desired)}");
+                touches.AddRange(added.Concat(removed).Select(g => Subject.Group(g)));
+            }
+        }
+
+        if (args.GetString("comment") is { } comment && comment != account.Comment)
+        {
+            command.AddRange(["-c", comment]);
+            changes.Add($"comment '{account.Comment}' → '{comment}'");
+        }
+
+        var home = args.GetString("home");
+        var moveHome = home is not null && home != account.Home && args.GetBool("move_home", false);
+        if (home is not null && home != account.Home)
+        {
+            command.AddRange(moveHome ? ["-d", home, "-m"] : ["-d", home]);
+            changes.Add($"home {account.Home} → {home}{(moveHome ? " (moved)" : "")}");
+            touches.AddRange([Subject.Path(account.Home), Subject.Path(home)]);
+        }
+
+        if (args.GetString("shell") is { } shell && shell != account.Shell)
+        {
+            command.AddRange(["-s", shell]);
+            changes.Add($"shell {account.Shell} → {shell}");
+        }
+
+        var password = args.GetString("password");
+        var setPassword = password is not null && args.GetString("update_password") != "on_create";
+        if (setPassword && account.PasswordHash is null)
+        {
+            return new PlanFailure($"cannot read the password of {name} (getent shadow needs root: set become: true)");
+        }
+
+        var hash = account.PasswordHash ?? "";
+        var locked = hash.StartsWith('!');
+        var passwordLock = args.GetBool("password_lock");
+        if (setPassword && hash.TrimStart('!') != password!.TrimStart('!'))
+        {
+            // -p sets the hash and the lock at once (usermod refuses -p with -L/-U).
+            command.AddRange(["-p", passwordLock == true ? "!" + password : password]);
+            changes.Add("password changed");
+        }
+        else if (passwordLock == true && !locked)
+        {
+            command.Add("-L");
+            changes.Add("password locked");
+        }
+        else if (passwordLock == false && locked)
+        {
+            command.Add("-U");
+            changes.Add("password unlocked");
+        }
+
+        // As Ansible: a missing home is created when create_home holds (a moved home exists after the move).
+        var homeExists = home is null || home == account.Home ? account.HomeExists : moveHome ? account.HomeExists : state.RequestedHomeExists == true;
+        var createHome = !homeExists && args.GetBool("create_home", true);
+        if (createHome)
+        {
+            changes.Add($"home {home ?? account.Home} created");
+            touches.Add(Subject.Path(home ?? account.Home));
+        }
+
+        if (changes.Count == 0)
+        {
+            return new NoChange($"user {name} already as desired") { Data = Data(account, groups, args) };
+        }
+
+        var script = new StringBuilder("set -e\n");
+        if (command.Count > 1)
+        {
+            command.AddRange(["--", name]);
+            script.Append(Sh.Command(command)).Append('\n');
+        }
+
+        if (createHome)
+        {
+            // PAM's helper copies /etc/skel with the user's owner and the mode login.defs asks for (HOME_MODE or UMASK), as useradd -m.
+            if ((home ?? account.Home) is var path && Parent(path) is { } parent)
+            {
+                script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {Sh.Quote(parent)}\n");
+            }
+
+            script.Append(CultureInfo.InvariantCulture, $"mkhomedir_helper {Sh.Quote(name)}\n");
+        }
+
+        return new Change(changes.Select(c => $"user {name}: {c}").ToList(), script.ToString(), touches) { Data = Data(name, "present") };
+    }
+
+    /// <summary>The groups by name or gid; <paramref name="missing"/> is the first that does not exist.</summary>
+    private static List<GroupEntry> Resolve(IReadOnlyList<string> names, GroupTable groups, out string? missing)
+    {
+        missing = null;
+        var resolved = new List<GroupEntry>();
+        foreach (var name in names.Where(n => n.Length > 0))
+        {
+            if (groups.Find(name) is not { } entry)
+            {
+                missing = name;
+                return [];
+            }
+
+            resolved.Add(entry);
+        }
+
+        return resolved;
+    }
+
+    private static void AddIfGiven(List<string> command, List<string> details, ModuleArguments args, string parameter, string option)
+    {
+        if (args.GetString(parameter) is { } value)
+        {
+            command.AddRange([option, value]);
+            details.Add($"{parameter} {value}");
+        }
+    }
+
+    /// <summary>The parent directory of an absolute path, or null for / and relative paths.</summary>
+    private static string? Parent(string path)
+    {
+        var trimmed = path.TrimEnd('/');
+        var slash = trimmed.LastIndexOf('/');
+        return slash > 0 ? trimmed[..slash] : null;
+    }
+
+    private static string GroupName(GroupTable groups, long gid) => groups.Groups.FirstOrDefault(g => g.Gid == gid)?.Name ?? Text(gid);
+
+    private static string Show(IReadOnlyList<string> groups) => groups.Count == 0 ? "(none)" : string.Join(',', groups);
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Ansible's check: a crypt hash has $id$…$ fields and none of : * !; '*' and '!' alone disable the password.</summary>
+    internal static bool LooksHashed(string password)
+    {
+        if (password is "*" or "!" or "*************")
+        {
+            return true;
+        }
+
+        if (password.IndexOfAny([':', '*', '!']) >= 0 || !password.Contains('$', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var fields = password.Split('$');
+        if (fields.Length < 3 || fields[^1].Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '/')))
+        {
+            return false;
+        }
+
+        return (fields[1], fields[^1].Length) switch
+        {
+            ("1", not 22) or ("5", not 43) or ("6", not 86) => false,
+            _ => true,
+        };
+    }
+
+    private static Dictionary<string, object?> Data(string name, string state) => new(StringComparer.Ordinal)
+    {
+        ["name"] = name,
+        ["state"] = state,
+    };
+
+    /// <summary>Ansible's result keys for an existing user.</summary>
+    private static Dictionary<string, object?> Data(Account account, GroupTable groups, ModuleArguments args)
+    {
+        var data = Data(account.Name, "present");
+        data["uid"] = account.Uid;
+        data["group"] = account.Gid;
+        data["comment"] = account.Comment;
+        data["home"] = account.Home;
+        data["shell"] = account.Shell;
+        if (args.Has("groups"))
+        {
+            data["groups"] = string.Join(',', groups.MembershipOf(account.Name));
+        }
+
+        return data;
+    }
+}
