@@ -3,6 +3,8 @@ using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.Sysctl;
+using Fleet.Core.Modules.Ufw;
 
 namespace Fleet.Core.Modules;
 
@@ -19,5 +21,7 @@ public static class BuiltInModules
         new LineInFileModule(),
         new BlockInFileModule(),
         new LynisModule(),
+        new UfwModule(),
+        new SysctlModule(),
     ];
 }
