@@ -152,9 +152,19 @@ public sealed class UfwModuleTests
     [Fact]
     public void Plan_ActionChangesWithoutComment_KeepsTheRulesComment()
     {
-        var change = Assert.IsType<Change>(PlanOn(ActiveHost, ("rule", "allow"), ("to_port", "80,443"), ("proto", "tcp"), ("from_ip", "10.0.0.0/8")));
+        var change = Assert.IsType<Change>(PlanOn(ActiveHost, ("rule", "deny"), ("to_port", "80,443"), ("proto", "tcp"), ("from_ip", "10.0.0.0/8")));
 
-        Assert.Contains("ufw allow from 10.0.0.0/8 to any port 80,443 proto tcp comment 'web x'\n", change.Script, StringComparison.Ordinal);
+        Assert.Contains("ufw deny from 10.0.0.0/8 to any port 80,443 proto tcp comment 'web x'\n", change.Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_AllowWhereLimitExists_Holds_SoAllowThenLimitNeverFlipFlops()
+    {
+        var allow = PlanOn(ActiveHost, ("rule", "allow"), ("to_port", "80,443"), ("proto", "tcp"), ("from_ip", "10.0.0.0/8"));
+        var limit = PlanOn(ActiveHost, ("rule", "limit"), ("to_port", "80,443"), ("proto", "tcp"), ("from_ip", "10.0.0.0/8"));
+
+        Assert.IsType<NoChange>(allow);
+        Assert.IsType<NoChange>(limit);
     }
 
     [Fact]

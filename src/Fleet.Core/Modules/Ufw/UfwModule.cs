@@ -12,8 +12,8 @@ namespace Fleet.Core.Modules.Ufw;
 /// files (<see cref="UfwStateFact"/>) so that only the difference runs. <c>ufw enable</c> and <c>ufw default</c> restart the
 /// firewall and drop sessions (community.general#1843): they run only when the value does not already hold. A rule's identity
 /// is ufw's own (direction, interfaces, protocol, addresses, ports, application, route): a task whose action (or log, or
-/// comment) differs replaces that rule in place, as <c>ufw</c> does itself, so <c>allow</c> then <c>limit</c> on one port
-/// settles on <c>limit</c> and stays there (community.general#5205).
+/// comment) differs replaces that rule in place, as <c>ufw</c> does itself; an existing <c>limit</c> satisfies <c>allow</c>,
+/// so <c>allow</c> then <c>limit</c> on one port settles on <c>limit</c> and stays there (community.general#5205).
 /// </summary>
 public sealed partial class UfwModule : Module
 {
@@ -364,7 +364,7 @@ public sealed partial class UfwModule : Module
                 rules.Insert(InsertIndex(rules, v6, args), desired);
                 verbs.Add($"rule added: {desired.Describe()}");
             }
-            else if (rules[index].Action == action && rules[index].Log == log && (comment is null || rules[index].Comment == comment))
+            else if (Satisfies(rules[index].Action, action) && rules[index].Log == log && (comment is null || rules[index].Comment == comment))
             {
                 plan.Holds.Add($"rule {rules[index].Describe()}");
             }
@@ -449,6 +449,13 @@ public sealed partial class UfwModule : Module
         plan.After = plan.After with { Rules = rules };
         return null;
     }
+
+    /// <summary>
+    /// True when a rule with action <paramref name="existing"/> already does what <paramref name="wanted"/> asks. limit is allow
+    /// with a rate limit, so it satisfies allow: a playbook that allows a port and then limits it settles on limit instead of
+    /// replacing one with the other on every run (community.general#5205). Going back from limit to allow takes a delete.
+    /// </summary>
+    private static bool Satisfies(string existing, string wanted) => existing == wanted || (existing == "limit" && wanted == "allow");
 
     /// <summary>
     /// Reads a port parameter: "any", a number, a comma list or a range (sorted as ufw stores them), or one service name
