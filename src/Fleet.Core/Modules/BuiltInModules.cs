@@ -8,6 +8,8 @@ using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
 using Fleet.Core.Modules.Sshd;
 using Fleet.Core.Modules.Users;
+using Fleet.Core.Modules.Sysctl;
+using Fleet.Core.Modules.Ufw;
 
 namespace Fleet.Core.Modules;
 
@@ -30,5 +32,7 @@ public static class BuiltInModules
         new UserModule(),
         new GroupModule(),
         new AuthorizedKeyModule(),
+        new UfwModule(),
+        new SysctlModule(),
     ];
 }

@@ -213,7 +213,7 @@ public sealed class UserModuleTests : IDisposable
 
         Assert.Equal("set -e\nuserdel -f -r -- deploy\n", change.Script);
         Assert.Equal(["user deploy removed with its home /home/deploy"], change.Changes);
-        Assert.Contains(Subject.Path("/home/deploy"), change.Touches!);
+        Assert.Contains(Subject.Tree("/home/deploy"), change.Touches!);
         Assert.IsType<NoChange>(Plan(Facts("deploy", null), ("name", "deploy"), ("state", "absent")));
     }
 

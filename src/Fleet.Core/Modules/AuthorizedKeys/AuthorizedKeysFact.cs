@@ -38,7 +38,7 @@ public sealed record AuthorizedKeysFact(string User, string? Path = null) : Fact
     /// real one is only known on the host.
     /// </summary>
     public override IReadOnlyList<Subject> Subjects =>
-        [Subject.User(User), Subject.Path(Path ?? (User == "root" ? "/root" : "/home/" + User))];
+        [Subject.User(User), Subject.Tree(Path ?? (User == "root" ? "/root" : "/home/" + User))];
 
     /// <inheritdoc />
     public override string Command

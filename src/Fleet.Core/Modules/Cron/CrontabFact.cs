@@ -37,7 +37,7 @@ public sealed record CrontabFact(string? User) : Fact<CrontabState>
     public override string Description => User is null ? "crontab" : $"crontab for user {User}";
 
     /// <summary>The crontab's file in the spool, or the spool itself when the user is the one the task runs as.</summary>
-    public Subject Subject => Facts.Subject.Path(User is null ? SpoolDirectory : $"{SpoolDirectory}/{User}");
+    public Subject Subject => User is null ? Facts.Subject.Tree(SpoolDirectory) : Facts.Subject.Path($"{SpoolDirectory}/{User}");
 
     /// <inheritdoc />
     public override IReadOnlyList<Subject> Subjects => User is null ? [Subject] : [Subject, Facts.Subject.User(User)];

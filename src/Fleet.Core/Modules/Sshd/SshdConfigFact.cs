@@ -34,7 +34,7 @@ public sealed record SshdConfigFact(string DropInPath, string MainPath = SshdCon
     public override string Description => $"sshd configuration ({DropInPath})";
 
     /// <inheritdoc />
-    public override IReadOnlyList<Subject> Subjects => [Subject.Path(MainPath), Subject.Path(DropInPath), Subject.Path("/etc/ssh"), Subject.Service("ssh")];
+    public override IReadOnlyList<Subject> Subjects => [Subject.Path(MainPath), Subject.Path(DropInPath), Subject.Tree("/etc/ssh"), Subject.Service("ssh")];
 
     /// <inheritdoc />
     public override string Command

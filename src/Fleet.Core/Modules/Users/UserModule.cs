@@ -96,7 +96,7 @@ public sealed class UserModule : Module
         var touches = new List<Subject> { Subject.User(name), Subject.Group(name) };
         if (remove)
         {
-            touches.Add(Subject.Path(account.Home));
+            touches.Add(Subject.Tree(account.Home));
         }
 
         var change = remove ? $"user {name} removed with its home {account.Home}" : $"user {name} removed";
@@ -174,7 +174,7 @@ public sealed class UserModule : Module
         }
 
         script.Append(Sh.Command(command)).Append('\n');
-        var touches = new List<Subject> { Subject.User(name), Subject.Group(name), Subject.Path(home ?? "/home/" + name) };
+        var touches = new List<Subject> { Subject.User(name), Subject.Group(name), Subject.Tree(home ?? "/home/" + name) };
         touches.AddRange((args.GetList("groups") ?? []).Select(g => Subject.Group(g)));
         var change = details.Count == 0 ? $"user {name} created" : $"user {name} created ({string.Join(", ", details)})";
         return new Change([change], script.ToString(), touches) { Data = Data(name, "present") };
@@ -249,7 +249,7 @@ public sealed class UserModule : Module
         {
             command.AddRange(moveHome ? ["-d", home, "-m"] : ["-d", home]);
             changes.Add($"home {account.Home} → {home}{(moveHome ? " (moved)" : "")}");
-            touches.AddRange([Subject.Path(account.Home), Subject.Path(home)]);
+            touches.AddRange([Subject.Tree(account.Home), Subject.Tree(home)]);
         }
 
         if (args.GetString("shell") is { } shell && shell != account.Shell)
@@ -291,7 +291,7 @@ public sealed class UserModule : Module
         if (createHome)
         {
             changes.Add($"home {home ?? account.Home} created");
-            touches.Add(Subject.Path(home ?? account.Home));
+            touches.Add(Subject.Tree(home ?? account.Home));
         }
 
         if (changes.Count == 0)
