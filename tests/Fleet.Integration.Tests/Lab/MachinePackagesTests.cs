@@ -31,7 +31,7 @@ public sealed class MachinePackagesTests
     public void InstallNotice_NamesPackagesAndWhy()
     {
         var notice = MachinePackages.InstallNotice(["tini", "iptables"]);
-        Assert.StartsWith("installing tini, iptables with apt-get (the lab needs ", notice);
+        Assert.StartsWith("installing tini, iptables with apt-get (needed for ", notice);
         Assert.Contains("the first process of every host", notice);
         Assert.Contains("services are kept from starting on this machine", notice);
         Assert.DoesNotContain("sshd in every host", notice);
