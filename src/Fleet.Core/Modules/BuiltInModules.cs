@@ -1,8 +1,10 @@
+using Fleet.Core.Modules.Apt;
 using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.Service;
 
 namespace Fleet.Core.Modules;
 
@@ -19,5 +21,10 @@ public static class BuiltInModules
         new LineInFileModule(),
         new BlockInFileModule(),
         new LynisModule(),
+        new AptModule(),
+        new PackageModule(),
+        new ServiceModule(),
+        new SystemdModule(),
+        new SystemdServiceModule(),
     ];
 }
