@@ -172,13 +172,14 @@ public partial class ServiceModule : Module
         }
 
         var warnings = new List<string>();
-        if (wanted.Enabled is { } enable && enable != current.Enabled)
+        if (wanted.Enabled == false && current.Enabled && before.UnitFileState is "static" or "indirect" or "alias")
+        {
+            // systemctl disable changes nothing for these: acting would report a change on every run.
+            warnings.Add($"{name} is {before.UnitFileState}: it cannot be disabled (mask it to keep it from starting)");
+        }
+        else if (wanted.Enabled is { } enable && enable != current.Enabled)
         {
             steps.Add(enable ? ($"enable {name} at boot", $"step systemctl enable {unit}") : ($"disable {name} at boot", $"step systemctl disable {unit}"));
-        }
-        else if (wanted.Enabled == false && before.UnitFileState is "static" or "indirect" or "alias")
-        {
-            warnings.Add($"{name} is {before.UnitFileState}: it cannot be disabled (mask it to keep it from starting)");
         }
 
         if (Action(wanted.State, before.Running) is { } action)
