@@ -37,9 +37,6 @@ public sealed record ServiceStates(string Manager, IReadOnlyList<ServiceState> S
 /// <param name="Names">Service names (validated, see <see cref="ServiceModule.ValidateName"/>).</param>
 public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
 {
-    /// <summary>The test <see cref="SystemFact"/> uses for systemd.</summary>
-    public const string SystemdTest = "[ -d /run/systemd/system ]";
-
     /// <inheritdoc />
     public override string Description => "services " + string.Join(", ", Names);
 
@@ -52,7 +49,7 @@ public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
         get
         {
             var script = new StringBuilder();
-            script.Append(CultureInfo.InvariantCulture, $"if {SystemdTest}; then\n  echo manager=systemd\n");
+            script.Append(CultureInfo.InvariantCulture, $"if {SystemFact.SystemdTest}; then\n  echo manager=systemd\n");
             if (Names.Count > 0)
             {
                 script.Append(CultureInfo.InvariantCulture, $"  systemctl show -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload -- {Sh.Command(Names.Select(ServiceModule.UnitName))}\n");
