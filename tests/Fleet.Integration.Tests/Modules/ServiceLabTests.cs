@@ -49,7 +49,7 @@ public sealed class ServiceLabTests(LabFixture lab)
     /// twice), the status exit code, and the S and K links in rc2.d.
     /// </summary>
     private Task<string> StateAsync() => LabRun.ExecAsync(lab, Host, $"""
-        i=0; while [ $i -lt 20 ] && ! pgrep -f '^/bin/[s]leep 4242424' >/dev/null; do sleep 0.1; i=$((i+1)); done
+        i=0; while [ -e /run/{Service}.pid ] && [ $i -lt 20 ] && ! pgrep -f '^/bin/[s]leep 4242424' >/dev/null; do sleep 0.1; i=$((i+1)); done
         if pgrep -f '^/bin/[s]leep 4242424' >/dev/null; then echo running; else echo stopped; fi
         /etc/init.d/{Service} status; echo "status=$?"
         ls /etc/rc2.d | grep -- '{Service}' || echo no-links
