@@ -49,14 +49,17 @@ public sealed record SystemFact : Fact<SystemInfo>
     /// <inheritdoc />
     public override IReadOnlyList<Subject> Subjects => [];
 
+    /// <summary>The shell test for systemd as the service manager (<c>ansible_service_mgr</c>); the service modules use the same.</summary>
+    public const string SystemdTest = "[ -d /run/systemd/system ]";
+
     /// <inheritdoc />
-    public override string Command => """
+    public override string Command => $$"""
         echo "hostname=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
         echo "fqdn=$(hostname -f 2>/dev/null || hostname)"
         if [ -r /etc/os-release ]; then . /etc/os-release; fi
         echo "id=${ID:-}"; echo "name=${NAME:-}"; echo "version=${VERSION_ID:-}"; echo "codename=${VERSION_CODENAME:-}"
         echo "kernel=$(uname -r)"; echo "arch=$(uname -m)"
-        if [ -d /run/systemd/system ]; then echo service=systemd; else echo service=sysv; fi
+        if {{SystemdTest}}; then echo service=systemd; else echo service=sysv; fi
         echo "user=$(id -un)"
         if command -v apt-get >/dev/null 2>&1; then echo pkg=apt; else echo pkg=unknown; fi
         """;

@@ -1,4 +1,5 @@
 using Fleet.Core.Modules.AuthorizedKeys;
+using Fleet.Core.Modules.Apt;
 using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
@@ -10,6 +11,7 @@ using Fleet.Core.Modules.Sshd;
 using Fleet.Core.Modules.Users;
 using Fleet.Core.Modules.Sysctl;
 using Fleet.Core.Modules.Ufw;
+using Fleet.Core.Modules.Service;
 
 namespace Fleet.Core.Modules;
 
@@ -34,5 +36,10 @@ public static class BuiltInModules
         new AuthorizedKeyModule(),
         new UfwModule(),
         new SysctlModule(),
+        new AptModule(),
+        new PackageModule(),
+        new ServiceModule(),
+        new SystemdModule(),
+        new SystemdServiceModule(),
     ];
 }

@@ -1,0 +1,425 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Fleet.Core.Facts;
+using Fleet.Core.Modules.Files;
+using Fleet.Core.Remote;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Modules.Apt;
+
+/// <summary>
+/// <c>apt</c>: Debian packages present, absent or latest, with Ansible's parameters. One <c>dpkg-query</c> reads every package of
+/// the task (and <c>apt-cache policy</c> only when a candidate matters); a change is one <c>apt-get</c> run, noninteractive, keeping
+/// changed configuration files, waiting for the dpkg lock instead of failing on it. <c>update_cache</c> runs <c>apt-get update</c>
+/// first, only when the lists are older than <c>cache_valid_time</c>. Changed means a package was installed, upgraded, removed or
+/// purged (or, with no package named, the cache was updated).
+/// </summary>
+public partial class AptModule : Module
+{
+    private const string UpdatedMarker = "@@fleet-apt-updated@@";
+    private const string AfterMarker = "@@fleet-apt-after@@";
+
+    /// <inheritdoc />
+    public override string Name => "apt";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } = AptParameters;
+
+    /// <summary>The parameters of <c>apt</c> (shared with <c>package</c>).</summary>
+    protected static IReadOnlyList<ParameterSpec> AptParameters { get; } =
+    [
+        new("name", ParameterType.StringList, "Packages: a name, a comma-separated list or a list; name=version pins a version, name:arch an architecture.", Aliases: ["package", "pkg"]),
+        new("state", ParameterType.String, "present, absent or latest. The default value is present.", Choices: ["present", "absent", "latest"]),
+        new("update_cache", ParameterType.Bool, "Run apt-get update first (see cache_valid_time). The default value is false.", Aliases: ["update-cache"]),
+        new("cache_valid_time", ParameterType.Int, "Seconds the lists stay valid: update_cache updates only when they are older. The default value is 0 (always update)."),
+        new("purge", ParameterType.Bool, "With state absent (and autoremove), also remove configuration files. The default value is false."),
+        new("install_recommends", ParameterType.Bool, "Install recommended packages (true) or not (false). The default is apt's own setting.", Aliases: ["install-recommends"]),
+        new("autoremove", ParameterType.Bool, "Remove packages nothing depends on any more. The default value is false."),
+        new("allow_downgrade", ParameterType.Bool, "Allow a pinned version lower than the installed one. The default value is false.", Aliases: ["allow-downgrade", "allow_downgrades", "allow-downgrades"]),
+        new("default_release", ParameterType.String, "Target release (apt-get -t). The default is apt's own.", Aliases: ["default-release"]),
+        new("dpkg_options", ParameterType.String, "dpkg options, comma-separated, each passed as -o Dpkg::Options::=--OPTION. The default value is force-confdef,force-confold."),
+        new("lock_timeout", ParameterType.Int, "Seconds to wait for the dpkg and apt locks before failing. The default value is 60."),
+        new("force_apt_get", ParameterType.Bool, "Accepted for Ansible playbooks; Fleet always uses apt-get. The default value is false."),
+    ];
+
+    /// <summary>Seconds to wait for a lock when <c>lock_timeout</c> is not given (Ansible's default).</summary>
+    public const int DefaultLockTimeout = 60;
+
+    /// <inheritdoc />
+    public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
+    {
+        ArgumentNullException.ThrowIfNull(presentParameters);
+        if (!presentParameters.Contains("name") && !presentParameters.Contains("update_cache") && !presentParameters.Contains("autoremove"))
+        {
+            yield return "give name, update_cache or autoremove";
+        }
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
+    {
+        // Invalid arguments read nothing: Plan reports them as the task's failure (which ignore_errors covers, as in Ansible).
+        AptTask task;
+        try
+        {
+            task = AptTask.From(args);
+        }
+        catch (FleetInputException)
+        {
+            return [];
+        }
+
+        var facts = new List<Fact>();
+        if (task.Packages.Count > 0)
+        {
+            facts.Add(task.PackagesFact);
+        }
+
+        if (task.UpdateCache && task.CacheValidTime > 0)
+        {
+            facts.Add(new AptCacheFact());
+        }
+
+        if (task.Autoremove)
+        {
+            facts.Add(new AptAutoremoveFact());
+        }
+
+        return facts;
+    }
+
+    /// <inheritdoc />
+    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var task = AptTask.From(args);
+        var cacheDue = task.UpdateCache && (task.CacheValidTime <= 0 || facts.Get(new AptCacheFact()) is var age && age.UpdatedAt + task.CacheValidTime < age.Now);
+        var state = task.Packages.Count > 0 ? facts.Get(task.PackagesFact) : new AptPackages([], null);
+        var actions = new List<PackageAction>();
+        foreach (var request in task.Packages)
+        {
+            if (Decide(task, request, state, cacheDue) is { } action)
+            {
+                if (action.Kind == "install" && !cacheDue && state.Candidates is not null && state.CandidateOf(request.Name)?.Candidate is null)
+                {
+                    return new PlanFailure($"no package matching '{request.Name}' is available");
+                }
+
+                actions.Add(action);
+            }
+        }
+
+        // With lists about to be refreshed, latest can only be known after the update: apt-get install decides then.
+        var afterUpdate = cacheDue && task.State == "latest"
+            ? task.Packages.Where(p => actions.All(a => a.Request != p)).Select(p => new PackageAction(p, "upgrade", state.Find(p.Name), null)).ToList()
+            : [];
+        var autoremove = task.Autoremove ? facts.Get(new AptAutoremoveFact()) : [];
+        var packageWork = actions.Count > 0 || afterUpdate.Count > 0;
+        if (!packageWork && !cacheDue && autoremove.Count == 0)
+        {
+            return new NoChange(NothingToDo(task, state)) { Data = CacheData(task, updated: false) };
+        }
+
+        var changes = new List<string>();
+        if (cacheDue)
+        {
+            changes.Add(task.CacheValidTime > 0 ? $"update the apt cache (older than {task.CacheValidTime} s)" : "update the apt cache");
+        }
+
+        changes.AddRange(actions.Select(a => a.Describe()));
+        if (afterUpdate.Count > 0)
+        {
+            changes.Add($"upgrade {string.Join(", ", afterUpdate.Select(a => a.Request.Name))} if the updated cache has newer versions");
+        }
+
+        if (!packageWork && autoremove.Count > 0)
+        {
+            changes.Add($"autoremove {string.Join(", ", autoremove)}");
+        }
+
+        var script = Script(task, cacheDue, [.. actions, .. afterUpdate], autoremove.Count > 0);
+        var touched = task.Packages.Select(p => p.Name).Concat(autoremove).ToList();
+        var touches = packageWork || autoremove.Count > 0
+            ? [.. Subject.PackageChange(touched.Select(n => PackageRequest.SplitArch(n).Name)), Subject.Path(AptCacheFact.SuccessStamp)]
+            : new List<Subject> { Subject.Tree(AptCacheFact.ListsDirectory), Subject.Path(AptCacheFact.SuccessStamp) };
+        var data = new Dictionary<string, object?>(CacheData(task, cacheDue), StringComparer.Ordinal)
+        {
+            ["packages"] = actions.Concat(afterUpdate).Select(a => a.ToData()).ToList(),
+        };
+        return new Change(changes, script, touches)
+        {
+            Data = data,
+            DiffSource = task.Packages.Count == 0 ? null : () => PackageDiff(task, state, actions),
+            Predicted = task.Packages.Count == 0 || afterUpdate.Count > 0 ? null : new Dictionary<Fact, object> { [task.PackagesFact] = Predict(state, actions) },
+        };
+    }
+
+    /// <summary>What one package needs, or null when it already is as the task wants.</summary>
+    private static PackageAction? Decide(AptTask task, PackageRequest request, AptPackages state, bool cacheDue)
+    {
+        var installed = state.Find(request.Name);
+        var isInstalled = installed?.Installed == true;
+        var candidate = state.CandidateOf(request.Name)?.Candidate;
+        switch (task.State)
+        {
+            case "absent":
+                if (isInstalled && (request.Version is null || installed!.Version == request.Version))
+                {
+                    return new PackageAction(request, task.Purge ? "purge" : "remove", installed, null);
+                }
+
+                return task.Purge && installed?.ConfigFilesOnly == true ? new PackageAction(request, "purge", installed, null) : null;
+            case "latest":
+                if (!isInstalled)
+                {
+                    return new PackageAction(request, "install", installed, candidate);
+                }
+
+                return !cacheDue && candidate is not null && candidate != installed!.Version ? new PackageAction(request, "upgrade", installed, candidate) : null;
+            default:
+                if (!isInstalled)
+                {
+                    return new PackageAction(request, "install", installed, request.Version ?? candidate);
+                }
+
+                return request.Version is not null && installed!.Version != request.Version ? new PackageAction(request, "install", installed, request.Version) : null;
+        }
+    }
+
+    private static string NothingToDo(AptTask task, AptPackages state)
+    {
+        var names = string.Join(", ", task.Packages.Select(p => p.AptWord));
+        var what = task.State switch
+        {
+            "absent" => $"{names} not installed",
+            "latest" => $"{names} at the latest version",
+            _ => task.Packages.Count == 1 && state.Find(task.Packages[0].Name) is { } p ? $"{p.Name} {p.Version} installed" : $"{names} installed",
+        };
+        var cache = task.UpdateCache ? $"; apt cache newer than {task.CacheValidTime} s" : "";
+        return task.Packages.Count == 0 ? "nothing to autoremove" + cache : what + cache;
+    }
+
+    private static Dictionary<string, object?> CacheData(AptTask task, bool updated) =>
+        task.UpdateCache ? new(StringComparer.Ordinal) { ["cache_updated"] = updated } : new(StringComparer.Ordinal);
+
+    /// <summary>The change script: the cache update (retried while another apt holds its lock), then one apt-get, then dpkg's new state.</summary>
+    private static string Script(AptTask task, bool cacheDue, IReadOnlyList<PackageAction> actions, bool autoremove)
+    {
+        var script = new StringBuilder();
+        script.Append("export DEBIAN_FRONTEND=noninteractive APT_LISTCHANGES_FRONTEND=none LC_ALL=C LANG=C\n");
+        var timeout = task.LockTimeout.ToString(CultureInfo.InvariantCulture);
+        if (cacheDue)
+        {
+            // DPkg::Lock::Timeout covers the dpkg locks; apt-get update's own lists lock fails at once, so it is retried here.
+            script.Append(CultureInfo.InvariantCulture, $$"""
+                end=$(( $(date +%s) + {{timeout}} ))
+                while :; do
+                  if out=$(apt-get -q -o DPkg::Lock::Timeout={{timeout}} update 2>&1); then printf '%s\n' "$out"; break; fi
+                  case "$out" in *"Could not get lock"*|*"Unable to lock"*) if [ "$(date +%s)" -lt "$end" ]; then sleep 1; continue; fi ;; esac
+                  printf '%s\n' "$out" >&2; echo "apt-get update failed" >&2; exit 100
+                done
+                mkdir -p /var/lib/apt/periodic && touch {{AptCacheFact.SuccessStamp}}
+                echo '{{UpdatedMarker}}'
+
+                """);
+        }
+
+        var words = new List<string> { "apt-get", "-y", "-q", "-o", $"DPkg::Lock::Timeout={timeout}" };
+        foreach (var option in task.DpkgOptions)
+        {
+            words.AddRange(["-o", $"Dpkg::Options::=--{option}"]);
+        }
+
+        if (task.InstallRecommends is { } recommends)
+        {
+            words.AddRange(["-o", $"APT::Install-Recommends={(recommends ? "yes" : "no")}"]);
+        }
+
+        if (task.DefaultRelease is { } release)
+        {
+            words.AddRange(["-t", release]);
+        }
+
+        if (actions.Count > 0)
+        {
+            var removing = task.State == "absent";
+            if (!removing && task.AllowDowngrade)
+            {
+                words.Add("--allow-downgrades");
+            }
+
+            if (task.Autoremove)
+            {
+                words.Add("--autoremove");
+            }
+
+            words.Add(removing ? (task.Purge ? "purge" : "remove") : "install");
+            words.Add("--");
+            words.AddRange(actions.Select(a => removing ? a.Request.Name : a.Request.AptWord));
+        }
+        else if (autoremove)
+        {
+            if (task.Purge)
+            {
+                words.Add("--purge");
+            }
+
+            words.Add("autoremove");
+        }
+
+        if (actions.Count > 0 || autoremove)
+        {
+            script.Append(Sh.Command(words)).Append('\n');
+            script.Append("rc=$?\n");
+        }
+        else
+        {
+            script.Append("rc=0\n");
+        }
+
+        if (task.Packages.Count > 0)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"echo '{AfterMarker}'\n");
+            script.Append(CultureInfo.InvariantCulture, $"dpkg-query -W -f='{AptPackagesFact.QueryFormat}' -- {Sh.Command(task.Packages.Select(p => p.Name))} 2>/dev/null\n");
+        }
+
+        script.Append("exit $rc\n");
+        return script.ToString();
+    }
+
+    /// <inheritdoc />
+    public override ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(result);
+        var task = AptTask.From(args);
+        if (!result.Succeeded)
+        {
+            return new ChangeOutcome(TaskOutcome.Failed, FailureText(result));
+        }
+
+        var updated = result.Stdout.Contains(UpdatedMarker, StringComparison.Ordinal);
+        var after = result.Stdout.IndexOf(AfterMarker, StringComparison.Ordinal) is var at and >= 0
+            ? new AptPackages(AptPackagesFact.ParseQuery(result.Stdout[(at + AfterMarker.Length)..]), null)
+            : new AptPackages([], null);
+        var planned = change.Data.GetValueOrDefault("packages") as IEnumerable<IReadOnlyDictionary<string, object?>> ?? [];
+        var done = new List<IReadOnlyDictionary<string, object?>>();
+        foreach (var entry in planned)
+        {
+            var name = (string)entry["name"]!;
+            var now = after.Find(name);
+            var previous = entry["previous_version"] as string;
+            var nowVersion = now?.Installed == true ? now.Version : null;
+            if (nowVersion != previous || (entry["action"] as string == "purge" && now?.ConfigFilesOnly != true))
+            {
+                var action = entry["action"] as string == "upgrade" && previous is null ? "install" : (string)entry["action"]!;
+                done.Add(new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["name"] = name,
+                    ["action"] = action,
+                    ["version"] = nowVersion ?? previous,
+                    ["previous_version"] = previous,
+                });
+            }
+        }
+
+        var summary = SummaryPattern().Match(result.Stdout);
+        var aptChanged = summary.Success && summary.Groups.Values.Skip(1).Any(g => g.Success && g.Value != "0");
+        var data = new Dictionary<string, object?>(CacheData(task, updated), StringComparer.Ordinal) { ["packages"] = done };
+        var changed = done.Count > 0 || aptChanged || (updated && task.Packages.Count == 0 && !task.Autoremove);
+        var message = done.Count > 0
+            ? string.Join(", ", done.Select(d => $"{d["action"]} {d["name"]} {d["version"]}".TrimEnd()))
+            : updated ? "apt cache updated" : null;
+        return new ChangeOutcome(changed ? TaskOutcome.Changed : TaskOutcome.Ok, message) { Data = data };
+    }
+
+    /// <summary>apt-get's summary line: upgraded, newly installed, reinstalled, downgraded, to remove.</summary>
+    [GeneratedRegex(@"^(\d+) upgraded, (\d+) newly installed, (?:(\d+) reinstalled, )?(?:(\d+) downgraded, )?(\d+) to remove and", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex SummaryPattern();
+
+    /// <summary>The named packages with versions, before and after, as a diff.</summary>
+    private static string PackageDiff(AptTask task, AptPackages before, IReadOnlyList<PackageAction> actions)
+    {
+        static string Line(DpkgPackage? p, string name) => p?.Installed == true ? $"{name} {p.Version}" : p?.ConfigFilesOnly == true ? $"{name} (configuration files)" : "";
+        var old = new StringBuilder();
+        var @new = new StringBuilder();
+        var predicted = Predict(before, actions);
+        foreach (var request in task.Packages)
+        {
+            if (Line(before.Find(request.Name), request.Name) is { Length: > 0 } a)
+            {
+                old.Append(a).Append('\n');
+            }
+
+            var action = actions.FirstOrDefault(x => x.Request == request);
+            var b = action?.Kind is "install" or "upgrade" ? $"{request.Name} {action.Target ?? "(candidate)"}" : Line(predicted.Find(request.Name), request.Name);
+            if (b.Length > 0)
+            {
+                @new.Append(b).Append('\n');
+            }
+        }
+
+        return TextDiff.Unified(old.ToString(), @new.ToString(), "packages");
+    }
+
+    /// <summary>dpkg's state after the actions, for planning later tasks in check mode.</summary>
+    private static AptPackages Predict(AptPackages before, IReadOnlyList<PackageAction> actions)
+    {
+        var packages = before.Packages.ToList();
+        foreach (var action in actions)
+        {
+            var (name, arch) = PackageRequest.SplitArch(action.Request.Name);
+            var old = before.Find(action.Request.Name);
+            packages.RemoveAll(p => p.Name == name && (arch is null || p.Architecture == arch));
+            packages.Add(action.Kind switch
+            {
+                "remove" => new DpkgPackage(name, old?.Architecture ?? arch ?? "", "config-files", ""),
+                "purge" => new DpkgPackage(name, old?.Architecture ?? arch ?? "", "not-installed", ""),
+                _ => new DpkgPackage(name, old?.Architecture ?? arch ?? "", "installed", action.Target ?? ""),
+            });
+        }
+
+        return before with { Packages = packages };
+    }
+
+    /// <summary>What one package needs.</summary>
+    /// <param name="Request">The package as the task names it.</param>
+    /// <param name="Kind">install, upgrade, remove or purge.</param>
+    /// <param name="Before">dpkg's entry before, or null.</param>
+    /// <param name="Target">The version it will have, when known.</param>
+    private sealed record PackageAction(PackageRequest Request, string Kind, DpkgPackage? Before, string? Target)
+    {
+        public string? PreviousVersion => Before?.Installed == true ? Before.Version : null;
+
+        public string Describe() => Kind switch
+        {
+            "upgrade" => $"upgrade {Request.Name} {PreviousVersion} → {Target ?? "latest"}",
+            "install" when PreviousVersion is not null => $"install {Request.Name} {Target} (was {PreviousVersion})",
+            "install" => $"install {Request.Name}{(Target is null ? "" : " " + Target)}",
+            _ => $"{Kind} {Request.Name}{(PreviousVersion is null ? "" : " " + PreviousVersion)}",
+        };
+
+        public IReadOnlyDictionary<string, object?> ToData() => new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["name"] = Request.Name,
+            ["action"] = Kind,
+            ["version"] = Target,
+            ["previous_version"] = PreviousVersion,
+        };
+    }
+}
+
+/// <summary><c>package</c>: the portable name; on Debian it is <c>apt</c>, with apt's parameters (and Ansible's <c>use</c>).</summary>
+public sealed class PackageModule : AptModule
+{
+    /// <inheritdoc />
+    public override string Name => "package";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        .. AptParameters,
+        new("use", ParameterType.String, "The package manager: auto or apt (Fleet manages Debian hosts). The default value is auto.", Choices: ["auto", "apt"]),
+    ];
+}
