@@ -9,11 +9,17 @@ internal static class AptRepository
     /// <summary>Where the repository is kept across labs.</summary>
     public const string CacheDir = "/var/cache/fleet-lab";
 
+    /// <summary>
+    /// The package list's own name (a hash of it): each list has its own repository, so labs and checkouts with different lists
+    /// never rebuild or delete a repository another lab has mounted.
+    /// </summary>
+    public static string Key => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(' ', Packages))))[..12].ToLowerInvariant();
+
     /// <summary>The repository path on the machine.</summary>
-    public const string RepoDir = CacheDir + "/apt-repo";
+    public static string RepoDir => $"{CacheDir}/apt-repo-{Key}";
 
     /// <summary>Prepared apt lists (named as the hosts' source names them).</summary>
-    public const string ListsDir = CacheDir + "/lists";
+    public static string ListsDir => $"{CacheDir}/lists-{Key}";
 
     /// <summary>Where hosts see the repository.</summary>
     public const string MountPoint = "/srv/fleet-apt";
@@ -29,43 +35,49 @@ internal static class AptRepository
         "bsd-mailx", "postfix", "sudo", "openssh-server", "cron", "rsyslog", "iptables", "logrotate", "libpam-pwquality",
     ];
 
-    /// <summary>Builds the repository unless one for the same package list exists.</summary>
+    /// <summary>
+    /// Builds the repository for this package list unless it exists: in a build directory, moved into place only when complete,
+    /// under a lock so that two labs starting at once build it once.
+    /// </summary>
     public static async Task EnsureAsync(Action<string> log, CancellationToken cancellationToken)
     {
-        var stamp = string.Join(' ', Packages);
-        var stampFile = Path.Combine(CacheDir, "apt-repo.stamp");
-        if (File.Exists(stampFile) && await File.ReadAllTextAsync(stampFile, cancellationToken).ConfigureAwait(false) == stamp
-            && File.Exists(Path.Combine(RepoDir, "Packages")) && Directory.Exists(ListsDir))
+        if (File.Exists(Path.Combine(RepoDir, "Packages")) && Directory.Exists(ListsDir))
         {
             return;
         }
 
         log($"building the local apt repository in {RepoDir} (once; downloads {Packages.Length} packages and their dependencies)");
         var names = string.Join(' ', Packages);
+        var build = $"{CacheDir}/build-{Key}";
         var script = $$"""
             set -e
-            rm -rf {{RepoDir}} {{ListsDir}} {{CacheDir}}/lists-build
-            mkdir -p {{RepoDir}} {{ListsDir}} {{CacheDir}}/lists-build/partial
-            cd {{RepoDir}}
+            mkdir -p {{CacheDir}}
+            exec 9>{{CacheDir}}/build.lock
+            flock 9
+            if [ -f {{RepoDir}}/Packages ] && [ -d {{ListsDir}} ]; then ls {{RepoDir}}/*.deb | wc -l; exit 0; fi
+            rm -rf {{build}}
+            mkdir -p {{build}}/repo {{build}}/lists {{build}}/lists-build/partial
+            cd {{build}}/repo
             if ! ls /var/lib/apt/lists/ | grep -q Packages; then apt-get update -qq; fi
-            apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances {{names}} \
-              | grep -v '^[ <]' | grep -v ':' | sort -u > wanted.txt
+            apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances {{names}}               | grep -v '^[ <]' | grep -v ':' | sort -u > ../wanted.txt
             # Keep only real packages with a download candidate (virtual names have none).
-            apt-cache show --no-all-versions $(cat wanted.txt) 2>/dev/null | sed -n 's/^Package: //p' | sort -u > real.txt
-            apt-get download -qq $(cat real.txt) >/dev/null
-            rm -f wanted.txt real.txt
+            apt-cache show --no-all-versions $(cat ../wanted.txt) 2>/dev/null | sed -n 's/^Package: //p' | sort -u > ../real.txt
+            apt-get download -qq $(cat ../real.txt) >/dev/null
             apt-ftparchive packages . > Packages 2>/dev/null
-            # Lists as a host would fetch them, generated here once and renamed to the hosts' source path.
-            echo 'deb [trusted=yes] file:{{RepoDir}} ./' > {{CacheDir}}/build.list
-            apt-get update -qq -o Dir::Etc::sourcelist={{CacheDir}}/build.list -o Dir::Etc::sourceparts=/nonexistent \
-              -o Dir::State::Lists={{CacheDir}}/lists-build -o APT::Get::List-Cleanup=0
-            cd {{CacheDir}}/lists-build
-            for f in _var_cache_fleet-lab_apt-repo_*; do cp "$f" {{ListsDir}}/"$(echo "$f" | sed 's/^_var_cache_fleet-lab_apt-repo_/_srv_fleet-apt_/')"; done
-            rm -rf {{CacheDir}}/lists-build {{CacheDir}}/build.list
+            # Lists as a host would fetch them, generated here once and renamed to the hosts' source path (apt names a list
+            # after its URI with every / turned into _).
+            echo 'deb [trusted=yes] file:{{build}}/repo ./' > {{build}}/build.list
+            apt-get update -qq -o Dir::Etc::sourcelist={{build}}/build.list -o Dir::Etc::sourceparts=/nonexistent               -o Dir::State::Lists={{build}}/lists-build -o APT::Get::List-Cleanup=0
+            prefix=$(printf '%s' {{build}}/repo | tr / _)_
+            cd {{build}}/lists-build
+            for f in "$prefix"*; do cp "$f" {{build}}/lists/"_srv_fleet-apt_${f#"$prefix"}"; done
+            mv {{build}}/repo {{RepoDir}}
+            mv {{build}}/lists {{ListsDir}}
+            cd /
+            rm -rf {{build}}
             ls {{RepoDir}}/*.deb | wc -l
             """;
         var count = (await Shell.MustAsync("building the lab's apt repository", script, cancellationToken).ConfigureAwait(false)).Trim();
-        await File.WriteAllTextAsync(stampFile, stamp, cancellationToken).ConfigureAwait(false);
         log($"apt repository ready: {count} packages");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Fleet.Tests;
 
 namespace Fleet.Core.Tests.Architecture;
 
@@ -12,7 +13,7 @@ public sealed partial class LayeringTests
     [Fact]
     public void EveryFolder_UsesOnlyFoldersBelowIt()
     {
-        var core = Path.Combine(RepositoryRoot(), "src", "Fleet.Core");
+        var core = Path.Combine(Repository.Root, "src", "Fleet.Core");
         var violations = new List<string>();
         foreach (var file in Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")))
         {
@@ -35,17 +36,6 @@ public sealed partial class LayeringTests
         }
 
         Assert.Empty(violations);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Fleet.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Fleet.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"\bFleet\.Core\.([A-Z][A-Za-z]+)\b")]

@@ -1,6 +1,8 @@
 using Fleet.Core.Inventory;
 using Fleet.Core.Playbooks;
 
+using Fleet.Tests;
+
 namespace Fleet.Core.Tests.Inventory;
 
 public sealed class InventoryLoaderTests : IDisposable
@@ -211,23 +213,12 @@ public sealed class InventoryLoaderTests : IDisposable
     [Fact]
     public void Load_ShippedExample_Loads()
     {
-        var example = Path.Combine(RepositoryRoot(), "inventories", "example.yml");
+        var example = Path.Combine(Repository.Root, "inventories", "example.yml");
 
         var inventory = InventoryLoader.Load(example);
 
         Assert.Contains(inventory.Hosts, h => h.Name == "db-1");
         Assert.Equal("bastion", inventory.ResolveTarget(inventory.Hosts.Single(h => h.Name == "db-1")).Jump?.Name);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "Fleet.sln")))
-        {
-            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
-        }
-
-        return dir;
     }
 
     public void Dispose() => _files.Dispose();

@@ -4,6 +4,8 @@ using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Tests.Inventory;
 
+using Fleet.Tests;
+
 namespace Fleet.Core.Tests.Playbooks;
 
 /// <summary>
@@ -27,7 +29,7 @@ public sealed class FuzzTests : IDisposable
     [Fact]
     public async Task Validate_MutatedShippedFiles_SucceedOrReportLocatedInputErrors()
     {
-        var root = InventoryLoaderTests.RepositoryRoot();
+        var root = Repository.Root;
         var playbooks = Path.Combine(_files.Dir, "playbooks");
         Directory.CreateDirectory(playbooks);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "playbooks"), "*.yml"))

@@ -3,6 +3,8 @@ using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Tests.Inventory;
 
+using Fleet.Tests;
+
 namespace Fleet.Core.Tests.Playbooks;
 
 public sealed class PlaybookValidationTests : IDisposable
@@ -28,7 +30,7 @@ public sealed class PlaybookValidationTests : IDisposable
     [Fact]
     public void Load_ShippedBaseline_ValidatesWithTheCoreModules()
     {
-        var path = Path.Combine(InventoryLoaderTests.RepositoryRoot(), "playbooks", "08-baseline.yml");
+        var path = Path.Combine(Repository.Root, "playbooks", "08-baseline.yml");
 
         var playbook = PlaybookLoader.Load(path, ModuleCatalog.Default);
 

@@ -15,24 +15,14 @@ namespace Fleet.Integration.Tests.Engine;
 internal static class LabRun
 {
     /// <summary>Writes <paramref name="playbookYaml"/> to a temp file and applies (or checks) it on the lab.</summary>
-    public static async Task<RunReport> RunAsync(LabFixture lab, string playbookYaml, RunOptions? options = null, IRunObserver? observer = null, string? inventoryPath = null)
+    public static async Task<RunReport> RunAsync(LabFixtureBase lab, string playbookYaml, RunOptions? options = null, IRunObserver? observer = null, string? inventoryPath = null)
     {
         var dir = Directory.CreateTempSubdirectory("fleet-engine-test-");
         try
         {
             var path = Path.Combine(dir.FullName, "playbook.yml");
             await File.WriteAllTextAsync(path, playbookYaml);
-            var inventory = InventoryLoader.Load(inventoryPath ?? lab.Info.InventoryPath);
-            var playbook = PlaybookLoader.Load(path, ModuleCatalog.Default);
-            options ??= new RunOptions();
-            var errors = PlaybookValidator.Validate([playbook], inventory, options.ExtraVars, ModuleCatalog.Default);
-            Assert.Empty(errors);
-            var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
-            var report = await new PlaybookRunner(connector, ModuleCatalog.Default, observer).RunAsync(inventory, [playbook], options, CancellationToken.None);
-
-            // Every report of a real run over SSH must also be a valid fleet-report/1 (hostKey, facts, audit as hosts give them).
-            ReportSchema.AssertValid(JsonReportWriter.ToJson(report));
-            return report;
+            return await RunFileAsync(lab, path, options, observer, inventoryPath);
         }
         finally
         {
@@ -40,8 +30,24 @@ internal static class LabRun
         }
     }
 
+    /// <summary>Applies (or checks) a playbook file, with its imports, on the lab.</summary>
+    public static async Task<RunReport> RunFileAsync(LabFixtureBase lab, string path, RunOptions? options = null, IRunObserver? observer = null, string? inventoryPath = null)
+    {
+        var inventory = InventoryLoader.Load(inventoryPath ?? lab.Info.InventoryPath);
+        var playbook = PlaybookLoader.Load(path, ModuleCatalog.Default);
+        options ??= new RunOptions();
+        var errors = PlaybookValidator.Validate([playbook], inventory, options.ExtraVars, ModuleCatalog.Default);
+        Assert.Empty(errors);
+        var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
+        var report = await new PlaybookRunner(connector, ModuleCatalog.Default, observer).RunAsync(inventory, [playbook], options, CancellationToken.None);
+
+        // Every report of a real run over SSH must also be a valid fleet-report/1 (hostKey, facts, audit as hosts give them).
+        ReportSchema.AssertValid(JsonReportWriter.ToJson(report));
+        return report;
+    }
+
     /// <summary>Runs a shell command inside a lab host without SSH (to inspect or disturb it).</summary>
-    public static async Task<string> ExecAsync(LabFixture lab, string host, string command)
+    public static async Task<string> ExecAsync(LabFixtureBase lab, string host, string command)
     {
         var (exit, stdout, stderr) = await Fleet.Lab.Lab.ExecAsync(lab.Info.Dir, host, command, CancellationToken.None);
         Assert.True(exit == 0, $"'{command}' on {host} exited {exit}: {stderr}");

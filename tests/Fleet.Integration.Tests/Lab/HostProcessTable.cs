@@ -9,14 +9,14 @@ internal static class HostProcessTable
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     /// <summary>Waits until every one of <paramref name="hosts"/> runs a process whose command line contains <paramref name="pattern"/>.</summary>
-    public static Task WaitUntilRunningAsync(LabFixture lab, IEnumerable<string> hosts, string pattern) =>
+    public static Task WaitUntilRunningAsync(LabFixtureBase lab, IEnumerable<string> hosts, string pattern) =>
         WaitAsync(lab, [.. hosts], pattern, running: true, TimeSpan.FromSeconds(10));
 
     /// <summary>Waits until none of <paramref name="hosts"/> runs such a process; fails with the leftovers after <see cref="Grace"/>.</summary>
-    public static Task WaitUntilGoneAsync(LabFixture lab, IEnumerable<string> hosts, string pattern) =>
+    public static Task WaitUntilGoneAsync(LabFixtureBase lab, IEnumerable<string> hosts, string pattern) =>
         WaitAsync(lab, [.. hosts], pattern, running: false, Grace);
 
-    private static async Task WaitAsync(LabFixture lab, List<string> hosts, string pattern, bool running, TimeSpan limit)
+    private static async Task WaitAsync(LabFixtureBase lab, List<string> hosts, string pattern, bool running, TimeSpan limit)
     {
         // "[s]leep 1" matches "sleep 1" but not the grep that looks for it.
         var regex = "[" + pattern[0] + "]" + pattern[1..];

@@ -3,22 +3,23 @@ using Fleet.Lab;
 namespace Fleet.Integration.Tests.Lab;
 
 /// <summary>
-/// One lab of four hosts for the whole test run, in its own directory; torn down at the end, even after failures.
+/// A lab for one test category, in its own directory; torn down at the end, even after failures.
 /// Without root (and outside CI) it starts nothing: the lab tests skip with the reason.
 /// </summary>
-public sealed class LabFixture : IAsyncLifetime
+public abstract class LabFixtureBase(int hostCount, string category) : IAsyncLifetime
 {
+    private const string Prefix = "fleet-test-lab-";
     private LabInfo? _info;
     private Exception? _failure;
 
     /// <summary>Number of hosts.</summary>
-    public const int HostCount = 4;
+    public int HostCount { get; } = hostCount;
 
     /// <summary>The running lab; a failed start fails every lab test with its reason.</summary>
     public LabInfo Info => _info ?? throw new InvalidOperationException("the test lab did not start: " + (_failure?.Message ?? RootRequirement.SkipReason), _failure);
 
-    /// <summary>The lab directory.</summary>
-    public string Dir { get; } = Path.Combine("/var/tmp", $"fleet-test-lab-{Environment.ProcessId}");
+    /// <summary>The lab directory: the category and the test run's process, so a later run can tell whether it is left over.</summary>
+    public string Dir { get; } = Path.Combine("/var/tmp", $"{Prefix}{category}-{Environment.ProcessId}");
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -39,12 +40,13 @@ public sealed class LabFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A test run that was killed (no DisposeAsync) leaves its lab: take down those whose process is gone.</summary>
+    /// <summary>A test run that was killed (no DisposeAsync) leaves its labs: take down those whose process is gone.</summary>
     private static async Task RemoveLabsOfDeadRunsAsync()
     {
-        foreach (var dir in Directory.EnumerateDirectories("/var/tmp", "fleet-test-lab-*"))
+        foreach (var dir in Directory.EnumerateDirectories("/var/tmp", Prefix + "*"))
         {
-            if (int.TryParse(Path.GetFileName(dir)["fleet-test-lab-".Length..], out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            var name = Path.GetFileName(dir);
+            if (int.TryParse(name[(name.LastIndexOf('-') + 1)..], out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
             {
                 await Fleet.Lab.Lab.DownAsync(dir, _ => { }, CancellationToken.None);
             }
@@ -59,6 +61,12 @@ public sealed class LabFixture : IAsyncLifetime
             await Fleet.Lab.Lab.DownAsync(Dir, _ => { }, CancellationToken.None);
         }
     }
+}
+
+/// <summary>One lab of four hosts shared by the engine, module and transport tests, which run one after another.</summary>
+public sealed class LabFixture() : LabFixtureBase(HostCountValue, "shared")
+{
+    private const int HostCountValue = 4;
 }
 
 /// <summary>Every lab test shares one lab and runs one after another.</summary>
