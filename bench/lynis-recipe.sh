@@ -43,7 +43,7 @@ CONF
   ufw logging on
   ufw --force enable
   # 5. fail2ban (sshd jail banning through ufw) and psad (reads ufw's log via rsyslog's kern.log).
-  apt_install fail2ban psad
+  apt_install rsyslog fail2ban psad
   cat > /etc/fail2ban/jail.local <<CONF
 [DEFAULT]
 banaction = ufw
@@ -137,13 +137,13 @@ ocredit = -1
 retry = 3
 CONF
   # umask 027 and an idle timeout for interactive shells (Lynis reads /etc/profile itself).
-  grep -q '^# BEGIN FLEET MANAGED BLOCK' /etc/profile || cat >> /etc/profile <<'CONF'
-# BEGIN FLEET MANAGED BLOCK
+  grep -q '^# BEGIN ANSIBLE MANAGED BLOCK' /etc/profile || cat >> /etc/profile <<'CONF'
+# BEGIN ANSIBLE MANAGED BLOCK
 umask 027
 TMOUT=900
 readonly TMOUT
 export TMOUT
-# END FLEET MANAGED BLOCK
+# END ANSIBLE MANAGED BLOCK
 CONF
   # No core dumps.
   printf '* hard core 0\n* soft core 0\n' > /etc/security/limits.d/fleet-no-core.conf
@@ -218,7 +218,7 @@ kernel_and_mounts() {
   # (persisted; read-only in the lab, applied at boot on a real host). ufw applies its
   # IPT_SYSCTL file on every enable/reload (its own /etc/ufw/sysctl.conf sets log_martians=0):
   # point it at this file so ufw re-applies the hardening instead of undoing it.
-  cat > /etc/sysctl.d/90-fleet-hardening.conf <<'CONF'
+  cat > /etc/sysctl.d/90-fleet-network.conf <<'CONF'
 net.ipv4.ip_forward=0
 net.ipv4.conf.all.forwarding=0
 net.ipv4.conf.all.accept_redirects=0
@@ -242,6 +242,8 @@ net.ipv6.conf.all.accept_redirects=0
 net.ipv6.conf.default.accept_redirects=0
 net.ipv6.conf.all.accept_source_route=0
 net.ipv6.conf.default.accept_source_route=0
+CONF
+  cat > /etc/sysctl.d/90-fleet-kernel.conf <<'CONF'
 fs.protected_fifos=2
 fs.protected_regular=2
 fs.protected_symlinks=1
@@ -258,8 +260,9 @@ kernel.unprivileged_bpf_disabled=1
 kernel.yama.ptrace_scope=1
 dev.tty.ldisc_autoload=0
 CONF
-  sysctl -q -p /etc/sysctl.d/90-fleet-hardening.conf 2>/dev/null || true   # kernel.* fail in the lab
-  sed -i 's|^IPT_SYSCTL=.*|IPT_SYSCTL=/etc/sysctl.d/90-fleet-hardening.conf|' /etc/default/ufw
+  sysctl -q -p /etc/sysctl.d/90-fleet-network.conf
+  sysctl -q -p /etc/sysctl.d/90-fleet-kernel.conf 2>/dev/null || true   # read-only in the lab
+  sed -i 's|^IPT_SYSCTL=.*|IPT_SYSCTL=/etc/sysctl.d/90-fleet-network.conf|' /etc/default/ufw
   ufw reload >/dev/null
   # /proc: other users' processes hidden; /dev/shm: no devices, setuid or executables.
   grep -q '^proc /proc ' /etc/fstab || echo 'proc /proc proc defaults,hidepid=2 0 0' >> /etc/fstab
@@ -306,4 +309,7 @@ all() { seven_steps; ssh_hardening; baseline; packages; kernel_and_mounts; extra
 #   extras: AIDE, USBGuard, apt-listchanges      88  (276/311)
 #   extras: USBGuard controllers, compilers,
 #           /tmp options, purge left-overs       90  (281/311)
+#   `all` on a fresh lab host, one session       90  (281/311; 6.5 min wall, most of it aideinit)
 # What stays (30 points) and why: docs/lynis-remaining.md.
+# After the hardening Fleet still connects (fleet ping, --ssh-kex pq and classic), and as the
+# admin user with become (sudo -n).
