@@ -267,7 +267,7 @@ CONF
   # /proc: other users' processes hidden; /dev/shm: no devices, setuid or executables.
   grep -q '^proc /proc ' /etc/fstab || echo 'proc /proc proc defaults,hidepid=2 0 0' >> /etc/fstab
   grep -q '^tmpfs /dev/shm ' /etc/fstab || echo 'tmpfs /dev/shm tmpfs defaults,nosuid,nodev,noexec 0 0' >> /etc/fstab
-  grep -q '^tmpfs /tmp ' /etc/fstab || echo 'tmpfs /tmp tmpfs defaults,nosuid,nodev,noexec,size=256m 0 0' >> /etc/fstab
+  grep -q '^tmpfs /tmp ' /etc/fstab || echo 'tmpfs /tmp tmpfs defaults,nosuid,nodev,noexec 0 0' >> /etc/fstab
   mount -o remount,hidepid=2 /proc
   mount -o remount /dev/shm
   mountpoint -q /tmp && mount -o remount /tmp   # a real Debian 12 host gets the tmpfs at next boot
