@@ -33,6 +33,7 @@ internal static class AptRepository
         "ufw", "fail2ban", "psad", "logwatch", "lynis", "chrony", "rkhunter", "debsums", "apt-show-versions",
         "libpam-tmpdir", "needrestart", "unattended-upgrades", "acct", "sysstat", "auditd", "apparmor-utils",
         "bsd-mailx", "postfix", "sudo", "openssh-server", "cron", "rsyslog", "iptables", "logrotate", "libpam-pwquality",
+        "aide", "aide-common", "usbguard", "apt-listchanges", "apparmor",
     ];
 
     /// <summary>

@@ -100,11 +100,14 @@ public static class PlaybookValidator
 
                 IEnumerable<IVariableLookup> scopes = hosts.Count > 0
                     ? hosts.Select(h => (IVariableLookup)HostScope.For(h, play.Vars, facts, extraVars, groups))
-                    : [new LenientScope(VariableScope.Of(extraVars, play.Vars, facts), inventory is null)];
+                    : [new PlayScope(VariableScope.Of(extraVars, play.Vars, facts))];
+
+                // Without an inventory, a variable the play does not define may still come from one: its absence is no error.
+                var unknownAllowed = hosts.Count == 0 && inventory is null;
                 foreach (var scope in scopes)
                 {
                     var before = errors.Count;
-                    CheckTask(task, module, scope, play.Directory, errors);
+                    CheckTask(task, module, scope, play.Directory, errors, unknownAllowed);
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -121,7 +124,7 @@ public static class PlaybookValidator
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
     }
 
-    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors)
+    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, bool unknownAllowed)
     {
         if (task.When is { } when)
         {
@@ -129,12 +132,12 @@ public static class PlaybookValidator
             {
                 try
                 {
-                    if (!scope.TryGet(name, out _))
+                    if (!scope.TryGet(name, out _) && !unknownAllowed)
                     {
                         errors.Add(new InputError(task.Location, $"undefined variable '{name}' in when: {when.Text}"));
                     }
                 }
-                catch (UndefinedVariableException ex)
+                catch (UndefinedVariableException ex) when (!unknownAllowed)
                 {
                     errors.Add(new InputError(task.Location, $"{ex.Message} (through variable '{name}') in when: {when.Text}"));
                 }
@@ -151,7 +154,9 @@ public static class PlaybookValidator
         }
         catch (FleetInputException ex)
         {
-            errors.AddRange(ex.Errors);
+            // A parameter whose template needs a variable from an inventory is checked when there is one (at run time at the latest);
+            // its value is unknown here, so its type cannot be judged ("{{ x | default(90) }}" is 90 only when x is undefined).
+            errors.AddRange(ex.Errors.Where(e => !(unknownAllowed && e.Message.Contains("undefined variable", StringComparison.Ordinal))));
             return;
         }
 
@@ -182,8 +187,8 @@ public static class PlaybookValidator
         }
     }
 
-    /// <summary>Without an inventory, unknown variables may still come from one: they read as empty text.</summary>
-    private sealed class LenientScope(IVariableLookup inner, bool lenient) : IVariableLookup
+    /// <summary>A play's variables without a host: the magic variables a host would define read as empty text.</summary>
+    private sealed class PlayScope(IVariableLookup inner) : IVariableLookup
     {
         public bool TryGet(string name, out object? value)
         {
@@ -192,8 +197,8 @@ public static class PlaybookValidator
                 return true;
             }
 
-            value = MagicVariables.Contains(name) || lenient ? "" : null;
-            return MagicVariables.Contains(name) || lenient;
+            value = MagicVariables.Contains(name) ? "" : null;
+            return MagicVariables.Contains(name);
         }
     }
 }

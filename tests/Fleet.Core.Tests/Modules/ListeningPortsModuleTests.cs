@@ -57,12 +57,40 @@ public sealed class ListeningPortsModuleTests
     [Fact]
     public void Plan_Unexpected_WarnsNamingEach()
     {
-        var plan = Assert.IsType<NoChange>(PlanOn(Ss, ("allowed", new List<string> { "22/tcp", "323/tcp" })));
+        var plan = Assert.IsType<NoChange>(PlanOn(Ss, ("allowed", new List<string> { "22/tcp", "323/tcp" }), ("allow_loopback", false)));
 
         Assert.Equal(
             ["unexpected listener 323/udp on 127.0.0.1 (chronyd)", "unexpected listener 8000/tcp on 0.0.0.0 (python3)", "unexpected listener 53/tcp on 127.0.0.53%lo (process unknown)"],
             plan.Warnings);
     }
+
+    [Fact]
+    public void Plan_LoopbackAndSshdByDefault_AreExpected()
+    {
+        // chronyd on 127.0.0.1 and the resolver on 127.0.0.53%lo are unreachable from outside; sshd is the way in, on any port.
+        var plan = Assert.IsType<NoChange>(PlanOn(Ss, ("allowed", new List<string>())));
+
+        Assert.Equal(["unexpected listener 8000/tcp on 0.0.0.0 (python3)"], plan.Warnings);
+    }
+
+    [Fact]
+    public void Plan_AllowSshdFalse_SshdMustBeListed()
+    {
+        var plan = Assert.IsType<NoChange>(PlanOn(Ss, ("allowed", new List<string> { "8000" }), ("allow_sshd", false)));
+
+        Assert.Equal(["unexpected listener 22/tcp on 0.0.0.0, :: (sshd)"], plan.Warnings);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("127.0.0.53%lo", true)]
+    [InlineData("::1", true)]
+    [InlineData("[::1]", true)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("*", false)]
+    [InlineData("10.213.1.10", false)]
+    public void IsLoopback_OnlyLoopbackAddresses(string address, bool loopback) =>
+        Assert.Equal(loopback, ListeningPortsModule.IsLoopback(address));
 
     [Fact]
     public void Plan_UnexpectedFail_FailsNamingEachAndKeepsTheData()

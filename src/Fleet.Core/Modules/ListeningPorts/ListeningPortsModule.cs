@@ -17,6 +17,8 @@ public sealed class ListeningPortsModule : Module
     [
         new("allowed", ParameterType.StringList, "Expected listeners: ports (any protocol) or port/proto, e.g. [22/tcp, 123/udp]. The default is none: report only, never warn."),
         new("unexpected", ParameterType.String, "What a listener outside allowed does: warn (ok with a warning) or fail. The default value is warn.", Choices: ["warn", "fail"]),
+        new("allow_sshd", ParameterType.Bool, "sshd's own listeners are expected, on whatever port it really listens (the way in stays allowed after a Port change). The default value is true."),
+        new("allow_loopback", ParameterType.Bool, "Listeners bound only to loopback (127.0.0.0/8, ::1) are expected: nothing outside the host reaches them. The default value is true."),
     ];
 
     /// <inheritdoc />
@@ -60,8 +62,12 @@ public sealed class ListeningPortsModule : Module
             return new NoChange($"{listeners.Count} listening sockets: {(summary.Length == 0 ? "none" : summary)}") { Data = data };
         }
 
+        var allowSshd = args.GetBool("allow_sshd") ?? true;
+        var allowLoopback = args.GetBool("allow_loopback") ?? true;
         var unexpected = listeners
             .Where(l => !allowed.Any(a => a.Port == l.Port && (a.Proto is null || a.Proto == l.Proto)))
+            .Where(l => !(allowSshd && l.Process == "sshd"))
+            .Where(l => !(allowLoopback && IsLoopback(l.Address)))
             .GroupBy(l => (l.Port, l.Proto))
             .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key.Port}/{g.Key.Proto} on {string.Join(", ", g.Select(l => l.Address).Distinct())} ({string.Join(",", g.Select(l => l.Process ?? "process unknown").Distinct())})"))
             .ToList();
@@ -75,6 +81,13 @@ public sealed class ListeningPortsModule : Module
         return args.GetString("unexpected") == "fail"
             ? new PlanFailure($"unexpected listeners: {string.Join("; ", unexpected)}") { Data = data }
             : new NoChange($"{unexpected.Count} unexpected listeners") { Data = data, Warnings = warnings };
+    }
+
+    /// <summary>True for an address only the host itself reaches: 127.0.0.0/8 or ::1 (ss may write an interface suffix, 127.0.0.53%lo).</summary>
+    internal static bool IsLoopback(string address)
+    {
+        var bare = address.Trim('[', ']').Split('%')[0];
+        return System.Net.IPAddress.TryParse(bare, out var ip) && System.Net.IPAddress.IsLoopback(ip);
     }
 
     /// <summary>"22" → (22, any), "22/tcp" → (22, tcp); null when invalid.</summary>
