@@ -22,6 +22,10 @@ public static partial class Lab
 
     private sealed record State(int Index, List<LabHost> Hosts);
 
+    /// <summary>Trees of the build machine that a lab host sees but a server would not have (SDKs, caches, homes of tools).</summary>
+    private static readonly string[] AideExcludes =
+        ["/root", "/opt", "/usr/local", "/usr/share/dotnet", "/usr/lib/google-cloud-sdk", "/usr/lib/jvm", "/usr/lib/llvm-14", "/usr/share/fpcsrc", "/usr/lib/python3", "/usr/include", "/var/cache", "/var/lib/docker"];
+
     /// <summary>Creates the lab and waits until every sshd accepts connections.</summary>
     public static async Task<LabInfo> UpAsync(LabUpOptions options, Action<string> log, CancellationToken cancellationToken)
     {
@@ -499,6 +503,8 @@ public static partial class Lab
                 identity_file: {info.PrivateKeyPath}
                 admin_public_key: {info.PublicKeyPath}
                 known_hosts: {info.KnownHostsPath}
+                # Hosts overlay this machine's root: AIDE (playbooks/10-integrity.yml) leaves its toolchains and caches out.
+                aide_rules_extra: [{string.Join(", ", AideExcludes.Select(p => $"'!{p}'"))}]
               children:
                 lab:
                   hosts:

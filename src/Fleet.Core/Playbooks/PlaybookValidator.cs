@@ -156,7 +156,9 @@ public static class PlaybookValidator
         {
             // A parameter whose template needs a variable from an inventory is checked when there is one (at run time at the latest);
             // its value is unknown here, so its type cannot be judged ("{{ x | default(90) }}" is 90 only when x is undefined).
-            errors.AddRange(ex.Errors.Where(e => !(unknownAllowed && e.Message.Contains("undefined variable", StringComparison.Ordinal))));
+            // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x.
+            var undefinedAllowed = unknownAllowed || task.When is not null;
+            errors.AddRange(ex.Errors.Where(e => !(undefinedAllowed && e.Message.Contains("undefined variable", StringComparison.Ordinal))));
             return;
         }
 

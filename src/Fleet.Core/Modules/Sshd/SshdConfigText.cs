@@ -128,11 +128,18 @@ public static partial class SshdConfigText
     {
         ArgumentNullException.ThrowIfNull(effective);
         ArgumentNullException.ThrowIfNull(desired);
-        var have = effective.Select(v => Normalise(keyword, v)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // sshd -T prints each name of a space-separated list (AllowGroups root sudo) on a line of its own, as for AcceptEnv.
+        var have = effective.SelectMany(v => Words(keyword, v)).Select(v => Normalise(keyword, v)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return RepeatedKeywords.Contains(keyword)
-            ? desired.All(d => have.Contains(Normalise(keyword, d)))
+            ? desired.SelectMany(d => Words(keyword, d)).All(d => have.Contains(Normalise(keyword, d)))
             : effective.Count == 1 && desired.Count == 1 && have.Contains(Normalise(keyword, desired[0]));
     }
+
+    /// <summary>The names of a list keyword's value (AllowUsers, AllowGroups, DenyUsers, DenyGroups, AcceptEnv take several per line).</summary>
+    private static string[] Words(string keyword, string value) =>
+        keyword.ToLowerInvariant() is "allowusers" or "allowgroups" or "denyusers" or "denygroups" or "acceptenv"
+            ? value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [value];
 
     private static string Normalise(string keyword, string value)
     {
