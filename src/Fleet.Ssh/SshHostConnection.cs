@@ -58,6 +58,9 @@ internal sealed class SshHostConnection(
     /// <inheritdoc />
     public string HostKeyFingerprint => fingerprint;
 
+    /// <inheritdoc />
+    public bool IsOpen => client.IsConnected && (jump?.IsConnected ?? true);
+
     /// <summary>The key exchange the connection negotiated (sntrup761x25519-sha512, curve25519-sha256…).</summary>
     public string KeyExchangeAlgorithm => client.ConnectionInfo.CurrentKeyExchangeAlgorithm ?? "";
 
