@@ -13,7 +13,7 @@ public sealed record HostHistory
     /// <summary>The last cycle that found drift, or null.</summary>
     public DateTimeOffset? LastDriftSeen { get; init; }
 
-    /// <summary>True while the streak lasts: the host's latest reached cycle found drift.</summary>
+    /// <summary>True while the streak lasts: the host's latest reached cycle found drift (JSON <c>driftStreak</c>; <c>drifting</c> there means drifted and not corrected).</summary>
     public bool Drifting { get; init; }
 
     /// <summary>Cycles that found drift on this host, in all.</summary>
@@ -70,7 +70,8 @@ public sealed class DriftHistory
             {
                 ["firstDriftSeen"] = Time(h.FirstDriftSeen),
                 ["lastDriftSeen"] = Time(h.LastDriftSeen),
-                ["drifting"] = h.Drifting,
+                ["drifting"] = h.LastStatus == CycleHostStatus.Drifted,
+                ["driftStreak"] = h.Drifting,
                 ["driftCycles"] = h.DriftCycles,
                 ["lastRepaired"] = Time(h.LastRepaired),
                 ["lastSuccess"] = Time(h.LastSuccess),
@@ -108,7 +109,7 @@ public sealed class DriftHistory
                 {
                     FirstDriftSeen = ReadTime(h["firstDriftSeen"]),
                     LastDriftSeen = ReadTime(h["lastDriftSeen"]),
-                    Drifting = h["drifting"]?.GetValue<bool>() ?? false,
+                    Drifting = h["driftStreak"]?.GetValue<bool>() ?? false,
                     DriftCycles = h["driftCycles"]?.GetValue<long>() ?? 0,
                     LastRepaired = ReadTime(h["lastRepaired"]),
                     LastSuccess = ReadTime(h["lastSuccess"]),

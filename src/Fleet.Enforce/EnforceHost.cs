@@ -71,10 +71,20 @@ public static class EnforceHost
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(15));
             builder.Services.AddFleetEnforce(options, logger);
-            using var host = builder.Build();
-            host.Services.GetRequiredService<EnforceCycle>().Start();
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return host.Services.GetRequiredService<EnforceService>().Failure is null ? 0 : Core.Results.ExitCodes.InternalError;
+            var host = builder.Build();
+            var service = host.Services.GetRequiredService<EnforceService>();
+            try
+            {
+                host.Services.GetRequiredService<EnforceCycle>().Start();
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+
+            await host.RunAsync(cancellationToken).ConfigureAwait(false); // disposes the host: the connections close
+            return service.Failure is null ? 0 : Core.Results.ExitCodes.InternalError;
         }
         finally
         {
