@@ -63,7 +63,9 @@ public static class EnforceHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.Exists(stateDir) ? stateDir : null });
         builder.Configuration.AddEnforceSources(stateDir, commandLine);
         var options = EnforceOptions.From(builder.Configuration, stateDir, playbooks);
-        var logger = CreateLogger(SystemdHelpers.IsSystemdService(), builder.Configuration["Verbose"] is "true" or "True");
+        // JOURNAL_STREAM: systemd connected stdout to the journal; NOTIFY_SOCKET: a Type=notify service.
+        var journal = SystemdHelpers.IsSystemdService() || Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 } || Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 };
+        var logger = CreateLogger(journal, builder.Configuration["Verbose"] is "true" or "True");
         try
         {
             builder.Services.AddSerilog(logger, dispose: false);

@@ -22,6 +22,10 @@ internal sealed class EnforceService(
         try
         {
             await LoopAsync(stoppingToken).ConfigureAwait(false);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                lifetime.StopApplication(); // --cycles reached
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -66,8 +70,7 @@ internal sealed class EnforceService(
 
             if (options.Cycles is { } cycles && CyclesRun >= cycles)
             {
-                lifetime.StopApplication();
-                return;
+                break;
             }
 
             next = started + options.Every + Splay();

@@ -173,10 +173,76 @@ public sealed class EnforceLabTests(LabFixture lab) : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 }
 
-/// <summary>enforce refuses to start on invalid input (exit 1, the location named), before any host is contacted.</summary>
-public sealed class EnforceInputTests : IDisposable
+/// <summary>
+/// enforce without the lab: it refuses to start on invalid input (exit 1, the location named) before any host is contacted, and
+/// under systemd (NOTIFY_SOCKET) it says READY=1 and STOPPING=1 and writes journald priorities.
+/// </summary>
+public sealed class EnforceServiceTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-enforce-input-test-");
+
+    [Fact]
+    public async Task UnderSystemd_NotifiesReadyAndStopping_LogsWithJournaldPriorities_UnreachableHostReported()
+    {
+        var inventory = Path.Combine(_dir.FullName, "inv.yml");
+        var playbook = Path.Combine(_dir.FullName, "pb.yml");
+        var key = Path.Combine(_dir.FullName, "id");
+        await File.WriteAllTextAsync(key, "not a key: the host is reported unreachable for it\n");
+        await File.WriteAllTextAsync(inventory, $"all:\n  hosts:\n    closed: {{ address: 127.0.0.1, port: 1, identity_file: {key} }}\n");
+        await File.WriteAllTextAsync(playbook, "- name: P\n  hosts: all\n  tasks:\n    - name: t\n      file: { path: /tmp/x, state: directory }\n");
+        var socketPath = Path.Combine(_dir.FullName, "notify.sock");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var state = Path.Combine(_dir.FullName, "state");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "enforce", "-i", inventory, playbook, "--every", "1h", "--state-dir", state, "--metrics-listen", "off", "--shutdown-grace", "0s" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["NOTIFY_SOCKET"] = socketPath;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            Assert.Equal("READY=1", await ReceiveAsync(notify));
+            var first = Path.Combine(state, "latest.json");
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(first) && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+
+            await MachineProcess.RunAsync("kill", "-TERM", process.Id.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal("STOPPING=1", await ReceiveAsync(notify));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(timeout.Token);
+
+            var log = await stdout;
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {log} {await stderr}");
+            Assert.Contains("\n<3>closed: unreachable: ", "\n" + log, StringComparison.Ordinal);
+            Assert.Contains("\n<6>cycle 1 failed: 1 hosts", "\n" + log, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"(^|\n)\d\d:\d\d:\d\d ", log); // journald adds the time
+            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(first));
+            Assert.Equal("unreachable", report.RootElement.GetProperty("hosts")[0].GetProperty("status").GetString());
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    private static async Task<string> ReceiveAsync(Socket socket)
+    {
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read).Trim();
+    }
 
     [Fact]
     public async Task InvalidPlaybookAtStart_Exit1_WithFileLineColumn()
