@@ -18,7 +18,8 @@ public sealed record EnforceInputs(Inventory Inventory, IReadOnlyList<Playbook> 
 /// version running and is reported), then check, or apply — under <c>--max-changed-hosts</c> a check run plans first and the
 /// apply run goes only to the hosts it found drifted, and only when they are few enough. Connections stay open between cycles.
 /// </summary>
-public sealed class EnforceCycle(EnforceOptions options, ModuleCatalog catalog, Func<Inventory, IConnector> connect, IRunObserver? observer = null)
+public sealed class EnforceCycle(
+    EnforceOptions options, ModuleCatalog catalog, Func<Inventory, IConnector> connect, IRunObserver? observer = null, Serilog.ILogger? log = null)
     : IAsyncDisposable
 {
     private static readonly Dictionary<string, object?> NoVars = [];
@@ -97,6 +98,7 @@ public sealed class EnforceCycle(EnforceOptions options, ModuleCatalog catalog, 
             inputs = _lastGood;
         }
 
+        log?.Debug("cycle {Cycle}: inputs read and validated in {Milliseconds} ms", cycle, clock.ElapsedMilliseconds);
         _connector ??= new WarmConnector(connect(inputs.Inventory));
         await _connector.RetainAsync(inputs.Inventory.Hosts.Select(h => h.Name)).ConfigureAwait(false);
         var runner = new PlaybookRunner(_connector, catalog, observer);

@@ -107,7 +107,8 @@ public static class EnforceHost
         services.AddSingleton(sp => new EnforceCycle(
             options,
             sp.GetRequiredService<ModuleCatalog>(),
-            inventory => sp.GetRequiredService<Func<SshOptions, IConnector>>()(SshOptionsFor(options, inventory, logger))));
+            inventory => sp.GetRequiredService<Func<SshOptions, IConnector>>()(SshOptionsFor(options, inventory, logger)),
+            log: logger));
         if (options.MetricsListen is { } listen)
         {
             // Registered first: the endpoint is bound before the first cycle starts.
@@ -116,16 +117,6 @@ public static class EnforceHost
 
         services.AddSingleton<EnforceService>();
         services.AddHostedService(sp => sp.GetRequiredService<EnforceService>());
-        return services;
-    }
-
-    /// <summary>
-    /// What every command that runs playbooks needs, in one place: the module catalog and the connector for SSH options.
-    /// </summary>
-    public static IServiceCollection AddFleetEngine(this IServiceCollection services)
-    {
-        services.AddSingleton(ModuleCatalog.Default);
-        services.AddSingleton<Func<SshOptions, IConnector>>(_ => ssh => new SshConnector(ssh));
         return services;
     }
 
