@@ -1,7 +1,8 @@
 #!/bin/sh
 # fleet enforce: a no-op cycle with connections kept open (warm) against the first, connecting cycle (cold), on HOSTS lab
 # hosts (default 50; issue goal: warm ≤ 0.5 s at 50 hosts). Also times a one-shot `fleet check` (a cron job's cost).
-# Usage (root): bench/enforce.sh [cycles]   — SSH_KEX (pq, the default, or classic), MODE (check, the default, or apply),
+# Usage (root): bench/enforce.sh [cycles]   — PLAYBOOK (default bench/playbooks/noop-10.yml), SSH_KEX (pq, the default, or
+# classic), MODE (check, the default, or apply),
 # LAB_DIR (default /var/tmp/fleet-bench-enforce), KEEP_LAB=1 keeps the lab up.
 set -eu
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ hosts=${HOSTS:-50}
 kex=${SSH_KEX:-pq}
 mode=${MODE:-check}
 dir=${LAB_DIR:-/var/tmp/fleet-bench-enforce}
-playbook=bench/playbooks/noop-10.yml
+playbook=${PLAYBOOK:-bench/playbooks/noop-10.yml}
 [ -e "$dir/lab.json" ] && ! grep -q "lab-$(printf %02d "$hosts")\"" "$dir/lab.json" && ./fleet lab down --dir "$dir" >/dev/null
 inv=$dir/lab-inventory.yml
 ./fleet lab status --dir "$dir" >/dev/null 2>&1 || ./fleet lab up --hosts "$hosts" --dir "$dir" >/dev/null
