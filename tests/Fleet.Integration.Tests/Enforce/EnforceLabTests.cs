@@ -11,7 +11,8 @@ namespace Fleet.Integration.Tests.Enforce;
 
 /// <summary>
 /// <c>fleet enforce --mode apply</c> as a process on three lab hosts: a firewall rule broken by hand is repaired by the next
-/// cycle, the metrics show the drift and the repair, and SIGTERM during a cycle lets it finish and write its report.
+/// cycle, the metrics show the drift and the repair, a connection the host dropped is opened again, and SIGTERM during a
+/// cycle lets it finish and write its report.
 /// </summary>
 [Collection("lab")]
 public sealed class EnforceLabTests(LabFixture lab) : IDisposable
@@ -69,6 +70,12 @@ public sealed class EnforceLabTests(LabFixture lab) : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"http://127.0.0.1:{port}/healthz")).StatusCode);
             using var history = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "hosts.json")));
             Assert.Equal(repaired.GetProperty("startedAt").GetString(), history.RootElement.GetProperty("hosts").GetProperty(broken).GetProperty("lastRepaired").GetString());
+
+            // A connection the host dropped between cycles is opened again (retry pipeline, host key checked): no unreachable host.
+            var dropped = Hosts[0];
+            await LabRun.ExecAsync(lab, dropped, "pkill -f 'sshd: root@nott[y]'");
+            var reconnected = await PollAsync(() => Latest(state), r => r.GetProperty("cycle").GetInt64() > repaired.GetProperty("cycle").GetInt64() + 1, process, output);
+            Assert.Equal("ok", reconnected.GetProperty("outcome").GetString());
 
             // SIGTERM while a cycle runs: it finishes within the grace period, its report is written, the service exits 0.
             var before = Latest(state).GetProperty("cycle").GetInt64();
