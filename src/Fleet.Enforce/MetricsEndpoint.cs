@@ -70,13 +70,27 @@ internal sealed class MetricsEndpoint(IPEndPoint address, EnforceMetrics metrics
     {
         using var response = context.Response;
         var path = context.Request.Url?.AbsolutePath ?? "/";
-        var (status, type, body) = (context.Request.HttpMethod, path) switch
+        const string Text = "text/plain; charset=utf-8";
+        (int Status, string Type, string Body) answer;
+        if (context.Request.HttpMethod is not ("GET" or "HEAD"))
         {
-            ("GET" or "HEAD", "/metrics") => (200, "text/plain; version=0.0.4; charset=utf-8", await metrics.ExportAsync(cancellationToken).ConfigureAwait(false)),
-            ("GET" or "HEAD", "/healthz") => metrics.Health() is var (healthy, reason) ? (healthy ? 200 : 503, "text/plain; charset=utf-8", reason + "\n") : default,
-            (not ("GET" or "HEAD"), _) => (405, "text/plain; charset=utf-8", "only GET\n"),
-            _ => (404, "text/plain; charset=utf-8", "not found: /metrics and /healthz are served\n"),
-        };
+            answer = (405, Text, "only GET\n");
+        }
+        else if (path == "/metrics")
+        {
+            answer = (200, "text/plain; version=0.0.4; charset=utf-8", await metrics.ExportAsync(cancellationToken).ConfigureAwait(false));
+        }
+        else if (path == "/healthz")
+        {
+            var (healthy, reason) = metrics.Health();
+            answer = (healthy ? 200 : 503, Text, reason + "\n");
+        }
+        else
+        {
+            answer = (404, Text, "not found: /metrics and /healthz are served\n");
+        }
+
+        var (status, type, body) = answer;
         var bytes = Encoding.UTF8.GetBytes(body);
         response.StatusCode = status;
         response.ContentType = type;
