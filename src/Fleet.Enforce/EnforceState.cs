@@ -18,14 +18,26 @@ public sealed class EnforceState
 
     private readonly int _keep;
 
-    /// <summary>Opens the state directory (creating it) and reads the drift history kept there.</summary>
+    /// <summary>
+    /// Opens the state directory (creating it) and reads the drift history kept there; a directory that cannot be written is
+    /// invalid input, found before the first cycle rather than after it.
+    /// </summary>
     public EnforceState(string directory, int keepReports)
     {
         Directory = Path.GetFullPath(directory);
         _keep = keepReports;
-        System.IO.Directory.CreateDirectory(ReportsDirectory);
         var hosts = Path.Combine(Directory, "hosts.json");
-        History = DriftHistory.Parse(File.Exists(hosts) ? File.ReadAllText(hosts) : null);
+        try
+        {
+            System.IO.Directory.CreateDirectory(ReportsDirectory);
+            History = DriftHistory.Parse(File.Exists(hosts) ? File.ReadAllText(hosts) : null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FleetInputException($"--state-dir {Directory}: {ex.Message}");
+        }
+
+        AtomicFile.CheckWritable(LatestPath, "--state-dir");
     }
 
     /// <summary>The state directory.</summary>

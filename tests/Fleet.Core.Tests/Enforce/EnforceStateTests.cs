@@ -88,5 +88,15 @@ public sealed class EnforceStateTests : IDisposable
         Fleet.Tests.ReportSchema.AssertValid(json.RootElement.GetProperty("apply").GetRawText());
     }
 
+    [Fact]
+    public void StateDirUnderAFile_IsInvalidInput()
+    {
+        var file = _files.Write("not-a-dir", "");
+
+        var ex = Assert.Throws<FleetInputException>(() => new EnforceState(Path.Combine(file, "state"), keepReports: 10));
+
+        Assert.StartsWith("--state-dir " + Path.Combine(file, "state"), ex.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _files.Dispose();
 }
