@@ -53,6 +53,7 @@ internal static class Program
         config.AddCommand<InventoryCommand>("inventory").WithDescription("Show the resolved hosts, groups and variables.");
         config.AddCommand<PingCommand>("ping").WithDescription("Connect to every host: reachability, host key, OS facts.");
         config.AddCommand<AuditCommand>("audit").WithDescription("Run Lynis on every host: hardening index, warnings.");
+        config.AddCommand<EnforceCommand>("enforce").WithDescription("Check or correct drift every interval, as a service: reports, drift history, metrics.");
         config.AddCommand<DemoCommand>("demo").WithDescription("Lab up (3 hosts), audit, apply playbooks/site.yml twice, audit again.");
         config.AddBranch("lab", LabBranch.Configure);
     }

@@ -58,6 +58,9 @@ internal sealed class SshHostConnection(
     /// <inheritdoc />
     public string HostKeyFingerprint => fingerprint;
 
+    /// <inheritdoc />
+    public bool IsOpen => client.IsConnected && (jump?.IsConnected ?? true);
+
     /// <summary>The key exchange the connection negotiated (sntrup761x25519-sha512, curve25519-sha256…).</summary>
     public string KeyExchangeAlgorithm => client.ConnectionInfo.CurrentKeyExchangeAlgorithm ?? "";
 
@@ -100,10 +103,10 @@ internal sealed class SshHostConnection(
             {
                 // No token for SSH.NET: on cancellation it sends the `signal` request, which misses the script's own process group, and waits 1.5 s.
                 var execution = ssh.ExecuteAsync(CancellationToken.None);
-                using var input = ssh.CreateInputStream();
+                using var input = InputOf(ssh, execution);
                 try
                 {
-                    if (stdin.Length > 0)
+                    if (stdin.Length > 0 && input is not null)
                     {
                         await input.WriteAsync(Encoding.UTF8.GetBytes(stdin.ToString()), linked.Token).ConfigureAwait(false);
                         await input.FlushAsync(linked.Token).ConfigureAwait(false);
@@ -115,7 +118,7 @@ internal sealed class SshHostConnection(
                 {
                     // End-of-file on the channel's stdin makes the host's runner end the script's process group (see Supervised);
                     // nothing here waits for it, and a connection closed before the message leaves ends the channel all the same.
-                    input.Dispose();
+                    input?.Dispose();
                     _ = execution.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                     throw;
                 }
@@ -144,6 +147,22 @@ internal sealed class SshHostConnection(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The command's stdin, or null when the command already ended: a short script can finish before this thread asks for its
+    /// stdin (SSH.NET then refuses the stream), which is a result, not an error.
+    /// </summary>
+    private static Stream? InputOf(SshCommand ssh, Task execution)
+    {
+        try
+        {
+            return ssh.CreateInputStream();
+        }
+        catch (InvalidOperationException) when (execution.IsCompleted)
+        {
+            return null;
         }
     }
 

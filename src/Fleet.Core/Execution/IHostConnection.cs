@@ -9,6 +9,9 @@ public interface IHostConnection : IAsyncDisposable
     /// <summary>The server's host key fingerprint (SHA256:…), as verified at connect.</summary>
     string HostKeyFingerprint { get; }
 
+    /// <summary>False once the transport knows the session is gone (keep-alive failed, server closed it). The default value is true.</summary>
+    bool IsOpen => true;
+
     /// <summary>Runs a POSIX shell script on the host and returns its exit code and output.</summary>
     /// <remarks>Non-zero exit codes are results, not exceptions; only transport failures throw (<see cref="HostUnreachableException"/>).</remarks>
     Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);

@@ -24,6 +24,11 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var limit = options.Limit is null ? null : inventory.Select(options.Limit).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        if (options.OnlyHosts is { } only)
+        {
+            limit = (limit ?? inventory.Hosts.Select(h => h.Name)).Where(only.Contains).ToHashSet(StringComparer.Ordinal);
+        }
+
         var plays = playbooks.SelectMany(pb => pb.Plays)
             .Select(play => (Play: play, Hosts: inventory.Select(play.Hosts).Where(h => limit is null || limit.Contains(h.Name)).ToList()))
             .ToList();

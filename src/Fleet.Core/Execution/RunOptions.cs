@@ -18,6 +18,12 @@ public sealed record RunOptions
     /// <summary>Host pattern further limiting every play, or null.</summary>
     public string? Limit { get; init; }
 
+    /// <summary>
+    /// Inventory names the run is further restricted to (after <see cref="Limit"/>), or null for no restriction. Names, not a
+    /// pattern: <c>fleet enforce</c> applies only to the hosts its plan found drifted, whatever characters their names hold.
+    /// </summary>
+    public IReadOnlySet<string>? OnlyHosts { get; init; }
+
     /// <summary>Only tasks with one of these tags run (plus tag <c>always</c>); empty for all.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+
+namespace Fleet.Core.Execution;
+
+/// <summary>
+/// A connector that keeps each host's connection open between runs (<c>fleet enforce</c>): a run's sessions borrow the open
+/// connection and closing them leaves it open, so a later run of a converged host costs one round trip (its fact batch) instead
+/// of a handshake. A connection the transport reports closed, or one whose target changed in the inventory, is replaced through
+/// the inner connector — its retry pipeline and host key check run again on every reconnect. Runs must not overlap.
+/// </summary>
+/// <remarks>
+/// Only the connection is kept: facts live in each run's host session and are read afresh every run.
+/// </remarks>
+public sealed class WarmConnector(IConnector inner) : IConnector, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
+    private int _connects;
+
+    /// <summary>Connections opened through the inner connector so far (first connects and reconnects).</summary>
+    public int Connects => Volatile.Read(ref _connects);
+
+    /// <summary>Hosts with a connection kept open now.</summary>
+    public IReadOnlyCollection<string> OpenHosts => _kept.Where(k => k.Value.Connection.IsOpen).Select(k => k.Key).ToList();
+
+    /// <inheritdoc />
+    public async Task<IHostConnection> ConnectAsync(HostTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (_kept.TryGetValue(target.Name, out var kept) && kept.Target == Identity(target) && kept.Connection.IsOpen)
+        {
+            return new Lease(this, target, kept.Connection, reused: true);
+        }
+
+        await ForgetAsync(target.Name).ConfigureAwait(false);
+        return new Lease(this, target, await OpenAsync(target, cancellationToken).ConfigureAwait(false), reused: false);
+    }
+
+    /// <summary>Closes the connections of hosts not in <paramref name="hosts"/> (removed from the inventory).</summary>
+    public async Task RetainAsync(IEnumerable<string> hosts)
+    {
+        var keep = hosts.ToHashSet(StringComparer.Ordinal);
+        foreach (var name in _kept.Keys.Where(n => !keep.Contains(n)).ToList())
+        {
+            await ForgetAsync(name).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes every kept connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var name in _kept.Keys.ToList())
+        {
+            await ForgetAsync(name).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IHostConnection> OpenAsync(HostTarget target, CancellationToken cancellationToken)
+    {
+        var connection = await inner.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _connects);
+        _kept[target.Name] = new Kept(Identity(target), connection);
+        return connection;
+    }
+
+    private async Task ForgetAsync(string host)
+    {
+        if (_kept.TryRemove(host, out var old))
+        {
+            await old.Connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What the connection was opened for; the secrets compare by reference, which is enough to notice a reload.</summary>
+    private static string Identity(HostTarget target) =>
+        $"{target.User}@{target.Address}:{target.Port} key={target.IdentityFile} become={target.Become} via={(target.Jump is { } j ? Identity(j) : "-")}";
+
+    private sealed record Kept(string Target, IHostConnection Connection);
+
+    /// <summary>A run's view of a kept connection: disposing it keeps the connection open.</summary>
+    private sealed class Lease(WarmConnector owner, HostTarget target, IHostConnection connection, bool reused) : IHostConnection
+    {
+        private bool _used;
+
+        public HostTarget Target => target;
+
+        public string HostKeyFingerprint => connection.HostKeyFingerprint;
+
+        public bool IsOpen => connection.IsOpen;
+
+        public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+        {
+            var first = !_used;
+            _used = true;
+            try
+            {
+                return await connection.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HostUnreachableException) when (first && reused && !cancellationToken.IsCancellationRequested)
+            {
+                // A kept connection that died unnoticed since the last run: the first command of a run is its read-only fact
+                // batch, so it is safe to send again on a fresh connection. Anything later is never sent twice.
+                await owner.ForgetAsync(target.Name).ConfigureAwait(false);
+                connection = await owner.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+                return await connection.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HostUnreachableException)
+            {
+                await owner.ForgetAsync(target.Name).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
