@@ -94,9 +94,13 @@ internal sealed partial class HostSession
             }
             else if (_options.CheckMode && ready.Facts.FirstOrDefault(IsPredicted) is { } predicted)
             {
-                // In check mode an earlier task only would have changed what this one reads: planning it on the old state
-                // would report a failure (or no change) that apply would not see, so it is reported as depending on that change.
-                result = Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
+                // In check mode an earlier task only would have changed what this one reads. Planned on the state as it is, a task
+                // that holds already is ok (as Ansible's check mode says); one that would change or fail there may well not after
+                // the earlier change, so it is reported as depending on that change rather than as a failure apply would not see.
+                await GatherAsync(ready.Facts, task.Become ?? playBecome, cancellationToken).ConfigureAwait(false);
+                result = PlanOnCurrentState(ready) is NoChange holds
+                    ? Outcome(play, task, TaskOutcome.Ok, message: $"{holds.Reason} (an earlier task would change {predicted.Description})")
+                    : Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
             }
             else
             {
@@ -129,6 +133,19 @@ internal sealed partial class HostSession
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>The task's plan on the facts as they are; null when the planner cannot plan on them.</summary>
+    private TaskPlan? PlanOnCurrentState(PreparedTask task)
+    {
+        try
+        {
+            return task.Module.Plan(task.Args, _facts, task.Context);
+        }
+        catch (Exception ex) when (ex is FleetInputException or IOException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            return null;
         }
     }
 
