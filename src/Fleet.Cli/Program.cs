@@ -55,5 +55,10 @@ internal static class Program
         config.AddCommand<AuditCommand>("audit").WithDescription("Run Lynis on every host: hardening index, warnings.");
         config.AddCommand<DemoCommand>("demo").WithDescription("Lab up (3 hosts), audit, apply playbooks/site.yml twice, audit again.");
         config.AddBranch("lab", LabBranch.Configure);
+        config.AddBranch("report", report =>
+        {
+            report.SetDescription("Work with JSON reports.");
+            report.AddCommand<ReportMergeCommand>("merge").WithDescription("Merge the JSON reports of a run's shards into one report and one exit code.");
+        });
     }
 }

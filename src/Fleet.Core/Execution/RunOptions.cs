@@ -18,6 +18,12 @@ public sealed record RunOptions
     /// <summary>Host pattern further limiting every play, or null.</summary>
     public string? Limit { get; init; }
 
+    /// <summary><c>--shard I/N</c>: only the selected hosts in this shard, or null for all of them.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>Whether <paramref name="host"/> passes <see cref="Limit"/> (given as the set it selects) and <see cref="Shard"/>.</summary>
+    internal bool Selects(string host, HashSet<string>? limited) => (limited is null || limited.Contains(host)) && (Shard is null || Shard.Contains(host));
+
     /// <summary>Only tasks with one of these tags run (plus tag <c>always</c>); empty for all.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

@@ -34,7 +34,7 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
         {
             var root = report.RootElement;
             Assert.Equal(["schema", "mode", "startedAt", "durationMs", "totals", "hosts"], root.EnumerateObject().Select(p => p.Name).Take(6));
-            Assert.Equal("fleet-report/1", root.GetProperty("schema").GetString());
+            Assert.Equal("fleet-report/2", root.GetProperty("schema").GetString());
             Assert.Equal("apply", root.GetProperty("mode").GetString());
             Assert.Equal(lab.Info.Hosts.Count, root.GetProperty("totals").GetProperty("hosts").GetInt32());
             var host = root.GetProperty("hosts")[0];
