@@ -23,9 +23,9 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         ArgumentNullException.ThrowIfNull(options);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var limit = options.Limit is null ? null : inventory.Select(options.Limit).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        var selected = options.SelectedHosts(inventory);
         var plays = playbooks.SelectMany(pb => pb.Plays)
-            .Select(play => (Play: play, Hosts: inventory.Select(play.Hosts).Where(h => options.Selects(h.Name, limit)).ToList()))
+            .Select(play => (Play: play, Hosts: inventory.Select(play.Hosts).Where(h => selected is null || selected.Contains(h.Name)).ToList()))
             .ToList();
 
         // A host's last play: after it the host's result is final and is reported at once.
@@ -98,8 +98,8 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         ArgumentNullException.ThrowIfNull(options);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var limit = options.Limit is null ? null : inventory.Select(options.Limit).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-        var hosts = inventory.Hosts.Where(h => options.Selects(h.Name, limit));
+        var selected = options.SelectedHosts(inventory);
+        var hosts = inventory.Hosts.Where(h => selected is null || selected.Contains(h.Name));
         var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
         var interrupted = false;
         try

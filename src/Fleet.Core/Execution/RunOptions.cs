@@ -21,8 +21,17 @@ public sealed record RunOptions
     /// <summary><c>--shard I/N</c>: only the selected hosts in this shard, or null for all of them.</summary>
     public Shard? Shard { get; init; }
 
-    /// <summary>Whether <paramref name="host"/> passes <see cref="Limit"/> (given as the set it selects) and <see cref="Shard"/>.</summary>
-    internal bool Selects(string host, HashSet<string>? limited) => (limited is null || limited.Contains(host)) && (Shard is null || Shard.Contains(host));
+    /// <summary>The names of the hosts that <see cref="Limit"/> and <see cref="Shard"/> select, or null when neither is set; computed once per run (a shard costs N hashes per host).</summary>
+    internal HashSet<string>? SelectedHosts(Inventory.Inventory inventory)
+    {
+        if (Limit is null && Shard is null)
+        {
+            return null;
+        }
+
+        var hosts = Limit is null ? inventory.Hosts : inventory.Select(Limit);
+        return (Shard is null ? hosts : Shard.Select(hosts, h => h.Name)).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>Only tasks with one of these tags run (plus tag <c>always</c>); empty for all.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];

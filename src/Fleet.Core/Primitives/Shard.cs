@@ -15,7 +15,7 @@ namespace Fleet.Core;
 public sealed record Shard(int Index, int Count)
 {
     /// <summary>The most shards a run may be split into.</summary>
-    public const int MaxCount = 10000;
+    public const int MaxCount = 1000;
 
     /// <summary>Parses <c>I/N</c>; anything else (0-based, I &gt; N, not numbers) is invalid input naming the option.</summary>
     public static Shard Parse(string text)

@@ -14,7 +14,7 @@ public sealed class ShardTests
     [Theory]
     [InlineData("1/1", 1, 1)]
     [InlineData("2/3", 2, 3)]
-    [InlineData("10000/10000", 10000, 10000)]
+    [InlineData("1000/1000", 1000, 1000)]
     public void Parse_Valid_GivesIndexAndCount(string text, int index, int count) => Assert.Equal(new Shard(index, count), Shard.Parse(text));
 
     [Theory]
@@ -28,7 +28,7 @@ public sealed class ShardTests
     [InlineData("1/3/5")]
     [InlineData(" 1/3")]
     [InlineData("a/b")]
-    [InlineData("1/10001")]
+    [InlineData("1/1001")]
     public void Parse_Invalid_IsInputErrorNamingTheOption(string text)
     {
         var error = Assert.Throws<FleetInputException>(() => Shard.Parse(text));

@@ -53,7 +53,7 @@ public sealed class InvalidInputTests : IDisposable
     {
         string[] args = command is "check" or "apply" ? [command, "-i", GoodInventory(), GoodPlaybook()] : [command, "-i", GoodInventory()];
 
-        await AssertRejectedAsync([.. args, "--shard", shard, "--no-progress"], $"error: --shard must be I/N with 1 <= I <= N <= 10000 (shards count from 1, e.g. 2/3), not '{shard}'");
+        await AssertRejectedAsync([.. args, "--shard", shard, "--no-progress"], $"error: --shard must be I/N with 1 <= I <= N <= 1000 (shards count from 1, e.g. 2/3), not '{shard}'");
     }
 
     [Fact]
