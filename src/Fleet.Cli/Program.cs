@@ -56,5 +56,10 @@ internal static class Program
         config.AddCommand<EnforceCommand>("enforce").WithDescription("Check or correct drift every interval, as a service: reports, drift history, metrics.");
         config.AddCommand<DemoCommand>("demo").WithDescription("Lab up (3 hosts), audit, apply playbooks/site.yml twice, audit again.");
         config.AddBranch("lab", LabBranch.Configure);
+        config.AddBranch("report", report =>
+        {
+            report.SetDescription("Work with JSON reports.");
+            report.AddCommand<ReportMergeCommand>("merge").WithDescription("Merge the JSON reports of a run's shards into one report and one exit code.");
+        });
     }
 }

@@ -43,8 +43,8 @@ internal static class PlaybookRun
             throw new FleetInputException(errors);
         }
 
-        var limited = RunSession.SelectLimit(inventory, settings.Limit).ToHashSet();
-        RunSession.CheckTargets(inventory, playbooks.SelectMany(p => p.Plays).SelectMany(p => inventory.Select(p.Hosts)).Where(limited.Contains).Distinct(), settings.Vars);
+        var selected = RunSession.SelectShard(RunSession.SelectLimit(inventory, settings.Limit), options.Shard).ToHashSet();
+        RunSession.CheckTargets(inventory, playbooks.SelectMany(p => p.Plays).SelectMany(p => inventory.Select(p.Hosts)).Where(selected.Contains).Distinct(), settings.Vars);
         return await RunSession.ExecuteAsync(
             settings,
             inventory,
@@ -71,6 +71,7 @@ internal static class PlaybookRun
             Diff = settings.Diff,
             Forks = settings.Forks,
             Limit = settings.Limit,
+            Shard = RunSession.ParseShard(settings),
             Tags = SplitList(settings.Tags),
             SkipTags = SplitList(settings.SkipTags),
             Serial = settings.Serial,

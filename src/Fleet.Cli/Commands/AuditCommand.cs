@@ -28,7 +28,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
         }
 
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        RunSession.CheckTargets(inventory, RunSession.SelectLimit(inventory, settings.Limit), settings.Vars);
+        RunSession.CheckTargets(inventory, RunSession.SelectShard(RunSession.SelectLimit(inventory, settings.Limit), RunSession.ParseShard(settings)), settings.Vars);
 
         var (exit, report) = await RunAsync(settings, inventory, settings.MinIndex, cancellationToken).ConfigureAwait(false);
         if (report is not null)
@@ -47,6 +47,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
             Mode = "audit",
             Forks = settings.Forks,
             Limit = settings.Limit,
+            Shard = RunSession.ParseShard(settings),
             TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
             ExtraVars = RunSession.ParseVars(settings.Vars),
         };

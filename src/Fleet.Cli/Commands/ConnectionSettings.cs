@@ -14,6 +14,10 @@ internal class ConnectionSettings : CommandSettings
     [Description("Further limit hosts: all, group, host, globs, a:b, a:&b, a:!b.")]
     public string? Limit { get; init; }
 
+    [CommandOption("--shard <I/N>")]
+    [Description("Run only shard I of N (1 <= I <= N): a stable split of the selected hosts by a hash of their names.")]
+    public string? Shard { get; init; }
+
     [CommandOption("-f|--forks <N>")]
     [Description("Hosts worked on at once. Default 50.")]
     [DefaultValue(50)]
@@ -43,7 +47,7 @@ internal class ConnectionSettings : CommandSettings
     public int Timeout { get; init; } = 600;
 
     [CommandOption("--json <FILE>")]
-    [Description("Write the JSON report (schema fleet-report/1).")]
+    [Description("Write the JSON report (schema fleet-report/2).")]
     public string? Json { get; init; }
 
     [CommandOption("--no-progress")]

@@ -12,13 +12,15 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
     {
         RunSession.CheckOptions(settings);
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        RunSession.CheckTargets(inventory, RunSession.SelectLimit(inventory, settings.Limit), settings.Vars);
+        var shard = RunSession.ParseShard(settings);
+        RunSession.CheckTargets(inventory, RunSession.SelectShard(RunSession.SelectLimit(inventory, settings.Limit), shard), settings.Vars);
 
         var options = new RunOptions
         {
             Mode = "ping",
             Forks = settings.Forks,
             Limit = settings.Limit,
+            Shard = shard,
             TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
             ExtraVars = RunSession.ParseVars(settings.Vars),
         };

@@ -77,6 +77,26 @@ internal static class RunSession
         return hosts.Count > 0 ? hosts : throw new FleetInputException($"--limit '{limit}' matches no host of {inventory.Path}");
     }
 
+    /// <summary>The <c>--shard</c> option, or null without one; an invalid value is invalid input.</summary>
+    public static Shard? ParseShard(ConnectionSettings settings) => settings.Shard is null ? null : Shard.Parse(settings.Shard);
+
+    /// <summary>
+    /// The hosts this run contacts: <paramref name="hosts"/> (already limited) in the <c>--shard</c>, if any. A shard may be empty
+    /// (more shards than hosts, or an uneven hash): that is a normal run of no host, said in one line, so every shard of a CI matrix
+    /// still writes its report.
+    /// </summary>
+    public static IReadOnlyList<InventoryHost> SelectShard(IReadOnlyList<InventoryHost> hosts, Shard? shard)
+    {
+        if (shard is null)
+        {
+            return hosts;
+        }
+
+        var selected = shard.Select(hosts, h => h.Name);
+        AnsiConsole.MarkupLine(Display.Markup($"shard {shard}: {selected.Count} of {hosts.Count} selected host(s)"));
+        return selected;
+    }
+
     /// <summary>Checks what connecting to <paramref name="hosts"/> needs (identity files, rendered connection variables, secrets) before any is contacted.</summary>
     public static void CheckTargets(Inventory inventory, IEnumerable<InventoryHost> hosts, IEnumerable<string> vars)
     {
@@ -157,6 +177,7 @@ internal static class RunSession
         }
 
         _ = ParsePolicy(settings.HostKeyPolicy);
+        _ = ParseShard(settings);
         _ = ParseKeyExchange(settings.SshKex);
         foreach (var (path, option) in new[] { (settings.Json, "--json"), (settings.LogFile, "--log-file"), ((settings as PlaybookRunSettings)?.JUnit, "--junit") })
         {
@@ -240,6 +261,8 @@ internal static class RunSession
             {
                 RecapTable.Write(AnsiConsole.Console, report, showDiff);
             }
+
+            GitHubAnnotations.WriteIfEnabled(report, Console.Out);
 
             try
             {

@@ -390,6 +390,7 @@ internal sealed partial class HostSession
             return new(play.Name, task.Name, task.Module, status, changes is { Count: > 0 } ? [Hidden] : [], null, message is null ? null : Hidden, Attempts: 1, DurationMs: 0)
             {
                 Result = ModuleResult.Build(status, message is null ? null : Hidden, null, ModuleResult.NoData),
+                Location = task.Location,
             };
         }
 
@@ -398,6 +399,7 @@ internal sealed partial class HostSession
         {
             Result = ModuleResult.Build(status, message, command, data),
             Warnings = [.. plan?.Warnings ?? [], .. completed?.Warnings ?? []],
+            Location = task.Location,
         };
     }
 

@@ -23,14 +23,9 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         ArgumentNullException.ThrowIfNull(options);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var limit = options.Limit is null ? null : inventory.Select(options.Limit).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-        if (options.OnlyHosts is { } only)
-        {
-            limit = (limit ?? inventory.Hosts.Select(h => h.Name)).Where(only.Contains).ToHashSet(StringComparer.Ordinal);
-        }
-
+        var selected = options.SelectedHosts(inventory);
         var plays = playbooks.SelectMany(pb => pb.Plays)
-            .Select(play => (Play: play, Hosts: inventory.Select(play.Hosts).Where(h => limit is null || limit.Contains(h.Name)).ToList()))
+            .Select(play => (Play: play, Hosts: inventory.Select(play.Hosts).Where(h => selected is null || selected.Contains(h.Name)).ToList()))
             .ToList();
 
         // A host's last play: after it the host's result is final and is reported at once.
@@ -73,7 +68,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                             session.Result.Error = $"not run: more than {max}% of a batch failed or was unreachable";
                         }
 
-                        return Report(options.Mode, startedAt, clock, sessions, interrupted);
+                        return Report(options, playbooks.Select(p => p.Path).ToList(), startedAt, clock, sessions, interrupted);
                     }
                 }
             }
@@ -93,7 +88,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             }
         }
 
-        return Report(options.Mode, startedAt, clock, sessions, interrupted);
+        return Report(options, playbooks.Select(p => p.Path).ToList(), startedAt, clock, sessions, interrupted);
     }
 
     /// <summary>Connects to every selected host and reads its system facts: <c>fleet ping</c>.</summary>
@@ -103,7 +98,8 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         ArgumentNullException.ThrowIfNull(options);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var hosts = options.Limit is null ? inventory.Hosts : inventory.Select(options.Limit);
+        var selected = options.SelectedHosts(inventory);
+        var hosts = inventory.Hosts.Where(h => selected is null || selected.Contains(h.Name));
         var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
         var interrupted = false;
         try
@@ -135,7 +131,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             }
         }
 
-        return Report("ping", startedAt, clock, sessions, interrupted);
+        return Report(options with { Mode = "ping" }, [], startedAt, clock, sessions, interrupted);
     }
 
     private static async Task RunBatchAsync(
@@ -221,6 +217,11 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         return int.TryParse(percent ? text[..^1] : text, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count > 0 && (!percent || count <= 100);
     }
 
-    private static RunReport Report(string mode, DateTimeOffset startedAt, Stopwatch clock, Dictionary<string, HostSession> sessions, bool interrupted) =>
-        new(mode, startedAt, clock.ElapsedMilliseconds, sessions.Values.Select(s => s.Result).ToList(), interrupted);
+    private static RunReport Report(
+        RunOptions options, List<string> playbooks, DateTimeOffset startedAt, Stopwatch clock, Dictionary<string, HostSession> sessions, bool interrupted) =>
+        new(options.Mode, startedAt, clock.ElapsedMilliseconds, sessions.Values.Select(s => s.Result).ToList(), interrupted)
+        {
+            Playbooks = playbooks,
+            Shard = options.Shard,
+        };
 }

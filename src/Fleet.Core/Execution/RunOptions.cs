@@ -24,6 +24,25 @@ public sealed record RunOptions
     /// </summary>
     public IReadOnlySet<string>? OnlyHosts { get; init; }
 
+    /// <summary><c>--shard I/N</c>: only the selected hosts in this shard, or null for all of them.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>
+    /// The names of the hosts that <see cref="Limit"/>, <see cref="Shard"/> and <see cref="OnlyHosts"/> select, or null when none is
+    /// set; computed once per run (a shard costs N hashes per host).
+    /// </summary>
+    internal HashSet<string>? SelectedHosts(Inventory.Inventory inventory)
+    {
+        if (Limit is null && Shard is null && OnlyHosts is null)
+        {
+            return null;
+        }
+
+        var hosts = Limit is null ? inventory.Hosts : inventory.Select(Limit);
+        var selected = (Shard is null ? hosts : Shard.Select(hosts, h => h.Name)).Select(h => h.Name);
+        return (OnlyHosts is null ? selected : selected.Where(OnlyHosts.Contains)).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Only tasks with one of these tags run (plus tag <c>always</c>); empty for all.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

@@ -6,13 +6,13 @@ using Fleet.Core.Results;
 namespace Fleet.Core.Reports;
 
 /// <summary>
-/// Writes the <c>fleet-report/1</c> JSON, keys in the documented order; docs/fleet-report.schema.json specifies every key
+/// Writes the <c>fleet-report/2</c> JSON, keys in the documented order; docs/fleet-report.schema.json specifies every key
 /// (a change here is a change of that schema, and the tests validate every report they write against it).
 /// </summary>
 public static class JsonReportWriter
 {
     /// <summary>The schema name.</summary>
-    public const string Schema = "fleet-report/1";
+    public const string Schema = "fleet-report/2";
 
     /// <summary>The report as indented JSON text.</summary>
     public static string ToJson(RunReport report)
@@ -24,6 +24,25 @@ public static class JsonReportWriter
             json.WriteStartObject();
             json.WriteString("schema", Schema);
             json.WriteString("mode", report.Mode);
+            json.WriteStartArray("playbooks");
+            foreach (var playbook in report.Playbooks)
+            {
+                json.WriteStringValue(playbook);
+            }
+
+            json.WriteEndArray();
+            if (report.Shard is { } shard)
+            {
+                json.WriteStartObject("shard");
+                json.WriteNumber("index", shard.Index);
+                json.WriteNumber("count", shard.Count);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("shard");
+            }
+
             json.WriteString("startedAt", report.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             json.WriteNumber("durationMs", report.DurationMs);
             json.WriteStartObject("totals");

@@ -60,6 +60,9 @@ public sealed record TaskResult(
 
     /// <summary>Warnings the module raised; a task can be ok with a warning. The default is none.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Where the task is written (CI annotations point there), or null for a task Fleet made up (audit) or a report read back.</summary>
+    public SourceLocation? Location { get; init; }
 }
 
 /// <summary>A Lynis audit's summary for a host.</summary>
@@ -129,6 +132,12 @@ public sealed class HostResult(string name, string address)
 /// <param name="Interrupted">Ctrl-C / SIGTERM stopped the run.</param>
 public sealed record RunReport(string Mode, DateTimeOffset StartedAt, long DurationMs, IReadOnlyList<HostResult> Hosts, bool Interrupted = false)
 {
+    /// <summary>The playbook files the run was given, as given (empty for ping; <c>&lt;audit&gt;</c> for audit). The default is none.</summary>
+    public IReadOnlyList<string> Playbooks { get; init; } = [];
+
+    /// <summary>The <c>--shard</c> this run covered, or null for a run over every selected host.</summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>Hosts counted by status.</summary>
     public int CountHosts(HostStatus status) => Hosts.Count(h => h.Status == status);
 

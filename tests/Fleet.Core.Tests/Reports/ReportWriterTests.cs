@@ -27,7 +27,7 @@ public sealed class ReportWriterTests
         using var json = JsonDocument.Parse(JsonReportWriter.ToJson(Sample("apply")));
         var root = json.RootElement;
 
-        Assert.Equal("fleet-report/1", root.GetProperty("schema").GetString());
+        Assert.Equal("fleet-report/2", root.GetProperty("schema").GetString());
         Assert.Equal("2026-11-24T18:00:00Z", root.GetProperty("startedAt").GetString());
         Assert.Equal("""{"hosts":2,"ok":0,"changed":1,"failed":0,"unreachable":1}""", JsonSerializer.Serialize(root.GetProperty("totals")));
         var web = root.GetProperty("hosts")[0];
@@ -71,6 +71,7 @@ public sealed class ReportWriterTests
             new RunReport("audit", DateTimeOffset.UnixEpoch, 10, [audited]),
             new RunReport("ping", DateTimeOffset.UnixEpoch, 10, [pinged]),
             new RunReport("check", DateTimeOffset.UnixEpoch, 0, []),
+            Sample("check") with { Playbooks = ["playbooks/site.yml", "/abs/other.yml"], Shard = new Shard(2, 3) },
         })
         {
             data.Add(JsonReportWriter.ToJson(report));
@@ -86,7 +87,9 @@ public sealed class ReportWriterTests
     [Theory]
     [InlineData("\"interrupted\": false", "\"interrupted\": false, \"extra\": 1", "additionalProperties")]
     [InlineData("\"status\": \"changed\"", "\"status\": \"drifted\"", "enum")]
-    [InlineData("\"schema\": \"fleet-report/1\"", "\"schema\": \"fleet-report/2\"", "const")]
+    [InlineData("\"schema\": \"fleet-report/2\"", "\"schema\": \"fleet-report/1\"", "const")]
+    [InlineData("\"shard\": null", "\"shard\": { \"index\": 0, \"count\": 3 }", "")]
+    [InlineData("\"playbooks\": [],", "", "required")]
     [InlineData("\"attempts\": 1", "\"attempts\": 0", "minimum")]
     [InlineData("\"startedAt\": \"2026-11-24T18:00:00Z\"", "\"startedAt\": \"yesterday\"", "")]
     [InlineData("\"hostKey\": null,", "", "required")]

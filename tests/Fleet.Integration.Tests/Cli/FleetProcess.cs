@@ -5,18 +5,32 @@ namespace Fleet.Integration.Tests.Cli;
 /// <summary>Runs the real <c>fleet</c> CLI (built beside the tests) as a child process.</summary>
 internal static class FleetProcess
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs fleet with extra environment variables (GITHUB_ACTIONS=true…).</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgramAsync("dotnet", environment, [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args]);
+
+    /// <summary>Runs another build of fleet (a packed tool, a single-file binary) the same way.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunProgramAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fleet.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        // A test's own environment must not leak in: the tests may run inside a GitHub Actions job.
+        start.Environment.Remove("GITHUB_ACTIONS");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
         }
 
         start.Environment["NO_COLOR"] = "1";

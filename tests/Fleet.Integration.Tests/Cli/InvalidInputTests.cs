@@ -44,6 +44,28 @@ public sealed class InvalidInputTests : IDisposable
             target: { address: 127.0.0.1, port: {{Port}}, user: root }
         """);
 
+    [Theory]
+    [InlineData("check", "0/3")]
+    [InlineData("apply", "4/3")]
+    [InlineData("ping", "3")]
+    [InlineData("audit", "a/b")]
+    public async Task Shard_Invalid_ExitsOneNamingTheOptionAndContactsNoHost(string command, string shard)
+    {
+        string[] args = command is "check" or "apply" ? [command, "-i", GoodInventory(), GoodPlaybook()] : [command, "-i", GoodInventory()];
+
+        await AssertRejectedAsync([.. args, "--shard", shard, "--no-progress"], $"error: --shard must be I/N with 1 <= I <= N <= 1000 (shards count from 1, e.g. 2/3), not '{shard}'");
+    }
+
+    [Fact]
+    public async Task ReportMerge_ShardMissing_ExitsOneAndWritesNothing()
+    {
+        var shard = Write("shard1.json", Fleet.Core.Reports.JsonReportWriter.ToJson(new Fleet.Core.Results.RunReport("check", DateTimeOffset.UnixEpoch, 1, []) { Playbooks = ["site.yml"], Shard = new Shard(1, 2) }));
+        var output = Path.Combine(_dir.FullName, "merged.json");
+
+        await AssertRejectedAsync(["report", "merge", output, shard], "error: shard(s) 2/2 missing");
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public async Task Apply_UnknownModule_ExitsOneWithLocationAndContactsNoHost()
     {

@@ -33,8 +33,10 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
         using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(json)))
         {
             var root = report.RootElement;
-            Assert.Equal(["schema", "mode", "startedAt", "durationMs", "totals", "hosts"], root.EnumerateObject().Select(p => p.Name).Take(6));
-            Assert.Equal("fleet-report/1", root.GetProperty("schema").GetString());
+            Assert.Equal(["schema", "mode", "playbooks", "shard", "startedAt", "durationMs", "totals", "hosts"], root.EnumerateObject().Select(p => p.Name).Take(8));
+            Assert.Equal([playbook], root.GetProperty("playbooks").EnumerateArray().Select(p => p.GetString()));
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("shard").ValueKind);
+            Assert.Equal("fleet-report/2", root.GetProperty("schema").GetString());
             Assert.Equal("apply", root.GetProperty("mode").GetString());
             Assert.Equal(lab.Info.Hosts.Count, root.GetProperty("totals").GetProperty("hosts").GetInt32());
             var host = root.GetProperty("hosts")[0];

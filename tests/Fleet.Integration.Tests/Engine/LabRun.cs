@@ -41,7 +41,7 @@ internal static class LabRun
         var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
         var report = await new PlaybookRunner(connector, ModuleCatalog.Default, observer).RunAsync(inventory, [playbook], options, CancellationToken.None);
 
-        // Every report of a real run over SSH must also be a valid fleet-report/1 (hostKey, facts, audit as hosts give them).
+        // Every report of a real run over SSH must also be a valid fleet-report/2 (hostKey, facts, audit as hosts give them).
         ReportSchema.AssertValid(JsonReportWriter.ToJson(report));
         return report;
     }
