@@ -7,7 +7,9 @@ namespace Fleet.Core.Modules;
 /// <param name="HostName">Inventory name of the host.</param>
 /// <param name="CheckMode">The run changes nothing (<c>fleet check</c>).</param>
 /// <param name="PlaybookDirectory">Directory of the playbook the task came from (relative <c>src</c> paths resolve here).</param>
-public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory);
+/// <param name="LoginUser">The user Fleet logs in as (the safety rails keep that login working). The default value is root.</param>
+/// <param name="KeyLogin">Fleet logs in with a key (not a password). The default value is true.</param>
+public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory, string LoginUser = "root", bool KeyLogin = true);
 
 /// <summary>The result of running a change script, as the module reads it.</summary>
 /// <param name="Status">Changed, Ok (nothing changed after all) or Failed.</param>
