@@ -8,8 +8,10 @@ namespace Fleet.Core.Modules;
 /// <param name="CheckMode">The run changes nothing (<c>fleet check</c>).</param>
 /// <param name="PlaybookDirectory">Directory of the playbook the task came from (relative <c>src</c> paths resolve here).</param>
 /// <param name="LoginUser">The user Fleet logs in as (the safety rails keep that login working). The default value is root.</param>
-/// <param name="KeyLogin">Fleet logs in with a key (not a password). The default value is true.</param>
-public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory, string LoginUser = "root", bool KeyLogin = true);
+/// <param name="KeyLogin">Fleet offers a key when it logs in. The default value is true.</param>
+/// <param name="PasswordLogin">Fleet offers a password when it logs in (<c>password_env</c>). The default value is false.</param>
+/// <param name="LoginPort">The SSH port Fleet connects to. The default value is 22.</param>
+public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory, string LoginUser = "root", bool KeyLogin = true, bool PasswordLogin = false, int LoginPort = 22);
 
 /// <summary>The result of running a change script, as the module reads it.</summary>
 /// <param name="Status">Changed, Ok (nothing changed after all) or Failed.</param>
