@@ -50,6 +50,7 @@ internal sealed partial class HostSession
               rm -rf {b}.rollback {b}.pid {b}.fired {b}.log
               echo confirmed
             else
+              {WaitForTimer(b)}
               echo fired; rm -rf {b}.fired {b}.log
             fi
 
@@ -69,12 +70,16 @@ internal sealed partial class HostSession
               rm -rf {b}.rollback {b}.pid {b}.fired {b}.log
               exit $rc
             fi
+            {WaitForTimer(b)}
             echo 'timer fired'; cat {b}.log 2>/dev/null; rm -rf {b}.fired {b}.log
 
             """;
         var result = await _connection!.RunAsync(new RemoteCommand(script, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
         return (result.Succeeded, result.Stdout.StartsWith("timer fired", StringComparison.Ordinal), Trimmed(result));
     }
+
+    /// <summary>The timer fired: waits (at most 60 s) until its rollback finished (it removes the pid file last), so the report tells the truth.</summary>
+    private static string WaitForTimer(string b) => $"i=0; while [ -e {b}.pid ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done";
 
     private static string Trimmed(CommandResult result) =>
         (string.IsNullOrWhiteSpace(result.Stderr) ? result.Stdout : result.Stderr).Trim() is { Length: > 0 } text ? text : $"exit {result.ExitCode}";
