@@ -136,6 +136,19 @@ public sealed class SafetyLabTests(LabFixture lab) : IDisposable
         Assert.Equal("absent\n", await LabRun.ExecAsync(lab, host.Name, $"test -e {DropIn} && echo present || echo absent"));
     }
 
+    [LabFact]
+    public async Task HostKeyPolicyOff_WarnsOnEveryRun_StrictDoesNot()
+    {
+        string[] ping = ["ping", "-i", lab.Info.InventoryPath, "--limit", lab.Info.Hosts[0].Name, "--no-progress", "--known-hosts", lab.Info.KnownHostsPath, "--host-key-policy"];
+
+        var off = await FleetProcess.RunAsync([.. ping, "off"]);
+        var strict = await FleetProcess.RunAsync([.. ping, "strict"]);
+
+        Assert.True(off.ExitCode == 0, off.Stdout + off.Stderr);
+        Assert.Contains("warning: --host-key-policy off: host keys are not checked", off.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--host-key-policy off", strict.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Polls (a new SSH connection each time) until the host answers: the rollback may still be reloading.</summary>
     private async Task AssertReachableAsync(string host)
     {
