@@ -137,6 +137,7 @@ public sealed class SshConnector(SshOptions options) : IConnector
             HostKeyMatch.Known => null,
             HostKeyMatch.Changed => new HostKeyRefusedException($"host key CHANGED for {KnownHostsStore.HostToken(target.Address, target.Port)}: the server offers {keyType} {fingerprint}, {_knownHosts.Path}:{line} records another key; refusing (remove that line if the change is expected)"),
             HostKeyMatch.Revoked => new HostKeyRefusedException($"host key {fingerprint} is revoked in {_knownHosts.Path}:{line}"),
+            HostKeyMatch.CertificateAuthority => new HostKeyRefusedException($"{KnownHostsStore.HostToken(target.Address, target.Port)} is trusted only through @cert-authority in {_knownHosts.Path}:{line}: host certificates are not supported by Fleet; add the host's own key (ssh-keyscan) to known_hosts"),
             _ => new HostKeyRefusedException($"unknown host key {keyType} {fingerprint} for {KnownHostsStore.HostToken(target.Address, target.Port)} (policy strict; known_hosts {_knownHosts.Path})"),
         };
     }
