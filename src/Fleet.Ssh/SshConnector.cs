@@ -1,6 +1,7 @@
 using Fleet.Core.Execution;
 using Polly;
 using Renci.SshNet;
+using System.Net.Sockets;
 using Renci.SshNet.Common;
 
 namespace Fleet.Ssh;
@@ -142,6 +143,23 @@ public sealed class SshConnector(SshOptions options) : IConnector
         };
     }
 
+    /// <summary>An identity file, decrypted with its passphrase when it has one; a clear error when the passphrase is missing or wrong.</summary>
+    private static PrivateKeyFile OpenIdentity(string path, Secret? passphrase)
+    {
+        try
+        {
+            return new PrivateKeyFile(path, passphrase?.Reveal());
+        }
+        catch (SshPassPhraseNullOrEmptyException)
+        {
+            throw new HostUnreachableException($"identity file {path} is encrypted: name the environment variable holding its passphrase with identity_passphrase_env");
+        }
+        catch (SshException ex) when (passphrase is not null)
+        {
+            throw new HostUnreachableException($"identity file {path} could not be decrypted with the passphrase from identity_passphrase_env (wrong passphrase?): {ex.Message}");
+        }
+    }
+
     private static AuthenticationMethod[] Authentication(HostTarget target)
     {
         var methods = new List<AuthenticationMethod>();
@@ -153,9 +171,25 @@ public sealed class SshConnector(SshOptions options) : IConnector
                 throw new HostUnreachableException($"identity file not found: {identity}");
             }
 
-            keys.Add(new PrivateKeyFile(identity));
+            keys.Add(OpenIdentity(identity, target.IdentityPassphrase));
         }
-        else if (target.Password is null)
+        else
+        {
+            // Keys as operators hold them: the agent's first (SSH_AUTH_SOCK), then the default key files when there is no password.
+            if (SshAgent.FromEnvironment() is { } agent)
+            {
+                try
+                {
+                    keys.AddRange(agent.KeySources());
+                }
+                catch (Exception ex) when (ex is IOException or SocketException)
+                {
+                    // An agent that does not answer is like no agent: ssh itself goes on with the other keys.
+                }
+            }
+        }
+
+        if (target.IdentityFile is null && target.Password is null)
         {
             var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             foreach (var name in new[] { "id_ed25519", "id_ecdsa", "id_rsa" })

@@ -10,6 +10,7 @@ namespace Fleet.Core;
 /// <param name="Become">Run tasks through <c>sudo -n</c> when the user is not root.</param>
 /// <param name="BecomePassword">sudo password (from <c>become_password_env</c>), or null.</param>
 /// <param name="Jump">A bastion to tunnel through, or null.</param>
+/// <param name="IdentityPassphrase">The identity file's passphrase (from <c>identity_passphrase_env</c>), or null.</param>
 public sealed record HostTarget(
     string Name,
     string Address,
@@ -19,7 +20,8 @@ public sealed record HostTarget(
     Secret? Password = null,
     bool Become = false,
     Secret? BecomePassword = null,
-    HostTarget? Jump = null)
+    HostTarget? Jump = null,
+    Secret? IdentityPassphrase = null)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({User}@{Address}:{Port})";
