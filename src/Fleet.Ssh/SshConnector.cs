@@ -120,26 +120,29 @@ public sealed class SshConnector(SshOptions options) : IConnector
             return null;
         }
 
-        var match = _knownHosts.Check(target.Address, target.Port, keyType, key, out var line);
+        // A host whose sshd moved port during the run keeps the key it proved on the old port.
+        var keyPort = target.HostKeyPort ?? target.Port;
+
+        var match = _knownHosts.Check(target.Address, keyPort, keyType, key, out var line);
         if (match == HostKeyMatch.Unknown && _options.HostKeyPolicy == HostKeyPolicy.AcceptNew)
         {
-            match = _knownHosts.AddIfUnknownAsync(target.Address, target.Port, keyType, key, CancellationToken.None).GetAwaiter().GetResult();
+            match = _knownHosts.AddIfUnknownAsync(target.Address, keyPort, keyType, key, CancellationToken.None).GetAwaiter().GetResult();
             if (match == HostKeyMatch.Unknown)
             {
                 _options.Logger?.ForContext("Host", target.Name).Information("recorded new host key {Fingerprint} in {File}", fingerprint, _knownHosts.Path);
                 return null;
             }
 
-            _ = _knownHosts.Check(target.Address, target.Port, keyType, key, out line);
+            _ = _knownHosts.Check(target.Address, keyPort, keyType, key, out line);
         }
 
         return match switch
         {
             HostKeyMatch.Known => null,
-            HostKeyMatch.Changed => new HostKeyRefusedException($"host key CHANGED for {KnownHostsStore.HostToken(target.Address, target.Port)}: the server offers {keyType} {fingerprint}, {_knownHosts.Path}:{line} records another key; refusing (remove that line if the change is expected)"),
+            HostKeyMatch.Changed => new HostKeyRefusedException($"host key CHANGED for {KnownHostsStore.HostToken(target.Address, keyPort)}: the server offers {keyType} {fingerprint}, {_knownHosts.Path}:{line} records another key; refusing (remove that line if the change is expected)"),
             HostKeyMatch.Revoked => new HostKeyRefusedException($"host key {fingerprint} is revoked in {_knownHosts.Path}:{line}"),
-            HostKeyMatch.CertificateAuthority => new HostKeyRefusedException($"{KnownHostsStore.HostToken(target.Address, target.Port)} is trusted only through @cert-authority in {_knownHosts.Path}:{line}: host certificates are not supported by Fleet; add the host's own key (ssh-keyscan) to known_hosts"),
-            _ => new HostKeyRefusedException($"unknown host key {keyType} {fingerprint} for {KnownHostsStore.HostToken(target.Address, target.Port)} (policy strict; known_hosts {_knownHosts.Path})"),
+            HostKeyMatch.CertificateAuthority => new HostKeyRefusedException($"{KnownHostsStore.HostToken(target.Address, keyPort)} is trusted only through @cert-authority in {_knownHosts.Path}:{line}: host certificates are not supported by Fleet; add the host's own key (ssh-keyscan) to known_hosts"),
+            _ => new HostKeyRefusedException($"unknown host key {keyType} {fingerprint} for {KnownHostsStore.HostToken(target.Address, keyPort)} (policy strict; known_hosts {_knownHosts.Path})"),
         };
     }
 

@@ -303,16 +303,21 @@ internal sealed partial class HostSession
                 }
             }
 
+            var target = verify.NewPort is { } port ? Target with { Port = port, HostKeyPort = Target.HostKeyPort ?? Target.Port } : Target;
             if (failure is null && verify.NewConnection)
             {
-                failure = await ProbeNewConnectionAsync(armed, cancellationToken).ConfigureAwait(false);
+                failure = await ProbeNewConnectionAsync(target, armed, cancellationToken).ConfigureAwait(false);
             }
 
             if (failure is null)
             {
-                return armed is null || await ConfirmAsync(armed, become, cancellationToken).ConfigureAwait(false)
-                    ? null
-                    : $"rolled back: the change was not confirmed within {armed.Seconds} s (confirm_timeout): the host's timer restored the previous state";
+                if (armed is not null && !await ConfirmAsync(armed, become, cancellationToken).ConfigureAwait(false))
+                {
+                    return $"rolled back: the change was not confirmed within {armed.Seconds} s (confirm_timeout): the host's timer restored the previous state";
+                }
+
+                Target = target;
+                return null;
             }
 
             if (armed is not null)
@@ -337,7 +342,7 @@ internal sealed partial class HostSession
     }
 
     /// <summary>Opens a fresh connection and runs <c>true</c>; with a timer armed it must connect before the timer would fire.</summary>
-    private async Task<string?> ProbeNewConnectionAsync(ArmedRollback? armed, CancellationToken cancellationToken)
+    private async Task<string?> ProbeNewConnectionAsync(HostTarget target, ArmedRollback? armed, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (armed is not null)
@@ -347,7 +352,7 @@ internal sealed partial class HostSession
 
         try
         {
-            await using var fresh = await _connector.ConnectAsync(Target, deadline.Token).ConfigureAwait(false);
+            await using var fresh = await _connector.ConnectAsync(target, deadline.Token).ConfigureAwait(false);
             var probe = await fresh.RunAsync(new RemoteCommand("true"), deadline.Token).ConfigureAwait(false);
             return probe.Succeeded ? null : $"a new connection could not run a command after the change (exit {probe.ExitCode})";
         }

@@ -75,6 +75,12 @@ public sealed record Verification(string Description, string? Script, bool NewCo
     /// itself. The default value is null (no timer: only the controller rolls back).
     /// </summary>
     public TimeSpan? ConfirmTimeout { get; init; }
+
+    /// <summary>
+    /// The change moves SSH to this port: the fresh connection goes there, and once it worked later tasks and plays connect there
+    /// too. The default value is null (the port stays).
+    /// </summary>
+    public int? NewPort { get; init; }
 }
 
 /// <summary>The task does not apply (for example a command in check mode).</summary>

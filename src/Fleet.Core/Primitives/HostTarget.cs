@@ -11,6 +11,7 @@ namespace Fleet.Core;
 /// <param name="BecomePassword">sudo password (from <c>become_password_env</c>), or null.</param>
 /// <param name="Jump">A bastion to tunnel through, or null.</param>
 /// <param name="IdentityPassphrase">The identity file's passphrase (from <c>identity_passphrase_env</c>), or null.</param>
+/// <param name="HostKeyPort">The port under which known_hosts records the host's key (OpenSSH's HostKeyAlias, for a host whose sshd moved port during the run), or null for <paramref name="Port"/>.</param>
 public sealed record HostTarget(
     string Name,
     string Address,
@@ -21,7 +22,8 @@ public sealed record HostTarget(
     bool Become = false,
     Secret? BecomePassword = null,
     HostTarget? Jump = null,
-    Secret? IdentityPassphrase = null)
+    Secret? IdentityPassphrase = null,
+    int? HostKeyPort = null)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({User}@{Address}:{Port})";

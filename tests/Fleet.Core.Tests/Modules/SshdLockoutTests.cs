@@ -137,6 +137,17 @@ public sealed class SshdLockoutTests
     }
 
     [Fact]
+    public void PortChangeDoneRight_TheFreshConnectionAndLaterTasksUseTheNewPort()
+    {
+        var moved = Assert.IsType<Change>(PlanOn(new() { ["Port"] = "2222" }));
+        var added = Assert.IsType<Change>(PlanOn(new() { ["Port"] = "22,2222" }));
+
+        Assert.Equal(2222, moved.Verify!.NewPort);
+        Assert.Contains(moved.Warnings, w => w.Contains("set port: 2222 in the inventory", StringComparison.Ordinal));
+        Assert.Null(added.Verify!.NewPort);
+    }
+
+    [Fact]
     public void AllowLockout_SkipsTheCheck_AndReadsNothingExtra()
     {
         Assert.IsType<Change>(PlanOn(new() { ["AllowUsers"] = "nobody" }, allowLockout: true));

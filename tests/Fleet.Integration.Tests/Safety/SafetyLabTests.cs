@@ -119,6 +119,38 @@ public sealed class SafetyLabTests(LabFixture lab) : IDisposable
     }
 
     [LabFact]
+    public async Task SshdPortChange_LaterPlaysConnectToTheNewPort()
+    {
+        var host = lab.Info.Hosts[2];
+        const string second = "/etc/ssh/sshd_config.d/01-fleet-safety-lab-test.conf";
+        try
+        {
+            var report = await LabRun.RunAsync(lab, $$"""
+                - name: Move SSH
+                  hosts: all
+                  tasks:
+                    - name: Port 2222
+                      sshd: { path: {{DropIn}}, settings: { Port: 2222 }, confirm_timeout: 10 }
+                - name: Later play
+                  hosts: all
+                  tasks:
+                    - name: Another sshd change (its fresh connection must find sshd on 2222)
+                      sshd: { path: {{second}}, settings: { MaxAuthTries: 5 }, confirm_timeout: 10 }
+                """, new RunOptions { Limit = host.Name });
+
+            var result = Assert.Single(report.Hosts);
+            Assert.True(result.Status == HostStatus.Changed, $"{result.Status}: {result.Error}");
+            Assert.Contains(result.Tasks[0].Warnings, w => w.Contains("set port: 2222 in the inventory", StringComparison.Ordinal));
+            Assert.Equal("port 2222\n", await LabRun.ExecAsync(lab, host.Name, "sshd -T | grep '^port '"));
+        }
+        finally
+        {
+            await LabRun.ExecAsync(lab, host.Name, $"rm -f {DropIn} {second}; kill -HUP $(cat /run/sshd.pid)");
+            await AssertReachableAsync(host.Name);
+        }
+    }
+
+    [LabFact]
     public async Task SshdAllowUsersWithoutTheLoginUser_RefusedWithTheReason_NothingWritten()
     {
         var host = lab.Info.Hosts[2];

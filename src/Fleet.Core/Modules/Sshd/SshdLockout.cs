@@ -19,10 +19,12 @@ public static class SshdLockout
     /// <param name="desired">The task's settings, keyword → values.</param>
     /// <param name="effective">sshd -T before the change, or null when unknown.</param>
     /// <param name="oldText">The file the task rewrites, as it was (its values leave with it), or null.</param>
+    /// <param name="mainText">sshd's main file: a Port or ListenAddress that sshd -T shows only as its default (none set) is gone once one is set.</param>
     public static Dictionary<string, IReadOnlyList<string>> Resulting(
         IReadOnlyDictionary<string, IReadOnlyList<string>> desired,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? effective,
-        string? oldText)
+        string? oldText,
+        string? mainText = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -32,6 +34,7 @@ public static class SshdLockout
         }
 
         var old = OldValues(oldText);
+        var main = OldValues(mainText);
         foreach (var (keyword, values) in desired)
         {
             var key = keyword.ToLowerInvariant();
@@ -39,6 +42,12 @@ public static class SshdLockout
             {
                 // Repeated keywords add up across files: the values set elsewhere stay, those of the old version of this file go.
                 var kept = result.TryGetValue(key, out var have) ? have.Where(v => !(old.TryGetValue(key, out var o) && o.Contains(v, StringComparer.OrdinalIgnoreCase))) : [];
+                if (key is "port" or "listenaddress")
+                {
+                    // sshd -T prints the default (port 22) when nothing sets one; setting one replaces it.
+                    kept = kept.Where(v => main.TryGetValue(key, out var m) && m.Contains(v, StringComparer.OrdinalIgnoreCase));
+                }
+
                 result[key] = [.. values.SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries)), .. kept.SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
             }
             else
@@ -144,6 +153,26 @@ public static class SshdLockout
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The port Fleet must use after the change when it sets <c>Port</c> without the one Fleet connects to (a port change done
+    /// right): the first new port. Null when the port Fleet uses stays, or when Fleet reaches sshd through a translated port and
+    /// cannot tell which port the controller would then use.
+    /// </summary>
+    public static int? MovedPort(IReadOnlyDictionary<string, IReadOnlyList<string>> desired, IReadOnlyDictionary<string, IReadOnlyList<string>> resulting, SshAccess access, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(resulting);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!desired.Keys.Any(k => k.Equals("Port", StringComparison.OrdinalIgnoreCase)) || access.Port != context.LoginPort)
+        {
+            return null;
+        }
+
+        var ports = (resulting.GetValueOrDefault("port") ?? []).Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
+        return ports.Count == 0 || ports.Contains(context.LoginPort) ? null : ports[0];
     }
 
     private static string? PortRefusal(IReadOnlyList<string> ports, SshAccess access, UfwState firewall)

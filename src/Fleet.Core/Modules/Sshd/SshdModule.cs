@@ -113,16 +113,23 @@ public sealed class SshdModule : Module
             return new NoChange($"{path} already holds the settings") { Data = Data(path, desired, state.Effective, state.EffectiveError), Warnings = warnings };
         }
 
+        int? newPort = null;
         if (ChecksAccess(args))
         {
             var access = facts.Get(new SshAccessFact(context.LoginUser));
-            var resulting = SshdLockout.Resulting(desired, state.Effective, before);
+            var resulting = SshdLockout.Resulting(desired, state.Effective, before, dropIn ? state.MainText : null);
             if (SshdLockout.Refusal(desired, resulting, access, facts.Get(new UfwStateFact()), context) is { } refusal)
             {
                 return new PlanFailure($"refused: {refusal}; set allow_lockout: true to apply it anyway (dangerous: it may lock you out)")
                 {
                     Data = Data(path, desired, state.Effective, state.EffectiveError),
                 };
+            }
+
+            newPort = SshdLockout.MovedPort(desired, resulting, access, context);
+            if (newPort is { } moved)
+            {
+                warnings.Add($"sshd moves from port {context.LoginPort} to {moved}: later tasks use the new port once a fresh connection to it works; set port: {moved} in the inventory for the next runs");
             }
         }
 
@@ -138,7 +145,7 @@ public sealed class SshdModule : Module
         return new Change([$"{path} {verb}: {string.Join(", ", settings.Keys)}", "sshd reloaded"], script, [Subject.Path(path), Subject.Path(_mainPath), Subject.Service("ssh")])
         {
             DiffSource = () => TextDiff.Unified(before ?? "", after, path),
-            Verify = new Verification("sshd -t accepts the configuration and a new SSH connection works", $"PATH=\"$PATH:/usr/sbin:/sbin\"; sshd -t -f {Sh.Quote(_mainPath)}", NewConnection: true, rollback) { ConfirmTimeout = confirm },
+            Verify = new Verification("sshd -t accepts the configuration and a new SSH connection works", $"PATH=\"$PATH:/usr/sbin:/sbin\"; sshd -t -f {Sh.Quote(_mainPath)}", NewConnection: true, rollback) { ConfirmTimeout = confirm, NewPort = newPort },
             Data = Data(path, desired, state.Effective, state.EffectiveError),
             Warnings = warnings,
         };
