@@ -36,15 +36,19 @@ public sealed record SshAccess(
 /// process that has it), sshd's ports from <c>sshd -T</c>, the host's addresses, the login user's groups and which sudoers hold a
 /// key. The ufw and sshd modules read it to refuse a change that would shut the controller out.
 /// </summary>
-/// <param name="User">The login user (the inventory's <c>user</c>), whose groups are read.</param>
-public sealed record SshAccessFact(string User) : Fact<SshAccess>
+/// <param name="User">
+/// The login user (the inventory's <c>user</c>), whose groups and the keyed sudoers are read too; null for the connection alone
+/// (the firewall's check), which no task of the run changes.
+/// </param>
+public sealed record SshAccessFact(string? User = null) : Fact<SshAccess>
 {
     /// <inheritdoc />
-    public override string Description => "the SSH connection";
+    public override string Description => User is null ? "the SSH connection" : $"the SSH connection and {User}'s accounts";
 
     /// <inheritdoc />
-    public override IReadOnlyList<Subject> Subjects =>
-        [Subject.Tree("/etc/ssh"), Subject.Service("ssh"), Subject.User(null), Subject.Group(null), Subject.Tree("/home"), Subject.Tree("/root")];
+    public override IReadOnlyList<Subject> Subjects => User is null
+        ? []
+        : [Subject.Tree("/etc/ssh"), Subject.Service("ssh"), Subject.User(null), Subject.Group(null), Subject.Tree("/home"), Subject.Tree("/root")];
 
     /// <inheritdoc />
     public override string Command => $$"""
@@ -58,12 +62,17 @@ public sealed record SshAccessFact(string User) : Fact<SshAccess>
         echo "connection $conn"
         [ -d /run/sshd ] && sshd -T 2>/dev/null | sed -n 's/^port /sshd-port /p'
         ip -o addr show 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print "address", $2, $4 }'
-        echo "groups $(id -Gn {{Sh.Quote(User)}} 2>/dev/null)"
+        {{(User is null ? "" : AccountsScript(User))}}
+        true
+        """;
+
+    /// <summary>The user's groups and the sudoers holding a key (what the sshd rail reads besides the connection).</summary>
+    private static string AccountsScript(string user) => $$"""
+        echo "groups $(id -Gn {{Sh.Quote(user)}} 2>/dev/null)"
         for u in $(getent group sudo wheel | cut -d: -f4 | tr ',' ' '); do
           h=$(getent passwd "$u" | cut -d: -f6)
           [ "$u" != root ] && [ -n "$h" ] && [ -s "$h/.ssh/authorized_keys" ] && echo "keyed-sudoer $u"
         done
-        true
         """;
 
     /// <inheritdoc />

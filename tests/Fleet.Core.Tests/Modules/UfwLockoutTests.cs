@@ -42,7 +42,7 @@ public sealed class UfwLockoutTests
     {
         var facts = new FactCache();
         facts.Set(new UfwStateFact(), new UfwStateFact().Parse(ufw, 0));
-        facts.Set(new SshAccessFact("root"), new SshAccessFact("root").Parse(connection, 0));
+        facts.Set(new SshAccessFact(), new SshAccessFact().Parse(connection, 0));
         return Module.Plan(Args(args), facts, new ModuleContext("h", false, "/tmp"));
     }
 
@@ -203,6 +203,17 @@ public sealed class UfwLockoutTests
         Assert.Equal([22, 2222], access.SshdPorts);
         Assert.Equal(["alice", "sudo"], access.LoginGroups);
         Assert.Equal(["alice"], access.KeyedSudoers);
+    }
+
+    [Fact]
+    public void Fact_ConnectionAlone_NoTaskMakesItStale_WithAUserItFollowsAccountsAndSsh()
+    {
+        var connection = Gather([new SshAccessFact()]).Get(new SshAccessFact());
+
+        Assert.Empty(new SshAccessFact().Subjects);
+        Assert.Empty(connection.LoginGroups);
+        Assert.Contains(Subject.User(null), new SshAccessFact("root").Subjects);
+        Assert.Contains(Subject.Tree("/etc/ssh"), new SshAccessFact("root").Subjects);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class UfwModuleTests
     private static TaskPlan PlanOn(string factOutput, params (string Key, object? Value)[] args)
     {
         var facts = new FactCache();
-        facts.Set(new SshAccessFact("root"), Controller);
+        facts.Set(new SshAccessFact(), Controller);
         facts.Set(new UfwStateFact(), new UfwStateFact().Parse(factOutput, 0));
         facts.Set(new ServicePortsFact("ssh"), new ServicePortsFact("ssh").Parse("ssh 22/tcp\n", 0));
         facts.Set(new ServicePortsFact("domain"), new ServicePortsFact("domain").Parse("domain 53/tcp\ndomain 53/udp\n", 0));
@@ -152,7 +152,7 @@ public sealed class UfwModuleTests
 
         // Planned again on the state it leads to, the same task holds: it does not flip-flop.
         var facts = new FactCache();
-        facts.Set(new SshAccessFact("root"), Controller);
+        facts.Set(new SshAccessFact(), Controller);
         facts.Set(new UfwStateFact(), after);
         Assert.IsType<NoChange>(Module.Plan(Args(("rule", "limit"), ("to_port", "22"), ("proto", "tcp")), facts, new ModuleContext("h", false, "/tmp")));
     }
@@ -258,7 +258,7 @@ public sealed class UfwModuleTests
         }
 
         var facts = new FactCache();
-        facts.Set(new SshAccessFact("root"), Controller);
+        facts.Set(new SshAccessFact(), Controller);
         facts.Set(new UfwStateFact(), new UfwStateFact().Parse(ActiveHost, 0));
         facts.Set(new ServicePortsFact("nosuchservice"), new ServicePortsFact("nosuchservice").Parse("", 0));
         var plan = Module.Plan(Args([.. args]), facts, new ModuleContext("h", false, "/tmp"));

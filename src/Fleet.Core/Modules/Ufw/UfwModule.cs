@@ -98,7 +98,7 @@ public sealed partial class UfwModule : Module
 
         if (CanFilter(args))
         {
-            facts.Add(new SshAccessFact(context.LoginUser));
+            facts.Add(new SshAccessFact());
         }
 
         return facts;
@@ -178,7 +178,7 @@ public sealed partial class UfwModule : Module
         }
 
         if (CanFilter(args) && plan.After.Active
-            && UfwAdmission.Refusal(plan.After, facts.Get(new SshAccessFact(context.LoginUser)), args.GetBool("allow_lockout", false), $"this task ({string.Join("; ", plan.Changes)})") is { } refusal)
+            && UfwAdmission.Refusal(plan.After, facts.Get(new SshAccessFact()), args.GetBool("allow_lockout", false), $"this task ({string.Join("; ", plan.Changes)})") is { } refusal)
         {
             return new PlanFailure(refusal) { Data = data };
         }
