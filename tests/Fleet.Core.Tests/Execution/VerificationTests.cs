@@ -112,6 +112,18 @@ public sealed class VerificationTests : IDisposable
         Assert.Equal("restored-by-timer\n", File.ReadAllText(marker));
     }
 
+    [Fact]
+    public async Task CommitConfirmed_CheckOutlastsTheTimer_TheHostRestoredItself_TaskFailsSayingSo()
+    {
+        var marker = Path.Combine(_dir.FullName, "restored");
+        var (task, events) = await RunAsync("h2", "sleep 2", newConnection: false, $", confirm: 1, rollback: 'echo restored-by-timer > {marker}'");
+
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.Equal("rolled back: the change was not confirmed within 1 s (confirm_timeout): the host's timer restored the previous state", task.Message);
+        Assert.Equal("restored-by-timer\n", File.ReadAllText(marker));
+        Assert.Empty(Directory.GetFiles(ConfirmDirectory));
+    }
+
     private static string LocalHostSh(string script) => Fleet.Core.Tests.Modules.LocalHost.Sh(script).Stdout;
 
     /// <summary>A change that declares a verification: its check script and fresh connection come from the task.</summary>
