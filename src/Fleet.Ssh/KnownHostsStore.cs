@@ -15,11 +15,17 @@ public enum HostKeyMatch
     Changed,
     /// <summary>The key is marked @revoked.</summary>
     Revoked,
+    /// <summary>No key is recorded for the host, but a <c>@cert-authority</c> line names it: host certificates are not supported.</summary>
+    CertificateAuthority,
 }
 
 /// <summary>
-/// An OpenSSH known_hosts file: plain names, <c>[host]:port</c> for other ports, comma lists, hashed <c>|1|salt|hash</c> entries,
-/// <c>@revoked</c> (refused) and <c>@cert-authority</c> (ignored) markers. Appends are serialised in-process and across processes.
+/// An OpenSSH known_hosts file: plain names, <c>[host]:port</c> for other ports, comma lists with wildcards and negations
+/// (<c>!host</c>: a line whose negated pattern matches does not apply to that host, whatever else matches), hashed
+/// <c>|1|salt|hash</c> entries (<c>ssh-keygen -H</c>), several keys per host (any one of them is the host's), <c>@revoked</c>
+/// (refused) and <c>@cert-authority</c> (reported as not supported when the host has no plain key). Key types are compared by
+/// the type inside the key blob, so an RSA key offered for <c>rsa-sha2-512</c> matches its <c>ssh-rsa</c> line. Appends are
+/// serialised in-process and across processes.
 /// </summary>
 public sealed class KnownHostsStore(string path)
 {
@@ -34,27 +40,32 @@ public sealed class KnownHostsStore(string path)
     /// <summary>"SHA256:…" of a key blob, as OpenSSH prints it.</summary>
     public static string Fingerprint(byte[] keyBlob) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(keyBlob)).TrimEnd('=');
 
-    /// <summary>Looks the key up; <paramref name="line"/> is the 1-based line of a changed or revoked entry.</summary>
+    /// <summary>Looks the key up; <paramref name="line"/> is the 1-based line of a changed, revoked or cert-authority entry.</summary>
     public HostKeyMatch Check(string host, int port, string keyType, byte[] keyBlob, out int line)
     {
+        ArgumentNullException.ThrowIfNull(keyBlob);
         line = 0;
         var token = HostToken(host, port);
         var result = HostKeyMatch.Unknown;
+        var authorityLine = 0;
+        var known = false;
         if (!File.Exists(Path))
         {
             return result;
         }
 
+        keyType = BlobKeyType(keyBlob) ?? keyType;
         var number = 0;
         foreach (var raw in File.ReadLines(Path))
         {
             number++;
-            if (Parse(raw) is not { } entry || !entry.Hosts.Any(h => Matches(h, token)))
+            if (Parse(raw) is not { } entry || !AppliesTo(entry.Hosts, token))
             {
                 continue;
             }
 
-            var sameKey = entry.KeyType == keyType && entry.Key.AsSpan().SequenceEqual(keyBlob);
+            var entryType = BlobKeyType(entry.Key) ?? entry.KeyType;
+            var sameKey = entryType == keyType && entry.Key.AsSpan().SequenceEqual(keyBlob);
             if (entry.Marker == "@revoked")
             {
                 if (sameKey)
@@ -66,6 +77,12 @@ public sealed class KnownHostsStore(string path)
                 continue;
             }
 
+            if (entry.Marker == "@cert-authority")
+            {
+                authorityLine = authorityLine == 0 ? number : authorityLine;
+                continue;
+            }
+
             if (entry.Marker is not null)
             {
                 continue;
@@ -73,17 +90,65 @@ public sealed class KnownHostsStore(string path)
 
             if (sameKey)
             {
-                return HostKeyMatch.Known;
+                // Known, unless a later @revoked line names the key: revocation wins wherever it stands, as in OpenSSH.
+                known = true;
+                continue;
             }
 
-            if (entry.KeyType == keyType && result == HostKeyMatch.Unknown)
+            if (entryType == keyType && result == HostKeyMatch.Unknown)
             {
                 result = HostKeyMatch.Changed;
                 line = number;
             }
         }
 
+        if (known)
+        {
+            line = 0;
+            return HostKeyMatch.Known;
+        }
+
+        if (result == HostKeyMatch.Unknown && authorityLine > 0)
+        {
+            line = authorityLine;
+            return HostKeyMatch.CertificateAuthority;
+        }
+
         return result;
+    }
+
+    /// <summary>The key type named inside an SSH public key blob (its first length-prefixed string), or null.</summary>
+    private static string? BlobKeyType(byte[] blob)
+    {
+        if (blob.Length < 4)
+        {
+            return null;
+        }
+
+        var length = (blob[0] << 24) | (blob[1] << 16) | (blob[2] << 8) | blob[3];
+        return length is > 0 and < 64 && blob.Length >= 4 + length ? Encoding.ASCII.GetString(blob, 4, length) : null;
+    }
+
+    /// <summary>OpenSSH's host list: some pattern matches and no negated one does (a negation alone never matches).</summary>
+    private static bool AppliesTo(string[] patterns, string token)
+    {
+        var positive = false;
+        foreach (var pattern in patterns)
+        {
+            if (pattern.StartsWith('!'))
+            {
+                if (Matches(pattern[1..], token))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                positive |= Matches(pattern, token);
+            }
+        }
+
+        return positive;
     }
 
     /// <summary>Records a new key unless an entry for the host and key type appeared meanwhile; returns the match found under the lock.</summary>
@@ -192,15 +257,10 @@ public sealed class KnownHostsStore(string path)
             }
         }
 
-        if (pattern.StartsWith('!'))
-        {
-            return false;
-        }
-
         if (pattern.Contains('*', StringComparison.Ordinal) || pattern.Contains('?', StringComparison.Ordinal))
         {
             var regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
-            return System.Text.RegularExpressions.Regex.IsMatch(token, regex);
+            return System.Text.RegularExpressions.Regex.IsMatch(token, regex, System.Text.RegularExpressions.RegexOptions.IgnoreCase);
         }
 
         return string.Equals(pattern, token, StringComparison.OrdinalIgnoreCase);

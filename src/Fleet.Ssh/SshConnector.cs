@@ -1,6 +1,7 @@
 using Fleet.Core.Execution;
 using Polly;
 using Renci.SshNet;
+using System.Net.Sockets;
 using Renci.SshNet.Common;
 
 namespace Fleet.Ssh;
@@ -119,26 +120,47 @@ public sealed class SshConnector(SshOptions options) : IConnector
             return null;
         }
 
-        var match = _knownHosts.Check(target.Address, target.Port, keyType, key, out var line);
+        // A host whose sshd moved port during the run keeps the key it proved on the old port.
+        var keyPort = target.HostKeyPort ?? target.Port;
+
+        var match = _knownHosts.Check(target.Address, keyPort, keyType, key, out var line);
         if (match == HostKeyMatch.Unknown && _options.HostKeyPolicy == HostKeyPolicy.AcceptNew)
         {
-            match = _knownHosts.AddIfUnknownAsync(target.Address, target.Port, keyType, key, CancellationToken.None).GetAwaiter().GetResult();
+            match = _knownHosts.AddIfUnknownAsync(target.Address, keyPort, keyType, key, CancellationToken.None).GetAwaiter().GetResult();
             if (match == HostKeyMatch.Unknown)
             {
                 _options.Logger?.ForContext("Host", target.Name).Information("recorded new host key {Fingerprint} in {File}", fingerprint, _knownHosts.Path);
                 return null;
             }
 
-            _ = _knownHosts.Check(target.Address, target.Port, keyType, key, out line);
+            _ = _knownHosts.Check(target.Address, keyPort, keyType, key, out line);
         }
 
         return match switch
         {
             HostKeyMatch.Known => null,
-            HostKeyMatch.Changed => new HostKeyRefusedException($"host key CHANGED for {KnownHostsStore.HostToken(target.Address, target.Port)}: the server offers {keyType} {fingerprint}, {_knownHosts.Path}:{line} records another key; refusing (remove that line if the change is expected)"),
+            HostKeyMatch.Changed => new HostKeyRefusedException($"host key CHANGED for {KnownHostsStore.HostToken(target.Address, keyPort)}: the server offers {keyType} {fingerprint}, {_knownHosts.Path}:{line} records another key; refusing (remove that line if the change is expected)"),
             HostKeyMatch.Revoked => new HostKeyRefusedException($"host key {fingerprint} is revoked in {_knownHosts.Path}:{line}"),
-            _ => new HostKeyRefusedException($"unknown host key {keyType} {fingerprint} for {KnownHostsStore.HostToken(target.Address, target.Port)} (policy strict; known_hosts {_knownHosts.Path})"),
+            HostKeyMatch.CertificateAuthority => new HostKeyRefusedException($"{KnownHostsStore.HostToken(target.Address, keyPort)} is trusted only through @cert-authority in {_knownHosts.Path}:{line}: host certificates are not supported by Fleet; add the host's own key (ssh-keyscan) to known_hosts"),
+            _ => new HostKeyRefusedException($"unknown host key {keyType} {fingerprint} for {KnownHostsStore.HostToken(target.Address, keyPort)} (policy strict; known_hosts {_knownHosts.Path})"),
         };
+    }
+
+    /// <summary>An identity file, decrypted with its passphrase when it has one; a clear error when the passphrase is missing or wrong.</summary>
+    private static PrivateKeyFile OpenIdentity(string path, Secret? passphrase)
+    {
+        try
+        {
+            return new PrivateKeyFile(path, passphrase?.Reveal());
+        }
+        catch (SshPassPhraseNullOrEmptyException)
+        {
+            throw new HostUnreachableException($"identity file {path} is encrypted: name the environment variable holding its passphrase with identity_passphrase_env");
+        }
+        catch (SshException ex) when (passphrase is not null)
+        {
+            throw new HostUnreachableException($"identity file {path} could not be decrypted with the passphrase from identity_passphrase_env (wrong passphrase?): {ex.Message}");
+        }
     }
 
     private static AuthenticationMethod[] Authentication(HostTarget target)
@@ -152,9 +174,25 @@ public sealed class SshConnector(SshOptions options) : IConnector
                 throw new HostUnreachableException($"identity file not found: {identity}");
             }
 
-            keys.Add(new PrivateKeyFile(identity));
+            keys.Add(OpenIdentity(identity, target.IdentityPassphrase));
         }
-        else if (target.Password is null)
+        else
+        {
+            // Keys as operators hold them: the agent's first (SSH_AUTH_SOCK), then the default key files when there is no password.
+            if (SshAgent.FromEnvironment() is { } agent)
+            {
+                try
+                {
+                    keys.AddRange(agent.KeySources());
+                }
+                catch (Exception ex) when (ex is IOException or SocketException)
+                {
+                    // An agent that does not answer is like no agent: ssh itself goes on with the other keys.
+                }
+            }
+        }
+
+        if (target.IdentityFile is null && target.Password is null)
         {
             var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             foreach (var name in new[] { "id_ed25519", "id_ecdsa", "id_rsa" })

@@ -196,6 +196,11 @@ internal static class RunSession
         _ => throw new FleetInputException($"--ssh-kex must be pq or classic, not '{text}'"),
     };
 
+    /// <summary>What <c>--host-key-policy off</c> gives up, printed on stderr on every run that uses it.</summary>
+    public const string HostKeyPolicyOffWarning =
+        "warning: --host-key-policy off: host keys are not checked, so anyone who can intercept the connection can pose as a host, "
+        + "read what Fleet sends (sudo passwords, file contents) and return false results. Use it only for throwaway hosts.";
+
     /// <summary>The host-key policy named on the command line.</summary>
     public static HostKeyPolicy ParsePolicy(string text) => text switch
     {
@@ -233,6 +238,12 @@ internal static class RunSession
         var logger = Logging.Create(settings.Verbose, settings.LogFile);
         try
         {
+            if (ParsePolicy(settings.HostKeyPolicy) == HostKeyPolicy.Off)
+            {
+                // Every run, not once: a flag left in a script or alias must keep saying what it costs.
+                await Console.Error.WriteLineAsync(HostKeyPolicyOffWarning).ConfigureAwait(false);
+            }
+
             // The same composition as fleet enforce (one place for connector and catalog); measured at a few ms of start time.
             var composing = System.Diagnostics.Stopwatch.StartNew();
             using var services = new ServiceCollection().AddFleetEngine().BuildServiceProvider();

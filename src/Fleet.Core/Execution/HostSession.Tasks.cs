@@ -161,7 +161,7 @@ internal sealed partial class HostSession
 
             var module = _catalog.Get(task.Module) ?? throw new FleetInputException(task.Location, $"unknown module '{task.Module}'");
             var args = ModuleArguments.Bind(module, task.Args, variables);
-            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory);
+            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory, Target.User, KeyLogin: Target.IdentityFile is not null || Target.Password is null, PasswordLogin: Target.Password is not null, LoginPort: Target.Port);
             return (task, new PreparedTask(task, module, args, module.Facts(args, context), context), null);
         }
         catch (FleetInputException ex)
@@ -248,6 +248,18 @@ internal sealed partial class HostSession
     {
         var definition = task.Definition;
         var timeout = definition.Timeout ?? _options.TaskTimeout;
+        ArmedRollback? armed = null;
+        if (change.Verify is { ConfirmTimeout: { } confirmTimeout } confirmed)
+        {
+            // Commit confirmed: the host restores itself unless the controller confirms, even if the change cuts the controller off.
+            (armed, var armError) = await ArmAsync(confirmed, confirmTimeout, become, cancellationToken).ConfigureAwait(false);
+            if (armError is not null)
+            {
+                return Outcome(play, definition, TaskOutcome.Failed, message: armError, plan: change);
+            }
+        }
+
+        var selfRestore = armed is null ? "" : $"; the host rolls the change back by itself within {armed.Seconds} s (commit confirmed)";
         CommandResult commandResult;
         try
         {
@@ -256,12 +268,12 @@ internal sealed partial class HostSession
         catch (RemoteTimeoutException)
         {
             _facts.Invalidate(change.Touches);
-            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: $"timed out after {timeout.TotalSeconds:0.#} s", plan: change);
+            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: $"timed out after {timeout.TotalSeconds:0.#} s{selfRestore}", plan: change);
         }
         catch (HostUnreachableException ex)
         {
-            MarkUnreachable("connection lost: " + ex.Message);
-            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: ex.Message, plan: change);
+            MarkUnreachable("connection lost: " + ex.Message + selfRestore);
+            return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: ex.Message + selfRestore, plan: change);
         }
         finally
         {
@@ -273,9 +285,14 @@ internal sealed partial class HostSession
 
         var outcome = task.Module.Complete(change, commandResult, task.Args);
         if (outcome.Status == TaskOutcome.Changed && change.Verify is { } verify
-            && await VerifyAsync(verify, become, cancellationToken).ConfigureAwait(false) is { } refused)
+            && await VerifyAsync(verify, armed, become, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             outcome = new ChangeOutcome(TaskOutcome.Failed, refused) { Data = outcome.Data, Warnings = outcome.Warnings };
+        }
+        else if (outcome.Status != TaskOutcome.Changed && armed is not null)
+        {
+            // The script failed (or changed nothing) and the connection still works: nothing to confirm, the timer goes.
+            await ConfirmAsync(armed, become, cancellationToken).ConfigureAwait(false);
         }
 
         var status = outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status;
@@ -285,43 +302,85 @@ internal sealed partial class HostSession
 
     /// <summary>
     /// Runs a change's verification (a check script, a fresh connection); when it fails, runs the rollback and returns why, so the
-    /// task fails with the host back in its previous state. Null when the host passed.
+    /// task fails with the host back in its previous state. With a timer armed (commit confirmed), the fresh connection must come
+    /// within the confirm timeout, success disarms the timer, and when the controller cannot roll back the timer does. Null when the
+    /// host passed.
     /// </summary>
-    private async Task<string?> VerifyAsync(Verification verify, bool become, CancellationToken cancellationToken)
+    private async Task<string?> VerifyAsync(Verification verify, ArmedRollback? armed, bool become, CancellationToken cancellationToken)
     {
         string? failure = null;
-        if (verify.Script is { } check)
+        try
         {
-            var result = await _connection!.RunAsync(new RemoteCommand(check, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
+            if (verify.Script is { } check)
             {
-                failure = $"{verify.Description} failed: {(string.IsNullOrWhiteSpace(result.Stderr) ? result.Stdout : result.Stderr).Trim()}";
+                var result = await _connection!.RunAsync(new RemoteCommand(check, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    failure = $"{verify.Description} failed: {(string.IsNullOrWhiteSpace(result.Stderr) ? result.Stdout : result.Stderr).Trim()}";
+                }
             }
+
+            var target = verify.NewPort is { } port ? Target with { Port = port, HostKeyPort = Target.HostKeyPort ?? Target.Port } : Target;
+            if (failure is null && verify.NewConnection)
+            {
+                failure = await ProbeNewConnectionAsync(target, armed, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (failure is null)
+            {
+                if (armed is not null && !await ConfirmAsync(armed, become, cancellationToken).ConfigureAwait(false))
+                {
+                    return $"rolled back: the change was not confirmed within {armed.Seconds} s (confirm_timeout): the host's timer restored the previous state";
+                }
+
+                Target = target;
+                return null;
+            }
+
+            if (armed is not null)
+            {
+                var (succeeded, byTimer, error) = await RollbackArmedAsync(armed, become, cancellationToken).ConfigureAwait(false);
+                return byTimer ? $"rolled back: {failure} (the host's timer had already restored the previous state)"
+                    : succeeded ? $"rolled back: {failure}"
+                    : $"{failure}; the rollback failed too: {error}";
+            }
+
+            var rollback = await _connection!.RunAsync(new RemoteCommand(verify.Rollback, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+            return rollback.Succeeded
+                ? $"rolled back: {failure}"
+                : $"{failure}; the rollback failed too (exit {rollback.ExitCode}): {rollback.Stderr.Trim()}";
+        }
+        catch (Exception ex) when (armed is not null && ex is HostUnreachableException or RemoteTimeoutException)
+        {
+            // The controller's own connection is gone: the timer on the host restores the previous state by itself.
+            MarkUnreachable($"connection lost after the change: {ex.Message}; the host rolls the change back by itself within {armed.Seconds} s (commit confirmed)");
+            return $"rolled back: {failure ?? "the connection was lost after the change"}; the controller's connection is gone too, the host restores the previous state by itself within {armed.Seconds} s";
+        }
+    }
+
+    /// <summary>Opens a fresh connection and runs <c>true</c>; with a timer armed it must connect before the timer would fire.</summary>
+    private async Task<string?> ProbeNewConnectionAsync(HostTarget target, ArmedRollback? armed, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (armed is not null)
+        {
+            deadline.CancelAfter(armed.Timeout);
         }
 
-        if (failure is null && verify.NewConnection)
+        try
         {
-            try
-            {
-                await using var fresh = await _connector.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
-                var probe = await fresh.RunAsync(new RemoteCommand("true"), cancellationToken).ConfigureAwait(false);
-                failure = probe.Succeeded ? null : $"a new connection could not run a command after the change (exit {probe.ExitCode})";
-            }
-            catch (HostUnreachableException ex)
-            {
-                failure = "a new connection was refused after the change: " + ex.Message;
-            }
+            await using var fresh = await _connector.ConnectAsync(target, deadline.Token).ConfigureAwait(false);
+            var probe = await fresh.RunAsync(new RemoteCommand("true"), deadline.Token).ConfigureAwait(false);
+            return probe.Succeeded ? null : $"a new connection could not run a command after the change (exit {probe.ExitCode})";
         }
-
-        if (failure is null)
+        catch (HostUnreachableException ex)
         {
-            return null;
+            return "a new connection was refused after the change: " + ex.Message;
         }
-
-        var rollback = await _connection!.RunAsync(new RemoteCommand(verify.Rollback, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
-        return rollback.Succeeded
-            ? $"rolled back: {failure}"
-            : $"{failure}; the rollback failed too (exit {rollback.ExitCode}): {rollback.Stderr.Trim()}";
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"a new connection was refused after the change: none within the confirm timeout ({armed!.Seconds} s)";
+        }
     }
 
     /// <summary>

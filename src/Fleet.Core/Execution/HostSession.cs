@@ -38,7 +38,8 @@ internal sealed partial class HostSession : IAsyncDisposable
 
     public InventoryHost Host { get; }
 
-    public HostTarget Target { get; }
+    /// <summary>How the host is reached; a confirmed sshd Port change moves it to the new port for later tasks and plays.</summary>
+    public HostTarget Target { get; private set; }
 
     public HostResult Result { get; }
 

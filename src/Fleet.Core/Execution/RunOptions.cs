@@ -60,4 +60,10 @@ public sealed record RunOptions
 
     /// <summary><c>--var key=value</c> values; the highest precedence.</summary>
     public IReadOnlyDictionary<string, object?> ExtraVars { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>
+    /// Where commit-confirmed rollback timers keep their script, process id and log on each host. The default value is
+    /// /var/lib/fleet/confirm.
+    /// </summary>
+    public string ConfirmDirectory { get; init; } = "/var/lib/fleet/confirm";
 }

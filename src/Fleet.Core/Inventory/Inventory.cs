@@ -217,6 +217,7 @@ public sealed class Inventory
         // Validation on a machine without the secrets still checks everything else.
         var password = Text("password_env") is { } passwordEnv && secrets ? FromEnvironment(passwordEnv, At("password_env")) : null;
         var becomePassword = Text("become_password_env") is { } becomeEnv && secrets ? FromEnvironment(becomeEnv, At("become_password_env")) : null;
+        var passphrase = Text("identity_passphrase_env") is { } passphraseEnv && secrets ? FromEnvironment(passphraseEnv, At("identity_passphrase_env")) : null;
         HostTarget? jump = null;
         if (Text("jump") is { } jumpText)
         {
@@ -224,7 +225,7 @@ public sealed class Inventory
             jump = jumpHost is not null ? ResolveTarget(jumpHost, extraVars, chain, secrets) : ParseJump(jumpText, At("jump"));
         }
 
-        return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump);
+        return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump, passphrase);
     }
 
     private string ExpandPath(string file)

@@ -228,7 +228,7 @@ public static partial class InventoryLoader
             errors.Add(new InputError(at["become"], $"host '{host}': become must be true or false, not '{become}'"));
         }
 
-        foreach (var key in new[] { "address", "user", "identity_file", "password_env", "become_password_env", "jump" })
+        foreach (var key in new[] { "address", "user", "identity_file", "identity_passphrase_env", "password_env", "become_password_env", "jump" })
         {
             if (vars.TryGetValue(key, out var value) && value is not (string or null) && !(key == "address" && value is long or double))
             {

@@ -7,7 +7,11 @@ namespace Fleet.Core.Modules;
 /// <param name="HostName">Inventory name of the host.</param>
 /// <param name="CheckMode">The run changes nothing (<c>fleet check</c>).</param>
 /// <param name="PlaybookDirectory">Directory of the playbook the task came from (relative <c>src</c> paths resolve here).</param>
-public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory);
+/// <param name="LoginUser">The user Fleet logs in as (the safety rails keep that login working). The default value is root.</param>
+/// <param name="KeyLogin">Fleet offers a key when it logs in. The default value is true.</param>
+/// <param name="PasswordLogin">Fleet offers a password when it logs in (<c>password_env</c>). The default value is false.</param>
+/// <param name="LoginPort">The SSH port Fleet connects to. The default value is 22.</param>
+public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory, string LoginUser = "root", bool KeyLogin = true, bool PasswordLogin = false, int LoginPort = 22);
 
 /// <summary>The result of running a change script, as the module reads it.</summary>
 /// <param name="Status">Changed, Ok (nothing changed after all) or Failed.</param>

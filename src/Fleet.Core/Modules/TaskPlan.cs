@@ -58,7 +58,30 @@ public sealed record Change(IReadOnlyList<string> Changes, string Script, IReadO
 /// <param name="Script">A read-only sh script that exits 0 when the host is fine, or null.</param>
 /// <param name="NewConnection">Also open a fresh SSH connection to the host (the change must not lock the controller out).</param>
 /// <param name="Rollback">The sh script that restores the state before the change.</param>
-public sealed record Verification(string Description, string? Script, bool NewConnection, string Rollback);
+public sealed record Verification(string Description, string? Script, bool NewConnection, string Rollback)
+{
+    /// <summary>The default of <see cref="ConfirmTimeout"/> for the modules that use it (ufw, sshd): 60 seconds.</summary>
+    public static readonly TimeSpan DefaultConfirmTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// An sh script run before the change that saves what <see cref="Rollback"/> restores (the rollback then never reads a stale copy).
+    /// The default value is null (the rollback carries the old state itself).
+    /// </summary>
+    public string? Save { get; init; }
+
+    /// <summary>
+    /// Commit confirmed: before the change, the host arms a detached timer that runs <see cref="Rollback"/> after this long unless the
+    /// controller confirms (after the check and the fresh connection passed), so a host whose change cut the controller off restores
+    /// itself. The default value is null (no timer: only the controller rolls back).
+    /// </summary>
+    public TimeSpan? ConfirmTimeout { get; init; }
+
+    /// <summary>
+    /// The change moves SSH to this port: the fresh connection goes there, and once it worked later tasks and plays connect there
+    /// too. The default value is null (the port stays).
+    /// </summary>
+    public int? NewPort { get; init; }
+}
 
 /// <summary>The task does not apply (for example a command in check mode).</summary>
 /// <param name="Reason">Why, for the report.</param>

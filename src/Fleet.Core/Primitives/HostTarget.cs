@@ -10,6 +10,8 @@ namespace Fleet.Core;
 /// <param name="Become">Run tasks through <c>sudo -n</c> when the user is not root.</param>
 /// <param name="BecomePassword">sudo password (from <c>become_password_env</c>), or null.</param>
 /// <param name="Jump">A bastion to tunnel through, or null.</param>
+/// <param name="IdentityPassphrase">The identity file's passphrase (from <c>identity_passphrase_env</c>), or null.</param>
+/// <param name="HostKeyPort">The port under which known_hosts records the host's key (OpenSSH's HostKeyAlias, for a host whose sshd moved port during the run), or null for <paramref name="Port"/>.</param>
 public sealed record HostTarget(
     string Name,
     string Address,
@@ -19,7 +21,9 @@ public sealed record HostTarget(
     Secret? Password = null,
     bool Become = false,
     Secret? BecomePassword = null,
-    HostTarget? Jump = null)
+    HostTarget? Jump = null,
+    Secret? IdentityPassphrase = null,
+    int? HostKeyPort = null)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({User}@{Address}:{Port})";

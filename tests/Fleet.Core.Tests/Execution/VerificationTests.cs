@@ -14,7 +14,9 @@ public sealed class VerificationTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private async Task<(TaskResult Task, List<string> Events)> RunAsync(string host, string check, bool newConnection)
+    private string ConfirmDirectory => Path.Combine(_dir.FullName, "confirm");
+
+    private async Task<(TaskResult Task, List<string> Events)> RunAsync(string host, string check, bool newConnection, string extra = "")
     {
         var inventory = Path.Combine(_dir.FullName, "inventory.yml");
         File.WriteAllText(inventory, $"all:\n  hosts:\n    {host}: {{ address: 127.0.0.1 }}\n");
@@ -24,14 +26,14 @@ public sealed class VerificationTests : IDisposable
               hosts: all
               tasks:
                 - name: Risky change
-                  verified: {"{"} check: "{check}", new_connection: {(newConnection ? "true" : "false")} {"}"}
+                  verified: {"{"} check: "{check}", new_connection: {(newConnection ? "true" : "false")}{extra} {"}"}
             """);
         var catalog = new ModuleCatalog([new VerifiedModule()]);
         var loaded = InventoryLoader.Load(inventory);
         var book = PlaybookLoader.Load(playbook, catalog);
         Assert.Empty(PlaybookValidator.Validate([book], loaded, new Dictionary<string, object?>(), catalog));
         var connector = new LocalShellConnector();
-        var report = await new PlaybookRunner(connector, catalog).RunAsync(loaded, [book], new RunOptions(), CancellationToken.None);
+        var report = await new PlaybookRunner(connector, catalog).RunAsync(loaded, [book], new RunOptions { ConfirmDirectory = ConfirmDirectory }, CancellationToken.None);
         return (Assert.Single(report.Hosts[0].Tasks), connector.Events.ToList());
     }
 
@@ -64,6 +66,66 @@ public sealed class VerificationTests : IDisposable
         Assert.Equal(["connect lockout1", "changed", "rolled-back"], events);
     }
 
+    [Fact]
+    public async Task CommitConfirmed_NewConnectionWorks_TimerArmedFirstThenDisarmed()
+    {
+        var (task, events) = await RunAsync("h1", "true", newConnection: true, ", confirm: 30, save: 'echo event saved'");
+
+        Assert.Equal(TaskOutcome.Changed, task.Status);
+        Assert.Equal(["connect h1", "saved", "changed", "connect h1"], events);
+
+        // Disarmed: the timer's process group is gone and it left nothing behind.
+        Assert.Empty(Directory.GetFiles(ConfirmDirectory));
+        Assert.Equal("", LocalHostSh($"pgrep -f '{ConfirmDirectory}' || true"));
+    }
+
+    [Fact]
+    public async Task CommitConfirmed_NewConnectionRefused_ControllerRollsBackAndStopsTheTimer()
+    {
+        var marker = Path.Combine(_dir.FullName, "restored");
+        var (task, events) = await RunAsync("lockout2", "true", newConnection: true, $", confirm: 30, rollback: 'echo event rolled-back; echo x >> {marker}'");
+
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.StartsWith("rolled back: a new connection was refused after the change", task.Message, StringComparison.Ordinal);
+        Assert.Equal(["connect lockout2", "changed", "rolled-back"], events);
+        Assert.Empty(Directory.GetFiles(ConfirmDirectory));
+        Assert.Equal("x\n", File.ReadAllText(marker));
+    }
+
+    [Fact]
+    public async Task CommitConfirmed_ControllerCutOffByTheChange_HostRestoresItselfWithinTheTimeout()
+    {
+        var marker = Path.Combine(_dir.FullName, "restored");
+        var (task, events) = await RunAsync("drop1", "true", newConnection: true, $", confirm: 1, change: 'drop-here', rollback: 'echo restored-by-timer > {marker}'");
+
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.Contains("the host rolls the change back by itself within 1 s (commit confirmed)", task.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("rolled-back", events);
+
+        // Nobody confirms: the detached timer on the "host" runs the rollback by itself.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(marker) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("restored-by-timer\n", File.ReadAllText(marker));
+    }
+
+    [Fact]
+    public async Task CommitConfirmed_CheckOutlastsTheTimer_TheHostRestoredItself_TaskFailsSayingSo()
+    {
+        var marker = Path.Combine(_dir.FullName, "restored");
+        var (task, events) = await RunAsync("h2", "sleep 2", newConnection: false, $", confirm: 1, rollback: 'echo restored-by-timer > {marker}'");
+
+        Assert.Equal(TaskOutcome.Failed, task.Status);
+        Assert.Equal("rolled back: the change was not confirmed within 1 s (confirm_timeout): the host's timer restored the previous state", task.Message);
+        Assert.Equal("restored-by-timer\n", File.ReadAllText(marker));
+        Assert.Empty(Directory.GetFiles(ConfirmDirectory));
+    }
+
+    private static string LocalHostSh(string script) => Fleet.Core.Tests.Modules.LocalHost.Sh(script).Stdout;
+
     /// <summary>A change that declares a verification: its check script and fresh connection come from the task.</summary>
     private sealed class VerifiedModule : Module
     {
@@ -73,14 +135,22 @@ public sealed class VerificationTests : IDisposable
         [
             new("check", ParameterType.String, "The check script.", Required: true),
             new("new_connection", ParameterType.Bool, "Also open a fresh connection."),
+            new("confirm", ParameterType.Int, "Commit confirmed after this many seconds."),
+            new("save", ParameterType.String, "The save script."),
+            new("change", ParameterType.String, "Extra change script text."),
+            new("rollback", ParameterType.String, "The rollback script."),
         ];
 
         public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context) => [];
 
         public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context) =>
-            new Change(["something risky"], "echo 'event changed'\n", [])
+            new Change(["something risky"], "echo 'event changed'\n" + (args.GetString("change") ?? "") + "\n", [])
             {
-                Verify = new Verification("the new state works", args.GetRequiredString("check"), args.GetBool("new_connection") ?? false, "echo 'event rolled-back'\n"),
+                Verify = new Verification("the new state works", args.GetRequiredString("check"), args.GetBool("new_connection") ?? false, args.GetString("rollback") ?? "echo 'event rolled-back'\n")
+                {
+                    Save = args.GetString("save"),
+                    ConfirmTimeout = args.GetInt("confirm") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                },
             };
     }
 }

@@ -47,6 +47,8 @@ public sealed class SshdModuleTests
         var facts = new FactCache();
         var (values, error) = SshdConfigFact.ParseEffective(effective);
         facts.Set(new SshdConfigFact(path ?? SshdModule.DefaultPath), new SshdState(true, main, dropIn, values, error));
+        facts.Set(new SshAccessFact("root"), UfwModuleTests.Controller);
+        facts.Set(new Fleet.Core.Modules.Ufw.UfwStateFact(), Fleet.Core.Modules.Ufw.UfwState.NotInstalled);
         return new SshdModule().Plan(args, facts, Context);
     }
 
@@ -103,9 +105,9 @@ public sealed class SshdModuleTests
     [Fact]
     public void Plan_NoIncludeFirst_WritesABlockAtTheTopOfTheMainFile()
     {
-        var change = Assert.IsType<Change>(PlanOn("PermitRootLogin yes\nUsePAM yes\n", null, new Dictionary<string, string> { ["PermitRootLogin"] = "no" }));
+        var change = Assert.IsType<Change>(PlanOn("X11Forwarding yes\nUsePAM yes\n", null, new Dictionary<string, string> { ["X11Forwarding"] = "no" }));
 
-        Assert.Contains($"+{SshdConfigText.BlockBegin}\n+PermitRootLogin no\n+{SshdConfigText.BlockEnd}\n PermitRootLogin yes\n", change.Diff, StringComparison.Ordinal);
+        Assert.Contains($"+{SshdConfigText.BlockBegin}\n+X11Forwarding no\n+{SshdConfigText.BlockEnd}\n X11Forwarding yes\n", change.Diff, StringComparison.Ordinal);
         Assert.Contains("mv -f \"$c\" /etc/ssh/sshd_config", change.Script, StringComparison.Ordinal);
         Assert.Contains("block at its top", Assert.Single(change.Warnings), StringComparison.Ordinal);
     }

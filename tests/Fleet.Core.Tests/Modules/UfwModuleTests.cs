@@ -30,6 +30,9 @@ public sealed class UfwModuleTests
         ### tuple ### route:allow any any ::/0 any ::/0 in_eth0!out_eth1
         @@loaded
         yes
+        @@apps
+        [OpenSSH]
+        ports=22/tcp
         """;
 
     private const string FreshHost = """
@@ -49,9 +52,13 @@ public sealed class UfwModuleTests
 
     private static readonly UfwModule Module = new();
 
+    /// <summary>The controller as the host sees it (<c>$SSH_CONNECTION</c>): from 10.0.0.1, the source the OpenSSH rule allows.</summary>
+    internal static SshAccess Controller { get; } = new SshAccessFact("root").Parse("connection 10.0.0.1 50000 10.0.0.9 22\nsshd-port 22\naddress eth0 10.0.0.9\ngroups root\n", 0);
+
     private static TaskPlan PlanOn(string factOutput, params (string Key, object? Value)[] args)
     {
         var facts = new FactCache();
+        facts.Set(new SshAccessFact(), Controller);
         facts.Set(new UfwStateFact(), new UfwStateFact().Parse(factOutput, 0));
         facts.Set(new ServicePortsFact("ssh"), new ServicePortsFact("ssh").Parse("ssh 22/tcp\n", 0));
         facts.Set(new ServicePortsFact("domain"), new ServicePortsFact("domain").Parse("domain 53/tcp\ndomain 53/udp\n", 0));
@@ -145,6 +152,7 @@ public sealed class UfwModuleTests
 
         // Planned again on the state it leads to, the same task holds: it does not flip-flop.
         var facts = new FactCache();
+        facts.Set(new SshAccessFact(), Controller);
         facts.Set(new UfwStateFact(), after);
         Assert.IsType<NoChange>(Module.Plan(Args(("rule", "limit"), ("to_port", "22"), ("proto", "tcp")), facts, new ModuleContext("h", false, "/tmp")));
     }
@@ -250,6 +258,7 @@ public sealed class UfwModuleTests
         }
 
         var facts = new FactCache();
+        facts.Set(new SshAccessFact(), Controller);
         facts.Set(new UfwStateFact(), new UfwStateFact().Parse(ActiveHost, 0));
         facts.Set(new ServicePortsFact("nosuchservice"), new ServicePortsFact("nosuchservice").Parse("", 0));
         var plan = Module.Plan(Args([.. args]), facts, new ModuleContext("h", false, "/tmp"));

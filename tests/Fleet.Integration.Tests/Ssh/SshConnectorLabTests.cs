@@ -210,6 +210,25 @@ public sealed class SshConnectorLabTests(LabFixture lab) : IDisposable
     }
 
     [LabFact]
+    public async Task CertAuthorityOnly_IsRefusedAsNotSupported_RevokedKeyIsRefused()
+    {
+        var knownHosts = Path.Combine(_dir.FullName, "ca_known_hosts");
+        var hostLines = (await File.ReadAllLinesAsync(lab.Info.KnownHostsPath)).Where(l => l.StartsWith(lab.Info.Hosts[0].Address + " ", StringComparison.Ordinal)).ToList();
+        var someKey = string.Join(' ', hostLines[0].Split(' ')[1..3]);
+        await File.WriteAllTextAsync(knownHosts, $"@cert-authority * {someKey}\n");
+
+        var ca = await Assert.ThrowsAsync<HostUnreachableException>(() => Connector(HostKeyPolicy.AcceptNew, knownHosts).ConnectAsync(Target(), CancellationToken.None));
+
+        Assert.Contains("host certificates are not supported by Fleet", ca.Message, StringComparison.Ordinal);
+        Assert.Single(await File.ReadAllLinesAsync(knownHosts));
+
+        await File.WriteAllLinesAsync(knownHosts, [.. hostLines, .. hostLines.Select(l => "@revoked " + l)]);
+        var revoked = await Assert.ThrowsAsync<HostUnreachableException>(() => Connector(HostKeyPolicy.Strict, knownHosts).ConnectAsync(Target(), CancellationToken.None));
+
+        Assert.Contains("is revoked in", revoked.Message, StringComparison.Ordinal);
+    }
+
+    [LabFact]
     public async Task HashedKnownHostsEntry_Matches()
     {
         var knownHosts = Path.Combine(_dir.FullName, "hashed_known_hosts");

@@ -1,5 +1,6 @@
 using Fleet.Core.Facts;
 using Fleet.Core.Modules.Files;
+using Fleet.Core.Modules.Ufw;
 using Fleet.Core.Remote;
 using Fleet.Core.Results;
 
@@ -35,10 +36,26 @@ public sealed class SshdModule : Module
     [
         new("settings", ParameterType.StringMap, "sshd_config keywords → values (yes/no, numbers, text; a list is comma-joined, or one line per item for repeated keywords such as AllowUsers, Port, HostKey).", Required: true),
         new("path", ParameterType.String, $"The drop-in to write. The default value is {DefaultPath}; the main file instead when it does not include this path before other settings."),
+        new("allow_lockout", ParameterType.Bool, "DANGEROUS: apply settings even when they would refuse the login Fleet uses (AllowUsers, PermitRootLogin, Port…). The default value is false (such a task is refused before anything runs)."),
+        new("confirm_timeout", ParameterType.Int, "Seconds after which the host restores the previous sshd configuration by itself unless a fresh SSH connection confirmed the change. The default value is 60."),
     ];
 
+    /// <summary>The keywords that can refuse the login Fleet uses: a task setting one reads the connection and the firewall too.</summary>
+    private static readonly HashSet<string> AccessKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "AllowUsers", "DenyUsers", "AllowGroups", "DenyGroups", "PubkeyAuthentication", "PasswordAuthentication", "PermitRootLogin", "Port",
+    };
+
     /// <inheritdoc />
-    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context) => [Fact(args)];
+    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        return ChecksAccess(args) ? [Fact(args), new SshAccessFact(context.LoginUser), new UfwStateFact()] : [Fact(args)];
+    }
+
+    private static bool ChecksAccess(ModuleArguments args) =>
+        !args.GetBool("allow_lockout", false) && (args.GetMap("settings")?.Keys.Any(AccessKeywords.Contains) ?? false);
 
     private SshdConfigFact Fact(ModuleArguments args) => new(args.GetString("path") ?? DefaultPath, _mainPath);
 
@@ -96,13 +113,39 @@ public sealed class SshdModule : Module
             return new NoChange($"{path} already holds the settings") { Data = Data(path, desired, state.Effective, state.EffectiveError), Warnings = warnings };
         }
 
+        int? newPort = null;
+        if (ChecksAccess(args))
+        {
+            var access = facts.Get(new SshAccessFact(context.LoginUser));
+            var resulting = SshdLockout.Resulting(desired, state.Effective, before, dropIn ? state.MainText : null);
+            if (SshdLockout.Refusal(desired, resulting, access, facts.Get(new UfwStateFact()), context) is { } refusal)
+            {
+                return new PlanFailure($"refused: {refusal}; set allow_lockout: true to apply it anyway (dangerous: it may lock you out)")
+                {
+                    Data = Data(path, desired, state.Effective, state.EffectiveError),
+                };
+            }
+
+            newPort = SshdLockout.MovedPort(desired, resulting, access, context);
+            if (newPort is { } moved)
+            {
+                warnings.Add($"sshd moves from port {context.LoginPort} to {moved}: later tasks use the new port once a fresh connection to it works; set port: {moved} in the inventory for the next runs");
+            }
+        }
+
+        var confirm = args.GetInt("confirm_timeout") is { } seconds ? TimeSpan.FromSeconds(seconds) : Verification.DefaultConfirmTimeout;
+        if (confirm <= TimeSpan.Zero)
+        {
+            return new PlanFailure("confirm_timeout must be a positive number of seconds");
+        }
+
         var script = dropIn ? DropInScript(path, after) : MainScript(after);
         var rollback = Rollback(path, before);
         var verb = before is null ? "created" : "updated";
         return new Change([$"{path} {verb}: {string.Join(", ", settings.Keys)}", "sshd reloaded"], script, [Subject.Path(path), Subject.Path(_mainPath), Subject.Service("ssh")])
         {
             DiffSource = () => TextDiff.Unified(before ?? "", after, path),
-            Verify = new Verification("sshd -t accepts the configuration and a new SSH connection works", $"PATH=\"$PATH:/usr/sbin:/sbin\"; sshd -t -f {Sh.Quote(_mainPath)}", NewConnection: true, rollback),
+            Verify = new Verification("sshd -t accepts the configuration and a new SSH connection works", $"PATH=\"$PATH:/usr/sbin:/sbin\"; sshd -t -f {Sh.Quote(_mainPath)}", NewConnection: true, rollback) { ConfirmTimeout = confirm, NewPort = newPort },
             Data = Data(path, desired, state.Effective, state.EffectiveError),
             Warnings = warnings,
         };

@@ -45,6 +45,8 @@ public sealed partial class UfwModule : Module
         new("interface_in", ParameterType.String, "Input interface (routed rules may give both).", Aliases: ["if_in"]),
         new("interface_out", ParameterType.String, "Output interface (routed rules may give both).", Aliases: ["if_out"]),
         new("route", ParameterType.Bool, "The rule applies to routed (forwarded) traffic. The default value is false."),
+        new("allow_lockout", ParameterType.Bool, "DANGEROUS: apply even when the resulting firewall would not admit the SSH connection Fleet is using. The default value is false (such a task is refused before anything runs)."),
+        new("confirm_timeout", ParameterType.Int, "Seconds after which the host restores the previous firewall by itself unless a fresh SSH connection confirmed the change. The default value is 60."),
     ];
 
     /// <inheritdoc />
@@ -86,9 +88,24 @@ public sealed partial class UfwModule : Module
     public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var facts = new List<Fact> { State };
         var services = ServiceNames(args);
-        return services.Count == 0 ? [State] : [State, new ServicePortsFact(string.Join(',', services))];
+        if (services.Count > 0)
+        {
+            facts.Add(new ServicePortsFact(string.Join(',', services)));
+        }
+
+        if (CanFilter(args))
+        {
+            facts.Add(new SshAccessFact());
+        }
+
+        return facts;
     }
+
+    /// <summary>The task may change what the firewall lets in (anything but logging alone): the lockout check needs the connection.</summary>
+    private static bool CanFilter(ModuleArguments args) => args.Has("state") || args.Has("default") || args.Has("rule");
 
     /// <summary>The port parameters that name a service instead of a number.</summary>
     private static List<string> ServiceNames(ModuleArguments args) =>
@@ -160,19 +177,30 @@ public sealed partial class UfwModule : Module
             return new NoChange("ufw already as desired" + (plan.Holds.Count > 0 ? ": " + string.Join("; ", plan.Holds) : "")) { Data = data };
         }
 
-        return BuildChange(plan, before) with { Data = data };
+        if (CanFilter(args) && plan.After.Active
+            && UfwAdmission.Refusal(plan.After, facts.Get(new SshAccessFact()), args.GetBool("allow_lockout", false), $"this task ({string.Join("; ", plan.Changes)})") is { } refusal)
+        {
+            return new PlanFailure(refusal) { Data = data };
+        }
+
+        var confirm = args.GetInt("confirm_timeout") is { } seconds ? TimeSpan.FromSeconds(seconds) : Verification.DefaultConfirmTimeout;
+        if (confirm <= TimeSpan.Zero)
+        {
+            return new PlanFailure("confirm_timeout must be a positive number of seconds");
+        }
+
+        return BuildChange(plan, before, confirm) with { Data = data };
     }
 
-    private static Change BuildChange(UfwPlan plan, UfwState before)
+    private static Change BuildChange(UfwPlan plan, UfwState before, TimeSpan confirm)
     {
         const string backup = "/var/lib/fleet/ufw-rollback";
         var verify = plan.After.Active && plan.Commands.Any(c => !c.StartsWith("ufw logging", StringComparison.Ordinal));
         var script = new StringBuilder("set -e\nexport LANG=C LC_ALL=C\nPATH=\"$PATH:/usr/sbin:/sbin\"\n");
-        if (verify)
-        {
-            // The files the commands change, kept so a change that locks the controller out can be undone.
-            script.Append(CultureInfo.InvariantCulture, $"mkdir -p {backup}\ncp -p /etc/ufw/user.rules /etc/ufw/user6.rules {UfwStateFact.ConfPath} {UfwStateFact.DefaultsPath} {backup}/\n");
-        }
+
+        // The files the commands change, saved before the change (and before the rollback timer is armed) so that a change that
+        // locks the controller out can be undone, by the controller or by the host itself.
+        var save = $"set -e\nmkdir -p {backup}\ncp -p /etc/ufw/user.rules /etc/ufw/user6.rules {UfwStateFact.ConfPath} {UfwStateFact.DefaultsPath} {backup}/\n";
 
         foreach (var command in plan.Commands)
         {
@@ -199,7 +227,7 @@ public sealed partial class UfwModule : Module
         {
             DiffSource = () => TextDiff.Unified(before.Render(), after.Render(), "ufw"),
             Predicted = new Dictionary<Fact, object> { [State] = after },
-            Verify = verify ? new Verification("a new SSH connection after the firewall change", null, NewConnection: true, rollback) : null,
+            Verify = verify ? new Verification("a new SSH connection after the firewall change", null, NewConnection: true, rollback) { Save = save, ConfirmTimeout = confirm } : null,
         };
     }
 

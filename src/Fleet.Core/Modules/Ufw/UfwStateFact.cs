@@ -15,6 +15,7 @@ namespace Fleet.Core.Modules.Ufw;
 /// <param name="Ipv6"><c>IPV6=yes</c> in <c>/etc/default/ufw</c>: rules for anywhere also go to <c>user6.rules</c>.</param>
 /// <param name="Rules">The rules in order, IPv4 first then IPv6 (ufw's numbering).</param>
 /// <param name="Unreadable">A rules file that exists but could not be read (no become), or null.</param>
+/// <param name="AppPorts">Application profiles (<c>/etc/ufw/applications.d</c>): name → its <c>ports=</c> value (<c>22/tcp</c>, <c>80,443/tcp|53/udp</c>).</param>
 public sealed record UfwState(
     bool Installed,
     bool Enabled,
@@ -25,7 +26,8 @@ public sealed record UfwState(
     string Routed,
     bool Ipv6,
     IReadOnlyList<UfwRule> Rules,
-    string? Unreadable = null)
+    string? Unreadable = null,
+    IReadOnlyDictionary<string, string>? AppPorts = null)
 {
     /// <summary>ufw is not installed.</summary>
     public static UfwState NotInstalled { get; } = new(false, false, null, "off", "deny", "allow", "deny", true, []);
@@ -81,6 +83,8 @@ public sealed record UfwStateFact : Fact<UfwState>
         done
         echo '@@loaded'
         if [ "$(id -u)" != 0 ]; then echo unknown; elif iptables -w 5 -n -L ufw-user-input >/dev/null 2>&1; then echo yes; else echo no; fi
+        echo '@@apps'
+        for f in /etc/ufw/applications.d/*; do [ -r "$f" ] && grep -E '^\[|^ports=' "$f"; done
         true
         """;
 
@@ -99,6 +103,8 @@ public sealed record UfwStateFact : Fact<UfwState>
         var rules6 = new List<UfwRule>();
         string? unreadable = null;
         bool? loaded = null;
+        var apps = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? app = null;
         foreach (var raw in stdout.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
@@ -122,6 +128,12 @@ public sealed record UfwStateFact : Fact<UfwState>
                 case "loaded" when line.Trim().Length > 0:
                     loaded = line.Trim() switch { "yes" => true, "no" => false, _ => null };
                     break;
+                case "apps" when line.StartsWith('[') && line.EndsWith(']'):
+                    app = line[1..^1];
+                    break;
+                case "apps" when app is not null && line.StartsWith("ports=", StringComparison.Ordinal):
+                    apps[app] = line["ports=".Length..].Trim();
+                    break;
             }
         }
 
@@ -138,7 +150,8 @@ public sealed record UfwStateFact : Fact<UfwState>
             Routed: Policy("DEFAULT_FORWARD_POLICY", "deny"),
             Ipv6: !string.Equals(settings.GetValueOrDefault("IPV6"), "no", StringComparison.OrdinalIgnoreCase),
             Rules: [.. rules4, .. rules6],
-            Unreadable: unreadable);
+            Unreadable: unreadable,
+            AppPorts: apps);
     }
 }
 
