@@ -8,8 +8,11 @@ public interface IVariableLookup
 }
 
 /// <summary>A variable used in a template or condition is not defined for this host.</summary>
-public sealed class UndefinedVariableException(string name) : Exception($"undefined variable '{name}'")
+public sealed class UndefinedVariableException(string name, string message) : Exception(message)
 {
+    /// <summary>Creates the exception for the variable <paramref name="name"/>.</summary>
+    public UndefinedVariableException(string name) : this(name, $"undefined variable '{name}'") { }
+
     /// <summary>The variable's name.</summary>
     public string Name { get; } = name;
 }
