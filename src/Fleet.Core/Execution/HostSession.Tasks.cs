@@ -144,7 +144,7 @@ internal sealed partial class HostSession
 
             var module = _catalog.Get(task.Module) ?? throw new FleetInputException(task.Location, $"unknown module '{task.Module}'");
             var args = ModuleArguments.Bind(module, task.Args, variables);
-            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory);
+            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory) { Variables = variables };
             return (task, new PreparedTask(task, module, args, module.Facts(args, context), context), null);
         }
         catch (FleetInputException ex)

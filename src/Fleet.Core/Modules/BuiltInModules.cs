@@ -9,6 +9,7 @@ using Fleet.Core.Modules.Lynis;
 using Fleet.Core.Modules.Sshd;
 using Fleet.Core.Modules.Users;
 using Fleet.Core.Modules.Sysctl;
+using Fleet.Core.Modules.Templates;
 using Fleet.Core.Modules.Ufw;
 
 namespace Fleet.Core.Modules;
@@ -34,5 +35,6 @@ public static class BuiltInModules
         new AuthorizedKeyModule(),
         new UfwModule(),
         new SysctlModule(),
+        new TemplateModule(),
     ];
 }

@@ -7,7 +7,11 @@ namespace Fleet.Core.Modules;
 /// <param name="HostName">Inventory name of the host.</param>
 /// <param name="CheckMode">The run changes nothing (<c>fleet check</c>).</param>
 /// <param name="PlaybookDirectory">Directory of the playbook the task came from (relative <c>src</c> paths resolve here).</param>
-public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory);
+public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory)
+{
+    /// <summary>The host's variables (the <c>template</c> module renders with them). The default is none.</summary>
+    public Templating.IVariableLookup Variables { get; init; } = Templating.VariableScope.Of();
+}
 
 /// <summary>The result of running a change script, as the module reads it.</summary>
 /// <param name="Status">Changed, Ok (nothing changed after all) or Failed.</param>
