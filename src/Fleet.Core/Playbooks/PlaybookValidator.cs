@@ -64,7 +64,7 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<InputError>();
-        var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
+        var facts = FactVariables.Placeholders;
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         foreach (var play in playbooks.SelectMany(p => p.Plays))
