@@ -6,6 +6,7 @@ using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.Replace;
 using Fleet.Core.Modules.Sshd;
 using Fleet.Core.Modules.Users;
 using Fleet.Core.Modules.Sysctl;
@@ -36,5 +37,6 @@ public static class BuiltInModules
         new UfwModule(),
         new SysctlModule(),
         new TemplateModule(),
+        new ReplaceModule(),
     ];
 }

@@ -1,5 +1,6 @@
 using Fleet.Core.Modules;
 using Fleet.Core.Modules.Copy;
+using Fleet.Core.Modules.Replace;
 using Fleet.Core.Modules.Templates;
 using Fleet.Core.Templating;
 using static Fleet.Core.Tests.Modules.LocalHost;
@@ -110,6 +111,35 @@ public sealed class TemplateModuleTests : IDisposable
     public void Validate_WithoutPlaceholder_IsPlanFailure() =>
         Assert.Contains("validate must contain %s", Assert.IsType<PlanFailure>(
             Apply(new CopyModule(), Args(("dest", Path.Combine(_files.Dir, "x")), ("content", "x"), ("validate", "true")))).Message, StringComparison.Ordinal);
+
+    public void Dispose() => _files.Dispose();
+}
+
+/// <summary>replace: Python patterns in multi-line mode, between after and before, written like the other file modules.</summary>
+public sealed class ReplaceModuleTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    [Theory]
+    [InlineData("PermitRootLogin yes\n#PermitRootLogin yes\n", "^PermitRootLogin .*$", "PermitRootLogin no", null, null, "PermitRootLogin no\n#PermitRootLogin yes\n")]
+    [InlineData("a=1\nb=2\n", "^(\\w)=(\\d)$", "\\2=\\1", null, null, "1=a\n2=b\n")]
+    [InlineData("x=1\n[s]\nx=1\n[t]\nx=1\n", "^x=1$", "x=2", "\\[s\\]", "\\[t\\]", "x=1\n[s]\nx=2\n[t]\nx=1\n")]
+    [InlineData("key: val\n", "(?P<k>\\w+): (?P<v>\\w+)", "\\g<v>: \\g<k>", null, null, "val: key\n")]
+    [InlineData("cost 5\n", "(\\d)", "$\\1", null, null, "cost $5\n")]
+    public void Edit_ReplacesLikePythonsReSub(string text, string regexp, string replace, string? after, string? before, string expected) =>
+        Assert.Equal(expected, ReplaceModule.Edit(text, Args(("path", "/x"), ("regexp", regexp), ("replace", replace), ("after", after), ("before", before))));
+
+    [Fact]
+    public void Replace_ThenNoOp_MissingFileFails()
+    {
+        var path = _files.Write("sshd", "X11Forwarding yes\n");
+        var args = Args(("path", path), ("regexp", "^X11Forwarding yes$"), ("replace", "X11Forwarding no"));
+
+        Assert.IsType<Change>(Apply(new ReplaceModule(), args));
+        Assert.IsType<NoChange>(Apply(new ReplaceModule(), args));
+        Assert.Equal("X11Forwarding no\n", File.ReadAllText(path));
+        Assert.IsType<PlanFailure>(Apply(new ReplaceModule(), Args(("path", path + ".missing"), ("regexp", "x"))));
+    }
 
     public void Dispose() => _files.Dispose();
 }
