@@ -6,6 +6,7 @@ using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.PackageFacts;
 using Fleet.Core.Modules.Replace;
 using Fleet.Core.Modules.Sshd;
 using Fleet.Core.Modules.Users;
@@ -38,5 +39,7 @@ public static class BuiltInModules
         new SysctlModule(),
         new TemplateModule(),
         new ReplaceModule(),
+        new PackageFactsModule(),
+        new ServiceFactsModule(),
     ];
 }
