@@ -403,5 +403,5 @@ internal sealed partial class HostSession
     }
 
     private VariableScope VariablesFor(Play play) =>
-        HostScope.For(Host, play.Vars, System?.ToVariables(), _options.ExtraVars, _groups);
+        HostScope.For(Host, play.Vars, FactVariables.WithPlaybookDir(System?.ToVariables(), play.Directory), _options.ExtraVars, _groups);
 }

@@ -98,9 +98,10 @@ public static class PlaybookValidator
                     continue;
                 }
 
+                var playFacts = FactVariables.WithPlaybookDir(facts, play.Directory);
                 IEnumerable<IVariableLookup> scopes = hosts.Count > 0
-                    ? hosts.Select(h => (IVariableLookup)HostScope.For(h, play.Vars, facts, extraVars, groups))
-                    : [new LenientScope(VariableScope.Of(extraVars, play.Vars, facts), inventory is null)];
+                    ? hosts.Select(h => (IVariableLookup)HostScope.For(h, play.Vars, playFacts, extraVars, groups))
+                    : [new LenientScope(VariableScope.Of(extraVars, play.Vars, playFacts), inventory is null)];
                 foreach (var scope in scopes)
                 {
                     var before = errors.Count;

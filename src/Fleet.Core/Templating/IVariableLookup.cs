@@ -30,6 +30,10 @@ public static class FactVariables
     /// <summary>Every fact variable name (Ansible's names).</summary>
     public static IReadOnlySet<string> Names { get; } = Placeholders.Keys.ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The facts with Ansible's <c>playbook_dir</c> (where <c>lookup('file')</c> and <c>template</c> look for relative paths).</summary>
+    public static IReadOnlyDictionary<string, object?> WithPlaybookDir(IReadOnlyDictionary<string, object?>? facts, string playbookDirectory) =>
+        new Dictionary<string, object?>(facts ?? new Dictionary<string, object?>(), StringComparer.Ordinal) { ["playbook_dir"] = playbookDirectory };
+
     private static Dictionary<string, object?> Build()
     {
         var facts = new Facts.SystemInfo("", "", "", "", "", "", "", "", "", "", "").ToFacts();
