@@ -3,9 +3,11 @@ using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
+using Fleet.Core.Modules.Getent;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.PamLimits;
 using Fleet.Core.Modules.PackageFacts;
 using Fleet.Core.Modules.Replace;
 using Fleet.Core.Modules.Sshd;
@@ -41,5 +43,7 @@ public static class BuiltInModules
         new ReplaceModule(),
         new PackageFactsModule(),
         new ServiceFactsModule(),
+        new PamLimitsModule(),
+        new GetentModule(),
     ];
 }
