@@ -7,6 +7,7 @@ using Fleet.Core.Modules.Getent;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.Modprobe;
 using Fleet.Core.Modules.PamLimits;
 using Fleet.Core.Modules.PackageFacts;
 using Fleet.Core.Modules.Replace;
@@ -45,5 +46,6 @@ public static class BuiltInModules
         new ServiceFactsModule(),
         new PamLimitsModule(),
         new GetentModule(),
+        new ModprobeModule(),
     ];
 }

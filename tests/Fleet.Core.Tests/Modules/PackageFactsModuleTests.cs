@@ -95,3 +95,57 @@ public sealed class GetentModuleTests
         Assert.IsType<NoChange>(Apply(new Fleet.Core.Modules.Getent.GetentModule(), Args(("database", "passwd"), ("key", "no-such-user-fleet"), ("fail_key", false))));
     }
 }
+
+/// <summary>modprobe: planned from this machine's facts (never run here: it would change the machine's kernel and /etc).</summary>
+public sealed class ModprobeModuleTests
+{
+    private static TaskPlan Plan(string virtualization, params (string, object?)[] args)
+    {
+        var module = new Fleet.Core.Modules.Modprobe.ModprobeModule();
+        var arguments = Args(args);
+        var context = new ModuleContext("local", false, Path.GetTempPath())
+        {
+            Variables = Fleet.Core.Templating.VariableScope.Of(new Dictionary<string, object?> { ["ansible_virtualization_type"] = virtualization }),
+        };
+        return module.Plan(arguments, Gather(module.Facts(arguments, context)), context);
+    }
+
+    [Fact]
+    public void Load_InAContainer_IsAWarningNotAChange()
+    {
+        var plan = Assert.IsType<NoChange>(Plan("container", ("name", "fleet_no_such_module")));
+
+        Assert.Contains("kernel modules cannot be loaded in a container (container): fleet_no_such_module left not loaded", plan.Warnings);
+    }
+
+    [Fact]
+    public void Load_OnAHost_RunsModprobeWithQuotedParams()
+    {
+        var plan = Assert.IsType<Change>(Plan("NA", ("name", "fleet_no_such_module"), ("params", "a=1 b=$(x)")));
+
+        Assert.Contains("modprobe -- fleet_no_such_module a=1 'b=$(x)'\n", plan.Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Persistent_WritesModulesLoadAndOptionsFiles()
+    {
+        var plan = Assert.IsType<Change>(Plan("container", ("name", "fleet_no_such_module"), ("params", "x=1"), ("persistent", "present")));
+
+        Assert.Equal(["/etc/modules-load.d/fleet_no_such_module.conf loads fleet_no_such_module", "/etc/modprobe.d/fleet_no_such_module.conf options x=1"], plan.Changes);
+        Assert.Contains("printf '%s\\n' 'options fleet_no_such_module x=1' > /etc/modprobe.d/fleet_no_such_module.conf", plan.Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Absent_NotLoaded_IsNoOp() =>
+        Assert.IsType<NoChange>(Plan("NA", ("name", "fleet_no_such_module"), ("state", "absent")));
+
+    [Fact]
+    public void HostileName_IsPlanFailure() =>
+        Assert.IsType<PlanFailure>(Plan("NA", ("name", "x; reboot")));
+
+    [Fact]
+    public void Fact_ParsesLoadedAndLines() =>
+        Assert.Equal(
+            (true, 2),
+            new Fleet.Core.Modules.Modprobe.KernelModuleFact("dummy").Parse("loaded=yes\nline=/etc/modules-load.d/dummy.conf:1:dummy\nline=/etc/modprobe.d/dummy.conf:3:options dummy numdummies=2\n", 0) is var s ? (s.Loaded, s.Lines.Count) : default);
+}
