@@ -161,7 +161,7 @@ internal sealed partial class HostSession
 
             var module = _catalog.Get(task.Module) ?? throw new FleetInputException(task.Location, $"unknown module '{task.Module}'");
             var args = ModuleArguments.Bind(module, task.Args, variables);
-            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory, Target.User, KeyLogin: Target.IdentityFile is not null || Target.Password is null, PasswordLogin: Target.Password is not null, LoginPort: Target.Port);
+            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory, Target.User, KeyLogin: Target.IdentityFile is not null || Target.Password is null, PasswordLogin: Target.Password is not null, LoginPort: Target.Port) { Variables = variables };
             return (task, new PreparedTask(task, module, args, module.Facts(args, context), context), null);
         }
         catch (FleetInputException ex)
@@ -481,5 +481,5 @@ internal sealed partial class HostSession
     }
 
     private VariableScope VariablesFor(Play play) =>
-        HostScope.For(Host, play.Vars, System?.ToVariables(), _options.ExtraVars, _groups);
+        HostScope.For(Host, play.Vars, FactVariables.WithPlaybookDir(System?.ToVariables(), play.Directory), _options.ExtraVars, _groups);
 }

@@ -71,7 +71,7 @@ internal sealed partial class HostSession : IAsyncDisposable
             var system = new SystemFact();
             await GatherAsync([system, .. firstFacts], become, cancellationToken).ConfigureAwait(false);
             System = _facts.Get(system);
-            Result.Facts = System.ToVariables().ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "");
+            Result.Facts = System.ToVariables().Where(kv => kv.Value is string or long).ToDictionary(kv => kv.Key, kv => Templating.Values.ToText(kv.Value));
             return true;
         }
         catch (HostUnreachableException ex)

@@ -4,12 +4,18 @@ using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
+using Fleet.Core.Modules.Getent;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
+using Fleet.Core.Modules.Modprobe;
+using Fleet.Core.Modules.PamLimits;
+using Fleet.Core.Modules.PackageFacts;
+using Fleet.Core.Modules.Replace;
 using Fleet.Core.Modules.Sshd;
 using Fleet.Core.Modules.Users;
 using Fleet.Core.Modules.Sysctl;
+using Fleet.Core.Modules.Templates;
 using Fleet.Core.Modules.Ufw;
 using Fleet.Core.Modules.Service;
 
@@ -41,5 +47,12 @@ public static class BuiltInModules
         new ServiceModule(),
         new SystemdModule(),
         new SystemdServiceModule(),
+        new TemplateModule(),
+        new ReplaceModule(),
+        new PackageFactsModule(),
+        new ServiceFactsModule(),
+        new PamLimitsModule(),
+        new GetentModule(),
+        new ModprobeModule(),
     ];
 }

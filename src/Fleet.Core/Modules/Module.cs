@@ -11,7 +11,11 @@ namespace Fleet.Core.Modules;
 /// <param name="KeyLogin">Fleet offers a key when it logs in. The default value is true.</param>
 /// <param name="PasswordLogin">Fleet offers a password when it logs in (<c>password_env</c>). The default value is false.</param>
 /// <param name="LoginPort">The SSH port Fleet connects to. The default value is 22.</param>
-public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory, string LoginUser = "root", bool KeyLogin = true, bool PasswordLogin = false, int LoginPort = 22);
+public sealed record ModuleContext(string HostName, bool CheckMode, string PlaybookDirectory, string LoginUser = "root", bool KeyLogin = true, bool PasswordLogin = false, int LoginPort = 22)
+{
+    /// <summary>The host's variables (the <c>template</c> module renders with them). The default is none.</summary>
+    public Templating.IVariableLookup Variables { get; init; } = Templating.VariableScope.Of();
+}
 
 /// <summary>The result of running a change script, as the module reads it.</summary>
 /// <param name="Status">Changed, Ok (nothing changed after all) or Failed.</param>

@@ -27,6 +27,7 @@ public enum ParameterType
 /// <param name="Aliases">Other accepted names.</param>
 /// <param name="Choices">Allowed values, or null for any.</param>
 /// <param name="ControllerFile">A file on the controller (see <see cref="ControllerFiles"/>); validation checks that it exists.</param>
+/// <param name="ControllerFolder">The playbook's subdirectory a relative controller file is also looked for in: <c>files</c> (default) or <c>templates</c>.</param>
 public sealed record ParameterSpec(
     string Name,
     ParameterType Type,
@@ -34,7 +35,8 @@ public sealed record ParameterSpec(
     bool Required = false,
     IReadOnlyList<string>? Aliases = null,
     IReadOnlyList<string>? Choices = null,
-    bool ControllerFile = false);
+    bool ControllerFile = false,
+    string ControllerFolder = "files");
 
 /// <summary>
 /// Files a task reads on the controller (<c>copy: src</c>). As in Ansible, a relative path is looked up in the directory of the
@@ -43,7 +45,7 @@ public sealed record ParameterSpec(
 public static class ControllerFiles
 {
     /// <summary>The full path of the file, or null when it exists in none of the places looked in.</summary>
-    public static string? Find(string path, string playbookDirectory)
+    public static string? Find(string path, string playbookDirectory, string folder = "files")
     {
         ArgumentNullException.ThrowIfNull(path);
         var expanded = path.StartsWith("~/", StringComparison.Ordinal)
@@ -54,12 +56,14 @@ public static class ControllerFiles
             return File.Exists(expanded) ? expanded : null;
         }
 
-        return Places(expanded, playbookDirectory).FirstOrDefault(File.Exists);
+        return Places(expanded, playbookDirectory, folder).FirstOrDefault(File.Exists);
     }
 
-    /// <summary>Where a relative path is looked for, in order, for messages.</summary>
-    public static IEnumerable<string> Places(string path, string playbookDirectory) =>
-        [Path.Combine(playbookDirectory, path), Path.Combine(playbookDirectory, "files", path)];
+    /// <summary>Where a relative path is looked for, in order, for messages (templates: <c>templates/</c> first, as Ansible).</summary>
+    public static IEnumerable<string> Places(string path, string playbookDirectory, string folder = "files") =>
+        folder == "files"
+            ? [Path.Combine(playbookDirectory, path), Path.Combine(playbookDirectory, "files", path)]
+            : [Path.Combine(playbookDirectory, folder, path), Path.Combine(playbookDirectory, path)];
 }
 
 /// <summary>What validation needs to know about a module, without running it.</summary>

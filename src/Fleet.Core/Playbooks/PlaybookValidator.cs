@@ -64,7 +64,7 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<InputError>();
-        var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
+        var facts = FactVariables.Placeholders;
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         foreach (var play in playbooks.SelectMany(p => p.Plays))
@@ -98,9 +98,10 @@ public static class PlaybookValidator
                     continue;
                 }
 
+                var playFacts = FactVariables.WithPlaybookDir(facts, play.Directory);
                 IEnumerable<IVariableLookup> scopes = hosts.Count > 0
-                    ? hosts.Select(h => (IVariableLookup)HostScope.For(h, play.Vars, facts, extraVars, groups))
-                    : [new PlayScope(VariableScope.Of(extraVars, play.Vars, facts))];
+                    ? hosts.Select(h => (IVariableLookup)HostScope.For(h, play.Vars, playFacts, extraVars, groups))
+                    : [new PlayScope(VariableScope.Of(extraVars, play.Vars, playFacts))];
 
                 // Without an inventory, a variable the play does not define may still come from one: its absence is no error.
                 var unknownAllowed = hosts.Count == 0 && inventory is null;
@@ -170,8 +171,8 @@ public static class PlaybookValidator
                 continue;
             }
 
-            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory).ToList();
-            if (ControllerFiles.Find(path, directory) is { } found)
+            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory, parameter.ControllerFolder).ToList();
+            if (ControllerFiles.Find(path, directory, parameter.ControllerFolder) is { } found)
             {
                 if (InputFile.KindOf(found) == InputFileKind.Special)
                 {

@@ -1,14 +1,10 @@
-using System.Globalization;
-using Fleet.Core.Remote;
-
 namespace Fleet.Core.Templating;
 
 /// <summary>
-/// A parsed expression of the small template language: literals (strings, numbers, true/false/none, lists),
-/// variables with <c>.key</c> / <c>[index]</c>, <c>==</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>,
-/// <c>in</c>, <c>not in</c>, <c>and</c>, <c>or</c>, <c>not</c>, parentheses, <c>is [not] defined</c>, and filters
-/// <c>default(x)</c>/<c>d</c>, <c>lower</c>, <c>upper</c>, <c>join(sep)</c>, <c>int</c>, <c>string</c>, <c>bool</c>,
-/// <c>length</c>, <c>trim</c>, <c>quote</c>. Truthiness follows Jinja: empty text or list, 0, false and none are false.
+/// A parsed Jinja expression: literals (strings, numbers, true/false/none, lists, dicts), variables with <c>.key</c> /
+/// <c>[index]</c> / slices, arithmetic, <c>~</c>, comparisons, <c>in</c>, <c>and</c>/<c>or</c>/<c>not</c>,
+/// <c>x if c else y</c>, method calls (<c>.split()</c>, <c>.items()</c>, …), filters (<see cref="Filters"/>) and tests
+/// (<see cref="Tests"/>). Values follow Python: truthiness, equality and ordering as Jinja computes them.
 /// </summary>
 public abstract record Expression
 {
@@ -48,6 +44,22 @@ internal sealed record ListExpression(IReadOnlyList<Expression> Items) : Express
     public override IEnumerable<string> Variables => Items.SelectMany(i => i.Variables);
 }
 
+internal sealed record DictExpression(IReadOnlyList<(Expression Key, Expression Value)> Entries) : Expression
+{
+    public override object? Value(IVariableLookup variables)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in Entries)
+        {
+            map[Values.ToPython(key.Value(variables))] = value.Value(variables);
+        }
+
+        return map;
+    }
+
+    public override IEnumerable<string> Variables => Entries.SelectMany(e => e.Key.Variables.Concat(e.Value.Variables));
+}
+
 internal sealed record VariableExpression(string Name) : Expression
 {
     public override object? Value(IVariableLookup variables) =>
@@ -58,24 +70,55 @@ internal sealed record VariableExpression(string Name) : Expression
 
 internal sealed record MemberExpression(Expression Target, Expression Key) : Expression
 {
+    public override object? Value(IVariableLookup variables) => Values.Item(Target.Value(variables), Key.Value(variables), Target.Text);
+
+    public override IEnumerable<string> Variables => Target.Variables.Concat(Key.Variables);
+}
+
+internal sealed record SliceExpression(Expression Target, Expression? Start, Expression? Stop, Expression? Step) : Expression
+{
     public override object? Value(IVariableLookup variables)
     {
         var target = Target.Value(variables);
-        var key = Key.Value(variables);
-        switch (target)
-        {
-            case IReadOnlyDictionary<string, object?> map when key is not null && map.TryGetValue(Values.ToText(key), out var found):
-                return found;
-            case IReadOnlyList<object?> list when key is long index && index >= 0 && index < list.Count:
-                return list[(int)index];
-            case IReadOnlyList<object?> list when key is long index && index < 0 && -index <= list.Count:
-                return list[list.Count + (int)index];
-            default:
-                throw new UndefinedVariableException($"{Target.Text}[{Values.ToText(key)}]");
-        }
+        long? Bound(Expression? e) => e?.Value(variables) is { } v ? Values.ToInteger(v) : null;
+        return Values.Slice(target, Bound(Start), Bound(Stop), Bound(Step));
     }
 
-    public override IEnumerable<string> Variables => Target.Variables.Concat(Key.Variables);
+    public override IEnumerable<string> Variables =>
+        Target.Variables.Concat(new[] { Start, Stop, Step }.Where(e => e is not null).SelectMany(e => e!.Variables));
+}
+
+/// <summary>A call: a method of a value (<c>s.split(',')</c>), a macro, or a global (<c>range</c>, <c>lookup</c>, <c>dict</c>).</summary>
+internal sealed record CallExpression(Expression Callee, IReadOnlyList<Expression> Arguments, IReadOnlyList<(string Name, Expression Value)> Keywords) : Expression
+{
+    public override object? Value(IVariableLookup variables)
+    {
+        var arguments = Arguments.Select(a => a.Value(variables)).ToList();
+        var keywords = Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal);
+        if (Callee is MemberExpression { Key: LiteralExpression { Constant: string method } } member)
+        {
+            var target = member.Target.Value(variables);
+            if (Methods.TryCall(target, method, arguments, keywords, out var result))
+            {
+                return result;
+            }
+        }
+
+        if (Callee is VariableExpression { Name: var name } && !variables.TryGet(name, out _) && Globals.TryCall(name, arguments, keywords, variables, out var global))
+        {
+            return global;
+        }
+
+        return Callee.Value(variables) switch
+        {
+            ICallable callable => callable.Call(arguments, keywords),
+            var other => throw new FleetInputException($"'{Callee.Text}' is not callable ({Values.TypeName(other)})"),
+        };
+    }
+
+    public override IEnumerable<string> Variables =>
+        (Callee is VariableExpression { Name: var name } && Globals.Names.Contains(name) ? [] : Callee.Variables)
+        .Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
 }
 
 internal sealed record NotExpression(Expression Operand) : Expression
@@ -91,10 +134,13 @@ internal sealed record NotExpression(Expression Operand) : Expression
 
 internal sealed record LogicalExpression(string Operator, Expression Left, Expression Right) : Expression
 {
+    // Python's and/or return an operand, not a boolean: {{ a or 'x' }} prints a or x.
     public override object? Value(IVariableLookup variables)
     {
-        var left = Values.Truthy(Left.Value(variables));
-        return Operator == "and" ? left && Values.Truthy(Right.Value(variables)) : left || Values.Truthy(Right.Value(variables));
+        var left = Left.Value(variables);
+        return Operator == "and"
+            ? Values.Truthy(left) ? Right.Value(variables) : left
+            : Values.Truthy(left) ? left : Right.Value(variables);
     }
 
     // The right side runs only when the left is true (and) or false (or): what the left proves defined is not required there.
@@ -125,6 +171,47 @@ internal sealed record CompareExpression(string Operator, Expression Left, Expre
     public override IEnumerable<string> Variables => Left.Variables.Concat(Right.Variables);
 }
 
+/// <summary>Arithmetic: <c>+ - * / // % **</c> with Python's rules (<c>/</c> is always a float, <c>//</c> and <c>%</c> floor).</summary>
+internal sealed record BinaryExpression(string Operator, Expression Left, Expression Right) : Expression
+{
+    public override object? Value(IVariableLookup variables) => Values.Arithmetic(Operator, Left.Value(variables), Right.Value(variables));
+
+    public override IEnumerable<string> Variables => Left.Variables.Concat(Right.Variables);
+}
+
+internal sealed record UnaryExpression(string Operator, Expression Operand) : Expression
+{
+    public override object? Value(IVariableLookup variables) => Operand.Value(variables) switch
+    {
+        long n => Operator == "-" ? -n : (object)n,
+        double d => Operator == "-" ? -d : (object)d,
+        bool b => Operator == "-" ? -(b ? 1L : 0L) : (object)(b ? 1L : 0L),
+        var other => throw new FleetInputException($"bad operand type for unary {Operator}: '{Values.TypeName(other)}'"),
+    };
+
+    public override IEnumerable<string> Variables => Operand.Variables;
+}
+
+/// <summary><c>a ~ b ~ c</c>: the operands' text joined.</summary>
+internal sealed record ConcatExpression(IReadOnlyList<Expression> Parts) : Expression
+{
+    public override object? Value(IVariableLookup variables) => string.Concat(Parts.Select(p => Values.ToPython(p.Value(variables))));
+
+    public override IEnumerable<string> Variables => Parts.SelectMany(p => p.Variables);
+}
+
+/// <summary><c>a if c else b</c>; without <c>else</c> a false condition gives an undefined value.</summary>
+internal sealed record ConditionalExpression(Expression Then, Expression Condition, Expression? Else) : Expression
+{
+    public override object? Value(IVariableLookup variables) =>
+        Condition.Evaluate(variables) ? Then.Value(variables)
+        : Else is null ? "" : Else.Value(variables); // Jinja gives a lenient undefined, which prints as nothing
+
+    public override IEnumerable<string> Variables =>
+        Condition.Variables.Concat(Then.Variables.Except(Condition.DefinedWhenTrue, StringComparer.Ordinal))
+            .Concat(Else is null ? [] : Else.Variables.Except(Condition.DefinedWhenFalse, StringComparer.Ordinal));
+}
+
 internal sealed record DefinedExpression(Expression Operand, bool Negated) : Expression
 {
     public override object? Value(IVariableLookup variables)
@@ -150,131 +237,66 @@ internal sealed record DefinedExpression(Expression Operand, bool Negated) : Exp
     internal override IEnumerable<string> DefinedWhenFalse => Negated ? Operand.Variables : [];
 }
 
-internal sealed record FilterExpression(Expression Input, string Filter, IReadOnlyList<Expression> Arguments) : Expression
+/// <summary><c>x is test</c>, <c>x is test(args)</c>, <c>x is not test arg</c>.</summary>
+internal sealed record TestExpression(Expression Operand, string Test, IReadOnlyList<Expression> Arguments, IReadOnlyList<(string Name, Expression Value)> Keywords, bool Negated) : Expression
 {
-    /// <summary>Every filter the language knows.</summary>
-    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "default", "d", "lower", "upper", "join", "int", "string", "bool", "length", "trim", "quote",
-    };
-
     public override object? Value(IVariableLookup variables)
     {
+        var call = new FilterCall(Arguments.Select(a => a.Value(variables)).ToList(),
+            Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal), variables);
+        return Tests.Apply(Test, Operand.Value(variables), call) != Negated;
+    }
+
+    public override IEnumerable<string> Variables => Operand.Variables.Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
+}
+
+internal sealed record FilterExpression(Expression Input, string Filter, IReadOnlyList<Expression> Arguments, IReadOnlyList<(string Name, Expression Value)> Keywords) : Expression
+{
+    public override object? Value(IVariableLookup variables)
+    {
+        FilterCall Call() => new(Arguments.Select(a => a.Value(variables)).ToList(),
+            Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal), variables);
         if (Filter is "default" or "d")
         {
+            object? input;
             try
             {
-                return Input.Value(variables) ?? Arguments.FirstOrDefault()?.Value(variables);
+                input = Input.Value(variables);
             }
             catch (UndefinedVariableException)
             {
-                return Arguments.Count > 0 ? Arguments[0].Value(variables) : "";
+                var call = Call();
+                return call.Arguments.Count > 0 ? call.Arguments[0] : call.Keywords.GetValueOrDefault("default_value", "");
+            }
+
+            var given = Call();
+            var boolean = given.Arguments.Count > 1 ? given.Arguments[1] : given.Keywords.GetValueOrDefault("boolean", false);
+            return Values.Truthy(boolean) && !Values.Truthy(input) ? (given.Arguments.Count > 0 ? given.Arguments[0] : given.Keywords.GetValueOrDefault("default_value", "")) : input;
+        }
+
+        if (Filter == "mandatory")
+        {
+            try
+            {
+                return Input.Value(variables);
+            }
+            catch (UndefinedVariableException ex)
+            {
+                var call = Call();
+                throw new FleetInputException(call.Arguments.Count > 0 ? Values.ToPython(call.Arguments[0]) : $"Mandatory variable '{ex.Name}' not defined.");
             }
         }
 
-        var input = Input.Value(variables);
-        return Filter switch
-        {
-            "lower" => Values.ToText(input).ToLowerInvariant(),
-            "upper" => Values.ToText(input).ToUpperInvariant(),
-            "trim" => Values.ToText(input).Trim(),
-            "string" => Values.ToText(input),
-            "quote" => Sh.Quote(Values.ToText(input)),
-            "int" => long.TryParse(Values.ToText(input), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0L,
-            "bool" => Values.ToBool(input) ?? false,
-            "length" => input switch
-            {
-                IReadOnlyList<object?> list => (long)list.Count,
-                IReadOnlyDictionary<string, object?> map => (long)map.Count,
-                _ => (long)Values.ToText(input).Length,
-            },
-            "join" => input is IReadOnlyList<object?> items
-                ? string.Join(Arguments.Count > 0 ? Values.ToText(Arguments[0].Value(variables)) : "", items.Select(Values.ToText))
-                : Values.ToText(input),
-            _ => throw new InvalidOperationException($"unknown filter '{Filter}'"),
-        };
+        return Filters.Apply(Filter, Input.Value(variables), Call());
     }
 
     public override IEnumerable<string> Variables =>
-        Filter is "default" or "d" ? Arguments.SelectMany(a => a.Variables) : Input.Variables.Concat(Arguments.SelectMany(a => a.Variables));
+        Filter is "default" or "d" ? Arguments.SelectMany(a => a.Variables) : Input.Variables.Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
 }
 
-/// <summary>Conversions and comparisons of template values.</summary>
-public static class Values
+/// <summary>A value that templates can call: a macro, a loop's <c>cycle</c>.</summary>
+public interface ICallable
 {
-    /// <summary>Jinja truthiness.</summary>
-    public static bool Truthy(object? value) => value switch
-    {
-        null => false,
-        bool b => b,
-        long n => n != 0,
-        double d => d != 0,
-        string s => s.Length > 0,
-        IReadOnlyList<object?> list => list.Count > 0,
-        IReadOnlyDictionary<string, object?> map => map.Count > 0,
-        _ => true,
-    };
-
-    /// <summary>The value as text: booleans lower-case, lists comma-joined, none empty.</summary>
-    public static string ToText(object? value) => value switch
-    {
-        null => "",
-        bool b => b ? "true" : "false",
-        long n => n.ToString(CultureInfo.InvariantCulture),
-        double d => d.ToString(CultureInfo.InvariantCulture),
-        string s => s,
-        IReadOnlyList<object?> list => string.Join(",", list.Select(ToText)),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
-
-    /// <summary>YAML 1.1 / Ansible booleans (true/false, yes/no, on/off, 1/0), or null when not a boolean.</summary>
-    public static bool? ToBool(object? value) => value switch
-    {
-        bool b => b,
-        long n when n is 0 or 1 => n == 1,
-        string s => s.ToLowerInvariant() switch
-        {
-            "true" or "yes" or "on" or "1" or "y" => true,
-            "false" or "no" or "off" or "0" or "n" => false,
-            _ => null,
-        },
-        _ => null,
-    };
-
-    internal static bool Equal(object? a, object? b)
-    {
-        if (a is long or double && b is long or double)
-        {
-            return Convert.ToDouble(a, CultureInfo.InvariantCulture) == Convert.ToDouble(b, CultureInfo.InvariantCulture);
-        }
-
-        if (a is IReadOnlyList<object?> la && b is IReadOnlyList<object?> lb)
-        {
-            return la.Count == lb.Count && la.Zip(lb).All(p => Equal(p.First, p.Second));
-        }
-
-        return a is null || b is null ? a is null && b is null : a.GetType() == b.GetType() ? Equals(a, b) : ToText(a) == ToText(b);
-    }
-
-    internal static bool Contains(object? container, object? item) => container switch
-    {
-        IReadOnlyList<object?> list => list.Any(x => Equal(x, item)),
-        IReadOnlyDictionary<string, object?> map => map.ContainsKey(ToText(item)),
-        string s => s.Contains(ToText(item), StringComparison.Ordinal),
-        _ => false,
-    };
-
-    internal static bool Order(object? a, object? b, string op)
-    {
-        int compare = a is long or double && b is long or double
-            ? Convert.ToDouble(a, CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(b, CultureInfo.InvariantCulture))
-            : string.CompareOrdinal(ToText(a), ToText(b));
-        return op switch
-        {
-            "<" => compare < 0,
-            "<=" => compare <= 0,
-            ">" => compare > 0,
-            _ => compare >= 0,
-        };
-    }
+    /// <summary>Calls with positional and keyword arguments.</summary>
+    object? Call(IReadOnlyList<object?> arguments, IReadOnlyDictionary<string, object?> keywords);
 }

@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Text;
-
 namespace Fleet.Core.Templating;
 
-/// <summary>Parses the expression language of <see cref="Expression"/> (used by <c>when</c> and inside <c>{{ }}</c>).</summary>
+/// <summary>Parses Jinja expressions (used by <c>when</c>, inside <c>{{ }}</c> and in statements), with Jinja's precedence.</summary>
 public static class ExpressionParser
 {
     /// <summary>Parses <paramref name="text"/>; a syntax error is a <see cref="FleetInputException"/> at <paramref name="location"/>.</summary>
@@ -12,8 +9,8 @@ public static class ExpressionParser
         ArgumentNullException.ThrowIfNull(text);
         try
         {
-            var parser = new Parser(Tokenize(text), text);
-            var expression = parser.ParseOr();
+            var parser = new TokenParser(Lexer.Tokenize(text), text);
+            var expression = parser.ParseExpression();
             parser.ExpectEnd();
             return expression;
         }
@@ -22,325 +19,467 @@ public static class ExpressionParser
             throw new FleetInputException(location, $"invalid expression '{text}': {ex.Message}");
         }
     }
+}
 
-    private const int MaxTokens = 2_000;
+/// <summary>Recursive descent over tokens, following Jinja's parser (<c>parse_condexpr</c> … <c>parse_unary</c>, filters and tests bind tightest).</summary>
+internal sealed class TokenParser(List<Token> tokens, string source)
+{
+    private const int MaxTokens = 5_000;
 
     private const int MaxDepth = 100;
 
-    private enum Kind { Name, Number, String, Symbol, End }
+    private int _position;
 
-    private sealed record Token(Kind Kind, string Text, object? Value = null);
+    private int _depth;
 
-    private static List<Token> Tokenize(string text)
+    private readonly bool _tooLong = tokens.Count > MaxTokens ? throw new FormatException($"more than {MaxTokens} tokens") : false;
+
+    public Token Peek => tokens[Math.Min(_position, tokens.Count - 1)];
+
+    public Token PeekAt(int ahead) => tokens[Math.Min(_position + ahead, tokens.Count - 1)];
+
+    public Token Next() => tokens[Math.Min(_position++, tokens.Count - 1)];
+
+    public bool AtEnd => Peek.Kind == TokenKind.End;
+
+    public bool IsName(string name) => Peek is { Kind: TokenKind.Name } t && t.Text == name;
+
+    public bool IsSymbol(string symbol) => Peek is { Kind: TokenKind.Operator } t && t.Text == symbol;
+
+    public bool SkipName(string name)
     {
-        var tokens = new List<Token>();
-        var i = 0;
-        while (i < text.Length)
+        if (!IsName(name))
         {
-            var c = text[i];
-            if (char.IsWhiteSpace(c))
+            return false;
+        }
+
+        _position++;
+        return true;
+    }
+
+    public bool SkipSymbol(string symbol)
+    {
+        if (!IsSymbol(symbol))
+        {
+            return false;
+        }
+
+        _position++;
+        return true;
+    }
+
+    public void Expect(string symbol)
+    {
+        if (!SkipSymbol(symbol))
+        {
+            throw new FormatException($"expected '{symbol}' but found {Describe(Peek)}");
+        }
+    }
+
+    public string ExpectName()
+    {
+        var token = Next();
+        return token.Kind == TokenKind.Name ? token.Text : throw new FormatException($"expected a name but found {Describe(token)}");
+    }
+
+    public void ExpectEnd()
+    {
+        if (!AtEnd)
+        {
+            throw new FormatException($"unexpected {Describe(Peek)}");
+        }
+    }
+
+    private static string Describe(Token token) => token.Kind == TokenKind.End ? "the end" : $"'{token.Text}'";
+
+    private string TextFrom(int startToken) =>
+        source.Length == 0 ? "" : source[tokens[startToken].Offset..tokens[Math.Min(_position, tokens.Count - 1)].Offset].Trim();
+
+    private T At<T>(int start, T expression) where T : Expression => expression with { Text = TextFrom(start) };
+
+    /// <summary>An expression; <paramref name="withCondition"/> false leaves <c>if</c> to the caller (<c>for x in xs if c</c>).</summary>
+    public Expression ParseExpression(bool withCondition = true)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw new FormatException($"nested more than {MaxDepth} levels deep");
+        }
+
+        var result = withCondition ? ParseConditional() : ParseOr();
+        _depth--;
+        return result;
+    }
+
+    private Expression ParseConditional()
+    {
+        var start = _position;
+        var expression = ParseOr();
+        while (SkipName("if"))
+        {
+            var condition = ParseOr();
+            var otherwise = SkipName("else") ? ParseConditional() : null;
+            expression = At(start, new ConditionalExpression(expression, condition, otherwise) { Text = "" });
+        }
+
+        return expression;
+    }
+
+    private Expression ParseOr()
+    {
+        var start = _position;
+        var left = ParseAnd();
+        while (SkipName("or"))
+        {
+            left = At(start, new LogicalExpression("or", left, ParseAnd()) { Text = "" });
+        }
+
+        return left;
+    }
+
+    private Expression ParseAnd()
+    {
+        var start = _position;
+        var left = ParseNot();
+        while (SkipName("and"))
+        {
+            left = At(start, new LogicalExpression("and", left, ParseNot()) { Text = "" });
+        }
+
+        return left;
+    }
+
+    private Expression ParseNot()
+    {
+        var start = _position;
+        return SkipName("not") ? At(start, new NotExpression(ParseNot()) { Text = "" }) : ParseCompare();
+    }
+
+    private Expression ParseCompare()
+    {
+        var start = _position;
+        var left = ParseMath1();
+        Expression? chain = null;
+        while (true)
+        {
+            string op;
+            if (Peek.Kind == TokenKind.Operator && Peek.Text is "==" or "!=" or "<" or "<=" or ">" or ">=")
             {
-                i++;
+                op = Next().Text;
             }
-            else if (char.IsLetter(c) || c == '_')
+            else if (IsName("in"))
             {
-                var start = i;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_'))
-                {
-                    i++;
-                }
-
-                tokens.Add(new Token(Kind.Name, text[start..i]));
+                _position++;
+                op = "in";
             }
-            else if (char.IsDigit(c) || (c == '-' && i + 1 < text.Length && char.IsDigit(text[i + 1]) && (tokens.Count == 0 || tokens[^1].Kind == Kind.Symbol && tokens[^1].Text is not (")" or "]"))))
+            else if (IsName("not") && PeekAt(1) is { Kind: TokenKind.Name, Text: "in" })
             {
-                var start = i++;
-                while (i < text.Length && (char.IsDigit(text[i]) || text[i] == '.'))
-                {
-                    i++;
-                }
-
-                var number = text[start..i];
-                tokens.Add(number.Contains('.', StringComparison.Ordinal)
-                    ? new Token(Kind.Number, number, double.Parse(number, CultureInfo.InvariantCulture))
-                    : new Token(Kind.Number, number, long.TryParse(number, CultureInfo.InvariantCulture, out var whole) ? whole : throw new FormatException($"the number {number} is too large (at most {long.MaxValue})")));
-            }
-            else if (c is '\'' or '"')
-            {
-                var value = new StringBuilder();
-                i++;
-                while (i < text.Length && text[i] != c)
-                {
-                    if (text[i] == '\\' && i + 1 < text.Length)
-                    {
-                        i++;
-                        value.Append(text[i] switch { 'n' => '\n', 't' => '\t', _ => text[i] });
-                    }
-                    else
-                    {
-                        value.Append(text[i]);
-                    }
-
-                    i++;
-                }
-
-                if (i >= text.Length)
-                {
-                    throw new FormatException("unterminated string");
-                }
-
-                i++;
-                tokens.Add(new Token(Kind.String, value.ToString(), value.ToString()));
+                _position += 2;
+                op = "not in";
             }
             else
             {
-                var two = i + 1 < text.Length ? text.Substring(i, 2) : "";
-                if (two is "==" or "!=" or "<=" or ">=")
-                {
-                    tokens.Add(new Token(Kind.Symbol, two));
-                    i += 2;
-                }
-                else if ("<>()[].,|".Contains(c, StringComparison.Ordinal))
-                {
-                    tokens.Add(new Token(Kind.Symbol, c.ToString()));
-                    i++;
-                }
-                else
-                {
-                    throw new FormatException($"unexpected character '{c}'");
-                }
+                return chain ?? left;
             }
-        }
 
-        tokens.Add(new Token(Kind.End, "end of expression"));
-        // Parsing and evaluating recurse once per operator: a bounded expression cannot overflow the stack.
-        return tokens.Count <= MaxTokens ? tokens : throw new FormatException($"longer than {MaxTokens} words and symbols");
+            var right = ParseMath1();
+            var compare = At(start, new CompareExpression(op, left, right) { Text = "" });
+            chain = chain is null ? compare : At(start, new LogicalExpression("and", chain, compare) { Text = "" });
+            left = right;
+        }
     }
 
-    private sealed class Parser(List<Token> tokens, string text)
+    private Expression ParseMath1()
     {
-        private int _position;
-
-        private Token Peek => tokens[_position];
-
-        private bool IsName(string name) => Peek.Kind == Kind.Name && Peek.Text == name;
-
-        private bool IsSymbol(string symbol) => Peek.Kind == Kind.Symbol && Peek.Text == symbol;
-
-        private Token Next() => tokens[_position++];
-
-        private void Expect(string symbol)
+        var start = _position;
+        var left = ParseConcat();
+        while (Peek.Kind == TokenKind.Operator && Peek.Text is "+" or "-")
         {
-            if (!IsSymbol(symbol))
-            {
-                throw new FormatException($"expected '{symbol}' but found '{Peek.Text}'");
-            }
-
-            _position++;
+            var op = Next().Text;
+            left = At(start, new BinaryExpression(op, left, ParseConcat()) { Text = "" });
         }
 
-        public void ExpectEnd()
+        return left;
+    }
+
+    private Expression ParseConcat()
+    {
+        var start = _position;
+        var parts = new List<Expression> { ParseMath2() };
+        while (SkipSymbol("~"))
         {
-            if (Peek.Kind != Kind.End)
-            {
-                throw new FormatException($"unexpected '{Peek.Text}'");
-            }
+            parts.Add(ParseMath2());
         }
 
-        private int _depth;
+        return parts.Count == 1 ? parts[0] : At(start, new ConcatExpression(parts) { Text = "" });
+    }
 
-        public Expression ParseOr()
+    private Expression ParseMath2()
+    {
+        var start = _position;
+        var left = ParsePow();
+        while (Peek.Kind == TokenKind.Operator && Peek.Text is "*" or "/" or "//" or "%")
         {
-            if (++_depth > MaxDepth)
-            {
-                throw new FormatException($"nested more than {MaxDepth} levels deep");
-            }
-
-            var result = ParseOrUnchecked();
-            _depth--;
-            return result;
+            var op = Next().Text;
+            left = At(start, new BinaryExpression(op, left, ParsePow()) { Text = "" });
         }
 
-        private Expression ParseOrUnchecked()
-        {
-            var left = ParseAnd();
-            while (IsName("or"))
-            {
-                _position++;
-                left = new LogicalExpression("or", left, ParseAnd()) { Text = text };
-            }
+        return left;
+    }
 
-            return left;
+    private Expression ParsePow()
+    {
+        var start = _position;
+        var left = ParseUnary();
+        while (SkipSymbol("**"))
+        {
+            left = At(start, new BinaryExpression("**", left, ParseUnary()) { Text = "" });
         }
 
-        private Expression ParseAnd()
-        {
-            var left = ParseNot();
-            while (IsName("and"))
-            {
-                _position++;
-                left = new LogicalExpression("and", left, ParseNot()) { Text = text };
-            }
+        return left;
+    }
 
-            return left;
+    private Expression ParseUnary(bool withFilter = true)
+    {
+        var start = _position;
+        Expression node;
+        if (Peek.Kind == TokenKind.Operator && Peek.Text is "-" or "+")
+        {
+            var op = Next().Text;
+            node = At(start, new UnaryExpression(op, ParseUnary(false)) { Text = "" });
+        }
+        else
+        {
+            node = ParsePrimary();
         }
 
-        private Expression ParseNot()
+        node = ParsePostfix(start, node);
+        return withFilter ? ParseFilters(start, node) : node;
+    }
+
+    private Expression ParsePrimary()
+    {
+        var start = _position;
+        var token = Next();
+        switch (token.Kind)
         {
-            if (IsName("not"))
-            {
-                _position++;
-                return new NotExpression(ParseNot()) { Text = text };
-            }
-
-            return ParseComparison();
-        }
-
-        private Expression ParseComparison()
-        {
-            var left = ParseFiltered();
-            if (Peek.Kind == Kind.Symbol && Peek.Text is "==" or "!=" or "<" or "<=" or ">" or ">=")
-            {
-                var op = Next().Text;
-                return new CompareExpression(op, left, ParseFiltered()) { Text = text };
-            }
-
-            if (IsName("in"))
-            {
-                _position++;
-                return new CompareExpression("in", left, ParseFiltered()) { Text = text };
-            }
-
-            if (IsName("not") && tokens[_position + 1] is { Kind: Kind.Name, Text: "in" })
-            {
-                _position += 2;
-                return new CompareExpression("not in", left, ParseFiltered()) { Text = text };
-            }
-
-            if (IsName("is"))
-            {
-                _position++;
-                var negated = false;
-                if (IsName("not"))
+            case TokenKind.Integer:
+            case TokenKind.Float:
+                return new LiteralExpression(token.Value) { Text = token.Text };
+            case TokenKind.String:
+                var text = (string)token.Value!;
+                while (Peek.Kind == TokenKind.String)
                 {
-                    _position++;
-                    negated = true;
+                    text += (string)Next().Value!;
                 }
 
-                var test = Next();
-                return test.Text switch
+                return At(start, new LiteralExpression(text) { Text = "" });
+            case TokenKind.Name:
+                return token.Text switch
                 {
-                    "defined" => new DefinedExpression(left, negated) { Text = text },
-                    "undefined" => new DefinedExpression(left, !negated) { Text = text },
-                    "none" => negated
-                        ? new CompareExpression("!=", left, new LiteralExpression(null) { Text = "none" }) { Text = text }
-                        : new CompareExpression("==", left, new LiteralExpression(null) { Text = "none" }) { Text = text },
-                    _ => throw new FormatException($"unknown test 'is {test.Text}' (known: defined, undefined, none)"),
+                    "true" or "True" => new LiteralExpression(true) { Text = token.Text },
+                    "false" or "False" => new LiteralExpression(false) { Text = token.Text },
+                    "none" or "None" => new LiteralExpression(null) { Text = token.Text },
+                    _ => new VariableExpression(token.Text) { Text = token.Text },
                 };
-            }
-
-            return left;
-        }
-
-        private Expression ParseFiltered()
-        {
-            var input = ParsePostfix();
-            while (IsSymbol("|"))
-            {
-                _position++;
-                var name = Next();
-                if (name.Kind != Kind.Name || !FilterExpression.Known.Contains(name.Text))
+            case TokenKind.Operator when token.Text == "(":
+                if (SkipSymbol(")"))
                 {
-                    throw new FormatException($"unknown filter '{name.Text}' (known: {string.Join(", ", FilterExpression.Known.Order(StringComparer.Ordinal))})");
+                    return At(start, new ListExpression([]) { Text = "" });
                 }
 
-                var arguments = new List<Expression>();
-                if (IsSymbol("("))
+                var inner = ParseExpression();
+                if (IsSymbol(","))
                 {
-                    _position++;
-                    while (!IsSymbol(")"))
+                    var tuple = new List<Expression> { inner };
+                    while (SkipSymbol(",") && !IsSymbol(")"))
                     {
-                        arguments.Add(ParseOr());
-                        if (!IsSymbol(")"))
+                        tuple.Add(ParseExpression());
+                    }
+
+                    Expect(")");
+                    return At(start, new ListExpression(tuple) { Text = "" });
+                }
+
+                Expect(")");
+                return inner;
+            case TokenKind.Operator when token.Text == "[":
+                var items = new List<Expression>();
+                while (!SkipSymbol("]"))
+                {
+                    if (items.Count > 0)
+                    {
+                        Expect(",");
+                        if (SkipSymbol("]"))
                         {
-                            Expect(",");
+                            break;
                         }
                     }
 
-                    _position++;
+                    items.Add(ParseExpression());
                 }
 
-                input = new FilterExpression(input, name.Text, arguments) { Text = text };
-            }
-
-            return input;
-        }
-
-        private Expression ParsePostfix()
-        {
-            var target = ParsePrimary();
-            while (true)
-            {
-                if (IsSymbol("."))
+                return At(start, new ListExpression(items) { Text = "" });
+            case TokenKind.Operator when token.Text == "{":
+                var entries = new List<(Expression, Expression)>();
+                while (!SkipSymbol("}"))
                 {
-                    _position++;
-                    var key = Next();
-                    if (key.Kind is not (Kind.Name or Kind.Number))
+                    if (entries.Count > 0)
                     {
-                        throw new FormatException($"expected a name after '.' but found '{key.Text}'");
+                        Expect(",");
+                        if (SkipSymbol("}"))
+                        {
+                            break;
+                        }
                     }
 
-                    target = new MemberExpression(target, new LiteralExpression(key.Value ?? key.Text) { Text = key.Text }) { Text = text };
+                    var key = ParseExpression();
+                    Expect(":");
+                    entries.Add((key, ParseExpression()));
                 }
-                else if (IsSymbol("["))
+
+                return At(start, new DictExpression(entries) { Text = "" });
+            default:
+                throw new FormatException($"unexpected {Describe(token)}");
+        }
+    }
+
+    private Expression ParsePostfix(int start, Expression node)
+    {
+        while (true)
+        {
+            if (SkipSymbol("."))
+            {
+                var key = Next();
+                node = key.Kind switch
                 {
-                    _position++;
-                    var key = ParseOr();
+                    TokenKind.Name => At(start, new MemberExpression(node, new LiteralExpression(key.Text) { Text = key.Text }) { Text = "" }),
+                    TokenKind.Integer => At(start, new MemberExpression(node, new LiteralExpression(key.Value) { Text = key.Text }) { Text = "" }),
+                    _ => throw new FormatException($"expected a name after '.' but found {Describe(key)}"),
+                };
+            }
+            else if (SkipSymbol("["))
+            {
+                Expression? first = IsSymbol(":") ? null : ParseExpression();
+                if (SkipSymbol(":"))
+                {
+                    var stop = IsSymbol("]") || IsSymbol(":") ? null : ParseExpression();
+                    var step = SkipSymbol(":") && !IsSymbol("]") ? ParseExpression() : null;
                     Expect("]");
-                    target = new MemberExpression(target, key) { Text = text };
+                    node = At(start, new SliceExpression(node, first, stop, step) { Text = "" });
                 }
                 else
                 {
-                    return target;
+                    Expect("]");
+                    node = At(start, new MemberExpression(node, first!) { Text = "" });
                 }
+            }
+            else if (IsSymbol("("))
+            {
+                var (arguments, keywords) = ParseArguments();
+                node = At(start, new CallExpression(node, arguments, keywords) { Text = "" });
+            }
+            else
+            {
+                return node;
+            }
+        }
+    }
+
+    private (List<Expression>, List<(string, Expression)>) ParseArguments()
+    {
+        Expect("(");
+        var arguments = new List<Expression>();
+        var keywords = new List<(string, Expression)>();
+        while (!SkipSymbol(")"))
+        {
+            if (arguments.Count + keywords.Count > 0)
+            {
+                Expect(",");
+                if (SkipSymbol(")"))
+                {
+                    break;
+                }
+            }
+
+            if (Peek.Kind == TokenKind.Name && PeekAt(1) is { Kind: TokenKind.Operator, Text: "=" })
+            {
+                var name = Next().Text;
+                _position++;
+                keywords.Add((name, ParseExpression()));
+            }
+            else
+            {
+                arguments.Add(ParseExpression());
             }
         }
 
-        private Expression ParsePrimary()
-        {
-            var token = Next();
-            switch (token.Kind)
-            {
-                case Kind.Number:
-                case Kind.String:
-                    return new LiteralExpression(token.Value) { Text = token.Text };
-                case Kind.Name:
-                    return token.Text switch
-                    {
-                        "true" or "True" => new LiteralExpression(true) { Text = token.Text },
-                        "false" or "False" => new LiteralExpression(false) { Text = token.Text },
-                        "none" or "None" or "null" => new LiteralExpression(null) { Text = token.Text },
-                        _ => new VariableExpression(token.Text) { Text = token.Text },
-                    };
-                case Kind.Symbol when token.Text == "(":
-                    var inner = ParseOr();
-                    Expect(")");
-                    return inner;
-                case Kind.Symbol when token.Text == "[":
-                    var items = new List<Expression>();
-                    while (!IsSymbol("]"))
-                    {
-                        items.Add(ParseOr());
-                        if (!IsSymbol("]"))
-                        {
-                            Expect(",");
-                        }
-                    }
+        return (arguments, keywords);
+    }
 
-                    _position++;
-                    return new ListExpression(items) { Text = text };
-                default:
-                    throw new FormatException($"unexpected '{token.Text}'");
+    private Expression ParseFilters(int start, Expression node)
+    {
+        while (true)
+        {
+            if (SkipSymbol("|"))
+            {
+                var name = ExpectName();
+                while (SkipSymbol("."))
+                {
+                    name = ExpectName(); // ansible.builtin.x → x
+                }
+
+                if (!Filters.Known(name))
+                {
+                    throw new FormatException($"unknown filter '{name}'");
+                }
+
+                var (arguments, keywords) = IsSymbol("(") ? ParseArguments() : ([], []);
+                node = At(start, new FilterExpression(node, name, arguments, keywords) { Text = "" });
+            }
+            else if (SkipName("is"))
+            {
+                var negated = SkipName("not");
+                var name = ExpectName();
+                while (SkipSymbol("."))
+                {
+                    name = ExpectName();
+                }
+
+                if (!Tests.Known(name))
+                {
+                    throw new FormatException($"unknown test '{name}'");
+                }
+
+                if (name is "defined" or "undefined")
+                {
+                    node = At(start, new DefinedExpression(node, negated != (name == "undefined")) { Text = "" });
+                    continue;
+                }
+
+                List<Expression> arguments = [];
+                List<(string, Expression)> keywords = [];
+                if (IsSymbol("("))
+                {
+                    (arguments, keywords) = ParseArguments();
+                }
+                else if (Peek.Kind is TokenKind.Name or TokenKind.String or TokenKind.Integer or TokenKind.Float || IsSymbol("[") || IsSymbol("{"))
+                {
+                    if (!(Peek.Kind == TokenKind.Name && Peek.Text is "else" or "or" or "and" or "if" or "is" or "in" or "not"))
+                    {
+                        arguments = [ParsePostfix(_position, ParsePrimary())];
+                    }
+                }
+
+                node = At(start, new TestExpression(node, name, arguments, keywords, negated) { Text = "" });
+            }
+            else if (IsSymbol("("))
+            {
+                var (arguments, keywords) = ParseArguments();
+                node = At(start, new CallExpression(node, arguments, keywords) { Text = "" });
+            }
+            else
+            {
+                return node;
             }
         }
     }

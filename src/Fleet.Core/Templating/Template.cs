@@ -1,15 +1,18 @@
-using System.Text;
+using System.Collections.Concurrent;
 
 namespace Fleet.Core.Templating;
 
 /// <summary>
-/// Renders <c>{{ expression }}</c> templates (the language of <see cref="Expression"/>). A text that is only one
-/// <c>{{ x }}</c> renders to x's value with its type (a list stays a list); mixed text renders to a string.
+/// Renders Jinja text (module parameters, variables, <c>when</c>'s templates) with <see cref="JinjaTemplate"/>. A text that is
+/// only one <c>{{ x }}</c> renders to x's value with its type (a list stays a list); other text renders to a string.
 /// </summary>
 public static class Template
 {
-    /// <summary>True when the text contains a <c>{{ … }}</c> part.</summary>
-    public static bool HasTemplate(string? text) => text is not null && text.Contains("{{", StringComparison.Ordinal);
+    private static readonly ConcurrentDictionary<string, JinjaTemplate> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>True when the text contains a <c>{{ … }}</c> or <c>{% … %}</c> part.</summary>
+    public static bool HasTemplate(string? text) =>
+        text is not null && (text.Contains("{{", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal));
 
     /// <summary>Renders the text; an undefined variable or a syntax error is a <see cref="FleetInputException"/> at <paramref name="location"/>.</summary>
     public static object? Render(string text, IVariableLookup vars, SourceLocation location)
@@ -44,57 +47,49 @@ public static class Template
     /// <summary>Renders, letting <see cref="UndefinedVariableException"/> through (for variables that refer to variables).</summary>
     internal static object? RenderUnchecked(string text, IVariableLookup vars, SourceLocation location)
     {
-        var parts = Split(text, location);
-        if (parts.Count == 1 && parts[0].Expression is { } only)
-        {
-            return only.Value(vars);
-        }
-
-        var result = new StringBuilder();
-        foreach (var (literal, expression) in parts)
-        {
-            result.Append(expression is null ? literal : Values.ToText(expression.Value(vars)));
-        }
-
-        return result.ToString();
+        var template = Parse(text);
+        return template.SingleExpression is { } only ? only.Value(vars) : template.RenderUnchecked(vars);
     }
 
     /// <summary>Renders the text to a string.</summary>
     public static string RenderString(string text, IVariableLookup vars, SourceLocation location) => Values.ToText(Render(text, vars, location));
 
-    /// <summary>Root variables the text needs defined (those guarded by <c>default</c> or <c>is defined</c> excluded).</summary>
-    public static IEnumerable<string> Variables(string text, SourceLocation location) =>
-        HasTemplate(text) ? Split(text, location).Where(p => p.Expression is not null).SelectMany(p => p.Expression!.Variables) : [];
-
-    private static List<(string Literal, Expression? Expression)> Split(string text, SourceLocation location)
+    /// <summary>Root variables the text needs defined (those guarded by <c>default</c> or <c>is defined</c>, or set by the text, excluded).</summary>
+    public static IEnumerable<string> Variables(string text, SourceLocation location)
     {
-        var parts = new List<(string, Expression?)>();
-        var position = 0;
-        while (position < text.Length)
+        if (!HasTemplate(text))
         {
-            var open = text.IndexOf("{{", position, StringComparison.Ordinal);
-            if (open < 0)
-            {
-                parts.Add((text[position..], null));
-                break;
-            }
-
-            if (open > position)
-            {
-                parts.Add((text[position..open], null));
-            }
-
-            var close = text.IndexOf("}}", open + 2, StringComparison.Ordinal);
-            if (close < 0)
-            {
-                throw new FleetInputException(location, $"unterminated '{{{{' in '{text}'");
-            }
-
-            var inner = text[(open + 2)..close].Trim();
-            parts.Add(("", ExpressionParser.Parse(inner, location)));
-            position = close + 2;
+            return [];
         }
 
-        return parts;
+        try
+        {
+            return Parse(text).Variables;
+        }
+        catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is null or { File: null }))
+        {
+            throw WithLocation(ex, location);
+        }
+    }
+
+    /// <summary>Renders a template file's text (the <c>template</c> module, <c>lookup('template')</c>); errors name <paramref name="file"/>:line.</summary>
+    public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options) =>
+        JinjaTemplate.Parse(text, file, options).Render(vars);
+
+    // Inline templates (parameters, variables) parse once per distinct text; errors get the caller's location (the file is null).
+    private static JinjaTemplate Parse(string text)
+    {
+        if (Parsed.TryGetValue(text, out var template))
+        {
+            return template;
+        }
+
+        template = JinjaTemplate.Parse(text, null!, TemplateOptions.Ansible);
+        if (Parsed.Count < 10_000)
+        {
+            Parsed.TryAdd(text, template);
+        }
+
+        return template;
     }
 }

@@ -29,9 +29,13 @@ internal static class LocalHost
     }
 
     /// <summary>Plans a task against the local machine and, when it is a change, runs it; returns the plan.</summary>
-    public static TaskPlan Apply(Module module, ModuleArguments args, bool checkMode = false)
+    public static TaskPlan Apply(Module module, ModuleArguments args, bool checkMode = false) =>
+        Apply(module, args, new ModuleContext("local", checkMode, Path.GetTempPath()));
+
+    /// <summary>Plans a task in the given context (playbook directory, variables) and, when it is a change outside check mode, runs it.</summary>
+    public static TaskPlan Apply(Module module, ModuleArguments args, ModuleContext context)
     {
-        var context = new ModuleContext("local", checkMode, Path.GetTempPath());
+        var checkMode = context.CheckMode;
         var plan = module.Plan(args, Gather(module.Facts(args, context)), context);
         if (plan is Change change && !checkMode)
         {

@@ -65,7 +65,7 @@ public sealed class BadInputTests : IDisposable
         Play("? : c keys", "- hosts: all\n  vars:\n    ? : c\n  tasks: []\n", "a mapping key must be text", "pb.yml:3:"),
         Inv("undefined template in an inventory port", "all:\n  hosts:\n    h1: { port: \"{{ nosuch }}\" }\n", "port: undefined variable 'nosuch'", "inv.yml:3:17"),
         // wrong or missing locations
-        Play("template error inside a variable", "- hosts: all\n  vars:\n    a: \"{{ b\"\n  tasks:\n    - command: \"echo {{ a }}\"\n", "in variable 'a': unterminated", "pb.yml:5:16"),
+        Play("template error inside a variable", "- hosts: all\n  vars:\n    a: \"{{ b\"\n  tasks:\n    - command: \"echo {{ a }}\"\n", "in variable 'a': template syntax error: unterminated", "pb.yml:5:16"),
         Play("variable cycle", "- hosts: all\n  vars:\n    a: \"{{ b }}\"\n    b: \"{{ a }}\"\n  tasks:\n    - command: \"echo {{ a }}\"\n", "cycle: a → b → a", "pb.yml:6:16"),
         new("mutual import", Files(("inv.yml", GoodInventory), ("a.yml", "- import_playbook: b.yml\n"), ("b.yml", "- import_playbook: a.yml\n")), "inv.yml", "a.yml", "import cycle: a.yml → b.yml → a.yml", "b.yml:1:20"),
         // accepted silently

@@ -82,6 +82,6 @@ public sealed class ExpressionTests
     }
 
     [Fact]
-    public void Render_Quote_UsesShellQuoting() =>
-        Assert.Equal("echo 'a b'\\''c'", Template.Render("echo {{ 'a b\\'c' | quote }}", Vars, default));
+    public void Render_Quote_UsesPythonsShlexQuote() =>
+        Assert.Equal("echo 'a b'\"'\"'c'", Template.Render("echo {{ 'a b\\'c' | quote }}", Vars, default));
 }

@@ -15,11 +15,22 @@ namespace Fleet.Integration.Tests.Engine;
 internal static class LabRun
 {
     /// <summary>Writes <paramref name="playbookYaml"/> to a temp file and applies (or checks) it on the lab.</summary>
-    public static async Task<RunReport> RunAsync(LabFixtureBase lab, string playbookYaml, RunOptions? options = null, IRunObserver? observer = null, string? inventoryPath = null)
+    public static Task<RunReport> RunAsync(LabFixtureBase lab, string playbookYaml, RunOptions? options = null, IRunObserver? observer = null, string? inventoryPath = null) =>
+        RunAsync(lab, playbookYaml, new Dictionary<string, string>(), options, observer, inventoryPath);
+
+    /// <summary>Like <see cref="RunAsync(LabFixtureBase, string, RunOptions?, IRunObserver?, string?)"/>, with more files beside the playbook (relative path → text), such as templates/x.j2.</summary>
+    public static async Task<RunReport> RunAsync(LabFixtureBase lab, string playbookYaml, IReadOnlyDictionary<string, string> files, RunOptions? options = null, IRunObserver? observer = null, string? inventoryPath = null)
     {
         var dir = Directory.CreateTempSubdirectory("fleet-engine-test-");
         try
         {
+            foreach (var (relative, text) in files)
+            {
+                var file = Path.Combine(dir.FullName, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                await File.WriteAllTextAsync(file, text);
+            }
+
             var path = Path.Combine(dir.FullName, "playbook.yml");
             await File.WriteAllTextAsync(path, playbookYaml);
             return await RunFileAsync(lab, path, options, observer, inventoryPath);

@@ -20,6 +20,7 @@ public sealed class CopyModule : Module
         new("owner", ParameterType.String, "Owner name. The default keeps the current owner (new files: the login user)."),
         new("group", ParameterType.String, "Group name. The default keeps the current group."),
         new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+        FileChange.ValidateParameter,
         new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false only creates missing files."),
     ];
 
@@ -80,6 +81,6 @@ public sealed class CopyModule : Module
         }
 
         var keepContent = state.Exists && !args.GetBool("force", true);
-        return FileChange.Plan(dest, state, keepContent ? null : content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false));
+        return FileChange.Plan(dest, state, keepContent ? null : content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
     }
 }

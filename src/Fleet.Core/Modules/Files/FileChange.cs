@@ -11,15 +11,24 @@ namespace Fleet.Core.Modules.Files;
 /// </summary>
 public static class FileChange
 {
+    /// <summary>The <c>validate</c> parameter of the modules that write a file (copy, template, lineinfile, blockinfile).</summary>
+    public static ParameterSpec ValidateParameter { get; } = new("validate", ParameterType.String,
+        "A command that checks the new file before it replaces the old one, %s standing for its path (e.g. \"/usr/sbin/sshd -t -f %s\"). The default is no check.");
+
     /// <summary>What a change to a path touches: the path and everything under it.</summary>
     public static IReadOnlyList<Subject> Touched(string path) => [Subject.Path(path)];
 
     /// <summary>
     /// Plans <paramref name="path"/> to hold <paramref name="content"/> (null: keep the content) with the given attributes (null: keep).
     /// </summary>
-    public static TaskPlan Plan(string path, FileState state, byte[]? content, string? mode, string? owner, string? group, bool backup = false)
+    public static TaskPlan Plan(string path, FileState state, byte[]? content, string? mode, string? owner, string? group, bool backup = false, string? validate = null)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (validate is not null && !validate.Contains("%s", StringComparison.Ordinal))
+        {
+            return new PlanFailure($"validate must contain %s (the path of the new file to check): {validate}");
+        }
+
         if (state.Type is FileType.Directory or FileType.Other)
         {
             return new PlanFailure($"{path} is a {state.Type.ToString().ToLowerInvariant()}, not a regular file");
@@ -100,6 +109,13 @@ public static class FileChange
             }
 
             AppendAttributes(script, "\"$t\"", owner, group, desiredMode);
+            if (validate is not null)
+            {
+                // As Ansible: the command checks the new file before it replaces the old one; %s is its temporary path.
+                var command = validate.Replace("%s", "\"$t\"", StringComparison.Ordinal);
+                script.Append(CultureInfo.InvariantCulture, $"( {command}\n) || {{ printf 'validation failed, %s left unchanged: %s\\n' {p} {Sh.Quote(validate)} >&2; exit 1; }}\n");
+            }
+
             script.Append(CultureInfo.InvariantCulture, $"mv -f \"$t\" {p}\ntrap - EXIT\n");
         }
 

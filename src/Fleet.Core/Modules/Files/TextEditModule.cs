@@ -59,6 +59,6 @@ public abstract class TextEditModule : Module
         }
 
         var content = edited == text && state.Exists ? null : Encoding.UTF8.GetBytes(edited);
-        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false));
+        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
     }
 }

@@ -31,6 +31,7 @@ public sealed class LineInFileModule : TextEditModule
         new("owner", ParameterType.String, "Owner name. The default keeps the current owner."),
         new("group", ParameterType.String, "Group name. The default keeps the current group."),
         new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+        FileChange.ValidateParameter,
     ];
 
     /// <inheritdoc />
@@ -145,6 +146,7 @@ public sealed class BlockInFileModule : TextEditModule
         new("owner", ParameterType.String, "Owner name."),
         new("group", ParameterType.String, "Group name."),
         new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+        FileChange.ValidateParameter,
     ];
 
     /// <inheritdoc />

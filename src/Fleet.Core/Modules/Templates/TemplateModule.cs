@@ -1,0 +1,112 @@
+using System.Text;
+using Fleet.Core.Facts;
+using Fleet.Core.Modules.Files;
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Modules.Templates;
+
+/// <summary>
+/// <c>template</c>: a file rendered on the controller from a Jinja template with the host's variables and facts, then written
+/// like <c>copy</c> (atomically, owner, mode, backup, <c>validate</c>); in check mode the diff shows the rendered change.
+/// </summary>
+public sealed class TemplateModule : Module
+{
+    /// <summary>Ansible's default <c>ansible_managed</c> text, used when no variable of that name is set.</summary>
+    public const string DefaultManaged = "Ansible managed";
+
+    /// <inheritdoc />
+    public override string Name => "template";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        new("src", ParameterType.String, "The Jinja template on the controller: absolute, or relative to a role's templates/ (role_path), the playbook's templates/, or the playbook's directory.", Required: true, ControllerFile: true, ControllerFolder: "templates"),
+        new("dest", ParameterType.String, "Path on the host; ending in / means dest/basename(src).", Required: true),
+        new("mode", ParameterType.Mode, "Permissions (\"0644\" or u=rw,g=r,o=r). The default keeps the current mode (new files 0644)."),
+        new("owner", ParameterType.String, "Owner name. The default keeps the current owner (new files: the login user)."),
+        new("group", ParameterType.String, "Group name. The default keeps the current group."),
+        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+        new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false only creates missing files."),
+        FileChange.ValidateParameter,
+        new("trim_blocks", ParameterType.Bool, "Remove the first newline after a block tag. The default value is true (Ansible's)."),
+        new("lstrip_blocks", ParameterType.Bool, "Strip spaces and tabs before a block tag at the start of a line. The default value is false."),
+    ];
+
+    private static string Destination(ModuleArguments args)
+    {
+        var dest = args.GetRequiredString("dest");
+        return dest.EndsWith('/') ? dest + Path.GetFileName(args.GetRequiredString("src")) : dest;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return [new FileFact(Destination(args), WithContent: true)];
+    }
+
+    /// <summary>
+    /// Where a template's <c>src</c> is found: absolute as given; else <c>role_path/templates/</c>, <c>role_path/</c> (when the
+    /// task comes from a role, which sets <c>role_path</c>), then the playbook's <c>templates/</c> and directory. Null when absent.
+    /// </summary>
+    public static string? FindTemplate(string src, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Variables.TryGet("role_path", out var role) && role is string { Length: > 0 } rolePath && !Path.IsPathRooted(src)
+            && ControllerFiles.Find(src, rolePath, "templates") is { } inRole)
+        {
+            return inRole;
+        }
+
+        return ControllerFiles.Find(src, context.PlaybookDirectory, "templates");
+    }
+
+    /// <inheritdoc />
+    public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(context);
+        var src = args.GetRequiredString("src");
+        var dest = Destination(args);
+        var state = facts.Get(new FileFact(dest, WithContent: true));
+        if (FindTemplate(src, context) is not { } file)
+        {
+            return new PlanFailure($"template not found on the controller: {src} (looked in {string.Join(", ", ControllerFiles.Places(src, context.PlaybookDirectory, "templates"))})");
+        }
+
+        if (state.Type == FileType.Directory)
+        {
+            return new PlanFailure($"{dest} is a directory; end dest with / to write into it");
+        }
+
+        string rendered;
+        try
+        {
+            var options = new TemplateOptions(TrimBlocks: args.GetBool("trim_blocks", true), LstripBlocks: args.GetBool("lstrip_blocks", false));
+            var variables = new TemplateVariables(context.Variables, new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["ansible_managed"] = DefaultManaged,
+                ["template_path"] = file,
+                ["template_fullpath"] = Path.GetFullPath(file),
+                ["template_destpath"] = dest,
+                ["template_host"] = context.HostName,
+            });
+            rendered = Templating.Template.RenderFile(File.ReadAllText(file), file, variables, options);
+        }
+        catch (FleetInputException ex)
+        {
+            return new PlanFailure(ex.Message);
+        }
+
+        var keepContent = state.Exists && !args.GetBool("force", true);
+        return FileChange.Plan(dest, state, keepContent ? null : Encoding.UTF8.GetBytes(rendered), args.GetString("mode"), args.GetString("owner"),
+            args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
+    }
+
+    /// <summary>The host's variables, then the template's own (<c>ansible_managed</c>, <c>template_path</c>, …) where the host has none.</summary>
+    private sealed class TemplateVariables(IVariableLookup host, IReadOnlyDictionary<string, object?> own) : IVariableLookup
+    {
+        public bool TryGet(string name, out object? value) => host.TryGet(name, out value) || own.TryGetValue(name, out value);
+    }
+}

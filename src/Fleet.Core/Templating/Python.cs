@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Fleet.Core.Templating;
+
+/// <summary>
+/// Python behaviour that Ansible's filters inherit: <c>re</c> patterns and replacement templates translated to .NET's regex
+/// (named groups <c>(?P&lt;n&gt;…)</c>, <c>\g&lt;n&gt;</c>, <c>\Z</c>), <c>str.splitlines</c>, <c>str.strip</c>'s whitespace.
+/// </summary>
+internal static class Python
+{
+    private static readonly ConcurrentDictionary<(string, RegexOptions), Regex> Cache = new();
+
+    /// <summary>The characters Python's <c>str.strip()</c> removes.</summary>
+    public static readonly char[] Whitespace = [' ', '\t', '\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x1f', '\x85', '\xa0', '\u2028', '\u2029', '\u3000'];
+
+    /// <summary>A Python <c>re</c> pattern compiled for .NET.</summary>
+    public static Regex Regex(string pattern, bool ignoreCase, bool multiline)
+    {
+        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0) | (multiline ? RegexOptions.Multiline : 0);
+        return Cache.GetOrAdd((pattern, options), key =>
+        {
+            var translated = new StringBuilder();
+            var p = key.Item1;
+            for (var i = 0; i < p.Length; i++)
+            {
+                if (p[i] == '\\' && i + 1 < p.Length)
+                {
+                    translated.Append(p[i + 1] == 'Z' ? "\\z" : p.Substring(i, 2));
+                    i++;
+                }
+                else if (string.CompareOrdinal(p, i, "(?P<", 0, 4) == 0)
+                {
+                    translated.Append("(?<");
+                    i += 3;
+                }
+                else if (string.CompareOrdinal(p, i, "(?P=", 0, 4) == 0)
+                {
+                    var close = p.IndexOf(')', i);
+                    translated.Append("\\k<").Append(p[(i + 4)..close]).Append('>');
+                    i = close;
+                }
+                else
+                {
+                    translated.Append(p[i]);
+                }
+            }
+
+            return new Regex(translated.ToString(), key.Item2, TimeSpan.FromSeconds(5));
+        });
+    }
+
+    /// <summary>A Python <c>re.sub</c> replacement (<c>\1</c>, <c>\g&lt;name&gt;</c>, <c>\n</c>) as a .NET replacement pattern.</summary>
+    public static string Replacement(string replacement)
+    {
+        var result = new StringBuilder();
+        for (var i = 0; i < replacement.Length; i++)
+        {
+            var c = replacement[i];
+            if (c == '$')
+            {
+                result.Append("$$");
+            }
+            else if (c == '\\' && i + 1 < replacement.Length)
+            {
+                var next = replacement[++i];
+                if (char.IsAsciiDigit(next))
+                {
+                    var digits = next.ToString();
+                    if (i + 1 < replacement.Length && char.IsAsciiDigit(replacement[i + 1]))
+                    {
+                        digits += replacement[++i];
+                    }
+
+                    result.Append("${").Append(digits).Append('}');
+                }
+                else if (next == 'g' && i + 1 < replacement.Length && replacement[i + 1] == '<')
+                {
+                    var close = replacement.IndexOf('>', i);
+                    result.Append("${").Append(replacement[(i + 2)..close]).Append('}');
+                    i = close;
+                }
+                else
+                {
+                    _ = next switch
+                    {
+                        'n' => result.Append('\n'),
+                        't' => result.Append('\t'),
+                        'r' => result.Append('\r'),
+                        'f' => result.Append('\f'),
+                        'v' => result.Append('\v'),
+                        'a' => result.Append('\a'),
+                        'b' => result.Append('\b'),
+                        '\\' => result.Append('\\'),
+                        _ when char.IsAsciiLetter(next) => throw new FleetInputException($"bad escape \\{next} in the replacement '{replacement}'"),
+                        _ => result.Append('\\').Append(next),
+                    };
+                }
+            }
+            else
+            {
+                result.Append(c);
+            }
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Python's <c>re.escape</c> (3.7+): every character that is special in a pattern gets a backslash.</summary>
+    public static string Escape(string text)
+    {
+        const string special = "()[]{}?*+-|^$\\.&~# \t\n\r\v\f";
+        var result = new StringBuilder();
+        foreach (var c in text)
+        {
+            if (special.Contains(c, StringComparison.Ordinal))
+            {
+                result.Append('\\');
+            }
+
+            result.Append(c);
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Python's <c>str.splitlines()</c>: lines without their ends; a final line end adds no empty line.</summary>
+    public static List<string> SplitLines(string text)
+    {
+        var lines = new List<string>();
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\n' or '\r' or '\v' or '\f' or '\x1c' or '\x1d' or '\x1e' or '\x85' or '\u2028' or '\u2029')
+            {
+                lines.Add(text[start..i]);
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                start = i + 1;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            lines.Add(text[start..]);
+        }
+
+        return lines;
+    }
+}

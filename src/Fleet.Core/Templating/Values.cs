@@ -1,0 +1,383 @@
+using System.Globalization;
+using System.Text;
+
+namespace Fleet.Core.Templating;
+
+/// <summary>
+/// Conversions and comparisons of template values (text, long, double, bool, null, lists, maps), with Python's rules where
+/// Jinja relies on them: truthiness, <c>==</c>, ordering, arithmetic, <c>str()</c> and <c>repr()</c>.
+/// </summary>
+public static class Values
+{
+    /// <summary>Jinja truthiness.</summary>
+    public static bool Truthy(object? value) => value switch
+    {
+        null => false,
+        bool b => b,
+        long n => n != 0,
+        double d => d != 0,
+        string s => s.Length > 0,
+        IReadOnlyList<object?> list => list.Count > 0,
+        IReadOnlyDictionary<string, object?> map => map.Count > 0,
+        _ => true,
+    };
+
+    /// <summary>The value as a module parameter's text: booleans lower-case, lists comma-joined, none empty.</summary>
+    public static string ToText(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        long n => n.ToString(CultureInfo.InvariantCulture),
+        double d => FormatFloat(d),
+        string s => s,
+        IReadOnlyList<object?> list => string.Join(",", list.Select(ToText)),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    /// <summary>Python's <c>str()</c> of the value, which is what Jinja prints: <c>True</c>, <c>['a', 1]</c>, <c>{'k': 'v'}</c>, <c>None</c>.</summary>
+    public static string ToPython(object? value) => value switch
+    {
+        string s => s,
+        _ => Repr(value),
+    };
+
+    /// <summary>Python's <c>repr()</c> of the value.</summary>
+    public static string Repr(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        long n => n.ToString(CultureInfo.InvariantCulture),
+        double d => FormatFloat(d),
+        string s => ReprString(s),
+        TupleValue { Count: 1 } one => "(" + Repr(one[0]) + ",)",
+        TupleValue tuple => "(" + string.Join(", ", tuple.Select(Repr)) + ")",
+        IReadOnlyList<object?> list => "[" + string.Join(", ", list.Select(Repr)) + "]",
+        IReadOnlyDictionary<string, object?> map => "{" + string.Join(", ", map.Select(kv => ReprString(kv.Key) + ": " + Repr(kv.Value))) + "}",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static string ReprString(string s)
+    {
+        var quote = s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
+        var result = new StringBuilder().Append(quote);
+        foreach (var c in s)
+        {
+            _ = c switch
+            {
+                '\\' => result.Append("\\\\"),
+                '\n' => result.Append("\\n"),
+                '\r' => result.Append("\\r"),
+                '\t' => result.Append("\\t"),
+                _ when c == quote => result.Append('\\').Append(c),
+                < ' ' or '\x7f' => result.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ => result.Append(c),
+            };
+        }
+
+        return result.Append(quote).ToString();
+    }
+
+    /// <summary>Python's <c>repr(float)</c>: shortest round trip, <c>1.0</c> not <c>1</c>, exponent from 1e16 and below 1e-4.</summary>
+    public static string FormatFloat(double d)
+    {
+        if (double.IsNaN(d))
+        {
+            return "nan";
+        }
+
+        if (double.IsInfinity(d))
+        {
+            return d > 0 ? "inf" : "-inf";
+        }
+
+        var shortest = d.ToString("R", CultureInfo.InvariantCulture);
+        var negative = shortest.StartsWith('-');
+        var body = negative ? shortest[1..] : shortest;
+        var exponent = 0;
+        var e = body.IndexOfAny(['E', 'e']);
+        if (e >= 0)
+        {
+            exponent = int.Parse(body[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            body = body[..e];
+        }
+
+        var point = body.IndexOf('.', StringComparison.Ordinal);
+        var digits = point < 0 ? body : body[..point] + body[(point + 1)..];
+        var pointAt = (point < 0 ? body.Length : point) + exponent;
+        var trimmed = digits.TrimStart('0');
+        pointAt -= digits.Length - trimmed.Length;
+        digits = trimmed.TrimEnd('0');
+        if (digits.Length == 0)
+        {
+            return negative ? "-0.0" : "0.0";
+        }
+
+        var decimalExponent = pointAt - 1;
+        string text;
+        if (decimalExponent < -4 || decimalExponent >= 16)
+        {
+            var mantissa = digits.Length == 1 ? digits : digits[0] + "." + digits[1..];
+            text = mantissa + "e" + (decimalExponent < 0 ? "-" : "+") + Math.Abs(decimalExponent).ToString("00", CultureInfo.InvariantCulture);
+        }
+        else if (pointAt <= 0)
+        {
+            text = "0." + new string('0', -pointAt) + digits;
+        }
+        else if (pointAt >= digits.Length)
+        {
+            text = digits + new string('0', pointAt - digits.Length) + ".0";
+        }
+        else
+        {
+            text = digits[..pointAt] + "." + digits[pointAt..];
+        }
+
+        return negative ? "-" + text : text;
+    }
+
+    /// <summary>YAML 1.1 / Ansible booleans (true/false, yes/no, on/off, 1/0), or null when not a boolean.</summary>
+    public static bool? ToBool(object? value) => value switch
+    {
+        bool b => b,
+        long n when n is 0 or 1 => n == 1,
+        string s => s.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" or "1" or "y" => true,
+            "false" or "no" or "off" or "0" or "n" => false,
+            _ => null,
+        },
+        _ => null,
+    };
+
+    /// <summary>The Python type name, for messages.</summary>
+    public static string TypeName(object? value) => value switch
+    {
+        null => "NoneType",
+        bool => "bool",
+        long => "int",
+        double => "float",
+        string => "str",
+        IReadOnlyList<object?> => "list",
+        IReadOnlyDictionary<string, object?> => "dict",
+        _ => value.GetType().Name,
+    };
+
+    private static bool IsNumber(object? v) => v is long or double or bool;
+
+    private static double AsDouble(object? v) => v switch
+    {
+        long n => n,
+        double d => d,
+        bool b => b ? 1 : 0,
+        _ => throw new InvalidCastException(),
+    };
+
+    private static long AsLong(object? v) => v switch
+    {
+        long n => n,
+        bool b => b ? 1 : 0,
+        _ => throw new InvalidCastException(),
+    };
+
+    /// <summary>A value as an integer index (long or bool).</summary>
+    internal static long ToInteger(object? v) =>
+        v is long or bool ? AsLong(v) : throw new FleetInputException($"slice indices must be integers, not {TypeName(v)}");
+
+    internal static bool Equal(object? a, object? b)
+    {
+        if (IsNumber(a) && IsNumber(b))
+        {
+            return a is double || b is double ? AsDouble(a) == AsDouble(b) : AsLong(a) == AsLong(b);
+        }
+
+        return (a, b) switch
+        {
+            (null, null) => true,
+            (null, _) or (_, null) => false,
+            (string x, string y) => string.Equals(x, y, StringComparison.Ordinal),
+            (IReadOnlyList<object?> x, IReadOnlyList<object?> y) => x.Count == y.Count && x.Zip(y).All(p => Equal(p.First, p.Second)),
+            (IReadOnlyDictionary<string, object?> x, IReadOnlyDictionary<string, object?> y) =>
+                x.Count == y.Count && x.All(kv => y.TryGetValue(kv.Key, out var other) && Equal(kv.Value, other)),
+            _ => ReferenceEquals(a, b),
+        };
+    }
+
+    internal static bool Contains(object? container, object? item) => container switch
+    {
+        IReadOnlyList<object?> list => list.Any(x => Equal(x, item)),
+        IReadOnlyDictionary<string, object?> map => item is string key && map.ContainsKey(key),
+        string s => item is string sub ? s.Contains(sub, StringComparison.Ordinal)
+            : throw new FleetInputException($"'in <string>' requires string as left operand, not {TypeName(item)}"),
+        _ => throw new FleetInputException($"argument of type '{TypeName(container)}' is not iterable"),
+    };
+
+    /// <summary>Python's ordering: numbers with numbers, text with text, lists element by element; anything else is an error.</summary>
+    internal static int Compare(object? a, object? b)
+    {
+        if (IsNumber(a) && IsNumber(b))
+        {
+            return a is double || b is double ? AsDouble(a).CompareTo(AsDouble(b)) : AsLong(a).CompareTo(AsLong(b));
+        }
+
+        switch (a, b)
+        {
+            case (string x, string y):
+                return Math.Sign(string.CompareOrdinal(x, y));
+            case (IReadOnlyList<object?> x, IReadOnlyList<object?> y):
+                for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
+                {
+                    if (!Equal(x[i], y[i]))
+                    {
+                        return Compare(x[i], y[i]);
+                    }
+                }
+
+                return x.Count.CompareTo(y.Count);
+            default:
+                throw new FleetInputException($"'<' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");
+        }
+    }
+
+    internal static bool Order(object? a, object? b, string op)
+    {
+        var compare = Compare(a, b);
+        return op switch
+        {
+            "<" => compare < 0,
+            "<=" => compare <= 0,
+            ">" => compare > 0,
+            _ => compare >= 0,
+        };
+    }
+
+    internal static object? Arithmetic(string op, object? a, object? b)
+    {
+        if (IsNumber(a) && IsNumber(b))
+        {
+            var floating = a is double || b is double;
+            switch (op)
+            {
+                case "+": return floating ? AsDouble(a) + AsDouble(b) : (object)checked(AsLong(a) + AsLong(b));
+                case "-": return floating ? AsDouble(a) - AsDouble(b) : (object)checked(AsLong(a) - AsLong(b));
+                case "*": return floating ? AsDouble(a) * AsDouble(b) : (object)checked(AsLong(a) * AsLong(b));
+                case "/":
+                    return AsDouble(b) == 0 ? throw new FleetInputException("division by zero") : AsDouble(a) / AsDouble(b);
+                case "//":
+                    if (AsDouble(b) == 0)
+                    {
+                        throw new FleetInputException("integer division or modulo by zero");
+                    }
+
+                    return floating ? Math.Floor(AsDouble(a) / AsDouble(b)) : (object)FloorDiv(AsLong(a), AsLong(b));
+                case "%":
+                    if (AsDouble(b) == 0)
+                    {
+                        throw new FleetInputException("integer division or modulo by zero");
+                    }
+
+                    if (floating)
+                    {
+                        var m = AsDouble(a) % AsDouble(b);
+                        return m != 0 && (m < 0) != (AsDouble(b) < 0) ? m + AsDouble(b) : m;
+                    }
+
+                    var r = AsLong(a) % AsLong(b);
+                    return r != 0 && (r < 0) != (AsLong(b) < 0) ? r + AsLong(b) : r;
+                case "**":
+                    if (!floating && AsLong(b) >= 0)
+                    {
+                        var result = 1L;
+                        for (var i = 0L; i < AsLong(b); i++)
+                        {
+                            result = checked(result * AsLong(a));
+                        }
+
+                        return result;
+                    }
+
+                    return Math.Pow(AsDouble(a), AsDouble(b));
+            }
+        }
+
+        return (op, a, b) switch
+        {
+            ("+", string x, string y) => x + y,
+            ("+", IReadOnlyList<object?> x, IReadOnlyList<object?> y) => x.Concat(y).ToList(),
+            ("*", string x, long n) => string.Concat(Enumerable.Repeat(x, (int)Math.Max(0, n))),
+            ("*", long n, string x) => string.Concat(Enumerable.Repeat(x, (int)Math.Max(0, n))),
+            ("*", IReadOnlyList<object?> x, long n) => Enumerable.Repeat(x, (int)Math.Max(0, n)).SelectMany(i => i).ToList(),
+            _ => throw new FleetInputException($"unsupported operand type(s) for {op}: '{TypeName(a)}' and '{TypeName(b)}'"),
+        };
+    }
+
+    private static long FloorDiv(long a, long b)
+    {
+        var q = a / b;
+        return (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q;
+    }
+
+    /// <summary><c>x[key]</c> / <c>x.key</c> as Jinja resolves it; a missing key is undefined.</summary>
+    internal static object? Item(object? target, object? key, string targetText)
+    {
+        switch (target)
+        {
+            case IReadOnlyDictionary<string, object?> map when key is not null && map.TryGetValue(key is string s ? s : ToPython(key), out var found):
+                return found;
+            case IReadOnlyList<object?> list when key is long index && index >= -list.Count && index < list.Count:
+                return list[(int)(index < 0 ? list.Count + index : index)];
+            case string text when key is long index && index >= -text.Length && index < text.Length:
+                return text[(int)(index < 0 ? text.Length + index : index)].ToString();
+            default:
+                throw new UndefinedVariableException($"{targetText}[{Repr(key)}]", $"'{TypeName(target)} object' has no attribute {Repr(key)}");
+        }
+    }
+
+    /// <summary>Python's <c>x[start:stop:step]</c> of a list or text.</summary>
+    internal static object? Slice(object? target, long? start, long? stop, long? step)
+    {
+        var items = target switch
+        {
+            string s => s.Select(c => (object?)c.ToString()).ToList(),
+            IReadOnlyList<object?> list => list,
+            _ => throw new FleetInputException($"'{TypeName(target)}' object is not subscriptable"),
+        };
+        var n = items.Count;
+        var by = step ?? 1;
+        if (by == 0)
+        {
+            throw new FleetInputException("slice step cannot be zero");
+        }
+
+        long Clamp(long? v, long fallback, long low, long high) =>
+            v is not { } x ? fallback : Math.Clamp(x < 0 ? x + n : x, low, high);
+        var result = new List<object?>();
+        if (by > 0)
+        {
+            for (var i = Clamp(start, 0, 0, n); i < Clamp(stop, n, 0, n); i += by)
+            {
+                result.Add(items[(int)i]);
+            }
+        }
+        else
+        {
+            for (var i = Clamp(start, n - 1, -1, n - 1); i > Clamp(stop, -1, -1, n - 1); i += by)
+            {
+                result.Add(items[(int)i]);
+            }
+        }
+
+        return target is string ? string.Concat(result.Select(r => (string)r!)) : result;
+    }
+
+    /// <summary>The items a <c>for</c> loop or a filter walks: a list's items, a map's keys, a text's characters.</summary>
+    internal static IReadOnlyList<object?> Iterate(object? value) => value switch
+    {
+        IReadOnlyList<object?> list => list,
+        IReadOnlyDictionary<string, object?> map => map.Keys.Cast<object?>().ToList(),
+        string s => s.Select(c => (object?)c.ToString()).ToList(),
+        _ => throw new FleetInputException($"'{TypeName(value)}' object is not iterable"),
+    };
+}
+
+/// <summary>A Python tuple (what <c>dictsort</c>, <c>zip</c>, <c>splitext</c> return): a list that prints as <c>(a, b)</c>.</summary>
+public sealed class TupleValue(IList<object?> items) : System.Collections.ObjectModel.ReadOnlyCollection<object?>(items);

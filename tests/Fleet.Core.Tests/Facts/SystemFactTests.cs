@@ -1,0 +1,82 @@
+using Fleet.Core.Facts;
+using Fleet.Core.Templating;
+using static Fleet.Core.Tests.Modules.LocalHost;
+
+namespace Fleet.Core.Tests.Facts;
+
+public sealed class SystemFactTests
+{
+    private const string LabHost = """
+        hostname=lab-01
+        fqdn=lab-01.lab
+        id=debian
+        name=Debian GNU/Linux
+        version=12
+        codename=bookworm
+        kernel=6.1.0-18-amd64
+        arch=x86_64
+        service=sysv
+        user=root
+        pkg=apt
+        virt=container
+        mount=overlay / overlay rw,relatime,lowerdir=/ 0 0
+        mount=proc /proc proc rw 0 0
+        mount=/dev/sda1 /srv\040data ext4 rw,nodev 0 0
+        mount=nfs.example:/export /mnt/nfs nfs4 rw 0 0
+        env=HOME=/root
+        env=PATH=/usr/sbin:/usr/bin
+        iface=eth0
+        iface=lo
+        route=default via 10.77.0.1 dev eth0
+        addr=1: lo    inet 127.0.0.1/8 scope host lo\       valid_lft forever preferred_lft forever
+        addr=2: eth0    inet 10.77.0.11/24 brd 10.77.0.255 scope global eth0\       valid_lft forever preferred_lft forever
+        vcpus=2
+        sockets=1
+        cores=2
+        memMemTotal=4039680
+        memMemFree=1023000
+        memSwapTotal=0
+        """;
+
+    [Fact]
+    public void Parse_LabHost_GivesAnsiblesFacts()
+    {
+        var variables = new SystemFact().Parse(LabHost, 0).ToVariables();
+        var facts = (IReadOnlyDictionary<string, object?>)variables["ansible_facts"]!;
+        var scope = VariableScope.Of(variables);
+        string Render(string text) => Template.RenderString(text, scope, default);
+
+        Assert.Equal("Debian", facts["os_family"]);
+        Assert.Equal("12", variables["ansible_distribution_major_version"]);
+        Assert.Equal("container guest", Render("{{ ansible_facts.virtualization_type }} {{ ansible_virtualization_role }}"));
+        Assert.Equal("/srv data,/mnt/nfs", Render("{{ ansible_facts.mounts | map(attribute='mount') | join(',') }}"));
+        Assert.Equal("rw,nodev", Render("{{ (ansible_mounts | selectattr('mount', 'equalto', '/srv data') | first).options }}"));
+        Assert.Equal("/root", Render("{{ ansible_facts.env.HOME }}"));
+        Assert.Equal("eth0 10.77.0.11 10.77.0.1 255.255.255.0 10.77.0.0", Render("{{ ansible_default_ipv4.interface }} {{ ansible_default_ipv4.address }} {{ ansible_default_ipv4.gateway }} {{ ansible_default_ipv4.netmask }} {{ ansible_default_ipv4.network }}"));
+        Assert.Equal("2 1 2 3945", Render("{{ ansible_processor_vcpus }} {{ ansible_processor_count }} {{ ansible_processor_cores }} {{ ansible_memtotal_mb }}"));
+        Assert.Equal("eth0 lo", Render("{{ ansible_interfaces | join(' ') }}"));
+    }
+
+    [Fact]
+    public void Command_OnThisMachine_Parses()
+    {
+        var fact = new SystemFact();
+        var info = Gather([fact]).Get(fact);
+
+        Assert.NotEmpty(info.Kernel);
+        Assert.True(info.Processors.Vcpus >= 1);
+        Assert.True(info.MemoryMb.Total > 0);
+        Assert.Contains("PATH", info.Environment.Keys);
+        Assert.NotEqual("", info.VirtualizationType);
+    }
+
+    [Fact]
+    public void Placeholders_AnswerAnyFactKey_ForValidation()
+    {
+        var scope = VariableScope.Of(FactVariables.Placeholders);
+
+        Assert.Equal(true, Template.Render("{{ 'openssh-server' in ansible_facts.packages }}", scope, default));
+        Assert.Equal(0L, Template.Render("{{ ansible_facts.services['ssh'].state | length }}", scope, default));
+        Assert.Equal(false, Template.Render("{{ ansible_facts.distribution_major_version | int >= 12 }}", scope, default));
+    }
+}

@@ -1,0 +1,69 @@
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Tests.Templating;
+
+public sealed class JinjaTemplateTests
+{
+    private static readonly VariableScope Vars = VariableScope.Of(new Dictionary<string, object?>
+    {
+        ["ports"] = new List<object?> { 22L, 80L },
+        ["name"] = "web",
+    });
+
+    [Fact]
+    public void Render_UndefinedVariable_NamesTemplateFileAndLine()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("a\n{% for p in ports %}\n{{ p }} {{ nope }}\n{% endfor %}\n", "sshd_config.j2", Vars, TemplateOptions.Ansible));
+
+        Assert.Equal("sshd_config.j2:3:9: undefined variable 'nope'", error.Errors[0].ToString());
+    }
+
+    [Fact]
+    public void Parse_SyntaxError_NamesTemplateFileAndLine()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("ok\n\n{% if name %}x\n", "t.j2", Vars, TemplateOptions.Ansible));
+
+        Assert.StartsWith("t.j2:4:1: template syntax error: missing '{% endif %}'", error.Errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnsupportedStatement_IsNamed()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("{% include 'x.j2' %}", "t.j2", Vars, TemplateOptions.Ansible));
+
+        Assert.Contains("the statement 'include' is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LookupPipe_IsRefused()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.Render("{{ lookup('pipe', 'date') }}", Vars, new SourceLocation("pb.yml", 4, 9)));
+
+        Assert.StartsWith("pb.yml:4:9: lookup('pipe') is refused", error.Errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LookupFileAndEnv_ReadTheController()
+    {
+        using var files = new TempFiles();
+        files.Write("files/motd", "welcome\n\n");
+        var vars = VariableScope.Of(new Dictionary<string, object?> { ["playbook_dir"] = files.Dir });
+
+        Assert.Equal("[welcome]", Template.Render("[{{ lookup('file', 'motd') }}]", vars, default));
+        Assert.Equal(Environment.GetEnvironmentVariable("PATH"), Template.Render("{{ lookup('env', 'PATH') }}", vars, default));
+    }
+
+    [Fact]
+    public void Render_StatementInParameter_IsText() =>
+        Assert.Equal("22,80,", Template.Render("{% for p in ports %}{{ p }},{% endfor %}", Vars, default));
+
+    [Fact]
+    public void Render_SingleExpression_KeepsTypeOfFilterResult() =>
+        Assert.Equal(new List<object?> { 80L }, Template.Render("{{ ports | select('>', 22) | list }}", Vars, default));
+
+    [Theory]
+    [InlineData("secret", "saltsalt", "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1")]
+    [InlineData("Hello world!", "saltstring", "$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1")]
+    public void PasswordHash_Sha512_IsCrypt3(string password, string salt, string expected) =>
+        Assert.Equal(expected, Template.Render($"{{{{ '{password}' | password_hash('sha512', '{salt}') }}}}", Vars, default));
+}

@@ -1,0 +1,44 @@
+# The oracle of JinjaDifferentialTests: Debian's python3-jinja2 configured as Ansible configures it (trim_blocks,
+# keep_trailing_newline, Ansible's undefined, None printed as ''), with Ansible's own filter and test plugins
+# (bool, ternary, combine, regex_*, to_*json/yaml, comment, password_hash via crypt(3), version, ...) installed from
+# Debian's ansible package. One process renders the whole corpus: argv[1] is the corpus (JSON), argv[2] the results.
+import json
+import sys
+
+from jinja2 import Environment
+from ansible.template import AnsibleUndefined
+from ansible.plugins.filter import core as filter_core, mathstuff as filter_math
+from ansible.plugins.test import core as test_core, mathstuff as test_math
+
+
+def environment(options):
+    env = Environment(
+        trim_blocks=options.get("trim_blocks", True),
+        lstrip_blocks=options.get("lstrip_blocks", False),
+        keep_trailing_newline=True,
+        undefined=AnsibleUndefined,
+        finalize=lambda value: "" if value is None else value,
+    )
+    env.filters.update(filter_core.FilterModule().filters())
+    env.filters.update(filter_math.FilterModule().filters())
+    env.tests.update(test_core.TestModule().tests())
+    env.tests.update(test_math.TestModule().tests())
+    return env
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        corpus = json.load(f)
+    results = []
+    for case in corpus["cases"]:
+        try:
+            env = environment(case.get("options", {}))
+            output = env.from_string(case["template"]).render(**corpus["vars"])
+            results.append({"name": case["name"], "output": output})
+        except Exception as e:  # the test only needs to know that Jinja refused
+            results.append({"name": case["name"], "error": type(e).__name__ + ": " + str(e)})
+    with open(sys.argv[2], "w", encoding="utf-8") as f:
+        json.dump(results, f)
+
+
+main()
