@@ -7,6 +7,7 @@ using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
 using Fleet.Core.Modules.Sshd;
+using Fleet.Core.Modules.Stat;
 using Fleet.Core.Modules.Users;
 using Fleet.Core.Modules.Sysctl;
 using Fleet.Core.Modules.Ufw;
@@ -34,5 +35,6 @@ public static class BuiltInModules
         new AuthorizedKeyModule(),
         new UfwModule(),
         new SysctlModule(),
+        new StatModule(),
     ];
 }

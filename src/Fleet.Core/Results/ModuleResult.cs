@@ -28,10 +28,20 @@ public static class ModuleResult
         if (command is not null)
         {
             result["rc"] = command.ExitCode;
-            result["stdout"] = command.Stdout;
-            result["stderr"] = command.Stderr;
+            result["stdout"] = command.Stdout.TrimEnd('\n');
+            result["stderr"] = command.Stderr.TrimEnd('\n');
+            result["stdout_lines"] = Lines(command.Stdout);
+            result["stderr_lines"] = Lines(command.Stderr);
         }
 
         return result;
+    }
+
+    /// <summary>Ansible's <c>stdout_lines</c>: the output split into lines, without the last newline.</summary>
+    public static IReadOnlyList<object?> Lines(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.TrimEnd('\n');
+        return trimmed.Length == 0 ? [] : trimmed.Split('\n').Select(l => (object?)l.TrimEnd('\r')).ToList();
     }
 }

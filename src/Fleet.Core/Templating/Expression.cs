@@ -150,6 +150,30 @@ internal sealed record DefinedExpression(Expression Operand, bool Negated) : Exp
     internal override IEnumerable<string> DefinedWhenFalse => Negated ? Operand.Variables : [];
 }
 
+/// <summary>Ansible's task result tests: <c>is changed</c>, <c>is failed</c>, <c>is succeeded</c> (<c>success</c>), <c>is skipped</c>, on a registered result.</summary>
+internal sealed record ResultTestExpression(Expression Operand, string Test, bool Negated) : Expression
+{
+    public override object? Value(IVariableLookup variables)
+    {
+        if (Operand.Value(variables) is not IReadOnlyDictionary<string, object?> result)
+        {
+            throw new FleetInputException($"the '{Test}' test takes a registered task result, not {Values.ToText(Operand.Value(variables))}");
+        }
+
+        bool Flag(string key) => result.TryGetValue(key, out var v) && Values.Truthy(v);
+        var value = Test switch
+        {
+            "changed" or "change" => Flag("changed"),
+            "failed" or "failure" => Flag("failed"),
+            "skipped" or "skip" => Flag("skipped"),
+            _ => !Flag("failed"),
+        };
+        return value != Negated;
+    }
+
+    public override IEnumerable<string> Variables => Operand.Variables;
+}
+
 internal sealed record FilterExpression(Expression Input, string Filter, IReadOnlyList<Expression> Arguments) : Expression
 {
     /// <summary>Every filter the language knows.</summary>

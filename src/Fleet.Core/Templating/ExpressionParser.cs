@@ -235,7 +235,9 @@ public static class ExpressionParser
                     "none" => negated
                         ? new CompareExpression("!=", left, new LiteralExpression(null) { Text = "none" }) { Text = text }
                         : new CompareExpression("==", left, new LiteralExpression(null) { Text = "none" }) { Text = text },
-                    _ => throw new FormatException($"unknown test 'is {test.Text}' (known: defined, undefined, none)"),
+                    "changed" or "failed" or "succeeded" or "success" or "skipped" or "successful" or "failure" or "change" or "skip"
+                        => new ResultTestExpression(left, test.Text, negated) { Text = text },
+                    _ => throw new FormatException($"unknown test 'is {test.Text}' (known: defined, undefined, none, changed, failed, succeeded, skipped)"),
                 };
             }
 
