@@ -24,44 +24,92 @@ internal sealed partial class HostSession
         public string Environment { get; init; } = "";
     }
 
-    /// <summary>Module tasks of the play in order, with the facts they would read from the play's variables (read ahead in one trip).</summary>
-    private List<(TaskDefinition Task, IReadOnlyList<Fact> Facts)> _lookahead = [];
+    /// <summary>A module task of the play, the frame it runs in, and the facts it would read (null until its arguments render).</summary>
+    private sealed class Lookahead(TaskDefinition task, Frame frame)
+    {
+        public TaskDefinition Task { get; } = task;
+
+        public Frame Frame { get; } = frame;
+
+        public List<Fact>? Facts { get; set; }
+    }
+
+    /// <summary>Module tasks of the play in order, with the facts they would read: read ahead, all in one trip.</summary>
+    private List<Lookahead> _lookahead = [];
     private Dictionary<TaskDefinition, int> _lookaheadIndex = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The lookahead index of the last module task started: later ones are read ahead.</summary>
+    private int _position = -1;
 
     private void BuildLookahead(Play play)
     {
         _lookahead = [];
         _lookaheadIndex = new(ReferenceEqualityComparer.Instance);
-        var frame = Frame.Root(play);
-        foreach (var task in play.Tasks.Concat(play.Handlers).SelectMany(t => t.Flatten()).Where(t => t.Keywords.Kind == TaskKind.Module && _catalog.Get(t.Module) is not null))
+        _position = -1;
+        AddLookahead(play.Tasks, Frame.Root(play));
+        AddLookahead(play.Handlers, Frame.Root(play));
+        Plan(0);
+    }
+
+    private void AddLookahead(IEnumerable<TaskDefinition> nodes, Frame frame)
+    {
+        foreach (var node in nodes)
         {
-            var facts = new List<Fact>();
+            switch (node.Keywords.Kind)
+            {
+                case TaskKind.Block:
+                    var inner = frame.Enter(node with { When = null });
+                    AddLookahead(node.Keywords.Block!.Tasks.Concat(node.Keywords.Block.Always).Concat(node.Keywords.Block.Rescue), inner);
+                    break;
+                case TaskKind.IncludeTasks or TaskKind.IncludeRole when node.Keywords.Preloaded is { } preloaded && node.Keywords.Loop is null:
+                    var included = frame.With(node.Keywords.Vars);
+                    AddLookahead(preloaded.Tasks, node.Keywords.Apply is { } apply ? included.Enter(apply with { When = null }) : included);
+                    break;
+                case TaskKind.Module when _catalog.Get(node.Module) is not null:
+                    _lookaheadIndex[node] = _lookahead.Count;
+                    _lookahead.Add(new Lookahead(node, frame));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Renders the arguments of the module tasks from <paramref name="from"/> on that could not render before (they use a registered
+    /// result or a set_fact that now exists), so their facts join the next read.
+    /// </summary>
+    private void Plan(int from)
+    {
+        foreach (var entry in _lookahead.Skip(from).Where(l => l.Facts is null))
+        {
             try
             {
-                var scope = Scope(task, frame, null);
-                var items = task.Keywords.Loop is { } loop ? Loops.Items(loop, scope, SearchDirectories(task, "files")) : [NoItem];
+                var facts = new List<Fact>();
+                var scope = Scope(entry.Task, entry.Frame, null);
+                var items = entry.Task.Keywords.Loop is { } loop ? Loops.Items(loop, scope, SearchDirectories(entry.Task, "files")) : [NoItem];
                 for (var i = 0; i < items.Count; i++)
                 {
-                    var itemScope = items[i] == NoItem ? scope : Scope(task, frame, LoopVariables(task, items[i], i, items.Count));
-                    if (Prepare(task, frame, itemScope) is { } ready)
+                    var itemScope = items[i] == NoItem ? scope : Scope(entry.Task, entry.Frame, LoopVariables(entry.Task, items[i], i, items.Count));
+                    if (Prepare(entry.Task, entry.Frame, itemScope) is { } ready)
                     {
                         facts.AddRange(ready.Facts);
                     }
                 }
+
+                entry.Facts = facts;
             }
             catch (Exception ex) when (ex is FleetInputException or UndefinedVariableException or FormatException)
             {
-                // Not plannable from the play's variables alone (a registered result, a loop over one): read when the task runs.
+                // Not plannable yet (a registered result, a loop over one): tried again at the next read.
             }
-
-            _lookaheadIndex[task] = _lookahead.Count;
-            _lookahead.Add((task, facts));
         }
     }
 
     /// <summary>Facts that module tasks from <paramref name="from"/> on would read, not yet known.</summary>
-    private List<Fact> LookaheadFacts(int from) =>
-        _lookahead.Skip(from).SelectMany(l => l.Facts).Where(f => !_facts.Contains(f) && !IsPredicted(f)).Distinct().ToList();
+    private List<Fact> LookaheadFacts(int from)
+    {
+        Plan(from);
+        return _lookahead.Skip(from).SelectMany(l => l.Facts ?? []).Where(f => !_facts.Contains(f) && !IsPredicted(f)).Distinct().ToList();
+    }
 
     /// <summary>Marks "no loop": the task runs once.</summary>
     private static readonly object NoItem = new();
@@ -276,6 +324,11 @@ internal sealed partial class HostSession
     private async Task<bool> RunTaskUnthrottledAsync(TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
     {
         var play = _run!.Play;
+        if (_lookaheadIndex.TryGetValue(task, out var position))
+        {
+            _position = position;
+        }
+
         var scope = Scope(task, frame, null);
         var name = DisplayName(task, handler ? null : scope);
         var named = task with { Name = name, NoLog = task.NoLog || frame.NoLog };
@@ -312,7 +365,7 @@ internal sealed partial class HostSession
                 var needed = prepared.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts).Where(f => !_facts.Contains(f)).ToList();
                 if (needed.Count > 0)
                 {
-                    var ahead = _lookaheadIndex.TryGetValue(task, out var index) ? LookaheadFacts(index) : [];
+                    var ahead = LookaheadFacts(_position + 1);
                     await GatherAsync(needed.Concat(ahead), frame.Become ?? task.Become ?? play.Become ?? Target.Become, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -417,14 +470,10 @@ internal sealed partial class HostSession
         {
             ["changed"] = items.Any(r => r.Status == TaskOutcome.Changed),
             ["failed"] = status == TaskOutcome.Failed,
+            ["skipped"] = status == TaskOutcome.Skipped,
             ["msg"] = message,
             ["results"] = items.Select(r => (object?)r.Result).ToList(),
         };
-        if (status == TaskOutcome.Skipped)
-        {
-            result["skipped"] = true;
-        }
-
         var diffs = items.Select(r => r.Diff).Where(d => d is not null).ToList();
         return Outcome(play, task, status, items.SelectMany(r => r.Changes).ToList(), diffs.Count == 0 ? null : string.Join("\n", diffs), message) with
         {
@@ -460,7 +509,7 @@ internal sealed partial class HostSession
             if (ready.Facts.Any(f => !_facts.Contains(f)))
             {
                 // A change earlier in the play may have made facts stale: re-read them with the later items' and tasks' in one trip.
-                var ahead = _lookaheadIndex.TryGetValue(original, out var index) ? LookaheadFacts(index + 1) : [];
+                var ahead = LookaheadFacts(_position + 1);
                 await GatherAsync(ready.Facts.Concat(laterItems).Concat(ahead), become, cancellationToken).ConfigureAwait(false);
             }
 
@@ -615,7 +664,8 @@ internal sealed partial class HostSession
         }
         finally
         {
-            if (!change.ReadOnly)
+            // changed_when: false declares a command that changes nothing (a read): the facts read before it stay valid.
+            if (!change.ReadOnly && definition.ChangedWhen != false)
             {
                 _facts.Invalidate(change.Touches);
             }

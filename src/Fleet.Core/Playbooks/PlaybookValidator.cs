@@ -23,7 +23,8 @@ public static class PlaybookValidator
         string? inventoryPath,
         IReadOnlyList<string> playbookPaths,
         IReadOnlyDictionary<string, object?> extraVars,
-        IModuleCatalog catalog)
+        IModuleCatalog catalog,
+        IReadOnlyList<string>? rolesPath = null)
     {
         ArgumentNullException.ThrowIfNull(playbookPaths);
         if (playbookPaths.Count == 0)
@@ -38,7 +39,7 @@ public static class PlaybookValidator
         {
             try
             {
-                playbooks.Add(PlaybookLoader.Load(path, catalog));
+                playbooks.Add(PlaybookLoader.Load(path, catalog, rolesPath));
             }
             catch (FleetInputException ex)
             {

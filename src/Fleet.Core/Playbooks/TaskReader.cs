@@ -222,7 +222,7 @@ internal sealed class TaskReader(LoadContext context)
 
         var retries = r.Int(NodeReader.Child(node, "retries"), "retries", NodeReader.MaxRetries);
         var definition = new TaskDefinition(
-            taskName ?? DefaultName(module, args),
+            taskName ?? DefaultName(module),
             module,
             args,
             tags,
@@ -485,11 +485,8 @@ internal sealed class TaskReader(LoadContext context)
         return new LoopSpec(kind, YamlFile.ToValue(value), loopVar, indexVar, label, r.At(key)) { Extended = extended };
     }
 
-    private static string DefaultName(string module, MapArg args) => module switch
-    {
-        "include_tasks" or "import_tasks" or "include_vars" => (args["file"] as ScalarArg)?.Value is { } f ? $"{module}: {f}" : module,
-        _ => module,
-    };
+    /// <summary>A task without a name is named after its module, as Ansible names it.</summary>
+    private static string DefaultName(string module) => module;
 
     private static readonly string[] Prefixes = ["ansible.builtin.", "ansible.posix.", "community.general.", "ansible.legacy."];
 
