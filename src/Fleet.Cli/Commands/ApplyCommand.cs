@@ -35,7 +35,7 @@ internal static class PlaybookRun
     {
         RunSession.CheckOptions(settings);
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        var playbooks = RunSession.LoadPlaybooks(settings.Playbooks);
+        var playbooks = RunSession.LoadPlaybooks(settings.Playbooks, settings.RolesPath);
         var options = Options(settings, mode, inventory);
         var errors = PlaybookValidator.Validate(playbooks, inventory, options.ExtraVars, ModuleCatalog.Default);
         if (errors.Count > 0)

@@ -70,6 +70,10 @@ internal class PlaybookRunSettings : ConnectionSettings
     [Description("Playbook files, run in order.")]
     public string[] Playbooks { get; init; } = [];
 
+    [CommandOption("--roles-path <DIRS>")]
+    [Description("Directories searched for roles after roles/ beside the playbook (colon-separated). The default is ANSIBLE_ROLES_PATH, else Ansible's default path.")]
+    public string? RolesPath { get; init; }
+
     [CommandOption("-t|--tags <TAGS>")]
     [Description("Only tasks with one of these tags (comma-separated).")]
     public string? Tags { get; init; }

@@ -29,7 +29,7 @@ internal static class RunSession
     }
 
     /// <summary>Loads every playbook (all errors of all files at once).</summary>
-    public static List<Playbook> LoadPlaybooks(IReadOnlyList<string> paths)
+    public static List<Playbook> LoadPlaybooks(IReadOnlyList<string> paths, string? rolesPath = null)
     {
         if (paths.Count == 0)
         {
@@ -42,7 +42,7 @@ internal static class RunSession
         {
             try
             {
-                playbooks.Add(PlaybookLoader.Load(path, ModuleCatalog.Default));
+                playbooks.Add(PlaybookLoader.Load(path, ModuleCatalog.Default, RolesPath(rolesPath)));
             }
             catch (FleetInputException ex)
             {
@@ -52,6 +52,10 @@ internal static class RunSession
 
         return errors.Count > 0 ? throw new FleetInputException(errors) : playbooks;
     }
+
+    /// <summary><c>--roles-path</c> as directories, or null for the default (<c>ANSIBLE_ROLES_PATH</c>, else Ansible's).</summary>
+    public static IReadOnlyList<string>? RolesPath(string? option) =>
+        option?.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath).ToList();
 
     /// <summary>
     /// The hosts <c>--limit</c> selects (every host without one), after checking it: a valid pattern of known names that matches at

@@ -16,6 +16,10 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
         [Description("Inventory file; with it, every task is also rendered for every host it targets.")]
         public string? Inventory { get; init; }
 
+        [CommandOption("--roles-path <DIRS>")]
+        [Description("Directories searched for roles after roles/ beside the playbook (colon-separated). The default is ANSIBLE_ROLES_PATH, else Ansible's default path.")]
+        public string? RolesPath { get; init; }
+
         [CommandOption("-e|--var <KEY=VALUE>")]
         [Description("Extra variable (repeatable).")]
         public string[] Vars { get; init; } = [];
@@ -27,10 +31,10 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var (inventory, playbooks) = PlaybookValidator.LoadAndValidate(settings.Inventory, settings.Playbooks, RunSession.ParseVars(settings.Vars), ModuleCatalog.Default);
+        var (inventory, playbooks) = PlaybookValidator.LoadAndValidate(settings.Inventory, settings.Playbooks, RunSession.ParseVars(settings.Vars), ModuleCatalog.Default, RunSession.RolesPath(settings.RolesPath));
 
         var plays = playbooks.Sum(p => p.Plays.Count);
-        var tasks = playbooks.Sum(p => p.Plays.Sum(play => play.Tasks.Count + play.Handlers.Count));
+        var tasks = playbooks.Sum(p => p.Plays.Sum(play => play.Tasks.Concat(play.Handlers).SelectMany(t => t.Flatten()).Count(t => t.Keywords.Kind != TaskKind.Block)));
         var hosts = inventory is null ? "" : $", {inventory.Hosts.Count} host(s)";
         Console.WriteLine($"ok: {playbooks.Count} playbook(s), {plays} play(s), {tasks} task(s){hosts}");
         return Task.FromResult(ExitCodes.Success);

@@ -17,123 +17,233 @@ internal sealed partial class HostSession
     private readonly HashSet<Fact> _predictedValues = [];
     private bool _predictAll;
 
-    /// <summary>A task ready to run on this host: its module, rendered arguments and the facts its planner reads.</summary>
-    private sealed record PreparedTask(TaskDefinition Definition, Module Module, ModuleArguments Args, IReadOnlyList<Fact> Facts, ModuleContext Context);
-
-    /// <summary>Runs a play's selected tasks, then the handlers they notified.</summary>
-    public async Task RunPlayAsync(Play play, CancellationToken cancellationToken)
+    /// <summary>A task ready to run on this host: its module, rendered arguments, the facts its planner reads, and how it runs.</summary>
+    private sealed record PreparedTask(TaskDefinition Definition, Module Module, ModuleArguments Args, IReadOnlyList<Fact> Facts, ModuleContext Context)
     {
-        var playbookDirectory = play.Directory; // where the play is written: relative src paths start there
-        var become = play.Become ?? Target.Become;
-        var selected = play.Tasks.Where(IsSelectedByTags).ToList();
-        if (selected.Count == 0 || Stopped)
-        {
-            return;
-        }
+        /// <summary><c>environment</c> as sh exports put before the change script, or empty.</summary>
+        public string Environment { get; init; } = "";
+    }
 
-        // Facts for every task that can be planned without them are read with the connect round trip.
-        var variables = VariablesFor(play);
-        if (_connection is null)
+    /// <summary>A module task of the play, the frame it runs in, and the facts it would read (null until its arguments render).</summary>
+    private sealed class Lookahead(TaskDefinition task, Frame frame)
+    {
+        public TaskDefinition Task { get; } = task;
+
+        public Frame Frame { get; } = frame;
+
+        public List<Fact>? Facts { get; set; }
+    }
+
+    /// <summary>Module tasks of the play in order, with the facts they would read: read ahead, all in one trip.</summary>
+    private List<Lookahead> _lookahead = [];
+    private Dictionary<TaskDefinition, int> _lookaheadIndex = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The lookahead index of the last module task started: later ones are read ahead.</summary>
+    private int _position = -1;
+
+    private void BuildLookahead(Play play)
+    {
+        _lookahead = [];
+        _lookaheadIndex = new(ReferenceEqualityComparer.Instance);
+        _position = -1;
+        AddLookahead(play.Tasks, Frame.Root(play));
+        AddLookahead(play.Handlers, Frame.Root(play));
+        Plan(0);
+    }
+
+    private void AddLookahead(IEnumerable<TaskDefinition> nodes, Frame frame)
+    {
+        foreach (var node in nodes)
         {
-            var early = selected.Select(t => TryPrepare(t, variables, playbookDirectory)).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts).ToList();
-            if (!await EnsureConnectedAsync(early, become, cancellationToken).ConfigureAwait(false))
+            switch (node.Keywords.Kind)
             {
-                return;
+                case TaskKind.Block:
+                    var inner = frame.Enter(node with { When = null });
+                    AddLookahead(node.Keywords.Block!.Tasks.Concat(node.Keywords.Block.Always).Concat(node.Keywords.Block.Rescue), inner);
+                    break;
+                case TaskKind.IncludeTasks or TaskKind.IncludeRole when node.Keywords.Preloaded is { } preloaded && node.Keywords.Loop is null:
+                    var included = frame.With(node.Keywords.Vars);
+                    AddLookahead(preloaded.Tasks, node.Keywords.Apply is { } apply ? included.Enter(apply with { When = null }) : included);
+                    break;
+                case TaskKind.Module when _catalog.Get(node.Module) is not null:
+                    _lookaheadIndex[node] = _lookahead.Count;
+                    _lookahead.Add(new Lookahead(node, frame));
+                    break;
             }
-
-            variables = VariablesFor(play);
-        }
-
-        var notified = new HashSet<string>(StringComparer.Ordinal);
-        await RunTasksAsync(play, selected, variables, playbookDirectory, become, notified, handlers: false, cancellationToken).ConfigureAwait(false);
-
-        // Handlers run once each, in the order they are written; a handler may notify another, which then runs too (as in Ansible).
-        var ran = new HashSet<string>(StringComparer.Ordinal);
-        while (!Stopped)
-        {
-            var pending = play.Handlers.Where(h => notified.Contains(h.Name) && !ran.Contains(h.Name)).ToList();
-            if (pending.Count == 0)
-            {
-                return;
-            }
-
-            ran.UnionWith(pending.Select(h => h.Name));
-            await RunTasksAsync(play, pending, variables, playbookDirectory, become, notified, handlers: true, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RunTasksAsync(
-        Play play,
-        IReadOnlyList<TaskDefinition> tasks,
-        VariableScope variables,
-        string playbookDirectory,
-        bool playBecome,
-        HashSet<string> notified,
-        bool handlers,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Renders the arguments of the module tasks from <paramref name="from"/> on that could not render before (they use a registered
+    /// result or a set_fact that now exists), so their facts join the next read.
+    /// </summary>
+    private void Plan(int from)
     {
-        // Render and bind every task first so that one batch reads all facts the play needs. Task names may use
-        // variables, as in Ansible; handler names stay as written because notify refers to them.
-        var named = handlers ? tasks : tasks.Select(t => t with { Name = RenderName(t.Name, variables) }).ToList();
-        var prepared = named.Select(t => TryPrepare(t, variables, playbookDirectory)).ToList();
-        await GatherAsync(prepared.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), playBecome, cancellationToken).ConfigureAwait(false);
-
-        for (var i = 0; i < prepared.Count; i++)
+        foreach (var entry in _lookahead.Skip(from).Where(l => l.Facts is null))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (task, ready, error) = prepared[i];
-            _observer.TaskStarted(Host.Name, play.Name, task.Name);
-            TaskResult result;
-            if (error is not null)
+            try
             {
-                result = Outcome(play, task, TaskOutcome.Failed, message: error);
-            }
-            else if (ready is null)
-            {
-                result = Outcome(play, task, TaskOutcome.Skipped, message: $"condition false: {task.When?.Text}");
-            }
-            else if (_options.CheckMode && ready.Facts.FirstOrDefault(IsPredicted) is { } predicted)
-            {
-                // In check mode an earlier task only would have changed what this one reads. Planned on the state as it is, a task
-                // that holds already is ok (as Ansible's check mode says); one that would change or fail there may well not after
-                // the earlier change, so it is reported as depending on that change rather than as a failure apply would not see.
-                await GatherAsync(ready.Facts, task.Become ?? playBecome, cancellationToken).ConfigureAwait(false);
-                result = PlanOnCurrentState(ready) is NoChange holds
-                    ? Outcome(play, task, TaskOutcome.Ok, message: $"{holds.Reason} (an earlier task would change {predicted.Description})")
-                    : Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
-            }
-            else
-            {
-                // A change earlier in the play may have made facts stale: re-read all that are missing in one trip.
-                if (ready.Facts.Any(f => !_facts.Contains(f)))
+                var facts = new List<Fact>();
+                var scope = Scope(entry.Task, entry.Frame, null);
+                var items = entry.Task.Keywords.Loop is { } loop ? Loops.Items(loop, scope, SearchDirectories(entry.Task, "files")) : [NoItem];
+                for (var i = 0; i < items.Count; i++)
                 {
-                    var remaining = prepared.Skip(i).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts);
-                    await GatherAsync(remaining, playBecome, cancellationToken).ConfigureAwait(false);
+                    var itemScope = items[i] == NoItem ? scope : Scope(entry.Task, entry.Frame, LoopVariables(entry.Task, items[i], i, items.Count));
+                    if (Prepare(entry.Task, entry.Frame, itemScope) is { } ready)
+                    {
+                        facts.AddRange(ready.Facts);
+                    }
                 }
 
-                result = await RunTaskAsync(play, ready, task.Become ?? playBecome, cancellationToken).ConfigureAwait(false);
+                entry.Facts = facts;
             }
-
-            Result.Tasks.Add(result);
-            _observer.TaskFinished(Host.Name, result);
-            if (result.Status == TaskOutcome.Changed)
+            catch (Exception ex) when (ex is FleetInputException or UndefinedVariableException or FormatException)
             {
-                notified.UnionWith(task.Notify);
-            }
-
-            if (result.Status == TaskOutcome.Failed && !result.Ignored)
-            {
-                // A host whose connection dropped during the task stays unreachable, as in Ansible.
-                Result.Status = Result.Status == HostStatus.Unreachable ? HostStatus.Unreachable : HostStatus.Failed;
-                Result.Error ??= $"task '{task.Name}' failed: {result.Message}";
-                return;
-            }
-
-            if (Stopped)
-            {
-                return;
+                // Not plannable yet (a registered result, a loop over one): tried again at the next read.
             }
         }
+    }
+
+    /// <summary>Facts that module tasks from <paramref name="from"/> on would read, not yet known.</summary>
+    private List<Fact> LookaheadFacts(int from)
+    {
+        Plan(from);
+        return _lookahead.Skip(from).SelectMany(l => l.Facts ?? []).Where(f => !_facts.Contains(f) && !IsPredicted(f)).Distinct().ToList();
+    }
+
+    /// <summary>Marks "no loop": the task runs once.</summary>
+    private static readonly object NoItem = new();
+
+    /// <summary>
+    /// The variables of a task on this host, highest precedence first: extra vars, role parameters, loop variables, set_fact and
+    /// registered results, include_vars, the task's vars, its blocks' vars (innermost first), its role's vars, the play's roles' vars,
+    /// play vars, inventory, facts, its role's defaults, the play's roles' defaults, magic variables.
+    /// </summary>
+    private VariableScope Scope(TaskDefinition task, Frame frame, IReadOnlyDictionary<string, object?>? loopVars)
+    {
+        var play = _run!.Play;
+        var role = task.Keywords.Role;
+        var layers = new List<IReadOnlyDictionary<string, object?>> { _options.ExtraVars };
+        if (role is not null)
+        {
+            layers.Add(role.Params);
+        }
+
+        if (loopVars is not null)
+        {
+            layers.Add(loopVars);
+        }
+
+        lock (_variablesLock)
+        {
+            layers.Add(new Dictionary<string, object?>(_hostFacts, StringComparer.Ordinal));
+            layers.Add(new Dictionary<string, object?>(_includedVars, StringComparer.Ordinal));
+        }
+
+        layers.Add(task.Keywords.Kind == TaskKind.Module ? task.Keywords.Vars : ModuleVars.None);
+        for (var i = frame.Vars.Count - 1; i >= 0; i--)
+        {
+            layers.Add(frame.Vars[i]);
+        }
+
+        if (role is not null)
+        {
+            layers.Add(role.Vars);
+        }
+
+        layers.Add(play.RoleVars);
+        layers.Add(play.Vars);
+        layers.Add(Host.Vars);
+        layers.Add(System?.ToVariables() ?? ModuleVars.None);
+        if (role is not null)
+        {
+            layers.Add(role.Defaults);
+        }
+
+        layers.Add(play.RoleDefaults);
+        var magic = HostScope.Magic(Host, _groups);
+        magic["hostvars"] = _run.HostVars;
+        magic["ansible_check_mode"] = _options.CheckMode;
+        magic["playbook_dir"] = play.Directory;
+        magic["ansible_play_name"] = play.Name;
+        magic["omit"] = OmitMarker;
+        if (role is not null)
+        {
+            magic["role_name"] = role.Name;
+            magic["role_path"] = role.Directory;
+        }
+
+        layers.Add(magic);
+        return VariableScope.Of([.. layers]);
+    }
+
+    /// <summary>The value of <c>omit</c>: a parameter rendered to it is left out, as in Ansible.</summary>
+    internal const string OmitMarker = "__omit_place_holder__fleet";
+
+    /// <summary>The loop variables of one item: the loop var, the index var, <c>ansible_loop</c>, <c>ansible_loop_var</c>.</summary>
+    private static Dictionary<string, object?>? LoopVariables(TaskDefinition task, object? item, int index, int count)
+    {
+        if (task.Keywords.Loop is not { } loop)
+        {
+            return null;
+        }
+
+        var vars = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            [loop.LoopVar] = item,
+            ["ansible_loop_var"] = loop.LoopVar,
+            ["ansible_loop"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["index"] = (long)index + 1,
+                ["index0"] = (long)index,
+                ["first"] = index == 0,
+                ["last"] = index == count - 1,
+                ["length"] = (long)count,
+                ["revindex"] = (long)(count - index),
+                ["revindex0"] = (long)(count - index - 1),
+            },
+        };
+        if (loop.IndexVar is { } indexVar)
+        {
+            vars[indexVar] = (long)index;
+        }
+
+        return vars;
+    }
+
+    /// <summary>Where a task's controller files are looked up: its role's <paramref name="folder"/>/ and the role, the task file's directory, the playbook's.</summary>
+    private IReadOnlyList<string> SearchDirectories(TaskDefinition task, string folder)
+    {
+        var places = new List<string>();
+        if (task.Keywords.Role is { } role)
+        {
+            places.Add(Path.Combine(role.Directory, folder));
+            places.Add(role.Directory);
+        }
+
+        if (task.Keywords.Directory is { } directory)
+        {
+            places.Add(Path.Combine(directory, folder));
+            places.Add(directory);
+        }
+
+        places.Add(Path.Combine(_run!.Play.Directory, folder));
+        places.Add(_run.Play.Directory);
+        return places.Distinct().ToList();
+    }
+
+    /// <summary>The text of the first condition (blocks' first, then the task's) that is false, or null when all hold.</summary>
+    private static string? FalseCondition(TaskDefinition task, Frame frame, IVariableLookup scope)
+    {
+        foreach (var condition in task.When is null ? frame.Conditions : [.. frame.Conditions, task.When])
+        {
+            if (!EvaluateCondition(condition, scope))
+            {
+                return condition.Text;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The task's plan on the facts as they are; null when the planner cannot plan on them.</summary>
@@ -149,29 +259,361 @@ internal sealed partial class HostSession
         }
     }
 
-    /// <summary>Evaluates the condition and binds the arguments; Ready is null when the condition is false.</summary>
-    private (TaskDefinition Task, PreparedTask? Ready, string? Error) TryPrepare(TaskDefinition task, VariableScope variables, string playbookDirectory)
+    /// <summary>Binds the arguments of a module task for one item; null when the module is an engine action.</summary>
+    private PreparedTask? Prepare(TaskDefinition task, Frame frame, IVariableLookup scope)
     {
-        try
+        if (_catalog.Get(task.Module) is not { } module)
         {
-            if (task.When is { } when && !EvaluateCondition(when, variables))
+            return null;
+        }
+
+        var args = ModuleArguments.Bind(module, WithoutOmitted(task.Args, scope), scope);
+        var checkMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode;
+        var directory = task.Keywords.Role?.Directory ?? task.Keywords.Directory ?? _run!.Play.Directory;
+        var context = new ModuleContext(Host.Name, checkMode, directory, Target.User, KeyLogin: Target.IdentityFile is not null || Target.Password is null, PasswordLogin: Target.Password is not null, LoginPort: Target.Port)
+        {
+            Variables = scope,
+        };
+        return new PreparedTask(task, module, args, module.Facts(args, context), context) { Environment = Exports(task, frame, scope) };
+    }
+
+    /// <summary>Arguments without those whose template renders to <c>omit</c>.</summary>
+    private static MapArg WithoutOmitted(MapArg args, IVariableLookup scope)
+    {
+        if (!args.Entries.Any(e => e.Value is ScalarArg { Value: { } v } && v.Contains("omit", StringComparison.Ordinal)))
+        {
+            return args;
+        }
+
+        return args with
+        {
+            Entries = args.Entries.Where(e => e.Value is not ScalarArg { Value: { } v } s || !v.Contains("omit", StringComparison.Ordinal) || !Template.HasTemplate(v)
+                || Values.ToText(Template.Render(v, scope, s.Location)) != OmitMarker).ToList(),
+        };
+    }
+
+    private static string Exports(TaskDefinition task, Frame frame, IVariableLookup scope)
+    {
+        var environment = frame.Environment.Concat(task.Keywords.Environment).GroupBy(kv => kv.Key).Select(g => g.Last()).ToList();
+        if (environment.Count == 0)
+        {
+            return "";
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var (name, value) in environment)
+        {
+            if (!TaskReader.IsIdentifier(name))
             {
-                return (task, null, null);
+                throw new FleetInputException(task.Location, $"environment: '{name}' is not a variable name");
             }
 
-            var module = _catalog.Get(task.Module) ?? throw new FleetInputException(task.Location, $"unknown module '{task.Module}'");
-            var args = ModuleArguments.Bind(module, task.Args, variables);
-            var context = new ModuleContext(Host.Name, _options.CheckMode, playbookDirectory, Target.User, KeyLogin: Target.IdentityFile is not null || Target.Password is null, PasswordLogin: Target.Password is not null, LoginPort: Target.Port) { Variables = variables };
-            return (task, new PreparedTask(task, module, args, module.Facts(args, context), context), null);
+            text.Append("export ").Append(name).Append('=').Append(Remote.Sh.Quote(Values.ToText(Loops.Render(value, scope, task.Location)))).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Runs a task (module or engine action) on this host: every loop item, each with its conditions, retries, <c>until</c>,
+    /// <c>changed_when</c> and <c>failed_when</c>; one result (with <c>results</c> for a loop) is reported, registered and notifies.
+    /// False when it failed and the failure is not ignored.
+    /// </summary>
+    private async Task<bool> RunTaskAsync(TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    {
+        var throttle = task.Keywords.Throttle is { } limit and > 0 ? _run!.Throttle(task, limit) : null;
+        if (throttle is not null)
+        {
+            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await RunTaskUnthrottledAsync(task, frame, handler, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            throttle?.Release();
+        }
+    }
+
+    private async Task<bool> RunTaskUnthrottledAsync(TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    {
+        var play = _run!.Play;
+        if (_lookaheadIndex.TryGetValue(task, out var position))
+        {
+            _position = position;
+        }
+
+        var scope = Scope(task, frame, null);
+        var name = DisplayName(task, handler ? null : scope);
+        var named = task with { Name = name, NoLog = task.NoLog || frame.NoLog };
+        _observer.TaskStarted(Host.Name, play.Name, name);
+        TaskResult result;
+        try
+        {
+            IReadOnlyList<object?> items = task.Keywords.Loop is { } loop ? Loops.Items(loop, scope, SearchDirectories(task, task.Module == "include_vars" ? "vars" : "files")) : [NoItem];
+            if (task.Keywords.Loop is not null && items.Count == 0)
+            {
+                result = Outcome(play, named, TaskOutcome.Skipped, message: "no items in the loop");
+            }
+            else
+            {
+                var itemResults = new List<TaskResult>();
+                var prepared = new List<(IVariableLookup Scope, PreparedTask? Ready, string? Skip, string? Error, object? Item)>();
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var vars = items[i] == NoItem ? null : LoopVariables(task, items[i], i, items.Count);
+                    var itemScope = vars is null ? scope : Scope(task, frame, vars);
+                    try
+                    {
+                        prepared.Add(FalseCondition(task, frame, itemScope) is { } why
+                            ? (itemScope, null, why, null, items[i])
+                            : (itemScope, Prepare(named, frame, itemScope), null, null, items[i]));
+                    }
+                    catch (FleetInputException ex)
+                    {
+                        prepared.Add((itemScope, null, null, ex.Message, items[i]));
+                    }
+                }
+
+                // Every item's facts (and the rest of the play's) in one round trip.
+                var needed = prepared.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts).Where(f => !_facts.Contains(f)).ToList();
+                if (needed.Count > 0)
+                {
+                    var ahead = LookaheadFacts(_position + 1);
+                    await GatherAsync(needed.Concat(ahead), frame.Become ?? task.Become ?? play.Become ?? Target.Become, cancellationToken).ConfigureAwait(false);
+                }
+
+                for (var i = 0; i < prepared.Count; i++)
+                {
+                    var (itemScope, ready, skip, error, item) = prepared[i];
+                    var become = task.Become ?? frame.Become ?? Target.Become;
+                    TaskResult itemResult;
+                    if (error is not null)
+                    {
+                        itemResult = Outcome(play, named, TaskOutcome.Failed, message: error);
+                    }
+                    else if (skip is not null)
+                    {
+                        itemResult = Outcome(play, named, TaskOutcome.Skipped, message: $"condition false: {skip}") with
+                        {
+                            Result = new Dictionary<string, object?>(StringComparer.Ordinal)
+                            {
+                                ["changed"] = false,
+                                ["failed"] = false,
+                                ["skipped"] = true,
+                                ["skip_reason"] = "Conditional result was False",
+                                ["false_condition"] = skip,
+                            },
+                        };
+                    }
+                    else
+                    {
+                        itemResult = await RunItemAsync(named, task, ready, itemScope, frame, become, prepared.Skip(i + 1).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (item != NoItem)
+                    {
+                        itemResult = itemResult with { Result = WithItem(itemResult.Result, task, item) };
+                    }
+
+                    itemResults.Add(itemResult);
+                    if (Stopped)
+                    {
+                        break;
+                    }
+                }
+
+                result = task.Keywords.Loop is null ? itemResults[0] : Aggregate(play, named, itemResults);
+            }
         }
         catch (FleetInputException ex)
         {
-            return (task, null, ex.Message);
+            result = Outcome(play, named, TaskOutcome.Failed, message: ex.Message);
+        }
+
+        if (result.Status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors))
+        {
+            result = result with { Ignored = true };
+        }
+
+        Result.Tasks.Add(result);
+        _observer.TaskFinished(Host.Name, result);
+        if (task.Keywords.Register is { } register)
+        {
+            lock (_variablesLock)
+            {
+                _hostFacts[register] = result.Result;
+            }
+        }
+
+        if (result.Status == TaskOutcome.Changed)
+        {
+            _notified.UnionWith(task.Notify);
+        }
+
+        if (result.Status == TaskOutcome.Failed && !result.Ignored)
+        {
+            _failure = $"task '{name}' failed: {result.Message}";
+            return false;
+        }
+
+        return !Stopped;
+    }
+
+    private static IReadOnlyDictionary<string, object?> WithItem(IReadOnlyDictionary<string, object?> result, TaskDefinition task, object? item)
+    {
+        var withItem = new Dictionary<string, object?>(result, StringComparer.Ordinal)
+        {
+            [task.Keywords.Loop!.LoopVar] = item,
+            ["ansible_loop_var"] = task.Keywords.Loop.LoopVar,
+        };
+        return withItem;
+    }
+
+    /// <summary>A loop's one result: failed if an item failed, changed if one changed, skipped if all were skipped; <c>results</c> holds each item's.</summary>
+    private static TaskResult Aggregate(Play play, TaskDefinition task, List<TaskResult> items)
+    {
+        var status = items.Any(r => r.Status == TaskOutcome.Failed) ? TaskOutcome.Failed
+            : items.Any(r => r.Status == TaskOutcome.Changed) ? TaskOutcome.Changed
+            : items.All(r => r.Status == TaskOutcome.Skipped) ? TaskOutcome.Skipped
+            : TaskOutcome.Ok;
+        var message = status == TaskOutcome.Failed
+            ? "One or more items failed: " + string.Join("; ", items.Where(r => r.Status == TaskOutcome.Failed).Select(r => r.Message))
+            : status == TaskOutcome.Skipped ? "all items skipped" : "All items completed";
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["changed"] = items.Any(r => r.Status == TaskOutcome.Changed),
+            ["failed"] = status == TaskOutcome.Failed,
+            ["skipped"] = status == TaskOutcome.Skipped,
+            ["msg"] = message,
+            ["results"] = items.Select(r => (object?)r.Result).ToList(),
+        };
+        var diffs = items.Select(r => r.Diff).Where(d => d is not null).ToList();
+        return Outcome(play, task, status, items.SelectMany(r => r.Changes).ToList(), diffs.Count == 0 ? null : string.Join("\n", diffs), message) with
+        {
+            Result = task.NoLog ? ModuleResult.Build(status, "(hidden: no_log)", null, ModuleResult.NoData) : result,
+            Attempts = items.Max(r => r.Attempts),
+            DurationMs = items.Sum(r => r.DurationMs),
+            Warnings = items.SelectMany(r => r.Warnings).Distinct().ToList(),
+        };
+    }
+
+    /// <summary>One item of a task: an engine action, or a module with its retries and <c>until</c>.</summary>
+    private async Task<TaskResult> RunItemAsync(
+        TaskDefinition task, TaskDefinition original, PreparedTask? ready, IVariableLookup scope, Frame frame, bool become, IEnumerable<Fact> laterItems, CancellationToken cancellationToken)
+    {
+        var play = _run!.Play;
+        if (ready is null)
+        {
+            return Conclude(task, scope, RunAction(task, scope));
+        }
+
+        if (ready.Context.CheckMode && ready.Facts.FirstOrDefault(IsPredicted) is { } predicted)
+        {
+            // In check mode an earlier task only would have changed what this one reads. Planned on the state as it is, a task
+            // that holds already is ok (as Ansible's check mode says); one that would change or fail there may well not after
+            // the earlier change, so it is reported as depending on that change rather than as a failure apply would not see.
+            await GatherAsync(ready.Facts, become, cancellationToken).ConfigureAwait(false);
+            return PlanOnCurrentState(ready) is NoChange holds
+                ? Outcome(play, task, TaskOutcome.Ok, message: $"{holds.Reason} (an earlier task would change {predicted.Description})")
+                : Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            if (ready.Facts.Any(f => !_facts.Contains(f)))
+            {
+                // A change earlier in the play may have made facts stale: re-read them with the later items' and tasks' in one trip.
+                var ahead = LookaheadFacts(_position + 1);
+                await GatherAsync(ready.Facts.Concat(laterItems).Concat(ahead), become, cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = await AttemptAsync(play, ready, become, cancellationToken).ConfigureAwait(false);
+            result = Conclude(task, scope, result with { Attempts = attempts, DurationMs = clock.ElapsedMilliseconds });
+            var done = task.Keywords.Until is { } until
+                ? result.Status != TaskOutcome.Skipped && Until(task, until, scope, result)
+                : result.Status != TaskOutcome.Failed;
+            if (done || attempts > task.Retries || Stopped)
+            {
+                if (task.Keywords.Until is not null && !done)
+                {
+                    result = result with { Status = TaskOutcome.Failed, Message = $"retried {attempts} times, until was never true: {task.Keywords.Until.Text}" };
+                }
+
+                var withAttempts = new Dictionary<string, object?>(result.Result, StringComparer.Ordinal) { ["attempts"] = (long)attempts };
+                return result with { Result = withAttempts };
+            }
+
+            await Task.Delay(task.Delay, cancellationToken).ConfigureAwait(false);
+
+            // The failed attempt may have changed something: plan the retry from fresh facts.
+            _facts.Forget(ready.Facts);
+        }
+    }
+
+    private static bool Until(TaskDefinition task, Expression until, IVariableLookup scope, TaskResult result) =>
+        EvaluateCondition(until, WithResult(task, scope, result));
+
+    /// <summary>The scope with the task's own result under its register name (what changed_when, failed_when and until read).</summary>
+    private static IVariableLookup WithResult(TaskDefinition task, IVariableLookup scope, TaskResult result) =>
+        task.Keywords.Register is { } register
+            ? new ResultScope(scope, register, result.Result)
+            : new ResultScope(scope, null, result.Result);
+
+    /// <summary>Applies <c>changed_when</c> and <c>failed_when</c> to a result, as Ansible does (changed first).</summary>
+    private static TaskResult Conclude(TaskDefinition task, IVariableLookup scope, TaskResult result)
+    {
+        if (result.Status == TaskOutcome.Skipped || (task.Keywords.ChangedWhen is null && task.Keywords.FailedWhen is null))
+        {
+            return result;
+        }
+
+        var changed = result.Status == TaskOutcome.Changed || (result.Result.TryGetValue("changed", out var c) && c is true);
+        var failed = result.Status == TaskOutcome.Failed;
+        var withResult = WithResult(task, scope, result);
+        if (task.Keywords.ChangedWhen is { } changedWhen)
+        {
+            changed = EvaluateCondition(changedWhen, withResult);
+        }
+
+        if (task.Keywords.FailedWhen is { } failedWhen)
+        {
+            failed = EvaluateCondition(failedWhen, withResult);
+        }
+
+        var status = failed ? TaskOutcome.Failed : changed ? TaskOutcome.Changed : TaskOutcome.Ok;
+        var updated = new Dictionary<string, object?>(result.Result, StringComparer.Ordinal) { ["changed"] = changed, ["failed"] = failed };
+        var message = failed && result.Status != TaskOutcome.Failed ? $"failed_when is true: {task.Keywords.FailedWhen?.Text}" : result.Message;
+        if (failed && task.Keywords.FailedWhen is not null)
+        {
+            updated["failed_when_result"] = true;
+        }
+
+        return result with { Status = status, Message = message, Result = updated, Changes = changed ? result.Changes : [] };
+    }
+
+    /// <summary>A scope with one result variable on top (the registered name) and, for a task without register, nothing more.</summary>
+    private sealed class ResultScope(IVariableLookup inner, string? name, IReadOnlyDictionary<string, object?> result) : IVariableLookup
+    {
+        public bool TryGet(string variable, out object? value)
+        {
+            if (variable == name)
+            {
+                value = result;
+                return true;
+            }
+
+            return inner.TryGet(variable, out value);
         }
     }
 
     /// <summary>A <c>when</c> condition's value; an undefined variable is the task's error, as in Ansible.</summary>
-    private static bool EvaluateCondition(Expression when, VariableScope variables)
+    private static bool EvaluateCondition(Expression when, IVariableLookup variables)
     {
         try
         {
@@ -180,29 +622,6 @@ internal sealed partial class HostSession
         catch (UndefinedVariableException ex)
         {
             throw new FleetInputException($"condition '{when.Text}': {ex.Message}");
-        }
-    }
-
-    private async Task<TaskResult> RunTaskAsync(Play play, PreparedTask task, bool become, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var definition = task.Definition;
-        var attempts = 0;
-        while (true)
-        {
-            attempts++;
-            var result = await AttemptAsync(play, task, become, cancellationToken).ConfigureAwait(false);
-            result = result with { Attempts = attempts, DurationMs = clock.ElapsedMilliseconds };
-            if (result.Status != TaskOutcome.Failed || attempts > definition.Retries || Stopped)
-            {
-                return result.Status == TaskOutcome.Failed && definition.IgnoreErrors ? result with { Ignored = true } : result;
-            }
-
-            await Task.Delay(definition.Delay, cancellationToken).ConfigureAwait(false);
-
-            // The failed attempt may have changed something: plan the retry from fresh facts.
-            _facts.Forget(task.Facts);
-            await GatherAsync(task.Facts, become, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -234,11 +653,11 @@ internal sealed partial class HostSession
                 return Outcome(play, definition, TaskOutcome.Skipped, message: skip.Reason, plan: plan);
             case PlanFailure failure:
                 return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message, plan: plan);
-            case Change change when _options.CheckMode && !change.ReadOnly:
+            case Change change when task.Context.CheckMode && !change.ReadOnly:
                 Predict(change);
-                return Outcome(play, definition, ChangedOr(definition), change.Changes, DiffFor(change), plan: plan);
+                return Outcome(play, definition, ChangedOr(definition), change.Changes, DiffFor(change, true), plan: plan);
             case Change change:
-                return await ApplyAsync(play, task, change, become, cancellationToken).ConfigureAwait(false);
+                return await ApplyAsync(play, task, task.Environment.Length == 0 ? change : change with { Script = task.Environment + change.Script }, become, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException($"unknown plan {plan.GetType().Name}");
         }
@@ -277,7 +696,8 @@ internal sealed partial class HostSession
         }
         finally
         {
-            if (!change.ReadOnly)
+            // changed_when: false declares a command that changes nothing (a read): the facts read before it stay valid.
+            if (!change.ReadOnly && definition.ChangedWhen != false)
             {
                 _facts.Invalidate(change.Touches);
             }
@@ -407,7 +827,7 @@ internal sealed partial class HostSession
     private bool IsPredicted(Fact fact) => _predictAll || (!_predictedValues.Contains(fact) && FactCache.IsTouched(fact, _predictedTouches));
 
     /// <summary>The task name with its variables rendered; the name as written when a variable is missing.</summary>
-    private static string RenderName(string name, VariableScope variables)
+    private static string RenderName(string name, IVariableLookup variables)
     {
         if (!Template.HasTemplate(name))
         {
@@ -427,7 +847,7 @@ internal sealed partial class HostSession
     /// <summary><c>changed_when: false</c> turns a change into ok.</summary>
     private static TaskOutcome ChangedOr(TaskDefinition task) => task.ChangedWhen == false ? TaskOutcome.Ok : TaskOutcome.Changed;
 
-    private string? DiffFor(Change change) => _options.Diff || _options.CheckMode ? change.Diff : null;
+    private string? DiffFor(Change change, bool checkMode = false) => _options.Diff || _options.CheckMode || checkMode ? change.Diff : null;
 
     /// <summary>
     /// A task's result: its outcome, and its result in Ansible's shape from the plan's data (or the completed script's) and the
@@ -480,6 +900,4 @@ internal sealed partial class HostSession
         return _options.Tags.Count == 0 || task.Tags.Contains("always") || task.Tags.Any(t => _options.Tags.Contains(t));
     }
 
-    private VariableScope VariablesFor(Play play) =>
-        HostScope.For(Host, play.Vars, FactVariables.WithPlaybookDir(System?.ToVariables(), play.Directory), _options.ExtraVars, _groups);
 }

@@ -41,17 +41,19 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var sessions = inventory.Hosts.Where(h => lastPlay.ContainsKey(h.Name))
             .ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
         var interrupted = false;
+        var hostVars = new HostVarsView(sessions);
         try
         {
             for (var i = 0; i < plays.Count && !interrupted; i++)
             {
                 var (play, hosts) = plays[i];
                 var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
+                var run = new PlayRun(play, hostVars);
                 foreach (var batch in Batches(active, play.Serial ?? options.Serial))
                 {
                     try
                     {
-                        await RunBatchAsync(batch, play, i, lastPlay, options.Forks, cancellationToken).ConfigureAwait(false);
+                        await RunBatchAsync(batch, run, i, lastPlay, options.Forks, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
@@ -135,13 +137,13 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
     }
 
     private static async Task RunBatchAsync(
-        List<HostSession> batch, Play play, int playIndex, Dictionary<string, int> lastPlay, int forks, CancellationToken cancellationToken)
+        List<HostSession> batch, PlayRun run, int playIndex, Dictionary<string, int> lastPlay, int forks, CancellationToken cancellationToken)
     {
         await Parallel.ForEachAsync(batch, Parallelism(forks, cancellationToken), async (session, ct) =>
         {
             try
             {
-                await session.RunPlayAsync(play, ct).ConfigureAwait(false);
+                await session.RunPlayAsync(run.Play, run, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsCancellation(ex, cancellationToken))
             {

@@ -17,13 +17,19 @@ public static class HostScope
         IReadOnlyDictionary<string, object?>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var magic = new Dictionary<string, object?>(StringComparer.Ordinal)
+        return VariableScope.Of(extraVars ?? new Dictionary<string, object?>(), playVars, host.Vars, facts ?? new Dictionary<string, object?>(), Magic(host, groups));
+    }
+
+    /// <summary>The magic variables of <paramref name="host"/>: <c>inventory_hostname</c>, <c>inventory_hostname_short</c>, <c>group_names</c>, <c>groups</c>.</summary>
+    public static Dictionary<string, object?> Magic(InventoryHost host, IReadOnlyDictionary<string, object?>? groups)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["inventory_hostname"] = host.Name,
             ["inventory_hostname_short"] = host.Name.Split('.')[0],
-            ["group_names"] = host.Groups.Where(g => g != "all").Cast<object?>().ToList(),
+            ["group_names"] = host.Groups.Where(g => g != "all").Order(StringComparer.Ordinal).Cast<object?>().ToList(),
             ["groups"] = groups ?? new Dictionary<string, object?>(),
         };
-        return VariableScope.Of(extraVars ?? new Dictionary<string, object?>(), playVars, host.Vars, facts ?? new Dictionary<string, object?>(), magic);
     }
 }

@@ -13,6 +13,7 @@ using Fleet.Core.Modules.PamLimits;
 using Fleet.Core.Modules.PackageFacts;
 using Fleet.Core.Modules.Replace;
 using Fleet.Core.Modules.Sshd;
+using Fleet.Core.Modules.Stat;
 using Fleet.Core.Modules.Users;
 using Fleet.Core.Modules.Sysctl;
 using Fleet.Core.Modules.Templates;
@@ -54,5 +55,6 @@ public static class BuiltInModules
         new PamLimitsModule(),
         new GetentModule(),
         new ModprobeModule(),
+        new StatModule(),
     ];
 }

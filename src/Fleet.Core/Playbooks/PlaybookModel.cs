@@ -22,6 +22,27 @@ public sealed record Play(
     /// <summary>Play-level <c>max_fail_percentage</c>; overrides <c>--max-fail-percent</c>.</summary>
     public int? MaxFailPercent { get; init; }
 
+    /// <summary>Defaults of the play's roles (<c>roles:</c>, <c>import_role</c>, dependencies): the lowest precedence.</summary>
+    public IReadOnlyDictionary<string, object?> RoleDefaults { get; init; } = ModuleVars.None;
+
+    /// <summary>Vars of the play's roles: above play vars.</summary>
+    public IReadOnlyDictionary<string, object?> RoleVars { get; init; } = ModuleVars.None;
+
+    /// <summary>Indices in <see cref="Tasks"/> after which notified handlers run (the ends of pre_tasks, roles and tasks, post_tasks).</summary>
+    public IReadOnlyList<int> HandlerFlushes { get; init; } = [];
+
+    /// <summary>Play keywords every task inherits (environment, check_mode, ignore_errors, no_log), as a block around them; null for none.</summary>
+    public TaskDefinition? Keywords { get; init; }
+
+    /// <summary>Where roles were looked up when the play was read (for an <c>include_role</c> with a templated name).</summary>
+    public IReadOnlyList<string> RolesPath { get; init; } = [];
+
+    /// <summary><c>any_errors_fatal</c>: one host's failure stops every host of the play. The default value is false.</summary>
+    public bool AnyErrorsFatal { get; init; }
+
+    /// <summary>Every handler name and <c>listen</c> topic a task of this play may notify.</summary>
+    public IEnumerable<string> HandlerTopics => Handlers.SelectMany(h => h.Keywords.Listen.Prepend(h.Name).Concat(h.Keywords.Role is { } role ? [$"{role.Name} : {h.Name}"] : []));
+
     /// <summary>The directory of the file the play is written in (an imported playbook's own directory): relative <c>src</c> paths start here.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Location.File)) ?? ".";
 }
@@ -57,4 +78,150 @@ public sealed record TaskDefinition(
 {
     /// <summary><c>no_log</c>: the task's changes, diff, message and script stay out of output, reports and logs.</summary>
     public bool NoLog { get; init; }
+
+    /// <summary>Keywords beyond the constructor's: blocks, loops, register, conditions, vars, role. The default is none.</summary>
+    public TaskKeywords Keywords { get; init; } = new();
+
+    /// <summary>This node and every task under it (blocks, preloaded includes), in file order.</summary>
+    public IEnumerable<TaskDefinition> Flatten()
+    {
+        yield return this;
+        var bodies = new[] { Keywords.Block, Keywords.Preloaded };
+        foreach (var body in bodies)
+        {
+            if (body is null)
+            {
+                continue;
+            }
+
+            foreach (var child in body.Tasks.Concat(body.Rescue).Concat(body.Always).SelectMany(t => t.Flatten()))
+            {
+                yield return child;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// What a task node is beyond a module call: Fleet's task tree is <see cref="TaskDefinition"/>s, some of which hold others.
+/// </summary>
+public enum TaskKind
+{
+    /// <summary>A module (or an engine action such as <c>debug</c>, <c>set_fact</c>, <c>assert</c>).</summary>
+    Module,
+
+    /// <summary><c>block</c> with <c>rescue</c> and <c>always</c>; also what a static import or a role becomes.</summary>
+    Block,
+
+    /// <summary><c>include_tasks</c>: a task file read when the task runs (its name may be templated).</summary>
+    IncludeTasks,
+
+    /// <summary><c>include_role</c>: a role's tasks run when the task runs.</summary>
+    IncludeRole,
+}
+
+/// <summary>The three lists of a block. Static imports and roles are blocks without rescue and always.</summary>
+/// <param name="Tasks">The tasks of <c>block</c>.</param>
+/// <param name="Rescue">Run when a task of <c>block</c> failed; the host's failure is then rescued.</param>
+/// <param name="Always">Run after <c>block</c> (and <c>rescue</c>), failed or not.</param>
+public sealed record BlockBody(IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<TaskDefinition> Rescue, IReadOnlyList<TaskDefinition> Always);
+
+/// <summary>A loop as written: <c>loop</c> or a <c>with_*</c> lookup, with its <c>loop_control</c>.</summary>
+/// <param name="Kind">"loop", "items", "list", "dict", "first_found", "fileglob", "together", "nested", "sequence"… (the <c>with_</c> suffix).</param>
+/// <param name="Items">The value as written (a list, a template text, a mapping for <c>first_found</c>).</param>
+/// <param name="LoopVar"><c>loop_control.loop_var</c>. The default value is "item".</param>
+/// <param name="IndexVar"><c>loop_control.index_var</c>, or null.</param>
+/// <param name="Label"><c>loop_control.label</c> (a template shown instead of the item), or null.</param>
+/// <param name="Location">Where the loop keyword is written.</param>
+public sealed record LoopSpec(string Kind, object? Items, string LoopVar, string? IndexVar, string? Label, SourceLocation Location)
+{
+    /// <summary><c>loop_control.extended</c>: <c>ansible_loop</c> has every field (Fleet always sets them). The default value is false.</summary>
+    public bool Extended { get; init; }
+}
+
+/// <summary>
+/// The role a task comes from: its directory (files/ and templates/ are looked up there first), its defaults (the lowest
+/// precedence) and vars (above play vars), and the parameters it was called with (above set_fact).
+/// </summary>
+/// <param name="Name">The role's name as written (<c>ns.coll.role</c> for a collection role).</param>
+/// <param name="Directory">The role's directory.</param>
+/// <param name="Defaults">defaults/main.yml (or <c>defaults_from</c>).</param>
+/// <param name="Vars">vars/main.yml (or <c>vars_from</c>).</param>
+/// <param name="Params">Parameters given where the role is used (<c>vars:</c> of the role entry, or its extra keys).</param>
+public sealed record RoleContext(
+    string Name,
+    string Directory,
+    IReadOnlyDictionary<string, object?> Defaults,
+    IReadOnlyDictionary<string, object?> Vars,
+    IReadOnlyDictionary<string, object?> Params);
+
+/// <summary>Task keywords Fleet reads beyond the module call (all optional; Ansible's names).</summary>
+public sealed record TaskKeywords
+{
+    /// <summary>Node kind. The default value is <see cref="TaskKind.Module"/>.</summary>
+    public TaskKind Kind { get; init; } = TaskKind.Module;
+
+    /// <summary>The lists of a block, for <see cref="TaskKind.Block"/>; null otherwise.</summary>
+    public BlockBody? Block { get; init; }
+
+    /// <summary><c>loop</c> / <c>with_*</c>, or null.</summary>
+    public LoopSpec? Loop { get; init; }
+
+    /// <summary><c>register</c>: the variable that receives the result, or null.</summary>
+    public string? Register { get; init; }
+
+    /// <summary><c>changed_when</c> as a condition (list items joined with and), or null.</summary>
+    public Expression? ChangedWhen { get; init; }
+
+    /// <summary><c>failed_when</c> as a condition, or null.</summary>
+    public Expression? FailedWhen { get; init; }
+
+    /// <summary><c>until</c>: retried (<c>retries</c>, default 3) until true, or null.</summary>
+    public Expression? Until { get; init; }
+
+    /// <summary><c>vars</c> of the task or block (raw; templates render when used).</summary>
+    public IReadOnlyDictionary<string, object?> Vars { get; init; } = ModuleVars.None;
+
+    /// <summary><c>check_mode</c>: true runs the task in check mode always, false never; null follows the run.</summary>
+    public bool? CheckMode { get; init; }
+
+    /// <summary><c>environment</c>: variables exported to the task's commands (values may be templates).</summary>
+    public IReadOnlyDictionary<string, object?> Environment { get; init; } = ModuleVars.None;
+
+    /// <summary><c>listen</c> (handlers): topics that notify this handler besides its name.</summary>
+    public IReadOnlyList<string> Listen { get; init; } = [];
+
+    /// <summary><c>throttle</c>: at most this many hosts run the task at once, or null.</summary>
+    public int? Throttle { get; init; }
+
+    /// <summary><c>any_errors_fatal</c> on the task or block: a failure stops every host of the play.</summary>
+    public bool? AnyErrorsFatal { get; init; }
+
+    /// <summary>The role the task belongs to, or null for a playbook's own task.</summary>
+    public RoleContext? Role { get; init; }
+
+    /// <summary>The directory of the file the task is written in (relative include and file names start here).</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>For <c>include_tasks</c>/<c>include_role</c>: keywords of <c>apply:</c> given to every included task (a block around them).</summary>
+    public TaskDefinition? Apply { get; init; }
+
+    /// <summary>A static include that was read when the playbook was loaded (<c>include_role</c> with a literal name), or null.</summary>
+    public BlockBody? Preloaded { get; init; }
+
+    /// <summary>For <c>include_tasks</c>: the tags of its parents, which the included tasks inherit (the include's own tags do not pass on).</summary>
+    public IReadOnlyList<string> InheritedTags { get; init; } = [];
+
+    /// <summary>The block stands for a role (its tasks report "role : task").</summary>
+    public bool IsRole { get; init; }
+
+    /// <summary>Engine-inserted step (a handler flush between play sections): never reported.</summary>
+    public bool Implicit { get; init; }
+}
+
+/// <summary>Shared empty variable maps.</summary>
+public static class ModuleVars
+{
+    /// <summary>No variables.</summary>
+    public static IReadOnlyDictionary<string, object?> None { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 }

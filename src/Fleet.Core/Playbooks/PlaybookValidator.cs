@@ -23,7 +23,8 @@ public static class PlaybookValidator
         string? inventoryPath,
         IReadOnlyList<string> playbookPaths,
         IReadOnlyDictionary<string, object?> extraVars,
-        IModuleCatalog catalog)
+        IModuleCatalog catalog,
+        IReadOnlyList<string>? rolesPath = null)
     {
         ArgumentNullException.ThrowIfNull(playbookPaths);
         if (playbookPaths.Count == 0)
@@ -38,7 +39,7 @@ public static class PlaybookValidator
         {
             try
             {
-                playbooks.Add(PlaybookLoader.Load(path, catalog));
+                playbooks.Add(PlaybookLoader.Load(path, catalog, rolesPath));
             }
             catch (FleetInputException ex)
             {
@@ -64,9 +65,10 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<InputError>();
-        var facts = FactVariables.Placeholders;
+        var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
+        var runtime = RuntimeNames(playbooks);
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();
@@ -84,31 +86,35 @@ public static class PlaybookValidator
                 }
             }
 
-            var handlerNames = play.Handlers.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (var task in play.Tasks.Concat(play.Handlers))
+            var topics = play.HandlerTopics.ToHashSet(StringComparer.Ordinal);
+            var last = new RuntimeLayer(runtime, lenient: inventory is null);
+            var hostLayers = hosts.Count > 0
+                ? hosts.Select(h => (IReadOnlyList<IReadOnlyDictionary<string, object?>>)[h.Vars, facts, play.RoleDefaults, HostScope.Magic(h, groups), last]).ToList()
+                : [[facts, play.RoleDefaults, MagicVariables.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal), last]];
+            foreach (var (task, frameVars) in Leaves(play.Tasks.Concat(play.Handlers), []))
             {
-                foreach (var name in task.Notify.Where(n => !handlerNames.Contains(n)))
+                foreach (var name in task.Notify.Where(n => !topics.Contains(n)))
                 {
-                    errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Yaml.YamlFile.DidYouMean(name, handlerNames)}"));
+                    errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Yaml.YamlFile.DidYouMean(name, topics)}"));
                 }
 
-                if (catalog.Find(task.Module) is not { } module)
+                if (task.Keywords.Kind != TaskKind.Module || task.Module == "meta")
+                {
+                    continue;
+                }
+
+                var spec = (IModuleSpec?)ActionSpec.Find(task.Module) ?? catalog.Find(task.Module);
+                if (spec is null)
                 {
                     errors.Add(new InputError(task.Location, $"unknown module '{task.Module}'"));
                     continue;
                 }
 
-                var playFacts = FactVariables.WithPlaybookDir(facts, play.Directory);
-                IEnumerable<IVariableLookup> scopes = hosts.Count > 0
-                    ? hosts.Select(h => (IVariableLookup)HostScope.For(h, play.Vars, playFacts, extraVars, groups))
-                    : [new PlayScope(VariableScope.Of(extraVars, play.Vars, playFacts))];
-
-                // Without an inventory, a variable the play does not define may still come from one: its absence is no error.
-                var unknownAllowed = hosts.Count == 0 && inventory is null;
-                foreach (var scope in scopes)
+                var directory = task.Keywords.Role?.Directory ?? task.Keywords.Directory ?? play.Directory;
+                foreach (var layers in hostLayers)
                 {
                     var before = errors.Count;
-                    CheckTask(task, module, scope, play.Directory, errors, unknownAllowed);
+                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors);
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -125,7 +131,7 @@ public static class PlaybookValidator
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
     }
 
-    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, bool unknownAllowed)
+    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors)
     {
         if (task.When is { } when)
         {
@@ -133,12 +139,16 @@ public static class PlaybookValidator
             {
                 try
                 {
-                    if (!scope.TryGet(name, out _) && !unknownAllowed)
+                    if (!scope.TryGet(name, out _))
                     {
                         errors.Add(new InputError(task.Location, $"undefined variable '{name}' in when: {when.Text}"));
                     }
                 }
-                catch (UndefinedVariableException ex) when (!unknownAllowed)
+                catch (RuntimeVariableException)
+                {
+                    // set when the play runs (register, set_fact, a loop item): checked then
+                }
+                catch (UndefinedVariableException ex)
                 {
                     errors.Add(new InputError(task.Location, $"{ex.Message} (through variable '{name}') in when: {when.Text}"));
                 }
@@ -149,17 +159,26 @@ public static class PlaybookValidator
             }
         }
 
+        if (module is ActionSpec action)
+        {
+            CheckAction(task, action, scope, errors);
+            return;
+        }
+
         try
         {
             _ = ModuleArguments.Bind(module, task.Args, scope);
         }
         catch (FleetInputException ex)
         {
-            // A parameter whose template needs a variable from an inventory is checked when there is one (at run time at the latest);
-            // its value is unknown here, so its type cannot be judged ("{{ x | default(90) }}" is 90 only when x is undefined).
             // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x.
-            var undefinedAllowed = unknownAllowed || task.When is not null;
-            errors.AddRange(ex.Errors.Where(e => !(undefinedAllowed && e.Message.Contains("undefined variable", StringComparison.Ordinal))));
+            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && e.Message.Contains("undefined variable", StringComparison.Ordinal))));
+            return;
+        }
+        catch (RuntimeVariableException)
+        {
+            // Values come from the run (a registered result, a loop item): only names and required parameters can be checked now.
+            errors.AddRange(Structure(module, task.Args));
             return;
         }
 
@@ -171,8 +190,8 @@ public static class PlaybookValidator
                 continue;
             }
 
-            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory, parameter.ControllerFolder).ToList();
-            if (ControllerFiles.Find(path, directory, parameter.ControllerFolder) is { } found)
+            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory).ToList();
+            if (ControllerFiles.Find(path, directory) is { } found)
             {
                 if (InputFile.KindOf(found) == InputFileKind.Special)
                 {
@@ -190,18 +209,201 @@ public static class PlaybookValidator
         }
     }
 
-    /// <summary>A play's variables without a host: the magic variables a host would define read as empty text.</summary>
-    private sealed class PlayScope(IVariableLookup inner) : IVariableLookup
+    /// <summary>Parameter names known and required ones present, without rendering values.</summary>
+    private static IEnumerable<InputError> Structure(IModuleSpec module, MapArg args)
     {
-        public bool TryGet(string name, out object? value)
+        var names = module.Parameters.SelectMany(p => (p.Aliases ?? []).Prepend(p.Name)).ToList();
+        foreach (var (key, value) in args.Entries.Where(e => !names.Contains(e.Key)))
         {
-            if (inner.TryGet(name, out value))
+            yield return new InputError(value.Location, $"{module.Name}: unknown parameter '{key}'{Yaml.YamlFile.DidYouMean(key, names)}");
+        }
+
+        foreach (var missing in module.Parameters.Where(p => p.Required && !args.Entries.Any(e => e.Key == p.Name || (p.Aliases?.Contains(e.Key) ?? false))))
+        {
+            yield return new InputError(args.Location, $"{module.Name}: missing required parameter '{missing.Name}'");
+        }
+    }
+
+    /// <summary>An engine action: known parameter names, required ones, and every template renders (or waits for the run).</summary>
+    private static void CheckAction(TaskDefinition task, ActionSpec action, IVariableLookup scope, List<InputError> errors)
+    {
+        if (!action.AnyParameter)
+        {
+            errors.AddRange(Structure(action, task.Args));
+        }
+
+        if (task.Module is "include_tasks" or "include_role" or "import_tasks" or "import_role")
+        {
+            return;
+        }
+
+        foreach (var (key, value) in task.Args.Entries.Where(e => e.Key != "apply"))
+        {
+            foreach (var scalar in Scalars(value))
             {
-                return true;
+                try
+                {
+                    if (scalar.Value is { } text && Template.HasTemplate(text))
+                    {
+                        _ = Template.Render(text, scope, scalar.Location);
+                    }
+                    else if (task.Module == "assert" && key == "that" && scalar.Value is { } condition)
+                    {
+                        _ = ExpressionParser.Parse(condition, scalar.Location);
+                    }
+                }
+                catch (FleetInputException ex)
+                {
+                    errors.AddRange(ex.Errors);
+                }
+                catch (RuntimeVariableException)
+                {
+                    // known when the play runs
+                }
+            }
+        }
+
+        static IEnumerable<ScalarArg> Scalars(ArgValue value) => value switch
+        {
+            ScalarArg s => [s],
+            ListArg l => l.Items.SelectMany(Scalars),
+            MapArg m => m.Entries.SelectMany(e => Scalars(e.Value)),
+            _ => [],
+        };
+    }
+
+    /// <summary>Every task under <paramref name="nodes"/> with the vars of the blocks around it, outermost first.</summary>
+    private static IEnumerable<(TaskDefinition Task, IReadOnlyList<IReadOnlyDictionary<string, object?>> Vars)> Leaves(
+        IEnumerable<TaskDefinition> nodes, IReadOnlyList<IReadOnlyDictionary<string, object?>> vars)
+    {
+        foreach (var node in nodes)
+        {
+            yield return (node, vars);
+            var inner = node.Keywords.Vars.Count == 0 ? vars : [.. vars, node.Keywords.Vars];
+            foreach (var body in new[] { node.Keywords.Block, node.Keywords.Preloaded })
+            {
+                if (body is null)
+                {
+                    continue;
+                }
+
+                foreach (var leaf in Leaves(body.Tasks.Concat(body.Rescue).Concat(body.Always), inner))
+                {
+                    yield return leaf;
+                }
+            }
+        }
+    }
+
+    /// <summary>A task's variables as the run will have them, except those the run sets (see <see cref="RuntimeLayer"/>).</summary>
+    private static VariableScope TaskScope(
+        TaskDefinition task, IReadOnlyList<IReadOnlyDictionary<string, object?>> frameVars, IReadOnlyDictionary<string, object?> extraVars, Play play, IReadOnlyList<IReadOnlyDictionary<string, object?>> hostLayers)
+    {
+        var role = task.Keywords.Role;
+        var layers = new List<IReadOnlyDictionary<string, object?>> { extraVars };
+        if (role is not null)
+        {
+            layers.Add(role.Params);
+        }
+
+        layers.Add(task.Keywords.Vars);
+        layers.AddRange(frameVars.Reverse());
+        if (role is not null)
+        {
+            layers.Add(role.Vars);
+        }
+
+        layers.Add(play.RoleVars);
+        layers.Add(play.Vars);
+        layers.AddRange(hostLayers.Take(2));
+        if (role is not null)
+        {
+            layers.Add(role.Defaults);
+            layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal) { ["role_name"] = role.Name, ["role_path"] = role.Directory });
+        }
+
+        layers.AddRange(hostLayers.Skip(2));
+        return VariableScope.Of([.. layers]);
+    }
+
+    /// <summary>Variables that only exist once the run sets them: registered results, set_fact names, loop variables, include_vars.</summary>
+    private static HashSet<string> RuntimeNames(IReadOnlyList<Playbook> playbooks)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "item", "ansible_loop", "ansible_loop_var", "ansible_failed_task", "ansible_failed_result", "hostvars", "ansible_check_mode",
+            "playbook_dir", "ansible_play_name", "omit", "role_name", "role_path",
+        };
+        foreach (var task in playbooks.SelectMany(p => p.Plays).SelectMany(p => p.Tasks.Concat(p.Handlers)).SelectMany(t => t.Flatten()))
+        {
+            if (task.Keywords.Register is { } register)
+            {
+                names.Add(register);
             }
 
-            value = MagicVariables.Contains(name) ? "" : null;
-            return MagicVariables.Contains(name);
+            if (task.Keywords.Loop is { } loop)
+            {
+                names.Add(loop.LoopVar);
+                if (loop.IndexVar is { } index)
+                {
+                    names.Add(index);
+                }
+            }
+
+            if (task.Module == "set_fact")
+            {
+                names.UnionWith(task.Args.Entries.Select(e => e.Key));
+            }
+
+            if (task.Module == "include_vars")
+            {
+                // Their names are in files read when the task runs (maybe chosen per host): any unknown variable may come from them.
+                names.Add("*");
+            }
         }
+
+        return names;
+    }
+
+    /// <summary>A variable the run will set: rendering what uses it waits for the run.</summary>
+    private sealed class RuntimeVariableException(string name) : Exception($"'{name}' is set when the play runs");
+
+    /// <summary>
+    /// The last layer of a validation scope: a name the run sets throws <see cref="RuntimeVariableException"/> (what uses it is
+    /// checked when it runs); without an inventory any other name is treated the same way (it may come from one).
+    /// </summary>
+    private sealed class RuntimeLayer(HashSet<string> runtime, bool lenient) : IReadOnlyDictionary<string, object?>
+    {
+        public bool TryGetValue(string key, out object? value)
+        {
+            if (runtime.Contains(key) || runtime.Contains("*"))
+            {
+                throw new RuntimeVariableException(key);
+            }
+
+            if (lenient)
+            {
+                // Without an inventory a name may come from one: what uses it is checked when there is one (at run time at the
+                // latest). Reading it as "" instead would judge "{{ x | default(90) }}" as '' rather than 90.
+                throw new RuntimeVariableException(key);
+            }
+
+            value = null;
+            return false;
+        }
+
+        public object? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
+
+        public IEnumerable<string> Keys => [];
+
+        public IEnumerable<object?> Values => [];
+
+        public int Count => 0;
+
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => Enumerable.Empty<KeyValuePair<string, object?>>().GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

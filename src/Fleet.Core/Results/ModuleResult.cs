@@ -27,11 +27,21 @@ public static class ModuleResult
 
         if (command is not null)
         {
-            result["rc"] = command.ExitCode;
-            result["stdout"] = command.Stdout;
-            result["stderr"] = command.Stderr;
+            result["rc"] = (long)command.ExitCode;
+            result["stdout"] = command.Stdout.TrimEnd('\n');
+            result["stderr"] = command.Stderr.TrimEnd('\n');
+            result["stdout_lines"] = Lines(command.Stdout);
+            result["stderr_lines"] = Lines(command.Stderr);
         }
 
         return result;
+    }
+
+    /// <summary>Ansible's <c>stdout_lines</c>: the output split into lines, without the last newline.</summary>
+    public static IReadOnlyList<object?> Lines(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.TrimEnd('\n');
+        return trimmed.Length == 0 ? [] : trimmed.Split('\n').Select(l => (object?)l.TrimEnd('\r')).ToList();
     }
 }

@@ -58,6 +58,9 @@ public sealed record TaskResult(
         init => _result = value;
     }
 
+    /// <summary>It failed inside a block whose <c>rescue</c> ran: reported, but not counted as a failure (Ansible's "rescued"). The default value is false.</summary>
+    public bool Rescued { get; init; }
+
     /// <summary>Warnings the module raised; a task can be ok with a warning. The default is none.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -121,7 +124,7 @@ public sealed class HostResult(string name, string address)
     public IEnumerable<string> Warnings => Tasks.SelectMany(t => t.Warnings.Select(w => $"{t.Name}: {w}"));
 
     /// <summary>Counts tasks with a status.</summary>
-    public int Count(TaskOutcome status) => Tasks.Count(t => t.Status == status && !t.Ignored);
+    public int Count(TaskOutcome status) => Tasks.Count(t => t.Status == status && !t.Ignored && !t.Rescued);
 }
 
 /// <summary>A whole run: what the reports and the exit code are made of.</summary>

@@ -56,7 +56,24 @@ public static partial class Tests
         ["superset"] = (v, c) => Values.Iterate(c.Get(0, "b")).All(x => Values.Contains(v, x)),
         ["any"] = (v, _) => Values.Iterate(v).Any(Values.Truthy),
         ["all"] = (v, _) => Values.Iterate(v).All(Values.Truthy),
+
+        // Ansible's tests of a registered task result.
+        ["changed"] = (v, _) => ResultFlag(v, "changed", "changed"),
+        ["change"] = (v, _) => ResultFlag(v, "changed", "change"),
+        ["failed"] = (v, _) => ResultFlag(v, "failed", "failed"),
+        ["failure"] = (v, _) => ResultFlag(v, "failed", "failure"),
+        ["skipped"] = (v, _) => ResultFlag(v, "skipped", "skipped"),
+        ["skip"] = (v, _) => ResultFlag(v, "skipped", "skip"),
+        ["succeeded"] = (v, _) => !ResultFlag(v, "failed", "succeeded"),
+        ["success"] = (v, _) => !ResultFlag(v, "failed", "success"),
+        ["successful"] = (v, _) => !ResultFlag(v, "failed", "successful"),
     };
+
+    /// <summary>A flag of a registered result (<c>changed</c>, <c>failed</c>, <c>skipped</c>); anything but a result is an error, as in Ansible.</summary>
+    private static bool ResultFlag(object? value, string key, string test) =>
+        value is IReadOnlyDictionary<string, object?> result
+            ? result.TryGetValue(key, out var flag) && Values.Truthy(flag)
+            : throw new FleetInputException($"the '{test}' test takes a registered task result, not {Values.ToText(value)}");
 
     /// <summary>True for a test Fleet implements (<c>defined</c>/<c>undefined</c> are handled by the expression).</summary>
     public static bool Known(string name) => Catalog.ContainsKey(name) || name is "defined" or "undefined";

@@ -164,6 +164,23 @@ public static class Values
 
     private static bool IsNumber(object? v) => v is long or double or bool;
 
+    /// <summary>
+    /// A value from outside the engine in the engine's own types: every integer as long, every other number as double (a module's
+    /// data may hold an int: <c>rc == 3</c> must hold), through lists and mappings; the value itself when nothing needs converting.
+    /// </summary>
+    internal static object? Native(object? v) => v switch
+    {
+        int or short or byte or sbyte or ushort or uint => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture),
+        float or decimal => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
+        IReadOnlyList<object?> list when list.Any(NeedsNative) => list.Select(Native).ToList(),
+        IReadOnlyDictionary<string, object?> map when map.Values.Any(NeedsNative) => map.ToDictionary(kv => kv.Key, kv => Native(kv.Value), StringComparer.Ordinal),
+        _ => v,
+    };
+
+    private static bool NeedsNative(object? v) => v is int or short or byte or sbyte or ushort or uint or float or decimal
+        || (v is IReadOnlyList<object?> list && list.Any(NeedsNative))
+        || (v is IReadOnlyDictionary<string, object?> map && map.Values.Any(NeedsNative));
+
     private static double AsDouble(object? v) => v switch
     {
         long n => n,

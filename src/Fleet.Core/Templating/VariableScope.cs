@@ -21,7 +21,7 @@ public sealed class VariableScope : IVariableLookup
         {
             if (layer.TryGetValue(name, out var raw))
             {
-                value = Resolve(name, raw);
+                value = Values.Native(Resolve(name, raw));
                 return true;
             }
         }

@@ -35,7 +35,14 @@ public static class YamlFile
             Guard(path, text);
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
-            return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+            if (stream.Documents.Count == 0)
+            {
+                return null;
+            }
+
+            var root = stream.Documents[0].RootNode;
+            MergeKeys(path, root, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
+            return root;
         }
         catch (YamlException ex)
         {
@@ -52,6 +59,60 @@ public static class YamlFile
         {
             // YamlDotNet's parser fails this way (without a position) on some malformed flow collections, like an unclosed [.
             throw new FleetInputException(UnclosedFlowCollection(path, text), "YAML syntax error: a [ … ] or { … } that starts here is not closed where it should be");
+        }
+    }
+
+    /// <summary>
+    /// YAML's merge keys as Ansible reads them: <c>&lt;&lt;: *anchor</c> (or a list of anchors) adds the anchored mapping's keys that the
+    /// mapping does not set itself; the first mapping of a list wins. Shared (aliased) nodes are resolved once.
+    /// </summary>
+    private static void MergeKeys(string path, YamlNode node, HashSet<YamlNode> done)
+    {
+        if (!done.Add(node))
+        {
+            return;
+        }
+
+        switch (node)
+        {
+            case YamlSequenceNode sequence:
+                foreach (var child in sequence.Children)
+                {
+                    MergeKeys(path, child, done);
+                }
+
+                break;
+            case YamlMappingNode mapping:
+                foreach (var child in mapping.Children.Values)
+                {
+                    MergeKeys(path, child, done);
+                }
+
+                var merge = mapping.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: "<<" } key && IsPlain(key));
+                if (merge is null)
+                {
+                    break;
+                }
+
+                var source = mapping.Children[merge];
+                mapping.Children.Remove(merge);
+                foreach (var from in source is YamlSequenceNode list ? list.Children : [source])
+                {
+                    if (from is not YamlMappingNode fromMap)
+                    {
+                        throw new FleetInputException(At(path, from), "a merge key (<<) takes a mapping or a list of mappings, like <<: *defaults");
+                    }
+
+                    foreach (var (key, value) in fromMap.Children)
+                    {
+                        if (!mapping.Children.ContainsKey(key))
+                        {
+                            mapping.Children.Add(key, value);
+                        }
+                    }
+                }
+
+                break;
         }
     }
 

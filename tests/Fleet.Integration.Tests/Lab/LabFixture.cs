@@ -32,6 +32,9 @@ public abstract class LabFixtureBase(int hostCount, string category) : IAsyncLif
         try
         {
             await RemoveLabsOfDeadRunsAsync();
+
+            // The differential tests' oracle (ansible-playbook) runs on this machine; hosts see the machine as it is when they start.
+            await MachinePackages.EnsureAsync(MachinePackages.Oracles, isRoot: true, _ => { }, CancellationToken.None);
             _info = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = HostCount, Dir = Dir }, _ => { }, CancellationToken.None);
         }
         catch (Exception ex)

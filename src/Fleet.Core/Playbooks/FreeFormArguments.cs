@@ -1,0 +1,139 @@
+using System.Text;
+using Fleet.Core.Modules;
+using Fleet.Core.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Fleet.Core.Playbooks;
+
+/// <summary>
+/// A module's arguments as written: a mapping, or Ansible's free-form text (<c>command: ls -l chdir=/tmp</c>, <c>include_tasks: x.yml</c>)
+/// whose trailing <c>key=value</c> words name known parameters and whose rest goes to the module's free-form parameter.
+/// </summary>
+internal static class FreeFormArguments
+{
+    /// <summary>The arguments of a module key's value, at their file:line:column.</summary>
+    public static MapArg Read(string path, IModuleSpec spec, YamlNode node, List<InputError> errors)
+    {
+        var at = YamlFile.At(path, node);
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                return (MapArg)YamlFile.ToArg(path, mapping);
+            case YamlScalarNode { Value: null or "" }:
+                return new MapArg([], at);
+            case YamlScalarNode scalar:
+                return FreeForm(spec, scalar.Value!, !YamlFile.IsPlain(scalar), at, errors);
+            default:
+                errors.Add(new InputError(at, $"{spec.Name}: arguments must be a mapping"));
+                return new MapArg([], at);
+        }
+    }
+
+    /// <summary>Free-form arguments: trailing <c>key=value</c> words for known parameters, the rest to the free-form parameter.</summary>
+    private static MapArg FreeForm(IModuleSpec spec, string text, bool quoted, SourceLocation at, List<InputError> errors)
+    {
+        var entries = new List<KeyValuePair<string, ArgValue>>();
+        var words = SplitWords(text);
+        var known = spec.Parameters.SelectMany(p => (p.Aliases ?? []).Prepend(p.Name)).ToHashSet(StringComparer.Ordinal);
+        var rest = new List<string>();
+        foreach (var word in words)
+        {
+            var eq = word.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && known.Contains(word[..eq]) && word[..eq] != spec.FreeFormParameter)
+            {
+                entries.Add(new(word[..eq], new ScalarArg(Unquote(word[(eq + 1)..]), true, at)));
+            }
+            else
+            {
+                rest.Add(word);
+            }
+        }
+
+        if (rest.Count > 0)
+        {
+            if (spec.FreeFormParameter is { } free)
+            {
+                // The free-form text keeps its original spelling minus the key=value words.
+                var remaining = text;
+                foreach (var entry in entries)
+                {
+                    remaining = RemoveWord(remaining, entry.Key);
+                }
+
+                entries.Insert(0, new(free, new ScalarArg(remaining.Trim(), quoted, at)));
+            }
+            else
+            {
+                errors.Add(new InputError(at, $"{spec.Name} takes key=value arguments or a mapping, not '{text}'"));
+            }
+        }
+
+        return new MapArg(entries, at);
+    }
+
+    private static string RemoveWord(string text, string key)
+    {
+        var index = text.IndexOf(key + "=", StringComparison.Ordinal);
+        while (index > 0 && !char.IsWhiteSpace(text[index - 1]))
+        {
+            index = text.IndexOf(key + "=", index + 1, StringComparison.Ordinal);
+        }
+
+        if (index < 0)
+        {
+            return text;
+        }
+
+        var end = index;
+        char? quote = null;
+        while (end < text.Length && (quote is not null || !char.IsWhiteSpace(text[end])))
+        {
+            if (text[end] is '\'' or '"')
+            {
+                quote = quote == text[end] ? null : quote ?? text[end];
+            }
+
+            end++;
+        }
+
+        return text[..index] + text[end..];
+    }
+
+    private static string Unquote(string value) =>
+        value.Length >= 2 && value[0] == value[^1] && value[0] is '\'' or '"' ? value[1..^1] : value;
+
+    private static List<string> SplitWords(string text)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        char? quote = null;
+        foreach (var c in text)
+        {
+            if (quote is null && char.IsWhiteSpace(c))
+            {
+                if (current.Length > 0)
+                {
+                    words.Add(current.ToString());
+                    current.Clear();
+                }
+
+                continue;
+            }
+
+            if (c is '\'' or '"')
+            {
+                quote = quote == c ? null : quote ?? c;
+            }
+
+            current.Append(c);
+        }
+
+        if (current.Length > 0)
+        {
+            words.Add(current.ToString());
+        }
+
+        return words;
+    }
+
+}

@@ -1,0 +1,30 @@
+using Fleet.Core.Modules;
+
+namespace Fleet.Core.Playbooks;
+
+/// <summary>Where a loaded task stands: the tags its parents give it, its role, whether it is a handler.</summary>
+internal sealed record Inherit(IReadOnlyList<string> Tags, RoleContext? Role, bool Handler)
+{
+    public static Inherit Play(IReadOnlyList<string> tags) => new(tags, null, false);
+}
+
+/// <summary>What every reader of one load shares: the module catalog, where roles are looked up, the files being read (for cycles).</summary>
+internal sealed class LoadContext(IModuleCatalog catalog, IReadOnlyList<string> rolesPath)
+{
+    public IModuleCatalog Catalog { get; } = catalog;
+
+    /// <summary>Directories searched for roles after <c>roles/</c> beside the playbook (<c>--roles-path</c>, <c>ANSIBLE_ROLES_PATH</c>).</summary>
+    public IReadOnlyList<string> RolesPath { get; } = rolesPath;
+
+    /// <summary>Task files and roles being read, innermost last: an import of one of them is a cycle.</summary>
+    public List<string> Reading { get; } = [];
+
+    /// <summary>The directory of the playbook whose play is being read: <c>roles/</c> and <c>collections/</c> are looked up there.</summary>
+    public string PlaybookDirectory { get; set; } = ".";
+
+    /// <summary>The module (or engine action) with this name, or null.</summary>
+    public IModuleSpec? Find(string module) => ActionSpec.Find(module) ?? Catalog.Find(module);
+
+    /// <summary>Every name a task may use as its module, for "did you mean".</summary>
+    public IEnumerable<string> Names => Catalog.Names.Concat(ActionSpec.All.Keys);
+}

@@ -1,0 +1,364 @@
+using Fleet.Core.Templating;
+using Fleet.Core.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Fleet.Core.Playbooks;
+
+/// <summary>
+/// Reads roles as Ansible lays them out: <c>tasks/</c>, <c>handlers/</c>, <c>defaults/</c>, <c>vars/</c> (each <c>main.yml</c> or the
+/// <c>*_from</c> file), <c>meta/main.yml</c> dependencies (run first, once per play unless their parameters differ), looked up in
+/// <c>roles/</c> beside the playbook, then the roles path, then beside the playbook; <c>ns.coll.role</c> under
+/// <c>collections/ansible_collections/ns/coll/roles/</c>. A role becomes a block whose tasks carry its <see cref="RoleContext"/>.
+/// </summary>
+internal sealed class RoleReader(LoadContext context, TaskReader tasks)
+{
+    private static readonly string[] EntryKeys = ["role", "name", "vars", "when", "tags", "become", "tasks_from", "vars_from", "defaults_from", "handlers_from"];
+
+    /// <summary>Handlers of the roles read for the current play (each role's file once).</summary>
+    public List<TaskDefinition> Handlers { get; } = [];
+
+    /// <summary>Defaults of the play's roles (<c>roles:</c>, <c>import_role</c>, dependencies), later roles over earlier ones.</summary>
+    public Dictionary<string, object?> PlayDefaults { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Vars of the play's roles.</summary>
+    public Dictionary<string, object?> PlayVars { get; } = new(StringComparer.Ordinal);
+
+    private readonly HashSet<string> _ran = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _handlerFiles = new(StringComparer.Ordinal);
+
+    /// <summary>Starts a new play: roles run once per play.</summary>
+    public void NewPlay()
+    {
+        Handlers.Clear();
+        PlayDefaults.Clear();
+        PlayVars.Clear();
+        _ran.Clear();
+        _handlerFiles.Clear();
+    }
+
+    /// <summary>The play's <c>roles:</c> list as blocks, in order.</summary>
+    public List<TaskDefinition> ReadPlayRoles(NodeReader r, YamlNode? node, Inherit inherit)
+    {
+        var blocks = new List<TaskDefinition>();
+        if (node is null or YamlScalarNode { Value: null or "" })
+        {
+            return blocks;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            r.Error(node, "roles must be a list of roles");
+            return blocks;
+        }
+
+        foreach (var entry in list.Children)
+        {
+            if (ReadEntry(r, entry, inherit, dedupe: true) is { } block)
+            {
+                blocks.Add(block);
+            }
+        }
+
+        return blocks;
+    }
+
+    /// <summary>One role entry: a name, or a mapping with <c>role</c> (or <c>name</c>), keywords, and parameters.</summary>
+    private TaskDefinition? ReadEntry(NodeReader r, YamlNode entry, Inherit inherit, bool dedupe)
+    {
+        switch (entry)
+        {
+            case YamlScalarNode { Value: { Length: > 0 } name }:
+                return Load(r, entry, name, ModuleVars.None, new RoleFiles(), inherit, dedupe, publicVars: true);
+            case YamlMappingNode map:
+                var nameNode = NodeReader.Child(map, "role") ?? NodeReader.Child(map, "name");
+                if (r.Text(nameNode) is not { Length: > 0 } roleName)
+                {
+                    r.Error(entry, "a role entry names its role with role:");
+                    return null;
+                }
+
+                var parameters = new Dictionary<string, object?>(r.Vars(NodeReader.Child(map, "vars")), StringComparer.Ordinal);
+                foreach (var (key, value) in map.Children)
+                {
+                    var k = YamlFile.KeyText(key);
+                    if (!EntryKeys.Contains(k))
+                    {
+                        if (TaskReader.TaskKeys.Contains(k))
+                        {
+                            r.Error(key, $"'{k}' on a role entry is not supported (role entries take {string.Join(", ", EntryKeys)} and parameters)");
+                            continue;
+                        }
+
+                        parameters[k] = YamlFile.ToValue(value); // Ansible's old style: other keys are the role's parameters
+                    }
+                }
+
+                var files = new RoleFiles(
+                    r.Text(NodeReader.Child(map, "tasks_from")) ?? "main",
+                    r.Text(NodeReader.Child(map, "vars_from")) ?? "main",
+                    r.Text(NodeReader.Child(map, "defaults_from")) ?? "main",
+                    r.Text(NodeReader.Child(map, "handlers_from")) ?? "main");
+                var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(map, "tags"))).Distinct().ToList();
+                var block = Load(r, nameNode!, roleName, parameters, files, inherit with { Tags = tags }, dedupe, publicVars: true);
+                return block is null ? null : block with
+                {
+                    When = r.Condition(NodeReader.Child(map, "when"), "when"),
+                    Become = r.Bool(NodeReader.Child(map, "become"), "become"),
+                    Tags = tags,
+                };
+            default:
+                r.Error(entry, "a role entry is a role name or a mapping with role:");
+                return null;
+        }
+    }
+
+    /// <summary><c>import_role</c> (read now, a block) or <c>include_role</c> (run when reached; a literal name is read now too).</summary>
+    public TaskDefinition? ReadRoleTask(NodeReader r, TaskDefinition task, Inherit inherit, TaskDefinition? apply)
+    {
+        string? Arg(string name) => task.Args[name] is ScalarArg { Value: { Length: > 0 } v } ? v : null;
+        var name = Arg("name");
+        if (name is null)
+        {
+            r.Errors.Add(new InputError(task.Args.Location, $"{task.Module} takes the role's name"));
+            return null;
+        }
+
+        var files = new RoleFiles(Arg("tasks_from") ?? "main", Arg("vars_from") ?? "main", Arg("defaults_from") ?? "main", Arg("handlers_from") ?? "main");
+        if (task.Module == "import_role")
+        {
+            if (task.Keywords.Loop is not null)
+            {
+                r.Errors.Add(new InputError(task.Keywords.Loop.Location, "import_role cannot loop (it is read when the playbook loads): use include_role"));
+                return null;
+            }
+
+            if (Template.HasTemplate(name) || Template.HasTemplate(files.Tasks))
+            {
+                r.Errors.Add(new InputError(task.Args.Location, "import_role: a templated role or file name is read when the playbook loads and cannot use host variables: use include_role"));
+                return null;
+            }
+
+            var role = Load(r, null, name, ModuleVars.None, files, inherit with { Tags = task.Tags }, dedupe: false, publicVars: true, at: task.Args.Location);
+            return role is null ? null : task with { Module = "block", Keywords = task.Keywords with { Kind = TaskKind.Block, Block = new BlockBody([role], [], []) } };
+        }
+
+        BlockBody? preloaded = null;
+        if (!Template.HasTemplate(name) && !Template.HasTemplate(files.Tasks))
+        {
+            var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
+            var role = Load(r, null, name, ModuleVars.None, files, inherit with { Tags = tags }, dedupe: false, publicVars: false, at: task.Args.Location);
+            if (role is null)
+            {
+                return null;
+            }
+
+            preloaded = new BlockBody([role], [], []);
+        }
+
+        return task with { Keywords = task.Keywords with { Kind = TaskKind.IncludeRole, Apply = apply, Preloaded = preloaded, InheritedTags = inherit.Tags } };
+    }
+
+    /// <summary>Where role files are: the <c>*_from</c> names, each "main" by default.</summary>
+    internal sealed record RoleFiles(string Tasks = "main", string Vars = "main", string Defaults = "main", string Handlers = "main");
+
+    /// <summary>Reads a role (and its dependencies first) into a block; null when it is not found or was already run with these parameters.</summary>
+    internal TaskDefinition? Load(
+        NodeReader r, YamlNode? nameNode, string name, IReadOnlyDictionary<string, object?> parameters, RoleFiles files, Inherit inherit, bool dedupe, bool publicVars, SourceLocation? at = null)
+    {
+        var location = at ?? (nameNode is null ? new SourceLocation(r.Path, 1, 1) : r.At(nameNode));
+        if (Template.HasTemplate(name))
+        {
+            r.Errors.Add(new InputError(location, $"a role name with a template is only supported by include_role: {name}"));
+            return null;
+        }
+
+        var directory = Find(name, r.Directory);
+        if (directory is null)
+        {
+            r.Errors.Add(new InputError(location, $"role '{name}' not found (looked in {string.Join(", ", Places(name, r.Directory))})"));
+            return null;
+        }
+
+        var key = $"{directory}|{files}|{System.Text.Json.JsonSerializer.Serialize(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}"))}";
+        if (dedupe && !_ran.Add(key))
+        {
+            return null;
+        }
+
+        if (context.Reading.Contains(directory))
+        {
+            r.Errors.Add(new InputError(location, $"role dependency cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != directory).Append(directory).Select(Path.GetFileName))}"));
+            return null;
+        }
+
+        context.Reading.Add(directory);
+        try
+        {
+            var defaults = VarsFile(r, directory, "defaults", files.Defaults, location);
+            var vars = VarsFile(r, directory, "vars", files.Vars, location);
+            var role = new RoleContext(name, directory, defaults, vars, parameters);
+            if (publicVars)
+            {
+                foreach (var (k, v) in defaults)
+                {
+                    PlayDefaults[k] = v;
+                }
+
+                foreach (var (k, v) in vars)
+                {
+                    PlayVars[k] = v;
+                }
+            }
+
+            var body = new List<TaskDefinition>();
+            body.AddRange(Dependencies(directory, inherit));
+            var tasksFile = RoleFile(directory, "tasks", files.Tasks);
+            if (tasksFile is not null)
+            {
+                body.AddRange(tasks.ReadFile(tasksFile, inherit with { Role = role }, location, r.Errors));
+            }
+            else if (files.Tasks != "main")
+            {
+                r.Errors.Add(new InputError(location, $"role '{name}': tasks file '{files.Tasks}' not found in {Path.Combine(directory, "tasks")}"));
+            }
+
+            if (RoleFile(directory, "handlers", files.Handlers) is { } handlersFile && _handlerFiles.Add(handlersFile))
+            {
+                Handlers.AddRange(tasks.ReadFile(handlersFile, new Inherit([], role, true), location, r.Errors, "handlers file").SelectMany(h => h.Flatten()).Where(h => h.Keywords.Kind == TaskKind.Module));
+            }
+
+            return new TaskDefinition(name, "block", new MapArg([], location), inherit.Tags, null, [], 0, TimeSpan.Zero, null, false, null, null, location)
+            {
+                Keywords = new TaskKeywords { Kind = TaskKind.Block, Block = new BlockBody(body, [], []), Role = role, IsRole = true, Directory = directory },
+            };
+        }
+        finally
+        {
+            context.Reading.RemoveAt(context.Reading.Count - 1);
+        }
+    }
+
+    private List<TaskDefinition> Dependencies(string directory, Inherit inherit)
+    {
+        var metaFile = RoleFile(directory, "meta", "main");
+        if (metaFile is null)
+        {
+            return [];
+        }
+
+        var errors = new List<InputError>();
+        var reader = new NodeReader(metaFile, errors);
+        YamlNode? root;
+        try
+        {
+            root = YamlFile.Load(metaFile, "role meta file");
+        }
+        catch (FleetInputException ex)
+        {
+            _pending.AddRange(ex.Errors);
+            return [];
+        }
+
+        var deps = new List<TaskDefinition>();
+        if (root is YamlMappingNode map && NodeReader.Child(map, "dependencies") is { } list)
+        {
+            if (list is YamlSequenceNode items)
+            {
+                foreach (var item in items.Children)
+                {
+                    if (ReadEntry(reader, item, inherit with { Role = null }, dedupe: true) is { } dep)
+                    {
+                        deps.Add(dep);
+                    }
+                }
+            }
+            else if (list is not YamlScalarNode { Value: null or "" })
+            {
+                reader.Error(list, "dependencies must be a list of roles");
+            }
+        }
+
+        _pending.AddRange(errors);
+        return deps;
+    }
+
+    private readonly List<InputError> _pending = [];
+
+    /// <summary>Errors found in role meta files, handed to the play's error list.</summary>
+    public IEnumerable<InputError> TakeErrors()
+    {
+        var errors = _pending.ToList();
+        _pending.Clear();
+        return errors;
+    }
+
+    private static Dictionary<string, object?> VarsFile(NodeReader r, string directory, string folder, string file, SourceLocation location)
+    {
+        var path = RoleFile(directory, folder, file);
+        if (path is null)
+        {
+            if (file != "main")
+            {
+                r.Errors.Add(new InputError(location, $"{folder} file '{file}' not found in {Path.Combine(directory, folder)}"));
+            }
+
+            return new Dictionary<string, object?>(StringComparer.Ordinal);
+        }
+
+        return YamlFile.LoadVariables(path, $"role {folder} file", r.Errors, location) is { } mapping
+            ? new Dictionary<string, object?>((IReadOnlyDictionary<string, object?>)YamlFile.ToValue(mapping)!, StringComparer.Ordinal)
+            : new Dictionary<string, object?>(StringComparer.Ordinal);
+    }
+
+    /// <summary>A role's file: folder/name.yml, .yaml, .json or the name as written.</summary>
+    internal static string? RoleFile(string directory, string folder, string name) =>
+        new[] { name + ".yml", name + ".yaml", name + ".json", name }.Select(n => Path.Combine(directory, folder, n)).FirstOrDefault(File.Exists);
+
+    /// <summary>The role's directory, or null.</summary>
+    public string? Find(string name, string fromDirectory) => Places(name, fromDirectory).FirstOrDefault(p => System.IO.Directory.Exists(p));
+
+    /// <summary>Where a role is looked for, in order (Ansible's order).</summary>
+    public IEnumerable<string> Places(string name, string fromDirectory)
+    {
+        var playbook = context.PlaybookDirectory;
+        if (Path.IsPathRooted(name))
+        {
+            yield return name;
+            yield break;
+        }
+
+        var parts = name.Split('.');
+        if (parts.Length == 3 && !name.Contains('/', StringComparison.Ordinal))
+        {
+            foreach (var root in CollectionRoots(playbook))
+            {
+                yield return Path.Combine(root, "ansible_collections", parts[0], parts[1], "roles", parts[2]);
+            }
+
+            yield break;
+        }
+
+        yield return Path.GetFullPath(Path.Combine(playbook, "roles", name));
+        foreach (var dir in context.RolesPath)
+        {
+            yield return Path.GetFullPath(Path.Combine(dir, name));
+        }
+
+        yield return Path.GetFullPath(Path.Combine(playbook, name));
+        if (fromDirectory != playbook)
+        {
+            // A role used from inside another role: beside that role too.
+            yield return Path.GetFullPath(Path.Combine(fromDirectory, "..", "..", name));
+        }
+    }
+
+    private static IEnumerable<string> CollectionRoots(string playbook)
+    {
+        yield return Path.Combine(playbook, "collections");
+        var configured = Environment.GetEnvironmentVariable("ANSIBLE_COLLECTIONS_PATH") ?? Environment.GetEnvironmentVariable("ANSIBLE_COLLECTIONS_PATHS");
+        foreach (var dir in (configured ?? "~/.ansible/collections:/usr/share/ansible/collections").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            yield return dir.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), dir[2..]) : dir;
+        }
+    }
+}

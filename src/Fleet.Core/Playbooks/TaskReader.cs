@@ -1,0 +1,496 @@
+using Fleet.Core.Templating;
+using Fleet.Core.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Fleet.Core.Playbooks;
+
+/// <summary>
+/// Reads task lists into Fleet's task tree: module tasks with their keywords, <c>block</c>/<c>rescue</c>/<c>always</c>, static
+/// <c>import_tasks</c>/<c>import_role</c> (read now, as blocks), dynamic <c>include_tasks</c>/<c>include_role</c> (read when they run;
+/// a literal <c>include_role</c> is read now too, to validate it). Tags are inherited here; the other keywords of a block are
+/// inherited when the tree runs.
+/// </summary>
+internal sealed class TaskReader(LoadContext context)
+{
+    /// <summary>Keywords of a task beside its module (Ansible's names).</summary>
+    public static readonly string[] TaskKeys =
+    [
+        "name", "tags", "when", "notify", "retries", "delay", "timeout", "ignore_errors", "changed_when", "failed_when", "become",
+        "register", "no_log", "loop", "loop_control", "vars", "args", "check_mode", "environment", "listen", "throttle", "until",
+        "any_errors_fatal", "delegate_to", "run_once", "become_user", "become_method", "local_action", "action", "diff",
+        "ignore_unreachable", "collections", "module_defaults", "debugger", "connection", "port", "remote_user",
+    ];
+
+    private static readonly string[] BlockKeys =
+    [
+        "block", "rescue", "always", "name", "tags", "when", "become", "vars", "ignore_errors", "environment", "check_mode",
+        "any_errors_fatal", "no_log", "throttle", "delegate_to", "run_once", "become_user", "notify", "collections", "diff",
+    ];
+
+    /// <summary>Keywords Fleet reads but does not run the way Ansible does: a located error names each.</summary>
+    private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
+    {
+        ["delegate_to"] = "delegate_to is not supported: Fleet runs every task on its own host (write a separate play for the other host)",
+        ["run_once"] = "run_once is not supported: Fleet runs every task on every host of the play (target one host with a play of its own)",
+        ["become_user"] = "become_user is not supported: Fleet becomes root only (run as another user with command: runuser -u USER -- …)",
+        ["become_method"] = "become_method is not supported: Fleet becomes root with sudo",
+        ["local_action"] = "local_action is not supported: Fleet runs tasks on the hosts only",
+        ["action"] = "action: is not supported; write the module as the task's key",
+        ["module_defaults"] = "module_defaults is not supported; write the arguments on each task",
+        ["debugger"] = "debugger is not supported",
+        ["connection"] = "connection is not supported: Fleet connects with SSH",
+        ["port"] = "port on a task is not supported; set port in the inventory",
+        ["remote_user"] = "remote_user on a task is not supported; set user in the inventory",
+        ["ignore_unreachable"] = "ignore_unreachable is not supported: an unreachable host stops",
+        ["diff"] = "diff on a task is not supported; use --diff",
+    };
+
+    private static readonly string[] Lookups = ["items", "list", "dict", "first_found", "fileglob", "together", "nested", "indexed_items", "sequence"];
+
+    public RoleReader Roles => _roles ??= new RoleReader(context, this);
+
+    private RoleReader? _roles;
+
+    /// <summary>The tasks of a section (<c>tasks</c>, <c>rescue</c>, a task file…).</summary>
+    public List<TaskDefinition> ReadList(NodeReader r, YamlNode? node, string section, Inherit inherit)
+    {
+        var tasks = new List<TaskDefinition>();
+        if (node is null or YamlScalarNode { Value: null or "" })
+        {
+            return tasks;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            r.Error(node, $"{section} must be a list of tasks");
+            return tasks;
+        }
+
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode task)
+            {
+                r.Error(item, "a task is a mapping with a module");
+                continue;
+            }
+
+            if (ReadTask(r, task, inherit) is { } loaded)
+            {
+                tasks.Add(loaded);
+            }
+        }
+
+        return tasks;
+    }
+
+    /// <summary>A task file's tasks (an import, an include, a role's tasks/main.yml); a cycle or a bad file adds errors.</summary>
+    public List<TaskDefinition> ReadFile(string file, Inherit inherit, SourceLocation? namedAt, List<InputError> errors, string what = "task file")
+    {
+        if (context.Reading.Contains(file))
+        {
+            errors.Add(new InputError(namedAt, $"import cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != file).Append(file).Select(Path.GetFileName))}"));
+            return [];
+        }
+
+        YamlNode? root;
+        try
+        {
+            InputFile.CheckRegular(file, what, namedAt, file);
+            root = YamlFile.Load(file, what, namedAt);
+        }
+        catch (FleetInputException ex)
+        {
+            errors.AddRange(ex.Errors);
+            return [];
+        }
+
+        context.Reading.Add(file);
+        try
+        {
+            var r = new NodeReader(file, errors);
+            return root is null ? [] : ReadList(r, root, what, inherit);
+        }
+        finally
+        {
+            context.Reading.RemoveAt(context.Reading.Count - 1);
+        }
+    }
+
+    private TaskDefinition? ReadTask(NodeReader r, YamlMappingNode node, Inherit inherit)
+    {
+        if (NodeReader.Child(node, "block") is not null)
+        {
+            return ReadBlock(r, node, inherit);
+        }
+
+        foreach (var (key, _) in node.Children)
+        {
+            if (Refused.TryGetValue(YamlFile.KeyText(key), out var why))
+            {
+                r.Error(key, why);
+            }
+        }
+
+        var moduleKeys = new List<(string Name, YamlNode Key, YamlNode Value)>();
+        YamlNode? loopKey = null;
+        foreach (var (key, value) in node.Children)
+        {
+            var name = YamlFile.KeyText(key);
+            if (name.StartsWith("with_", StringComparison.Ordinal))
+            {
+                if (loopKey is not null)
+                {
+                    r.Error(key, $"'{name}': a task has one loop");
+                }
+
+                loopKey = key;
+                if (!Lookups.Contains(name[5..]))
+                {
+                    r.Error(key, $"'{name}' is not supported (Fleet's loops: loop, {string.Join(", ", Lookups.Select(l => "with_" + l))})");
+                }
+            }
+            else if (name == "loop")
+            {
+                if (loopKey is not null)
+                {
+                    r.Error(key, "'loop': a task has one loop");
+                }
+
+                loopKey = key;
+            }
+            else if (name is "rescue" or "always")
+            {
+                r.Error(key, $"'{name}' belongs to a block: this task has no 'block'");
+            }
+            else if (!TaskKeys.Contains(name))
+            {
+                moduleKeys.Add((name, key, value));
+            }
+        }
+
+        var taskName = r.Text(NodeReader.Child(node, "name"));
+        if (moduleKeys.Count > 1 && moduleKeys.Count(m => context.Find(ModuleName(m.Name)) is not null) == 1)
+        {
+            // One known module and other keys: those are task keywords Fleet does not know.
+            foreach (var (name, key, _) in moduleKeys.Where(m => context.Find(ModuleName(m.Name)) is null))
+            {
+                r.Error(key, $"unknown task key '{name}'{YamlFile.DidYouMean(name, TaskKeys)}");
+            }
+
+            return null;
+        }
+
+        if (moduleKeys.Count != 1)
+        {
+            r.Error(node, moduleKeys.Count == 0
+                ? $"task '{taskName ?? "?"}' has no module"
+                : $"task '{taskName ?? "?"}' has several module keys: {string.Join(", ", moduleKeys.Select(m => m.Name))}");
+            return null;
+        }
+
+        var (rawModule, moduleKey, argsNode) = moduleKeys[0];
+        var module = ModuleName(rawModule);
+        var spec = context.Find(module);
+        if (spec is null)
+        {
+            r.Error(moduleKey, $"unknown module '{rawModule}'{YamlFile.DidYouMean(module, context.Names)}");
+            return null;
+        }
+
+        var args = module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec, argsNode, r.Errors);
+        if (NodeReader.Child(node, "args") is { } extra)
+        {
+            args = extra is YamlMappingNode extraMap
+                ? new MapArg([.. ((MapArg)YamlFile.ToArg(r.Path, extraMap)).Entries.Where(e => args[e.Key] is null), .. args.Entries], args.Location)
+                : r.Fail(extra, "args must be a mapping", args);
+        }
+
+        var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(node, "tags"))).Distinct().ToList();
+        var keywords = Keywords(r, node, inherit) with
+        {
+            Loop = loopKey is null ? null : Loop(r, node, loopKey),
+            Register = Register(r, NodeReader.Child(node, "register")),
+            ChangedWhen = r.Condition(NodeReader.Child(node, "changed_when"), "changed_when"),
+            FailedWhen = r.Condition(NodeReader.Child(node, "failed_when"), "failed_when"),
+            Until = r.Condition(NodeReader.Child(node, "until"), "until"),
+            Listen = r.Names(NodeReader.Child(node, "listen"), "listen"),
+        };
+        if (keywords.Listen.Count > 0 && !inherit.Handler)
+        {
+            r.Error(NodeReader.Child(node, "listen")!, "listen belongs to handlers, not tasks");
+        }
+
+        var retries = r.Int(NodeReader.Child(node, "retries"), "retries", NodeReader.MaxRetries);
+        var definition = new TaskDefinition(
+            taskName ?? DefaultName(module),
+            module,
+            args,
+            tags,
+            r.Condition(NodeReader.Child(node, "when"), "when"),
+            r.Names(NodeReader.Child(node, "notify"), "notify"),
+            (int)(retries ?? (keywords.Until is not null ? 3 : 0)),
+            TimeSpan.FromSeconds(r.Int(NodeReader.Child(node, "delay"), "delay", NodeReader.MaxSeconds) ?? 5),
+            // timeout: 0 means no time limit, as in Ansible.
+            r.Int(NodeReader.Child(node, "timeout"), "timeout", NodeReader.MaxSeconds) is { } seconds ? (seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds)) : null,
+            r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors") ?? false,
+            keywords.ChangedWhen is LiteralExpression { Constant: false } ? false : null,
+            r.Bool(NodeReader.Child(node, "become"), "become"),
+            r.At(node))
+        {
+            NoLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log") ?? false,
+            Keywords = keywords,
+        };
+
+        return module switch
+        {
+            "import_tasks" => ImportTasks(r, definition, inherit),
+            "include_tasks" => IncludeTasks(r, definition, inherit, argsNode),
+            "import_role" or "include_role" => Roles.ReadRoleTask(r, definition, inherit, ApplyBlock(r, argsNode)),
+            "meta" => Meta(r, definition, inherit),
+            _ => definition,
+        };
+    }
+
+    /// <summary>The keywords a block and a task share.</summary>
+    private static TaskKeywords Keywords(NodeReader r, YamlMappingNode node, Inherit inherit) => new()
+    {
+        Vars = r.Vars(NodeReader.Child(node, "vars")),
+        CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode"),
+        Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
+        Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle") is { } t ? (int)t : null,
+        AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal"),
+        Role = inherit.Role,
+        Directory = r.Directory,
+    };
+
+    private TaskDefinition ReadBlock(NodeReader r, YamlMappingNode node, Inherit inherit)
+    {
+        foreach (var (key, _) in node.Children)
+        {
+            var name = YamlFile.KeyText(key);
+            if (Refused.TryGetValue(name, out var why))
+            {
+                r.Error(key, why);
+            }
+            else if (!BlockKeys.Contains(name))
+            {
+                r.Error(key, $"unknown block key '{name}'{YamlFile.DidYouMean(name, BlockKeys)} (a block holds tasks under block, rescue and always)");
+            }
+        }
+
+        var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(node, "tags"))).Distinct().ToList();
+        var inner = inherit with { Tags = tags };
+        var body = new BlockBody(
+            ReadList(r, NodeReader.Child(node, "block"), "block", inner),
+            ReadList(r, NodeReader.Child(node, "rescue"), "rescue", inner),
+            ReadList(r, NodeReader.Child(node, "always"), "always", inner));
+        var name2 = r.Text(NodeReader.Child(node, "name"));
+        return new TaskDefinition(
+            name2 ?? "block",
+            "block",
+            new MapArg([], r.At(node)),
+            tags,
+            r.Condition(NodeReader.Child(node, "when"), "when"),
+            r.Names(NodeReader.Child(node, "notify"), "notify"),
+            0,
+            TimeSpan.Zero,
+            null,
+            r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors") ?? false,
+            null,
+            r.Bool(NodeReader.Child(node, "become"), "become"),
+            r.At(node))
+        {
+            NoLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log") ?? false,
+            Keywords = Keywords(r, node, inherit) with { Kind = TaskKind.Block, Block = body },
+        };
+    }
+
+    /// <summary><c>import_tasks</c>: the file is read now and becomes a block carrying the import's keywords.</summary>
+    private TaskDefinition? ImportTasks(NodeReader r, TaskDefinition task, Inherit inherit)
+    {
+        if (task.Keywords.Loop is not null)
+        {
+            r.Errors.Add(new InputError(task.Keywords.Loop.Location, "import_tasks cannot loop (it is read when the playbook loads): use include_tasks"));
+            return null;
+        }
+
+        if (FileArgument(r, task) is not { } file)
+        {
+            return null;
+        }
+
+        if (Template.HasTemplate(file))
+        {
+            r.Errors.Add(new InputError(task.Args.Location, $"import_tasks: a templated file name is read when the playbook loads and cannot use host variables: use include_tasks ({file})"));
+            return null;
+        }
+
+        var path = TaskFile(r, file, task.Keywords.Role);
+        var tasks = ReadFile(path, inherit with { Tags = task.Tags }, task.Args.Location, r.Errors);
+        return task with { Module = "block", Keywords = task.Keywords with { Kind = TaskKind.Block, Block = new BlockBody(tasks, [], []) } };
+    }
+
+    /// <summary><c>include_tasks</c>: read when it runs; a literal file name is read now as well, so its errors show before any host is contacted.</summary>
+    private TaskDefinition? IncludeTasks(NodeReader r, TaskDefinition task, Inherit inherit, YamlNode argsNode)
+    {
+        if (FileArgument(r, task) is not { } file)
+        {
+            return null;
+        }
+
+        var apply = ApplyBlock(r, argsNode);
+        BlockBody? preloaded = null;
+        if (!Template.HasTemplate(file))
+        {
+            var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
+            preloaded = new BlockBody(ReadFile(TaskFile(r, file, task.Keywords.Role), inherit with { Tags = tags }, task.Args.Location, r.Errors), [], []);
+        }
+
+        return task with { Keywords = task.Keywords with { Kind = TaskKind.IncludeTasks, Apply = apply, Preloaded = preloaded, InheritedTags = inherit.Tags } };
+    }
+
+    /// <summary>The <c>apply:</c> keywords of an include, read as a block around the included tasks, or null.</summary>
+    internal TaskDefinition? ApplyBlock(NodeReader r, YamlNode argsNode)
+    {
+        if (argsNode is not YamlMappingNode args || NodeReader.Child(args, "apply") is not { } apply)
+        {
+            return null;
+        }
+
+        if (apply is not YamlMappingNode map)
+        {
+            r.Error(apply, "apply must be a mapping of task keywords");
+            return null;
+        }
+
+        var withBlock = new YamlMappingNode(map.Children.Append(new(new YamlScalarNode("block"), new YamlSequenceNode())));
+        return ReadBlock(r, withBlock, Inherit.Play([])) with { Location = r.At(apply) };
+    }
+
+    private static string? FileArgument(NodeReader r, TaskDefinition task)
+    {
+        if (task.Args["file"] is ScalarArg { Value: { Length: > 0 } file })
+        {
+            return file;
+        }
+
+        r.Errors.Add(new InputError(task.Args.Location, $"{task.Module} takes a file name"));
+        return null;
+    }
+
+    /// <summary>A task file named in a task: relative to the file that names it; in a role, its tasks/ first.</summary>
+    internal static string TaskFile(NodeReader r, string file, RoleContext? role)
+    {
+        if (Path.IsPathRooted(file))
+        {
+            return file;
+        }
+
+        if (role is not null && Path.Combine(role.Directory, "tasks", file) is var inRole && File.Exists(inRole))
+        {
+            return inRole;
+        }
+
+        return r.Resolve(file);
+    }
+
+    private TaskDefinition? Meta(NodeReader r, TaskDefinition task, Inherit inherit)
+    {
+        var action = (task.Args["free_form"] as ScalarArg)?.Value ?? "";
+        string[] known = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "refresh_inventory", "clear_facts", "end_batch", "reset_connection", "role_complete"];
+        string[] supported = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "role_complete"];
+        if (!supported.Contains(action))
+        {
+            r.Errors.Add(new InputError(task.Args.Location, known.Contains(action)
+                ? $"meta: {action} is not supported (Fleet's: {string.Join(", ", supported)})"
+                : $"meta: unknown action '{action}'{YamlFile.DidYouMean(action, supported)}"));
+            return null;
+        }
+
+        if (inherit.Handler)
+        {
+            r.Errors.Add(new InputError(task.Location, "meta tasks are not handlers"));
+        }
+
+        return task;
+    }
+
+    private static MapArg SetFactArguments(NodeReader r, YamlNode node) => node switch
+    {
+        YamlMappingNode map => (MapArg)YamlFile.ToArg(r.Path, map),
+        YamlScalarNode { Value: { Length: > 0 } text } scalar => new MapArg(
+            text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Split('=', 2)).Where(p => p.Length == 2)
+                .Select(p => new KeyValuePair<string, ArgValue>(p[0], new ScalarArg(p[1].Trim('"', '\''), false, r.At(scalar)))).ToList(), r.At(node)),
+        _ => r.Fail(node, "set_fact takes a mapping of variables", new MapArg([], r.At(node))),
+    };
+
+    private static string? Register(NodeReader r, YamlNode? node)
+    {
+        var name = r.Text(node);
+        if (name is not null && !IsIdentifier(name))
+        {
+            r.Error(node!, $"register takes a variable name, not '{name}'");
+            return null;
+        }
+
+        return name;
+    }
+
+    internal static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+
+    private static LoopSpec? Loop(NodeReader r, YamlMappingNode node, YamlNode key)
+    {
+        var name = YamlFile.KeyText(key);
+        var value = node.Children[key];
+        var kind = name == "loop" ? "loop" : name[5..];
+        string loopVar = "item";
+        string? indexVar = null, label = null;
+        var extended = false;
+        if (NodeReader.Child(node, "loop_control") is { } control)
+        {
+            if (control is not YamlMappingNode controlMap)
+            {
+                r.Error(control, "loop_control must be a mapping");
+            }
+            else
+            {
+                foreach (var (k, v) in controlMap.Children)
+                {
+                    switch (YamlFile.KeyText(k))
+                    {
+                        case "loop_var":
+                            loopVar = r.Text(v) is { } lv && IsIdentifier(lv) ? lv : r.Fail(v, "loop_var takes a variable name", "item");
+                            break;
+                        case "index_var":
+                            indexVar = r.Text(v) is { } iv && IsIdentifier(iv) ? iv : r.Fail<string?>(v, "index_var takes a variable name", null);
+                            break;
+                        case "label":
+                            label = r.Text(v);
+                            break;
+                        case "extended":
+                            extended = r.Bool(v, "extended") ?? false;
+                            break;
+                        case "pause":
+                            r.Error(k, "loop_control: pause is not supported");
+                            break;
+                        case var other:
+                            r.Error(k, $"unknown loop_control key '{other}' (loop_var, index_var, label, extended)");
+                            break;
+                    }
+                }
+            }
+        }
+
+        return new LoopSpec(kind, YamlFile.ToValue(value), loopVar, indexVar, label, r.At(key)) { Extended = extended };
+    }
+
+    /// <summary>A task without a name is named after its module, as Ansible names it.</summary>
+    private static string DefaultName(string module) => module;
+
+    private static readonly string[] Prefixes = ["ansible.builtin.", "ansible.posix.", "community.general.", "ansible.legacy."];
+
+    /// <summary>The module name without an <c>ansible.builtin.</c>-like collection prefix.</summary>
+    public static string ModuleName(string module) =>
+        Prefixes.Aggregate(module, (m, prefix) => m.StartsWith(prefix, StringComparison.Ordinal) ? m[prefix.Length..] : m);
+}

@@ -1,0 +1,210 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Tests;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>The task tree as Ansible runs it (blocks, loops, register, set_fact, includes, roles), over a local shell transport.</summary>
+public sealed class TaskTreeTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-tree-test-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private async Task<HostResult> RunAsync(string playbook, string hosts = "h1")
+    {
+        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  children:\n    web:\n      hosts:\n" + string.Join("", hosts.Split(',').Select(h => $"        {h}: {{ address: 127.0.0.1 }}\n"))));
+        var loaded = PlaybookLoader.Load(Write("playbook.yml", playbook), ModuleCatalog.Default);
+        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
+        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+        ReportSchema.AssertValid(Fleet.Core.Reports.JsonReportWriter.ToJson(report));
+        return report.Hosts[0];
+    }
+
+    private static string Statuses(HostResult host) => string.Join("\n", host.Tasks.Select(t => $"{t.Status.ToString().ToLowerInvariant()} {t.Name}"));
+
+    [Fact]
+    public async Task Block_FailedTask_RunsRescueAndAlways_AndTheHostIsNotFailed()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - name: guarded
+                  vars: { who: block }
+                  block:
+                    - name: breaks
+                      shell: exit 3
+                    - name: never reached
+                      debug: { msg: no }
+                  rescue:
+                    - name: rescue sees the failure
+                      assert: { that: ["ansible_failed_result.rc == 3", "who == 'block'"] }
+                  always:
+                    - name: always
+                      debug: { msg: "{{ who }}" }
+                - name: after
+                  debug: { msg: goes on }
+            """);
+
+        Assert.Equal("failed breaks\nok rescue sees the failure\nok always\nok after", Statuses(host));
+        Assert.Equal(HostStatus.Ok, host.Status);
+        Assert.Equal(0, host.Count(TaskOutcome.Failed));
+        Assert.True(host.Tasks[0].Rescued);
+    }
+
+    [Fact]
+    public async Task Block_WithoutRescue_FailsTheHostAfterAlways()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - block:
+                    - { name: breaks, shell: exit 1 }
+                  always:
+                    - { name: always, debug: { msg: x } }
+                - { name: not reached, debug: { msg: y } }
+            """);
+
+        Assert.Equal("failed breaks\nok always", Statuses(host));
+        Assert.Equal(HostStatus.Failed, host.Status);
+    }
+
+    [Fact]
+    public async Task Loop_Register_ResultsPerItem_DriveLaterConditions()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - name: echo items
+                  shell: "echo {{ item }}"
+                  loop: [a, b, c]
+                  register: echoed
+                  changed_when: false
+                - name: results have Ansible's shape
+                  assert:
+                    that:
+                      - echoed.results | length == 3
+                      - echoed.results[1].stdout == 'b'
+                      - echoed.results[2].item == 'c'
+                      - echoed.results[0].stdout_lines == ['a']
+                      - echoed is succeeded
+                      - echoed is not changed
+                - name: skipped per item
+                  debug: { msg: "{{ idx }}" }
+                  loop: "{{ echoed.results }}"
+                  loop_control: { loop_var: r, index_var: idx }
+                  when: r.stdout == 'z'
+                - name: changed_when expression
+                  shell: "true"
+                  register: probe
+                  changed_when: probe.rc == 0
+                - name: failed_when expression
+                  shell: "echo hi; exit 2"
+                  register: soft
+                  failed_when: soft.rc not in [0, 2]
+                  changed_when: false
+            """);
+
+        Assert.Equal("ok echo items\nok results have Ansible's shape\nskipped skipped per item\nchanged changed_when expression\nok failed_when expression", Statuses(host));
+    }
+
+    [Fact]
+    public async Task SetFact_IsHostScoped_AndVisibleInLaterPlaysAndHostvars()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - set_fact: { flavour: "{{ inventory_hostname }}-x", flag: "yes" }
+            - hosts: all
+              tasks:
+                - assert:
+                    that:
+                      - flavour == 'h1-x'
+                      - flag
+                      - hostvars['h2'].flavour == 'h2-x'
+                      - "'web' in group_names"
+            """, "h1,h2");
+
+        Assert.Equal("ok set_fact\nok assert", Statuses(host));
+    }
+
+    [Fact]
+    public async Task Until_RetriesUntilTheConditionHolds()
+    {
+        var counter = Path.Combine(_dir.FullName, "count");
+        var host = await RunAsync($$"""
+            - hosts: all
+              tasks:
+                - name: third time lucky
+                  shell: "echo x >> {{counter}}; wc -l < {{counter}}"
+                  register: tries
+                  until: tries.stdout == '3'
+                  retries: 5
+                  delay: 0
+            """.Replace("{{counter}}", counter, StringComparison.Ordinal));
+
+        Assert.Equal(3, host.Tasks[0].Attempts);
+        Assert.Equal(TaskOutcome.Changed, host.Tasks[0].Status);
+    }
+
+    [Fact]
+    public async Task Roles_DefaultsVarsDependenciesHandlersAndIncludes_RunAsAnsible()
+    {
+        Write("roles/base/defaults/main.yml", "base_word: default\nbase_other: low\n");
+        Write("roles/base/tasks/main.yml", "- name: base says\n  debug: { msg: \"{{ base_word }}\" }\n");
+        Write("roles/app/meta/main.yml", "dependencies:\n  - role: base\n");
+        Write("roles/app/defaults/main.yml", "app_level: default\n");
+        Write("roles/app/vars/main.yml", "app_level: vars\n");
+        Write("roles/app/tasks/main.yml", """
+            - name: levels
+              assert: { that: ["app_level == 'vars'", "app_param == 'given'", "base_other == 'low'"] }
+            - name: per family
+              include_tasks: "{{ family }}.yml"
+            - name: notify by topic
+              shell: "true"
+              notify: app topic
+            """);
+        Write("roles/app/tasks/debian.yml", "- name: included\n  debug: { msg: debian }\n");
+        Write("roles/app/handlers/main.yml", "- name: app handler\n  listen: app topic\n  debug: { msg: handled }\n");
+        var host = await RunAsync("""
+            - hosts: all
+              vars: { family: debian }
+              roles:
+                - role: app
+                  app_param: given
+              tasks:
+                - import_role: { name: base }
+            """);
+
+        Assert.Equal(
+            "ok base : base says\nok app : levels\nok app : per family\nok app : included\nchanged app : notify by topic\nok base : base says\nok app : app handler",
+            Statuses(host));
+    }
+
+    [Fact]
+    public async Task IncludeTasks_WithLoopAndWhen_RunsOncePerItem()
+    {
+        Write("item.yml", "- name: item {{ item }}\n  debug: { msg: \"{{ item }}\" }\n");
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - include_tasks: item.yml
+                  loop: [1, 2]
+                - include_tasks: item.yml
+                  when: false
+            """);
+
+        Assert.Equal("ok include_tasks\nok item 1\nok include_tasks\nok item 2\nskipped include_tasks", Statuses(host));
+    }
+}

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Integration.Tests.Engine;
+using Fleet.Integration.Tests.Lab;
+using Xunit.Abstractions;
+
+namespace Fleet.Integration.Tests.Differential;
+
+/// <summary>
+/// Differential tests against Ansible itself (Debian's ansible-core 2.14): each case under Differential/Cases runs with
+/// ansible-playbook on one lab host and with Fleet on another; the host state, the per-task statuses and the recap counts must be
+/// the same, then again for the second (no-op) run.
+/// </summary>
+[Collection("lab")]
+public sealed class AnsibleDifferentialTests(LabFixture lab, ITestOutputHelper output)
+{
+    private const string AnsibleHost = "lab-03";
+    private const string FleetHost = "lab-04";
+
+    /// <summary>What each case leaves on a host: files with mode, owner, size and checksum, and the sysctl values it sets.</summary>
+    private const string StateScript = """
+        for p in /srv/diff /etc/sysctl.d/99-diff.conf; do [ -e "$p" ] && find "$p" -printf '%p %m %u %g %s %y\n'; done | sort
+        find /srv/diff -type f -exec md5sum {} + 2>/dev/null | sort -k2
+        [ -f /etc/sysctl.d/99-diff.conf ] && md5sum /etc/sysctl.d/99-diff.conf
+        for k in net.ipv4.conf.all.accept_redirects net.ipv4.conf.all.send_redirects net.ipv4.conf.default.accept_source_route net.ipv4.icmp_echo_ignore_broadcasts net.ipv4.conf.all.log_martians; do printf '%s=%s\n' "$k" "$(sysctl -n "$k")"; done
+        true
+        """;
+
+    [LabFact]
+    public async Task HardeningRoleTree_SameStateStatusesAndRecapAsAnsible_ThenNoOp()
+    {
+        var dir = CopyCase("hardening");
+        try
+        {
+            foreach (var host in new[] { AnsibleHost, FleetHost })
+            {
+                // Start both hosts from the same state, also when the lab ran this case before.
+                await LabRun.ExecAsync(lab, host, "rm -rf /srv/diff /etc/sysctl.d/99-diff.conf; sysctl -qw net.ipv4.conf.all.accept_redirects=1 net.ipv4.conf.all.send_redirects=1 net.ipv4.conf.all.log_martians=0");
+            }
+
+            var playbook = Path.Combine(dir, "site.yml");
+            var first = await CompareAsync(playbook, dir, "first run");
+            Assert.True(first.Fleet.Changed > 0, "the first run changes the host");
+
+            var second = await CompareAsync(playbook, dir, "second run");
+            Assert.Equal(0, second.Fleet.Changed);
+            Assert.Equal(0, second.Ansible.Changed);
+
+            var ratio = second.AnsibleSeconds / second.FleetSeconds;
+            output.WriteLine($"no-op run on one host: ansible-playbook {second.AnsibleSeconds:0.00} s, Fleet {second.FleetSeconds:0.00} s (×{ratio:0.0}); Fleet round trips: first run {first.FleetRoundTrips}, no-op run {second.FleetRoundTrips}");
+            // The connect trip reads the facts of every task whose arguments render from the play's variables (the 30-item lineinfile and
+            // 5-item sysctl loops included); the rest are the two commands, which always run, and one read for each task that waits
+            // for a result or a file read at run time (registered results, the per-family include, the second play): 8 measured.
+            Assert.True(second.FleetRoundTrips <= 8, $"a no-op run costs the connect trip, the two commands and one trip per generation of registered results, not {second.FleetRoundTrips}");
+            Assert.True(ratio >= 5, $"Fleet's no-op run should be far faster than ansible-playbook's: {second.FleetSeconds:0.00} s vs {second.AnsibleSeconds:0.00} s");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed record Recap(int Ok, int Changed, int Failed, int Skipped, int Rescued, int Ignored);
+
+    private sealed record Comparison(Recap Ansible, Recap Fleet, double AnsibleSeconds, double FleetSeconds, int FleetRoundTrips);
+
+    private async Task<Comparison> CompareAsync(string playbook, string dir, string what)
+    {
+        var (ansibleTasks, ansibleRecap, ansibleSeconds) = await RunAnsibleAsync(playbook, dir);
+        var (fleetTasks, fleetRecap, fleetSeconds, roundTrips) = await RunFleetAsync(playbook);
+        output.WriteLine($"{what}: ansible {ansibleRecap} in {ansibleSeconds:0.00} s; Fleet {fleetRecap} in {fleetSeconds:0.00} s");
+        Assert.Equal(Lines(ansibleTasks), Lines(fleetTasks));
+        Assert.Equal(ansibleRecap, fleetRecap);
+        var ansibleState = await LabRun.ExecAsync(lab, AnsibleHost, StateScript);
+        var fleetState = await LabRun.ExecAsync(lab, FleetHost, StateScript);
+        Assert.Equal(ansibleState, fleetState);
+        Assert.Contains("/srv/diff/marker", fleetState, StringComparison.Ordinal);
+        return new Comparison(ansibleRecap, fleetRecap, ansibleSeconds, fleetSeconds, roundTrips);
+
+        static string Lines(IEnumerable<(string Name, string Status)> tasks) => string.Join('\n', tasks.Select(t => $"{t.Status,-8} {t.Name}"));
+    }
+
+    private async Task<(List<(string Name, string Status)> Tasks, Recap Recap, double Seconds)> RunAnsibleAsync(string playbook, string dir)
+    {
+        var inventory = Path.Combine(dir, "ansible-inventory.ini");
+        await File.WriteAllTextAsync(inventory, AnsibleInventory());
+        var start = new ProcessStartInfo("ansible-playbook", ["-i", inventory, "--limit", AnsibleHost, playbook])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dir,
+        };
+        start.Environment["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json";
+        start.Environment["ANSIBLE_NOCOLOR"] = "1";
+        start.Environment["ANSIBLE_RETRY_FILES_ENABLED"] = "0";
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var seconds = clock.Elapsed.TotalSeconds;
+        using var json = JsonDocument.Parse(await stdout);
+        var tasks = new List<(string, string)>();
+        var gathering = 0;
+        foreach (var play in json.RootElement.GetProperty("plays").EnumerateArray())
+        {
+            foreach (var task in play.GetProperty("tasks").EnumerateArray())
+            {
+                var name = task.GetProperty("task").GetProperty("name").GetString()!;
+                foreach (var host in task.GetProperty("hosts").EnumerateObject())
+                {
+                    if (name == "Gathering Facts")
+                    {
+                        gathering++; // Fleet reads its facts with the connect round trip: no task
+                        continue;
+                    }
+
+                    var r = host.Value;
+                    bool Flag(string key) => r.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.True;
+                    tasks.Add((name, Flag("failed") ? "failed" : Flag("skipped") ? "skipped" : Flag("changed") ? "changed" : "ok"));
+                }
+            }
+        }
+
+        var stats = json.RootElement.GetProperty("stats").GetProperty(AnsibleHost);
+        int Stat(string key) => stats.GetProperty(key).GetInt32();
+        Assert.True(Stat("unreachable") == 0, "ansible could not reach the host: " + await stderr);
+        return (tasks, new Recap(Stat("ok") - gathering, Stat("changed"), Stat("failures"), Stat("skipped"), Stat("rescued"), Stat("ignored")), seconds);
+    }
+
+    private async Task<(List<(string Name, string Status)> Tasks, Recap Recap, double Seconds, int RoundTrips)> RunFleetAsync(string playbook)
+    {
+        var connector = new CountingConnector(lab);
+        var inventory = InventoryLoader.Load(lab.Info.InventoryPath);
+        var loaded = PlaybookLoader.Load(playbook, ModuleCatalog.Default);
+        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
+        var clock = Stopwatch.StartNew();
+        var report = await new PlaybookRunner(connector, ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions { Limit = FleetHost }, CancellationToken.None);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var host = Assert.Single(report.Hosts);
+        var tasks = host.Tasks.Select(t => (t.Name, t.Status.ToString().ToLowerInvariant())).ToList();
+
+        // Ansible counts a changed task as ok too, and an ignored failure as ok.
+        var recap = new Recap(
+            host.Tasks.Count(t => t.Status is TaskOutcome.Ok or TaskOutcome.Changed || t.Ignored),
+            host.Tasks.Count(t => t.Status == TaskOutcome.Changed),
+            host.Count(TaskOutcome.Failed),
+            host.Count(TaskOutcome.Skipped),
+            host.Tasks.Count(t => t.Rescued),
+            host.Tasks.Count(t => t.Ignored));
+        return (tasks, recap, seconds, connector.CommandsPerHost.GetValueOrDefault(FleetHost));
+    }
+
+    /// <summary>The lab's hosts and groups in Ansible's INI inventory, with the lab's key and known_hosts.</summary>
+    private string AnsibleInventory()
+    {
+        var inventory = InventoryLoader.Load(lab.Info.InventoryPath);
+        var text = new StringBuilder();
+        text.AppendLine("[all:vars]");
+        text.AppendLine("ansible_user=root");
+        text.AppendLine($"ansible_ssh_private_key_file={lab.Info.PrivateKeyPath}");
+        text.AppendLine($"ansible_ssh_common_args='-o UserKnownHostsFile={lab.Info.KnownHostsPath} -o StrictHostKeyChecking=yes'");
+        text.AppendLine("ansible_python_interpreter=/usr/bin/python3");
+        foreach (var group in inventory.Hosts.SelectMany(h => h.Groups).Where(g => g != "all").Distinct())
+        {
+            text.AppendLine($"[{group}]");
+            foreach (var host in inventory.Hosts.Where(h => h.Groups.Contains(group)))
+            {
+                text.AppendLine($"{host.Name} ansible_host={lab.Info.Hosts.Single(h => h.Name == host.Name).Address}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string CopyCase(string name)
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, "Differential", "Cases", name);
+        var target = Directory.CreateTempSubdirectory("fleet-diff-").FullName;
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        return target;
+    }
+}
