@@ -190,8 +190,8 @@ public static class PlaybookValidator
                 continue;
             }
 
-            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory).ToList();
-            if (ControllerFiles.Find(path, directory) is { } found)
+            var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory, parameter.ControllerFolder).ToList();
+            if (ControllerFiles.Find(path, directory, parameter.ControllerFolder) is { } found)
             {
                 if (InputFile.KindOf(found) == InputFileKind.Special)
                 {

@@ -57,6 +57,25 @@ internal static class LabRun
         return report;
     }
 
+    /// <summary>Waits until a host's sshd accepts TCP connections again (sshd re-executes itself on SIGHUP: a moment without a listener).</summary>
+    public static async Task WaitUntilListeningAsync(string address, int port)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(address, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
     /// <summary>Runs a shell command inside a lab host without SSH (to inspect or disturb it).</summary>
     public static async Task<string> ExecAsync(LabFixtureBase lab, string host, string command)
     {

@@ -43,6 +43,7 @@ public sealed class FirstKeyLabTests(LabFixture lab) : IDisposable
             rm -f {HardeningDropIn}
             sshd -t; kill -HUP $(cat /run/sshd.pid)
             """);
+        await LabRun.WaitUntilListeningAsync(host.Address, host.Port);
         Environment.SetEnvironmentVariable(EnvName, Password);
         var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict, ConnectAttempts = 1 });
         var keyOnly = new HostTarget(host.Name, host.Address, host.Port, User, lab.Info.PrivateKeyPath);
@@ -91,6 +92,7 @@ public sealed class FirstKeyLabTests(LabFixture lab) : IDisposable
                 userdel -r {User} >/dev/null 2>&1 || true
                 kill -HUP $(cat /run/sshd.pid)
                 """);
+            await LabRun.WaitUntilListeningAsync(host.Address, host.Port);
         }
     }
 

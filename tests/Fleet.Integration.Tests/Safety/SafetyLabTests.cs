@@ -115,6 +115,7 @@ public sealed class SafetyLabTests(LabFixture lab) : IDisposable
         finally
         {
             await LabRun.ExecAsync(lab, host.Name, $"if [ -e {DropIn} ]; then rm -f {DropIn}; kill -HUP $(cat /run/sshd.pid); fi");
+            await LabRun.WaitUntilListeningAsync(host.Address, host.Port);
         }
     }
 
