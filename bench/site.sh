@@ -1,11 +1,14 @@
 #!/bin/sh
 # site.yml on fresh lab hosts: first run, no-op re-run and check, each timed as a whole process, with the controller's
-# peak RSS. Usage (root): bench/site.sh [no-op runs]   — HOSTS (default 10), SSH_KEX (pq or classic, default pq).
+# peak RSS. Usage (root): bench/site.sh [no-op runs]   — HOSTS (default 10), SSH_KEX (pq or classic, default pq),
+# VARS (extra --var settings, e.g. "aide_init_database=false" to leave out AIDE's first database, minutes of CPU per lab host).
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 hosts=${HOSTS:-10}
 kex=${SSH_KEX:-pq}
+vars=""
+for v in ${VARS:-}; do vars="$vars --var $v"; done
 dir=/var/tmp/fleet-bench-site
 inv=$dir/lab-inventory.yml
 [ -e "$dir/lab.json" ] && ./fleet lab down --dir "$dir" >/dev/null
@@ -15,7 +18,7 @@ inv=$dir/lab-inventory.yml
 timed() {
   start=$(date +%s%N)
   set +e
-  /usr/bin/time -f '%M' -o /tmp/fleet-bench-site.rss ./fleet "$@" -i "$inv" playbooks/site.yml --no-progress --ssh-kex "$kex" \
+  /usr/bin/time -f '%M' -o /tmp/fleet-bench-site.rss ./fleet "$@" -i "$inv" playbooks/site.yml --no-progress --ssh-kex "$kex" $vars \
     --json /tmp/fleet-bench-site.json >/dev/null 2>&1
   code=$?
   set -e
