@@ -139,7 +139,7 @@ internal sealed class ProgressView : IRunObserver
     private void Redraw(Table table)
     {
         table.Rows.Clear();
-        foreach (var (host, row) in _rows.OrderBy(r => r.Key, StringComparer.Ordinal).TakeLast(40))
+        foreach (var (host, row) in _rows.OrderBy(r => r.Key, HostNameOrder.Instance).TakeLast(40))
         {
             var state = row.State switch
             {

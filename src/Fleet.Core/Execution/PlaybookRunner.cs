@@ -219,7 +219,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
 
     private static RunReport Report(
         RunOptions options, List<string> playbooks, DateTimeOffset startedAt, Stopwatch clock, Dictionary<string, HostSession> sessions, bool interrupted) =>
-        new(options.Mode, startedAt, clock.ElapsedMilliseconds, sessions.Values.Select(s => s.Result).ToList(), interrupted)
+        new(options.Mode, startedAt, clock.ElapsedMilliseconds, sessions.Values.Select(s => s.Result).OrderBy(h => h.Name, HostNameOrder.Instance).ToList(), interrupted)
         {
             Playbooks = playbooks,
             Shard = options.Shard,
