@@ -40,6 +40,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
 
         var sessions = inventory.Hosts.Where(h => lastPlay.ContainsKey(h.Name))
             .ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
+        _observer.RunStarted(sessions.Count);
         var interrupted = false;
         try
         {
@@ -101,6 +102,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var selected = options.SelectedHosts(inventory);
         var hosts = inventory.Hosts.Where(h => selected is null || selected.Contains(h.Name));
         var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
+        _observer.RunStarted(sessions.Count);
         var interrupted = false;
         try
         {
