@@ -13,7 +13,7 @@ dir=/var/tmp/fleet-bench-compare
 inv=$dir/lab-inventory.yml
 ./fleet lab down --dir "$dir" >/dev/null 2>&1 || true
 ./fleet lab up --hosts "$hosts" --dir "$dir" >/dev/null
-trap './fleet lab down --dir "$dir" >/dev/null 2>&1 || true; rm -rf /tmp/fleet-bench-compare-cp' EXIT
+trap './fleet lab down --dir "$dir" >/dev/null 2>&1 || true; rm -rf /tmp/fleet-bench-compare-cp "$dir/ansible-hosts.ini"; rmdir "$dir" 2>/dev/null || true' EXIT
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
