@@ -64,7 +64,7 @@ public sealed class DriftHistory
     public string ToJson()
     {
         var hosts = new JsonObject();
-        foreach (var (name, h) in _hosts.OrderBy(h => h.Key, StringComparer.Ordinal))
+        foreach (var (name, h) in _hosts.OrderBy(h => h.Key, HostNameOrder.Instance))
         {
             hosts[name] = new JsonObject
             {

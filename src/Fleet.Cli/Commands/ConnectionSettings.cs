@@ -46,6 +46,11 @@ internal class ConnectionSettings : CommandSettings
     [DefaultValue(600)]
     public int Timeout { get; init; } = 600;
 
+    [CommandOption("--connect-timeout <SECONDS>")]
+    [Description("Time one host may spend connecting, every retry included, before it is unreachable. Default 25.")]
+    [DefaultValue(25)]
+    public int ConnectTimeout { get; init; } = 25;
+
     [CommandOption("--json <FILE>")]
     [Description("Write the JSON report (schema fleet-report/2).")]
     public string? Json { get; init; }

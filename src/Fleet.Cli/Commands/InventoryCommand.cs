@@ -28,7 +28,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         var inventory = RunSession.LoadInventory(settings.Inventory);
-        var hosts = RunSession.SelectLimit(inventory, settings.Limit);
+        var hosts = RunSession.SelectLimit(inventory, settings.Limit).OrderBy(h => h.Name, HostNameOrder.Instance).ToList();
         var selected = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         if (settings.Json)
         {
@@ -41,7 +41,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
                 }),
                 ["groups"] = inventory.Groups.ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
                 {
-                    ["hosts"] = g.Value.Hosts.Where(selected.Contains).ToList(),
+                    ["hosts"] = g.Value.Hosts.Where(selected.Contains).Order(HostNameOrder.Instance).ToList(),
                     ["children"] = g.Value.Children,
                 }),
             };

@@ -180,6 +180,11 @@ internal static class RunSession
             throw new FleetInputException($"--timeout must be at least 1 second, not {settings.Timeout}");
         }
 
+        if (settings.ConnectTimeout < 1)
+        {
+            throw new FleetInputException($"--connect-timeout must be at least 1 second, not {settings.ConnectTimeout}");
+        }
+
         _ = ParsePolicy(settings.HostKeyPolicy);
         _ = ParseShard(settings);
         _ = ParseKeyExchange(settings.SshKex);
@@ -258,6 +263,8 @@ internal static class RunSession
                 HostKeyPolicy = ParsePolicy(settings.HostKeyPolicy),
                 KeyExchange = ParseKeyExchange(settings.SshKex),
                 CommandTimeout = TimeSpan.FromSeconds(settings.Timeout),
+                ConnectBudget = TimeSpan.FromSeconds(settings.ConnectTimeout),
+                ConnectTimeout = TimeSpan.FromSeconds(Math.Min(settings.ConnectTimeout, SshPipelines.DefaultConnectTimeout.TotalSeconds)),
                 Logger = logger,
             });
             logger.Debug("engine composed in {Milliseconds:0.0} ms", composing.Elapsed.TotalMilliseconds);

@@ -1,15 +1,16 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Fleet.Core.Execution;
 using Fleet.Core.Reports;
 using Fleet.Core.Results;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Fleet.Cli.Output;
 
 /// <summary>
-/// Live progress per host. Host workers only write events into a channel (Spectre's live display is not thread-safe); one consumer
-/// draws them: a live table on a terminal, or plain lines (a changed or failed task, a finished host) otherwise.
+/// Live progress. Host workers only write events into a channel (Spectre's live display is not thread-safe); one consumer applies them
+/// to a <see cref="ProgressBoard"/> and draws it: live on a terminal (one row per host, or a summary beyond
+/// <see cref="ProgressBoard.RowLimit"/> hosts), or plain lines (a changed or failed task, a finished host) otherwise.
 /// </summary>
 internal sealed class ProgressView : IRunObserver
 {
@@ -18,20 +19,7 @@ internal sealed class ProgressView : IRunObserver
     private readonly bool _live;
     private readonly bool _tasks;
     private readonly Task _consumer;
-    private readonly ConcurrentDictionary<string, Row> _rows = new(StringComparer.Ordinal);
-
-    private sealed class Row
-    {
-        public string Task { get; set; } = "connecting";
-
-        public int Ok { get; set; }
-
-        public int Changed { get; set; }
-
-        public int Failed { get; set; }
-
-        public string State { get; set; } = "running";
-    }
+    private readonly ProgressBoard _board = new(TimeProvider.System);
 
     private ProgressView(IAnsiConsole console, bool live, bool tasks)
     {
@@ -42,7 +30,7 @@ internal sealed class ProgressView : IRunObserver
     }
 
     /// <summary>
-    /// Starts the view: live table when <paramref name="live"/>, plain lines otherwise. Without <paramref name="tasks"/> (ping) a
+    /// Starts the view: live when <paramref name="live"/>, plain lines otherwise. Without <paramref name="tasks"/> (ping) a
     /// finished host is reported as reachable or not, with no task counts.
     /// </summary>
     public static ProgressView Create(IAnsiConsole console, bool live, bool tasks = true) => new(console, live, tasks);
@@ -55,28 +43,18 @@ internal sealed class ProgressView : IRunObserver
     }
 
     /// <inheritdoc />
-    public void HostStarted(string host) => Post(() => _rows.GetOrAdd(host, _ => new Row()));
+    public void RunStarted(int hosts) => Post(() => _board.Expect(hosts));
 
     /// <inheritdoc />
-    public void TaskStarted(string host, string play, string task) => Post(() => _rows.GetOrAdd(host, _ => new Row()).Task = task);
+    public void HostStarted(string host) => Post(() => _board.HostStarted(host));
+
+    /// <inheritdoc />
+    public void TaskStarted(string host, string play, string task) => Post(() => _board.TaskStarted(host, task));
 
     /// <inheritdoc />
     public void TaskFinished(string host, TaskResult result) => Post(() =>
     {
-        var row = _rows.GetOrAdd(host, _ => new Row());
-        switch (result.Status)
-        {
-            case TaskOutcome.Ok:
-                row.Ok++;
-                break;
-            case TaskOutcome.Changed:
-                row.Changed++;
-                break;
-            case TaskOutcome.Failed when !result.Ignored:
-                row.Failed++;
-                break;
-        }
-
+        _board.TaskFinished(host, result);
         if (!_live && result.Status is TaskOutcome.Changed or TaskOutcome.Failed)
         {
             var line = $"{host} | {JsonReportWriter.Name(result.Status)}{(result.Ignored ? " (ignored)" : "")} | {result.Play} | {result.Name}";
@@ -92,16 +70,14 @@ internal sealed class ProgressView : IRunObserver
     /// <inheritdoc />
     public void HostFinished(HostResult result) => Post(() =>
     {
-        var row = _rows.GetOrAdd(result.Name, _ => new Row());
-        row.State = JsonReportWriter.Name(result.Status);
-        row.Task = "";
+        var (ok, changed, failed) = _board.HostFinished(result);
         if (!_live)
         {
             _console.WriteLine(Display.Plain(result.Status switch
             {
                 HostStatus.Unreachable => $"{result.Name} | UNREACHABLE | {result.Error}",
                 _ when !_tasks => $"{result.Name} | {(result.Status == HostStatus.Failed ? "FAILED | " + result.Error : "reachable")} | {result.DurationMs} ms",
-                _ => $"{result.Name} | {row.State} | ok={row.Ok} changed={row.Changed} failed={row.Failed} | {result.DurationMs} ms",
+                _ => $"{result.Name} | {JsonReportWriter.Name(result.Status)} | ok={ok} changed={changed} failed={failed} | {result.DurationMs} ms",
             }));
         }
     });
@@ -118,8 +94,9 @@ internal sealed class ProgressView : IRunObserver
 
     private async Task DrawLiveAsync()
     {
-        var table = new Table().AddColumns("host", "task", "ok", "changed", "failed", "state");
-        await _console.Live(table).AutoClear(true).StartAsync(async context =>
+        // The live display keeps its renderable; a holder whose content is swapped each frame lets the table become the summary.
+        var frame = new Frame(_board.Render());
+        await _console.Live(frame).AutoClear(true).StartAsync(async context =>
         {
             var reader = _events.Reader;
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -129,33 +106,30 @@ internal sealed class ProgressView : IRunObserver
                     action();
                 }
 
-                Redraw(table);
+                frame.Content = _board.Render();
                 context.Refresh();
                 await Task.Delay(100).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
     }
 
-    private void Redraw(Table table)
+    /// <summary>A renderable that draws whatever it currently holds.</summary>
+    private sealed class Frame(IRenderable content) : IRenderable
     {
-        table.Rows.Clear();
-        foreach (var (host, row) in _rows.OrderBy(r => r.Key, StringComparer.Ordinal).TakeLast(40))
-        {
-            var state = row.State switch
-            {
-                "failed" or "unreachable" => $"[red]{row.State}[/]",
-                "changed" => "[yellow]changed[/]",
-                "ok" => "[green]ok[/]",
-                _ => row.State,
-            };
-            table.AddRow(Display.Markup(host), Display.Markup(row.Task), row.Ok.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Changed.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Failed.ToString(System.Globalization.CultureInfo.InvariantCulture), state);
-        }
+        public IRenderable Content { get; set; } = content;
+
+        public Measurement Measure(RenderOptions options, int maxWidth) => Content.Measure(options, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth) => Content.Render(options, maxWidth);
     }
 }
 
 /// <summary>Sends every event to several observers.</summary>
 internal sealed class CompositeObserver(params IRunObserver[] observers) : IRunObserver
 {
+    /// <inheritdoc />
+    public void RunStarted(int hosts) => Array.ForEach(observers, o => o.RunStarted(hosts));
+
     /// <inheritdoc />
     public void HostStarted(string host) => Array.ForEach(observers, o => o.HostStarted(host));
 

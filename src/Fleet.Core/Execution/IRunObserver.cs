@@ -5,6 +5,9 @@ namespace Fleet.Core.Execution;
 /// <summary>Receives run events as they happen; called from many host workers at once, so implementations must be thread-safe.</summary>
 public interface IRunObserver
 {
+    /// <summary>The run is about to visit this many hosts (before any starts).</summary>
+    void RunStarted(int hosts) { }
+
     /// <summary>A host's worker started (connecting).</summary>
     void HostStarted(string host);
 

@@ -40,6 +40,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
 
         var sessions = inventory.Hosts.Where(h => lastPlay.ContainsKey(h.Name))
             .ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
+        _observer.RunStarted(sessions.Count);
         var interrupted = false;
         var hostVars = new HostVarsView(sessions);
         try
@@ -103,6 +104,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var selected = options.SelectedHosts(inventory);
         var hosts = inventory.Hosts.Where(h => selected is null || selected.Contains(h.Name));
         var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
+        _observer.RunStarted(sessions.Count);
         var interrupted = false;
         try
         {
@@ -221,7 +223,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
 
     private static RunReport Report(
         RunOptions options, List<string> playbooks, DateTimeOffset startedAt, Stopwatch clock, Dictionary<string, HostSession> sessions, bool interrupted) =>
-        new(options.Mode, startedAt, clock.ElapsedMilliseconds, sessions.Values.Select(s => s.Result).ToList(), interrupted)
+        new(options.Mode, startedAt, clock.ElapsedMilliseconds, sessions.Values.Select(s => s.Result).OrderBy(h => h.Name, HostNameOrder.Instance).ToList(), interrupted)
         {
             Playbooks = playbooks,
             Shard = options.Shard,

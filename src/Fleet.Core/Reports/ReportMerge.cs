@@ -54,7 +54,7 @@ public static class ReportMerge
         var ordered = inputs.Select(i => i.Report).OrderBy(r => r.Shard?.Index ?? 0).ToList();
         var start = ordered.Min(r => r.StartedAt);
         var end = ordered.Max(r => r.StartedAt.AddMilliseconds(r.DurationMs));
-        return new RunReport(first.Mode, start, (long)(end - start).TotalMilliseconds, ordered.SelectMany(r => r.Hosts).ToList(), ordered.Any(r => r.Interrupted))
+        return new RunReport(first.Mode, start, (long)(end - start).TotalMilliseconds, ordered.SelectMany(r => r.Hosts).OrderBy(h => h.Name, HostNameOrder.Instance).ToList(), ordered.Any(r => r.Interrupted))
         {
             Playbooks = first.Playbooks,
             Shard = null,

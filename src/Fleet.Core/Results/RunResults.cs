@@ -131,7 +131,7 @@ public sealed class HostResult(string name, string address)
 /// <param name="Mode">"apply", "check", "ping" or "audit".</param>
 /// <param name="StartedAt">UTC start.</param>
 /// <param name="DurationMs">Wall time.</param>
-/// <param name="Hosts">One result per host, in inventory order.</param>
+/// <param name="Hosts">One result per host, in natural name order (<see cref="HostNameOrder"/>).</param>
 /// <param name="Interrupted">Ctrl-C / SIGTERM stopped the run.</param>
 public sealed record RunReport(string Mode, DateTimeOffset StartedAt, long DurationMs, IReadOnlyList<HostResult> Hosts, bool Interrupted = false)
 {

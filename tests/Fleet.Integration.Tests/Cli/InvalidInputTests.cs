@@ -138,6 +138,7 @@ public sealed class InvalidInputTests : IDisposable
     [Theory]
     [InlineData("--bogus", "Unknown option 'bogus'")]
     [InlineData("--forks=0", "--forks must be at least 1")]
+    [InlineData("--connect-timeout=0", "--connect-timeout must be at least 1 second")]
     [InlineData("--serial=0", "--serial must be")]
     [InlineData("--host-key-policy=maybe", "--host-key-policy must be")]
     [InlineData("--var=novalue", "--var expects key=value")]

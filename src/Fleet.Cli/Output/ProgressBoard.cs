@@ -1,0 +1,184 @@
+using System.Globalization;
+using Fleet.Core;
+using Fleet.Core.Reports;
+using Fleet.Core.Results;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Fleet.Cli.Output;
+
+/// <summary>
+/// What the live view shows, kept apart from the terminal so it can be tested: one row per host for a few hosts, and for more than
+/// <see cref="RowLimit"/> a progress bar with host counts plus the running, slowest and failed hosts. Not thread-safe: only the
+/// view's single consumer touches it.
+/// </summary>
+internal sealed class ProgressBoard(TimeProvider time)
+{
+    /// <summary>Up to this many hosts the view is one row per host; beyond it, the summary. The default is 20.</summary>
+    public const int RowLimit = 20;
+
+    /// <summary>How many hosts each list of the summary names before "+N more".</summary>
+    public const int Listed = 5;
+
+    private const int BarWidth = 30;
+
+    private readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
+    private int _expected;
+
+    private sealed class Row(DateTimeOffset startedAt)
+    {
+        public string Task { get; set; } = "connecting";
+
+        public int Ok { get; set; }
+
+        public int Changed { get; set; }
+
+        public int Failed { get; set; }
+
+        public HostStatus? Final { get; set; }
+
+        public string? Error { get; set; }
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+    }
+
+    /// <summary>Hosts the run will visit, counted before any starts (so the bar's total is right from the first frame).</summary>
+    public void Expect(int hosts) => _expected = hosts;
+
+    /// <summary>The hosts known so far: expected, or seen if more.</summary>
+    public int Total => Math.Max(_expected, _rows.Count);
+
+    /// <summary>True when the view shows the summary rather than one row per host.</summary>
+    public bool Compact => Total > RowLimit;
+
+    /// <summary>A host's worker started.</summary>
+    public void HostStarted(string host) => RowOf(host);
+
+    /// <summary>A task started on a host.</summary>
+    public void TaskStarted(string host, string task) => RowOf(host).Task = task;
+
+    /// <summary>A task finished on a host.</summary>
+    public void TaskFinished(string host, TaskResult result)
+    {
+        var row = RowOf(host);
+        switch (result.Status)
+        {
+            case TaskOutcome.Ok:
+                row.Ok++;
+                break;
+            case TaskOutcome.Changed:
+                row.Changed++;
+                break;
+            case TaskOutcome.Failed when !result.Ignored:
+                row.Failed++;
+                break;
+        }
+    }
+
+    /// <summary>A host finished; returns its task counts for the plain output.</summary>
+    public (int Ok, int Changed, int Failed) HostFinished(HostResult result)
+    {
+        var row = RowOf(result.Name);
+        row.Final = result.Status;
+        row.Error = result.Error ?? result.Tasks.LastOrDefault(t => t.Status == TaskOutcome.Failed && !t.Ignored)?.Message;
+        row.Task = "";
+        return (row.Ok, row.Changed, row.Failed);
+    }
+
+    /// <summary>The counts and host lists the summary shows.</summary>
+    public ProgressSummary Summary()
+    {
+        var now = time.GetUtcNow();
+        var running = _rows.Where(r => r.Value.Final is null).ToList();
+        var failed = _rows.Where(r => r.Value.Final is HostStatus.Failed or HostStatus.Unreachable).OrderBy(r => r.Key, HostNameOrder.Instance).ToList();
+        int Count(HostStatus status) => _rows.Values.Count(r => r.Final == status);
+        return new ProgressSummary(
+            Done: _rows.Count - running.Count,
+            Total: Total,
+            Ok: Count(HostStatus.Ok),
+            Changed: Count(HostStatus.Changed),
+            Failed: Count(HostStatus.Failed),
+            Unreachable: Count(HostStatus.Unreachable),
+            Running: running.Select(r => r.Key).Order(HostNameOrder.Instance).ToList(),
+            Slowest: running.OrderBy(r => r.Value.StartedAt).ThenBy(r => r.Key, HostNameOrder.Instance).Take(Listed)
+                .Select(r => new SlowHost(r.Key, now - r.Value.StartedAt, r.Value.Task)).ToList(),
+            FailedHosts: failed.Select(r => new FailedHost(r.Key, r.Value.Final == HostStatus.Unreachable, FirstLine(r.Value.Error))).ToList());
+    }
+
+    /// <summary>The frame to draw: the per-host table, or the summary when there are more than <see cref="RowLimit"/> hosts.</summary>
+    public IRenderable Render() => Compact ? RenderSummary(Summary()) : RenderRows();
+
+    private IRenderable RenderRows()
+    {
+        var table = new Table().AddColumns("host", "task", "ok", "changed", "failed", "state");
+        foreach (var (host, row) in _rows.OrderBy(r => r.Key, HostNameOrder.Instance))
+        {
+            var state = row.Final switch
+            {
+                HostStatus.Failed or HostStatus.Unreachable => $"[red]{JsonReportWriter.Name(row.Final.Value)}[/]",
+                HostStatus.Changed => "[yellow]changed[/]",
+                HostStatus.Ok => "[green]ok[/]",
+                _ => "running",
+            };
+            table.AddRow(Display.Markup(host), Display.Markup(row.Task), N(row.Ok), N(row.Changed), N(row.Failed), state);
+        }
+
+        return table;
+    }
+
+    /// <summary>The summary as lines of markup: bar and counts, then running, slowest and failed hosts.</summary>
+    public static IReadOnlyList<string> SummaryLines(ProgressSummary s)
+    {
+        var filled = s.Total == 0 ? 0 : s.Done * BarWidth / s.Total;
+        var lines = new List<string>
+        {
+            $"[[{new string('#', filled)}{new string('-', BarWidth - filled)}]] {N(s.Done)}/{N(s.Total)} hosts done  "
+            + $"[green]ok {N(s.Ok)}[/]  [yellow]changed {N(s.Changed)}[/]  [red]failed {N(s.Failed)}[/]  [red]unreachable {N(s.Unreachable)}[/]",
+            $"running {N(s.Running.Count)}: {Names(s.Running.Select(Display.Markup), s.Running.Count)}",
+        };
+        if (s.Slowest.Count > 0)
+        {
+            lines.Add("slowest: " + string.Join(", ", s.Slowest.Select(h =>
+                $"{Display.Markup(h.Host)} {h.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(h.Task.Length > 0 ? " (" + Display.Markup(h.Task) + ")" : "")}")));
+        }
+
+        if (s.FailedHosts.Count > 0)
+        {
+            lines.Add($"[red]failed {N(s.FailedHosts.Count)}:[/] " + Names(
+                s.FailedHosts.Select(h => $"{Display.Markup(h.Host)}{(h.Unreachable ? " unreachable" : "")}{(h.Reason is { } r ? ": " + Display.Markup(r) : "")}"),
+                s.FailedHosts.Count));
+        }
+
+        return lines;
+    }
+
+    private static Rows RenderSummary(ProgressSummary summary) => new(SummaryLines(summary).Select(l => new Markup(l)));
+
+    private static string Names(IEnumerable<string> names, int count) =>
+        count == 0 ? "-" : string.Join(", ", names.Take(Listed)) + (count > Listed ? $" +{N(count - Listed)} more" : "");
+
+    private static string? FirstLine(string? text) => text?.Split('\n')[0] is { Length: > 0 } line ? (line.Length > 80 ? line[..80] + "…" : line) : null;
+
+    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private Row RowOf(string host)
+    {
+        if (!_rows.TryGetValue(host, out var row))
+        {
+            row = new Row(time.GetUtcNow());
+            _rows[host] = row;
+        }
+
+        return row;
+    }
+}
+
+/// <summary>The live summary at scale: hosts done of all, hosts by final status, and who is running, slowest and failed.</summary>
+internal sealed record ProgressSummary(
+    int Done, int Total, int Ok, int Changed, int Failed, int Unreachable, IReadOnlyList<string> Running, IReadOnlyList<SlowHost> Slowest, IReadOnlyList<FailedHost> FailedHosts);
+
+/// <summary>A running host and how long it has been running, with its current task.</summary>
+internal sealed record SlowHost(string Host, TimeSpan Elapsed, string Task);
+
+/// <summary>A host that failed or was unreachable, with the first line of why.</summary>
+internal sealed record FailedHost(string Host, bool Unreachable, string? Reason);

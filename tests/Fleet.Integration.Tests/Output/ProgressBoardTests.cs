@@ -1,0 +1,131 @@
+using Fleet.Cli.Output;
+using Fleet.Core.Results;
+using Spectre.Console;
+
+namespace Fleet.Integration.Tests.Output;
+
+/// <summary>The live view's model: one row per host for a few hosts, a bar with counts and host lists at scale; drawn without a terminal.</summary>
+public sealed class ProgressBoardTests
+{
+    private sealed class Clock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 26, 4, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static TaskResult Task(TaskOutcome status, string? message = null) => new("Base", "t", "copy", status, [], null, message, 1, 10);
+
+    private static void Finish(ProgressBoard board, string host, HostStatus status, string? error = null)
+    {
+        var result = new HostResult(host, "10.0.0.1") { Status = status, Error = error };
+        board.HostFinished(result);
+    }
+
+    private static string Draw(ProgressBoard board)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 200;
+        console.Write(board.Render());
+        return writer.ToString();
+    }
+
+    [Fact]
+    public void Render_FewHosts_OneRowPerHostInNaturalOrder()
+    {
+        var board = new ProgressBoard(new Clock());
+        board.Expect(3);
+        foreach (var host in new[] { "web-10", "web-2", "web-1" })
+        {
+            board.HostStarted(host);
+        }
+
+        board.TaskStarted("web-2", "install nginx");
+        Finish(board, "web-10", HostStatus.Changed);
+
+        var text = Draw(board);
+
+        Assert.False(board.Compact);
+        var rows = text.Split('\n').Where(l => l.Contains("web-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Contains("web-1 ", rows[0], StringComparison.Ordinal);
+        Assert.Contains("web-2 ", rows[1], StringComparison.Ordinal);
+        Assert.Contains("install nginx", rows[1], StringComparison.Ordinal);
+        Assert.Contains("web-10", rows[2], StringComparison.Ordinal);
+        Assert.Contains("changed", rows[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summary_ManyHosts_CountsRunningSlowestAndFailed()
+    {
+        var clock = new Clock();
+        var board = new ProgressBoard(clock);
+        board.Expect(500);
+        for (var i = 1; i <= 60; i++)
+        {
+            board.HostStarted($"web-{i}");
+            clock.Now = clock.Now.AddSeconds(1);
+        }
+
+        for (var i = 1; i <= 50; i++)
+        {
+            board.TaskFinished($"web-{i}", Task(TaskOutcome.Ok));
+            Finish(board, $"web-{i}", i switch
+            {
+                <= 40 => HostStatus.Ok,
+                <= 46 => HostStatus.Changed,
+                <= 48 => HostStatus.Failed,
+                _ => HostStatus.Unreachable,
+            }, i > 46 ? $"reason of web-{i}\nsecond line" : null);
+        }
+
+        board.TaskStarted("web-51", "apt: install");
+
+        var s = board.Summary();
+
+        Assert.True(board.Compact);
+        Assert.Equal((50, 500, 40, 6, 2, 2), (s.Done, s.Total, s.Ok, s.Changed, s.Failed, s.Unreachable));
+        Assert.Equal(Enumerable.Range(51, 10).Select(i => $"web-{i}"), s.Running);
+        Assert.Equal(["web-51", "web-52", "web-53", "web-54", "web-55"], s.Slowest.Select(h => h.Host));
+        Assert.Equal(TimeSpan.FromSeconds(10), s.Slowest[0].Elapsed); // started at second 50, now is second 60
+        Assert.Equal("apt: install", s.Slowest[0].Task);
+        Assert.Equal(
+            [new FailedHost("web-47", false, "reason of web-47"), new FailedHost("web-48", false, "reason of web-48"), new FailedHost("web-49", true, "reason of web-49"), new FailedHost("web-50", true, "reason of web-50")],
+            s.FailedHosts);
+    }
+
+    [Fact]
+    public void Render_ManyHosts_ABarAndListsNotARowPerHost()
+    {
+        var board = new ProgressBoard(new Clock());
+        board.Expect(100);
+        for (var i = 1; i <= 100; i++)
+        {
+            board.HostStarted($"db-{i}");
+        }
+
+        for (var i = 1; i <= 50; i++)
+        {
+            Finish(board, $"db-{i}", i == 7 ? HostStatus.Unreachable : HostStatus.Ok, i == 7 ? "connection refused" : null);
+        }
+
+        var lines = Draw(board).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+
+        Assert.Equal(4, lines.Count);
+        Assert.Equal("[###############---------------] 50/100 hosts done  ok 49  changed 0  failed 0  unreachable 1", lines[0]);
+        Assert.Equal("running 50: db-51, db-52, db-53, db-54, db-55 +45 more", lines[1]);
+        Assert.StartsWith("slowest: db-51 0.0 s (connecting), db-52", lines[2], StringComparison.Ordinal);
+        Assert.Equal("failed 1: db-7 unreachable: connection refused", lines[3]);
+    }
+
+    [Fact]
+    public void Compact_MoreHostsThanTheRowLimit_SwitchesFromRowsToSummary()
+    {
+        var board = new ProgressBoard(new Clock());
+        board.Expect(ProgressBoard.RowLimit);
+        Assert.False(board.Compact);
+        board.Expect(ProgressBoard.RowLimit + 1);
+        Assert.True(board.Compact);
+    }
+}
