@@ -27,6 +27,7 @@ timed() {
 }
 summary() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {printf "median %d ms (min %d, max %d, %d runs)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
 set -- $(timed apply)
+cp /tmp/fleet-bench-site.json /tmp/fleet-bench-site-first.json  # the first run's report, kept for its failures
 echo "first run on $hosts fresh hosts, --ssh-kex $kex: $1 ms, peak RSS $(( $2 / 1024 )) MiB, exit $3"
 noop="" rss=0
 i=0
