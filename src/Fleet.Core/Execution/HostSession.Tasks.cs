@@ -246,17 +246,31 @@ internal sealed partial class HostSession
         return null;
     }
 
-    /// <summary>The task's plan on the facts as they are; null when the planner cannot plan on them.</summary>
-    private TaskPlan? PlanOnCurrentState(PreparedTask task)
+    /// <summary>
+    /// The planner's verdict on the facts as they are: the plan; or the task's own failure (bad arguments only known once
+    /// rendered, a controller file that cannot be read); or a bug in the module (anything else it throws).
+    /// </summary>
+    private (TaskPlan? Plan, Exception? Failure, Exception? Bug) PlanOnFacts(PreparedTask task)
     {
         try
         {
-            return task.Module.Plan(task.Args, _facts, task.Context);
+            return (task.Module.Plan(task.Args, _facts, task.Context), null, null);
         }
-        catch (Exception ex) when (ex is FleetInputException or IOException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is FleetInputException or IOException or UnauthorizedAccessException)
         {
-            return null;
+            return (null, ex, null);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, null, ex);
+        }
+    }
+
+    /// <summary>A planner bug: the host stops like on a failure, but the message says whose fault it is, and the trace is logged.</summary>
+    private TaskResult InternalError(Play play, TaskDefinition task, Module module, Exception bug)
+    {
+        _observer.InternalError(Host.Name, bug);
+        return Outcome(play, task, TaskOutcome.Failed, message: $"internal error in module {module.Name}: {bug.Message}");
     }
 
     /// <summary>Binds the arguments of a module task for one item; null when the module is an engine action.</summary>
@@ -516,7 +530,9 @@ internal sealed partial class HostSession
             // that holds already is ok (as Ansible's check mode says); one that would change or fail there may well not after
             // the earlier change, so it is reported as depending on that change rather than as a failure apply would not see.
             await GatherAsync(ready.Facts, become, cancellationToken).ConfigureAwait(false);
-            return PlanOnCurrentState(ready) is NoChange holds
+            var (current, _, bug) = PlanOnFacts(ready);
+            return bug is not null ? InternalError(play, task, ready.Module, bug)
+                : current is NoChange holds
                 ? Outcome(play, task, TaskOutcome.Ok, message: $"{holds.Reason} (an earlier task would change {predicted.Description})")
                 : Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
         }
@@ -628,21 +644,15 @@ internal sealed partial class HostSession
     private async Task<TaskResult> AttemptAsync(Play play, PreparedTask task, bool become, CancellationToken cancellationToken)
     {
         var definition = task.Definition;
-        TaskPlan plan;
-        try
+        var (plan, ownFailure, bug) = PlanOnFacts(task);
+        if (bug is not null)
         {
-            plan = task.Module.Plan(task.Args, _facts, task.Context);
+            return InternalError(play, definition, task.Module, bug);
         }
-        catch (Exception ex) when (ex is FleetInputException or IOException or UnauthorizedAccessException)
+
+        if (plan is null)
         {
-            // Bad arguments only known once rendered, or a controller file that cannot be read: the task's own failure.
-            return Outcome(play, definition, TaskOutcome.Failed, message: ex.Message);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Anything else is a bug in the module: the host stops like on a failure, but the message says whose fault it is.
-            _observer.InternalError(Host.Name, ex);
-            return Outcome(play, definition, TaskOutcome.Failed, message: $"internal error in module {task.Module.Name}: {ex.Message}");
+            return Outcome(play, definition, TaskOutcome.Failed, message: ownFailure!.Message);
         }
 
         switch (plan)
