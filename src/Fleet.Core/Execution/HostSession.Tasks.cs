@@ -676,7 +676,8 @@ internal sealed partial class HostSession
     private async Task<TaskResult> ApplyAsync(Play play, PreparedTask task, Change change, bool become, CancellationToken cancellationToken)
     {
         var definition = task.Definition;
-        var timeout = definition.Timeout ?? _options.TaskTimeout;
+        var timeout = definition.Timeout
+            ?? (task.Module.MinimumTimeout is { } least && least > _options.TaskTimeout ? least : _options.TaskTimeout);
         ArmedRollback? armed = null;
         if (change.Verify is { ConfirmTimeout: { } confirmTimeout } confirmed)
         {

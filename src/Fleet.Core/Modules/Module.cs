@@ -53,6 +53,12 @@ public abstract class Module : IModuleSpec
     /// <summary>Compares facts with the desired state; returns the commands for the difference or a no-op.</summary>
     public abstract TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context);
 
+    /// <summary>
+    /// The least time a change of this module gets when the task sets no <c>timeout</c> of its own, or null for the run's
+    /// <c>--timeout</c>. A package transaction cut short by a timeout leaves dpkg half-configured, so package modules ask for more.
+    /// </summary>
+    public virtual TimeSpan? MinimumTimeout => null;
+
     /// <summary>Reads the result of the change script. The default: exit 0 is Changed, anything else Failed with stderr.</summary>
     public virtual ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)
     {

@@ -284,6 +284,38 @@ public sealed partial class AptModuleTests : IDisposable
         Assert.Equal(("acct", "install", "6.6.4-5+b1"), ((string)package["name"]!, (string)package["action"]!, (string)package["version"]!));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Script_AfterAnInterruptedDpkg_ConfiguresThePendingPackagesFirst_AndWarns(bool interrupted)
+    {
+        var args = Args(("name", new[] { "acct" }));
+        var change = Assert.IsType<Change>(Plan(args, new([], new Dictionary<string, AptCandidate> { ["acct"] = new(null, "6.6.4-5+b1") })));
+        // ls of dpkg's update journal: an entry there is what makes apt-get refuse with "dpkg was interrupted".
+        _fakes.Add("ls", interrupted ? "echo 0001" : "true");
+        _fakes.Add("dpkg", """printf 'dpkg %s\n' "$*" >> "$FAKE_DIR/calls" """);
+        _fakes.Add("apt-get", """printf 'apt-get %s\n' "$*" >> "$FAKE_DIR/calls"; echo '0 upgraded, 1 newly installed, 0 to remove and 0 not upgraded.'""");
+        _fakes.Add("dpkg-query", """printf 'installed\tacct\tamd64\t6.6.4-5+b1\n'""");
+
+        var run = _fakes.Run(change.Script);
+        var outcome = new AptModule().Complete(change, run, args);
+
+        Assert.Equal(0, run.ExitCode);
+        var calls = _fakes.Calls.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(TaskOutcome.Changed, outcome.Status);
+        if (interrupted)
+        {
+            Assert.Equal("dpkg --force-confdef --force-confold --configure -a", calls[0]);
+            Assert.StartsWith("apt-get ", calls[1], StringComparison.Ordinal);
+            Assert.Contains("dpkg --configure -a", Assert.Single(outcome.Warnings), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.StartsWith("apt-get ", Assert.Single(calls), StringComparison.Ordinal);
+            Assert.Empty(outcome.Warnings);
+        }
+    }
+
     [Fact]
     public void Complete_AptChangedNothing_IsOk()
     {

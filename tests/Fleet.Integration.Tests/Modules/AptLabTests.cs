@@ -107,4 +107,29 @@ public sealed class AptLabTests(LabFixture lab)
         Assert.Equal("no package matching 'fleet-no-such-package' is available", tasks[1].Message);
         Assert.False(tasks[1].Result.ContainsKey("rc"), "apt-get ran for a package no source has");
     }
+
+    [LabFact]
+    public async Task Apt_AfterAnInterruptedDpkg_FinishesItFirst_WithAWarning_AndInstalls()
+    {
+        try
+        {
+            await LabRun.RunAsync(lab, Playbook($"name: {Package}, state: absent, purge: true"));
+            // What a dpkg run cut short leaves: a pending entry in dpkg's update journal (here tini's own, unchanged), which makes
+            // apt-get refuse every transaction with "dpkg was interrupted, you must manually run 'dpkg --configure -a'".
+            await LabRun.ExecAsync(lab, Host, "awk -v RS= '/^Package: tini\\n/' /var/lib/dpkg/status > /var/lib/dpkg/updates/0001");
+            Assert.Contains("dpkg was interrupted", await LabRun.ExecAsync(lab, Host, $"apt-get install -y -q {Package} 2>&1; true"), StringComparison.Ordinal);
+
+            var install = Task(await LabRun.RunAsync(lab, Playbook($"name: {Package}, state: present")));
+
+            Assert.Equal(TaskOutcome.Changed, install.Status);
+            var warning = Assert.Single(install.Warnings);
+            Assert.Contains("dpkg --configure -a", warning, StringComparison.Ordinal);
+            Assert.StartsWith("installed ", await DpkgStatusAsync(), StringComparison.Ordinal);
+            Assert.Equal("", await LabRun.ExecAsync(lab, Host, "ls -A /var/lib/dpkg/updates"));
+        }
+        finally
+        {
+            await LabRun.ExecAsync(lab, Host, "dpkg --configure -a >/dev/null 2>&1; true");
+        }
+    }
 }

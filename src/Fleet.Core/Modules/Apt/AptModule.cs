@@ -19,6 +19,13 @@ public partial class AptModule : Module
 {
     private const string UpdatedMarker = "@@fleet-apt-updated@@";
     private const string AfterMarker = "@@fleet-apt-after@@";
+    private const string RepairedMarker = "@@fleet-apt-dpkg-repaired@@";
+
+    /// <summary>A package transaction gets at least 30 minutes unless the task sets <c>timeout</c>: dpkg cut short leaves the host half-configured.</summary>
+    public static TimeSpan LeastTimeout { get; } = TimeSpan.FromMinutes(30);
+
+    /// <inheritdoc />
+    public override TimeSpan? MinimumTimeout => LeastTimeout;
 
     /// <inheritdoc />
     public override string Name => "apt";
@@ -270,6 +277,18 @@ public partial class AptModule : Module
 
         if (actions.Count > 0 || autoremove)
         {
+            // dpkg refuses every transaction after one was cut short ("dpkg was interrupted, you must manually run 'dpkg
+            // --configure -a'"): finish the interrupted one first, as apt asks, and say so in a warning.
+            var configure = new List<string> { "dpkg" };
+            configure.AddRange(task.DpkgOptions.Select(o => "--" + o));
+            configure.AddRange(["--configure", "-a"]);
+            script.Append(CultureInfo.InvariantCulture, $$"""
+                if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ]; then
+                  echo '{{RepairedMarker}}'
+                  {{Sh.Command(configure)}} || { echo "dpkg --configure -a failed: dpkg was interrupted before this task" >&2; exit 100; }
+                fi
+
+                """);
             script.Append(Sh.Command(words)).Append('\n');
             script.Append("rc=$?\n");
         }
@@ -331,7 +350,10 @@ public partial class AptModule : Module
         var message = done.Count > 0
             ? string.Join(", ", done.Select(d => $"{d["action"]} {d["name"]} {d["version"]}".TrimEnd()))
             : updated ? "apt cache updated" : null;
-        return new ChangeOutcome(changed ? TaskOutcome.Changed : TaskOutcome.Ok, message) { Data = data };
+        string[] warnings = result.Stdout.Contains(RepairedMarker, StringComparison.Ordinal)
+            ? ["dpkg had been interrupted (an earlier package run was cut short): ran dpkg --configure -a before this task's change"]
+            : [];
+        return new ChangeOutcome(changed ? TaskOutcome.Changed : TaskOutcome.Ok, message) { Data = data, Warnings = warnings };
     }
 
     /// <summary>apt-get's summary line: upgraded, newly installed, reinstalled, downgraded, to remove.</summary>
