@@ -32,6 +32,9 @@ internal sealed partial class HostSession
         public Frame Frame { get; } = frame;
 
         public List<Fact>? Facts { get; set; }
+
+        /// <summary>Whether the task runs with become: its facts are read only in a trip with the same privileges.</summary>
+        public bool? Become { get; } = task.Become ?? frame.Become;
     }
 
     /// <summary>Module tasks of the play in order, with the facts they would read: read ahead, all in one trip.</summary>
@@ -104,11 +107,40 @@ internal sealed partial class HostSession
         }
     }
 
-    /// <summary>Facts that module tasks from <paramref name="from"/> on would read, not yet known.</summary>
-    private List<Fact> LookaheadFacts(int from)
+    /// <summary>
+    /// Facts that module tasks from <paramref name="from"/> on would read, not yet known, of the tasks that run with
+    /// <paramref name="become"/> (a root-only file read without become would look missing).
+    /// </summary>
+    private List<Fact> LookaheadFacts(int from, bool become)
     {
         Plan(from);
-        return _lookahead.Skip(from).SelectMany(l => l.Facts ?? []).Where(f => !_facts.Contains(f) && !IsPredicted(f)).Distinct().ToList();
+        return _lookahead.Skip(from).Where(l => (l.Become ?? Target.Become) == become).SelectMany(l => l.Facts ?? [])
+            .Where(f => !_facts.Contains(f) && !IsPredicted(f)).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// Facts of the later plays' tasks that render now (with <paramref name="become"/>), read with the connect round trip: a
+    /// converged host then needs no trip per play. A change forgets the facts it touches, as within a play, so none is stale.
+    /// </summary>
+    private List<Fact> LaterPlaysFacts(bool become)
+    {
+        var saved = (_run, _lookahead, _lookaheadIndex, _position);
+        var facts = new List<Fact>();
+        try
+        {
+            foreach (var later in LaterPlays)
+            {
+                _run = new PlayRun(later, saved._run!.HostVars);
+                BuildLookahead(later);
+                facts.AddRange(LookaheadFacts(0, become));
+            }
+        }
+        finally
+        {
+            (_run, _lookahead, _lookaheadIndex, _position) = saved;
+        }
+
+        return facts;
     }
 
     /// <summary>Marks "no loop": the task runs once.</summary>
@@ -395,8 +427,9 @@ internal sealed partial class HostSession
                 var needed = prepared.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts).Where(f => !_facts.Contains(f)).ToList();
                 if (needed.Count > 0)
                 {
-                    var ahead = LookaheadFacts(_position + 1);
-                    await GatherAsync(needed.Concat(ahead), frame.Become ?? task.Become ?? play.Become ?? Target.Become, cancellationToken).ConfigureAwait(false);
+                    var gatherBecome = task.Become ?? frame.Become ?? Target.Become;
+                    var ahead = LookaheadFacts(_position + 1, gatherBecome);
+                    await GatherAsync(needed.Concat(ahead), gatherBecome, cancellationToken).ConfigureAwait(false);
                 }
 
                 for (var i = 0; i < prepared.Count; i++)
@@ -545,7 +578,7 @@ internal sealed partial class HostSession
             if (ready.Facts.Any(f => !_facts.Contains(f)))
             {
                 // A change earlier in the play may have made facts stale: re-read them with the later items' and tasks' in one trip.
-                var ahead = LookaheadFacts(_position + 1);
+                var ahead = LookaheadFacts(_position + 1, become);
                 await GatherAsync(ready.Facts.Concat(laterItems).Concat(ahead), become, cancellationToken).ConfigureAwait(false);
             }
 

@@ -65,6 +65,9 @@ internal sealed partial class HostSession
     private readonly HashSet<string> _notified = new(StringComparer.Ordinal);
 
     private PlayRun? _run;
+
+    /// <summary>The plays after the current one that include this host, in order: their facts are read ahead with the connect trip.</summary>
+    public IReadOnlyList<Play> LaterPlays { get; set; } = [];
     private bool _playEnded;
     private string? _failure;
 
@@ -106,7 +109,9 @@ internal sealed partial class HostSession
         BuildLookahead(play);
         if (_connection is null)
         {
-            if (!await EnsureConnectedAsync(LookaheadFacts(0), play.Become ?? Target.Become, cancellationToken).ConfigureAwait(false))
+            var become = play.Become ?? Target.Become;
+            var first = LookaheadFacts(0, become);
+            if (!await EnsureConnectedAsync([.. first, .. LaterPlaysFacts(become)], become, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }

@@ -28,6 +28,8 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             .Select(play => (Play: play, Hosts: inventory.Select(play.Hosts).Where(h => selected is null || selected.Contains(h.Name)).ToList()))
             .ToList();
 
+        var members = plays.Select(p => p.Hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal)).ToList();
+
         // A host's last play: after it the host's result is final and is reported at once.
         var lastPlay = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < plays.Count; i++)
@@ -50,6 +52,12 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                 var (play, hosts) = plays[i];
                 var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
                 var run = new PlayRun(play, hostVars);
+                foreach (var session in active)
+                {
+                    var later = i + 1;
+                    session.LaterPlays = Enumerable.Range(later, plays.Count - later).Where(j => members[j].Contains(session.Host.Name)).Select(j => plays[j].Play).ToList();
+                }
+
                 foreach (var batch in Batches(active, play.Serial ?? options.Serial))
                 {
                     try

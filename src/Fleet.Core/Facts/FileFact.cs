@@ -64,11 +64,12 @@ public sealed record FileFact(string Path, bool WithContent = false) : Fact<File
             var p = Sh.Quote(Path);
             var script = new StringBuilder();
             script.Append(CultureInfo.InvariantCulture, $"if [ ! -e {p} ] && [ ! -L {p} ]; then echo missing; exit 0; fi\n");
-            script.Append(CultureInfo.InvariantCulture, $"stat -c '%F|%a|%U|%G|%s' {p}\n");
+            // One stat per path: the size for the content check comes from its output, not from a second stat.
+            script.Append(CultureInfo.InvariantCulture, $"s=$(stat -c '%F|%a|%U|%G|%s' {p}) || exit 1\nprintf '%s\\n' \"$s\"\n");
             script.Append(CultureInfo.InvariantCulture, $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink {p})\"; fi\n");
             if (WithContent)
             {
-                script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && [ ! -L {p} ] && [ \"$(stat -c %s {p})\" -le {MaxContentBytes} ]; then echo content:; base64 -w0 {p}; echo; fi\n");
+                script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && [ ! -L {p} ] && [ \"${{s##*|}}\" -le {MaxContentBytes} ]; then echo content:; base64 -w0 {p}; echo; fi\n");
             }
 
             return script.ToString();
