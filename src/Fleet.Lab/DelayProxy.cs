@@ -101,14 +101,20 @@ public static class DelayProxy
         // Bounded: a slow receiver holds the sender back through TCP, as a real link would.
         var queue = Channel.CreateBounded<(long Due, byte[]? Data)>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
         var delayTicks = (long)(delay.TotalSeconds * Stopwatch.Frequency);
-        try
+        await Task.WhenAll(UntilBrokenAsync(ReadAsync), UntilBrokenAsync(WriteAsync)).ConfigureAwait(false);
+
+        // Either half failing ends the whole connection at once: the other half may be waiting on a peer that sends nothing.
+        async Task UntilBrokenAsync(Func<Task> half)
         {
-            await Task.WhenAll(ReadAsync(), WriteAsync()).ConfigureAwait(false);
-        }
-        catch
-        {
-            await broken.CancelAsync().ConfigureAwait(false);
-            throw;
+            try
+            {
+                await half().ConfigureAwait(false);
+            }
+            catch
+            {
+                await broken.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
         async Task ReadAsync()
