@@ -4,27 +4,36 @@
 #   fleet:   a no-op `fleet apply` of bench/playbooks/noop-10.yml (converged first), the whole process;
 #   ansible: the same ten tasks (bench/playbooks/noop-10-ansible.yml, pipelining on, forks = hosts, ControlPersist as Ansible
 #            defaults), converged first; only when `ansible-playbook` is installed (the Debian package, installed here if missing).
-# Prints each run, the medians, and the fleet/floor and ansible/fleet ratios. Usage (root): bench/compare.sh [hosts]
+# RTT=50ms puts every host behind the lab's delaying proxy (`fleet lab up --rtt`): all three then connect through it.
+# Prints each run, the medians, and the fleet/floor and ansible/fleet ratios.
+# Usage (root): [RTT=50ms] [RUNS=3] [LAB_DIR=...] bench/compare.sh [hosts]
 set -eu
 cd "$(dirname "$0")/.."
 hosts=${1:-10}
 runs=${RUNS:-3}
-dir=/var/tmp/fleet-bench-compare
+rtt=${RTT:-}
+dir=${LAB_DIR:-/var/tmp/fleet-bench-compare}
 inv=$dir/lab-inventory.yml
 ./fleet lab down --dir "$dir" >/dev/null 2>&1 || true
-./fleet lab up --hosts "$hosts" --dir "$dir" >/dev/null
+./fleet lab up --hosts "$hosts" --dir "$dir" ${rtt:+--rtt "$rtt"} >/dev/null
 trap './fleet lab down --dir "$dir" >/dev/null 2>&1 || true; rm -rf /tmp/fleet-bench-compare-cp "$dir/ansible-hosts.ini"; rmdir "$dir" 2>/dev/null || true' EXIT
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-addresses=$(python3 -c "import json; print(' '.join(h['Address'] for h in json.load(open('$dir/lab.json'))['Hosts']))")
+# Where the inventory points: the host itself, or its port on the delaying proxy (bridge address 10.213.K.1) with RTT.
+endpoints() {
+  python3 -c "import json; lab = json.load(open('$dir/lab.json'))
+for h in lab['Hosts']:
+    print(h['Name'], f\"10.213.{lab['Index']}.1\" if h.get('ProxyPort') else h['Address'], h.get('ProxyPort') or h['Port'])"
+}
+addresses=$(endpoints | awk '{print $2 ":" $3}')
 ssh_opts="-o ControlMaster=no -o ControlPath=none -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$dir/known_hosts -i $dir/id_ed25519"
 
 floor() {
   start=$(ms)
   for a in $addresses; do
     # shellcheck disable=SC2086
-    ssh $ssh_opts "root@$a" true &
+    ssh $ssh_opts -p "${a##*:}" "root@${a%:*}" true &
   done
   wait
   echo $(( $(ms) - start ))
@@ -42,13 +51,13 @@ if ! command -v ansible-playbook >/dev/null 2>&1; then
   apt-get install -y -q ansible >/dev/null 2>&1 || echo "ansible: the Debian package could not be installed; Ansible is left out"
 fi
 ansible_inv=$dir/ansible-hosts.ini
-python3 - "$dir" > "$ansible_inv" <<'PY'
-import json, sys
+{
+echo "[all]"
+endpoints | awk '{print $1 " ansible_host=" $2 " ansible_port=" $3}'
+} > "$ansible_inv"
+python3 - "$dir" >> "$ansible_inv" <<'PY'
+import sys
 d = sys.argv[1]
-lab = json.load(open(d + "/lab.json"))
-print("[all]")
-for h in lab["Hosts"]:
-    print(f"{h['Name']} ansible_host={h['Address']} ansible_port={h['Port']}")
 print("[all:vars]")
 print(f"ansible_user=root\nansible_ssh_private_key_file={d}/id_ed25519\nansible_python_interpreter=/usr/bin/python3")
 print(f"ansible_ssh_common_args='-o StrictHostKeyChecking=yes -o UserKnownHostsFile={d}/known_hosts'")
@@ -74,7 +83,7 @@ done
 floor_m=$(echo "$floor_all" | median)
 fleet_m=$(echo "$fleet_all" | median)
 cpu=$(/usr/bin/time -f "%U %S %M" ./fleet apply -i "$inv" bench/playbooks/noop-10.yml --no-progress 2>&1 >/dev/null | tail -1)
-echo "hosts: $hosts, runs: $runs"
+echo "hosts: $hosts, runs: $runs${rtt:+, round trip $rtt through the lab's delaying proxy}"
 echo "floor (ssh ... true, all hosts at once): median ${floor_m} ms"
 echo "fleet no-op: median ${fleet_m} ms; controller user/sys CPU and peak RSS of one more run: $(echo "$cpu" | awk '{printf "%.2f s / %.2f s, %d MB", $1, $2, $3 / 1024}')"
 awk -v a="$fleet_m" -v b="$floor_m" 'BEGIN {printf "fleet/floor: %.2f\n", a / b}'

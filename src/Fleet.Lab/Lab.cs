@@ -20,7 +20,11 @@ public static partial class Lab
     private const string StateFile = "lab.json";
     private static readonly string[] RequiredTools = ["ip", "unshare", "nsenter", "setsid", "tini", "sshd", "ssh-keygen", "iptables", "apt-ftparchive", "mknod"];
 
-    private sealed record State(int Index, List<LabHost> Hosts);
+    /// <summary>What down needs: the hosts' first processes, and the delaying proxy's process when there is one (0: none).</summary>
+    private sealed record State(int Index, List<LabHost> Hosts, int ProxyPid = 0, double RttMs = 0);
+
+    /// <summary>A host's proxy port on the bridge address: 22000 + the host's number.</summary>
+    private const int ProxyPortBase = 22000;
 
     /// <summary>Trees of the build machine that a lab host sees but a server would not have (SDKs, caches, homes of tools).</summary>
     private static readonly string[] AideExcludes =
@@ -43,6 +47,7 @@ public static partial class Lab
             throw new LabException($"a lab is already up in {dir}: run `fleet lab down --dir {dir}` first");
         }
 
+        var delayed = DelayedHosts(options);
         var clock = Stopwatch.StartNew();
         await AptRepository.EnsureAsync(log, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(dir);
@@ -50,6 +55,7 @@ public static partial class Lab
         var index = await FreeIndexAsync(cancellationToken).ConfigureAwait(false);
         var hosts = Enumerable.Range(1, options.Hosts)
             .Select(i => new LabHost(string.Create(CultureInfo.InvariantCulture, $"lab-{i:00}"), string.Create(CultureInfo.InvariantCulture, $"10.213.{index}.{9 + i}"), 22, 0))
+            .Select((h, i) => delayed(h.Name) ? h with { ProxyPort = ProxyPortBase + i + 1 } : h)
             .ToList();
         await SaveAsync(dir, new State(index, hosts), cancellationToken).ConfigureAwait(false);
         var started = new List<LabHost>();
@@ -85,7 +91,15 @@ public static partial class Lab
             hosts = await InitPidsAsync(started, cancellationToken).ConfigureAwait(false);
             started.Clear();
             await SaveAsync(dir, new State(index, hosts), CancellationToken.None).ConfigureAwait(false);
-            await Task.WhenAll(hosts.Select(h => WaitForSshAsync(dir, h, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(hosts.Select(h => WaitForSshAsync(dir, h, h.Address, h.Port, cancellationToken))).ConfigureAwait(false);
+            if (hosts.Any(h => h.ProxyPort > 0))
+            {
+                var proxyPid = StartProxy(dir, index, hosts, options.Rtt);
+                await SaveAsync(dir, new State(index, hosts, proxyPid, options.Rtt.TotalMilliseconds), CancellationToken.None).ConfigureAwait(false);
+                await Task.WhenAll(hosts.Where(h => h.ProxyPort > 0).Select(h => WaitForSshAsync(dir, h, BridgeAddress(index), h.ProxyPort, cancellationToken))).ConfigureAwait(false);
+                log(string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", hosts.Where(h => h.ProxyPort > 0).Select(h => h.Name))} behind a {options.Rtt.TotalMilliseconds:0.#} ms round trip (proxy pid {proxyPid})"));
+            }
+
             var info = await WriteClientFilesAsync(dir, index, hosts, cancellationToken).ConfigureAwait(false);
             log(string.Create(CultureInfo.InvariantCulture, $"{hosts.Count} hosts up in {clock.Elapsed.TotalSeconds:0.0} s"));
             return info;
@@ -163,6 +177,20 @@ public static partial class Lab
             return;
         }
 
+        if (state.ProxyPid > 0 && IsProxy(state.ProxyPid))
+        {
+            try
+            {
+                using var proxy = Process.GetProcessById(state.ProxyPid);
+                proxy.Kill();
+                await proxy.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+
         foreach (var host in state.Hosts.Where(h => h.InitPid > 0 && IsAlive(h.InitPid)))
         {
             try
@@ -219,7 +247,7 @@ public static partial class Lab
             await Shell.RunAsync($"rm -rf {Shell.Q(hostsDir)}", cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var file in new[] { "lab-inventory.yml", "id_ed25519", "id_ed25519.pub", "known_hosts", "known_hosts.lock", StateFile })
+        foreach (var file in new[] { "lab-inventory.yml", "id_ed25519", "id_ed25519.pub", "known_hosts", "known_hosts.lock", "rtt-proxy.log", StateFile })
         {
             File.Delete(Path.Combine(dir, file));
         }
@@ -264,6 +292,9 @@ public static partial class Lab
         var (_, links, _) = await Shell.RunAsync("ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1", cancellationToken).ConfigureAwait(false);
         return links.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
+
+    /// <summary>The machine's address on the lab bridge, where the delaying proxy listens.</summary>
+    private static string BridgeAddress(int index) => string.Create(CultureInfo.InvariantCulture, $"10.213.{index}.1");
 
     private static string Bridge(int index) => string.Create(CultureInfo.InvariantCulture, $"flab{index}");
 
@@ -444,7 +475,7 @@ public static partial class Lab
         throw new LabException($"{host.Name} did not start");
     }
 
-    private static async Task WaitForSshAsync(string dir, LabHost host, CancellationToken cancellationToken)
+    private static async Task WaitForSshAsync(string dir, LabHost host, string address, int port, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
@@ -461,7 +492,7 @@ public static partial class Lab
                 using var client = new TcpClient();
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attempt.CancelAfter(TimeSpan.FromSeconds(2));
-                await client.ConnectAsync(host.Address, host.Port, attempt.Token).ConfigureAwait(false);
+                await client.ConnectAsync(address, port, attempt.Token).ConfigureAwait(false);
                 var buffer = new byte[4];
                 var read = await client.GetStream().ReadAsync(buffer, attempt.Token).ConfigureAwait(false);
                 if (read > 0 && Encoding.ASCII.GetString(buffer, 0, read).StartsWith("SSH", StringComparison.Ordinal))
@@ -477,7 +508,7 @@ public static partial class Lab
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 
-        throw new LabException($"sshd on {host.Name} ({host.Address}) did not accept connections within 90 s");
+        throw new LabException($"sshd on {host.Name} ({address}:{port}) did not accept connections within 90 s");
     }
 
     private static async Task<LabInfo> WriteClientFilesAsync(string dir, int index, IReadOnlyList<LabHost> hosts, CancellationToken cancellationToken)
@@ -490,6 +521,10 @@ public static partial class Lab
             {
                 var pub = (await File.ReadAllTextAsync(Path.Combine(dir, "hosts", host.Name, "upper", "etc", "ssh", $"ssh_host_{type}_key.pub"), cancellationToken).ConfigureAwait(false)).Split(' ');
                 knownHosts.Append(CultureInfo.InvariantCulture, $"{host.Address} {pub[0]} {pub[1]}\n");
+                if (host.ProxyPort > 0)
+                {
+                    knownHosts.Append(CultureInfo.InvariantCulture, $"[{BridgeAddress(index)}]:{host.ProxyPort} {pub[0]} {pub[1]}\n");
+                }
             }
         }
 
@@ -512,7 +547,14 @@ public static partial class Lab
             """);
         foreach (var host in hosts)
         {
-            inventory.Append(CultureInfo.InvariantCulture, $"        {host.Name}: {{ address: {host.Address} }}\n");
+            if (host.ProxyPort > 0)
+            {
+                inventory.Append(CultureInfo.InvariantCulture, $"        {host.Name}: {{ address: {BridgeAddress(index)}, port: {host.ProxyPort} }}  # {host.Address} behind the delaying proxy (lab up --rtt)\n");
+            }
+            else
+            {
+                inventory.Append(CultureInfo.InvariantCulture, $"        {host.Name}: {{ address: {host.Address} }}\n");
+            }
         }
 
         await File.WriteAllTextAsync(info.InventoryPath, inventory.ToString(), cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,14 @@ public sealed record LabUpOptions
 
     /// <summary>The lab directory (inventory, key, known_hosts, per-host layers). The default value is /var/tmp/fleet-lab.</summary>
     public string Dir { get; init; } = "/var/tmp/fleet-lab";
+
+    /// <summary>
+    /// Round trip added in front of hosts by a delaying TCP proxy (half each way), or zero for none. The default value is zero.
+    /// </summary>
+    public TimeSpan Rtt { get; init; }
+
+    /// <summary>The hosts behind the <see cref="Rtt"/> proxy (lab-02 …), or null for every host. The default value is null.</summary>
+    public IReadOnlyList<string>? RttHosts { get; init; }
 }
 
 /// <summary>One lab host.</summary>
@@ -15,7 +23,11 @@ public sealed record LabUpOptions
 /// <param name="Address">Its address on the lab bridge.</param>
 /// <param name="Port">SSH port.</param>
 /// <param name="InitPid">The machine's PID of the host's first process (tini).</param>
-public sealed record LabHost(string Name, string Address, int Port, int InitPid);
+/// <param name="ProxyPort">
+/// When the host is behind the lab's delaying proxy (<c>lab up --rtt</c>): the proxy's port on the bridge address, which the
+/// inventory names instead of the host's own address; 0 when the inventory reaches the host directly.
+/// </param>
+public sealed record LabHost(string Name, string Address, int Port, int InitPid, int ProxyPort = 0);
 
 /// <summary>A running lab: where its files are and its hosts.</summary>
 /// <param name="Dir">Lab directory.</param>

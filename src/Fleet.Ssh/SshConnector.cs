@@ -60,13 +60,7 @@ public sealed class SshConnector(SshOptions options) : IConnector
                     attempts++;
                     log?.Debug("connecting to {User}@{Address}:{Port} (attempt {Attempt})", target.User, target.Address, target.Port, attempts);
                     var info = new ConnectionInfo(address, port, target.User, Authentication(target)) { Timeout = _options.ConnectTimeout };
-                    if (_options.KeyExchange == KeyExchangeMode.Classic)
-                    {
-                        foreach (var name in info.KeyExchangeAlgorithms.Keys.Where(IsPostQuantum).ToList())
-                        {
-                            info.KeyExchangeAlgorithms.Remove(name);
-                        }
-                    }
+                    KeyExchangePreference.Apply(info.KeyExchangeAlgorithms, _options.KeyExchange);
 
                     var client = new SshClient(info) { KeepAliveInterval = _options.KeepAliveInterval };
                     string? fingerprint = null;
@@ -109,9 +103,6 @@ public sealed class SshConnector(SshOptions options) : IConnector
             throw new HostUnreachableException($"{reason} ({target.User}@{target.Address}:{target.Port}){tries}", ex);
         }
     }
-
-    private static bool IsPostQuantum(string kex) =>
-        kex.Contains("sntrup", StringComparison.Ordinal) || kex.Contains("mlkem", StringComparison.Ordinal);
 
     private HostKeyRefusedException? VerifyHostKey(HostTarget target, string keyType, byte[] key, string fingerprint)
     {

@@ -61,8 +61,8 @@ internal sealed class SshHostConnection(
     /// <inheritdoc />
     public bool IsOpen => client.IsConnected && (jump?.IsConnected ?? true);
 
-    /// <summary>The key exchange the connection negotiated (sntrup761x25519-sha512, curve25519-sha256…).</summary>
-    public string KeyExchangeAlgorithm => client.ConnectionInfo.CurrentKeyExchangeAlgorithm ?? "";
+    /// <inheritdoc />
+    public string? KeyExchange => client.ConnectionInfo.CurrentKeyExchangeAlgorithm;
 
     /// <inheritdoc />
     public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)

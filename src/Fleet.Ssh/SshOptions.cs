@@ -15,7 +15,8 @@ public enum HostKeyPolicy
 public enum KeyExchangeMode
 {
     /// <summary>
-    /// SSH.NET's order: the post-quantum hybrid (sntrup761x25519) when the host offers it, as OpenSSH 9 does. The default.
+    /// Post-quantum hybrids first: mlkem768x25519 (OpenSSH ≥ 9.9), then sntrup761x25519 (OpenSSH 9.0–9.8), then curve25519 for
+    /// older hosts (<see cref="KeyExchangePreference"/>). The default.
     /// </summary>
     PostQuantum,
     /// <summary>

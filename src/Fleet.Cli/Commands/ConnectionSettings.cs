@@ -37,7 +37,7 @@ internal class ConnectionSettings : CommandSettings
     public string HostKeyPolicy { get; init; } = "accept-new";
 
     [CommandOption("--ssh-kex <MODE>")]
-    [Description("pq | classic. Default pq: the post-quantum hybrid key exchange when the host offers it. classic: curve25519, about 3x cheaper handshakes.")]
+    [Description("pq | classic. Default pq: a post-quantum hybrid key exchange when the host offers one (mlkem768x25519, then sntrup761x25519), else curve25519. classic: curve25519, about 3x cheaper handshakes.")]
     [DefaultValue("pq")]
     public string SshKex { get; init; } = "pq";
 
@@ -52,7 +52,7 @@ internal class ConnectionSettings : CommandSettings
     public int ConnectTimeout { get; init; } = 25;
 
     [CommandOption("--json <FILE>")]
-    [Description("Write the JSON report (schema fleet-report/2).")]
+    [Description("Write the JSON report (schema fleet-report/3).")]
     public string? Json { get; init; }
 
     [CommandOption("--no-progress")]

@@ -16,7 +16,7 @@ internal sealed class ReportMergeCommand : FleetCommand<ReportMergeCommand.Setti
     internal sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<OUT>")]
-        [Description("The merged JSON report to write (fleet-report/2).")]
+        [Description("The merged JSON report to write (fleet-report/3).")]
         public string Output { get; init; } = "";
 
         [CommandArgument(1, "<REPORT>")]

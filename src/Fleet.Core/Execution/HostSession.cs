@@ -68,6 +68,7 @@ internal sealed partial class HostSession : IAsyncDisposable
         {
             _connection = await _connector.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
             Result.HostKeyFingerprint = _connection.HostKeyFingerprint;
+            Result.KeyExchange = _connection.KeyExchange;
             var system = new SystemFact();
             await GatherAsync([system, .. firstFacts], become, cancellationToken).ConfigureAwait(false);
             System = _facts.Get(system);

@@ -9,6 +9,9 @@ public interface IHostConnection : IAsyncDisposable
     /// <summary>The server's host key fingerprint (SHA256:…), as verified at connect.</summary>
     string HostKeyFingerprint { get; }
 
+    /// <summary>The key exchange the transport negotiated (mlkem768x25519-sha256, sntrup761x25519-sha512, curve25519-sha256…), or null when it has none. The default value is null.</summary>
+    string? KeyExchange => null;
+
     /// <summary>False once the transport knows the session is gone (keep-alive failed, server closed it). The default value is true.</summary>
     bool IsOpen => true;
 

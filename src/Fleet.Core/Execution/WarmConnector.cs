@@ -85,6 +85,8 @@ public sealed class WarmConnector(IConnector inner) : IConnector, IAsyncDisposab
 
         public string HostKeyFingerprint => connection.HostKeyFingerprint;
 
+        public string? KeyExchange => connection.KeyExchange;
+
         public bool IsOpen => connection.IsOpen;
 
         public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Fleet.Core.Results;
 namespace Fleet.Core.Reports;
 
 /// <summary>
-/// Reads a <c>fleet-report/2</c> JSON report back into a <see cref="RunReport"/> (for <c>fleet report merge</c>): what
+/// Reads a <c>fleet-report/3</c> JSON report back into a <see cref="RunReport"/> (for <c>fleet report merge</c>): what
 /// <see cref="JsonReportWriter"/> wrote, it writes again unchanged. Anything else is invalid input naming the file.
 /// </summary>
 public static class JsonReportReader
@@ -66,6 +66,7 @@ public static class JsonReportReader
             DurationMs = json.GetProperty("durationMs").GetInt64(),
             Error = json.GetProperty("error").GetString(),
             HostKeyFingerprint = json.GetProperty("hostKey").GetString(),
+            KeyExchange = json.GetProperty("keyExchange").GetString(),
             Facts = json.GetProperty("facts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal),
         };
         host.Tasks.AddRange(json.GetProperty("tasks").EnumerateArray().Select(ReadTask));

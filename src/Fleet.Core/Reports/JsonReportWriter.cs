@@ -6,13 +6,13 @@ using Fleet.Core.Results;
 namespace Fleet.Core.Reports;
 
 /// <summary>
-/// Writes the <c>fleet-report/2</c> JSON, keys in the documented order; docs/fleet-report.schema.json specifies every key
+/// Writes the <c>fleet-report/3</c> JSON, keys in the documented order; docs/fleet-report.schema.json specifies every key
 /// (a change here is a change of that schema, and the tests validate every report they write against it).
 /// </summary>
 public static class JsonReportWriter
 {
     /// <summary>The schema name.</summary>
-    public const string Schema = "fleet-report/2";
+    public const string Schema = "fleet-report/3";
 
     /// <summary>The report as indented JSON text.</summary>
     public static string ToJson(RunReport report)
@@ -131,6 +131,7 @@ public static class JsonReportWriter
         }
 
         WriteNullable(json, "hostKey", host.HostKeyFingerprint);
+        WriteNullable(json, "keyExchange", host.KeyExchange);
         json.WriteStartObject("facts");
         foreach (var (key, value) in host.Facts)
         {

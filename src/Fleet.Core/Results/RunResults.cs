@@ -111,6 +111,9 @@ public sealed class HostResult(string name, string address)
     /// <summary>Host key fingerprint seen at connect, or null.</summary>
     public string? HostKeyFingerprint { get; set; }
 
+    /// <summary>The key exchange negotiated at connect (mlkem768x25519-sha256, sntrup761x25519-sha512, curve25519-sha256…), or null.</summary>
+    public string? KeyExchange { get; set; }
+
     /// <summary>Facts read at connect (os, hostname…), for <c>fleet ping</c>.</summary>
     public IReadOnlyDictionary<string, string> Facts { get; set; } = new Dictionary<string, string>();
 

@@ -126,10 +126,10 @@ public sealed class ReportMergeTests
         Assert.Equal(json, JsonReportWriter.ToJson(JsonReportReader.Parse(json, "r.json")));
 
     [Theory]
-    [InlineData("{}", "not a fleet-report/2 report (schema is missing)")]
-    [InlineData("""{ "schema": "fleet-report/1" }""", "not a fleet-report/2 report (schema is 'fleet-report/1')")]
-    [InlineData("""{ "schema": "fleet-report/2" }""", "not a valid fleet-report/2 report")]
-    [InlineData("[1", "not a valid fleet-report/2 report")]
+    [InlineData("{}", "not a fleet-report/3 report (schema is missing)")]
+    [InlineData("""{ "schema": "fleet-report/1" }""", "not a fleet-report/3 report (schema is 'fleet-report/1')")]
+    [InlineData("""{ "schema": "fleet-report/3" }""", "not a valid fleet-report/3 report")]
+    [InlineData("[1", "not a valid fleet-report/3 report")]
     public void Read_NotAReport_IsInputErrorNamingTheFile(string json, string message)
     {
         var error = Assert.Throws<FleetInputException>(() => JsonReportReader.Parse(json, "r.json"));

@@ -27,7 +27,7 @@ public sealed class ReportWriterTests
         using var json = JsonDocument.Parse(JsonReportWriter.ToJson(Sample("apply")));
         var root = json.RootElement;
 
-        Assert.Equal("fleet-report/2", root.GetProperty("schema").GetString());
+        Assert.Equal("fleet-report/3", root.GetProperty("schema").GetString());
         Assert.Equal("2026-11-24T18:00:00Z", root.GetProperty("startedAt").GetString());
         Assert.Equal("""{"hosts":2,"ok":0,"changed":1,"failed":0,"unreachable":1}""", JsonSerializer.Serialize(root.GetProperty("totals")));
         var web = root.GetProperty("hosts")[0];
@@ -48,6 +48,7 @@ public sealed class ReportWriterTests
             Status = HostStatus.Failed,
             Error = "task 'Broken' failed: exit 1",
             HostKeyFingerprint = "SHA256:Z9u0m1k2",
+            KeyExchange = "curve25519-sha256",
             Facts = new Dictionary<string, string> { ["ansible_distribution"] = "Debian", ["ansible_kernel"] = "6.1.0" },
         };
         failed.Tasks.Add(new TaskResult("Play", "Tolerated", "shell", TaskOutcome.Failed, [], null, "exit 3", 2, 40, Ignored: true));
@@ -87,12 +88,13 @@ public sealed class ReportWriterTests
     [Theory]
     [InlineData("\"interrupted\": false", "\"interrupted\": false, \"extra\": 1", "additionalProperties")]
     [InlineData("\"status\": \"changed\"", "\"status\": \"drifted\"", "enum")]
-    [InlineData("\"schema\": \"fleet-report/2\"", "\"schema\": \"fleet-report/1\"", "const")]
+    [InlineData("\"schema\": \"fleet-report/3\"", "\"schema\": \"fleet-report/1\"", "const")]
     [InlineData("\"shard\": null", "\"shard\": { \"index\": 0, \"count\": 3 }", "")]
     [InlineData("\"playbooks\": [],", "", "required")]
     [InlineData("\"attempts\": 1", "\"attempts\": 0", "minimum")]
     [InlineData("\"startedAt\": \"2026-11-24T18:00:00Z\"", "\"startedAt\": \"yesterday\"", "")]
     [InlineData("\"hostKey\": null,", "", "required")]
+    [InlineData("\"keyExchange\": null,", "", "required")]
     public void Schema_RejectsAReportThatBreaksTheContract(string original, string broken, string keyword)
     {
         var json = JsonReportWriter.ToJson(Sample("apply"));

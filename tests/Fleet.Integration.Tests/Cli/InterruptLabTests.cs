@@ -33,8 +33,9 @@ public sealed class InterruptLabTests(LabFixture lab) : IDisposable
                   shell: "sleep {marker} & sleep {marker}; wait"
             """);
         var json = Path.Combine(_dir.FullName, "r.json");
+        var junit = Path.Combine(_dir.FullName, "r.xml");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "apply", "-i", lab.Info.InventoryPath, playbook, "--no-progress", "--json", json })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "apply", "-i", lab.Info.InventoryPath, playbook, "--no-progress", "--json", json, "--junit", junit })
         {
             start.ArgumentList.Add(arg);
         }
@@ -67,6 +68,10 @@ public sealed class InterruptLabTests(LabFixture lab) : IDisposable
             Assert.Equal("failed", h.GetProperty("status").GetString());
             Assert.Equal("interrupted before this host finished", h.GetProperty("error").GetString());
         });
+        // JUnit too: each host is a suite holding the task that finished before the signal, passed.
+        var suites = System.Xml.Linq.XDocument.Load(junit).Root!.Elements("testsuite").ToList();
+        Assert.Equal(lab.Info.Hosts.Count, suites.Count);
+        Assert.All(suites, s => Assert.Contains(s.Elements("testcase"), c => (string?)c.Attribute("name") == "Quick" && !c.Elements("failure").Any()));
         await HostProcessTable.WaitUntilGoneAsync(lab, Hosts, $"sleep {marker}");
     }
 

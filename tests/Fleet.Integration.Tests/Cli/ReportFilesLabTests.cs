@@ -36,7 +36,7 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
             Assert.Equal(["schema", "mode", "playbooks", "shard", "startedAt", "durationMs", "totals", "hosts"], root.EnumerateObject().Select(p => p.Name).Take(8));
             Assert.Equal([playbook], root.GetProperty("playbooks").EnumerateArray().Select(p => p.GetString()));
             Assert.Equal(JsonValueKind.Null, root.GetProperty("shard").ValueKind);
-            Assert.Equal("fleet-report/2", root.GetProperty("schema").GetString());
+            Assert.Equal("fleet-report/3", root.GetProperty("schema").GetString());
             Assert.Equal("apply", root.GetProperty("mode").GetString());
             Assert.Equal(lab.Info.Hosts.Count, root.GetProperty("totals").GetProperty("hosts").GetInt32());
             var host = root.GetProperty("hosts")[0];
@@ -70,6 +70,33 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
         Assert.All(lab.Info.Hosts, h => Assert.Contains(h.Name, stdout, StringComparison.Ordinal));
         Assert.All(lab.Info.Hosts, h => Assert.Contains($"{h.Name} | reachable | ", stdout, StringComparison.Ordinal));
         Assert.DoesNotContain("ok=", stdout, StringComparison.Ordinal);
+    }
+
+    [LabTheory]
+    [InlineData("pq", "sntrup761x25519-sha512")]
+    [InlineData("classic", "curve25519-sha256")]
+    public async Task SshKex_EachHostsKeyExchange_InJsonAndVerbose(string mode, string expected)
+    {
+        // The lab's OpenSSH (Debian 12's 9.2) offers sntrup761 and no ML-KEM: pq lands on sntrup761, classic on curve25519.
+        var playbook = Path.Combine(_dir.FullName, "kex.yml");
+        await File.WriteAllTextAsync(playbook, """
+            - name: Kex
+              hosts: all
+              tasks:
+                - name: Touch
+                  command: "true"
+            """);
+        var json = Path.Combine(_dir.FullName, $"kex-{mode}.json");
+
+        var (exit, stdout, stderr) = await FleetProcess.RunAsync(
+            "apply", "-i", lab.Info.InventoryPath, playbook, "--json", json, "--no-progress", "--verbose", "--ssh-kex", mode,
+            "--known-hosts", lab.Info.KnownHostsPath, "--host-key-policy", "strict");
+
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        ReportSchema.AssertValidFile(json);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.All(report.RootElement.GetProperty("hosts").EnumerateArray(), h => Assert.Equal(expected, h.GetProperty("keyExchange").GetString()));
+        Assert.All(lab.Info.Hosts, h => Assert.Matches($"{h.Name} connected to .*, key exchange {System.Text.RegularExpressions.Regex.Escape(expected)}", stderr));
     }
 
     public void Dispose() => _dir.Delete(recursive: true);

@@ -52,7 +52,7 @@ internal static class LabRun
         var connector = new SshConnector(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
         var report = await new PlaybookRunner(connector, ModuleCatalog.Default, observer).RunAsync(inventory, [playbook], options, CancellationToken.None);
 
-        // Every report of a real run over SSH must also be a valid fleet-report/2 (hostKey, facts, audit as hosts give them).
+        // Every report of a real run over SSH must also be a valid fleet-report/3 (hostKey, facts, audit as hosts give them).
         ReportSchema.AssertValid(JsonReportWriter.ToJson(report));
         return report;
     }
@@ -133,6 +133,8 @@ internal sealed class CountingConnector(LabFixture lab) : IConnector
         public HostTarget Target => inner.Target;
 
         public string HostKeyFingerprint => inner.HostKeyFingerprint;
+
+        public string? KeyExchange => inner.KeyExchange;
 
         public Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
         {

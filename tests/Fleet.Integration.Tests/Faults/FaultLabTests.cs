@@ -74,7 +74,8 @@ public sealed class FaultLabTests(FaultLab lab) : IDisposable
     [LabFact]
     public async Task HostThatNeverAnswers_BoundedWait_Exit3_JsonNamesHostAndReason()
     {
-        var silent = Host(2);
+        // Not the delayed host: its proxy accepts the connection itself, the fault here is a host that answers nothing at all.
+        var silent = Host(1);
         var playbook = Path.Combine(_dir.FullName, "ping.yml");
         await System.IO.File.WriteAllTextAsync(playbook, """
             - name: Faults
@@ -169,15 +170,16 @@ public sealed class FaultLabTests(FaultLab lab) : IDisposable
     }
 
     [LabFact]
-    public async Task FivePercentPacketLoss_RunCompletesWithCorrectResults()
+    public async Task TwoHundredMsRoundTripAndFivePercentLoss_RunCompletesWithCorrectResults()
     {
-        var lossy = Host(2);
+        var delayed = FaultLab.DelayedHost;
+        string[] lossy = [Host(1), delayed];
         const string Rule = "INPUT -m statistic --mode random --probability 0.05 -j DROP";
         const string File = "/var/tmp/fleet-fault-loss";
         var content = string.Concat(Enumerable.Range(0, 4000).Select(i => $"line {i}\n"));
         var playbook = $$"""
             - name: Faults
-              hosts: {{lossy}}
+              hosts: all
               tasks:
                 - name: Copy
                   copy: { src: lines.txt, dest: {{File}} }
@@ -187,22 +189,109 @@ public sealed class FaultLabTests(FaultLab lab) : IDisposable
                   command: wc -l {{File}}
             """;
         var files = new Dictionary<string, string> { ["lines.txt"] = content };
-        await ExecAsync(lossy, $"iptables -I {Rule}");
+        foreach (var host in lossy)
+        {
+            await ExecAsync(host, $"iptables -I {Rule}");
+        }
+
         try
         {
             var first = await LabRun.RunAsync(lab, playbook, files);
             var again = await LabRun.RunAsync(lab, playbook, files);
 
-            var host = Assert.Single(first.Hosts);
-            Assert.Equal(HostStatus.Changed, host.Status);
-            Assert.Equal([TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed], host.Tasks.Select(t => t.Status));
-            Assert.Equal($"4000 {File}", ((string)host.Tasks[2].Result["stdout"]!).TrimEnd('\n'));
-            Assert.Equal([TaskOutcome.Ok, TaskOutcome.Ok, TaskOutcome.Changed], Assert.Single(again.Hosts).Tasks.Select(t => t.Status));
-            Assert.Equal(content + "end\n", await ExecAsync(lossy, $"cat {File} {File}.conf"));
+            Assert.Equal(FaultLab.Size, first.Hosts.Count);
+            foreach (var host in first.Hosts)
+            {
+                Assert.True(host.Status == HostStatus.Changed, $"{host.Name}: {host.Status} {host.Error}");
+                Assert.Equal([TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed], host.Tasks.Select(t => t.Status));
+                Assert.Equal($"4000 {File}", ((string)host.Tasks[2].Result["stdout"]!).TrimEnd('\n'));
+                Assert.Equal(content + "end\n", await ExecAsync(host.Name, $"cat {File} {File}.conf"));
+            }
+
+            Assert.All(again.Hosts, h => Assert.Equal([TaskOutcome.Ok, TaskOutcome.Ok, TaskOutcome.Changed], h.Tasks.Select(t => t.Status)));
+
+            // The report's own timings show the round trip: a command is at least one (open a channel, run it), connecting and
+            // reading facts several.
+            var slow = Assert.Single(first.Hosts, h => h.Name == delayed);
+            var rtt = (long)FaultLab.Rtt.TotalMilliseconds;
+            Assert.True(slow.Tasks[2].DurationMs >= rtt, $"the command on {delayed} took {slow.Tasks[2].DurationMs} ms, below the {rtt} ms round trip");
+            Assert.True(slow.DurationMs >= 3 * rtt, $"{delayed} took {slow.DurationMs} ms from connect to its last task");
         }
         finally
         {
-            await ExecAsync(lossy, $"iptables -D {Rule}; rm -f {File} {File}.conf");
+            foreach (var host in lossy)
+            {
+                await ExecAsync(host, $"iptables -D {Rule}; rm -f {File} {File}.conf");
+            }
+
+            await ExecAsync(Host(0), $"rm -f {File} {File}.conf");
+        }
+    }
+
+    [LabFact]
+    public async Task HangingTask_TimeoutEndsItAndItsProcessGroup_OtherHostsComplete()
+    {
+        var hung = Host(0);
+        const string Marker = "sleep 3193";
+
+        // The shell's background child hangs as long as the shell: the timeout must end the whole group, not the shell alone.
+        var report = await LabRun.RunAsync(lab, $$"""
+            - name: Faults
+              hosts: all
+              tasks:
+                - name: Hangs
+                  shell: "{{Marker}} & {{Marker}}; wait"
+                  timeout: 2
+                  when: inventory_hostname == '{{hung}}'
+                - name: After
+                  command: echo after
+            """);
+
+        var failed = Assert.Single(report.Hosts, h => h.Name == hung);
+        Assert.Equal(HostStatus.Failed, failed.Status);
+        var task = Assert.Single(failed.Tasks);
+        Assert.Equal((TaskOutcome.Failed, "timed out after 2 s"), (task.Status, task.Message));
+        Assert.All(report.Hosts.Where(h => h.Name != hung), h => Assert.Equal(
+            [("Hangs", TaskOutcome.Skipped), ("After", TaskOutcome.Changed)], h.Tasks.Select(t => (t.Name, t.Status))));
+        Assert.Equal(ExitCodes.TaskFailed, report.ExitCode);
+        // Read once, right after the run: the run reported the timeout only after the group was gone.
+        Assert.Equal("", await ExecAsync(hung, "ps -eo pid,pgid,args | grep '[s]leep 3193' || true"));
+    }
+
+    [LabFact]
+    public async Task SerialWithMaxFailPercent_UnreachableHostFailsTheBatch_RollingRunStops()
+    {
+        var down = Host(1);
+        var playbook = Path.Combine(_dir.FullName, "rolling.yml");
+        await System.IO.File.WriteAllTextAsync(playbook, """
+            - name: Rolling
+              hosts: all
+              tasks:
+                - name: Touch
+                  command: "true"
+            """);
+        var json = Path.Combine(_dir.FullName, "rolling.json");
+        // Refused at once: the batch fails by being unreachable, not by a task.
+        await ExecAsync(down, "iptables -I INPUT -p tcp --dport 22 -j REJECT --reject-with tcp-reset");
+        try
+        {
+            var (exit, stdout, stderr) = await FleetProcess.RunAsync(
+                "apply", "-i", lab.Info.InventoryPath, playbook, "--json", json, "--no-progress", "--serial", "1", "--max-fail-percent", "0",
+                "--known-hosts", lab.Info.KnownHostsPath, "--host-key-policy", "strict");
+
+            using var report = JsonDocument.Parse(await System.IO.File.ReadAllTextAsync(json));
+            var hosts = report.RootElement.GetProperty("hosts").EnumerateArray()
+                .ToDictionary(h => h.GetProperty("name").GetString()!, h => (Status: h.GetProperty("status").GetString(), Error: h.GetProperty("error").GetString() ?? "", Tasks: h.GetProperty("tasks").GetArrayLength()));
+            Assert.True(hosts[Host(0)] is ("changed", _, 1), $"{hosts[Host(0)]}\n{stdout}\n{stderr}");
+            Assert.Equal("unreachable", hosts[down].Status);
+            Assert.Contains("connection refused", hosts[down].Error, StringComparison.Ordinal);
+            Assert.True(hosts[Host(2)] is ("failed", _, 0), $"{hosts[Host(2)]}: the batch after the failed one ran");
+            Assert.StartsWith("not run", hosts[Host(2)].Error, StringComparison.Ordinal);
+            Assert.True(exit is ExitCodes.TaskFailed, $"exit {exit}\n{stdout}\n{stderr}");
+        }
+        finally
+        {
+            await ExecAsync(down, "iptables -D INPUT -p tcp --dport 22 -j REJECT --reject-with tcp-reset");
         }
     }
 

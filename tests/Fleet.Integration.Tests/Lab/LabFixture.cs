@@ -4,9 +4,10 @@ namespace Fleet.Integration.Tests.Lab;
 
 /// <summary>
 /// A lab for one test category, in its own directory; torn down at the end, even after failures.
-/// Without root (and outside CI) it starts nothing: the lab tests skip with the reason.
+/// Without root (and outside CI) it starts nothing: the lab tests skip with the reason. A category may put some hosts behind the
+/// lab's delaying proxy (<paramref name="rtt"/>, <paramref name="rttHosts"/>), as <c>fleet lab up --rtt</c> does.
 /// </summary>
-public abstract class LabFixtureBase(int hostCount, string category) : IAsyncLifetime
+public abstract class LabFixtureBase(int hostCount, string category, TimeSpan rtt = default, IReadOnlyList<string>? rttHosts = null) : IAsyncLifetime
 {
     private const string Prefix = "fleet-test-lab-";
     private LabInfo? _info;
@@ -35,7 +36,7 @@ public abstract class LabFixtureBase(int hostCount, string category) : IAsyncLif
 
             // The differential tests' oracle (ansible-playbook) runs on this machine; hosts see the machine as it is when they start.
             await MachinePackages.EnsureAsync(MachinePackages.Oracles, isRoot: true, _ => { }, CancellationToken.None);
-            _info = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = HostCount, Dir = Dir }, _ => { }, CancellationToken.None);
+            _info = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = HostCount, Dir = Dir, Rtt = rtt, RttHosts = rttHosts }, _ => { }, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -2,7 +2,7 @@ using Fleet.Lab;
 
 namespace Fleet.Integration.Tests.Lab;
 
-/// <summary>A lab of its own: down leaves nothing behind, down twice is harmless, up after down works.</summary>
+/// <summary>A lab of its own: down leaves nothing behind (the delaying proxy included), down twice is harmless, up after down works.</summary>
 [Collection("lab")]
 public sealed class LabLifecycleTests
 {
@@ -10,9 +10,17 @@ public sealed class LabLifecycleTests
     public async Task Down_LeavesNoNamespaceLinkProcessOrFile_AndUpAgainWorks()
     {
         var dir = Path.Combine("/var/tmp", $"fleet-lifecycle-test-{Environment.ProcessId}");
-        var first = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = 2, Dir = dir }, _ => { }, CancellationToken.None);
+        var first = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = 2, Dir = dir, Rtt = TimeSpan.FromMilliseconds(20), RttHosts = ["lab-02"] }, _ => { }, CancellationToken.None);
         var bridge = $"flab{first.Index}";
         var pids = first.Hosts.Select(h => h.InitPid).ToList();
+        // lab-02 only is behind the proxy, which the inventory names; the proxy is a process of the lab.
+        Assert.Equal([0, 22002], first.Hosts.Select(h => h.ProxyPort));
+        var inventory = await File.ReadAllTextAsync(first.InventoryPath);
+        Assert.Contains($"lab-01: {{ address: {first.Hosts[0].Address} }}", inventory, StringComparison.Ordinal);
+        Assert.Contains($"lab-02: {{ address: 10.213.{first.Index}.1, port: 22002 }}", inventory, StringComparison.Ordinal);
+        var (_, proxies, _) = await LabIsolationTests.RunOnMachineAsync($"pgrep -f 'rtt-proxy .*10[.]213[.]{first.Index}[.]1:22002=' || true");
+        var proxy = Assert.Single(proxies.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        pids.Add(int.Parse(proxy, System.Globalization.CultureInfo.InvariantCulture));
 
         await Fleet.Lab.Lab.DownAsync(dir, _ => { }, CancellationToken.None);
 

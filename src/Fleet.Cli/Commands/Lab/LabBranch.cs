@@ -13,6 +13,7 @@ internal static class LabBranch
         lab.AddCommand<LabDownCommand>("down").WithDescription("Remove the lab and everything it created.");
         lab.AddCommand<LabStatusCommand>("status").WithDescription("Show lab hosts and whether sshd answers.");
         lab.AddCommand<LabSshCommand>("ssh").WithDescription("Open ssh to a lab host, or run a command on it.");
+        lab.AddCommand<LabRttProxyCommand>("rtt-proxy").WithDescription("The delaying proxy that lab up --rtt starts (internal).").IsHidden();
     }
 }
 

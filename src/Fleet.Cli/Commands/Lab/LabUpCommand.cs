@@ -13,19 +13,29 @@ internal sealed class LabUpCommand : AsyncCommand<LabUpCommand.Settings>
         [CommandOption("--hosts <N>")]
         [Description("Number of hosts. Default 3.")]
         public int Hosts { get; init; } = 3;
+
+        [CommandOption("--rtt <DURATION>")]
+        [Description("Round trip added in front of hosts by a delaying TCP proxy (50ms, 0.2s): WAN latency without netem. Default none.")]
+        public string? Rtt { get; init; }
+
+        [CommandOption("--rtt-hosts <HOSTS>")]
+        [Description("Comma-separated hosts behind the --rtt proxy (lab-02,lab-03). Default every host.")]
+        public string? RttHosts { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         try
         {
-            var lab = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = settings.Hosts, Dir = settings.Dir }, Console.Error.WriteLine, cancellationToken).ConfigureAwait(false);
+            var rtt = settings.Rtt is null ? TimeSpan.Zero : Fleet.Enforce.EnforceOptions.ParseDuration(settings.Rtt) ?? throw new LabException($"--rtt takes a duration such as 50ms or 0.2s, not '{settings.Rtt}'");
+            var rttHosts = settings.RttHosts?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var lab = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = settings.Hosts, Dir = settings.Dir, Rtt = rtt, RttHosts = rttHosts }, Console.Error.WriteLine, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"inventory:   {lab.InventoryPath}");
             Console.WriteLine($"root key:    {lab.PrivateKeyPath}");
             Console.WriteLine($"known_hosts: {lab.KnownHostsPath}");
             foreach (var host in lab.Hosts)
             {
-                Console.WriteLine($"{host.Name}  {host.Address}");
+                Console.WriteLine(host.ProxyPort > 0 ? $"{host.Name}  {host.Address}  (behind the {settings.Rtt} proxy on port {host.ProxyPort})" : $"{host.Name}  {host.Address}");
             }
 
             return 0;
