@@ -57,7 +57,9 @@ public sealed class InterruptLabTests(LabFixture lab) : IDisposable
         var stopped = clock.Elapsed;
 
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await rest} {await stderr}");
-        Assert.True(stopped < TimeSpan.FromSeconds(1), $"stopping took {stopped}");
+        // The remote sleeps last 53 minutes and the task timeout is ten minutes: stopping in seconds means Fleet did not wait for them
+        // (under 1 s on a quiet machine; the bound leaves room for a loaded one).
+        Assert.True(stopped < TimeSpan.FromSeconds(10), $"stopping took {stopped}");
         ReportSchema.AssertValidFile(json);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.True(report.RootElement.GetProperty("interrupted").GetBoolean());
