@@ -5,6 +5,7 @@ using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
 using Fleet.Core.Modules.Getent;
+using Fleet.Core.Modules.Iptables;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
@@ -56,5 +57,6 @@ public static class BuiltInModules
         new GetentModule(),
         new ModprobeModule(),
         new StatModule(),
+        new IptablesModule(),
     ];
 }
