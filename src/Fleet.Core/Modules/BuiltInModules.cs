@@ -4,6 +4,7 @@ using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
+using Fleet.Core.Modules.Find;
 using Fleet.Core.Modules.Getent;
 using Fleet.Core.Modules.Iptables;
 using Fleet.Core.Modules.LineInFile;
@@ -58,5 +59,6 @@ public static class BuiltInModules
         new ModprobeModule(),
         new StatModule(),
         new IptablesModule(),
+        new FindModule(),
     ];
 }
