@@ -11,6 +11,7 @@ using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
 using Fleet.Core.Modules.Modprobe;
+using Fleet.Core.Modules.Mount;
 using Fleet.Core.Modules.PamLimits;
 using Fleet.Core.Modules.PackageFacts;
 using Fleet.Core.Modules.Replace;
@@ -60,5 +61,6 @@ public static class BuiltInModules
         new StatModule(),
         new IptablesModule(),
         new FindModule(),
+        new MountModule(),
     ];
 }
