@@ -86,7 +86,7 @@ public sealed class LongTailLabTests(LabFixture lab)
                       mount: { path: "{{mountPoint}}", state: absent }
                 """;
             var removed = Only(await RunAsync(absent));
-            var after = await LabRun.ExecAsync(lab, Host, "grep -c fleet /etc/fstab || true; grep -c 'fleet' /proc/self/mountinfo || true; [ -e '/mnt/fleet lab' ] || echo gone");
+            var after = await LabRun.ExecAsync(lab, Host, "grep -c fleet /etc/fstab || true; grep -c ' /mnt/fleet' /proc/self/mountinfo || true; [ -e '/mnt/fleet lab' ] || echo gone");
             Assert.Equal(TaskOutcome.Changed, removed.Tasks[0].Status);
             Assert.Equal("0\n0\ngone\n", after);
             Assert.Equal(TaskOutcome.Ok, Only(await RunAsync(absent)).Tasks[0].Status);
@@ -118,7 +118,7 @@ public sealed class LongTailLabTests(LabFixture lab)
             Assert.Equal("""
                 -A INPUT -p tcp -m tcp --dport 8080 -m comment --comment "fleet lab 8080" -j ACCEPT
                 -A INPUT -p tcp -m tcp --dport 9999 -m comment --comment "fleet lab 9999" -j DROP
-                -A OUTPUT -p udp -m udp --dport 5353 -m comment --comment "fleet lab it's" -j LOG --log-prefix "fleet's lab: "
+                -A OUTPUT -p udp -m udp --dport 5353 -m comment --comment "fleet lab it\'s" -j LOG --log-prefix "fleet\'s lab: "
 
                 """, rules);
             Assert.Equal(0, second.Count(TaskOutcome.Changed));
