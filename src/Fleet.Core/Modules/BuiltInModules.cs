@@ -4,11 +4,14 @@ using Fleet.Core.Modules.Command;
 using Fleet.Core.Modules.Copy;
 using Fleet.Core.Modules.Cron;
 using Fleet.Core.Modules.Files;
+using Fleet.Core.Modules.Find;
 using Fleet.Core.Modules.Getent;
+using Fleet.Core.Modules.Iptables;
 using Fleet.Core.Modules.LineInFile;
 using Fleet.Core.Modules.ListeningPorts;
 using Fleet.Core.Modules.Lynis;
 using Fleet.Core.Modules.Modprobe;
+using Fleet.Core.Modules.Mount;
 using Fleet.Core.Modules.PamLimits;
 using Fleet.Core.Modules.PackageFacts;
 using Fleet.Core.Modules.Replace;
@@ -56,5 +59,8 @@ public static class BuiltInModules
         new GetentModule(),
         new ModprobeModule(),
         new StatModule(),
+        new IptablesModule(),
+        new FindModule(),
+        new MountModule(),
     ];
 }

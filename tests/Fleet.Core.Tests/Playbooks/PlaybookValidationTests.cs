@@ -49,6 +49,19 @@ public sealed class PlaybookValidationTests : IDisposable
         Assert.Contains("did you mean 'lineinfile'", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ansible.builtin.iptables: { chain: INPUT, chain_management: true }", "chain_management")]
+    [InlineData("iptables: { chain: INPUT, set_counters: '1 2' }", "set_counters")]
+    [InlineData("ansible.posix.mount: { path: /mnt, state: present, src: tmpfs, fstype: tmpfs, boot: false }", "boot")]
+    [InlineData("mount: { path: /mnt, state: ephemeral, src: tmpfs, fstype: tmpfs }", "ephemeral")]
+    [InlineData("ansible.builtin.find: { paths: /etc, checksum_algorithm: sha256 }", "checksum_algorithm")]
+    public void Validate_LongTailModules_UnsupportedParameterOrValue_IsNamed(string task, string name)
+    {
+        var errors = Validate($"- hosts: all\n  tasks:\n    - {task}\n");
+
+        Assert.Contains(errors, e => e.Message.Contains($"'{name}'", StringComparison.Ordinal) && e.Location!.Value.Line == 3);
+    }
+
     [Fact]
     public void Validate_UnknownParameter_NamesValueLocation()
     {
