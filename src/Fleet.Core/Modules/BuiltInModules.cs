@@ -56,5 +56,6 @@ public static class BuiltInModules
         new GetentModule(),
         new ModprobeModule(),
         new StatModule(),
+        new AptSources.AptRepositoryModule(),
     ];
 }
