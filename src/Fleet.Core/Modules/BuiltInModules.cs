@@ -57,5 +57,6 @@ public static class BuiltInModules
         new ModprobeModule(),
         new StatModule(),
         new AptSources.AptRepositoryModule(),
+        new GetUrl.GetUrlModule(),
     ];
 }
