@@ -58,5 +58,6 @@ public static class BuiltInModules
         new StatModule(),
         new AptSources.AptRepositoryModule(),
         new GetUrl.GetUrlModule(),
+        new AptSources.AptKeyModule(),
     ];
 }
