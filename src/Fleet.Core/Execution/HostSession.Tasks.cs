@@ -186,7 +186,7 @@ internal sealed partial class HostSession
         layers.Add(play.RoleVars);
         layers.Add(play.Vars);
         layers.Add(Host.Vars);
-        layers.Add(System?.ToVariables() ?? ModuleVars.None);
+        layers.Add(FactVariables());
         if (role is not null)
         {
             layers.Add(role.Defaults);
@@ -487,6 +487,7 @@ internal sealed partial class HostSession
 
         Result.Tasks.Add(result);
         _observer.TaskFinished(Host.Name, result);
+        KeepReturnedFacts(task, result);
         if (task.Keywords.Register is { } register)
         {
             lock (_variablesLock)

@@ -56,6 +56,12 @@ internal sealed partial class HostSession
     /// <summary>Variables this host set with <c>set_fact</c> and <c>register</c>: they outlive the play, as in Ansible.</summary>
     private readonly Dictionary<string, object?> _hostFacts = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Facts that module results returned under <c>ansible_facts</c> (package_facts, service_facts, getent, set_fact with
+    /// cacheable): Ansible's fact cache beside the connect-time facts, for the rest of the run.
+    /// </summary>
+    private readonly Dictionary<string, object?> _moduleFacts = new(StringComparer.Ordinal);
+
     /// <summary>Variables read with <c>include_vars</c>.</summary>
     private readonly Dictionary<string, object?> _includedVars = new(StringComparer.Ordinal);
 
@@ -75,7 +81,7 @@ internal sealed partial class HostSession
     public IReadOnlyDictionary<string, object?> Snapshot()
     {
         var all = new Dictionary<string, object?>(HostScope.Magic(Host, _groups), StringComparer.Ordinal);
-        foreach (var layer in new[] { System?.ToVariables() ?? ModuleVars.None, Host.Vars })
+        foreach (var layer in new[] { FactVariables(), Host.Vars })
         {
             foreach (var (k, v) in layer)
             {
@@ -92,6 +98,68 @@ internal sealed partial class HostSession
         }
 
         return all;
+    }
+
+    /// <summary>
+    /// The facts as variables, as Ansible's variable manager gives them: <c>ansible_facts</c> holds the connect-time facts and
+    /// every module-returned fact (an <c>ansible_</c> prefix removed), and each module-returned fact is also a variable of
+    /// its own name (INJECT_FACTS_AS_VARS, on by default): <c>packages</c>, <c>services</c>, <c>getent_passwd</c>.
+    /// </summary>
+    private IReadOnlyDictionary<string, object?> FactVariables()
+    {
+        var system = System?.ToVariables() ?? ModuleVars.None;
+        lock (_variablesLock)
+        {
+            if (_moduleFacts.Count == 0)
+            {
+                return system;
+            }
+
+            var variables = new Dictionary<string, object?>(system, StringComparer.Ordinal);
+            var namespaced = system.TryGetValue("ansible_facts", out var facts) && facts is IReadOnlyDictionary<string, object?> known
+                ? new Dictionary<string, object?>(known, StringComparer.Ordinal)
+                : new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (name, value) in _moduleFacts)
+            {
+                variables[name] = value;
+                namespaced[name.StartsWith("ansible_", StringComparison.Ordinal) && name != "ansible_local" ? name["ansible_".Length..] : name] = value;
+            }
+
+            variables["ansible_facts"] = namespaced;
+            return variables;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the facts a task's result returned under <c>ansible_facts</c> (each item's, for a loop), as Ansible's strategy does:
+    /// not for failed or skipped results, not for debug; set_fact's only with <c>cacheable</c>, include_vars's never (they are
+    /// variables already).
+    /// </summary>
+    private void KeepReturnedFacts(TaskDefinition task, TaskResult result)
+    {
+        if (result.Status is TaskOutcome.Failed or TaskOutcome.Skipped || task.Module is "debug" or "include_vars"
+            || (task.Module == "set_fact" && !(task.Args.Entries.FirstOrDefault(e => e.Key == "cacheable").Value is ScalarArg { Value: { } cacheable } && Values.ToBool(cacheable) is true)))
+        {
+            return;
+        }
+
+        var items = result.Result.TryGetValue("results", out var all) && all is IReadOnlyList<object?> list
+            ? list.OfType<IReadOnlyDictionary<string, object?>>()
+            : [result.Result];
+        lock (_variablesLock)
+        {
+            foreach (var item in items)
+            {
+                if (item.TryGetValue("ansible_facts", out var returned) && returned is IReadOnlyDictionary<string, object?> facts
+                    && !(item.TryGetValue("failed", out var failed) && failed is true) && !(item.TryGetValue("skipped", out var skipped) && skipped is true))
+                {
+                    foreach (var (name, value) in facts)
+                    {
+                        _moduleFacts[name] = value;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Runs a play's task tree on this host: blocks, includes, roles, loops; handlers at each flush.</summary>

@@ -62,5 +62,8 @@ public static class BuiltInModules
         new IptablesModule(),
         new FindModule(),
         new MountModule(),
+        new AptSources.AptRepositoryModule(),
+        new GetUrl.GetUrlModule(),
+        new AptSources.AptKeyModule(),
     ];
 }

@@ -355,6 +355,22 @@ public static class PlaybookValidator
                 names.UnionWith(task.Args.Entries.Select(e => e.Key));
             }
 
+            // Facts that modules return become variables of their own names (Ansible's INJECT_FACTS_AS_VARS).
+            switch (task.Module)
+            {
+                case "package_facts":
+                    names.Add("packages");
+                    break;
+                case "service_facts":
+                    names.Add("services");
+                    break;
+                case "getent":
+                    names.Add(task.Args.Entries.FirstOrDefault(e => e.Key == "database").Value is ScalarArg { Value: { } database } && !Templating.Template.HasTemplate(database)
+                        ? "getent_" + database
+                        : "*");
+                    break;
+            }
+
             if (task.Module == "include_vars")
             {
                 // Their names are in files read when the task runs (maybe chosen per host): any unknown variable may come from them.

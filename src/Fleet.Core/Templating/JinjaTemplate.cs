@@ -16,26 +16,37 @@ public sealed record TemplateOptions(bool TrimBlocks = true, bool LstripBlocks =
 /// <summary>
 /// A parsed Jinja template: text, <c>{{ expression }}</c>, <c>{# comments #}</c> and the statements <c>if/elif/else</c>,
 /// <c>for … in … [if …]</c> (with <c>loop.*</c> and <c>else</c>), <c>set</c> (also the block form), <c>macro</c>, <c>raw</c>,
-/// with whitespace control (<c>{%-</c>, <c>-%}</c>, <c>+%}</c>). Errors carry the template's file and line.
+/// <c>include</c>, <c>import</c>, <c>from … import</c>, <c>extends</c> and <c>block</c> (other templates found on a search path,
+/// as Ansible's template module sets it), with whitespace control (<c>{%-</c>, <c>-%}</c>, <c>+%}</c>). Errors carry the template's file and line.
 /// </summary>
 public sealed partial class JinjaTemplate
 {
     private readonly List<Node> _nodes;
     private readonly string _file;
     private readonly string _text;
+    private readonly TemplateOptions _options;
+    private readonly IReadOnlyList<string> _searchPath;
 
-    private JinjaTemplate(List<Node> nodes, string file, string text)
+    private JinjaTemplate(List<Node> nodes, string file, string text, TemplateOptions options, IReadOnlyList<string> searchPath)
     {
         _nodes = nodes;
         _file = file;
         _text = text;
+        _options = options;
+        _searchPath = searchPath;
     }
 
     /// <summary>True when the whole template is one <c>{{ expression }}</c>: rendering it keeps the value's type.</summary>
     public Expression? SingleExpression => _nodes is [OutputNode only] ? only.Expression : null;
 
     /// <summary>Parses <paramref name="text"/>; a syntax error is a <see cref="FleetInputException"/> at <paramref name="file"/>:line.</summary>
-    public static JinjaTemplate Parse(string text, string file, TemplateOptions options)
+    public static JinjaTemplate Parse(string text, string file, TemplateOptions options) => Parse(text, file, options, []);
+
+    /// <summary>
+    /// Parses <paramref name="text"/>; <c>include</c>, <c>import</c> and <c>extends</c> find other templates in the directories of
+    /// <paramref name="searchPath"/>, in order (Jinja's FileSystemLoader).
+    /// </summary>
+    public static JinjaTemplate Parse(string text, string file, TemplateOptions options, IReadOnlyList<string> searchPath)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,14 +60,14 @@ public sealed partial class JinjaTemplate
         var pieces = Scan(text, file, options);
         var position = 0;
         var nodes = new Builder(pieces, text, file).Block(ref position, [], out _);
-        return new JinjaTemplate(nodes, file, text);
+        return new JinjaTemplate(nodes, file, text, options, searchPath);
     }
 
     /// <summary>Renders to text; an undefined variable or a failed filter is a <see cref="FleetInputException"/> at the template's file:line.</summary>
     public string Render(IVariableLookup variables)
     {
         var output = new StringBuilder();
-        Render(_nodes, new Scope(variables), output);
+        RenderRoot(new Scope(variables), output);
         return output.ToString();
     }
 
@@ -67,7 +78,7 @@ public sealed partial class JinjaTemplate
         _unchecked = true;
         try
         {
-            Render(_nodes, new Scope(variables), output);
+            RenderRoot(new Scope(variables), output);
         }
         finally
         {
@@ -126,6 +137,19 @@ public sealed partial class JinjaTemplate
                     bound.UnionWith(m.Parameters.Select(p => p.Name));
                     Collect(m.Body, bound, used);
                     break;
+                case IncludeNode i:
+                    used.AddRange(i.Name.Variables);
+                    break;
+                case ImportNode i:
+                    used.AddRange(i.Name.Variables);
+                    bound.UnionWith(i.Names.Select(n => n.Alias));
+                    break;
+                case ExtendsNode e:
+                    used.AddRange(e.Name.Variables);
+                    break;
+                case BlockNode b:
+                    Collect(b.Body, bound, used);
+                    break;
             }
         }
     }
@@ -143,6 +167,15 @@ public sealed partial class JinjaTemplate
     private sealed record SetNode(List<string> Targets, Expression? Value, List<Node>? Body, int At) : Node(At);
 
     private sealed record MacroNode(string Name, List<(string Name, Expression? Default)> Parameters, List<Node> Body, int At) : Node(At);
+
+    private sealed record IncludeNode(Expression Name, bool IgnoreMissing, bool WithContext, int At) : Node(At);
+
+    /// <summary><c>import … as alias</c> (one name, <see cref="Module"/> true) or <c>from … import a, b as c</c>.</summary>
+    private sealed record ImportNode(Expression Name, List<(string Name, string Alias)> Names, bool Module, bool WithContext, int At) : Node(At);
+
+    private sealed record ExtendsNode(Expression Name, int At) : Node(At);
+
+    private sealed record BlockNode(string Name, List<Node> Body, int At) : Node(At);
 
     // A scanned piece: text, or a tag's tokens (Kind "{{" or "{%").
     private sealed record Piece(string Kind, string Text, List<Token> Tokens, int Offset);
@@ -454,19 +487,189 @@ public sealed partial class JinjaTemplate
                     return new MacroNode(name, parameters, body, piece.Offset);
                 }
 
+                case "include":
+                {
+                    var name = parser.ParseExpression(withCondition: false);
+                    var ignoreMissing = false;
+                    if (parser.SkipName("ignore"))
+                    {
+                        if (!parser.SkipName("missing"))
+                        {
+                            throw new FormatException("expected 'missing' after 'ignore'");
+                        }
+
+                        ignoreMissing = true;
+                    }
+
+                    var withContext = Context(parser, true);
+                    parser.ExpectEnd();
+                    return new IncludeNode(name, ignoreMissing, withContext, piece.Offset);
+                }
+
+                case "import":
+                {
+                    var name = parser.ParseExpression(withCondition: false);
+                    if (!parser.SkipName("as"))
+                    {
+                        throw new FormatException("expected 'as' in the import");
+                    }
+
+                    var alias = parser.ExpectName();
+                    var withContext = Context(parser, false);
+                    parser.ExpectEnd();
+                    return new ImportNode(name, [("", alias)], Module: true, withContext, piece.Offset);
+                }
+
+                case "from":
+                {
+                    var name = parser.ParseExpression(withCondition: false);
+                    if (!parser.SkipName("import"))
+                    {
+                        throw new FormatException("expected 'import' in the from statement");
+                    }
+
+                    var names = new List<(string, string)>();
+                    do
+                    {
+                        if (parser.IsName("with") || parser.IsName("without"))
+                        {
+                            break;
+                        }
+
+                        var imported = parser.ExpectName();
+                        names.Add((imported, parser.SkipName("as") ? parser.ExpectName() : imported));
+                    }
+                    while (parser.SkipSymbol(","));
+
+                    var withContext = Context(parser, false);
+                    parser.ExpectEnd();
+                    return new ImportNode(name, names, Module: false, withContext, piece.Offset);
+                }
+
+                case "extends":
+                {
+                    var name = parser.ParseExpression(withCondition: false);
+                    parser.ExpectEnd();
+                    return new ExtendsNode(name, piece.Offset);
+                }
+
+                case "block":
+                {
+                    var name = parser.ExpectName();
+                    if (!parser.AtEnd)
+                    {
+                        throw new FormatException("scoped and required blocks are not supported");
+                    }
+
+                    var body = Block(ref position, ["endblock"], out var stop);
+                    if (!stop!.Value.Parser.AtEnd && stop.Value.Parser.ExpectName() != name)
+                    {
+                        throw new FormatException($"mismatched endblock (expected '{name}')");
+                    }
+
+                    stop.Value.Parser.ExpectEnd();
+                    return new BlockNode(name, body, piece.Offset);
+                }
+
                 default:
-                    throw new FormatException(keyword is "elif" or "else" or "endif" or "endfor" or "endset" or "endmacro"
+                    throw new FormatException(keyword is "elif" or "else" or "endif" or "endfor" or "endset" or "endmacro" or "endblock"
                         ? $"unexpected '{keyword}'"
-                        : $"the statement '{keyword}' is not supported (supported: if, for, set, macro, raw)");
+                        : $"the statement '{keyword}' is not supported (supported: if, for, set, macro, raw, include, import, from, extends, block)");
             }
         }
     }
 
-    private sealed class Scope(IVariableLookup parent) : IVariableLookup
+    /// <summary>The optional <c>with context</c> / <c>without context</c> of include and import.</summary>
+    private static bool Context(TokenParser parser, bool fallback)
+    {
+        var with = parser.IsName("with");
+        if (!parser.SkipName("with") && !parser.SkipName("without"))
+        {
+            return fallback;
+        }
+
+        return parser.SkipName("context") ? with : throw new FormatException("expected 'context'");
+    }
+
+    /// <summary>Variables without the innermost <c>for</c>'s <c>loop</c> (an included template does not see it).</summary>
+    private sealed class WithoutLoop(IVariableLookup inner) : IVariableLookup
+    {
+        public bool TryGet(string name, out object? value)
+        {
+            value = null;
+            return name != "loop" && inner.TryGet(name, out value);
+        }
+    }
+
+    private sealed class Scope(IVariableLookup parent, bool ownBlocks = false) : IVariableLookup
     {
         public Dictionary<string, object?> Locals { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>The most derived body of each block name (a child template's overrides its parent's); one set per template render.</summary>
+        public Dictionary<string, (JinjaTemplate Template, BlockNode Node)> Blocks { get; } =
+            parent is Scope outer && !ownBlocks ? outer.Blocks : new(StringComparer.Ordinal);
+
         public bool TryGet(string name, out object? value) => Locals.TryGetValue(name, out value) || parent.TryGet(name, out value);
+    }
+
+    /// <summary>Renders the whole template: a template that extends another registers its blocks and renders its parent.</summary>
+    private void RenderRoot(Scope scope, StringBuilder output)
+    {
+        var extends = _nodes.FindIndex(n => n is ExtendsNode);
+        if (extends < 0)
+        {
+            Render(_nodes, scope, output);
+            return;
+        }
+
+        RegisterBlocks(_nodes, scope);
+
+        // As Jinja: what comes before extends is output; after it only assignments, macros and imports take effect.
+        Render(_nodes[..extends], scope, output);
+        Render(_nodes[(extends + 1)..].Where(n => n is SetNode or MacroNode or ImportNode).ToList(), scope, new StringBuilder());
+        var node = (ExtendsNode)_nodes[extends];
+        JinjaTemplate parent;
+        try
+        {
+            parent = Load(node.Name.Value(scope), ignoreMissing: false)!;
+        }
+        catch (FleetInputException ex) when (ex.Errors.All(e => e.Location is null))
+        {
+            throw new FleetInputException(Location(_text, _file, node.Offset), ex.Message);
+        }
+
+        parent.RenderRoot(scope, output);
+    }
+
+    private void RegisterBlocks(List<Node> nodes, Scope scope)
+    {
+        foreach (var node in nodes)
+        {
+            if (node is BlockNode block)
+            {
+                scope.Blocks.TryAdd(block.Name, (this, block));
+                RegisterBlocks(block.Body, scope);
+            }
+        }
+    }
+
+    /// <summary>The template <paramref name="name"/> (or the first found of a list of names) on the search path; null when missing and allowed.</summary>
+    private JinjaTemplate? Load(object? name, bool ignoreMissing)
+    {
+        var names = name is IReadOnlyList<object?> list ? list.Select(Values.ToText).ToList() : [Values.ToText(name)];
+        foreach (var candidate in names)
+        {
+            foreach (var directory in _searchPath)
+            {
+                var path = Path.Combine(directory, candidate);
+                if (!candidate.Split('/').Contains("..") && File.Exists(path))
+                {
+                    return Parse(File.ReadAllText(path), path, _options, _searchPath);
+                }
+            }
+        }
+
+        return ignoreMissing ? null : throw new FleetInputException($"template not found: {string.Join(", ", names)} (looked in {(_searchPath.Count == 0 ? "no directory" : string.Join(", ", _searchPath))})");
     }
 
     private void Render(List<Node> nodes, Scope scope, StringBuilder output)
@@ -520,6 +723,34 @@ public sealed partial class JinjaTemplate
             case MacroNode m:
                 scope.Locals[m.Name] = new Macro(this, m, scope);
                 break;
+            case IncludeNode i:
+                // As Jinja: the included template sees the variables where it is included, loop variables too, but not `loop`.
+                Load(i.Name.Value(scope), i.IgnoreMissing)?.RenderRoot(new Scope(i.WithContext ? new WithoutLoop(scope) : VariableScope.Of(), ownBlocks: true), output);
+                break;
+            case ImportNode i:
+                Import(i, scope);
+                break;
+            case BlockNode b:
+                var (template, block) = scope.Blocks.TryGetValue(b.Name, out var derived) ? derived : (this, b);
+                template.Render(block.Body, scope, output);
+                break;
+        }
+    }
+
+    /// <summary>Renders the imported template for its top-level names (macros and sets), as Jinja's template module.</summary>
+    private void Import(ImportNode node, Scope scope)
+    {
+        var imported = Load(node.Name.Value(scope), ignoreMissing: false)!;
+        var module = new Scope(node.WithContext ? scope : VariableScope.Of(), ownBlocks: true);
+        imported.RenderRoot(module, new StringBuilder());
+        var exported = module.Locals.Where(kv => !kv.Key.StartsWith('_')).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var (name, alias) in node.Names)
+        {
+            // As Jinja: a name the template does not export stays undefined (an error only where it is used).
+            if (node.Module || exported.ContainsKey(name))
+            {
+                scope.Locals[alias] = node.Module ? exported : exported[name];
+            }
         }
     }
 

@@ -76,6 +76,10 @@ public static class Template
     public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options) =>
         JinjaTemplate.Parse(text, file, options).Render(vars);
 
+    /// <summary>Renders a template file whose include, import and extends find templates in <paramref name="searchPath"/>.</summary>
+    public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options, IReadOnlyList<string> searchPath) =>
+        JinjaTemplate.Parse(text, file, options, searchPath).Render(vars);
+
     // Inline templates (parameters, variables) parse once per distinct text; errors get the caller's location (the file is null).
     private static JinjaTemplate Parse(string text)
     {

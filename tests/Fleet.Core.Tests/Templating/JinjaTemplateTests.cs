@@ -29,9 +29,17 @@ public sealed class JinjaTemplateTests
     [Fact]
     public void Parse_UnsupportedStatement_IsNamed()
     {
-        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("{% include 'x.j2' %}", "t.j2", Vars, TemplateOptions.Ansible));
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("{% filter upper %}x{% endfilter %}", "t.j2", Vars, TemplateOptions.Ansible));
 
-        Assert.Contains("the statement 'include' is not supported", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the statement 'filter' is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_IncludeNotOnTheSearchPath_NamesTheTemplateTheDirectoriesAndTheLine()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("a\n{% include 'x.j2' %}", "t.j2", Vars, TemplateOptions.Ansible, ["/nonexistent/templates", "/nonexistent"]));
+
+        Assert.Equal("t.j2:2:1: template not found: x.j2 (looked in /nonexistent/templates, /nonexistent)", error.Message);
     }
 
     [Fact]

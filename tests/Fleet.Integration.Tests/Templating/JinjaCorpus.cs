@@ -8,7 +8,8 @@ namespace Fleet.Integration.Tests.Templating;
 /// </summary>
 internal static class JinjaCorpus
 {
-    public sealed record Case(string Name, string Template, TemplateOptions Options);
+    /// <summary>A template; <paramref name="Files"/> are other templates (relative path → text) in the one directory of the search path.</summary>
+    public sealed record Case(string Name, string Template, TemplateOptions Options, IReadOnlyDictionary<string, string>? Files = null);
 
     public const string Variables = """
         {
@@ -275,6 +276,50 @@ internal static class JinjaCorpus
             C($"condition {i + 1}: {condition}", "{% if " + condition + " %}True{% else %}False{% endif %}");
         }
 
+        // include, import, from … import, extends and block: other templates from the search path (Jinja's FileSystemLoader)
+        var files = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["header.j2"] = "# {{ name }} port {{ port }}\n",
+            ["item.j2"] = "- {{ c }}{% if loop.last %} (last){% endif %}\n",
+            ["sub/part.j2"] = "part {{ words | lower }}\n",
+            ["macros.j2"] = "{% macro kv(k, v='none') %}{{ k }} {{ v }}{% endmacro %}{% set sep = ', ' %}{% set _hidden = 1 %}ignored output\n",
+            ["ctx.j2"] = "{% macro who() %}{{ name }}{% endmacro %}",
+            ["base.j2"] = "# base\n{% block head %}default head\n{% endblock %}middle {{ name }}\n{% block tail %}default tail\n{% endblock %}",
+            ["mid.j2"] = "{% extends 'base.j2' %}{% block head %}mid head\n{% endblock %}",
+            ["uses_child_set.j2"] = "who={{ who | default('none') }}\n{% block b %}{% endblock %}",
+            ["item_no_loop.j2"] = "- {{ c }}\n",
+            ["nested_include.j2"] = "[{% include 'header.j2' %}]\n",
+        };
+        void F(string name, string template, TemplateOptions? options = null) => cases.Add(new Case(name, template, options ?? Ansible, files));
+        F("include with context", "{% include 'header.j2' %}body\n");
+        F("include eats newline (trim_blocks)", "{% include 'header.j2' %}\nafter\n");
+        F("include sees loop variables", "{% for c in ciphers %}{% include 'item_no_loop.j2' %}{% endfor %}");
+        F("include from a subdirectory", "{% include 'sub/part.j2' %}");
+        F("include nested", "{% include 'nested_include.j2' %}");
+        F("include ignore missing", "a{% include 'nope.j2' ignore missing %}b\n");
+        F("include first found of a list", "{% include ['nope.j2', 'header.j2'] %}");
+        F("include a name from a variable", "{% set t = 'header' ~ '.j2' %}{% include t %}");
+        F("include missing is an error", "{% include 'nope.j2' %}");
+        F("include without context", "{% include 'header.j2' without context %}");
+        F("include with lstrip_blocks", "  {% include 'header.j2' %}\n", Lstrip);
+        F("import as a module", "{% import 'macros.j2' as m %}{{ m.kv('Port', port) }}{{ m.sep }}{{ m.kv('Name') }}\n");
+        F("import hides underscored names", "{% import 'macros.j2' as m %}{{ m._hidden }}");
+        F("from import with alias", "{% from 'macros.j2' import kv as pair, kv %}{{ pair('a', 1) }}/{{ kv('b', v=2) }}\n");
+        F("from import a missing name, unused", "{% from 'macros.j2' import nope %}x");
+        F("from import a missing name, used", "{% from 'macros.j2' import nope %}{{ nope() }}");
+        F("include does not see loop", "{% for c in ciphers %}{% include 'item.j2' %}{% endfor %}");
+        F("import without context sees no variables", "{% import 'ctx.j2' as c %}{{ c.who() }}");
+        F("import with context", "{% import 'ctx.j2' as c with context %}{{ c.who() }}\n");
+        F("from import with context", "{% from 'ctx.j2' import who with context %}{{ who() }}\n");
+        F("extends overrides one block", "{% extends 'base.j2' %}{% block tail %}tail for {{ port }}\n{% endblock %}ignored text\n");
+        F("extends with nothing overridden", "{% extends 'base.j2' %}");
+        F("extends two levels", "{% extends 'mid.j2' %}{% block tail %}leaf\n{% endblock %}");
+        F("text before extends is output", "before\n{% extends 'base.j2' %}");
+        F("extends parent sees a child's top-level set", "{% extends 'uses_child_set.j2' %}{% set who = 'child' %}{% block b %}b\n{% endblock %}");
+        F("block in a plain template", "{% block x %}shown {{ port }}\n{% endblock %}after\n");
+        F("extends a missing template", "{% extends 'nope.j2' %}");
+        F("endblock with its name", "{% block x %}x{% endblock x %}\n");
+        F("endblock with another name", "{% block x %}x{% endblock y %}\n");
         return cases;
     }
 }

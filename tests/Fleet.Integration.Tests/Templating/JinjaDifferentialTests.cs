@@ -27,6 +27,7 @@ public sealed class JinjaDifferentialTests
                     ["name"] = c.Name,
                     ["template"] = c.Template,
                     ["options"] = new JsonObject { ["trim_blocks"] = c.Options.TrimBlocks, ["lstrip_blocks"] = c.Options.LstripBlocks },
+                    ["searchpath"] = c.Files is null ? null : WriteFiles(directory.FullName, c.Files),
                 }).ToArray()),
             };
             var input = Path.Combine(directory.FullName, "corpus.json");
@@ -41,7 +42,7 @@ public sealed class JinjaDifferentialTests
             var differences = new List<string>();
             foreach (var (testCase, jinja) in JinjaCorpus.Cases.Zip(expected))
             {
-                var (fleet, fleetError) = RenderWithFleet(testCase, variables);
+                var (fleet, fleetError) = RenderWithFleet(testCase, variables, directory.FullName);
                 if (jinja!["error"] is { } error)
                 {
                     if (fleetError is null)
@@ -68,11 +69,27 @@ public sealed class JinjaDifferentialTests
         }
     }
 
-    private static (string? Output, string? Error) RenderWithFleet(JinjaCorpus.Case testCase, VariableScope variables)
+    /// <summary>The other templates of the corpus, in one directory under <paramref name="root"/> (the search path).</summary>
+    private static string WriteFiles(string root, IReadOnlyDictionary<string, string> files)
+    {
+        var directory = Path.Combine(root, "templates");
+        foreach (var (name, text) in files)
+        {
+            var path = Path.Combine(directory, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+
+        return directory;
+    }
+
+    private static (string? Output, string? Error) RenderWithFleet(JinjaCorpus.Case testCase, VariableScope variables, string root)
     {
         try
         {
-            return (Template.RenderFile(testCase.Template, testCase.Name, variables, testCase.Options), null);
+            return (testCase.Files is null
+                ? Template.RenderFile(testCase.Template, testCase.Name, variables, testCase.Options)
+                : Template.RenderFile(testCase.Template, testCase.Name, variables, testCase.Options, [WriteFiles(root, testCase.Files)]), null);
         }
         catch (FleetInputException ex)
         {

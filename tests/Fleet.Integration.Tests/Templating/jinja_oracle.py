@@ -1,18 +1,20 @@
 # The oracle of JinjaDifferentialTests: Debian's python3-jinja2 configured as Ansible configures it (trim_blocks,
 # keep_trailing_newline, Ansible's undefined, None printed as ''), with Ansible's own filter and test plugins
 # (bool, ternary, combine, regex_*, to_*json/yaml, comment, password_hash via crypt(3), version, ...) installed from
-# Debian's ansible package. One process renders the whole corpus: argv[1] is the corpus (JSON), argv[2] the results.
+# Debian's ansible package; a case with a search path loads include/import/extends templates from it (Jinja's
+# FileSystemLoader, as Ansible's template module). One process renders the whole corpus: argv[1] is the corpus (JSON), argv[2] the results.
 import json
 import sys
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 from ansible.template import AnsibleUndefined
 from ansible.plugins.filter import core as filter_core, mathstuff as filter_math
 from ansible.plugins.test import core as test_core, mathstuff as test_math
 
 
-def environment(options):
+def environment(options, searchpath):
     env = Environment(
+        loader=FileSystemLoader(searchpath) if searchpath else None,
         trim_blocks=options.get("trim_blocks", True),
         lstrip_blocks=options.get("lstrip_blocks", False),
         keep_trailing_newline=True,
@@ -32,7 +34,7 @@ def main():
     results = []
     for case in corpus["cases"]:
         try:
-            env = environment(case.get("options", {}))
+            env = environment(case.get("options", {}), case.get("searchpath"))
             output = env.from_string(case["template"]).render(**corpus["vars"])
             results.append({"name": case["name"], "output": output})
         except Exception as e:  # the test only needs to know that Jinja refused

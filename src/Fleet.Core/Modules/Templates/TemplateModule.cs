@@ -92,7 +92,7 @@ public sealed class TemplateModule : Module
                 ["template_destpath"] = dest,
                 ["template_host"] = context.HostName,
             });
-            rendered = Templating.Template.RenderFile(File.ReadAllText(file), file, variables, options);
+            rendered = Templating.Template.RenderFile(File.ReadAllText(file), file, variables, options, SearchPath(context.PlaybookDirectory, file));
         }
         catch (FleetInputException ex)
         {
@@ -103,6 +103,14 @@ public sealed class TemplateModule : Module
         return FileChange.Plan(dest, state, keepContent ? null : Encoding.UTF8.GetBytes(rendered), args.GetString("mode"), args.GetString("owner"),
             args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
     }
+
+    /// <summary>
+    /// Where include, import and extends look, as Ansible's template action: the playbook's (or role's) directory and the
+    /// template's own, each with its templates/ first.
+    /// </summary>
+    public static IReadOnlyList<string> SearchPath(string playbookDirectory, string templateFile) =>
+        new[] { playbookDirectory, Path.GetDirectoryName(Path.GetFullPath(templateFile))! }
+            .SelectMany(d => new[] { Path.Combine(d, "templates"), d }).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The host's variables, then the template's own (<c>ansible_managed</c>, <c>template_path</c>, …) where the host has none.</summary>
     private sealed class TemplateVariables(IVariableLookup host, IReadOnlyDictionary<string, object?> own) : IVariableLookup

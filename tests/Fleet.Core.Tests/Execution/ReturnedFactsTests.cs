@@ -1,0 +1,103 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>
+/// Facts a module returns under <c>ansible_facts</c> become host facts for later tasks, as Ansible's strategy stores them:
+/// under <c>ansible_facts</c> and as variables of their own names; failed and skipped results, debug and plain set_fact do not.
+/// Runs over the local shell (dpkg-query and getent of this machine).
+/// </summary>
+public sealed class ReturnedFactsTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-facts-test-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private async Task<HostResult> RunAsync(string playbook)
+    {
+        File.WriteAllText(Path.Combine(_dir.FullName, "inventory.yml"), "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n");
+        File.WriteAllText(Path.Combine(_dir.FullName, "playbook.yml"), playbook);
+        var inventory = InventoryLoader.Load(Path.Combine(_dir.FullName, "inventory.yml"));
+        var loaded = PlaybookLoader.Load(Path.Combine(_dir.FullName, "playbook.yml"), ModuleCatalog.Default);
+        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
+        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+        return report.Hosts[0];
+    }
+
+    private static string Statuses(HostResult host) => string.Join("\n", host.Tasks.Select(t => $"{t.Status.ToString().ToLowerInvariant()} {t.Name}{(t.Status == TaskOutcome.Failed ? ": " + t.Message : "")}"));
+
+    [Fact]
+    public async Task PackageFacts_AreHostFactsForLaterTasks_UnderAnsibleFactsAndAsPackages()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - name: before
+                  assert: { that: ["packages is not defined", "ansible_facts.packages is not defined"] }
+                - package_facts:
+                - name: dpkg is listed
+                  when: "'dpkg' in ansible_facts.packages"
+                  assert:
+                    that:
+                      - ansible_facts['packages']['dpkg'][0].name == 'dpkg'
+                      - packages['dpkg'][0].source == 'apt'
+                      - ansible_packages is not defined
+                      - hostvars[inventory_hostname].packages.dpkg | length == 1
+                      - ansible_facts.os_family == 'Debian'
+            - hosts: all
+              tasks:
+                - name: next play
+                  assert: { that: ["'dpkg' in packages"] }
+            """);
+
+        Assert.Equal("ok before\nok package_facts\nok dpkg is listed\nok next play", Statuses(host));
+    }
+
+    [Fact]
+    public async Task Getent_InjectsGetentDatabase_AndServiceFactsInjectServices()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - getent: { database: passwd }
+                - service_facts:
+                - name: root is uid 0
+                  assert:
+                    that:
+                      - getent_passwd['root'][1] == '0'
+                      - ansible_facts.getent_passwd.root[4] == '/root'
+                      - services is mapping
+                      - ansible_facts['services'] is mapping
+            """);
+
+        Assert.Equal("ok getent\nok service_facts\nok root is uid 0", Statuses(host));
+    }
+
+    [Fact]
+    public async Task SetFact_OnlyCacheableBecomesAFact_AndSkippedOrFailedResultsKeepNone()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - set_fact: { plain: 1 }
+                - set_fact: { kept: 2, cacheable: true }
+                - name: skipped
+                  package_facts:
+                  when: false
+                - name: checked
+                  assert:
+                    that:
+                      - plain == 1
+                      - ansible_facts.plain is not defined
+                      - ansible_facts.kept == 2
+                      - kept == 2
+                      - packages is not defined
+            """);
+
+        Assert.Equal("ok set_fact\nok set_fact\nskipped skipped\nok checked", Statuses(host));
+    }
+}
