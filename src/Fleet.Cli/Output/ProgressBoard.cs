@@ -76,13 +76,17 @@ internal sealed class ProgressBoard(TimeProvider time)
     }
 
     /// <summary>A host finished; returns its task counts for the plain output.</summary>
-    public (int Ok, int Changed, int Failed) HostFinished(HostResult result)
+    public HostCounts HostFinished(HostResult result)
     {
+        // The host's result is the authority: a failure counted when its task finished may have been rescued since (Ansible's rescued=1, failed=0).
         var row = RowOf(result.Name);
         row.Final = result.Status;
-        row.Error = result.Error ?? result.Tasks.LastOrDefault(t => t.Status == TaskOutcome.Failed && !t.Ignored)?.Message;
+        row.Error = result.Error ?? result.Tasks.LastOrDefault(t => t.Status == TaskOutcome.Failed && !t.Ignored && !t.Rescued)?.Message;
         row.Task = "";
-        return (row.Ok, row.Changed, row.Failed);
+        row.Ok = result.Count(TaskOutcome.Ok);
+        row.Changed = result.Count(TaskOutcome.Changed);
+        row.Failed = result.Count(TaskOutcome.Failed);
+        return new HostCounts(row.Ok, row.Changed, row.Failed, result.Tasks.Count(t => t.Rescued), result.Tasks.Count(t => t.Ignored));
     }
 
     /// <summary>The counts and host lists the summary shows.</summary>
@@ -182,3 +186,11 @@ internal sealed record SlowHost(string Host, TimeSpan Elapsed, string Task);
 
 /// <summary>A host that failed or was unreachable, with the first line of why.</summary>
 internal sealed record FailedHost(string Host, bool Unreachable, string? Reason);
+
+/// <summary>A finished host's task counts, as Ansible's recap line gives them: a rescued or ignored failure is not a failure.</summary>
+internal sealed record HostCounts(int Ok, int Changed, int Failed, int Rescued, int Ignored)
+{
+    /// <summary>"ok=1 changed=2 failed=0", then "rescued=N" and "ignored=N" when there are any.</summary>
+    public override string ToString() =>
+        $"ok={Ok} changed={Changed} failed={Failed}{(Rescued > 0 ? $" rescued={Rescued}" : "")}{(Ignored > 0 ? $" ignored={Ignored}" : "")}";
+}

@@ -70,14 +70,14 @@ internal sealed class ProgressView : IRunObserver
     /// <inheritdoc />
     public void HostFinished(HostResult result) => Post(() =>
     {
-        var (ok, changed, failed) = _board.HostFinished(result);
+        var counts = _board.HostFinished(result);
         if (!_live)
         {
             _console.WriteLine(Display.Plain(result.Status switch
             {
                 HostStatus.Unreachable => $"{result.Name} | UNREACHABLE | {result.Error}",
                 _ when !_tasks => $"{result.Name} | {(result.Status == HostStatus.Failed ? "FAILED | " + result.Error : "reachable")} | {result.DurationMs} ms",
-                _ => $"{result.Name} | {JsonReportWriter.Name(result.Status)} | ok={ok} changed={changed} failed={failed} | {result.DurationMs} ms",
+                _ => $"{result.Name} | {JsonReportWriter.Name(result.Status)} | {counts} | {result.DurationMs} ms",
             }));
         }
     });

@@ -42,7 +42,7 @@ internal static class RecapTable
             {
                 if (task.Status == TaskOutcome.Failed)
                 {
-                    console.MarkupLine($"[red]{Display.Markup(host.Name)} failed[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}{(task.Ignored ? " (ignored)" : "")}: {Display.Markup(task.Message ?? "")}");
+                    console.MarkupLine($"[red]{Display.Markup(host.Name)} failed[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}{(task.Ignored ? " (ignored)" : task.Rescued ? " (rescued)" : "")}: {Display.Markup(task.Message ?? "")}");
                 }
                 else if (task.Status == TaskOutcome.Changed && (showDiff || check))
                 {

@@ -485,6 +485,13 @@ internal sealed partial class HostSession
             result = result with { Ignored = true };
         }
 
+        // Ansible registers a no_log task's whole result (later tasks may use it) and hides it only from what it reports.
+        var registered = result.Result;
+        if (named.NoLog)
+        {
+            result = Censored(result);
+        }
+
         Result.Tasks.Add(result);
         _observer.TaskFinished(Host.Name, result);
         KeepReturnedFacts(task, result);
@@ -492,7 +499,7 @@ internal sealed partial class HostSession
         {
             lock (_variablesLock)
             {
-                _hostFacts[register] = result.Result;
+                _hostFacts[register] = Registered(registered);
             }
         }
 
@@ -541,7 +548,7 @@ internal sealed partial class HostSession
         var diffs = items.Select(r => r.Diff).Where(d => d is not null).ToList();
         return Outcome(play, task, status, items.SelectMany(r => r.Changes).ToList(), diffs.Count == 0 ? null : string.Join("\n", diffs), message) with
         {
-            Result = task.NoLog ? ModuleResult.Build(status, "(hidden: no_log)", null, ModuleResult.NoData) : result,
+            Result = result,
             Attempts = items.Max(r => r.Attempts),
             DurationMs = items.Sum(r => r.DurationMs),
             Warnings = items.SelectMany(r => r.Warnings).Distinct().ToList(),
@@ -612,8 +619,33 @@ internal sealed partial class HostSession
     /// <summary>The scope with the task's own result under its register name (what changed_when, failed_when and until read).</summary>
     private static IVariableLookup WithResult(TaskDefinition task, IVariableLookup scope, TaskResult result) =>
         task.Keywords.Register is { } register
-            ? new ResultScope(scope, register, result.Result)
-            : new ResultScope(scope, null, result.Result);
+            ? new ResultScope(scope, register, Registered(result.Result))
+            : new ResultScope(scope, null, Registered(result.Result));
+
+    /// <summary>
+    /// A result as <c>register</c> exposes it, in Ansible's shape: only a skipped result (or loop item) has <c>skipped</c>, so
+    /// <c>selectattr('skipped', 'defined')</c> picks a loop's skipped items. Reports keep all three flags (their schema requires them).
+    /// </summary>
+    private static IReadOnlyDictionary<string, object?> Registered(IReadOnlyDictionary<string, object?> result)
+    {
+        if (!(result.TryGetValue("skipped", out var skipped) && skipped is false) && !result.ContainsKey("results"))
+        {
+            return result;
+        }
+
+        var shaped = new Dictionary<string, object?>(result, StringComparer.Ordinal);
+        if (skipped is false)
+        {
+            shaped.Remove("skipped");
+        }
+
+        if (shaped.TryGetValue("results", out var items) && items is IEnumerable<object?> list)
+        {
+            shaped["results"] = list.Select(i => i is IReadOnlyDictionary<string, object?> item ? Registered(item) : i).ToList();
+        }
+
+        return shaped;
+    }
 
     /// <summary>Applies <c>changed_when</c> and <c>failed_when</c> to a result, as Ansible does (changed first).</summary>
     private static TaskResult Conclude(TaskDefinition task, IVariableLookup scope, TaskResult result)
@@ -896,7 +928,7 @@ internal sealed partial class HostSession
 
     /// <summary>
     /// A task's result: its outcome, and its result in Ansible's shape from the plan's data (or the completed script's) and the
-    /// script's output; <c>no_log</c> keeps all but the status out.
+    /// script's output (a <c>no_log</c> task's is censored when it is reported).
     /// </summary>
     private static TaskResult Outcome(
         Play play,
@@ -909,15 +941,6 @@ internal sealed partial class HostSession
         ChangeOutcome? completed = null,
         CommandResult? command = null)
     {
-        if (task.NoLog)
-        {
-            return new(play.Name, task.Name, task.Module, status, changes is { Count: > 0 } ? [Hidden] : [], null, message is null ? null : Hidden, Attempts: 1, DurationMs: 0)
-            {
-                Result = ModuleResult.Build(status, message is null ? null : Hidden, null, ModuleResult.NoData),
-                Location = task.Location,
-            };
-        }
-
         var data = completed?.Data ?? plan?.Data ?? ModuleResult.NoData;
         return new(play.Name, task.Name, task.Module, status, changes ?? [], diff, message, Attempts: 1, DurationMs: 0)
         {
@@ -928,6 +951,16 @@ internal sealed partial class HostSession
     }
 
     private const string Hidden = "(hidden: no_log)";
+
+    /// <summary>What a <c>no_log</c> task reports: its status, and that the rest is hidden (Ansible's "censored").</summary>
+    private static TaskResult Censored(TaskResult result) => result with
+    {
+        Changes = result.Changes.Count > 0 ? [Hidden] : [],
+        Diff = null,
+        Message = result.Message is null ? null : Hidden,
+        Result = ModuleResult.Build(result.Status, result.Message is null ? null : Hidden, null, ModuleResult.NoData),
+        Warnings = [],
+    };
 
     private bool IsSelectedByTags(TaskDefinition task)
     {

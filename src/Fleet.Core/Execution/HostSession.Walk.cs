@@ -323,6 +323,9 @@ internal sealed partial class HostSession
             return Report(include, TaskOutcome.Failed, ex.Message, frame) is { Ignored: true };
         }
 
+        // As Ansible: the include runs for every item first and reports once (ok, or skipped when no item was included); then the
+        // included files run in item order.
+        var included = new List<(Dictionary<string, object?>? Vars, TaskDefinition Body)>();
         for (var i = 0; i < items.Count; i++)
         {
             var itemVars = items[i] == NoItem ? null : LoopVariables(include, items[i], i, items.Count);
@@ -339,7 +342,11 @@ internal sealed partial class HostSession
 
             if (why is not null)
             {
-                Report(include, TaskOutcome.Skipped, $"condition false: {why}", frame);
+                if (items.Count == 1)
+                {
+                    Report(include, TaskOutcome.Skipped, $"condition false: {why}", frame);
+                }
+
                 continue;
             }
 
@@ -361,7 +368,20 @@ internal sealed partial class HostSession
             }
 
             _dynamicHandlers.AddRange(handlers.Where(h => !_dynamicHandlers.Contains(h)));
+            included.Add((itemVars, body));
+        }
+
+        if (included.Count > 0)
+        {
             Report(include, TaskOutcome.Ok, null, frame);
+        }
+        else if (items.Count > 1)
+        {
+            Report(include, TaskOutcome.Skipped, "condition false for every item", frame);
+        }
+
+        foreach (var (itemVars, body) in included)
+        {
             var inner = frame.With(itemVars ?? ModuleVars.None).With(include.Keywords.Vars);
             if (include.Keywords.Apply is { } apply)
             {
@@ -456,6 +476,11 @@ internal sealed partial class HostSession
     {
         _observer.TaskStarted(Host.Name, _run!.Play.Name, DisplayName(task, null));
         var result = Outcome(_run.Play, task with { Name = DisplayName(task, null) }, status, message: message) with { Ignored = status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors) };
+        if (task.NoLog || frame.NoLog)
+        {
+            result = Censored(result);
+        }
+
         Result.Tasks.Add(result);
         _observer.TaskFinished(Host.Name, result);
         if (status == TaskOutcome.Failed && !result.Ignored)

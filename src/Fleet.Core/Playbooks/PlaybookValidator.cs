@@ -65,7 +65,7 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<InputError>();
-        var facts = FactVariables.Names.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal);
+        var facts = new Dictionary<string, object?>(FactVariables.Placeholders, StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         var runtime = RuntimeNames(playbooks);

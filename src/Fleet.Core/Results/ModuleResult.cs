@@ -10,13 +10,16 @@ public static class ModuleResult
     /// <summary>No module data.</summary>
     public static IReadOnlyDictionary<string, object?> NoData { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 
-    /// <summary>The result of one task; the module's data cannot overwrite the common keys.</summary>
+    /// <summary>
+    /// The result of one task; the module's data cannot overwrite the common keys, except that a failed module may say it changed
+    /// something anyway (<c>changed: true</c>, as Ansible's command does when the command ran and failed).
+    /// </summary>
     public static IReadOnlyDictionary<string, object?> Build(TaskOutcome status, string? message, CommandResult? command, IReadOnlyDictionary<string, object?> data)
     {
         ArgumentNullException.ThrowIfNull(data);
         var result = new Dictionary<string, object?>(data, StringComparer.Ordinal)
         {
-            ["changed"] = status == TaskOutcome.Changed,
+            ["changed"] = status == TaskOutcome.Changed || (status == TaskOutcome.Failed && data.TryGetValue("changed", out var changed) && changed is true),
             ["failed"] = status == TaskOutcome.Failed,
             ["skipped"] = status == TaskOutcome.Skipped,
         };

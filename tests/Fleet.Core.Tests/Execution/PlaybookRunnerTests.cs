@@ -329,6 +329,31 @@ public sealed class PlaybookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_NoLogWithRegister_LaterTasksUseTheResultTheReportHides()
+    {
+        var copied = Path.Combine(_dir.FullName, "length");
+
+        var (report, _) = await RunAsync("h1", $$$"""
+            - name: Secrets
+              hosts: all
+              tasks:
+                - name: Secret command
+                  command: echo s3cr3t-t0ken
+                  register: secret
+                  no_log: true
+                  changed_when: secret.rc != 0
+                  until: secret.stdout | length > 0
+                - name: Uses it
+                  copy: { dest: {{{copied}}}, content: "{{ secret.stdout | length }} {{ secret.rc }}\n" }
+            """, new RunOptions());
+
+        var json = Fleet.Core.Reports.JsonReportWriter.ToJson(report);
+        Assert.DoesNotContain("s3cr3t-t0ken", json, StringComparison.Ordinal);
+        Assert.Equal([TaskOutcome.Ok, TaskOutcome.Changed], report.Hosts[0].Tasks.Select(t => t.Status));
+        Assert.Equal("12 0\n", await File.ReadAllTextAsync(copied));
+    }
+
+    [Fact]
     public async Task Run_UnforeseenErrorOnOneHost_FailsThatHostOnly()
     {
         var (report, events) = await RunAsync("boom1,h2", """

@@ -57,6 +57,26 @@ public sealed class ProgressBoardTests
     }
 
     [Fact]
+    public void HostFinished_RescuedAndIgnoredFailures_CountedAsAnsibleDoesNotAsFailed()
+    {
+        var board = new ProgressBoard(new Clock());
+        board.HostStarted("web-1");
+        var tasks = new[] { Task(TaskOutcome.Changed), Task(TaskOutcome.Failed, "boom"), Task(TaskOutcome.Ok), Task(TaskOutcome.Failed, "ignored") };
+        foreach (var task in tasks)
+        {
+            board.TaskFinished("web-1", task); // the failure is counted here, before its block's rescue runs
+        }
+
+        var result = new HostResult("web-1", "10.0.0.1") { Status = HostStatus.Changed };
+        result.Tasks.AddRange([tasks[0], tasks[1] with { Rescued = true }, tasks[2], tasks[3] with { Ignored = true }]);
+
+        var counts = board.HostFinished(result);
+
+        Assert.Equal(new HostCounts(Ok: 1, Changed: 1, Failed: 0, Rescued: 1, Ignored: 1), counts);
+        Assert.Equal("ok=1 changed=1 failed=0 rescued=1 ignored=1", counts.ToString());
+    }
+
+    [Fact]
     public void Summary_ManyHosts_CountsRunningSlowestAndFailed()
     {
         var clock = new Clock();

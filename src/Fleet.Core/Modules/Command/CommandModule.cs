@@ -116,8 +116,12 @@ public class CommandModule : Module
         ArgumentNullException.ThrowIfNull(result);
         return result.Succeeded
             ? new ChangeOutcome(TaskOutcome.Changed, result.Stdout.Length == 0 ? null : Tail(result.Stdout.TrimEnd(), 500))
-            : new ChangeOutcome(TaskOutcome.Failed, FailureText(result));
+            : new ChangeOutcome(TaskOutcome.Failed, FailureText(result)) { Data = RanAnyway };
     }
+
+    // Ansible's command and shell say changed=true whenever the command ran, also when it failed: `x is changed` holds for a
+    // registered failure, and an ignored one counts as changed in the recap.
+    private static readonly IReadOnlyDictionary<string, object?> RanAnyway = new Dictionary<string, object?>(StringComparer.Ordinal) { ["changed"] = true };
 }
 
 /// <summary><c>shell</c>: runs the text through a shell as written (pipes, redirections); <c>creates</c>/<c>removes</c> as for command.</summary>
