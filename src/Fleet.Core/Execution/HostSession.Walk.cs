@@ -373,7 +373,8 @@ internal sealed partial class HostSession
 
         if (included.Count > 0)
         {
-            Report(include, TaskOutcome.Ok, null, frame);
+            // Ansible's recap counts an include_tasks once per included file (per loop item) and an include_role not at all.
+            Report(include, TaskOutcome.Ok, null, frame, tally: include.Keywords.Kind == TaskKind.IncludeRole ? 0 : included.Count);
         }
         else if (items.Count > 1)
         {
@@ -472,10 +473,10 @@ internal sealed partial class HostSession
     }
 
     /// <summary>Records a task result that ran no module (an include, a skipped meta); returns it.</summary>
-    private TaskResult Report(TaskDefinition task, TaskOutcome status, string? message, Frame frame)
+    private TaskResult Report(TaskDefinition task, TaskOutcome status, string? message, Frame frame, int tally = 1)
     {
         _observer.TaskStarted(Host.Name, _run!.Play.Name, DisplayName(task, null));
-        var result = Outcome(_run.Play, task with { Name = DisplayName(task, null) }, status, message: message) with { Ignored = status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors) };
+        var result = Outcome(_run.Play, task with { Name = DisplayName(task, null) }, status, message: message) with { Ignored = status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors), Tally = tally };
         if (task.NoLog || frame.NoLog)
         {
             result = Censored(result);

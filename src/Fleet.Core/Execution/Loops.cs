@@ -146,9 +146,12 @@ internal static class Loops
         }
 
         Add(value);
+        // As Ansible's first_found: a relative path joins each file name, and the result is looked up in the search path (the role's
+        // and the playbook's directories) like a bare name.
         var candidates = files.SelectMany(f => Path.IsPathRooted(f)
             ? [f]
-            : paths.Count > 0 ? paths.Select(p => Path.Combine(p, f)) : searchDirectories.Select(d => Path.Combine(d, f)));
+            : (paths.Count > 0 ? paths.Select(p => Path.Combine(p, f)) : [f])
+                .SelectMany(name => Path.IsPathRooted(name) ? [name] : searchDirectories.Select(d => Path.Combine(d, name))));
         if (candidates.FirstOrDefault(File.Exists) is { } found)
         {
             return [Path.GetFullPath(found)];

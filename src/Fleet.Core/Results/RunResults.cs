@@ -51,6 +51,12 @@ public sealed record TaskResult(
 {
     private readonly IReadOnlyDictionary<string, object?>? _result;
 
+    /// <summary>
+    /// How many times the recap counts this result, as Ansible's does: an include_role is not counted, an include_tasks with a
+    /// loop once per included item. The default value is 1.
+    /// </summary>
+    public int Tally { get; init; } = 1;
+
     /// <summary>The result in Ansible's shape (<see cref="ModuleResult"/>). The default is built from the status and message alone.</summary>
     public IReadOnlyDictionary<string, object?> Result
     {
@@ -127,7 +133,7 @@ public sealed class HostResult(string name, string address)
     public IEnumerable<string> Warnings => Tasks.SelectMany(t => t.Warnings.Select(w => $"{t.Name}: {w}"));
 
     /// <summary>Counts tasks with a status.</summary>
-    public int Count(TaskOutcome status) => Tasks.Count(t => t.Status == status && !t.Ignored && !t.Rescued);
+    public int Count(TaskOutcome status) => Tasks.Where(t => t.Status == status && !t.Ignored && !t.Rescued).Sum(t => t.Tally);
 }
 
 /// <summary>A whole run: what the reports and the exit code are made of.</summary>

@@ -37,9 +37,11 @@ internal sealed record LiteralExpression(object? Constant) : Expression
     public override IEnumerable<string> Variables => [];
 }
 
-internal sealed record ListExpression(IReadOnlyList<Expression> Items) : Expression
+internal sealed record ListExpression(IReadOnlyList<Expression> Items, bool Tuple = false) : Expression
 {
-    public override object? Value(IVariableLookup variables) => Items.Select(i => i.Value(variables)).ToList();
+    public override object? Value(IVariableLookup variables) => Tuple
+        ? new TupleValue(Items.Select(i => i.Value(variables)).ToList())
+        : Items.Select(i => i.Value(variables)).ToList();
 
     public override IEnumerable<string> Variables => Items.SelectMany(i => i.Variables);
 }

@@ -297,7 +297,7 @@ internal sealed class TokenParser(List<Token> tokens, string source)
                     }
 
                     Expect(")");
-                    return At(start, new ListExpression(tuple) { Text = "" });
+                    return At(start, new ListExpression(tuple, Tuple: true) { Text = "" });
                 }
 
                 Expect(")");

@@ -67,6 +67,7 @@ public static partial class Filters
         ["int"] = (v, c) => ToInt(v, (int)(ToLong(c.Get(1, "base", 10L)) ?? 10)) ?? c.Get(0, "default", 0L),
         ["hash"] = (v, c) => Hash(Str(v), Str(c.Get(0, "hashtype", "sha1"))),
         ["checksum"] = (v, _) => Hash(Str(v), "sha1"),
+        ["format"] = (v, c) => c.Keywords.Count > 0 ? Values.PercentFormat(Str(v), [c.Keywords]) : Values.PercentFormat(Str(v), c.Arguments),
         ["indent"] = (v, c) => Indent(Str(v), c.Get(0, "width", 4L), Values.Truthy(c.Get(1, "first", false)), Values.Truthy(c.Get(2, "blank", false))),
         ["join"] = (v, c) => string.Join(Str(c.Get(0, "d", "")), Values.Iterate(v).Select(i => Str(c.Get(1, "attribute") is { } a ? Attribute(i, a) : i))),
         ["list"] = (v, _) => Values.Iterate(v).ToList(),

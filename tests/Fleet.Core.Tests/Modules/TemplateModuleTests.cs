@@ -37,6 +37,20 @@ public sealed class TemplateModuleTests : IDisposable
         Assert.IsType<NoChange>(second);
     }
 
+    [Theory]
+    [InlineData("x {% raw %}y{% endraw %}\n", "x y\n")] // trim_blocks took the newline after the last tag: Ansible adds it back
+    [InlineData("{% if true %}\nyes\n{% endif %}\n\n", "yes\n\n")]
+    [InlineData("no newline", "no newline")]
+    public void Template_EndsWithAsManyNewlinesAsTheTemplate_AsAnsiblesTemplateAction(string template, string expected)
+    {
+        _files.Write("templates/end.j2", template);
+        var dest = Path.Combine(_files.Dir, "end");
+
+        Apply(new TemplateModule(), Args(("src", "end.j2"), ("dest", dest)), Context());
+
+        Assert.Equal(expected, File.ReadAllText(dest));
+    }
+
     [Fact]
     public void Template_CheckMode_DiffsTheRenderedText()
     {

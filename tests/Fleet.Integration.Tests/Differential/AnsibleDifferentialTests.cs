@@ -173,7 +173,7 @@ public sealed class AnsibleDifferentialTests(LabFixture lab, ITestOutputHelper o
         // Ansible counts a changed task as ok too, and an ignored failure as ok (and as changed when its result says it changed,
         // as a command that ran and failed does).
         var recap = new Recap(
-            host.Tasks.Count(t => t.Status is TaskOutcome.Ok or TaskOutcome.Changed || t.Ignored),
+            host.Tasks.Where(t => t.Status is TaskOutcome.Ok or TaskOutcome.Changed || t.Ignored).Sum(t => t.Tally),
             host.Tasks.Count(t => t.Status == TaskOutcome.Changed || (t.Ignored && t.Result.TryGetValue("changed", out var changed) && changed is true)),
             host.Count(TaskOutcome.Failed),
             host.Count(TaskOutcome.Skipped),

@@ -116,6 +116,7 @@ internal static class JinjaCorpus
         C("list methods", "{{ numbers.index(10) }} {{ dupes.count('x') }}");
         // Filters from Jinja
         C("length and count", "{{ ciphers | length }} {{ name | length }} {{ config | count }} {{ [] | length }}");
+        C("format filter and % operator", "{{ '%-6s|%4d|%05.2f|%+d|%x|%#o|%%|%s' | format('pad', 42, 3.14159, 7, 255, 8, true) }} {{ '%(a)s=%(b)03d' | format(a='k', b=5) }} {{ '%s and %r' % ('x', 'y') }} {{ '%d items' % 3 }} {{ '%.2s|%e' | format('abc', 12345.678) }} {{ '%s' % [1, 'a'] }}");
         C("join", "{{ ciphers | join(',') }} {{ numbers | join }} {{ numbers | join(' + ') }} {{ users | join(', ', attribute='name') }} {{ [true, none, 1.5] | join('/') }}");
         C("int", "{{ int_text | int }} {{ float_text | int }} {{ bad_int | int }} {{ bad_int | int(7) }} {{ neg_text | int }} {{ hex_text | int(0, 16) }} {{ 3.99 | int }} {{ true | int }} {{ nothing | int }} {{ '1e3' | int }}");
         C("float", "{{ int_text | float }} {{ float_text | float }} {{ bad_int | float }} {{ 3 | float }} {{ '1e3' | float }} {{ bad_int | float(1.5) }}");

@@ -92,7 +92,8 @@ public sealed class TemplateModule : Module
                 ["template_destpath"] = dest,
                 ["template_host"] = context.HostName,
             });
-            rendered = Templating.Template.RenderFile(File.ReadAllText(file), file, variables, options, SearchPath(context.PlaybookDirectory, file));
+            var source = File.ReadAllText(file);
+            rendered = PreserveTrailingNewlines(source, Templating.Template.RenderFile(source, file, variables, options, SearchPath(context.PlaybookDirectory, file)));
         }
         catch (FleetInputException ex)
         {
@@ -102,6 +103,17 @@ public sealed class TemplateModule : Module
         var keepContent = state.Exists && !args.GetBool("force", true);
         return FileChange.Plan(dest, state, keepContent ? null : Encoding.UTF8.GetBytes(rendered), args.GetString("mode"), args.GetString("owner"),
             args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
+    }
+
+    /// <summary>
+    /// Ansible's template action renders with <c>preserve_trailing_newlines</c>: when the result ends with fewer newlines than the
+    /// template (trim_blocks took the one after a final <c>{% endif %}</c>), the missing ones are added back.
+    /// </summary>
+    internal static string PreserveTrailingNewlines(string source, string rendered)
+    {
+        static int Trailing(string text) => text.Length - text.TrimEnd('\n').Length;
+        var missing = Trailing(source) - Trailing(rendered);
+        return missing > 0 ? rendered + new string('\n', missing) : rendered;
     }
 
     /// <summary>
