@@ -3,6 +3,7 @@ using System.Text;
 using Fleet.Core.Facts;
 using Fleet.Core.Modules;
 using Fleet.Core.Modules.AptSources;
+using Fleet.Tests;
 using static Fleet.Core.Tests.Modules.LocalHost;
 
 namespace Fleet.Core.Tests.Modules;
@@ -10,18 +11,7 @@ namespace Fleet.Core.Tests.Modules;
 /// <summary>apt_key, files only: fingerprints as gpg prints them, armor removed as gpg --dearmor does, keys added and removed by id.</summary>
 public sealed class AptKeyModuleTests
 {
-    /// <summary>A test key made with gpg --quick-gen-key (ed25519); gpg --fingerprint says BAACDA404EAC1BB4BE695BF08E692CC4600289AF.</summary>
-    internal const string RepoKey = """
-        -----BEGIN PGP PUBLIC KEY BLOCK-----
-
-        mDMEawfOjxYJKwYBBAHaRw8BAQdAwVa49LsLVv22g+8G6sHGNzI4Ul+g2ZBx2qYK
-        r0Urpcy0IUZsZWV0IFRlc3QgUmVwbyA8cmVwb0BmbGVldC50ZXN0PoiQBBMWCAA4
-        FiEEuqzaQE6sG7S+aVvwjmksxGACia8FAmsHzo8CGwMFCwkIBwIGFQoJCAsCBBYC
-        AwECHgECF4AACgkQjmksxGACia/oogD/Wmp5dnDh7a1AEPQXmc/r9o8w1nh6r0Jg
-        GxLM5mqQ8WwBAPIJLbvO3ErxNgheNNn+38muYSpeheOHREMHZXq5y0sF
-        =PkhE
-        -----END PGP PUBLIC KEY BLOCK-----
-        """;
+    private const string RepoKey = TestKeys.RepoKey;
 
     private const string RepoFingerprint = "BAACDA404EAC1BB4BE695BF08E692CC4600289AF";
 

@@ -1,5 +1,6 @@
 using Fleet.Core.Results;
 using Fleet.Integration.Tests.Lab;
+using Fleet.Tests;
 
 namespace Fleet.Integration.Tests.Engine;
 
@@ -11,17 +12,7 @@ namespace Fleet.Integration.Tests.Engine;
 [Collection("lab")]
 public sealed class AnsibleCompatLabTests(LabFixture lab)
 {
-    private const string RepoKey = """
-        -----BEGIN PGP PUBLIC KEY BLOCK-----
-        
-        mDMEawfOjxYJKwYBBAHaRw8BAQdAwVa49LsLVv22g+8G6sHGNzI4Ul+g2ZBx2qYK
-        r0Urpcy0IUZsZWV0IFRlc3QgUmVwbyA8cmVwb0BmbGVldC50ZXN0PoiQBBMWCAA4
-        FiEEuqzaQE6sG7S+aVvwjmksxGACia8FAmsHzo8CGwMFCwkIBwIGFQoJCAsCBBYC
-        AwECHgECF4AACgkQjmksxGACia/oogD/Wmp5dnDh7a1AEPQXmc/r9o8w1nh6r0Jg
-        GxLM5mqQ8WwBAPIJLbvO3ErxNgheNNn+38muYSpeheOHREMHZXq5y0sF
-        =PkhE
-        -----END PGP PUBLIC KEY BLOCK-----
-        """;
+    private const string RepoKey = TestKeys.RepoKey;
 
     private const string Playbook = """
         - hosts: all
