@@ -1,6 +1,8 @@
+using System.Formats.Tar;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Fleet.Core.Remote;
 
 namespace Fleet.Core.Facts;
 
@@ -10,11 +12,16 @@ public sealed class FactBatch
     private readonly List<Fact> _facts;
     private readonly string _marker;
 
+    /// <summary>The file facts read together: one stat, one find and one tar for all of them instead of processes per path.</summary>
+    private readonly HashSet<FileFact> _files;
+
     /// <summary>Creates a batch of distinct facts.</summary>
     public FactBatch(IEnumerable<Fact> facts)
     {
         _facts = facts.Distinct().ToList();
         _marker = "@@fleet-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+        var files = _facts.OfType<FileFact>().Where(f => f.Path.StartsWith('/') && !f.Path.Contains('\n', StringComparison.Ordinal)).ToList();
+        _files = files.Count >= 2 ? [.. files] : [];
     }
 
     /// <summary>The facts in this batch.</summary>
@@ -24,8 +31,18 @@ public sealed class FactBatch
     public string Script()
     {
         var script = new StringBuilder();
+        if (_files.Count > 0)
+        {
+            AppendFiles(script);
+        }
+
         for (var i = 0; i < _facts.Count; i++)
         {
+            if (_facts[i] is FileFact file && _files.Contains(file))
+            {
+                continue;
+            }
+
             script.Append(CultureInfo.InvariantCulture, $"printf '%s\\n' '{_marker} {i}'\n");
             script.Append("( ").Append(_facts[i].Command).Append("\n) 2>/dev/null\n");
             script.Append(CultureInfo.InvariantCulture, $"printf '\\n%s %s\\n' '{_marker}-end {i}' \"$?\"\n");
@@ -34,15 +51,124 @@ public sealed class FactBatch
         return script.ToString();
     }
 
+    /// <summary>
+    /// The batch's paths in one <c>stat</c> (size, type, mode, owner, group, name per line), their symbolic links' targets, and the
+    /// regular files whose content is wanted (up to <see cref="FileFact.MaxContentBytes"/>) in one tar archive in base64.
+    /// </summary>
+    private void AppendFiles(StringBuilder script)
+    {
+        var paths = Sh.Command(_files.Select(f => f.Path).Distinct());
+        var content = Sh.Command(_files.Where(f => f.WithContent).Select(f => f.Path).Distinct());
+        var kib = (FileFact.MaxContentBytes / 1024) + 1;
+        script.Append(CultureInfo.InvariantCulture, $$"""
+            printf '%s\n' '{{_marker}} stat'
+            ( stat -c '%s|%F|%a|%U|%G|%n' -- {{paths}} ) 2>/dev/null
+            printf '%s\n' '{{_marker}} links'
+            ( for p in {{paths}}; do if [ -L "$p" ]; then printf '%s\0%s\0' "$p" "$(readlink -- "$p")"; fi; done ) 2>/dev/null
+            printf '\n%s\n' '{{_marker}} content'
+
+            """);
+        if (content.Length > 0)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"( find {content} -maxdepth 0 -type f -size -{kib}k -print0 | tar -cf - --null --no-recursion -T - | base64 -w0 ) 2>/dev/null\n");
+        }
+
+        script.Append(CultureInfo.InvariantCulture, $"printf '\\n%s\\n' '{_marker} files-end'\n");
+    }
+
+    /// <summary>Each batched file fact's value, from the stat, links and content sections.</summary>
+    private void ParseFiles(string stdout, FactCache cache)
+    {
+        string Section(string name, string next)
+        {
+            var begin = stdout.IndexOf($"{_marker} {name}\n", StringComparison.Ordinal);
+            var end = stdout.IndexOf($"{_marker} {next}\n", StringComparison.Ordinal);
+            if (begin < 0 || end < begin)
+            {
+                throw new FormatException($"fact output incomplete: the files' {name} section is missing");
+            }
+
+            begin += _marker.Length + name.Length + 2;
+            return stdout[begin..end];
+        }
+
+        var stats = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in Section("stat", "links").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split('|', 6);
+            if (fields.Length == 6)
+            {
+                stats[fields[5]] = $"{fields[1]}|{fields[2]}|{fields[3]}|{fields[4]}|{fields[0]}";
+            }
+        }
+
+        var links = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pairs = Section("links", "content").TrimEnd('\n').Split('\0');
+        for (var i = 0; i + 1 < pairs.Length; i += 2)
+        {
+            links[pairs[i]] = pairs[i + 1];
+        }
+
+        var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (Section("content", "files-end").Trim() is { Length: > 0 } archive)
+        {
+            using var tar = new TarReader(new MemoryStream(Convert.FromBase64String(archive)));
+            while (tar.GetNextEntry(copyData: false) is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                {
+                    using var data = new MemoryStream();
+                    entry.DataStream?.CopyTo(data);
+                    contents["/" + entry.Name.TrimStart('/')] = data.ToArray();
+                }
+            }
+        }
+
+        foreach (var file in _files)
+        {
+            // The per-fact text FileFact.Parse reads, so both ways of reading a file end in one parser.
+            var text = new StringBuilder();
+            if (!stats.TryGetValue(file.Path, out var stat))
+            {
+                text.Append("missing\n");
+            }
+            else
+            {
+                text.Append(stat).Append('\n');
+                if (links.TryGetValue(file.Path, out var target))
+                {
+                    text.Append("link:").Append(target).Append('\n');
+                }
+
+                if (file.WithContent && contents.TryGetValue(file.Path, out var bytes))
+                {
+                    text.Append("content:\n").Append(Convert.ToBase64String(bytes)).Append('\n');
+                }
+            }
+
+            cache.Set(file, file.ParseOutput(text.ToString(), 0));
+        }
+    }
+
     /// <summary>Splits the script's output and parses each fact into the cache.</summary>
     /// <exception cref="FormatException">The output was cut short or a parser rejected its fact's output.</exception>
     public void Parse(string stdout, FactCache cache)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(cache);
+        if (_files.Count > 0)
+        {
+            ParseFiles(stdout, cache);
+        }
+
         var position = 0;
         for (var i = 0; i < _facts.Count; i++)
         {
+            if (_facts[i] is FileFact file && _files.Contains(file))
+            {
+                continue;
+            }
+
             var begin = $"{_marker} {i}\n";
             var end = $"\n{_marker}-end {i} ";
             var start = stdout.IndexOf(begin, position, StringComparison.Ordinal);
