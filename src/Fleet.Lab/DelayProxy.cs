@@ -137,10 +137,10 @@ public static class DelayProxy
         {
             await foreach (var (due, data) in queue.Reader.ReadAllAsync(broken.Token).ConfigureAwait(false))
             {
-                var wait = due - Stopwatch.GetTimestamp();
-                if (wait > 0)
+                // Never early: a timer may fire a little before the stopwatch says the time is up (seen: 399.95 ms for 400).
+                for (var wait = due - Stopwatch.GetTimestamp(); wait > 0; wait = due - Stopwatch.GetTimestamp())
                 {
-                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), broken.Token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency)), broken.Token).ConfigureAwait(false);
                 }
 
                 if (data is null)
