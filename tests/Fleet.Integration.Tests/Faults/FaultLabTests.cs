@@ -20,6 +20,20 @@ public sealed class FaultLabTests(FaultLab lab) : IDisposable
 
     private Task<string> ExecAsync(string host, string command) => LabRun.ExecAsync(lab, host, command);
 
+    /// <summary>A one-task playbook (`command: "true"` on all hosts): what a fault that is about reaching hosts needs.</summary>
+    private async Task<string> TouchPlaybookAsync(string file)
+    {
+        var playbook = Path.Combine(_dir.FullName, file);
+        await System.IO.File.WriteAllTextAsync(playbook, """
+            - name: Faults
+              hosts: all
+              tasks:
+                - name: Touch
+                  command: "true"
+            """);
+        return playbook;
+    }
+
     [LabFact]
     public async Task SshdKilledMidRun_ThatHostUnreachableWithTheReason_OthersComplete_NoHalfWrittenFile()
     {
@@ -76,14 +90,7 @@ public sealed class FaultLabTests(FaultLab lab) : IDisposable
     {
         // Not the delayed host: its proxy accepts the connection itself, the fault here is a host that answers nothing at all.
         var silent = Host(1);
-        var playbook = Path.Combine(_dir.FullName, "ping.yml");
-        await System.IO.File.WriteAllTextAsync(playbook, """
-            - name: Faults
-              hosts: all
-              tasks:
-                - name: Touch
-                  command: "true"
-            """);
+        var playbook = await TouchPlaybookAsync("ping.yml");
         var json = Path.Combine(_dir.FullName, "silent.json");
         await ExecAsync(silent, "iptables -I INPUT -j DROP");
         try
@@ -265,14 +272,7 @@ public sealed class FaultLabTests(FaultLab lab) : IDisposable
     public async Task SerialWithMaxFailPercent_UnreachableHostFailsTheBatch_RollingRunStops()
     {
         var down = Host(1);
-        var playbook = Path.Combine(_dir.FullName, "rolling.yml");
-        await System.IO.File.WriteAllTextAsync(playbook, """
-            - name: Rolling
-              hosts: all
-              tasks:
-                - name: Touch
-                  command: "true"
-            """);
+        var playbook = await TouchPlaybookAsync("rolling.yml");
         var json = Path.Combine(_dir.FullName, "rolling.json");
         // Refused at once: the batch fails by being unreachable, not by a task.
         await ExecAsync(down, "iptables -I INPUT -p tcp --dport 22 -j REJECT --reject-with tcp-reset");

@@ -142,7 +142,8 @@ public static class FileChange
         };
     }
 
-    private static void AppendAttributes(StringBuilder script, string quotedPath, string? owner, string? group, string? mode)
+    /// <summary>The chown, chgrp and chmod lines for the attributes given (each null one is left as it is).</summary>
+    internal static void AppendAttributes(StringBuilder script, string quotedPath, string? owner, string? group, string? mode)
     {
         if (owner is not null)
         {

@@ -165,7 +165,7 @@ public sealed class GetUrlModule : Module
 
         script.Append(CultureInfo.InvariantCulture, $"  if [ -e {p} ]; then chown --reference={p} \"$t\"; chmod --reference={p} \"$t\"; else chmod 0644 \"$t\"; fi\n");
         script.Append(CultureInfo.InvariantCulture, $"  mv -f \"$t\" {p}\n  trap - EXIT\nfi\n");
-        AppendAttributes(script, p, args.GetString("owner"), args.GetString("group"), args.GetString("mode") is { } mode ? Files.FileMode.Resolve(mode, state.Mode, isDirectory: false) : null);
+        Files.FileChange.AppendAttributes(script, p, args.GetString("owner"), args.GetString("group"), args.GetString("mode") is { } mode ? Files.FileMode.Resolve(mode, state.Mode, isDirectory: false) : null);
         return new Change([state.Exists ? $"{dest} downloaded again from {url} (replaced if different)" : $"{dest} downloaded from {url}"], script.ToString(), FileChange.Touched(dest)) { Data = data };
     }
 
@@ -183,23 +183,5 @@ public sealed class GetUrlModule : Module
         return result.Stdout.Contains(UnchangedMarker, StringComparison.Ordinal) && !args.Has("mode") && !args.Has("owner") && !args.Has("group")
             ? new ChangeOutcome(TaskOutcome.Ok, "the download is identical to dest")
             : new ChangeOutcome(TaskOutcome.Changed);
-    }
-
-    private static void AppendAttributes(StringBuilder script, string quotedPath, string? owner, string? group, string? mode)
-    {
-        if (owner is not null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"chown {Sh.Quote(owner)} {quotedPath}\n");
-        }
-
-        if (group is not null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"chgrp {Sh.Quote(group)} {quotedPath}\n");
-        }
-
-        if (mode is not null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"chmod {Sh.Quote(mode)} {quotedPath}\n");
-        }
     }
 }
