@@ -7,11 +7,11 @@ namespace Fleet.Core.Facts;
 /// <param name="Fqdn">Fully qualified name (hostname -f), or the short name.</param>
 /// <param name="DistributionId">os-release ID (debian, ubuntu).</param>
 /// <param name="DistributionName">os-release NAME.</param>
-/// <param name="Version">os-release VERSION_ID.</param>
+/// <param name="Version">os-release VERSION_ID; on Debian /etc/debian_version (12.11), as Ansible's <c>distribution_version</c>.</param>
 /// <param name="Codename">os-release VERSION_CODENAME.</param>
 /// <param name="Kernel">uname -r.</param>
 /// <param name="Architecture">uname -m.</param>
-/// <param name="ServiceManager">systemd when /run/systemd/system exists, else sysv.</param>
+/// <param name="ServiceManager">Ansible's <c>service_mgr</c>: PID 1's name (systemd, tini, …), else systemd, upstart, openrc, sysvinit or service as Ansible detects them.</param>
 /// <param name="UserId">The login user (id -un).</param>
 /// <param name="PackageManager">apt when apt-get exists, else unknown.</param>
 public sealed record SystemInfo(
@@ -20,6 +20,9 @@ public sealed record SystemInfo(
 {
     /// <summary>Ansible's <c>virtualization_type</c>: docker, podman, lxc, container (PID 1 is not an init, as in Fleet's lab), kvm, … or NA.</summary>
     public string VirtualizationType { get; init; } = "NA";
+
+    /// <summary>Ansible's <c>distribution_minor_version</c>, which it gives for Debian only (from /etc/debian_version).</summary>
+    public string? MinorVersion { get; init; }
 
     /// <summary>Ansible's <c>virtualization_role</c>: guest, or NA.</summary>
     public string VirtualizationRole { get; init; } = "NA";
@@ -56,7 +59,7 @@ public sealed record SystemInfo(
     {
         var distribution = DistributionId.Length == 0 ? "" : char.ToUpperInvariant(DistributionId[0]) + DistributionId[1..];
         var domain = Fqdn.StartsWith(Hostname + ".", StringComparison.Ordinal) ? Fqdn[(Hostname.Length + 1)..] : "";
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        var facts = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["hostname"] = Hostname,
             ["nodename"] = Hostname,
@@ -89,6 +92,12 @@ public sealed record SystemInfo(
             ["memfree_mb"] = MemoryMb.Free,
             ["swaptotal_mb"] = MemoryMb.SwapTotal,
         };
+        if (MinorVersion is not null)
+        {
+            facts["distribution_minor_version"] = MinorVersion;
+        }
+
+        return facts;
     }
 
     /// <summary>One line for <c>fleet ping</c>: "Debian GNU/Linux 12 (bookworm), kernel 6.1.0, x86_64".</summary>
@@ -104,35 +113,72 @@ public sealed record SystemFact : Fact<SystemInfo>
     /// <inheritdoc />
     public override IReadOnlyList<Subject> Subjects => [];
 
-    /// <summary>The shell test for systemd as the service manager (<c>ansible_service_mgr</c>); the service modules use the same.</summary>
+    /// <summary>The shell test for systemd as the running service manager (systemd's sd_booted: <c>/run/systemd/system</c> is a directory), which the service modules use.</summary>
     public const string SystemdTest = "[ -d /run/systemd/system ]";
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A handful of processes, not one per fact: every fact's CPU is paid on every run (and every enforce cycle), and on a
+    /// shared machine a fork and exec cost about a millisecond each. Shell builtins read what /proc and the environment
+    /// give; one awk reads the environment, the mounts, processors, memory and default route (from /proc/net/route, as
+    /// <c>ip route</c> prints it) and prefixes <c>ip -o addr</c>'s lines; <c>hostname -f</c> (the resolver), <c>uname -m</c>
+    /// and <c>ip</c> stay. The virtualization signals are reported raw and weighed in <see cref="Parse"/>, in the order
+    /// Ansible's facts use. The user is Python's <c>getpass.getuser()</c>, as Ansible's <c>user_id</c>: LOGNAME, USER, else
+    /// <c>id -un</c>.
+    /// </remarks>
     public override string Command => $$"""
-        echo "hostname=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
-        echo "fqdn=$(hostname -f 2>/dev/null || hostname)"
+        read -r h </proc/sys/kernel/hostname; echo "hostname=$h"
+        printf 'fqdn='; hostname -f 2>/dev/null || echo "$h"
         if [ -r /etc/os-release ]; then . /etc/os-release; fi
         echo "id=${ID:-}"; echo "name=${NAME:-}"; echo "version=${VERSION_ID:-}"; echo "codename=${VERSION_CODENAME:-}"
-        echo "kernel=$(uname -r)"; echo "arch=$(uname -m)"
-        if {{SystemdTest}}; then echo service=systemd; else echo service=sysv; fi
-        echo "user=$(id -un)"
+        read -r k </proc/sys/kernel/osrelease; echo "kernel=$k"
+        printf 'arch='; uname -m
+        dv=; [ -r /etc/debian_version ] && read -r dv </etc/debian_version; echo "debver=$dv"
+        p1=; [ -r /proc/1/comm ] && read -r p1 </proc/1/comm && echo "virt-pid1=$p1"
+        m=$p1; if [ -z "$m" ] && [ -L /sbin/init ]; then m=$(readlink /sbin/init); fi; m=${m##*/}
+        case $m in init|*sh) m= ;; procd) m=openwrt_init ;; runit-init) m=runit ;; svscan) m=svc ;; openrc-init) m=openrc ;; esac
+        if [ -n "$m" ]; then :
+        elif command -v systemctl >/dev/null 2>&1 && { [ -d /run/systemd/system/ ] || [ -d /dev/.run/systemd/ ] || [ -d /dev/.systemd/ ]; }; then m=systemd
+        elif command -v initctl >/dev/null 2>&1 && [ -d /etc/init/ ]; then m=upstart
+        elif [ -e /sbin/openrc ]; then m=openrc
+        elif command -v systemctl >/dev/null 2>&1 && [ -L /sbin/init ] && l=$(readlink /sbin/init) && [ "${l##*/}" = systemd ]; then m=systemd
+        elif [ -d /etc/init.d/ ]; then m=sysvinit
+        else m=service; fi
+        echo "service=$m"
+        u=${LOGNAME:-$USER}; if [ -n "$u" ]; then echo "user=$u"; else printf 'user='; id -un; fi
         if command -v apt-get >/dev/null 2>&1; then echo pkg=apt; else echo pkg=unknown; fi
-        if [ -f /.dockerenv ]; then echo virt=docker
-        elif [ -f /run/.containerenv ]; then echo virt=podman
-        elif c=$(tr '\0' '\n' </proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n1) && [ -n "$c" ]; then echo "virt=$c"
-        elif [ -r /proc/1/comm ] && ! grep -qx 'systemd\|init\|upstart\|runit\|openrc-init' /proc/1/comm; then echo virt=container
-        elif v=$(systemd-detect-virt --vm 2>/dev/null) && [ "$v" != none ]; then echo "virt=$v"
-        elif grep -qs '^flags.* hypervisor' /proc/cpuinfo; then echo virt=kvm
-        fi
-        sed 's/^/mount=/' /proc/mounts 2>/dev/null
-        env | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=/env=\1=/p'
+        [ -f /.dockerenv ] && echo virt-dockerenv=1
+        [ -f /run/.containerenv ] && echo virt-containerenv=1
+        case $p1 in systemd|init|upstart|runit|openrc-init) printf 'virt-detect='; systemd-detect-virt --vm 2>/dev/null || echo;; esac
         for i in /sys/class/net/*; do [ -e "$i" ] && echo "iface=${i##*/}"; done
-        echo "route=$(ip -4 route show default 2>/dev/null | head -n1)"
-        ip -4 -o addr show 2>/dev/null | sed 's/^/addr=/'
-        echo "vcpus=$(grep -c '^processor' /proc/cpuinfo 2>/dev/null)"
-        echo "sockets=$(grep '^physical id' /proc/cpuinfo 2>/dev/null | sort -u | wc -l)"
-        echo "cores=$(sed -n 's/^cpu cores[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n1)"
-        sed -n 's/^\(MemTotal\|MemFree\|SwapTotal\):[[:space:]]*\([0-9]*\).*/mem\1=\2/p' /proc/meminfo 2>/dev/null
+        ip -4 -o addr show 2>/dev/null | awk '
+        function hex(s,  i, n) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return n }
+        BEGIN {
+          RS = "\0"; while ((getline e < "/proc/1/environ") > 0) if (e ~ /^container=/) { print "virt-env=" substr(e, 11); break }
+          close("/proc/1/environ"); RS = "\n"
+          for (k in ENVIRON) { v = ENVIRON[k]; if (k !~ /^[A-Za-z_][A-Za-z0-9_]*$/) continue; gsub(/\\/, "&&", v); gsub(/\n/, "\\n", v); print "env=" k "=" v }
+        }
+        FILENAME == "/proc/mounts" { print "mount=" $0; next }
+        FILENAME == "/proc/self/mountinfo" { if ($4 != "/") print "bind=" $5; next }
+        FILENAME == "/proc/cpuinfo" {
+          if ($0 ~ /^processor[ \t]*:/) vcpus++
+          else if ($0 ~ /^physical id[ \t]*:/) sockets[$0] = 1
+          else if ($0 ~ /^cpu cores[ \t]*:/ && cores == "") { cores = $0; sub(/^cpu cores[ \t]*:[ \t]*/, "", cores) }
+          else if ($0 ~ /^flags[ \t]*:.* hypervisor/) hypervisor = 1
+          next
+        }
+        FILENAME == "/proc/meminfo" { if ($1 ~ /^(MemTotal|MemFree|SwapTotal):$/) { n = $1; sub(/:$/, "", n); print "mem" n "=" $2 }; next }
+        FILENAME == "/proc/net/route" {
+          if (FNR > 1 && $2 == "00000000" && $8 == "00000000" && !route) {
+            route = "default"
+            if ($3 != "00000000") route = route " via " hex(substr($3, 7, 2)) "." hex(substr($3, 5, 2)) "." hex(substr($3, 3, 2)) "." hex(substr($3, 1, 2))
+            print "route=" route " dev " $1
+          }
+          next
+        }
+        { print "addr=" $0 }
+        END { print "vcpus=" vcpus + 0; n = 0; for (s in sockets) n++; print "sockets=" n; print "cores=" cores; if (hypervisor) print "virt-hypervisor=1" }
+        ' /proc/mounts /proc/self/mountinfo /proc/cpuinfo /proc/meminfo /proc/net/route -
         """;
 
     /// <inheritdoc />
@@ -153,14 +199,19 @@ public sealed record SystemFact : Fact<SystemInfo>
         var vcpus = Number("vcpus");
         var sockets = Math.Max(1, Number("sockets"));
         var cores = Number("cores") is > 0 and var c ? c : Math.Max(1, vcpus / sockets);
-        var virtualization = Get("virt");
-        return new SystemInfo(Get("hostname"), Get("fqdn") is { Length: > 0 } f ? f : Get("hostname"), Get("id"), Get("name"), Get("version"), Get("codename"), Get("kernel"), Get("arch"), Get("service"), Get("user"), Get("pkg"))
+        var virtualization = Virtualization(Get);
+        // Ansible takes Debian's most precise version, /etc/debian_version's (os-release says 12, debian_version 12.11).
+        var debian = Get("id") == "debian" ? System.Text.RegularExpressions.Regex.Match(Get("debver"), @"^(\d+)\.(\d+)") : System.Text.RegularExpressions.Match.Empty;
+        var version = debian.Success ? Get("debver") : Get("version");
+        var binds = All("bind").ToHashSet(StringComparer.Ordinal);
+        return new SystemInfo(Get("hostname"), Get("fqdn") is { Length: > 0 } f ? f : Get("hostname"), Get("id"), Get("name"), version, Get("codename"), Get("kernel"), Get("arch"), Get("service"), Get("user"), Get("pkg"))
         {
+            MinorVersion = debian.Success ? debian.Groups[2].Value : null,
             VirtualizationType = virtualization.Length > 0 ? virtualization : "NA",
             VirtualizationRole = virtualization.Length > 0 ? "guest" : "NA",
-            Mounts = All("mount").Select(ParseMount).OfType<IReadOnlyDictionary<string, object?>>().ToList(),
+            Mounts = All("mount").Select(m => ParseMount(m, binds)).OfType<IReadOnlyDictionary<string, object?>>().ToList(),
             Environment = All("env").Select(e => e.Split('=', 2)).Where(e => e.Length == 2).GroupBy(e => e[0])
-                .ToDictionary(g => g.Key, g => (object?)g.Last()[1], StringComparer.Ordinal),
+                .ToDictionary(g => g.Key, g => (object?)UnescapeValue(g.Last()[1]), StringComparer.Ordinal),
             Interfaces = interfaces,
             DefaultIpv4 = DefaultRoute(Get("route"), All("addr").ToList()),
             Processors = (sockets, cores, vcpus),
@@ -168,8 +219,24 @@ public sealed record SystemFact : Fact<SystemInfo>
         };
     }
 
+    // Ansible's order: container markers first, then a PID 1 that is no init (a container), then the VM checks.
+    private static string Virtualization(Func<string, string> get) =>
+        get("virt-dockerenv").Length > 0 ? "docker"
+        : get("virt-containerenv").Length > 0 ? "podman"
+        : get("virt-env") is { Length: > 0 } container ? container
+        : get("virt-pid1") is { Length: > 0 } pid1 && pid1 is not ("systemd" or "init" or "upstart" or "runit" or "openrc-init") ? "container"
+        : get("virt-detect") is { Length: > 0 } detected && detected != "none" ? detected
+        : get("virt-hypervisor").Length > 0 ? "kvm"
+        : "";
+
+    // The script writes an environment value's backslashes as \\ and its newlines as \n, so a value stays on one line.
+    private static string UnescapeValue(string value) =>
+        !value.Contains('\\', StringComparison.Ordinal) ? value
+        : System.Text.RegularExpressions.Regex.Replace(value, @"\\(.)", m => m.Groups[1].Value == "n" ? "\n" : m.Groups[1].Value);
+
     // As Ansible: only filesystems on a device (a path) or a network share (host:/path); /proc/mounts escapes spaces as \040.
-    private static Dictionary<string, object?>? ParseMount(string line)
+    // A mount of a directory inside its filesystem (mountinfo's root is not /, findmnt's SOURCE[dir]) gets ",bind", as Ansible adds.
+    private static Dictionary<string, object?>? ParseMount(string line, IReadOnlySet<string> binds)
     {
         var fields = line.Split(' ');
         if (fields.Length < 4 || !(fields[0].StartsWith('/') || fields[0].Contains(":/", StringComparison.Ordinal)) || fields[2] == "none")
@@ -183,7 +250,7 @@ public sealed record SystemFact : Fact<SystemInfo>
             ["device"] = Unescape(fields[0]),
             ["mount"] = Unescape(fields[1]),
             ["fstype"] = fields[2],
-            ["options"] = fields[3],
+            ["options"] = binds.Contains(fields[1]) && !fields[3].Split(',').Contains("bind") ? fields[3] + ",bind" : fields[3],
         };
     }
 

@@ -36,7 +36,7 @@ public static class FactVariables
 
     private static Dictionary<string, object?> Build()
     {
-        var facts = new Facts.SystemInfo("", "", "", "", "", "", "", "", "", "", "").ToFacts();
+        var facts = new Facts.SystemInfo("", "", "", "", "", "", "", "", "", "", "") { MinorVersion = "" }.ToFacts();
         foreach (var key in facts.Keys.ToList())
         {
             facts[key] = facts[key] is IReadOnlyDictionary<string, object?> map ? new AnyKey(map) : facts[key];

@@ -18,13 +18,17 @@ public sealed class SystemFactTests
         service=sysv
         user=root
         pkg=apt
-        virt=container
+        virt-dockerenv=
+        virt-pid1=tini
         mount=overlay / overlay rw,relatime,lowerdir=/ 0 0
         mount=proc /proc proc rw 0 0
         mount=/dev/sda1 /srv\040data ext4 rw,nodev 0 0
         mount=nfs.example:/export /mnt/nfs nfs4 rw 0 0
+        mount=/dev/sda1 /srv/fleet-apt ext4 ro,relatime 0 0
+        bind=/srv/fleet-apt
         env=HOME=/root
         env=PATH=/usr/sbin:/usr/bin
+        env=MOTD=Hello\nfrom C:\\fleet
         iface=eth0
         iface=lo
         route=default via 10.77.0.1 dev eth0
@@ -49,25 +53,54 @@ public sealed class SystemFactTests
         Assert.Equal("Debian", facts["os_family"]);
         Assert.Equal("12", variables["ansible_distribution_major_version"]);
         Assert.Equal("container guest", Render("{{ ansible_facts.virtualization_type }} {{ ansible_virtualization_role }}"));
-        Assert.Equal("/srv data,/mnt/nfs", Render("{{ ansible_facts.mounts | map(attribute='mount') | join(',') }}"));
+        Assert.Equal("/srv data,/mnt/nfs,/srv/fleet-apt", Render("{{ ansible_facts.mounts | map(attribute='mount') | join(',') }}"));
+        Assert.Equal("rw,nodev ro,relatime,bind", Render("{{ ansible_mounts | map(attribute='options') | select('search', 'o') | join(' ') }}"));
         Assert.Equal("rw,nodev", Render("{{ (ansible_mounts | selectattr('mount', 'equalto', '/srv data') | first).options }}"));
         Assert.Equal("/root", Render("{{ ansible_facts.env.HOME }}"));
+        Assert.Equal("Hello\nfrom C:\\fleet", facts["env"] is IReadOnlyDictionary<string, object?> env ? env["MOTD"] : null);
         Assert.Equal("eth0 10.77.0.11 10.77.0.1 255.255.255.0 10.77.0.0", Render("{{ ansible_default_ipv4.interface }} {{ ansible_default_ipv4.address }} {{ ansible_default_ipv4.gateway }} {{ ansible_default_ipv4.netmask }} {{ ansible_default_ipv4.network }}"));
         Assert.Equal("2 1 2 3945", Render("{{ ansible_processor_vcpus }} {{ ansible_processor_count }} {{ ansible_processor_cores }} {{ ansible_memtotal_mb }}"));
         Assert.Equal("eth0 lo", Render("{{ ansible_interfaces | join(' ') }}"));
     }
 
     [Fact]
-    public void Command_OnThisMachine_Parses()
+    public void Command_OnThisMachine_AgreesWithTheToolsItReplaces()
     {
         var fact = new SystemFact();
         var info = Gather([fact]).Get(fact);
+        var output = Sh(
+            "export FLEET_TWO_LINES='first\nsecond\\third'\n" + fact.Command + "\necho ---\n" +
+            "uname -r; hostname; id -un; ip -4 route show default | head -n 1; grep -c '^processor' /proc/cpuinfo\n").Stdout;
+        var separator = output.IndexOf("---\n", StringComparison.Ordinal);
+        var withVariable = fact.Parse(output[..separator], 0);
+        var afterScript = output[(separator + 4)..].Split('\n');
 
-        Assert.NotEmpty(info.Kernel);
-        Assert.True(info.Processors.Vcpus >= 1);
+        Assert.Equal(afterScript[0], info.Kernel);
+        Assert.Equal(afterScript[1], info.Hostname);
+        Assert.Equal(afterScript[2], info.UserId);
+        var route = afterScript[3].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(route.Length > 2 ? route[Array.IndexOf(route, "dev") + 1] : null, info.DefaultIpv4.GetValueOrDefault("interface"));
+        Assert.Equal(long.Parse(afterScript[4], System.Globalization.CultureInfo.InvariantCulture), info.Processors.Vcpus);
         Assert.True(info.MemoryMb.Total > 0);
         Assert.Contains("PATH", info.Environment.Keys);
+        Assert.Equal("first\nsecond\\third", withVariable.Environment["FLEET_TWO_LINES"]);
         Assert.NotEqual("", info.VirtualizationType);
+    }
+
+    [Theory]
+    [InlineData("virt-dockerenv=1\nvirt-env=lxc\nvirt-pid1=tini", "docker")]
+    [InlineData("virt-containerenv=1\nvirt-pid1=tini", "podman")]
+    [InlineData("virt-env=lxc\nvirt-pid1=systemd\nvirt-detect=none", "lxc")]
+    [InlineData("virt-pid1=tini\nvirt-hypervisor=1", "container")]
+    [InlineData("virt-pid1=systemd\nvirt-detect=kvm\nvirt-hypervisor=1", "kvm")]
+    [InlineData("virt-pid1=systemd\nvirt-detect=none\nvirt-hypervisor=1", "kvm")]
+    [InlineData("virt-pid1=init\nvirt-detect=none", "NA")]
+    public void Parse_Virtualization_WeighsTheSignalsInAnsiblesOrder(string signals, string expected)
+    {
+        var info = new SystemFact().Parse("kernel=6.1.0\n" + signals + "\n", 0);
+
+        Assert.Equal(expected, info.VirtualizationType);
+        Assert.Equal(expected == "NA" ? "NA" : "guest", info.VirtualizationRole);
     }
 
     [Fact]

@@ -76,6 +76,94 @@ public sealed class AnsibleDifferentialTests(LabFixture lab, ITestOutputHelper o
         }
     }
 
+    /// <summary>
+    /// Fleet's facts against Ansible's own <c>setup</c> module on the same host: every fact Fleet gives has Ansible's value
+    /// (memfree_mb moves between the two reads; env is compared on the variables both sessions set the same way; mounts on
+    /// Ansible's device, mount, fstype and options; default_ipv4 on the keys Fleet gives).
+    /// </summary>
+    [LabFact]
+    public async Task Facts_SameAsAnsiblesSetupModule()
+    {
+        var dir = Directory.CreateTempSubdirectory("fleet-facts-").FullName;
+        try
+        {
+            var inventory = Path.Combine(dir, "inventory.ini");
+            await File.WriteAllTextAsync(inventory, AnsibleInventory());
+            var start = new ProcessStartInfo("ansible", ["-i", inventory, FleetHost, "-m", "setup", "--tree", Path.Combine(dir, "tree")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = dir,
+            };
+            using (var process = Process.Start(start)!)
+            {
+                var stderr = process.StandardError.ReadToEndAsync();
+                await process.StandardOutput.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                Assert.True(process.ExitCode == 0, "ansible -m setup failed: " + await stderr);
+            }
+
+            using var ansibleJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "tree", FleetHost)));
+            var ansible = ansibleJson.RootElement.GetProperty("ansible_facts");
+            var report = await LabRun.RunAsync(lab, """
+                - hosts: all
+                  tasks:
+                    - name: Facts as Fleet reads them
+                      copy: { dest: /tmp/fleet-facts.json, content: "{{ ansible_facts | to_json }}" }
+                """, new RunOptions { Limit = FleetHost });
+            Assert.Equal(0, report.Hosts.Single().Count(TaskOutcome.Failed));
+            using var fleetJson = JsonDocument.Parse(await LabRun.ExecAsync(lab, FleetHost, "cat /tmp/fleet-facts.json"));
+            var fleet = fleetJson.RootElement;
+
+            string[] sessionOnly = ["_", "SHLVL", "PWD", "LANG", "LC_ALL", "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "TERM", "MOTD_SHOWN", "PYTHONPATH"];
+            var compared = new List<string>();
+            foreach (var fact in fleet.EnumerateObject())
+            {
+                var theirs = ansible.TryGetProperty("ansible_" + fact.Name, out var value) ? value : default;
+                Assert.True(theirs.ValueKind != JsonValueKind.Undefined, $"Ansible's setup has no ansible_{fact.Name}");
+                switch (fact.Name)
+                {
+                    case "memfree_mb":
+                        continue;
+                    case "env":
+                        var names = fact.Value.EnumerateObject().Select(e => e.Name).Where(n => !sessionOnly.Contains(n) && !n.StartsWith("LC_", StringComparison.Ordinal));
+                        foreach (var name in names)
+                        {
+                            Assert.Equal(theirs.TryGetProperty(name, out var v) ? v.GetString() : "(unset in Ansible's session)", fact.Value.GetProperty(name).GetString());
+                        }
+
+                        break;
+                    case "mounts":
+                        static string Mounts(JsonElement list) => string.Join('\n', list.EnumerateArray()
+                            .Select(m => $"{m.GetProperty("device")} {m.GetProperty("mount")} {m.GetProperty("fstype")} {m.GetProperty("options")}").Order(StringComparer.Ordinal));
+                        Assert.Equal(Mounts(theirs), Mounts(fact.Value));
+                        break;
+                    case "interfaces":
+                        Assert.Equal(theirs.EnumerateArray().Select(i => i.GetString()).Order(), fact.Value.EnumerateArray().Select(i => i.GetString()).Order());
+                        break;
+                    case "default_ipv4":
+                        foreach (var key in fact.Value.EnumerateObject())
+                        {
+                            Assert.Equal(theirs.GetProperty(key.Name).ToString(), key.Value.ToString());
+                        }
+
+                        break;
+                    default:
+                        Assert.True(theirs.ToString() == fact.Value.ToString() && theirs.ValueKind == fact.Value.ValueKind, $"ansible_{fact.Name}: Ansible {theirs.GetRawText()}, Fleet {fact.Value.GetRawText()}");
+                        break;
+                }
+
+                compared.Add(fact.Name);
+            }
+
+            output.WriteLine("compared with Ansible's setup: " + string.Join(", ", compared));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private sealed record Recap(int Ok, int Changed, int Failed, int Skipped, int Rescued, int Ignored);
 
     private sealed record Comparison(

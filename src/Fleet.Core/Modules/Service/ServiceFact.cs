@@ -30,8 +30,8 @@ public sealed record ServiceStates(string Manager, IReadOnlyList<ServiceState> S
 }
 
 /// <summary>
-/// Reads services in one call per manager. The manager is detected as <see cref="SystemFact"/> does (<c>ansible_service_mgr</c>:
-/// systemd when <c>/run/systemd/system</c> exists). systemd: one <c>systemctl show -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload</c>
+/// Reads services in one call per manager: systemd when <c>/run/systemd/system</c> exists (systemd's own sd_booted test, also
+/// one of Ansible's for <c>ansible_service_mgr</c>), else SysV scripts. systemd: one <c>systemctl show -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload</c>
 /// for every unit. SysV: <c>/etc/init.d/NAME status</c> (LSB: exit 0 is running) and the <c>/etc/rc?.d/S??NAME</c> links (shell globs).
 /// </summary>
 /// <param name="Names">Service names (validated, see <see cref="ServiceModule.ValidateName"/>).</param>
