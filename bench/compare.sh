@@ -83,10 +83,13 @@ done
 floor_m=$(echo "$floor_all" | median)
 fleet_m=$(echo "$fleet_all" | median)
 cpu=$(/usr/bin/time -f "%U %S %M" ./fleet apply -i "$inv" bench/playbooks/noop-10.yml --no-progress 2>&1 >/dev/null | tail -1)
+# The floor's client CPU: every ssh process of one more floor run (time counts the children the shell waited for).
+floor_cpu=$(export addresses ssh_opts; /usr/bin/time -f "%U %S" sh -c 'for a in $addresses; do ssh $ssh_opts -p "${a##*:}" "root@${a%:*}" true & done; wait' 2>&1 >/dev/null | tail -1)
 echo "hosts: $hosts, runs: $runs${rtt:+, round trip $rtt through the lab's delaying proxy}"
 echo "floor (ssh ... true, all hosts at once): median ${floor_m} ms"
 echo "fleet no-op: median ${fleet_m} ms; controller user/sys CPU and peak RSS of one more run: $(echo "$cpu" | awk '{printf "%.2f s / %.2f s, %d MB", $1, $2, $3 / 1024}')"
 awk -v a="$fleet_m" -v b="$floor_m" 'BEGIN {printf "fleet/floor: %.2f\n", a / b}'
+echo "$cpu $floor_cpu" | awk -v n="$hosts" '{printf "client CPU per host: fleet %.1f ms, ssh %.1f ms\n", ($1 + $2) * 1000 / n, ($4 + $5) * 1000 / n}'
 if command -v ansible-playbook >/dev/null 2>&1; then
   ansible_run >/dev/null   # converge (already converged by Fleet: must be all ok) and open the ControlPersist masters
   i=0
