@@ -87,7 +87,7 @@ measure() {
   local t0 c0 t1 c1
   children_cpu >"$dir/c0"
   t0=$(date +%s%N)
-  for _ in $(seq "$count"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; done
+  for _ in $(seq "$count"); do "$@" >"$dir/out" 2>&1 || { echo "failed: $*" >&2; tail -n 20 "$dir/out" >&2; exit 1; }; done
   t1=$(date +%s%N)
   children_cpu >"$dir/c1"
   c0=$(cat "$dir/c0")
