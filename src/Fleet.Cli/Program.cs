@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using Fleet.Cli.Commands;
 using Fleet.Cli.Commands.Lab;
@@ -22,8 +23,7 @@ internal static class Program
             AnsiConsole.Profile.Width = 200;
         }
 
-        var app = new CommandApp();
-        app.Configure(Configure);
+        var app = CreateApp();
         return await app.RunAsync(args, interrupt.Token).ConfigureAwait(false);
 
         // The first signal asks the run to stop and still write its reports; the process then exits 130. A second one is left
@@ -33,6 +33,15 @@ internal static class Program
             context.Cancel = !interrupt.IsCancellationRequested;
             interrupt.Cancel();
         }
+    }
+
+    /// <summary>The command line; its settings are bound by Spectre.Console.Cli's reflection.</summary>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The NativeAOT build roots fleet's and Spectre.Console.Cli's assemblies (Fleet.Cli.csproj): every command, settings type, property and attribute the binder reflects on is kept; options are bool, int, int?, double, string and string[] only.")]
+    private static CommandApp CreateApp()
+    {
+        var app = new CommandApp();
+        app.Configure(Configure);
+        return app;
     }
 
     internal static void Configure(IConfigurator config)

@@ -77,7 +77,7 @@ public sealed class EnforceState
         var hosts = new JsonArray();
         foreach (var host in cycle.Hosts)
         {
-            hosts.Add(new JsonObject
+            hosts.Add((JsonNode)new JsonObject
             {
                 ["name"] = host.Name,
                 ["status"] = Name(host.Status),

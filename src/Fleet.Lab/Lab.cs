@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Fleet.Lab;
 
@@ -22,6 +23,10 @@ public static partial class Lab
 
     /// <summary>What down needs: the hosts' first processes, and the delaying proxy's process when there is one (0: none).</summary>
     private sealed record State(int Index, List<LabHost> Hosts, int ProxyPid = 0, double RttMs = 0);
+
+    /// <summary>lab.json's reader and writer, generated at compile time (no reflection: the NativeAOT build reads it too).</summary>
+    [JsonSerializable(typeof(State))]
+    private sealed partial class StateJson : JsonSerializerContext;
 
     /// <summary>A host's proxy port on the bridge address: 22000 + the host's number.</summary>
     private const int ProxyPortBase = 22000;
@@ -573,9 +578,9 @@ public static partial class Lab
     private static State? Load(string dir)
     {
         var path = Path.Combine(dir, StateFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<State>(File.ReadAllText(path)) : null;
+        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.State) : null;
     }
 
     private static async Task SaveAsync(string dir, State state, CancellationToken cancellationToken) =>
-        await File.WriteAllTextAsync(Path.Combine(dir, StateFile), JsonSerializer.Serialize(state), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(dir, StateFile), JsonSerializer.Serialize(state, StateJson.Default.State), cancellationToken).ConfigureAwait(false);
 }

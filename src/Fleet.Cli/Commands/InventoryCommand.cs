@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Text.Json;
+using Fleet.Core.Reports;
 using Fleet.Core.Results;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -45,7 +45,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
                     ["children"] = g.Value.Children,
                 }),
             };
-            Console.WriteLine(JsonSerializer.Serialize(data, JsonOptions));
+            Console.WriteLine(JsonValues.ToJson(data, indented: true));
             return Task.FromResult(ExitCodes.Success);
         }
 
@@ -60,8 +60,6 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
         AnsiConsole.Write(table);
         return Task.FromResult(ExitCodes.Success);
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     private static string Format(object? value) => value switch
     {

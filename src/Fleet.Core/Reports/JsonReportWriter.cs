@@ -109,7 +109,7 @@ public static class JsonReportWriter
 
             json.WriteEndArray();
             json.WritePropertyName("result");
-            WriteValue(json, task.Result);
+            JsonValues.Write(json, task.Result);
 
             json.WriteEndObject();
         }
@@ -140,61 +140,6 @@ public static class JsonReportWriter
 
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    /// <summary>A result value: the scalars, lists and maps that module data is made of; anything else as its text.</summary>
-    private static void WriteValue(Utf8JsonWriter json, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                json.WriteNullValue();
-                break;
-            case string text:
-                json.WriteStringValue(text);
-                break;
-            case bool flag:
-                json.WriteBooleanValue(flag);
-                break;
-            case int or long:
-                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                break;
-            case double or float or decimal:
-                json.WriteNumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
-                break;
-            case IEnumerable<KeyValuePair<string, object?>> map:
-                json.WriteStartObject();
-                foreach (var (key, item) in map)
-                {
-                    json.WritePropertyName(key);
-                    WriteValue(json, item);
-                }
-
-                json.WriteEndObject();
-                break;
-            case System.Collections.IDictionary dictionary:
-                json.WriteStartObject();
-                foreach (System.Collections.DictionaryEntry entry in dictionary)
-                {
-                    json.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
-                    WriteValue(json, entry.Value);
-                }
-
-                json.WriteEndObject();
-                break;
-            case System.Collections.IEnumerable items:
-                json.WriteStartArray();
-                foreach (var item in items)
-                {
-                    WriteValue(json, item);
-                }
-
-                json.WriteEndArray();
-                break;
-            default:
-                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
-        }
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
