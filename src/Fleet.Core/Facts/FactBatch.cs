@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Formats.Tar;
 using System.Globalization;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using Fleet.Core.Remote;
@@ -53,7 +55,7 @@ public sealed class FactBatch
 
     /// <summary>
     /// The batch's paths in one <c>stat</c> (size, type, mode, owner, group, name per line), their symbolic links' targets, and the
-    /// regular files whose content is wanted (up to <see cref="FileFact.MaxContentBytes"/>) in one tar archive in base64.
+    /// regular files whose content is wanted (up to <see cref="FileFact.MaxContentBytes"/>) in one tar archive, gzipped, in base64.
     /// </summary>
     private void AppendFiles(StringBuilder script)
     {
@@ -70,7 +72,9 @@ public sealed class FactBatch
             """);
         if (content.Length > 0)
         {
-            script.Append(CultureInfo.InvariantCulture, $"( find {content} -maxdepth 0 -type f -size -{kib}k -print0 | tar -cf - --null --no-recursion -T - | base64 -w0 ) 2>/dev/null\n");
+            // gzip (essential on Debian and Ubuntu) shrinks the configuration files ~5x: less to send, and the output stays small for
+            // the controller, which holds every host's output at once; without it the archive comes plain.
+            script.Append(CultureInfo.InvariantCulture, $"( find {content} -maxdepth 0 -type f -size -{kib}k -print0 | tar -cf - --null --no-recursion -T - | if command -v gzip >/dev/null; then gzip -1; else cat; fi | base64 -w0 ) 2>/dev/null\n");
         }
 
         script.Append(CultureInfo.InvariantCulture, $"printf '\\n%s\\n' '{_marker} files-end'\n");
@@ -79,7 +83,7 @@ public sealed class FactBatch
     /// <summary>Each batched file fact's value, from the stat, links and content sections.</summary>
     private void ParseFiles(string stdout, FactCache cache)
     {
-        string Section(string name, string next)
+        ReadOnlySpan<char> Section(string name, string next)
         {
             var begin = stdout.IndexOf($"{_marker} {name}\n", StringComparison.Ordinal);
             var end = stdout.IndexOf($"{_marker} {next}\n", StringComparison.Ordinal);
@@ -89,11 +93,11 @@ public sealed class FactBatch
             }
 
             begin += _marker.Length + name.Length + 2;
-            return stdout[begin..end];
+            return stdout.AsSpan(begin, end - begin);
         }
 
         var stats = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in Section("stat", "links").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in Section("stat", "links").ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var fields = line.Split('|', 6);
             if (fields.Length == 6)
@@ -103,30 +107,17 @@ public sealed class FactBatch
         }
 
         var links = new Dictionary<string, string>(StringComparer.Ordinal);
-        var pairs = Section("links", "content").TrimEnd('\n').Split('\0');
+        var pairs = Section("links", "content").TrimEnd('\n').ToString().Split('\0');
         for (var i = 0; i + 1 < pairs.Length; i += 2)
         {
             links[pairs[i]] = pairs[i + 1];
         }
 
-        var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        if (Section("content", "files-end").Trim() is { Length: > 0 } archive)
-        {
-            using var tar = new TarReader(new MemoryStream(Convert.FromBase64String(archive)));
-            while (tar.GetNextEntry(copyData: false) is { } entry)
-            {
-                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
-                {
-                    using var data = new MemoryStream();
-                    entry.DataStream?.CopyTo(data);
-                    contents["/" + entry.Name.TrimStart('/')] = data.ToArray();
-                }
-            }
-        }
-
+        var contents = ReadArchive(Section("content", "files-end").Trim());
         foreach (var file in _files)
         {
-            // The per-fact text FileFact.Parse reads, so both ways of reading a file end in one parser.
+            // The per-fact text FileFact.Parse reads (without the content: the archive's bytes are the file's, not encoded again),
+            // so both ways of reading a file end in one parser.
             var text = new StringBuilder();
             if (!stats.TryGetValue(file.Path, out var stat))
             {
@@ -139,15 +130,56 @@ public sealed class FactBatch
                 {
                     text.Append("link:").Append(target).Append('\n');
                 }
-
-                if (file.WithContent && contents.TryGetValue(file.Path, out var bytes))
-                {
-                    text.Append("content:\n").Append(Convert.ToBase64String(bytes)).Append('\n');
-                }
             }
 
-            cache.Set(file, file.ParseOutput(text.ToString(), 0));
+            var state = file.Parse(text.ToString(), 0);
+            cache.Set(file, file.WithContent && state.Type == FileType.File && contents.TryGetValue(file.Path, out var bytes) ? state with { Content = bytes } : state);
         }
+    }
+
+    /// <summary>
+    /// The regular files of the base64 tar archive (gzipped or not) by path. The archive (most of a batch's output) is decoded into a pooled buffer:
+    /// a fresh one per host was large-object garbage that the controller's memory grew with.
+    /// </summary>
+    private static Dictionary<string, byte[]> ReadArchive(ReadOnlySpan<char> base64)
+    {
+        var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (base64.IsEmpty)
+        {
+            return contents;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(base64.Length / 4 * 3);
+        try
+        {
+            if (!Convert.TryFromBase64Chars(base64, buffer, out var length))
+            {
+                throw new FormatException("fact output damaged: the files' content is not base64");
+            }
+
+            Stream archive = new MemoryStream(buffer, 0, length, writable: false);
+            if (length >= 2 && buffer[0] == 0x1f && buffer[1] == 0x8b)
+            {
+                archive = new GZipStream(archive, CompressionMode.Decompress);
+            }
+
+            using var tar = new TarReader(archive);
+            while (tar.GetNextEntry(copyData: false) is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                {
+                    var data = new byte[entry.Length];
+                    entry.DataStream?.ReadExactly(data);
+                    contents["/" + entry.Name.TrimStart('/')] = data;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return contents;
     }
 
     /// <summary>Splits the script's output and parses each fact into the cache.</summary>

@@ -17,9 +17,23 @@ public static class JsonReportWriter
     /// <summary>The report as indented JSON text.</summary>
     public static string ToJson(RunReport report)
     {
-        ArgumentNullException.ThrowIfNull(report);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        WriteTo(report, buffer);
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>
+    /// Writes the report to <paramref name="path"/> atomically (temporary file, then rename), streamed: a 50-host site.yml report
+    /// is ~4.5 MB, and building it as text first held about seven times that at the run's end, the controller's peak memory.
+    /// </summary>
+    public static void Write(RunReport report, string path) => AtomicFile.Write(path, stream => WriteTo(report, stream));
+
+    /// <summary>The report as indented UTF-8 JSON with a final newline, written to <paramref name="stream"/>.</summary>
+    public static void WriteTo(RunReport report, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(stream);
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
             json.WriteString("schema", Schema);
@@ -63,11 +77,8 @@ public static class JsonReportWriter
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        stream.WriteByte((byte)'\n');
     }
-
-    /// <summary>Writes the report to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public static void Write(RunReport report, string path) => AtomicFile.Write(path, ToJson(report));
 
     private static void WriteHost(Utf8JsonWriter json, HostResult host)
     {
@@ -165,15 +176,36 @@ public static class JsonReportWriter
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> through a temporary file and a rename.</summary>
-    public static void Write(string path, string text)
+    public static void Write(string path, string text) => Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+        writer.Write(text);
+    });
+
+    /// <summary>Writes what <paramref name="write"/> puts in the stream to <paramref name="path"/> through a temporary file and a rename.</summary>
+    public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(write);
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temporary, text, new UTF8Encoding(false));
-        File.Move(temporary, full, overwrite: true);
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+            {
+                write(stream);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            // A half-written temporary file (disk full) is not left next to the report.
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     /// <summary>

@@ -54,4 +54,43 @@ public sealed class FileBatchTests : IDisposable
         Assert.Null(batched.Get(new FileFact(large, WithContent: true)).Content);
         Assert.False(batched.Get(new FileFact(missing)).Exists);
     }
+
+    [Fact]
+    public void BatchedContent_TravelsCompressed()
+    {
+        var paths = Enumerable.Range(0, 4).Select(i => Put($"conf{i}", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat($"# setting {i}\nkey = value\n", 2000))))).ToList();
+        var facts = paths.Select(p => new FileFact(p, WithContent: true)).ToList();
+        var batch = new FactBatch(facts);
+
+        var stdout = Sh(batch.Script()).Stdout;
+
+        // 4 files of 46 KB: about 250 KB in plain base64, a few KB gzipped.
+        Assert.True(stdout.Length < 20_000, $"batch output is {stdout.Length} characters");
+        var cache = new FactCache();
+        batch.Parse(stdout, cache);
+        Assert.All(paths, p => Assert.Equal(File.ReadAllBytes(p), cache.Get(new FileFact(p, WithContent: true)).Content));
+    }
+
+    [Fact]
+    public void BatchedContent_HostWithoutGzip_SameState()
+    {
+        var text = Put("plain.conf", Encoding.UTF8.GetBytes("a = 1\nb = 2\n"));
+        var binary = Put("binary", [0, 1, 2, 255, 10, 13, 0]);
+        var missing = Path.Combine(_dir.FullName, "missing");
+        var facts = new[] { text, binary, missing }.Select(p => new FileFact(p, WithContent: true)).ToList();
+        // A PATH with the tools the batch uses, but no gzip.
+        var bin = Directory.CreateDirectory(Path.Combine(_dir.FullName, "bin")).FullName;
+        foreach (var tool in new[] { "stat", "readlink", "find", "tar", "base64", "cat" })
+        {
+            File.CreateSymbolicLink(Path.Combine(bin, tool), Sh($"command -v {tool}").Stdout.Trim());
+        }
+
+        var batch = new FactBatch(facts);
+        var cache = new FactCache();
+        batch.Parse(Sh($"PATH={Fleet.Core.Remote.Sh.Quote(bin)}\n" + batch.Script()).Stdout, cache);
+
+        Assert.Equal("a = 1\nb = 2\n", cache.Get(facts[0]).Text);
+        Assert.Equal([0, 1, 2, 255, 10, 13, 0], cache.Get(facts[1]).Content);
+        Assert.False(cache.Get(facts[2]).Exists);
+    }
 }
