@@ -70,8 +70,14 @@ internal sealed partial class HostSession : IAsyncDisposable
             Result.HostKeyFingerprint = _connection.HostKeyFingerprint;
             Result.KeyExchange = _connection.KeyExchange;
             var system = new SystemFact();
+            if (_connection.KnownSystem(become) is { } known)
+            {
+                _facts.Set(system, known);
+            }
+
             await GatherAsync([system, .. firstFacts], become, cancellationToken).ConfigureAwait(false);
             System = _facts.Get(system);
+            _connection.KeepSystem(become, System);
             Result.Facts = System.ToVariables().Where(kv => kv.Value is string or long).ToDictionary(kv => kv.Key, kv => Templating.Values.ToText(kv.Value));
             return true;
         }
@@ -98,7 +104,7 @@ internal sealed partial class HostSession : IAsyncDisposable
         }
 
         var batch = new FactBatch(missing);
-        var result = await _connection!.RunAsync(new RemoteCommand(batch.Script(), become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+        var result = await _connection!.RunAsync(new RemoteCommand(batch.Script(), become, _options.TaskTimeout) { ReadOnly = true }, cancellationToken).ConfigureAwait(false);
         batch.Parse(result.Stdout, _facts);
     }
 

@@ -15,6 +15,17 @@ public interface IHostConnection : IAsyncDisposable
     /// <summary>False once the transport knows the session is gone (keep-alive failed, server closed it). The default value is true.</summary>
     bool IsOpen => true;
 
+    /// <summary>
+    /// Host facts an earlier run read over this same connection (one kept open between runs), still fresh enough to use, or
+    /// null. The default value is null.
+    /// </summary>
+    Facts.SystemInfo? KnownSystem(bool become) => null;
+
+    /// <summary>Offers the host facts this run read to the next run over the same connection. The default keeps nothing.</summary>
+    void KeepSystem(bool become, Facts.SystemInfo system)
+    {
+    }
+
     /// <summary>Runs a POSIX shell script on the host and returns its exit code and output.</summary>
     /// <remarks>Non-zero exit codes are results, not exceptions; only transport failures throw (<see cref="HostUnreachableException"/>).</remarks>
     Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);
@@ -35,6 +46,9 @@ public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan?
 {
     /// <summary>The script may hold secrets (<c>no_log</c>): transports never log its text. The default value is false.</summary>
     public bool Sensitive { get; init; }
+
+    /// <summary>The script only reads (a fact batch): it is safe to send again on a new connection. The default value is false.</summary>
+    public bool ReadOnly { get; init; }
 
     /// <summary>The script's first line for logs, or a placeholder when it is <see cref="Sensitive"/>.</summary>
     public string Describe()

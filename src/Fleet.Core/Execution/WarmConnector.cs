@@ -9,10 +9,18 @@ namespace Fleet.Core.Execution;
 /// the inner connector — its retry pipeline and host key check run again on every reconnect. Runs must not overlap.
 /// </summary>
 /// <remarks>
-/// Only the connection is kept: facts live in each run's host session and are read afresh every run.
+/// Only the connection and, for <see cref="HostFactsLifetime"/>, the host facts are kept: the tasks' facts live in each run's
+/// host session and are read afresh every run, so drift is always seen.
 /// </remarks>
-public sealed class WarmConnector(IConnector inner) : IConnector, IAsyncDisposable
+public sealed class WarmConnector(IConnector inner, TimeProvider? time = null) : IConnector, IAsyncDisposable
 {
+    /// <summary>
+    /// How long a kept connection keeps the host facts it read (OS, kernel, interfaces, mounts…): runs within it read only their
+    /// tasks' facts, as Ansible's fact cache with smart gathering does; a new connection, or this long, reads them anew.
+    /// </summary>
+    public static readonly TimeSpan HostFactsLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
     private int _connects;
 
@@ -74,7 +82,11 @@ public sealed class WarmConnector(IConnector inner) : IConnector, IAsyncDisposab
     private static string Identity(HostTarget target) =>
         $"{target.User}@{target.Address}:{target.Port} key={target.IdentityFile} become={target.Become} via={(target.Jump is { } j ? Identity(j) : "-")}";
 
-    private sealed record Kept(string Target, IHostConnection Connection);
+    private sealed record Kept(string Target, IHostConnection Connection)
+    {
+        /// <summary>The host facts read over this connection, by become, with when they were read.</summary>
+        public ConcurrentDictionary<bool, (Facts.SystemInfo System, DateTimeOffset ReadAt)> Systems { get; } = new();
+    }
 
     /// <summary>A run's view of a kept connection: disposing it keeps the connection open.</summary>
     private sealed class Lease(WarmConnector owner, HostTarget target, IHostConnection connection, bool reused) : IHostConnection
@@ -89,6 +101,18 @@ public sealed class WarmConnector(IConnector inner) : IConnector, IAsyncDisposab
 
         public bool IsOpen => connection.IsOpen;
 
+        public Facts.SystemInfo? KnownSystem(bool become) =>
+            owner._kept.TryGetValue(target.Name, out var kept) && ReferenceEquals(kept.Connection, connection) && kept.Systems.TryGetValue(become, out var known)
+            && owner._time.GetUtcNow() - known.ReadAt < HostFactsLifetime ? known.System : null;
+
+        public void KeepSystem(bool become, Facts.SystemInfo system)
+        {
+            if (owner._kept.TryGetValue(target.Name, out var kept) && ReferenceEquals(kept.Connection, connection) && !kept.Systems.ContainsKey(become))
+            {
+                kept.Systems[become] = (system, owner._time.GetUtcNow());
+            }
+        }
+
         public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
         {
             var first = !_used;
@@ -97,10 +121,11 @@ public sealed class WarmConnector(IConnector inner) : IConnector, IAsyncDisposab
             {
                 return await connection.RunAsync(command, cancellationToken).ConfigureAwait(false);
             }
-            catch (HostUnreachableException) when (first && reused && !cancellationToken.IsCancellationRequested)
+            catch (HostUnreachableException) when (first && reused && command.ReadOnly && !cancellationToken.IsCancellationRequested)
             {
-                // A kept connection that died unnoticed since the last run: the first command of a run is its read-only fact
-                // batch, so it is safe to send again on a fresh connection. Anything later is never sent twice.
+                // A kept connection that died unnoticed since the last run: the first command of a run is normally its read-only
+                // fact batch, safe to send again on a fresh connection. Anything that changes a host is never sent twice (with the
+                // host facts kept, a run whose tasks read no facts starts with a change: the host is unreachable for this run).
                 await owner.ForgetAsync(target.Name).ConfigureAwait(false);
                 connection = await owner.OpenAsync(target, cancellationToken).ConfigureAwait(false);
                 return await connection.RunAsync(command, cancellationToken).ConfigureAwait(false);

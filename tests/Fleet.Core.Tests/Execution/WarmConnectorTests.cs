@@ -48,6 +48,32 @@ public sealed class WarmConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task HostFacts_AreKeptWithTheConnection_ForTheirLifetime_TaskFactsNever()
+    {
+        var (inventory, playbook, dest) = Inputs();
+        var fake = new FakeConnector();
+        var clock = new ManualClock();
+        await using var warm = new WarmConnector(fake, clock);
+        var runner = new PlaybookRunner(warm, ModuleCatalog.Default);
+        int HostFactReads() => fake.Opened.Sum(c => c.Scripts.Count(s => s.Contains(new Fleet.Core.Facts.SystemFact().Command, StringComparison.Ordinal)));
+
+        await runner.RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
+        await File.WriteAllTextAsync(dest, "edited by hand\n");
+        var second = await runner.RunAsync(inventory, [playbook], new RunOptions { Mode = "check" }, CancellationToken.None);
+        Assert.Equal(1, HostFactReads());
+        Assert.Equal(HostStatus.Changed, second.Hosts[0].Status); // the file's fact was read again: the edit is drift
+        Assert.Equal("Linux", second.Hosts[0].Facts!["ansible_system"]);
+
+        clock.Now += WarmConnector.HostFactsLifetime;
+        await runner.RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
+        Assert.Equal(2, HostFactReads());
+
+        fake.Opened[0].Open = false;
+        await runner.RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
+        Assert.Equal(3, HostFactReads()); // a new connection reads them anew
+    }
+
+    [Fact]
     public async Task ClosedConnection_IsReplacedOnTheNextRun()
     {
         var (inventory, playbook, _) = Inputs();
@@ -106,6 +132,13 @@ public sealed class WarmConnectorTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
     /// <summary>Connections over the local shell whose death the test decides.</summary>
     private sealed class FakeConnector : IConnector
     {
@@ -135,6 +168,8 @@ public sealed class WarmConnectorTests : IDisposable
 
         public int Refused { get; private set; }
 
+        public List<string> Scripts { get; } = [];
+
         public HostTarget Target => inner.Target;
 
         public string HostKeyFingerprint => "SHA256:fake";
@@ -143,6 +178,7 @@ public sealed class WarmConnectorTests : IDisposable
 
         public Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
         {
+            Scripts.Add(command.Script);
             if (DeadButOpen || ++_commands > dropAfter)
             {
                 Refused++;
