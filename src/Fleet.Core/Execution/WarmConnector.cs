@@ -102,16 +102,19 @@ public sealed class WarmConnector(IConnector inner, TimeProvider? time = null) :
         public bool IsOpen => connection.IsOpen;
 
         public Facts.SystemInfo? KnownSystem(bool become) =>
-            owner._kept.TryGetValue(target.Name, out var kept) && ReferenceEquals(kept.Connection, connection) && kept.Systems.TryGetValue(become, out var known)
-            && owner._time.GetUtcNow() - known.ReadAt < HostFactsLifetime ? known.System : null;
+            Mine()?.Systems.TryGetValue(become, out var known) == true && owner._time.GetUtcNow() - known.ReadAt < HostFactsLifetime ? known.System : null;
 
         public void KeepSystem(bool become, Facts.SystemInfo system)
         {
-            if (owner._kept.TryGetValue(target.Name, out var kept) && ReferenceEquals(kept.Connection, connection) && !kept.Systems.ContainsKey(become))
+            // Facts this run took from the connection keep their time; facts it read (first, or after the lifetime) start a new one.
+            if (Mine() is { } kept && !(kept.Systems.TryGetValue(become, out var known) && ReferenceEquals(known.System, system)))
             {
                 kept.Systems[become] = (system, owner._time.GetUtcNow());
             }
         }
+
+        /// <summary>The kept entry of this lease's connection, or null once it was replaced or forgotten.</summary>
+        private Kept? Mine() => owner._kept.TryGetValue(target.Name, out var kept) && ReferenceEquals(kept.Connection, connection) ? kept : null;
 
         public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
         {

@@ -67,6 +67,9 @@ public sealed class WarmConnectorTests : IDisposable
         clock.Now += WarmConnector.HostFactsLifetime;
         await runner.RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
         Assert.Equal(2, HostFactReads());
+        clock.Now += WarmConnector.HostFactsLifetime / 2;
+        await runner.RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
+        Assert.Equal(2, HostFactReads()); // the facts read again are kept again, for a lifetime of their own
 
         fake.Opened[0].Open = false;
         await runner.RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
