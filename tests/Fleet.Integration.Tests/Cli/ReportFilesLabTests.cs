@@ -78,24 +78,10 @@ public sealed class ReportFilesLabTests(LabFixture lab) : IDisposable
     public async Task SshKex_EachHostsKeyExchange_InJsonAndVerbose(string mode, string expected)
     {
         // The lab's OpenSSH (Debian 12's 9.2) offers sntrup761 and no ML-KEM: pq lands on sntrup761, classic on curve25519.
-        var playbook = Path.Combine(_dir.FullName, "kex.yml");
-        await File.WriteAllTextAsync(playbook, """
-            - name: Kex
-              hosts: all
-              tasks:
-                - name: Touch
-                  command: "true"
-            """);
-        var json = Path.Combine(_dir.FullName, $"kex-{mode}.json");
+        var (exchanges, stderr) = await Ssh.KeyExchangeRun.ApplyAsync(_dir, lab.Info.InventoryPath, lab.Info.KnownHostsPath, mode);
 
-        var (exit, stdout, stderr) = await FleetProcess.RunAsync(
-            "apply", "-i", lab.Info.InventoryPath, playbook, "--json", json, "--no-progress", "--verbose", "--ssh-kex", mode,
-            "--known-hosts", lab.Info.KnownHostsPath, "--host-key-policy", "strict");
-
-        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
-        ReportSchema.AssertValidFile(json);
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        Assert.All(report.RootElement.GetProperty("hosts").EnumerateArray(), h => Assert.Equal(expected, h.GetProperty("keyExchange").GetString()));
+        Assert.Equal(lab.Info.Hosts.Select(h => h.Name).Order(), exchanges.Keys.Order());
+        Assert.All(exchanges.Values, e => Assert.Equal(expected, e));
         Assert.All(lab.Info.Hosts, h => Assert.Matches($"{h.Name} connected to .*, key exchange {System.Text.RegularExpressions.Regex.Escape(expected)}", stderr));
     }
 

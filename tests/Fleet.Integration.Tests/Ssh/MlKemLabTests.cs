@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Fleet.Integration.Tests.Cli;
 using Fleet.Tests;
 
 namespace Fleet.Integration.Tests.Ssh;
@@ -36,25 +34,8 @@ public sealed class MlKemLabTests(OpenSsh10Servers servers) : IDisposable
     [InlineData("classic", "curve25519-sha256", "curve25519-sha256")]
     public async Task SshKex_AgainstOpenSsh10_PrefersMlKemThenSntrup_AndReportsEachHostsExchange(string mode, string onMlKemHost, string onSntrupHost)
     {
-        var playbook = Path.Combine(_dir.FullName, "kex.yml");
-        await File.WriteAllTextAsync(playbook, """
-            - name: Kex
-              hosts: all
-              tasks:
-                - name: Touch
-                  command: "true"
-            """);
-        var json = Path.Combine(_dir.FullName, $"kex-{mode}.json");
+        var (exchanges, stderr) = await KeyExchangeRun.ApplyAsync(_dir, servers.InventoryPath, servers.KnownHostsPath, mode);
 
-        var (exit, stdout, stderr) = await FleetProcess.RunAsync(
-            "apply", "-i", servers.InventoryPath, playbook, "--json", json, "--no-progress", "--verbose", "--ssh-kex", mode,
-            "--known-hosts", servers.KnownHostsPath, "--host-key-policy", "strict");
-
-        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
-        ReportSchema.AssertValidFile(json);
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        var exchanges = report.RootElement.GetProperty("hosts").EnumerateArray()
-            .ToDictionary(h => h.GetProperty("name").GetString()!, h => h.GetProperty("keyExchange").GetString());
         Assert.Equal(onMlKemHost, exchanges[OpenSsh10Servers.MlKemHost]);
         Assert.Equal(onSntrupHost, exchanges[OpenSsh10Servers.SntrupHost]);
         Assert.Matches($"{OpenSsh10Servers.MlKemHost} connected to .*, key exchange {Regex.Escape(onMlKemHost)}", stderr);
