@@ -6,6 +6,9 @@ namespace Fleet.Lab;
 /// <summary>The lab's delaying proxy (<c>lab up --rtt</c>): one process of its own, recorded in lab.json and ended by down.</summary>
 public static partial class Lab
 {
+    /// <summary>A host's proxy port on the bridge address: 22000 + the host's number.</summary>
+    private const int ProxyPortBase = 22000;
+
     /// <summary>The longest round trip the lab offers.</summary>
     private static readonly TimeSpan MaxRtt = TimeSpan.FromSeconds(10);
 
@@ -74,5 +77,23 @@ public static partial class Lab
     {
         var cmdline = string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/cmdline");
         return File.Exists(cmdline) && File.ReadAllText(cmdline).Contains("rtt-proxy", StringComparison.Ordinal);
+    }
+
+    /// <summary>Ends the delaying proxy recorded in lab.json, when there is one and it is still the proxy.</summary>
+    private static async Task StopProxyAsync(int proxyPid, CancellationToken cancellationToken)
+    {
+        if (proxyPid > 0 && IsProxy(proxyPid))
+        {
+            try
+            {
+                using var proxy = Process.GetProcessById(proxyPid);
+                proxy.Kill();
+                await proxy.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
     }
 }

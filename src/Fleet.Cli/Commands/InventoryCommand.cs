@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Fleet.Core.Reports;
 using Fleet.Core.Results;
 using Spectre.Console;
 using Spectre.Console.Cli;

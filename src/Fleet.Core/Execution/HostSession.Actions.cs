@@ -172,7 +172,7 @@ internal sealed partial class HostSession
     {
         string s => s,
         null => "null",
-        IReadOnlyList<object?> or IReadOnlyDictionary<string, object?> => Reports.JsonValues.ToJson(value),
+        IReadOnlyList<object?> or IReadOnlyDictionary<string, object?> => JsonValues.ToJson(value),
         _ => Values.ToText(value),
     };
 }

@@ -212,21 +212,12 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             return Math.Max(1, hostCount);
         }
 
-        if (!TryParseSerial(serial, out var n, out var percent))
+        if (!Serial.TryParse(serial, out var n, out var percent))
         {
             throw new FleetInputException($"--serial must be a positive number of hosts or a percentage like 25%, not '{serial}'");
         }
 
         return percent ? Math.Max(1, (int)Math.Ceiling(hostCount * n / 100.0)) : n;
-    }
-
-    /// <summary>A batch size as written for <c>--serial</c> or a play's <c>serial</c>: "N" hosts (N &gt; 0) or "N%" (0 &lt; N ≤ 100).</summary>
-    public static bool TryParseSerial(string serial, out int count, out bool percent)
-    {
-        ArgumentNullException.ThrowIfNull(serial);
-        var text = serial.Trim();
-        percent = text.EndsWith('%');
-        return int.TryParse(percent ? text[..^1] : text, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count > 0 && (!percent || count <= 100);
     }
 
     private static RunReport Report(

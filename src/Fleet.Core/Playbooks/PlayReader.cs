@@ -155,7 +155,7 @@ internal sealed class PlayReader(LoadContext context)
         handlers = [.. roles.Handlers, .. handlers.Where(h => h.Keywords.Kind == TaskKind.Module)];
         r.Errors.AddRange(roles.TakeErrors());
         var serial = NodeReader.Child(node, "serial") is { } serialNode ? r.Text(serialNode) : null;
-        if (serial is not null && !Execution.PlaybookRunner.TryParseSerial(serial, out _, out _))
+        if (serial is not null && !Serial.TryParse(serial, out _, out _))
         {
             r.Error(NodeReader.Child(node, "serial")!, $"serial must be a positive number of hosts or a percentage like 25%, not '{serial}'");
         }

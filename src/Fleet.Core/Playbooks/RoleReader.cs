@@ -179,7 +179,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             return null;
         }
 
-        var key = $"{directory}|{files}|{Reports.JsonValues.ToJson(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}").ToList())}";
+        var key = $"{directory}|{files}|{JsonValues.ToJson(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}").ToList())}";
         if (dedupe && !_ran.Add(key))
         {
             return null;

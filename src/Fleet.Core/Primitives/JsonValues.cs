@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Fleet.Core.Reports;
+namespace Fleet.Core;
 
 /// <summary>
 /// Variables and module data as JSON without reflection: the JSON report, <c>fleet inventory --json</c> and <c>debug</c> write their

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Fleet.Core.Reports;
 
-namespace Fleet.Core.Tests.Reports;
+namespace Fleet.Core.Tests.Primitives;
 
 /// <summary>
 /// JsonValues replaced System.Text.Json's reflection serializer (which a NativeAOT build does not have) in debug messages and
