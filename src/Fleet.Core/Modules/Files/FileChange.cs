@@ -84,7 +84,7 @@ public static class FileChange
             : new RemoteFileWriter(path) { Owner = owner, Group = group, Mode = desiredMode, Backup = backup, Validate = validate, MissingDirectory = missingDirectory }.Script(content ?? []));
         var after = new FileState(
             FileType.File,
-            desiredMode ?? (state.Exists ? state.Mode : "0644"),
+            desiredMode ?? (state.Exists ? state.Mode : RemoteFileWriter.NewFileMode),
             owner ?? state.Owner,
             group ?? state.Group,
             content?.LongLength ?? state.Size,

@@ -169,7 +169,7 @@ public sealed class MountModule : Module
         return new Change(changes, script.ToString(), touches)
         {
             DiffSource = edited ? () => TextDiff.Unified(before, after, fstab) : null,
-            Predicted = edited ? FileChange.Predict(fstab, (file.Exists ? file : new FileState(FileType.File, "0644", "root", "root", 0, null, null)) with
+            Predicted = edited ? FileChange.Predict(fstab, (file.Exists ? file : new FileState(FileType.File, RemoteFileWriter.NewFileMode, "root", "root", 0, null, null)) with
             {
                 Content = Encoding.UTF8.GetBytes(after),
                 Size = Encoding.UTF8.GetByteCount(after),
