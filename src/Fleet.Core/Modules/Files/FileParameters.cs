@@ -22,7 +22,4 @@ public static class FileParameters
     /// <summary>The <c>validate</c> parameter.</summary>
     public static ParameterSpec Validate { get; } = new("validate", ParameterType.String,
         "A command that checks the new file before it replaces the old one, %s standing for its path (e.g. \"/usr/sbin/sshd -t -f %s\"). The default is no check.");
-
-    /// <summary>owner, group and mode: the attributes of the file module and of every module that writes a file.</summary>
-    public static IReadOnlyList<ParameterSpec> Attributes { get; } = [Mode, Owner, Group];
 }
