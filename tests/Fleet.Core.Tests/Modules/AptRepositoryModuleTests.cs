@@ -123,4 +123,23 @@ public sealed class AptRepositoryModuleTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Script_FailedWrite_LeavesNoTempFileInTheSourcesDirectory()
+    {
+        var dir = Directory.CreateTempSubdirectory("fleet-apt-repo-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "new.list");
+            var change = Assert.IsType<Change>(Plan([], ("repo", Chrome), ("filename", file), ("mode", "u=bogus"), ("update_cache", false)));
+
+            Assert.NotEqual(0, Sh(change.Script).Exit);
+
+            Assert.Empty(dir.GetFiles());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

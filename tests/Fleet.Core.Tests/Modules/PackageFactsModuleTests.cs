@@ -132,7 +132,8 @@ public sealed class ModprobeModuleTests
         var plan = Assert.IsType<Change>(Plan("container", ("name", "fleet_no_such_module"), ("params", "x=1"), ("persistent", "present")));
 
         Assert.Equal(["/etc/modules-load.d/fleet_no_such_module.conf loads fleet_no_such_module", "/etc/modprobe.d/fleet_no_such_module.conf options x=1"], plan.Changes);
-        Assert.Contains("printf '%s\\n' 'options fleet_no_such_module x=1' > /etc/modprobe.d/fleet_no_such_module.conf", plan.Script, StringComparison.Ordinal);
+        Assert.Contains(Fleet.Core.Remote.Sh.PrintText("options fleet_no_such_module x=1\n") + " > \"$t\"", plan.Script, StringComparison.Ordinal);
+        Assert.Contains("mv -f \"$t\" /etc/modprobe.d/fleet_no_such_module.conf\n", plan.Script, StringComparison.Ordinal);
     }
 
     [Fact]

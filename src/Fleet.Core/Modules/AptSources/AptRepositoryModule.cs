@@ -24,6 +24,7 @@ public sealed partial class AptRepositoryModule : Module
         new("repo", ParameterType.String, "The source line, e.g. \"deb [signed-by=/etc/apt/keyrings/x.gpg] http://deb.example.org bookworm main\".", Required: true),
         new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),
         new("filename", ParameterType.String, "The file for a new source: NAME gives sources.list.d/NAME.list, a path is used as is. The default is derived from the URL (deb.example.org → deb_example_org.list)."),
+        // Not FileParameters.Mode: here it only applies to the file that receives a new source.
         new("mode", ParameterType.Mode, "Permissions of the file a new source is written to. The default is 0644 for a new file (an existing file keeps its mode)."),
         new("update_cache", ParameterType.Bool, "Run apt-get update after a change (the files are put back if it fails). The default value is true.", Aliases: ["update-cache"]),
         new("update_cache_retries", ParameterType.Int, "Attempts of the update. The default value is 5."),
@@ -108,7 +109,7 @@ public sealed partial class AptRepositoryModule : Module
         var script = new StringBuilder("set -e\n");
         foreach (var file in changed)
         {
-            AppendWrite(script, file, files[file].Count == 0 ? null : Dump(files[file]), file == newFile ? mode : null, isNew: !before.ContainsKey(file));
+            AppendWrite(script, file, files[file].Count == 0 ? null : Dump(files[file]), file == newFile ? mode : null);
         }
 
         if (updateCache)
@@ -116,7 +117,7 @@ public sealed partial class AptRepositoryModule : Module
             var revert = new StringBuilder();
             foreach (var file in changed)
             {
-                AppendWrite(revert, file, before.GetValueOrDefault(file), null, isNew: false);
+                AppendWrite(revert, file, before.GetValueOrDefault(file), null);
             }
 
             var retries = Math.Max(1, args.GetInt("update_cache_retries") ?? 5);
@@ -170,27 +171,9 @@ public sealed partial class AptRepositoryModule : Module
 
     private static string Dump(List<SourceLine> lines) => string.Concat(lines.Select(l => l.ToString()));
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="file"/> atomically (null: removes the file), keeping an existing file's mode.</summary>
-    private static void AppendWrite(StringBuilder script, string file, string? content, string? mode, bool isNew)
-    {
-        var p = Sh.Quote(file);
-        if (content is null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"rm -f {p}\n");
-            return;
-        }
-
-        var directory = Sh.Quote(Path.GetDirectoryName(file) is { Length: > 0 } d ? d : "/");
-        script.Append(CultureInfo.InvariantCulture, $"mkdir -p {directory}\nt=$(mktemp {directory}/.fleet.XXXXXX)\n");
-        script.Append(Sh.PrintText(content)).Append(" > \"$t\"\n");
-        script.Append(isNew ? "chmod 0644 \"$t\"\n" : $"if [ -e {p} ]; then chmod --reference={p} \"$t\"; else chmod 0644 \"$t\"; fi\n");
-        if (mode is not null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"chmod {Sh.Quote(mode)} \"$t\"\n");
-        }
-
-        script.Append(CultureInfo.InvariantCulture, $"mv -f \"$t\" {p}\n");
-    }
+    /// <summary>Writes <paramref name="content"/> to <paramref name="file"/> (null: removes the file), keeping an existing file's attributes.</summary>
+    private static void AppendWrite(StringBuilder script, string file, string? content, string? mode) =>
+        script.Append(content is null ? $"rm -f {Sh.Quote(file)}\n" : new RemoteFileWriter(file) { Mode = mode, MissingDirectory = MissingDirectory.Create }.Script(content));
 
     [GeneratedRegex(@"\[[^\]]+\]")]
     private static partial Regex Options();

@@ -254,11 +254,8 @@ public sealed class AuthorizedKeyModule : Module
         if (writeFile)
         {
             // Always a fresh file renamed over the old one, even for a mode change: chmod on a path the user controls could follow a link.
-            script.Append(CultureInfo.InvariantCulture, $"t=$(mktemp {d}/.fleet.XXXXXX)\n");
-            script.Append("trap 'rm -f \"$t\"' EXIT\n");
-            script.Append(Sh.PrintBytes(content)).Append(" > \"$t\"\n");
-            script.Append(CultureInfo.InvariantCulture, $"chown {ids} \"$t\"\nchmod 0600 \"$t\"\n");
-            script.Append(CultureInfo.InvariantCulture, $"mv -f \"$t\" {Sh.Quote(state.FilePath)}\ntrap - EXIT\n");
+            // Every attribute is set, so nothing is read from the old path either.
+            script.Append(new RemoteFileWriter(state.FilePath) { Owner = owner, Group = group, Mode = "0600" }.Script(content));
         }
 
         var path = state.FilePath;

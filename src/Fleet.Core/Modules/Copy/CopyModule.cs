@@ -16,11 +16,11 @@ public sealed class CopyModule : Module
         new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true),
         new("content", ParameterType.String, "The file's content, inline."),
         new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/.", ControllerFile: true),
-        new("mode", ParameterType.Mode, "Permissions (\"0644\" or u=rw,g=r,o=r). The default keeps the current mode (new files 0644)."),
-        new("owner", ParameterType.String, "Owner name. The default keeps the current owner (new files: the login user)."),
-        new("group", ParameterType.String, "Group name. The default keeps the current group."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
-        FileChange.ValidateParameter,
+        FileParameters.Mode,
+        FileParameters.Owner,
+        FileParameters.Group,
+        FileParameters.Backup,
+        FileParameters.Validate,
         new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false only creates missing files."),
     ];
 

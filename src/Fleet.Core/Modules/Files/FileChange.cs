@@ -7,21 +7,19 @@ namespace Fleet.Core.Modules.Files;
 
 /// <summary>
 /// Plans a regular file's content and attributes from its <see cref="FileFact"/>: nothing to do, or one script that writes
-/// the content atomically (temporary file in the same directory, owner and mode set on it, then rename over the path).
+/// the content with <see cref="RemoteFileWriter"/> (or only sets the attributes when the content stays).
 /// </summary>
 public static class FileChange
 {
-    /// <summary>The <c>validate</c> parameter of the modules that write a file (copy, template, lineinfile, blockinfile).</summary>
-    public static ParameterSpec ValidateParameter { get; } = new("validate", ParameterType.String,
-        "A command that checks the new file before it replaces the old one, %s standing for its path (e.g. \"/usr/sbin/sshd -t -f %s\"). The default is no check.");
-
     /// <summary>What a change to a path touches: the path and everything under it.</summary>
     public static IReadOnlyList<Subject> Touched(string path) => [Subject.Path(path)];
 
     /// <summary>
-    /// Plans <paramref name="path"/> to hold <paramref name="content"/> (null: keep the content) with the given attributes (null: keep).
+    /// Plans <paramref name="path"/> to hold <paramref name="content"/> (null: keep the content) with the given attributes (null: keep);
+    /// a missing directory is refused unless <paramref name="missingDirectory"/> says to create it.
     /// </summary>
-    public static TaskPlan Plan(string path, FileState state, byte[]? content, string? mode, string? owner, string? group, bool backup = false, string? validate = null)
+    public static TaskPlan Plan(string path, FileState state, byte[]? content, string? mode, string? owner, string? group, bool backup = false, string? validate = null,
+        MissingDirectory missingDirectory = MissingDirectory.Refuse)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (validate is not null && !validate.Contains("%s", StringComparison.Ordinal))
@@ -81,53 +79,18 @@ public static class FileChange
             return new NoChange($"{path} already as desired");
         }
 
-        var script = new StringBuilder("set -e\n");
-        var p = Sh.Quote(path);
-        if (state.Exists && !writeContent)
-        {
-            AppendAttributes(script, p, owner, group, desiredMode);
-        }
-        else
-        {
-            if (backup && state.Exists)
-            {
-                script.Append(CultureInfo.InvariantCulture, $"cp -p {p} {p}.$(date +%Y%m%d%H%M%S).bak\n");
-            }
-
-            var directory = Sh.Quote(Path.GetDirectoryName(path) is { Length: > 0 } d ? d : "/");
-            script.Append(CultureInfo.InvariantCulture, $"[ -d {directory} ] || {{ printf 'destination directory %s does not exist\\n' {directory} >&2; exit 1; }}\n");
-            script.Append(CultureInfo.InvariantCulture, $"t=$(mktemp {directory}/.fleet.XXXXXX)\n");
-            script.Append("trap 'rm -f \"$t\"' EXIT\n");
-            script.Append(Sh.PrintBytes(content ?? [])).Append(" > \"$t\"\n");
-            if (state.Exists)
-            {
-                script.Append(CultureInfo.InvariantCulture, $"chown --reference={p} \"$t\"\nchmod --reference={p} \"$t\"\n");
-            }
-            else
-            {
-                script.Append("chmod 0644 \"$t\"\n");
-            }
-
-            AppendAttributes(script, "\"$t\"", owner, group, desiredMode);
-            if (validate is not null)
-            {
-                // As Ansible: the command checks the new file before it replaces the old one; %s is its temporary path.
-                var command = validate.Replace("%s", "\"$t\"", StringComparison.Ordinal);
-                script.Append(CultureInfo.InvariantCulture, $"( {command}\n) || {{ printf 'validation failed, %s left unchanged: %s\\n' {p} {Sh.Quote(validate)} >&2; exit 1; }}\n");
-            }
-
-            script.Append(CultureInfo.InvariantCulture, $"mv -f \"$t\" {p}\ntrap - EXIT\n");
-        }
-
+        var script = "set -e\n" + (state.Exists && !writeContent
+            ? RemoteFileWriter.SetAttributes(Sh.Quote(path), owner, group, desiredMode)
+            : new RemoteFileWriter(path) { Owner = owner, Group = group, Mode = desiredMode, Backup = backup, Validate = validate, MissingDirectory = missingDirectory }.Script(content ?? []));
         var after = new FileState(
             FileType.File,
-            desiredMode ?? (state.Exists ? state.Mode : "0644"),
+            desiredMode ?? (state.Exists ? state.Mode : RemoteFileWriter.NewFileMode),
             owner ?? state.Owner,
             group ?? state.Group,
             content?.LongLength ?? state.Size,
             null,
             content ?? state.Content);
-        return new Change(changes, script.ToString(), Touched(path)) { DiffSource = diff, Predicted = Predict(path, after) };
+        return new Change(changes, script, Touched(path)) { DiffSource = diff, Predicted = Predict(path, after) };
     }
 
     /// <summary>The facts about <paramref name="path"/> once it holds <paramref name="after"/>.</summary>
@@ -140,25 +103,6 @@ public static class FileChange
             [new FileFact(path)] = after with { Content = null },
             [new PathExistsFact(path)] = after.Exists,
         };
-    }
-
-    /// <summary>The chown, chgrp and chmod lines for the attributes given (each null one is left as it is).</summary>
-    internal static void AppendAttributes(StringBuilder script, string quotedPath, string? owner, string? group, string? mode)
-    {
-        if (owner is not null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"chown {Sh.Quote(owner)} {quotedPath}\n");
-        }
-
-        if (group is not null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"chgrp {Sh.Quote(group)} {quotedPath}\n");
-        }
-
-        if (mode is not null)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"chmod {Sh.Quote(mode)} {quotedPath}\n");
-        }
     }
 
     private static bool IsText(byte[] bytes) => !bytes.Contains((byte)0);

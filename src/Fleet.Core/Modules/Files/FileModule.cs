@@ -17,9 +17,9 @@ public sealed class FileModule : Module
     [
         new("path", ParameterType.String, "Path on the host.", Required: true, Aliases: ["dest", "name"]),
         new("state", ParameterType.String, "file (attributes of an existing file), directory, link, absent or touch. The default value is file.", Choices: ["file", "directory", "link", "absent", "touch"]),
-        new("mode", ParameterType.Mode, "Permissions (\"0644\" or symbolic). The default keeps the current mode."),
-        new("owner", ParameterType.String, "Owner name. The default keeps the current owner."),
-        new("group", ParameterType.String, "Group name. The default keeps the current group."),
+        FileParameters.Mode,
+        FileParameters.Owner,
+        FileParameters.Group,
         new("src", ParameterType.String, "Link target, for state: link."),
         new("recurse", ParameterType.Bool, "For directories: apply owner, group and mode to everything below too. The default value is false."),
     ];

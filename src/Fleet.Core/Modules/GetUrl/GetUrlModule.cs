@@ -40,13 +40,13 @@ public sealed class GetUrlModule : Module
     [
         new("url", ParameterType.String, "http://, https://, ftp:// or file:// URL, fetched by the host.", Required: true),
         new("dest", ParameterType.String, "Absolute path of the file on the host; a path ending in / names a directory: dest/ + the URL's last segment.", Required: true),
-        new("mode", ParameterType.Mode, "Permissions. The default keeps the current mode (new files 0644)."),
-        new("owner", ParameterType.String, "Owner name. The default keeps the current owner (new files: the login user)."),
-        new("group", ParameterType.String, "Group name. The default keeps the current group."),
+        FileParameters.Mode,
+        FileParameters.Owner,
+        FileParameters.Group,
         new("checksum", ParameterType.String, "ALGORITHM:HEX (md5, sha1, sha224, sha256, sha384, sha512): the download must match, and a dest that matches is not downloaded again. The default is no check."),
         new("force", ParameterType.Bool, "Download even when dest exists (replacing it when the content differs). The default value is false.", Aliases: ["thirsty"]),
         new("timeout", ParameterType.Int, "Seconds for the connection and the whole transfer. The default value is 10."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of a file that is replaced. The default value is false."),
+        FileParameters.Backup,
     ];
 
     private static string Destination(ModuleArguments args)
@@ -127,10 +127,9 @@ public sealed class GetUrlModule : Module
         var timeout = Math.Max(1, args.GetInt("timeout") ?? 10);
         var p = Sh.Quote(dest);
         var u = Sh.Quote(url);
-        var directory = Sh.Quote(Path.GetDirectoryName(dest) is { Length: > 0 } d ? d : "/");
-        var script = new StringBuilder("set -e\n");
-        script.Append(CultureInfo.InvariantCulture, $"[ -d {directory} ] || {{ printf 'destination directory %s does not exist\\n' {directory} >&2; exit 1; }}\n");
-        script.Append(CultureInfo.InvariantCulture, $"t=$(mktemp {directory}/.fleet.XXXXXX)\ntrap 'rm -f \"$t\"' EXIT\n");
+        // The download fills the writer's temporary file; the attributes are set after the rename, so that an identical download gets them too.
+        var writer = new RemoteFileWriter(dest) { Backup = args.GetBool("backup", false) };
+        var script = new StringBuilder("set -e\n").Append(writer.Begin());
         script.Append(CultureInfo.InvariantCulture, $"fail() {{ printf 'Request failed: %s: %s\\n' {u} \"$1\" >&2; exit 1; }}\n");
         if (uri.Scheme == "file")
         {
@@ -157,15 +156,8 @@ public sealed class GetUrlModule : Module
             script.Append(CultureInfo.InvariantCulture, $"[ \"$got\" = {sum.Digest} ] || {{ printf 'The checksum for %s did not match %s; it was %s.\\n' {p} {sum.Digest} \"$got\" >&2; exit 1; }}\n");
         }
 
-        script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && cmp -s \"$t\" {p}; then echo {UnchangedMarker}; else\n");
-        if (args.GetBool("backup", false))
-        {
-            script.Append(CultureInfo.InvariantCulture, $"  if [ -f {p} ]; then cp -p {p} {p}.$(date +%Y%m%d%H%M%S).bak; fi\n");
-        }
-
-        script.Append(CultureInfo.InvariantCulture, $"  if [ -e {p} ]; then chown --reference={p} \"$t\"; chmod --reference={p} \"$t\"; else chmod 0644 \"$t\"; fi\n");
-        script.Append(CultureInfo.InvariantCulture, $"  mv -f \"$t\" {p}\n  trap - EXIT\nfi\n");
-        Files.FileChange.AppendAttributes(script, p, args.GetString("owner"), args.GetString("group"), args.GetString("mode") is { } mode ? Files.FileMode.Resolve(mode, state.Mode, isDirectory: false) : null);
+        script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && cmp -s \"$t\" {p}; then echo {UnchangedMarker}; else\n").Append(writer.Finish()).Append("fi\n");
+        script.Append(RemoteFileWriter.SetAttributes(p, args.GetString("owner"), args.GetString("group"), args.GetString("mode") is { } mode ? Files.FileMode.Resolve(mode, state.Mode, isDirectory: false) : null));
         return new Change([state.Exists ? $"{dest} downloaded again from {url} (replaced if different)" : $"{dest} downloaded from {url}"], script.ToString(), FileChange.Touched(dest)) { Data = data };
     }
 

@@ -27,11 +27,11 @@ public sealed class LineInFileModule : TextEditModule
         new("create", ParameterType.Bool, "Create the file when missing. The default value is false."),
         new("backrefs", ParameterType.Bool, "line may use \\1 groups of regexp; no match leaves the file alone. The default value is false."),
         new("firstmatch", ParameterType.Bool, "insertafter/insertbefore use the first match instead of the last. The default value is false."),
-        new("mode", ParameterType.Mode, "Permissions of the file. The default keeps the current mode."),
-        new("owner", ParameterType.String, "Owner name. The default keeps the current owner."),
-        new("group", ParameterType.String, "Group name. The default keeps the current group."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
-        FileChange.ValidateParameter,
+        FileParameters.Mode,
+        FileParameters.Owner,
+        FileParameters.Group,
+        FileParameters.Backup,
+        FileParameters.Validate,
     ];
 
     /// <inheritdoc />
@@ -142,11 +142,11 @@ public sealed class BlockInFileModule : TextEditModule
         new("insertafter", ParameterType.Regex, "EOF or a regex: where a new block goes. The default value is EOF."),
         new("insertbefore", ParameterType.Regex, "BOF or a regex: where a new block goes."),
         new("create", ParameterType.Bool, "Create the file when missing. The default value is false."),
-        new("mode", ParameterType.Mode, "Permissions of the file. The default keeps the current mode."),
-        new("owner", ParameterType.String, "Owner name."),
-        new("group", ParameterType.String, "Group name."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
-        FileChange.ValidateParameter,
+        FileParameters.Mode,
+        FileParameters.Owner,
+        FileParameters.Group,
+        FileParameters.Backup,
+        FileParameters.Validate,
     ];
 
     /// <inheritdoc />

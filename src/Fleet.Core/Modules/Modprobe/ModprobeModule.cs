@@ -121,14 +121,14 @@ public sealed class ModprobeModule : Module
                 if (!state.Lines.Any(Loads))
                 {
                     changes.Add($"{loadFile} loads {name}");
-                    script.Append(CultureInfo.InvariantCulture, $"mkdir -p /etc/modules-load.d\nprintf '%s\\n' {Sh.Quote(name)} > {Sh.Quote(loadFile)}\n");
+                    script.Append(new RemoteFileWriter(loadFile) { MissingDirectory = MissingDirectory.Create }.Script(name + "\n"));
                 }
 
                 if (!setOptions.SetEquals(parameters))
                 {
                     changes.Add($"{optionsFile} options {string.Join(' ', parameters)}");
                     CommentOut(script, state.Lines.Where(Options));
-                    script.Append(CultureInfo.InvariantCulture, $"mkdir -p /etc/modprobe.d\nprintf '%s\\n' {string.Join(' ', parameters.Select(p => Sh.Quote($"options {name} {p}")))} > {Sh.Quote(optionsFile)}\n");
+                    script.Append(new RemoteFileWriter(optionsFile) { MissingDirectory = MissingDirectory.Create }.Script(parameters.Length == 0 ? "\n" : string.Concat(parameters.Select(p => $"options {name} {p}\n"))));
                 }
 
                 break;

@@ -68,7 +68,7 @@ public sealed class MountModule : Module
         new("dump", ParameterType.String, "fstab's dump field. The default value is 0."),
         new("passno", ParameterType.String, "fstab's pass number. The default value is 0."),
         new("fstab", ParameterType.String, "The fstab file. The default value is /etc/fstab."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of fstab before changing it. The default value is false."),
+        FileParameters.Backup,
     ];
 
     private static string FstabPath(ModuleArguments args) => args.GetString("fstab") ?? "/etc/fstab";
@@ -169,7 +169,7 @@ public sealed class MountModule : Module
         return new Change(changes, script.ToString(), touches)
         {
             DiffSource = edited ? () => TextDiff.Unified(before, after, fstab) : null,
-            Predicted = edited ? FileChange.Predict(fstab, (file.Exists ? file : new FileState(FileType.File, "0644", "root", "root", 0, null, null)) with
+            Predicted = edited ? FileChange.Predict(fstab, (file.Exists ? file : new FileState(FileType.File, RemoteFileWriter.NewFileMode, "root", "root", 0, null, null)) with
             {
                 Content = Encoding.UTF8.GetBytes(after),
                 Size = Encoding.UTF8.GetByteCount(after),
@@ -185,22 +185,11 @@ public sealed class MountModule : Module
         FstabEntry.Escape(args.GetString("dump") ?? "0"),
         FstabEntry.Escape(args.GetString("passno") ?? "0"));
 
-    /// <summary>Writes fstab atomically (a temporary file renamed over it), keeping its owner and mode and the old text in $old for a failed mount.</summary>
+    /// <summary>Writes fstab, keeping its attributes, with the old text in $old (removed on exit) for a failed mount to put back.</summary>
     private static void WriteFstab(StringBuilder script, string fstab, string text, bool exists, bool backup)
     {
-        var f = Sh.Quote(fstab);
-        var directory = Sh.Quote(Path.GetDirectoryName(fstab) is { Length: > 0 } d ? d : "/");
-        script.Append(CultureInfo.InvariantCulture, $"mkdir -p {directory}\nold=$(mktemp)\ntrap 'rm -f \"$old\" \"$t\"' EXIT\n");
-        script.Append(CultureInfo.InvariantCulture, $"{(exists ? $"cp -p {f} \"$old\"" : ": > \"$old\"")}\n");
-        if (backup && exists)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"cp -p {f} {f}.$(date +%Y%m%d%H%M%S).bak\n");
-        }
-
-        script.Append(CultureInfo.InvariantCulture, $"t=$(mktemp {directory}/.fleet.XXXXXX)\n");
-        script.Append(Sh.PrintBytes(Encoding.UTF8.GetBytes(text))).Append(" > \"$t\"\n");
-        script.Append(exists ? $"chown --reference={f} \"$t\"\nchmod --reference={f} \"$t\"\n" : "chmod 0644 \"$t\"\n");
-        script.Append(CultureInfo.InvariantCulture, $"mv -f \"$t\" {f}\n");
+        script.Append(CultureInfo.InvariantCulture, $"old=$(mktemp)\ntrap 'rm -f \"$old\"' EXIT\n{(exists ? $"cp -p {Sh.Quote(fstab)} \"$old\"" : ": > \"$old\"")}\n");
+        script.Append(new RemoteFileWriter(fstab) { Backup = backup, MissingDirectory = MissingDirectory.Create, AlsoRemoveAtExit = ["\"$old\""] }.Script(text));
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class PamLimitsModule : Module
         new("use_min", ParameterType.Bool, "Keep the existing value when it is smaller. The default value is false."),
         new("dest", ParameterType.String, "The limits file. The default value is /etc/security/limits.conf."),
         new("comment", ParameterType.String, "A comment at the end of the line. The default is none (a changed line keeps its own)."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+        FileParameters.Backup,
     ];
 
     /// <inheritdoc />

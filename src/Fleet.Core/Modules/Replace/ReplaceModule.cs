@@ -21,11 +21,11 @@ public sealed class ReplaceModule : TextEditModule
         new("replace", ParameterType.String, "The replacement; \\1 and \\g<name> insert groups. The default is empty text (matches are removed)."),
         new("after", ParameterType.String, "Only replace after the first match of this pattern. The default is the start of the file."),
         new("before", ParameterType.String, "Only replace before the first match of this pattern. The default is the end of the file."),
-        new("mode", ParameterType.Mode, "Permissions of the file. The default keeps the current mode."),
-        new("owner", ParameterType.String, "Owner name. The default keeps the current owner."),
-        new("group", ParameterType.String, "Group name. The default keeps the current group."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
-        FileChange.ValidateParameter,
+        FileParameters.Mode,
+        FileParameters.Owner,
+        FileParameters.Group,
+        FileParameters.Backup,
+        FileParameters.Validate,
     ];
 
     /// <inheritdoc />

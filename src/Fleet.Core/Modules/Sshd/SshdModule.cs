@@ -173,23 +173,19 @@ public sealed class SshdModule : Module
     private string DropInScript(string path, string content)
     {
         var p = Sh.Quote(path);
-        var dir = Sh.Quote(Path.GetDirectoryName(path) ?? "/");
         var main = Sh.Quote(_mainPath);
         var mainDir = Sh.Quote(Path.GetDirectoryName(_mainPath) ?? "/");
+        var writer = DropInWriter(path) with { AlsoRemoveAtExit = ["\"$c\""] };
         return $"""
             set -e
             PATH="$PATH:/usr/sbin:/sbin"
             [ -d /run/sshd ] || {"{"} mkdir -p /run/sshd; chmod 0755 /run/sshd; {"}"}
-            mkdir -p {dir}
-            t=$(mktemp {dir}/.fleet-sshd.XXXXXX)
             c=$(mktemp {mainDir}/.fleet-sshd-main.XXXXXX)
-            trap 'rm -f "$t" "$c"' EXIT
-            {Sh.PrintText(content)} > "$t"
-            chmod 0644 "$t"
+            trap 'rm -f "$c"' EXIT
+            {writer.Begin()}{Sh.PrintText(content)} > "$t"
             cat "$t" {main} > "$c"
             if ! err=$(sshd -t -f "$c" 2>&1); then printf 'sshd -t rejected the new settings (%s left as it was): %s\n' {p} "$err" >&2; exit 1; fi
-            mv -f "$t" {p}
-            {Reload}
+            {writer.Finish()}{Reload}
             {SshdConfigFact.EffectiveScript(_mainPath)}
 
             """;
@@ -199,38 +195,32 @@ public sealed class SshdModule : Module
     private string MainScript(string content)
     {
         var main = Sh.Quote(_mainPath);
-        var mainDir = Sh.Quote(Path.GetDirectoryName(_mainPath) ?? "/");
+        var writer = MainWriter();
         return $"""
             set -e
             PATH="$PATH:/usr/sbin:/sbin"
             [ -d /run/sshd ] || {"{"} mkdir -p /run/sshd; chmod 0755 /run/sshd; {"}"}
-            c=$(mktemp {mainDir}/.fleet-sshd-main.XXXXXX)
-            trap 'rm -f "$c"' EXIT
-            {Sh.PrintText(content)} > "$c"
-            chmod --reference={main} "$c"
+            {writer.Begin()}{Sh.PrintText(content)} > "$c"
             if ! err=$(sshd -t -f "$c" 2>&1); then printf 'sshd -t rejected the new settings (%s left as it was): %s\n' {main} "$err" >&2; exit 1; fi
-            mv -f "$c" {main}
-            {Reload}
+            {writer.Finish()}{Reload}
             {SshdConfigFact.EffectiveScript(_mainPath)}
 
             """;
     }
 
-    /// <summary>Puts the file back as it was (or removes it) and reloads sshd.</summary>
-    private static string Rollback(string path, string? before)
-    {
-        var p = Sh.Quote(path);
-        var restore = before is null
-            ? $"rm -f {p}"
-            : $"t=$(mktemp {Sh.Quote(Path.GetDirectoryName(path) ?? "/")}/.fleet-sshd.XXXXXX); {Sh.PrintText(before)} > \"$t\"; chmod 0644 \"$t\"; mv -f \"$t\" {p}";
-        return $"""
-            set -e
-            PATH="$PATH:/usr/sbin:/sbin"
-            {restore}
-            {Reload}
+    /// <summary>The drop-in: its directory created if missing, mode 0644 whatever it was.</summary>
+    private static RemoteFileWriter DropInWriter(string path) => new(path) { Mode = "0644", MissingDirectory = MissingDirectory.Create, TempPrefix = ".fleet-sshd" };
 
-            """;
-    }
+    /// <summary>The main file: its attributes kept, the candidate in $c.</summary>
+    private RemoteFileWriter MainWriter() => new(_mainPath) { TempPrefix = ".fleet-sshd-main", Variable = "c" };
+
+    /// <summary>Puts the file back as it was (or removes it) and reloads sshd.</summary>
+    private string Rollback(string path, string? before) => $"""
+        set -e
+        PATH="$PATH:/usr/sbin:/sbin"
+        {(path == _mainPath ? MainWriter() : DropInWriter(path)).Restore(before)}{Reload}
+
+        """;
 
     /// <summary>Reloads a running sshd: systemd's unit, else SIGHUP to the pid in /run/sshd.pid (sshd re-executes itself and rereads its files).</summary>
     private const string Reload = """

@@ -96,7 +96,7 @@ public sealed class SysctlModule(string procSys = SysctlModule.ProcSys) : Module
         var edited = Edit(text, key, absent ? null : value);
         var filePlan = edited == text && (fileState.Exists || absent)
             ? new NoChange($"{file} already as desired")
-            : FileChange.Plan(file, fileState, Encoding.UTF8.GetBytes(edited), null, null, null);
+            : FileChange.Plan(file, fileState, Encoding.UTF8.GetBytes(edited), null, null, null, missingDirectory: MissingDirectory.Create);
         if (filePlan is PlanFailure)
         {
             return filePlan;
@@ -115,8 +115,7 @@ public sealed class SysctlModule(string procSys = SysctlModule.ProcSys) : Module
         if (filePlan is Change persisted)
         {
             changes.AddRange(persisted.Changes);
-            var directory = Path.GetDirectoryName(file) is { Length: > 0 } d ? d : "/";
-            script.Append(CultureInfo.InvariantCulture, $"mkdir -p {Sh.Quote(directory)}\n").Append(persisted.Script);
+            script.Append(persisted.Script);
             foreach (var (fact, predictedValue) in persisted.Predicted ?? new Dictionary<Fact, object>())
             {
                 predicted[fact] = predictedValue;

@@ -22,12 +22,12 @@ public sealed class TemplateModule : Module
     [
         new("src", ParameterType.String, "The Jinja template on the controller: absolute, or relative to a role's templates/ (role_path), the playbook's templates/, or the playbook's directory.", Required: true, ControllerFile: true, ControllerFolder: "templates"),
         new("dest", ParameterType.String, "Path on the host; ending in / means dest/basename(src).", Required: true),
-        new("mode", ParameterType.Mode, "Permissions (\"0644\" or u=rw,g=r,o=r). The default keeps the current mode (new files 0644)."),
-        new("owner", ParameterType.String, "Owner name. The default keeps the current owner (new files: the login user)."),
-        new("group", ParameterType.String, "Group name. The default keeps the current group."),
-        new("backup", ParameterType.Bool, "Keep a timestamped copy of the old file. The default value is false."),
+        FileParameters.Mode,
+        FileParameters.Owner,
+        FileParameters.Group,
+        FileParameters.Backup,
         new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false only creates missing files."),
-        FileChange.ValidateParameter,
+        FileParameters.Validate,
         new("trim_blocks", ParameterType.Bool, "Remove the first newline after a block tag. The default value is true (Ansible's)."),
         new("lstrip_blocks", ParameterType.Bool, "Strip spaces and tabs before a block tag at the start of a line. The default value is false."),
     ];
