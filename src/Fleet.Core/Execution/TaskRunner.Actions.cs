@@ -2,15 +2,16 @@ using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 using Fleet.Core.Templating;
 using Fleet.Core.Yaml;
+using static Fleet.Core.Execution.TaskResults;
 
 namespace Fleet.Core.Execution;
 
 /// <summary>The engine actions: they read and set this host's variables and never contact the host.</summary>
-internal sealed partial class HostSession
+internal sealed partial class TaskRunner
 {
-    private TaskResult RunAction(TaskDefinition task, IVariableLookup scope)
+    private TaskResult RunAction(PlayRun run, TaskDefinition task, IVariableLookup scope)
     {
-        var play = _run!.Play;
+        var play = run.Play;
         var args = task.Args.Entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         object? Value(string name) => args.TryGetValue(name, out var arg) ? ArgToValue(arg, scope) : null;
         TaskResult Done(TaskOutcome status, string? message, IReadOnlyDictionary<string, object?> data) =>
@@ -45,7 +46,7 @@ internal sealed partial class HostSession
                 foreach (var condition in that)
                 {
                     var parsed = ExpressionParser.Parse(condition, args["that"].Location);
-                    if (!EvaluateCondition(parsed, scope))
+                    if (!Conditions.Evaluate(parsed, scope))
                     {
                         var failMsg = Value("fail_msg") ?? Value("msg") ?? "Assertion failed";
                         return Done(TaskOutcome.Failed, Display(failMsg), new Dictionary<string, object?>(StringComparer.Ordinal) { ["assertion"] = condition, ["evaluated_to"] = false });
@@ -69,26 +70,20 @@ internal sealed partial class HostSession
                     facts[name] = value is string text && text.ToLowerInvariant() is "yes" or "no" or "true" or "false" ? Values.ToBool(text) : value;
                 }
 
-                lock (_variablesLock)
-                {
-                    foreach (var (name, value) in facts)
-                    {
-                        _hostFacts[name] = value;
-                    }
-                }
+                _variables.SetFacts(facts);
 
                 return Done(TaskOutcome.Ok, null, new Dictionary<string, object?>(StringComparer.Ordinal) { ["ansible_facts"] = facts });
             case "include_vars":
-                return IncludeVars(task, scope, Value);
+                return IncludeVars(run, task, Value);
             default:
                 throw new FleetInputException(task.Location, $"{task.Module} cannot run here");
         }
     }
 
-    private TaskResult IncludeVars(TaskDefinition task, IVariableLookup scope, Func<string, object?> value)
+    private TaskResult IncludeVars(PlayRun run, TaskDefinition task, Func<string, object?> value)
     {
         var files = new List<string>();
-        var searched = SearchDirectories(task, "vars");
+        var searched = TaskFiles.SearchDirectories(run.Play, task, "vars");
         if (value("file") is { } fileValue)
         {
             var file = Values.ToText(fileValue);
@@ -137,23 +132,10 @@ internal sealed partial class HostSession
         }
 
         var name = value("name") is { } n2 ? Values.ToText(n2) : null;
-        lock (_variablesLock)
-        {
-            if (name is not null)
-            {
-                _includedVars[name] = loaded;
-            }
-            else
-            {
-                foreach (var (k, v) in loaded)
-                {
-                    _includedVars[k] = v;
-                }
-            }
-        }
+        _variables.Include(loaded, name);
 
         var facts = name is null ? loaded : new Dictionary<string, object?>(StringComparer.Ordinal) { [name] = loaded };
-        return Outcome(_run!.Play, task, TaskOutcome.Ok, message: $"read {string.Join(", ", files.Select(Path.GetFileName))}", plan: new Modules.NoChange("") { Data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["ansible_facts"] = facts, ["ansible_included_var_files"] = files.Cast<object?>().ToList() } });
+        return Outcome(run.Play, task, TaskOutcome.Ok, message: $"read {string.Join(", ", files.Select(Path.GetFileName))}", plan: new Modules.NoChange("") { Data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["ansible_facts"] = facts, ["ansible_included_var_files"] = files.Cast<object?>().ToList() } });
     }
 
     /// <summary>An argument's value for an engine action: YAML types for plain scalars, templates rendered (keeping types).</summary>
