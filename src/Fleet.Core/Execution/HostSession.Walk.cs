@@ -1,3 +1,4 @@
+using Fleet.Core.Execution.Actions;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
@@ -6,7 +7,7 @@ using Fleet.Core.Templating;
 namespace Fleet.Core.Execution;
 
 /// <summary>The walk of a play on this host: blocks with rescue and always, includes, meta, and the handler flushes between parts.</summary>
-internal sealed partial class HostSession
+internal sealed partial class HostSession : IPlayWalk
 {
     /// <summary>Runs a play's task tree on this host: blocks, includes, roles, loops; handlers at each flush.</summary>
     public async Task RunPlayAsync(Play play, PlayRun run, CancellationToken cancellationToken)
@@ -89,7 +90,7 @@ internal sealed partial class HostSession
             {
                 TaskKind.Block => await RunBlockAsync(node, frame, cancellationToken).ConfigureAwait(false),
                 TaskKind.IncludeTasks or TaskKind.IncludeRole => await RunIncludeAsync(node, frame, cancellationToken).ConfigureAwait(false),
-                _ when node.Module == "meta" => await RunMetaAsync(node, frame, cancellationToken).ConfigureAwait(false),
+                _ when EngineActions.Find(node.Module) is WalkAction action => await RunWalkActionAsync(action, node, frame, cancellationToken).ConfigureAwait(false),
                 _ => !IsSelectedByTags(node) || await RunTaskAsync(node, frame, handler: false, cancellationToken).ConfigureAwait(false),
             };
             if (!ok)
@@ -160,6 +161,7 @@ internal sealed partial class HostSession
         }
 
         var run = _run!;
+        var action = EngineActions.Find(include.Module) as IncludeAction ?? throw new InvalidOperationException($"{include.Module} includes nothing");
         var scope = _variables.Scope(run, include, frame, null);
         IReadOnlyList<object?> items;
         try
@@ -202,7 +204,7 @@ internal sealed partial class HostSession
             IReadOnlyList<TaskDefinition> handlers = [];
             try
             {
-                (body, handlers) = LoadInclude(include, itemScope);
+                (body, handlers) = LoadInclude(action, include, itemScope);
             }
             catch (FleetInputException ex)
             {
@@ -222,7 +224,7 @@ internal sealed partial class HostSession
         if (included.Count > 0)
         {
             // Ansible's recap counts an include_tasks once per included file (per loop item) and an include_role not at all.
-            Report(include, TaskOutcome.Ok, null, frame, tally: include.Keywords.Kind == TaskKind.IncludeRole ? 0 : included.Count);
+            Report(include, TaskOutcome.Ok, null, frame, tally: action.RecapCount * included.Count);
         }
         else if (items.Count > 1)
         {
@@ -246,48 +248,35 @@ internal sealed partial class HostSession
         return true;
     }
 
-    private (TaskDefinition Body, IReadOnlyList<TaskDefinition> Handlers) LoadInclude(TaskDefinition include, IVariableLookup scope)
+    /// <summary>The included tasks for one item, as one block (read when the playbook loaded if their names use no host variable).</summary>
+    private (TaskDefinition Body, IReadOnlyList<TaskDefinition> Handlers) LoadInclude(IncludeAction action, TaskDefinition include, IVariableLookup scope)
     {
-        string Arg(string name, string fallback) => include.Args[name] is ScalarArg { Value: { } v } arg ? Template.RenderString(v, scope, arg.Location) : fallback;
-        var block = (IReadOnlyList<TaskDefinition> tasks) => include with { Module = "block", When = null, Keywords = include.Keywords with { Kind = TaskKind.Block, Block = new BlockBody(tasks, [], []), Vars = ModuleVars.None, Loop = null } };
-        if (include.Keywords.Preloaded is { } preloaded)
-        {
-            return (block(preloaded.Tasks), []);
-        }
-
-        if (include.Keywords.Kind == TaskKind.IncludeTasks)
-        {
-            return (block(PlaybookLoader.LoadIncludedTasks(include, Arg("file", ""), _run!.Play, _catalog)), []);
-        }
-
-        var (role, handlers) = PlaybookLoader.LoadIncludedRole(include, Arg("name", ""), Arg("tasks_from", "main"), _run!.Play, _catalog);
-        return (block([role]), handlers);
+        var (tasks, handlers) = include.Keywords.Preloaded is { } preloaded ? (preloaded.Tasks, []) : action.Load(include, scope, _run!.Play, _catalog);
+        var body = include with { Module = "block", When = null, Keywords = include.Keywords with { Kind = TaskKind.Block, Block = new BlockBody(tasks, [], []), Vars = ModuleVars.None, Loop = null } };
+        return (body, handlers);
     }
 
-    private async Task<bool> RunMetaAsync(TaskDefinition task, Frame frame, CancellationToken cancellationToken)
+    /// <summary>An action that steers the walk (<c>meta</c>): skipped when its conditions are false, and reported only then.</summary>
+    private async Task<bool> RunWalkActionAsync(WalkAction action, TaskDefinition task, Frame frame, CancellationToken cancellationToken)
     {
-        var action = (task.Args["free_form"] as ScalarArg)?.Value;
         if (!task.Keywords.Implicit && Conditions.FirstFalse(task, frame, _variables.Scope(_run!, task, frame, null)) is { } why)
         {
             Report(task, TaskOutcome.Skipped, $"condition false: {why}", frame);
             return true;
         }
 
-        switch (action)
-        {
-            case "flush_handlers":
-                await FlushHandlersAsync(cancellationToken).ConfigureAwait(false);
-                break;
-            case "end_host" or "role_complete":
-                _playEnded = action == "end_host";
-                break;
-            case "end_play":
-                _run!.End();
-                _playEnded = true;
-                break;
-        }
-
+        await action.RunAsync(task, this, cancellationToken).ConfigureAwait(false);
         return !Stopped;
+    }
+
+    Task IPlayWalk.FlushHandlersAsync(CancellationToken cancellationToken) => FlushHandlersAsync(cancellationToken);
+
+    void IPlayWalk.EndHost() => _playEnded = true;
+
+    void IPlayWalk.EndPlay()
+    {
+        _run!.End();
+        _playEnded = true;
     }
 
     /// <summary>Runs the notified handlers; a failed handler fails the host.</summary>

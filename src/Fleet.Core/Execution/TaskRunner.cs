@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fleet.Core.Execution.Actions;
 using Fleet.Core.Facts;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
@@ -14,7 +15,7 @@ namespace Fleet.Core.Execution;
 /// registered, and its <c>notify</c> queued. How one item runs (<see cref="RunItemAsync"/>) is where async/poll and
 /// delegate_to/run_once belong.
 /// </summary>
-internal sealed partial class TaskRunner
+internal sealed class TaskRunner
 {
     private readonly HostSession _host;
     private readonly ModuleCatalog _catalog;
@@ -76,7 +77,7 @@ internal sealed partial class TaskRunner
         TaskResult result;
         try
         {
-            var items = Loops.Of(task, scope, TaskFiles.SearchDirectories(play, task, task.Module == "include_vars" ? "vars" : "files"));
+            var items = Loops.Of(task, scope, TaskFiles.SearchDirectories(play, task, EngineActions.Find(task.Module)?.LoopFolder ?? "files"));
             result = task.Keywords.Loop is not null && items.Count == 0
                 ? Outcome(play, named, TaskOutcome.Skipped, message: "no items in the loop")
                 : await RunItemsAsync(run, task, named, frame, scope, items, cancellationToken).ConfigureAwait(false);
@@ -100,8 +101,7 @@ internal sealed partial class TaskRunner
 
         _host.Result.Tasks.Add(result);
         _observer.TaskFinished(_host.Host.Name, result);
-        if (!(task.Module is "debug" or "include_vars"
-            || (task.Module == "set_fact" && !(task.Args.Entries.FirstOrDefault(e => e.Key == "cacheable").Value is ScalarArg { Value: { } cacheable } && Values.ToBool(cacheable) is true))))
+        if (EngineActions.Find(task.Module)?.KeepsReturnedFacts(task) ?? true)
         {
             _variables.KeepReturnedFacts(result);
         }
@@ -272,6 +272,12 @@ internal sealed partial class TaskRunner
                 throw new InvalidOperationException($"unknown plan {plan.GetType().Name}");
         }
     }
+
+    /// <summary>An engine action for one item; one that cannot run as a task (an import, a meta) is the task's error.</summary>
+    private TaskResult RunAction(PlayRun run, TaskDefinition task, IVariableLookup scope) =>
+        EngineActions.Find(task.Module) is TaskAction action
+            ? action.Run(new ActionCall(run, task, scope, _variables))
+            : throw new FleetInputException(task.Location, $"{task.Module} cannot run here");
 
     /// <summary>
     /// The planner's verdict on the facts as they are: the plan; or the task's own failure (bad arguments only known once
