@@ -2,13 +2,15 @@ using System.Diagnostics;
 using Fleet.Core.Facts;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 
 namespace Fleet.Core.Execution;
 
 /// <summary>
-/// One host's side of a run: its single connection, its fact cache, its results.
-/// Plays call <see cref="RunPlayAsync"/> in order; the connection stays open between them.
+/// One host's side of a run: its single connection (and the facts read over it), the walk of each play's task tree (blocks,
+/// includes, meta, handler flushes), and its result. Plays call <see cref="RunPlayAsync"/> in order; the connection stays open
+/// between them. What one task does is the <see cref="TaskRunner"/>'s; the host's variables are <see cref="HostVariables"/>.
 /// </summary>
 internal sealed partial class HostSession : IAsyncDisposable
 {
@@ -18,28 +20,34 @@ internal sealed partial class HostSession : IAsyncDisposable
     private readonly IRunObserver _observer;
     private readonly FactCache _facts = new();
     private readonly Stopwatch _clock = new();
-    private IHostConnection? _connection;
+    private readonly HostVariables _variables;
+    private readonly HandlerQueue _handlers = new();
+    private readonly TaskRunner _runner;
     private bool _finishedReported;
 
-    private readonly IReadOnlyDictionary<string, object?> _groups;
+    // The walk of the current play.
+    private PlayRun? _run;
+    private bool _playEnded;
+    private string? _failure;
 
     public HostSession(Inventory.Inventory inventory, InventoryHost host, IConnector connector, ModuleCatalog catalog, RunOptions options, IRunObserver observer)
     {
         var target = inventory.ResolveTarget(host, options.ExtraVars);
-        _groups = inventory.GroupsVariable;
         Host = host;
         Target = target;
         _connector = connector;
         _catalog = catalog;
         _options = options;
         _observer = observer;
+        _variables = new HostVariables(host, inventory.GroupsVariable, options);
+        _runner = new TaskRunner(this, connector, catalog, options, observer, _facts, _variables, _handlers);
         Result = new HostResult(host.Name, target.Address);
     }
 
     public InventoryHost Host { get; }
 
     /// <summary>How the host is reached; a confirmed sshd Port change moves it to the new port for later tasks and plays.</summary>
-    public HostTarget Target { get; private set; }
+    public HostTarget Target { get; internal set; }
 
     public HostResult Result { get; }
 
@@ -47,12 +55,21 @@ internal sealed partial class HostSession : IAsyncDisposable
     public bool Stopped => Result.Status is HostStatus.Failed or HostStatus.Unreachable;
 
     /// <summary>Facts about the operating system, read at connect.</summary>
-    public SystemInfo? System { get; private set; }
+    public SystemInfo? System => _variables.System;
+
+    /// <summary>The connection, once connected; the task runner's changes go over it.</summary>
+    internal IHostConnection? Connection { get; private set; }
+
+    /// <summary>The plays after the current one that include this host, in order: their facts are read ahead with the connect trip.</summary>
+    public IReadOnlyList<Play> LaterPlays { get; set; } = [];
+
+    /// <summary>This host's variables for <c>hostvars</c>: inventory, facts, include_vars, set_fact and registered results.</summary>
+    public IReadOnlyDictionary<string, object?> Snapshot() => _variables.Snapshot();
 
     /// <summary>Connects once and reads the system facts plus <paramref name="firstFacts"/> in the same round trip.</summary>
     public async Task<bool> EnsureConnectedAsync(IReadOnlyList<Fact> firstFacts, bool become, CancellationToken cancellationToken)
     {
-        if (_connection is not null)
+        if (Connection is not null)
         {
             return true;
         }
@@ -66,19 +83,20 @@ internal sealed partial class HostSession : IAsyncDisposable
         _observer.HostStarted(Host.Name);
         try
         {
-            _connection = await _connector.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
-            Result.HostKeyFingerprint = _connection.HostKeyFingerprint;
-            Result.KeyExchange = _connection.KeyExchange;
+            Connection = await _connector.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
+            Result.HostKeyFingerprint = Connection.HostKeyFingerprint;
+            Result.KeyExchange = Connection.KeyExchange;
             var system = new SystemFact();
-            if (_connection.KnownSystem(become) is { } known)
+            if (Connection.KnownSystem(become) is { } known)
             {
                 _facts.Set(system, known);
             }
 
             await GatherAsync([system, .. firstFacts], become, cancellationToken).ConfigureAwait(false);
-            System = _facts.Get(system);
-            _connection.KeepSystem(become, System);
-            Result.Facts = System.ToVariables().Where(kv => kv.Value is string or long).ToDictionary(kv => kv.Key, kv => Templating.Values.ToText(kv.Value));
+            var info = _facts.Get(system);
+            _variables.System = info;
+            Connection.KeepSystem(become, info);
+            Result.Facts = info.ToVariables().Where(kv => kv.Value is string or long).ToDictionary(kv => kv.Key, kv => Templating.Values.ToText(kv.Value));
             return true;
         }
         catch (HostUnreachableException ex)
@@ -95,7 +113,7 @@ internal sealed partial class HostSession : IAsyncDisposable
     }
 
     /// <summary>Reads every fact not already known, in one round trip.</summary>
-    private async Task GatherAsync(IEnumerable<Fact> facts, bool become, CancellationToken cancellationToken)
+    internal async Task GatherAsync(IEnumerable<Fact> facts, bool become, CancellationToken cancellationToken)
     {
         var missing = facts.Where(f => !_facts.Contains(f)).Distinct().ToList();
         if (missing.Count == 0)
@@ -104,7 +122,7 @@ internal sealed partial class HostSession : IAsyncDisposable
         }
 
         var batch = new FactBatch(missing);
-        var result = await _connection!.RunAsync(new RemoteCommand(batch.Script(), become, _options.TaskTimeout) { ReadOnly = true }, cancellationToken).ConfigureAwait(false);
+        var result = await Connection!.RunAsync(new RemoteCommand(batch.Script(), become, _options.TaskTimeout) { ReadOnly = true }, cancellationToken).ConfigureAwait(false);
         batch.Parse(result.Stdout, _facts);
     }
 
@@ -138,7 +156,7 @@ internal sealed partial class HostSession : IAsyncDisposable
     /// <summary>The host's result is final (its last play ran, or it stopped).</summary>
     public bool IsFinished => _finishedReported;
 
-    private void MarkUnreachable(string reason)
+    internal void MarkUnreachable(string reason)
     {
         Result.Status = HostStatus.Unreachable;
         Result.Error = reason;
@@ -165,10 +183,10 @@ internal sealed partial class HostSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection is not null)
+        if (Connection is not null)
         {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-            _connection = null;
+            await Connection.DisposeAsync().ConfigureAwait(false);
+            Connection = null;
         }
     }
 }

@@ -11,6 +11,44 @@ namespace Fleet.Core.Execution;
 /// </summary>
 internal static class Loops
 {
+    /// <summary>Marks "no loop": the task runs once.</summary>
+    public static readonly object NoItem = new();
+
+    /// <summary>The items a task runs for: its loop's, or <see cref="NoItem"/> alone for a task without a loop.</summary>
+    public static IReadOnlyList<object?> Of(TaskDefinition task, IVariableLookup scope, IReadOnlyList<string> searchDirectories) =>
+        task.Keywords.Loop is { } loop ? Items(loop, scope, searchDirectories) : [NoItem];
+
+    /// <summary>The loop variables of one item (null for <see cref="NoItem"/>): the loop var, the index var, <c>ansible_loop</c>, <c>ansible_loop_var</c>.</summary>
+    public static Dictionary<string, object?>? Variables(TaskDefinition task, object? item, int index, int count)
+    {
+        if (task.Keywords.Loop is not { } loop || item == NoItem)
+        {
+            return null;
+        }
+
+        var vars = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            [loop.LoopVar] = item,
+            ["ansible_loop_var"] = loop.LoopVar,
+            ["ansible_loop"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["index"] = (long)index + 1,
+                ["index0"] = (long)index,
+                ["first"] = index == 0,
+                ["last"] = index == count - 1,
+                ["length"] = (long)count,
+                ["revindex"] = (long)(count - index),
+                ["revindex0"] = (long)(count - index - 1),
+            },
+        };
+        if (loop.IndexVar is { } indexVar)
+        {
+            vars[indexVar] = (long)index;
+        }
+
+        return vars;
+    }
+
     /// <summary>The items; a value of the wrong shape is a <see cref="FleetInputException"/> at the loop.</summary>
     public static IReadOnlyList<object?> Items(LoopSpec loop, IVariableLookup scope, IReadOnlyList<string> searchDirectories)
     {

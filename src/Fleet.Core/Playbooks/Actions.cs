@@ -3,31 +3,79 @@ using Fleet.Core.Modules;
 namespace Fleet.Core.Playbooks;
 
 /// <summary>
-/// Ansible's actions that run in the engine, not on the host: they read and set variables (<c>debug</c>, <c>assert</c>, <c>fail</c>,
-/// <c>set_fact</c>, <c>include_vars</c>, <c>meta</c>) or include tasks and roles. Their arguments keep any type (a <c>debug: msg</c>
-/// may be a list), so validation checks their names and renders their templates, not types.
+/// The spec of an Ansible action that runs in the engine, not on the host: it reads and sets variables (<c>debug</c>, <c>assert</c>,
+/// <c>fail</c>, <c>set_fact</c>, <c>include_vars</c>, <c>meta</c>) or includes tasks and roles. Their arguments keep any type (a
+/// <c>debug: msg</c> may be a list), so validation checks their names and renders their templates, not types.
 /// </summary>
+/// <remarks>
+/// The spec lives here because the validator reads it before any run (and Playbooks may not use Execution); each action's run is
+/// a class of Execution/Actions that names its spec, and the registry there lists them.
+/// </remarks>
 public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parameters, string? FreeFormParameter = null, bool AnyParameter = false) : IModuleSpec
 {
-    /// <summary>Every engine action by name (collection prefixes stripped).</summary>
-    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[]
+    /// <summary>How the validator checks the arguments. The default value is <see cref="ActionArguments.Rendered"/>.</summary>
+    public ActionArguments Arguments { get; init; } = ActionArguments.Rendered;
+
+    /// <summary>The variables the action sets for later tasks. The default value is <see cref="ActionVariables.None"/>.</summary>
+    public ActionVariables Sets { get; init; } = ActionVariables.None;
+
+    /// <summary>Parameters whose values are conditions (parsed, not rendered). The default value is none.</summary>
+    public IReadOnlyList<string> ConditionParameters { get; init; } = [];
+
+    public static ActionSpec Debug { get; } = new("debug", Params(("msg", false, "The message. The default value is \"Hello world!\"."), ("var", false, "A variable (or expression) to print instead of msg."), ("verbosity", false, "Shown only at this verbosity or above; Fleet always shows it. The default value is 0.")));
+
+    public static ActionSpec Assert { get; } = new("assert", Params(("that", true, "Conditions that must all hold."), ("fail_msg", false, "The failure message (alias msg). The default value is \"Assertion failed\"."), ("success_msg", false, "The message when all hold. The default value is \"All assertions passed\"."), ("quiet", false, "Shorter output. The default value is false.")))
     {
-        new ActionSpec("debug", Params(("msg", false, "The message. The default value is \"Hello world!\"."), ("var", false, "A variable (or expression) to print instead of msg."), ("verbosity", false, "Shown only at this verbosity or above; Fleet always shows it. The default value is 0."))),
-        new ActionSpec("assert", Params(("that", true, "Conditions that must all hold."), ("fail_msg", false, "The failure message (alias msg). The default value is \"Assertion failed\"."), ("success_msg", false, "The message when all hold. The default value is \"All assertions passed\"."), ("quiet", false, "Shorter output. The default value is false."))),
-        new ActionSpec("fail", Params(("msg", false, "The failure message. The default value is \"Failed as requested from task\"."))),
-        new ActionSpec("set_fact", Params(("cacheable", false, "Accepted; Fleet keeps facts for the run. The default value is false.")), AnyParameter: true),
-        new ActionSpec("meta", Params(("free_form", true, "flush_handlers, noop, end_host, end_play, clear_host_errors.")), "free_form"),
-        new ActionSpec("include_vars", Params(("file", false, "A YAML file of variables (relative: the role's vars/, then the task file's directory)."), ("dir", false, "Every YAML file in this directory, by name."), ("name", false, "Put the variables under this one name."), ("files_matching", false, "With dir: only file names matching this regular expression."), ("ignore_files", false, "With dir: file names to skip."), ("depth", false, "With dir: how deep to look. The default value is 0 (all)."), ("extensions", false, "With dir: file extensions. The default value is yaml, yml, json.")), "file"),
-        new ActionSpec("include_tasks", Params(("file", false, "The task file (relative: the including file's directory)."), ("apply", false, "Keywords given to every included task.")), "file"),
-        new ActionSpec("import_tasks", Params(("file", false, "The task file (relative: the importing file's directory).")), "file"),
-        new ActionSpec("include_role", RoleParameters()),
-        new ActionSpec("import_role", RoleParameters()),
-    }.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        ConditionParameters = ["that"],
+    };
+
+    public static ActionSpec Fail { get; } = new("fail", Params(("msg", false, "The failure message. The default value is \"Failed as requested from task\".")));
+
+    public static ActionSpec SetFact { get; } = new("set_fact", Params(("cacheable", false, "Accepted; Fleet keeps facts for the run. The default value is false.")), AnyParameter: true)
+    {
+        Sets = ActionVariables.ArgumentNames,
+    };
+
+    public static ActionSpec Meta { get; } = new("meta", Params(("free_form", true, "flush_handlers, noop, end_host, end_play, clear_host_errors.")), "free_form")
+    {
+        Arguments = ActionArguments.ReadWithTask,
+    };
+
+    public static ActionSpec IncludeVars { get; } = new("include_vars", Params(("file", false, "A YAML file of variables (relative: the role's vars/, then the task file's directory)."), ("dir", false, "Every YAML file in this directory, by name."), ("name", false, "Put the variables under this one name."), ("files_matching", false, "With dir: only file names matching this regular expression."), ("ignore_files", false, "With dir: file names to skip."), ("depth", false, "With dir: how deep to look. The default value is 0 (all)."), ("extensions", false, "With dir: file extensions. The default value is yaml, yml, json.")), "file")
+    {
+        Sets = ActionVariables.FromFiles,
+    };
+
+    public static ActionSpec IncludeTasks { get; } = new("include_tasks", Params(("file", false, "The task file (relative: the including file's directory)."), ("apply", false, "Keywords given to every included task.")), "file")
+    {
+        Arguments = ActionArguments.NamesOnly,
+    };
+
+    public static ActionSpec ImportTasks { get; } = new("import_tasks", Params(("file", false, "The task file (relative: the importing file's directory).")), "file")
+    {
+        Arguments = ActionArguments.NamesOnly,
+    };
+
+    public static ActionSpec IncludeRole { get; } = new("include_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
+
+    public static ActionSpec ImportRole { get; } = new("import_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
+
+    /// <summary>Every engine action by name (collection prefixes stripped).</summary>
+    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole }
+        .ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     IEnumerable<string> IModuleSpec.CheckCombination(IReadOnlySet<string> presentParameters) => [];
 
     /// <summary>The action, or null when <paramref name="name"/> is a module.</summary>
     public static ActionSpec? Find(string name) => All.GetValueOrDefault(name);
+
+    /// <summary>The names of the variables <paramref name="task"/> sets ("*" when they are only known at run time).</summary>
+    public IEnumerable<string> VariablesSet(TaskDefinition task) => Sets switch
+    {
+        ActionVariables.ArgumentNames => task.Args.Entries.Select(e => e.Key),
+        ActionVariables.FromFiles => ["*"],
+        _ => [],
+    };
 
     private static IReadOnlyList<ParameterSpec> RoleParameters() => Params(
         ("name", true, "The role: a name looked up in roles/ beside the playbook, the roles path, or ns.coll.role in collections/."),
@@ -42,4 +90,30 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
 
     private static IReadOnlyList<ParameterSpec> Params(params (string Name, bool Required, string Doc)[] parameters) =>
         parameters.Select(p => new ParameterSpec(p.Name, ParameterType.String, p.Doc, p.Required, p.Name == "fail_msg" ? ["msg"] : null)).ToList();
+}
+
+/// <summary>How the validator checks an engine action's arguments.</summary>
+public enum ActionArguments
+{
+    /// <summary>Names known, required ones present, every template renders (or waits for the run).</summary>
+    Rendered,
+
+    /// <summary>Names known and required ones present; templates render when the task or role is included.</summary>
+    NamesOnly,
+
+    /// <summary>Read and checked with the task itself (<c>meta</c>'s one word).</summary>
+    ReadWithTask,
+}
+
+/// <summary>Which variables an engine action sets for later tasks, as the validator must know before the run.</summary>
+public enum ActionVariables
+{
+    /// <summary>None.</summary>
+    None,
+
+    /// <summary>One per argument, by its name (<c>set_fact</c>).</summary>
+    ArgumentNames,
+
+    /// <summary>Names read from files at run time (<c>include_vars</c>): any unknown name may be one of them.</summary>
+    FromFiles,
 }

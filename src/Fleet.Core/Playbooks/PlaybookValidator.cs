@@ -98,7 +98,7 @@ public static class PlaybookValidator
                     errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Yaml.YamlFile.DidYouMean(name, topics)}"));
                 }
 
-                if (task.Keywords.Kind != TaskKind.Module || task.Module == "meta")
+                if (task.Keywords.Kind != TaskKind.Module || ActionSpec.Find(task.Module) is { Arguments: ActionArguments.ReadWithTask })
                 {
                     continue;
                 }
@@ -232,7 +232,7 @@ public static class PlaybookValidator
             errors.AddRange(Structure(action, task.Args));
         }
 
-        if (task.Module is "include_tasks" or "include_role" or "import_tasks" or "import_role")
+        if (action.Arguments != ActionArguments.Rendered)
         {
             return;
         }
@@ -247,7 +247,7 @@ public static class PlaybookValidator
                     {
                         _ = Template.Render(text, scope, scalar.Location);
                     }
-                    else if (task.Module == "assert" && key == "that" && scalar.Value is { } condition)
+                    else if (action.ConditionParameters.Contains(key) && scalar.Value is { } condition)
                     {
                         _ = ExpressionParser.Parse(condition, scalar.Location);
                     }
@@ -350,10 +350,8 @@ public static class PlaybookValidator
                 }
             }
 
-            if (task.Module == "set_fact")
-            {
-                names.UnionWith(task.Args.Entries.Select(e => e.Key));
-            }
+            // set_fact's names; include_vars's are in files read when the task runs (maybe chosen per host): "*", any name.
+            names.UnionWith(ActionSpec.Find(task.Module)?.VariablesSet(task) ?? []);
 
             // Facts that modules return become variables of their own names (Ansible's INJECT_FACTS_AS_VARS).
             switch (task.Module)
@@ -369,12 +367,6 @@ public static class PlaybookValidator
                         ? "getent_" + database
                         : "*");
                     break;
-            }
-
-            if (task.Module == "include_vars")
-            {
-                // Their names are in files read when the task runs (maybe chosen per host): any unknown variable may come from them.
-                names.Add("*");
             }
         }
 

@@ -10,7 +10,7 @@ namespace Fleet.Core.Execution;
 /// fresh connection worked. The timer and the controller race through one <c>mkdir</c>: whoever creates <c>ID.fired</c> first
 /// decides, so a rollback never runs twice and a confirmation never lands after the host already restored itself.
 /// </summary>
-internal sealed partial class HostSession
+internal sealed partial class ChangeApplier
 {
     /// <summary>An armed timer on the host.</summary>
     private sealed record ArmedRollback(string Base, TimeSpan Timeout)
@@ -21,13 +21,13 @@ internal sealed partial class HostSession
     /// <summary>Saves the state to restore and starts the detached timer; the error text when that failed (nothing changed then).</summary>
     private async Task<(ArmedRollback? Armed, string? Error)> ArmAsync(Verification verify, TimeSpan timeout, bool become, CancellationToken cancellationToken)
     {
-        var armed = new ArmedRollback($"{_options.ConfirmDirectory}/{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}", timeout);
+        var armed = new ArmedRollback($"{options.ConfirmDirectory}/{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}", timeout);
         var b = Sh.Quote(armed.Base);
         var script = $"""
             set -e
             PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
-            mkdir -p {Sh.Quote(_options.ConfirmDirectory)}
-            chmod 0700 {Sh.Quote(_options.ConfirmDirectory)}
+            mkdir -p {Sh.Quote(options.ConfirmDirectory)}
+            chmod 0700 {Sh.Quote(options.ConfirmDirectory)}
             (
             {verify.Save ?? "true"}
             )
@@ -36,7 +36,7 @@ internal sealed partial class HostSession
             echo $! > {b}.pid
 
             """;
-        var result = await _connection!.RunAsync(new RemoteCommand(script, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+        var result = await host.Connection!.RunAsync(new RemoteCommand(script, become, options.TaskTimeout), cancellationToken).ConfigureAwait(false);
         return result.Succeeded ? (armed, null) : (null, $"could not arm the rollback timer before the change (nothing was changed): {Trimmed(result)}");
     }
 
@@ -55,7 +55,7 @@ internal sealed partial class HostSession
             fi
 
             """;
-        var result = await _connection!.RunAsync(new RemoteCommand(script, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+        var result = await host.Connection!.RunAsync(new RemoteCommand(script, become, options.TaskTimeout), cancellationToken).ConfigureAwait(false);
         return result.Stdout.Trim() == "confirmed";
     }
 
@@ -74,7 +74,7 @@ internal sealed partial class HostSession
             echo 'timer fired'; cat {b}.log 2>/dev/null; rm -rf {b}.fired {b}.log
 
             """;
-        var result = await _connection!.RunAsync(new RemoteCommand(script, become, _options.TaskTimeout), cancellationToken).ConfigureAwait(false);
+        var result = await host.Connection!.RunAsync(new RemoteCommand(script, become, options.TaskTimeout), cancellationToken).ConfigureAwait(false);
         return (result.Succeeded, result.Stdout.StartsWith("timer fired", StringComparison.Ordinal), Trimmed(result));
     }
 

@@ -1,0 +1,48 @@
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Core.Templating;
+using Fleet.Core.Yaml;
+
+namespace Fleet.Core.Execution.Actions;
+
+/// <summary>One run of a <see cref="TaskAction"/>: the task, its scope (loop item included), the play, and the host's variables it may set.</summary>
+internal sealed class ActionCall(PlayRun run, TaskDefinition task, IVariableLookup scope, HostVariables variables)
+{
+    public PlayRun Run { get; } = run;
+
+    public TaskDefinition Task { get; } = task;
+
+    public IVariableLookup Scope { get; } = scope;
+
+    public HostVariables Variables { get; } = variables;
+
+    /// <summary>Whether the task gives the argument.</summary>
+    public bool Has(string name) => Task.Args.Entries.Any(e => e.Key == name);
+
+    /// <summary>An argument's value (null when absent): YAML types for plain scalars, templates rendered (keeping types).</summary>
+    public object? Value(string name) => Task.Args.Entries.FirstOrDefault(e => e.Key == name).Value is { } arg ? ToValue(arg) : null;
+
+    /// <summary>An argument's value, as <see cref="Value"/> renders it.</summary>
+    public object? ToValue(ArgValue arg) => arg switch
+    {
+        ScalarArg { Value: { } text } s when Template.HasTemplate(text) => Template.Render(text, Scope, s.Location),
+        ScalarArg { Quoted: true } s => s.Value ?? "",
+        ScalarArg s => YamlFile.Scalar(s.Value),
+        ListArg list => list.Items.Select(ToValue).ToList(),
+        MapArg map => map.Entries.ToDictionary(e => e.Key, e => ToValue(e.Value), StringComparer.Ordinal),
+        _ => null,
+    };
+
+    /// <summary>The action's result: no change on the host, with <paramref name="data"/> as its result's fields.</summary>
+    public TaskResult Done(TaskOutcome status, string? message, IReadOnlyDictionary<string, object?> data) =>
+        TaskResults.Outcome(Run.Play, Task, status, message: message, plan: new Modules.NoChange(message ?? "") { Data = data });
+
+    /// <summary>A value as debug shows it: text as is, anything else as JSON.</summary>
+    public static string Display(object? value) => value switch
+    {
+        string s => s,
+        null => "null",
+        IReadOnlyList<object?> or IReadOnlyDictionary<string, object?> => JsonValues.ToJson(value),
+        _ => Values.ToText(value),
+    };
+}

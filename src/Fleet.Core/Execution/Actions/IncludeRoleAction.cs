@@ -1,0 +1,20 @@
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Execution.Actions;
+
+/// <summary><c>include_role</c>: a role read when the task runs, its tasks and its handlers.</summary>
+internal sealed class IncludeRoleAction : IncludeAction
+{
+    public override ActionSpec Spec => ActionSpec.IncludeRole;
+
+    /// <summary>Ansible's recap does not count an include_role.</summary>
+    public override int RecapCount => 0;
+
+    public override (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<TaskDefinition> Handlers) Load(TaskDefinition include, IVariableLookup scope, Play play, ModuleCatalog catalog)
+    {
+        var (role, handlers) = PlaybookLoader.LoadIncludedRole(include, Arg(include, scope, "name", ""), Arg(include, scope, "tasks_from", "main"), play, catalog);
+        return ([role], handlers);
+    }
+}

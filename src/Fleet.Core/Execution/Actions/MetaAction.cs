@@ -1,0 +1,25 @@
+using Fleet.Core.Playbooks;
+
+namespace Fleet.Core.Execution.Actions;
+
+/// <summary><c>meta</c>: <c>flush_handlers</c>, <c>end_host</c>, <c>end_play</c>; the others (<c>noop</c>, <c>role_complete</c>, …) change nothing here.</summary>
+internal sealed class MetaAction : WalkAction
+{
+    public override ActionSpec Spec => ActionSpec.Meta;
+
+    public override async Task RunAsync(TaskDefinition task, IPlayWalk walk, CancellationToken cancellationToken)
+    {
+        switch ((task.Args["free_form"] as ScalarArg)?.Value)
+        {
+            case "flush_handlers":
+                await walk.FlushHandlersAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case "end_host":
+                walk.EndHost();
+                break;
+            case "end_play":
+                walk.EndPlay();
+                break;
+        }
+    }
+}

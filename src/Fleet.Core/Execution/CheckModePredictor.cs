@@ -1,0 +1,41 @@
+using Fleet.Core.Facts;
+using Fleet.Core.Modules;
+
+namespace Fleet.Core.Execution;
+
+/// <summary>
+/// Check mode's memory of changes reported but not run: facts whose new value a planner predicted take that value, so later
+/// tasks are planned on the state apply would reach; the other facts those changes touch are unknown.
+/// </summary>
+internal sealed class CheckModePredictor(FactCache facts)
+{
+    /// <summary>What changes reported but not run would have touched (facts about it are unknown)…</summary>
+    private readonly List<Subject> _touches = [];
+
+    /// <summary>…except the facts whose values those changes predicted.</summary>
+    private readonly HashSet<Fact> _values = [];
+
+    /// <summary>A change touched anything: no fact can be trusted.</summary>
+    private bool _all;
+
+    /// <summary>Records a change that did not run (null touches: any fact).</summary>
+    public void Predict(Change change)
+    {
+        if (change.Touches is null)
+        {
+            _all = true;
+            return;
+        }
+
+        _values.RemoveWhere(f => FactCache.IsTouched(f, change.Touches));
+        _touches.AddRange(change.Touches);
+        foreach (var (fact, value) in change.Predicted ?? new Dictionary<Fact, object>())
+        {
+            facts.Set(fact, value);
+            _values.Add(fact);
+        }
+    }
+
+    /// <summary>Whether an earlier change that did not run would have changed <paramref name="fact"/> in a way not predicted.</summary>
+    public bool IsPredicted(Fact fact) => _all || (!_values.Contains(fact) && FactCache.IsTouched(fact, _touches));
+}

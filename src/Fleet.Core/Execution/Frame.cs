@@ -1,0 +1,50 @@
+using Fleet.Core.Playbooks;
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Execution;
+
+/// <summary>
+/// What a task inherits from the blocks (and includes, and roles) around it: conditions that must all hold, variables from the
+/// outermost to the innermost block, become, ignore_errors, check_mode, environment, no_log, any_errors_fatal.
+/// </summary>
+internal sealed record Frame(
+    IReadOnlyList<Expression> Conditions,
+    IReadOnlyList<IReadOnlyDictionary<string, object?>> Vars,
+    bool? Become,
+    bool IgnoreErrors,
+    bool? CheckMode,
+    IReadOnlyDictionary<string, object?> Environment,
+    bool NoLog,
+    bool AnyErrorsFatal)
+{
+    public static Frame Root(Play play)
+    {
+        var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
+        return play.Keywords is { } keywords ? root.Enter(keywords) : root;
+    }
+
+    /// <summary>The frame inside a block (or an include's <c>apply</c>): its keywords added to these.</summary>
+    public Frame Enter(TaskDefinition block) => new(
+        block.When is null ? Conditions : [.. Conditions, block.When],
+        block.Keywords.Vars.Count == 0 ? Vars : [.. Vars, block.Keywords.Vars],
+        block.Become ?? Become,
+        IgnoreErrors || block.IgnoreErrors,
+        block.Keywords.CheckMode ?? CheckMode,
+        block.Keywords.Environment.Count == 0 ? Environment : Merge(Environment, block.Keywords.Environment),
+        NoLog || block.NoLog,
+        AnyErrorsFatal || (block.Keywords.AnyErrorsFatal ?? false));
+
+    /// <summary>The frame with more variables (an include's loop item, its <c>vars</c>).</summary>
+    public Frame With(IReadOnlyDictionary<string, object?> vars) => vars.Count == 0 ? this : this with { Vars = [.. Vars, vars] };
+
+    private static Dictionary<string, object?> Merge(IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b)
+    {
+        var merged = new Dictionary<string, object?>(a, StringComparer.Ordinal);
+        foreach (var (k, v) in b)
+        {
+            merged[k] = v;
+        }
+
+        return merged;
+    }
+}

@@ -1,0 +1,385 @@
+using System.Diagnostics;
+using Fleet.Core.Execution.Actions;
+using Fleet.Core.Facts;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Core.Templating;
+using static Fleet.Core.Execution.TaskResults;
+
+namespace Fleet.Core.Execution;
+
+/// <summary>
+/// Runs one task (a module or an engine action) on one host: every loop item with its conditions, the facts it reads, retries and
+/// <c>until</c>, <c>changed_when</c> and <c>failed_when</c>; the items' results in one, reported (censored under <c>no_log</c>),
+/// registered, and its <c>notify</c> queued. How one item runs (<see cref="RunItemAsync"/>) is where async/poll and
+/// delegate_to/run_once belong.
+/// </summary>
+internal sealed class TaskRunner
+{
+    private readonly HostSession _host;
+    private readonly ModuleCatalog _catalog;
+    private readonly RunOptions _options;
+    private readonly IRunObserver _observer;
+    private readonly FactCache _facts;
+    private readonly HostVariables _variables;
+    private readonly HandlerQueue _handlers;
+    private readonly CheckModePredictor _predictor;
+    private readonly ChangeApplier _applier;
+
+    public TaskRunner(HostSession host, IConnector connector, ModuleCatalog catalog, RunOptions options, IRunObserver observer, FactCache facts, HostVariables variables, HandlerQueue handlers)
+    {
+        _host = host;
+        _catalog = catalog;
+        _options = options;
+        _observer = observer;
+        _facts = facts;
+        _variables = variables;
+        _handlers = handlers;
+        _predictor = new CheckModePredictor(facts);
+        _applier = new ChangeApplier(host, connector, options, facts);
+        Lookahead = new FactLookahead(FactsOf, t => catalog.Get(t.Module) is not null, f => !facts.Contains(f) && !_predictor.IsPredicted(f));
+    }
+
+    /// <summary>The facts of the play's later tasks, read with each trip this runner makes.</summary>
+    public FactLookahead Lookahead { get; }
+
+    /// <summary>One loop item of a task before it runs: its scope, and the module prepared, the false condition that skips it, or the error that fails it.</summary>
+    private sealed record ItemPlan(object? Item, IVariableLookup Scope, PreparedTask? Ready = null, string? Skip = null, string? Error = null);
+
+    /// <summary>Runs the task (waiting for its <c>throttle</c>); returns the result it reported.</summary>
+    public async Task<TaskResult> RunAsync(PlayRun run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    {
+        var throttle = task.Keywords.Throttle is { } limit and > 0 ? run.Throttle(task, limit) : null;
+        if (throttle is not null)
+        {
+            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await RunUnthrottledAsync(run, task, frame, handler, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            throttle?.Release();
+        }
+    }
+
+    private async Task<TaskResult> RunUnthrottledAsync(PlayRun run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    {
+        var play = run.Play;
+        Lookahead.Reached(task);
+        var scope = _variables.Scope(run, task, frame, null);
+        var name = DisplayName(task, handler ? null : scope);
+        var named = task with { Name = name, NoLog = task.NoLog || frame.NoLog };
+        _observer.TaskStarted(_host.Host.Name, play.Name, name);
+        TaskResult result;
+        try
+        {
+            var items = Loops.Of(task, scope, TaskFiles.SearchDirectories(play, task, EngineActions.Find(task.Module)?.LoopFolder ?? "files"));
+            result = task.Keywords.Loop is not null && items.Count == 0
+                ? Outcome(play, named, TaskOutcome.Skipped, message: "no items in the loop")
+                : await RunItemsAsync(run, task, named, frame, scope, items, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FleetInputException ex)
+        {
+            result = Outcome(play, named, TaskOutcome.Failed, message: ex.Message);
+        }
+
+        if (result.Status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors))
+        {
+            result = result with { Ignored = true };
+        }
+
+        // Ansible registers a no_log task's whole result (later tasks may use it) and hides it only from what it reports.
+        var registered = result.Result;
+        if (named.NoLog)
+        {
+            result = Censored(result);
+        }
+
+        _host.Result.Tasks.Add(result);
+        _observer.TaskFinished(_host.Host.Name, result);
+        if (EngineActions.Find(task.Module)?.KeepsReturnedFacts(task) ?? true)
+        {
+            _variables.KeepReturnedFacts(result);
+        }
+
+        if (task.Keywords.Register is { } register)
+        {
+            _variables.Register(register, Registered(registered));
+        }
+
+        if (result.Status == TaskOutcome.Changed)
+        {
+            _handlers.Notify(task.Notify);
+        }
+
+        return result;
+    }
+
+    /// <summary>Prepares every item (its facts all read in one trip, with the rest of the play's), runs them in order, and makes their results one.</summary>
+    private async Task<TaskResult> RunItemsAsync(
+        PlayRun run, TaskDefinition task, TaskDefinition named, Frame frame, IVariableLookup scope, IReadOnlyList<object?> items, CancellationToken cancellationToken)
+    {
+        var plans = new List<ItemPlan>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var vars = Loops.Variables(task, items[i], i, items.Count);
+            var itemScope = vars is null ? scope : _variables.Scope(run, task, frame, vars);
+            try
+            {
+                plans.Add(Conditions.FirstFalse(task, frame, itemScope) is { } why
+                    ? new ItemPlan(items[i], itemScope, Skip: why)
+                    : new ItemPlan(items[i], itemScope, Ready: Prepare(run, named, frame, itemScope)));
+            }
+            catch (FleetInputException ex)
+            {
+                plans.Add(new ItemPlan(items[i], itemScope, Error: ex.Message));
+            }
+        }
+
+        var become = task.Become ?? frame.Become ?? _host.Target.Become;
+        var needed = plans.Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts).Where(f => !_facts.Contains(f)).ToList();
+        if (needed.Count > 0)
+        {
+            await _host.GatherAsync(needed.Concat(Lookahead.Ahead(become, _host.Target.Become)), become, cancellationToken).ConfigureAwait(false);
+        }
+
+        var play = run.Play;
+        var results = new List<TaskResult>();
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var plan = plans[i];
+            var itemResult = plan switch
+            {
+                { Error: { } error } => Outcome(play, named, TaskOutcome.Failed, message: error),
+                { Skip: { } skip } => Outcome(play, named, TaskOutcome.Skipped, message: $"condition false: {skip}") with
+                {
+                    Result = new Dictionary<string, object?>(StringComparer.Ordinal)
+                    {
+                        ["changed"] = false,
+                        ["failed"] = false,
+                        ["skipped"] = true,
+                        ["skip_reason"] = "Conditional result was False",
+                        ["false_condition"] = skip,
+                    },
+                },
+                _ => await RunItemAsync(run, named, plan.Ready, plan.Scope, become, plans.Skip(i + 1).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), cancellationToken).ConfigureAwait(false),
+            };
+            if (plan.Item != Loops.NoItem)
+            {
+                itemResult = itemResult with { Result = WithItem(itemResult.Result, task, plan.Item) };
+            }
+
+            results.Add(itemResult);
+            if (_host.Stopped)
+            {
+                break;
+            }
+        }
+
+        return task.Keywords.Loop is null ? results[0] : Aggregate(play, named, results);
+    }
+
+    /// <summary>One item of a task: an engine action, or a module with its retries and <c>until</c>.</summary>
+    private async Task<TaskResult> RunItemAsync(
+        PlayRun run, TaskDefinition task, PreparedTask? ready, IVariableLookup scope, bool become, IEnumerable<Fact> laterItems, CancellationToken cancellationToken)
+    {
+        var play = run.Play;
+        if (ready is null)
+        {
+            return Conditions.Conclude(task, scope, RunAction(run, task, scope));
+        }
+
+        if (ready.Context.CheckMode && ready.Facts.FirstOrDefault(_predictor.IsPredicted) is { } predicted)
+        {
+            // In check mode an earlier task only would have changed what this one reads. Planned on the state as it is, a task
+            // that holds already is ok (as Ansible's check mode says); one that would change or fail there may well not after
+            // the earlier change, so it is reported as depending on that change rather than as a failure apply would not see.
+            await _host.GatherAsync(ready.Facts, become, cancellationToken).ConfigureAwait(false);
+            var (current, _, bug) = PlanOnFacts(ready);
+            return bug is not null ? InternalError(play, task, ready.Module, bug)
+                : current is NoChange holds
+                ? Outcome(play, task, TaskOutcome.Ok, message: $"{holds.Reason} (an earlier task would change {predicted.Description})")
+                : Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            if (ready.Facts.Any(f => !_facts.Contains(f)))
+            {
+                // A change earlier in the play may have made facts stale: re-read them with the later items' and tasks' in one trip.
+                var ahead = Lookahead.Ahead(become, _host.Target.Become);
+                await _host.GatherAsync(ready.Facts.Concat(laterItems).Concat(ahead), become, cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = await AttemptAsync(play, ready, become, cancellationToken).ConfigureAwait(false);
+            result = Conditions.Conclude(task, scope, result with { Attempts = attempts, DurationMs = clock.ElapsedMilliseconds });
+            var done = task.Keywords.Until is { } until
+                ? result.Status != TaskOutcome.Skipped && Conditions.Until(task, until, scope, result)
+                : result.Status != TaskOutcome.Failed;
+            if (done || attempts > task.Retries || _host.Stopped)
+            {
+                if (task.Keywords.Until is not null && !done)
+                {
+                    result = result with { Status = TaskOutcome.Failed, Message = $"retried {attempts} times, until was never true: {task.Keywords.Until.Text}" };
+                }
+
+                var withAttempts = new Dictionary<string, object?>(result.Result, StringComparer.Ordinal) { ["attempts"] = (long)attempts };
+                return result with { Result = withAttempts };
+            }
+
+            await Task.Delay(task.Delay, cancellationToken).ConfigureAwait(false);
+
+            // The failed attempt may have changed something: plan the retry from fresh facts.
+            _facts.Forget(ready.Facts);
+        }
+    }
+
+    private async Task<TaskResult> AttemptAsync(Play play, PreparedTask task, bool become, CancellationToken cancellationToken)
+    {
+        var definition = task.Definition;
+        var (plan, ownFailure, bug) = PlanOnFacts(task);
+        if (bug is not null)
+        {
+            return InternalError(play, definition, task.Module, bug);
+        }
+
+        if (plan is null)
+        {
+            return Outcome(play, definition, TaskOutcome.Failed, message: ownFailure!.Message);
+        }
+
+        switch (plan)
+        {
+            case NoChange noChange:
+                return Outcome(play, definition, TaskOutcome.Ok, message: noChange.Reason, plan: plan);
+            case Skip skip:
+                return Outcome(play, definition, TaskOutcome.Skipped, message: skip.Reason, plan: plan);
+            case PlanFailure failure:
+                return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message, plan: plan);
+            case Change change when task.Context.CheckMode && !change.ReadOnly:
+                _predictor.Predict(change);
+                return Outcome(play, definition, ChangedOr(definition), change.Changes, change.Diff, plan: plan);
+            case Change change:
+                return await _applier.ApplyAsync(play, task, task.Environment.Length == 0 ? change : change with { Script = task.Environment + change.Script }, become, cancellationToken).ConfigureAwait(false);
+            default:
+                throw new InvalidOperationException($"unknown plan {plan.GetType().Name}");
+        }
+    }
+
+    /// <summary>An engine action for one item; one that cannot run as a task (an import, a meta) is the task's error.</summary>
+    private TaskResult RunAction(PlayRun run, TaskDefinition task, IVariableLookup scope) =>
+        EngineActions.Find(task.Module) is TaskAction action
+            ? action.Run(new ActionCall(run, task, scope, _variables))
+            : throw new FleetInputException(task.Location, $"{task.Module} cannot run here");
+
+    /// <summary>
+    /// The planner's verdict on the facts as they are: the plan; or the task's own failure (bad arguments only known once
+    /// rendered, a controller file that cannot be read); or a bug in the module (anything else it throws).
+    /// </summary>
+    private (TaskPlan? Plan, Exception? Failure, Exception? Bug) PlanOnFacts(PreparedTask task)
+    {
+        try
+        {
+            return (task.Module.Plan(task.Args, _facts, task.Context), null, null);
+        }
+        catch (Exception ex) when (ex is FleetInputException or IOException or UnauthorizedAccessException)
+        {
+            return (null, ex, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, null, ex);
+        }
+    }
+
+    /// <summary>A planner bug: the host stops like on a failure, but the message says whose fault it is, and the trace is logged.</summary>
+    private TaskResult InternalError(Play play, TaskDefinition task, Module module, Exception bug)
+    {
+        _observer.InternalError(_host.Host.Name, bug);
+        return Outcome(play, task, TaskOutcome.Failed, message: $"internal error in module {module.Name}: {bug.Message}");
+    }
+
+    /// <summary>Binds the arguments of a module task for one item; null when the module is an engine action.</summary>
+    private PreparedTask? Prepare(PlayRun run, TaskDefinition task, Frame frame, IVariableLookup scope)
+    {
+        if (_catalog.Get(task.Module) is not { } module)
+        {
+            return null;
+        }
+
+        var target = _host.Target;
+        var checkMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode;
+        var directory = task.Keywords.Role?.Directory ?? task.Keywords.Directory ?? run.Play.Directory;
+        var context = new ModuleContext(_host.Host.Name, checkMode, directory, target.User, KeyLogin: target.IdentityFile is not null || target.Password is null, PasswordLogin: target.Password is not null, LoginPort: target.Port)
+        {
+            Variables = scope,
+        };
+        return PreparedTask.Bind(module, task, frame, scope, context);
+    }
+
+    /// <summary>The facts a module task would read in <paramref name="run"/>, every loop item's (the lookahead's planner).</summary>
+    private IReadOnlyList<Fact> FactsOf(PlayRun run, TaskDefinition task, Frame frame)
+    {
+        var facts = new List<Fact>();
+        var scope = _variables.Scope(run, task, frame, null);
+        var items = Loops.Of(task, scope, TaskFiles.SearchDirectories(run.Play, task, "files"));
+        for (var i = 0; i < items.Count; i++)
+        {
+            var vars = Loops.Variables(task, items[i], i, items.Count);
+            var itemScope = vars is null ? scope : _variables.Scope(run, task, frame, vars);
+            if (Prepare(run, task, frame, itemScope) is { } ready)
+            {
+                facts.AddRange(ready.Facts);
+            }
+        }
+
+        return facts;
+    }
+
+    /// <summary>Records a task result that ran no module (an include, a skipped meta); returns it.</summary>
+    public TaskResult Report(PlayRun run, TaskDefinition task, TaskOutcome status, string? message, Frame frame, int tally = 1)
+    {
+        _observer.TaskStarted(_host.Host.Name, run.Play.Name, DisplayName(task, null));
+        var result = Outcome(run.Play, task with { Name = DisplayName(task, null) }, status, message: message) with { Ignored = status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors), Tally = tally };
+        if (task.NoLog || frame.NoLog)
+        {
+            result = Censored(result);
+        }
+
+        _host.Result.Tasks.Add(result);
+        _observer.TaskFinished(_host.Host.Name, result);
+        return result;
+    }
+
+    /// <summary>The task's name as reported: rendered, and "role : name" inside a role (as Ansible shows it).</summary>
+    private static string DisplayName(TaskDefinition task, IVariableLookup? scope)
+    {
+        var name = scope is null ? task.Name : RenderName(task.Name, scope);
+        return task.Keywords.Role is { } role && !task.Keywords.IsRole ? $"{role.Name} : {name}" : name;
+    }
+
+    /// <summary>The task name with its variables rendered; the name as written when a variable is missing.</summary>
+    private static string RenderName(string name, IVariableLookup variables)
+    {
+        if (!Template.HasTemplate(name))
+        {
+            return name;
+        }
+
+        try
+        {
+            return Template.RenderString(name, variables, default);
+        }
+        catch (FleetInputException)
+        {
+            return name;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Facts;
+using Fleet.Core.Modules;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>Check mode's predictions: a change not run makes what it touches unknown, except the values its planner predicted.</summary>
+public sealed class CheckModePredictorTests
+{
+    [Fact]
+    public void Predict_TouchedFactIsUnknown_OthersAreNot()
+    {
+        var predictor = new CheckModePredictor(new FactCache());
+
+        predictor.Predict(new Change(["write"], "true", [Subject.Path("/etc/app.conf")]));
+
+        Assert.True(predictor.IsPredicted(new FileFact("/etc/app.conf")));
+        Assert.False(predictor.IsPredicted(new FileFact("/etc/hosts")));
+    }
+
+    [Fact]
+    public void Predict_PredictedValue_IsKnownAndSetInTheCache()
+    {
+        var facts = new FactCache();
+        var predictor = new CheckModePredictor(facts);
+        var fact = new FileFact("/etc/app.conf");
+
+        predictor.Predict(new Change(["write"], "true", [Subject.Path("/etc/app.conf")]) { Predicted = new Dictionary<Fact, object> { [fact] = FileState.Missing } });
+
+        Assert.False(predictor.IsPredicted(fact));
+        Assert.True(facts.Contains(fact));
+    }
+
+    [Fact]
+    public void Predict_ALaterChangeTouchingAPredictedFact_MakesItUnknownAgain()
+    {
+        var predictor = new CheckModePredictor(new FactCache());
+        var fact = new FileFact("/etc/app.conf");
+        predictor.Predict(new Change(["write"], "true", [Subject.Path("/etc/app.conf")]) { Predicted = new Dictionary<Fact, object> { [fact] = FileState.Missing } });
+
+        predictor.Predict(new Change(["remove"], "true", [Subject.Path("/etc/app.conf")]));
+
+        Assert.True(predictor.IsPredicted(fact));
+    }
+
+    [Fact]
+    public void Predict_AChangeTouchingAnything_MakesEveryFactUnknown()
+    {
+        var predictor = new CheckModePredictor(new FactCache());
+
+        predictor.Predict(new Change(["run"], "true"));
+
+        Assert.True(predictor.IsPredicted(new SystemFact()));
+    }
+}
