@@ -546,6 +546,3 @@ public static class Values
         _ => throw new FleetInputException($"'{TypeName(value)}' object is not iterable"),
     };
 }
-
-/// <summary>A Python tuple (what <c>dictsort</c>, <c>zip</c>, <c>splitext</c> return): a list that prints as <c>(a, b)</c>.</summary>
-public sealed class TupleValue(IList<object?> items) : System.Collections.ObjectModel.ReadOnlyCollection<object?>(items);
