@@ -18,7 +18,7 @@ public static partial class Filters
             },
             ["ternary"] = (v, c) => v is null && c.Get(2, "none_val") is { } none ? none : Values.Truthy(v) ? c.Get(0, "true_val") : c.Get(1, "false_val"),
             ["type_debug"] = (v, _) => Values.TypeName(v),
-            ["quote"] = (v, _) => ShellQuote(v is null ? "" : Str(v)),
+            ["quote"] = (v, _) => ShellWord.Quote(v is null ? "" : Str(v), QuoteEscape.DoubleQuotes),
             ["comment"] = (v, c) => Comment(Str(v), c),
         };
 
@@ -62,11 +62,5 @@ public static partial class Filters
             var end = S("end").Length > 0 ? newline + S("end") : "";
             return beginning + prefix + body + postfix + end;
         }
-
-        /// <summary>Python's <c>shlex.quote</c>.</summary>
-        internal static string ShellQuote(string s) =>
-            s.Length == 0 ? "''"
-            : s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '@' or '%' or '+' or '=' or ':' or ',' or '.' or '/' or '-') ? s
-            : "'" + s.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
     }
 }
