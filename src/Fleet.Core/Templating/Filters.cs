@@ -12,8 +12,8 @@ public static partial class Filters
     private delegate object? Filter(object? input, FilterCall call);
 
     // Each family lists its filters in its own file (Filters.<Family>.cs): a new filter is one entry there, a new family one name here.
-    private static readonly Dictionary<string, Filter> Catalog = Register(
-        Strings.All, Lists.All, Sets.All, Dicts.All, Numbers.All, Paths.All, Encodings.All, Serialization.All, Regexes.All, Ansible.All);
+    private static readonly Dictionary<string, Filter> Catalog = FamilyTables.Join<Filter>(
+        "filter", Strings.All, Lists.All, Sets.All, Dicts.All, Numbers.All, Paths.All, Encodings.All, Serialization.All, Regexes.All, Ansible.All);
 
     /// <summary>True for a filter Fleet implements (<c>default</c> and <c>mandatory</c> are handled by the expression, as they see undefined input).</summary>
     public static bool Known(string name) => Catalog.ContainsKey(name) || name is "default" or "d" or "mandatory";
@@ -38,20 +38,6 @@ public static partial class Filters
         {
             throw Error($"filter '{name}': {ex.Message}");
         }
-    }
-
-    private static Dictionary<string, Filter> Register(params IReadOnlyDictionary<string, Filter>[] families)
-    {
-        var catalog = new Dictionary<string, Filter>(StringComparer.Ordinal);
-        foreach (var (name, filter) in families.SelectMany(family => family))
-        {
-            if (!catalog.TryAdd(name, filter))
-            {
-                throw new InvalidOperationException($"the filter '{name}' is listed by two families");
-            }
-        }
-
-        return catalog;
     }
 
     internal static FleetInputException Error(string message) => new(message);

@@ -8,7 +8,7 @@ public static partial class Tests
     private delegate bool Test(object? value, FilterCall call);
 
     // Each family lists its tests in its own file (Tests.<Family>.cs): a new test is one entry there, a new family one name here.
-    private static readonly Dictionary<string, Test> Catalog = Register(Types.All, Comparisons.All, Collections.All, Regexes.All, Versions.All, TaskResults.All);
+    private static readonly Dictionary<string, Test> Catalog = FamilyTables.Join<Test>("test", Types.All, Comparisons.All, Collections.All, Regexes.All, Versions.All, TaskResults.All);
 
     /// <summary>True for a test Fleet implements (<c>defined</c>/<c>undefined</c> are handled by the expression).</summary>
     public static bool Known(string name) => Catalog.ContainsKey(name) || name is "defined" or "undefined";
@@ -33,19 +33,5 @@ public static partial class Tests
         {
             throw Filters.Error($"test '{name}': {ex.Message}");
         }
-    }
-
-    private static Dictionary<string, Test> Register(params IReadOnlyDictionary<string, Test>[] families)
-    {
-        var catalog = new Dictionary<string, Test>(StringComparer.Ordinal);
-        foreach (var (name, test) in families.SelectMany(family => family))
-        {
-            if (!catalog.TryAdd(name, test))
-            {
-                throw new InvalidOperationException($"the test '{name}' is listed by two families");
-            }
-        }
-
-        return catalog;
     }
 }
