@@ -103,43 +103,16 @@ public sealed class Inventory
     private static bool IsGlob(string name) => name.IndexOfAny(['*', '?', '[']) >= 0;
 
     /// <summary>
-    /// A glob (<c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>[!a]</c>) as a regex, or null when a class is not closed. Without backtracking,
-    /// so a pattern of many stars cannot take exponential time.
+    /// A host pattern's glob (<c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>[!a]</c>, <c>[^a]</c>) as a regex, or null when a class is not closed
+    /// or not valid. Without backtracking, so a pattern of many stars cannot take exponential time.
     /// </summary>
     private static Regex? Glob(string name)
     {
-        var regex = new System.Text.StringBuilder("^");
-        for (var i = 0; i < name.Length; i++)
-        {
-            switch (name[i])
-            {
-                case '*':
-                    regex.Append(".*");
-                    break;
-                case '?':
-                    regex.Append('.');
-                    break;
-                case '[':
-                    var close = i + 2 < name.Length ? name.IndexOf(']', i + 2) : -1; // a class holds at least one character
-                    if (close < 0)
-                    {
-                        return null;
-                    }
-
-                    var body = name[(i + 1)..close];
-                    var negate = body[0] is '!' or '^';
-                    regex.Append(negate ? "[^" : "[").Append(string.Concat((negate ? body[1..] : body).Select(c => c == '-' ? "-" : Regex.Escape(c.ToString()).Replace("]", "\\]", StringComparison.Ordinal)))).Append(']');
-                    i = close;
-                    break;
-                default:
-                    regex.Append(Regex.Escape(name[i].ToString()));
-                    break;
-            }
-        }
-
         try
         {
-            return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            return GlobPattern.Translate(name, GlobOptions.HostPattern) is { } regex
+                ? new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)
+                : null;
         }
         catch (ArgumentException)
         {

@@ -65,7 +65,7 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<InputError>();
-        var facts = new Dictionary<string, object?>(FactVariables.Placeholders, StringComparer.Ordinal);
+        var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         var runtime = RuntimeNames(playbooks);

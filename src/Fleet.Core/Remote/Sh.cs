@@ -2,20 +2,11 @@ using System.Text;
 
 namespace Fleet.Core.Remote;
 
-/// <summary>The one place that turns values into POSIX shell words; user values never reach a shell any other way.</summary>
+/// <summary>Remote command text: values as POSIX shell words (through <see cref="ShellWord"/>, the one quoter), whole command lines, exact bytes.</summary>
 public static class Sh
 {
-    /// <summary>Quotes a value as one POSIX shell word (single quotes, embedded quotes escaped).</summary>
-    public static string Quote(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        if (value.Length > 0 && value.All(IsSafe))
-        {
-            return value;
-        }
-
-        return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-    }
+    /// <summary>Quotes a value as one POSIX shell word (single quotes, embedded quotes as <c>'\''</c>); see <see cref="ShellWord"/>.</summary>
+    public static string Quote(string value) => ShellWord.Quote(value);
 
     /// <summary>Quotes every argument and joins them into one command line.</summary>
     public static string Command(params IEnumerable<string> words) => string.Join(' ', words.Select(Quote));
@@ -26,7 +17,4 @@ public static class Sh
 
     /// <summary>A shell expression that writes exactly this text (UTF-8) to stdout.</summary>
     public static string PrintText(string text) => PrintBytes(Encoding.UTF8.GetBytes(text));
-
-    private static bool IsSafe(char c) =>
-        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '_' or '.' or '/' or ':' or '=' or ',' or '+' or '@' or '%';
 }

@@ -295,10 +295,3 @@ internal sealed record FilterExpression(Expression Input, string Filter, IReadOn
     public override IEnumerable<string> Variables =>
         Filter is "default" or "d" ? Arguments.SelectMany(a => a.Variables) : Input.Variables.Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
 }
-
-/// <summary>A value that templates can call: a macro, a loop's <c>cycle</c>.</summary>
-public interface ICallable
-{
-    /// <summary>Calls with positional and keyword arguments.</summary>
-    object? Call(IReadOnlyList<object?> arguments, IReadOnlyDictionary<string, object?> keywords);
-}

@@ -6,6 +6,9 @@
 import json
 import sys
 
+# Fleet's password_hash is Ansible's without passlib (5000 rounds, docs/templating.md): hide a passlib the machine may have, so the oracle is that Ansible.
+sys.modules["passlib"] = None
+
 from jinja2 import Environment, FileSystemLoader
 from ansible.template import AnsibleUndefined
 from ansible.plugins.filter import core as filter_core, mathstuff as filter_math

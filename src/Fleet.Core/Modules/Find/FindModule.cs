@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Fleet.Core.Facts;
 
@@ -91,7 +90,7 @@ public sealed partial class FindModule : Module
         var useRegex = args.GetBool("use_regex", false);
         IReadOnlyList<string> patterns = args.GetList("patterns") is { Count: > 0 } p ? p : [useRegex ? ".*" : "*"];
         var excludes = args.GetList("excludes") ?? [];
-        Regex Compile(string pattern) => new(useRegex ? $"^(?:{pattern})" : Glob(pattern), RegexOptions.CultureInvariant | (useRegex ? RegexOptions.None : RegexOptions.Singleline));
+        Regex Compile(string pattern) => new(useRegex ? $"^(?:{pattern})" : GlobPattern.Translate(pattern, GlobOptions.Fnmatch)!, RegexOptions.CultureInvariant | (useRegex ? RegexOptions.None : RegexOptions.Singleline));
         List<Regex> include, exclude;
         try
         {
@@ -276,67 +275,6 @@ public sealed partial class FindModule : Module
 
         var joined = string.Join('/', parts);
         return absolute ? "/" + joined : joined.Length == 0 ? "." : joined;
-    }
-
-    /// <summary>Python's fnmatch.translate: * any run, ? one character, [seq] and [!seq] sets, everything else literal; the whole name.</summary>
-    public static string Glob(string pattern)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        var regex = new StringBuilder("^(?:");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            switch (c)
-            {
-                case '*':
-                    regex.Append(".*");
-                    break;
-                case '?':
-                    regex.Append('.');
-                    break;
-                case '[':
-                    var j = i + 1;
-                    if (j < pattern.Length && pattern[j] == '!')
-                    {
-                        j++;
-                    }
-
-                    if (j < pattern.Length && pattern[j] == ']')
-                    {
-                        j++;
-                    }
-
-                    while (j < pattern.Length && pattern[j] != ']')
-                    {
-                        j++;
-                    }
-
-                    if (j >= pattern.Length)
-                    {
-                        regex.Append("\\[");
-                        break;
-                    }
-
-                    var set = pattern[(i + 1)..j].Replace("\\", "\\\\", StringComparison.Ordinal);
-                    i = j;
-                    if (set.StartsWith('!'))
-                    {
-                        set = "^" + set[1..];
-                    }
-                    else if (set.StartsWith('^'))
-                    {
-                        set = "\\" + set;
-                    }
-
-                    regex.Append('[').Append(set.Replace("[", "\\[", StringComparison.Ordinal)).Append(']');
-                    break;
-                default:
-                    regex.Append(Regex.Escape(c.ToString()));
-                    break;
-            }
-        }
-
-        return regex.Append(")$").ToString().Replace(")$", ")\\z", StringComparison.Ordinal);
     }
 
     private static long? Seconds(string? age)

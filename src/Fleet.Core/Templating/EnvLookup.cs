@@ -1,0 +1,12 @@
+namespace Fleet.Core.Templating;
+
+/// <summary><c>lookup('env', name)</c>: a controller environment variable, else the <c>default</c> keyword, else empty text.</summary>
+internal sealed class EnvLookup : ILookupPlugin
+{
+    /// <inheritdoc />
+    public string Name => "env";
+
+    /// <inheritdoc />
+    public List<object?> Run(IReadOnlyList<string> terms, IReadOnlyDictionary<string, object?> keywords, IVariableLookup variables) =>
+        terms.Select(t => (object?)(Environment.GetEnvironmentVariable(t) ?? (keywords.TryGetValue("default", out var d) ? Filters.Str(d) : ""))).ToList();
+}

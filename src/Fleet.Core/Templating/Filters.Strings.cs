@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Fleet.Core.Templating;
+
+public static partial class Filters
+{
+    /// <summary>Python's <c>str.title()</c>.</summary>
+    internal static string TitleCase(string s)
+    {
+        var result = new StringBuilder(s.Length);
+        var previousCased = false;
+        foreach (var c in s)
+        {
+            result.Append(previousCased ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c));
+            previousCased = char.IsLetter(c);
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Jinja's text filters: case, <c>format</c>, <c>indent</c>, <c>replace</c>, <c>split</c>, <c>trim</c>, <c>wordcount</c>.</summary>
+    private static partial class Strings
+    {
+        public static readonly Dictionary<string, Filter> All = new(StringComparer.Ordinal)
+        {
+            ["capitalize"] = (v, _) => Str(v) is { Length: > 0 } s ? char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant() : "",
+            ["format"] = (v, c) => c.Keywords.Count > 0 ? Values.PercentFormat(Str(v), [c.Keywords]) : Values.PercentFormat(Str(v), c.Arguments),
+            ["indent"] = (v, c) => Indent(Str(v), c.Get(0, "width", 4L), Values.Truthy(c.Get(1, "first", false)), Values.Truthy(c.Get(2, "blank", false))),
+            ["lower"] = (v, _) => Str(v).ToLowerInvariant(),
+            ["upper"] = (v, _) => Str(v).ToUpperInvariant(),
+            ["title"] = (v, _) => string.Concat(WordStart().Split(Str(v)).Where(i => i.Length > 0).Select(i => char.ToUpperInvariant(i[0]) + i[1..].ToLowerInvariant())),
+            ["replace"] = (v, c) => Replace(Str(v), Str(c.Get(0, "old")), Str(c.Get(1, "new")), c.Get(2, "count") is { } n ? ToLong(n) : null),
+            ["split"] = (v, c) => Methods.Split(Str(v), c.Get(0, "sep"), ToLong(c.Get(1, "maxsplit", -1L)) ?? -1),
+            ["string"] = (v, _) => Str(v),
+            ["trim"] = (v, c) => c.Get(0, "chars") is { } chars ? Str(v).Trim(Str(chars).ToCharArray()) : Str(v).Trim(Python.Whitespace),
+            ["wordcount"] = (v, _) => (long)Regex.Count(Str(v), @"\w+"),
+        };
+
+        [GeneratedRegex(@"([-\s({\[<]+)")]
+        private static partial Regex WordStart();
+
+        private static string Indent(string s, object? width, bool first, bool blank)
+        {
+            var indentation = width is string w ? w : new string(' ', (int)(ToLong(width) ?? 4));
+            var lines = Python.SplitLines(s + "\n");
+            string result;
+            if (blank)
+            {
+                result = string.Join("\n" + indentation, lines);
+            }
+            else
+            {
+                result = lines[0];
+                if (lines.Count > 1)
+                {
+                    result += "\n" + string.Join("\n", lines.Skip(1).Select(l => l.Length > 0 ? indentation + l : l));
+                }
+            }
+
+            return first ? indentation + result : result;
+        }
+
+        private static string Replace(string s, string old, string replacement, long? count)
+        {
+            if (count is null or < 0)
+            {
+                return old.Length == 0 ? string.Concat(s.Select(c => replacement + c)) + replacement : s.Replace(old, replacement, StringComparison.Ordinal);
+            }
+
+            var result = new StringBuilder();
+            var position = 0;
+            for (var n = 0; n < count; n++)
+            {
+                var found = s.IndexOf(old, position, StringComparison.Ordinal);
+                if (found < 0 || old.Length == 0)
+                {
+                    break;
+                }
+
+                result.Append(s, position, found - position).Append(replacement);
+                position = found + old.Length;
+            }
+
+            return result.Append(s[position..]).ToString();
+        }
+    }
+}

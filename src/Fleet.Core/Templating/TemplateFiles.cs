@@ -1,0 +1,36 @@
+namespace Fleet.Core.Templating;
+
+/// <summary>Where <c>template</c>'s <c>src</c> and <c>lookup('file'|'template')</c> look for a relative path, as Ansible searches.</summary>
+public static class TemplateFiles
+{
+    /// <summary>
+    /// The first existing of: <c>role_path/&lt;kind&gt;/path</c>, <c>role_path/path</c> (when the variable <c>role_path</c> is set, as
+    /// roles set it), <c>playbook_dir/&lt;kind&gt;/path</c>, <c>playbook_dir/path</c>; an absolute path as given. <paramref name="kind"/> is
+    /// <c>templates</c> or <c>files</c>. A clear error lists where it looked.
+    /// </summary>
+    public static string Find(string path, string kind, IVariableLookup variables)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return File.Exists(path) ? path : throw Filters.Error($"could not find '{path}'");
+        }
+
+        var candidates = new List<string>();
+        foreach (var root in new[] { "role_path", "playbook_dir" })
+        {
+            if (variables.TryGet(root, out var dir) && dir is string { Length: > 0 } directory)
+            {
+                candidates.Add(Path.Combine(directory, kind, path));
+                candidates.Add(Path.Combine(directory, path));
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            candidates.Add(Path.GetFullPath(Path.Combine(kind, path)));
+            candidates.Add(Path.GetFullPath(path));
+        }
+
+        return candidates.FirstOrDefault(File.Exists) ?? throw Filters.Error($"could not find '{path}' (looked in {string.Join(", ", candidates)})");
+    }
+}

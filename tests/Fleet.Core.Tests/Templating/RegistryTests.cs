@@ -1,0 +1,76 @@
+using Fleet.Core.Templating;
+
+namespace Fleet.Core.Tests.Templating;
+
+/// <summary>The filter, test and lookup registries list every family: a family left out of a registry loses its names here.</summary>
+public sealed class RegistryTests
+{
+    [Fact]
+    public void Filters_EveryFamilyRegistered_NamesAreTheKnownFilters()
+    {
+        string[] expected =
+        [
+            "abs", "b64decode", "b64encode", "basename", "bool", "capitalize", "checksum", "combine", "comment", "count", "d", "default",
+            "dict2items", "dictsort", "difference", "dirname", "extract", "first", "flatten", "float", "format", "from_json", "hash", "indent",
+            "int", "intersect", "items2dict", "join", "last", "length", "list", "lower", "mandatory", "map", "max", "min", "password_hash",
+            "quote", "regex_escape", "regex_findall", "regex_replace", "regex_search", "reject", "rejectattr", "replace", "reverse", "round",
+            "select", "selectattr", "sort", "split", "splitext", "string", "sum", "symmetric_difference", "ternary", "title", "to_json",
+            "to_nice_json", "to_nice_yaml", "to_yaml", "trim", "type_debug", "union", "unique", "upper", "wordcount", "zip",
+        ];
+
+        Assert.Equal(expected, Filters.Names);
+        Assert.All(expected, name => Assert.True(Filters.Known(name), name));
+    }
+
+    [Fact]
+    public void Tests_EveryFamilyRegistered_NamesAreTheKnownTests()
+    {
+        string[] expected =
+        [
+            "!=", "<", "<=", "==", ">", ">=", "all", "any", "boolean", "callable", "change", "changed", "contains", "defined", "divisibleby",
+            "eq", "equalto", "even", "failed", "failure", "falsy", "float", "ge", "greaterthan", "gt", "in", "integer", "iterable", "le",
+            "lessthan", "lower", "lt", "mapping", "match", "ne", "none", "number", "odd", "regex", "sameas", "search", "sequence", "skip",
+            "skipped", "string", "subset", "succeeded", "success", "successful", "superset", "true", "false", "truthy", "undefined", "upper",
+            "version", "version_compare",
+        ];
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Core.Templating.Tests.Names);
+    }
+
+    [Fact]
+    public void Filter_FromEachFamily_Applies()
+    {
+        var vars = VariableScope.Of();
+
+        var rendered = Template.RenderString(
+            "{{ 'a b' | upper }} {{ [3, 1] | sort }} {{ [1, 1] | unique }} {{ {'a': 1} | dict2items }} {{ (-2) | abs }} {{ '/x/y.z' | basename }}"
+            + " {{ 'x' | b64encode }} {{ {'a': 1} | to_json }} {{ 'ab' | regex_replace('b', 'c') }} {{ 'yes' | bool }}",
+            vars, default);
+
+        Assert.Equal("A B [1, 3] [1] [{'key': 'a', 'value': 1}] 2 y.z eA== {\"a\": 1} ac True", rendered);
+    }
+
+    [Fact]
+    public void Lookup_UnknownPlugin_ListsTheSupportedOnes()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderString("{{ lookup('nope', 'x') }}", VariableScope.Of(), default));
+
+        Assert.Contains("lookup plugin 'nope' is not supported (supported: file, env, template)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lookup_Pipe_IsRefusedWithAReason()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderString("{{ lookup('ansible.builtin.pipe', 'id') }}", VariableScope.Of(), default));
+
+        Assert.Contains("lookup('pipe') is refused", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lookup_Env_ByEitherName_ReadsTheVariableOrTheDefault()
+    {
+        var rendered = Template.RenderString("{{ lookup('env', 'FLEET_SURELY_UNSET_VARIABLE', default='d') }}-{{ query('ansible.builtin.env', 'FLEET_SURELY_UNSET_VARIABLE') }}", VariableScope.Of(), default);
+
+        Assert.Equal("d-['']", rendered);
+    }
+}
