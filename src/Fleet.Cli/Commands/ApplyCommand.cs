@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Fleet.Core.Execution;
-using Fleet.Core.Modules;
-using Fleet.Core.Playbooks;
+using Fleet.Core.Inputs;
 using Spectre.Console.Cli;
 
 namespace Fleet.Cli.Commands;
@@ -34,31 +33,20 @@ internal static class PlaybookRun
     public static async Task<int> ExecuteAsync(PlaybookRunSettings settings, string mode, CancellationToken cancellationToken)
     {
         RunSession.CheckOptions(settings);
-        var inventory = RunSession.LoadInventory(settings.Inventory);
-        var playbooks = RunSession.LoadPlaybooks(settings.Playbooks, settings.RolesPath);
-        var options = Options(settings, mode, inventory);
-        var errors = PlaybookValidator.Validate(playbooks, inventory, options.ExtraVars, ModuleCatalog.Default);
-        if (errors.Count > 0)
-        {
-            throw new FleetInputException(errors);
-        }
-
-        var selected = RunSession.SelectShard(RunSession.SelectLimit(inventory, settings.Limit), options.Shard).ToHashSet();
-        RunSession.CheckTargets(inventory, playbooks.SelectMany(p => p.Plays).SelectMany(p => inventory.Select(p.Hosts)).Where(selected.Contains).Distinct(), settings.Vars);
+        var inputs = RunSession.LoadInputs(settings, settings.Playbooks, settings.RolesPath);
+        var options = Options(settings, mode, inputs);
         return await RunSession.ExecuteAsync(
             settings,
-            inventory,
-            (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct),
+            inputs.Inventory,
+            (runner, ct) => runner.RunAsync(inputs.Inventory, inputs.Playbooks, options, ct),
             settings.JUnit,
             settings.Diff || mode == "check",
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The run options from the command line; invalid values are input errors.</summary>
-    public static RunOptions Options(PlaybookRunSettings settings, string mode, Fleet.Core.Inventory.Inventory inventory)
+    /// <summary>The run options from the command line and its loaded <paramref name="inputs"/>; invalid values are input errors.</summary>
+    public static RunOptions Options(PlaybookRunSettings settings, string mode, RunInputs inputs)
     {
-        _ = RunSession.SelectLimit(inventory, settings.Limit);
-
         _ = PlaybookRunner.BatchSize(1, settings.Serial);
         if (settings.MaxFailPercent is < 0 or > 100)
         {
@@ -70,14 +58,14 @@ internal static class PlaybookRun
             Mode = mode,
             Diff = settings.Diff,
             Forks = settings.Forks,
-            Limit = settings.Limit,
-            Shard = RunSession.ParseShard(settings),
+            Limit = inputs.Limit,
+            Shard = inputs.Shard,
             Tags = SplitList(settings.Tags),
             SkipTags = SplitList(settings.SkipTags),
             Serial = settings.Serial,
             MaxFailPercent = settings.MaxFailPercent,
             TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
-            ExtraVars = RunSession.ParseVars(settings.Vars),
+            ExtraVars = inputs.ExtraVars,
         };
     }
 
