@@ -5,9 +5,7 @@ using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Reports;
 using Fleet.Core.Results;
-using Fleet.Enforce;
 using Fleet.Ssh;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Fleet.Cli.Commands;
@@ -123,11 +121,7 @@ internal static class RunSession
                 await Console.Error.WriteLineAsync(HostKeyPolicyOffWarning).ConfigureAwait(false);
             }
 
-            // The same composition as fleet enforce (one place for connector and catalog); measured at a few ms of start time.
-            var composing = System.Diagnostics.Stopwatch.StartNew();
-            using var services = new ServiceCollection().AddFleetEngine().BuildServiceProvider();
-            var catalog = services.GetRequiredService<ModuleCatalog>();
-            var connector = services.GetRequiredService<Func<SshOptions, IConnector>>()(new SshOptions
+            var connector = new SshConnector(new SshOptions
             {
                 KnownHostsPath = KnownHostsPath(settings, inventory),
                 HostKeyPolicy = ParsePolicy(settings.HostKeyPolicy),
@@ -137,12 +131,11 @@ internal static class RunSession
                 ConnectTimeout = TimeSpan.FromSeconds(Math.Min(settings.ConnectTimeout, SshPipelines.DefaultConnectTimeout.TotalSeconds)),
                 Logger = logger,
             });
-            logger.Debug("engine composed in {Milliseconds:0.0} ms", composing.Elapsed.TotalMilliseconds);
             var progress = ProgressView.Create(AnsiConsole.Console, live: !settings.NoProgress && !Console.IsOutputRedirected, tasks: tasks);
             RunReport report;
             try
             {
-                report = await run(new PlaybookRunner(connector, catalog, new CompositeObserver(progress, new LoggingObserver(logger))), cancellationToken).ConfigureAwait(false);
+                report = await run(new PlaybookRunner(connector, ModuleCatalog.Default, new CompositeObserver(progress, new LoggingObserver(logger))), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
