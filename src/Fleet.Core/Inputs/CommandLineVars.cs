@@ -21,7 +21,15 @@ public static class CommandLineVars
                 continue;
             }
 
-            result[item[..eq].Trim()] = Value(item[(eq + 1)..]);
+            var (key, text) = (item[..eq].Trim(), item[(eq + 1)..]);
+            var node = Node(text);
+            if (node is not null && HasComplexKey(node))
+            {
+                errors.Add(new InputError(null, $"--var {key}: a mapping key must be text, not a list or a mapping"));
+                continue;
+            }
+
+            result[key] = node is null ? text : YamlFile.ToValue(node);
         }
 
         return result;
@@ -31,7 +39,10 @@ public static class CommandLineVars
     /// <paramref name="text"/> read as the YAML value of a key, by the one YAML reading (<see cref="YamlFile.ToValue"/>): 22 is a
     /// number, true a boolean, 0644 text, [a, b] a list; text that is not valid YAML stays text.
     /// </summary>
-    public static object? Value(string text)
+    public static object? Value(string text) => Node(text) is { } node && !HasComplexKey(node) ? YamlFile.ToValue(node) : text;
+
+    /// <summary>The YAML node of <paramref name="text"/> written after a key, or null when that is not valid YAML.</summary>
+    private static YamlNode? Node(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var stream = new YamlStream();
@@ -41,9 +52,17 @@ public static class CommandLineVars
         }
         catch (YamlDotNet.Core.YamlException)
         {
-            return text;
+            return null;
         }
 
-        return stream.Documents[0].RootNode is YamlMappingNode { Children.Count: 1 } mapping ? YamlFile.ToValue(mapping.Children.Single().Value) : text;
+        return stream.Documents[0].RootNode is YamlMappingNode { Children.Count: 1 } mapping ? mapping.Children.Single().Value : null;
     }
+
+    /// <summary>True when a mapping inside <paramref name="node"/> has a list or mapping as a key, which no variable can hold.</summary>
+    private static bool HasComplexKey(YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => mapping.Children.Any(e => e.Key is not YamlScalarNode || HasComplexKey(e.Value)),
+        YamlSequenceNode sequence => sequence.Children.Any(HasComplexKey),
+        _ => false,
+    };
 }

@@ -60,9 +60,11 @@ public sealed class CommandLineVarsTests
     {
         var errors = new List<InputError>();
 
-        var vars = CommandLineVars.Parse(["a=1", "novalue", "=x", "a=2"], errors);
+        var vars = CommandLineVars.Parse(["a=1", "novalue", "=x", "m={[k]: 1}", "a=2"], errors);
 
-        Assert.Equal(["--var expects key=value, got 'novalue'", "--var expects key=value, got '=x'"], errors.Select(e => e.Message));
+        Assert.Equal(
+            ["--var expects key=value, got 'novalue'", "--var expects key=value, got '=x'", "--var m: a mapping key must be text, not a list or a mapping"],
+            errors.Select(e => e.Message));
         Assert.Equal(2L, Assert.Single(vars).Value);
     }
 }
