@@ -1,17 +1,11 @@
 using System.Diagnostics;
 using Fleet.Core.Execution;
+using Fleet.Core.Inputs;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
-using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 
 namespace Fleet.Enforce;
-
-/// <summary>The inventory and playbooks a cycle runs, loaded and validated together.</summary>
-/// <param name="Inventory">The inventory.</param>
-/// <param name="Playbooks">The playbooks, in order.</param>
-/// <param name="LoadedAt">When they were read.</param>
-public sealed record EnforceInputs(Inventory Inventory, IReadOnlyList<Playbook> Playbooks, DateTimeOffset LoadedAt);
 
 /// <summary>
 /// One enforce cycle after another (never two at once): re-read and validate the inputs (an invalid edit keeps the last valid
@@ -22,8 +16,7 @@ public sealed class EnforceCycle(
     EnforceOptions options, ModuleCatalog catalog, Func<Inventory, IConnector> connect, IRunObserver? observer = null, Serilog.ILogger? log = null)
     : IAsyncDisposable
 {
-    private static readonly Dictionary<string, object?> NoVars = [];
-    private EnforceInputs? _lastGood;
+    private RunInputs? _lastGood;
     private WarmConnector? _connector;
     private long _cycle;
 
@@ -31,54 +24,19 @@ public sealed class EnforceCycle(
     public WarmConnector? Connections => _connector;
 
     /// <summary>Reads and validates the inventory and playbooks; throws <see cref="FleetInputException"/> with every problem.</summary>
-    public EnforceInputs Load()
+    public RunInputs Load() => RunInputs.Load(new RunInputsOptions
     {
-        var inventory = InventoryLoader.Load(options.Inventory);
-        var errors = new List<InputError>();
-        var playbooks = new List<Playbook>();
-        foreach (var path in options.Playbooks)
-        {
-            try
-            {
-                playbooks.Add(PlaybookLoader.Load(path, catalog));
-            }
-            catch (FleetInputException ex)
-            {
-                errors.AddRange(ex.Errors);
-            }
-        }
-
-        if (errors.Count == 0)
-        {
-            errors.AddRange(PlaybookValidator.Validate(playbooks, inventory, NoVars, catalog));
-        }
-
-        if (errors.Count == 0 && options.Limit is { } limit)
-        {
-            try
-            {
-                inventory.ValidatePattern(limit, null);
-            }
-            catch (FleetInputException ex)
-            {
-                errors.AddRange(ex.Errors.Select(e => e with { Message = "--limit: " + e.Message }));
-            }
-        }
-
-        if (errors.Count == 0)
-        {
-            var limited = (options.Limit is { } pattern ? inventory.Select(pattern) : inventory.Hosts).ToHashSet();
-            var targets = playbooks.SelectMany(p => p.Plays).SelectMany(p => inventory.Select(p.Hosts)).Where(limited.Contains).Distinct();
-            errors.AddRange(inventory.CheckTargets(targets, NoVars, credentials: true));
-        }
-
-        return errors.Count > 0 ? throw new FleetInputException(errors) : new EnforceInputs(inventory, playbooks, DateTimeOffset.UtcNow);
-    }
+        Inventory = options.Inventory,
+        Playbooks = options.Playbooks,
+        Limit = options.Limit,
+        RolesPath = options.RolesPath,
+        Catalog = catalog,
+    });
 
     /// <summary>
     /// Loads the inputs for the first cycle; invalid input here is the caller's to report (the service does not start on it).
     /// </summary>
-    public EnforceInputs Start() => _lastGood = Load();
+    public RunInputs Start() => _lastGood = Load();
 
     /// <summary>Runs one cycle; cancelling <paramref name="cancellationToken"/> interrupts it and still returns its report.</summary>
     public async Task<CycleReport> RunAsync(CancellationToken cancellationToken)
@@ -87,7 +45,7 @@ public sealed class EnforceCycle(
         var clock = Stopwatch.StartNew();
         var cycle = ++_cycle;
         IReadOnlyList<string> inputErrors = [];
-        EnforceInputs inputs;
+        RunInputs inputs;
         try
         {
             inputs = _lastGood = Load();

@@ -1,4 +1,3 @@
-using Fleet.Core.Execution;
 using Fleet.Core.Modules;
 using Fleet.Ssh;
 using Microsoft.Extensions.Configuration;
@@ -101,13 +100,13 @@ public static class EnforceHost
         services.AddSingleton(options);
         services.AddSingleton(logger);
         services.AddSingleton(TimeProvider.System);
-        services.AddFleetEngine();
+        services.AddSingleton(ModuleCatalog.Default);
         services.AddSingleton(_ => new EnforceState(options.StateDir, options.KeepReports));
         services.AddSingleton(sp => new EnforceMetrics(options.Every, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new EnforceCycle(
             options,
             sp.GetRequiredService<ModuleCatalog>(),
-            inventory => sp.GetRequiredService<Func<SshOptions, IConnector>>()(SshOptionsFor(options, inventory, logger)),
+            inventory => new SshConnector(SshOptionsFor(options, inventory, logger)),
             log: logger));
         if (options.MetricsListen is { } listen)
         {

@@ -17,6 +17,12 @@ public sealed record EnforceOptions
     /// <summary>The playbooks, run in order and re-read every cycle. At least one is required.</summary>
     public required IReadOnlyList<string> Playbooks { get; init; }
 
+    /// <summary>
+    /// Directories searched for roles after roles/ beside the playbook (colon-separated), or null for <c>ANSIBLE_ROLES_PATH</c>,
+    /// else Ansible's default path. The default value is null.
+    /// </summary>
+    public string? RolesPath { get; init; }
+
     /// <summary>Time from one cycle's start to the next. The default value is 30 minutes.</summary>
     public TimeSpan Every { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -117,6 +123,7 @@ public sealed record EnforceOptions
             Cycles = Number(configuration, "Cycles", null, errors, min: 1),
             Forks = Number(configuration, "Forks", 50, errors, min: 1) ?? 50,
             Limit = configuration["Limit"] is { Length: > 0 } limit ? limit : null,
+            RolesPath = configuration["RolesPath"] is { Length: > 0 } roles ? roles : null,
             KnownHosts = configuration["KnownHosts"] is { Length: > 0 } known ? known : null,
             HostKeyPolicy = configuration["HostKeyPolicy"] ?? "strict",
             SshKex = configuration["SshKex"] ?? "pq",

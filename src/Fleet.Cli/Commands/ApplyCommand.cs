@@ -1,7 +1,4 @@
 using System.ComponentModel;
-using Fleet.Core.Execution;
-using Fleet.Core.Modules;
-using Fleet.Core.Playbooks;
 using Spectre.Console.Cli;
 
 namespace Fleet.Cli.Commands;
@@ -19,68 +16,4 @@ internal sealed class ApplyCommand : FleetCommand<ApplyCommand.Settings>
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken) =>
         PlaybookRun.ExecuteAsync(settings, settings.Check ? "check" : "apply", cancellationToken);
-}
-
-/// <summary><c>fleet check -i INV PLAYBOOK…</c>: the same plan, changes nothing, reports drift with diffs (exit 4 on drift).</summary>
-internal sealed class CheckCommand : FleetCommand<PlaybookRunSettings>
-{
-    protected override Task<int> RunAsync(PlaybookRunSettings settings, CancellationToken cancellationToken) =>
-        PlaybookRun.ExecuteAsync(settings, "check", cancellationToken);
-}
-
-/// <summary>The shared path of apply and check.</summary>
-internal static class PlaybookRun
-{
-    public static async Task<int> ExecuteAsync(PlaybookRunSettings settings, string mode, CancellationToken cancellationToken)
-    {
-        RunSession.CheckOptions(settings);
-        var inventory = RunSession.LoadInventory(settings.Inventory);
-        var playbooks = RunSession.LoadPlaybooks(settings.Playbooks, settings.RolesPath);
-        var options = Options(settings, mode, inventory);
-        var errors = PlaybookValidator.Validate(playbooks, inventory, options.ExtraVars, ModuleCatalog.Default);
-        if (errors.Count > 0)
-        {
-            throw new FleetInputException(errors);
-        }
-
-        var selected = RunSession.SelectShard(RunSession.SelectLimit(inventory, settings.Limit), options.Shard).ToHashSet();
-        RunSession.CheckTargets(inventory, playbooks.SelectMany(p => p.Plays).SelectMany(p => inventory.Select(p.Hosts)).Where(selected.Contains).Distinct(), settings.Vars);
-        return await RunSession.ExecuteAsync(
-            settings,
-            inventory,
-            (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct),
-            settings.JUnit,
-            settings.Diff || mode == "check",
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The run options from the command line; invalid values are input errors.</summary>
-    public static RunOptions Options(PlaybookRunSettings settings, string mode, Fleet.Core.Inventory.Inventory inventory)
-    {
-        _ = RunSession.SelectLimit(inventory, settings.Limit);
-
-        _ = PlaybookRunner.BatchSize(1, settings.Serial);
-        if (settings.MaxFailPercent is < 0 or > 100)
-        {
-            throw new FleetInputException($"--max-fail-percent must be between 0 and 100, not {settings.MaxFailPercent}");
-        }
-
-        return new RunOptions
-        {
-            Mode = mode,
-            Diff = settings.Diff,
-            Forks = settings.Forks,
-            Limit = settings.Limit,
-            Shard = RunSession.ParseShard(settings),
-            Tags = SplitList(settings.Tags),
-            SkipTags = SplitList(settings.SkipTags),
-            Serial = settings.Serial,
-            MaxFailPercent = settings.MaxFailPercent,
-            TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
-            ExtraVars = RunSession.ParseVars(settings.Vars),
-        };
-    }
-
-    private static List<string> SplitList(string? text) =>
-        text is null ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

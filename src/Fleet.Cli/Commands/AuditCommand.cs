@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Fleet.Cli.Output;
 using Fleet.Core.Execution;
+using Fleet.Core.Inputs;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 using Spectre.Console;
@@ -27,10 +28,8 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
             throw new FleetInputException($"--min-index must be between 0 and 100, not {settings.MinIndex}");
         }
 
-        var inventory = RunSession.LoadInventory(settings.Inventory);
-        RunSession.CheckTargets(inventory, RunSession.SelectShard(RunSession.SelectLimit(inventory, settings.Limit), RunSession.ParseShard(settings)), settings.Vars);
-
-        var (exit, report) = await RunAsync(settings, inventory, settings.MinIndex, cancellationToken).ConfigureAwait(false);
+        var inputs = RunSession.LoadInputs(settings);
+        var (exit, report) = await RunAsync(settings, inputs, settings.MinIndex, cancellationToken).ConfigureAwait(false);
         if (report is not null)
         {
             AnsiConsole.Write(Table(report));
@@ -39,17 +38,18 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
         return exit;
     }
 
-    /// <summary>Runs the audit play (one lynis task) on the inventory's hosts.</summary>
-    public static async Task<(int Exit, RunReport? Report)> RunAsync(ConnectionSettings settings, Fleet.Core.Inventory.Inventory inventory, int? minIndex, CancellationToken cancellationToken)
+    /// <summary>Runs the audit play (one lynis task) on the selected hosts of <paramref name="inputs"/>.</summary>
+    public static async Task<(int Exit, RunReport? Report)> RunAsync(ConnectionSettings settings, RunInputs inputs, int? minIndex, CancellationToken cancellationToken)
     {
+        var inventory = inputs.Inventory;
         var options = new RunOptions
         {
             Mode = "audit",
             Forks = settings.Forks,
-            Limit = settings.Limit,
-            Shard = RunSession.ParseShard(settings),
+            Limit = inputs.Limit,
+            Shard = inputs.Shard,
             TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
-            ExtraVars = RunSession.ParseVars(settings.Vars),
+            ExtraVars = inputs.ExtraVars,
         };
         var playbook = new Playbook("<audit>", [AuditPlay(minIndex)]);
         RunReport? report = null;

@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using Fleet.Core.Execution;
-using Fleet.Core.Inventory;
-using Fleet.Core.Modules;
-using Fleet.Core.Playbooks;
+using Fleet.Core.Inputs;
 using Fleet.Core.Results;
 using Fleet.Lab;
 using Spectre.Console;
@@ -40,7 +38,7 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var playbooks = LoadSite(settings.Site);
+        CheckSite(settings.Site);
         Step($"Lab: {settings.Hosts} fresh hosts in {settings.Dir}");
         if (Fleet.Lab.Lab.Status(settings.Dir) is not null)
         {
@@ -48,13 +46,8 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
         }
 
         var lab = await Fleet.Lab.Lab.UpAsync(new LabUpOptions { Hosts = settings.Hosts, Dir = settings.Dir }, Log, cancellationToken).ConfigureAwait(false);
-        var inventory = InventoryLoader.Load(lab.InventoryPath);
-        var errors = PlaybookValidator.Validate(playbooks, inventory, new Dictionary<string, object?>(), ModuleCatalog.Default);
-        if (errors.Count > 0)
-        {
-            throw new FleetInputException(errors);
-        }
-
+        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = lab.InventoryPath, Playbooks = [settings.Site] });
+        var (inventory, playbooks) = (inputs.Inventory, inputs.Playbooks);
         var connection = new PlaybookRunSettings
         {
             Inventory = lab.InventoryPath,
@@ -64,13 +57,13 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
         };
 
         Step("Audit before (Lynis)");
-        var (auditExit, before) = await AuditCommand.RunAsync(connection, inventory, null, cancellationToken).ConfigureAwait(false);
+        var (auditExit, before) = await AuditCommand.RunAsync(connection, inputs, null, cancellationToken).ConfigureAwait(false);
         if (before is not null)
         {
             AnsiConsole.Write(AuditCommand.Table(before));
         }
 
-        var options = PlaybookRun.Options(connection, "apply", inventory);
+        var options = PlaybookRun.Options(connection, "apply", inputs);
         Step($"Apply {settings.Site} (first run)");
         var first = await RunSession.ExecuteAsync(connection, inventory, (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct), null, false, cancellationToken).ConfigureAwait(false);
         Step("Apply again: every host must report changed=0");
@@ -85,7 +78,7 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
         var changed = secondReport?.Hosts.Sum(h => h.Count(TaskOutcome.Changed)) ?? -1;
         AnsiConsole.MarkupLine(changed == 0 ? "[green]second run: changed=0 on every host[/]" : $"[red]second run changed {changed} task(s): not idempotent[/]");
         Step("Audit after (Lynis)");
-        var (afterExit, after) = await AuditCommand.RunAsync(connection, inventory, null, cancellationToken).ConfigureAwait(false);
+        var (afterExit, after) = await AuditCommand.RunAsync(connection, inputs, null, cancellationToken).ConfigureAwait(false);
         if (before is not null && after is not null)
         {
             AnsiConsole.Write(Comparison(before, after));
@@ -111,15 +104,18 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
         return changedOnSecondRun == 0 ? worst : Worst(worst, ExitCodes.TaskFailed);
     }
 
-    /// <summary>site.yml, loaded and validated completely: any error in a shipped playbook is reported as invalid input (exit 1).</summary>
-    private static List<Playbook> LoadSite(string site)
+    /// <summary>
+    /// site.yml, loaded and validated before the lab starts (without an inventory, so hosts and their variables wait for the lab's):
+    /// any error in a shipped playbook is invalid input (exit 1).
+    /// </summary>
+    private static void CheckSite(string site)
     {
         if (!File.Exists(site))
         {
             throw new FleetInputException($"{site} not found: run fleet demo from the repository root");
         }
 
-        return [PlaybookLoader.Load(site, ModuleCatalog.Default)];
+        _ = RunInputs.Load(new RunInputsOptions { InventoryOptional = true, Playbooks = [site], CheckTargets = false });
     }
 
     private static Table Comparison(RunReport before, RunReport after)

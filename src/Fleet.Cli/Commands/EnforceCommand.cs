@@ -21,6 +21,10 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
         [Description("Inventory file or directory, re-read each cycle.")]
         public string? Inventory { get; init; }
 
+        [CommandOption("--roles-path <DIRS>")]
+        [Description("Directories searched for roles after roles/ beside the playbook (colon-separated). The default is ANSIBLE_ROLES_PATH, else Ansible's default path.")]
+        public string? RolesPath { get; init; }
+
         [CommandOption("--every <DURATION>")]
         [Description("Start a cycle this often: 30m, 5s, 1h30m. Default 30m. Cycles never overlap.")]
         public string? Every { get; init; }
@@ -95,6 +99,7 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
         var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Inventory"] = settings.Inventory,
+            ["RolesPath"] = settings.RolesPath,
             ["Every"] = settings.Every,
             ["Mode"] = settings.Mode,
             ["Splay"] = settings.Splay,

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Fleet.Core.Inputs;
 using Fleet.Core.Results;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,8 +27,9 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var inventory = RunSession.LoadInventory(settings.Inventory);
-        var hosts = RunSession.SelectLimit(inventory, settings.Limit).OrderBy(h => h.Name, HostNameOrder.Instance).ToList();
+        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = settings.Inventory, Limit = settings.Limit, CheckTargets = false });
+        var inventory = inputs.Inventory;
+        var hosts = inputs.LimitedHosts.OrderBy(h => h.Name, HostNameOrder.Instance).ToList();
         var selected = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         if (settings.Json)
         {

@@ -11,18 +11,17 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
     protected override async Task<int> RunAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
         RunSession.CheckOptions(settings);
-        var inventory = RunSession.LoadInventory(settings.Inventory);
-        var shard = RunSession.ParseShard(settings);
-        RunSession.CheckTargets(inventory, RunSession.SelectShard(RunSession.SelectLimit(inventory, settings.Limit), shard), settings.Vars);
+        var inputs = RunSession.LoadInputs(settings);
+        var inventory = inputs.Inventory;
 
         var options = new RunOptions
         {
             Mode = "ping",
             Forks = settings.Forks,
-            Limit = settings.Limit,
-            Shard = shard,
+            Limit = inputs.Limit,
+            Shard = inputs.Shard,
             TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
-            ExtraVars = RunSession.ParseVars(settings.Vars),
+            ExtraVars = inputs.ExtraVars,
         };
         RunReport? report = null;
         var exit = await RunSession.ExecuteAsync(

@@ -1,170 +1,39 @@
-using System.Globalization;
 using Fleet.Cli.Output;
 using Fleet.Core.Execution;
+using Fleet.Core.Inputs;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
-using Fleet.Core.Playbooks;
 using Fleet.Core.Reports;
 using Fleet.Core.Results;
-using Fleet.Enforce;
 using Fleet.Ssh;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using YamlDotNet.RepresentationModel;
 
 namespace Fleet.Cli.Commands;
 
 /// <summary>What every host-contacting command shares: loading and checking input, connecting, drawing progress, writing reports.</summary>
 internal static class RunSession
 {
-    /// <summary>Loads the inventory named by -i; an inventory is required.</summary>
-    public static Inventory LoadInventory(string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new FleetInputException("an inventory is required: -i FILE");
-        }
-
-        return InventoryLoader.Load(path);
-    }
-
-    /// <summary>Loads every playbook (all errors of all files at once).</summary>
-    public static List<Playbook> LoadPlaybooks(IReadOnlyList<string> paths, string? rolesPath = null)
-    {
-        if (paths.Count == 0)
-        {
-            throw new FleetInputException("at least one playbook is required");
-        }
-
-        var errors = new List<InputError>();
-        var playbooks = new List<Playbook>();
-        foreach (var path in paths)
-        {
-            try
-            {
-                playbooks.Add(PlaybookLoader.Load(path, ModuleCatalog.Default, RolesPath(rolesPath)));
-            }
-            catch (FleetInputException ex)
-            {
-                errors.AddRange(ex.Errors);
-            }
-        }
-
-        return errors.Count > 0 ? throw new FleetInputException(errors) : playbooks;
-    }
-
-    /// <summary><c>--roles-path</c> as directories, or null for the default (<c>ANSIBLE_ROLES_PATH</c>, else Ansible's).</summary>
-    public static IReadOnlyList<string>? RolesPath(string? option) =>
-        option?.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath).ToList();
-
     /// <summary>
-    /// The hosts <c>--limit</c> selects (every host without one), after checking it: a valid pattern of known names that matches at
-    /// least one host. As in Ansible, a limit that leaves no host is an error, so a CI drift check cannot pass by checking nothing.
+    /// Reads and checks this command's inputs (<see cref="RunInputs.Load"/>) from its options, and says how many hosts a
+    /// <c>--shard</c> left: a shard may be empty, and one line tells a CI matrix why that shard did nothing.
     /// </summary>
-    public static IReadOnlyList<InventoryHost> SelectLimit(Inventory inventory, string? limit)
+    public static RunInputs LoadInputs(ConnectionSettings settings, IReadOnlyList<string>? playbooks = null, string? rolesPath = null)
     {
-        if (limit is null)
+        var inputs = RunInputs.Load(new RunInputsOptions
         {
-            return inventory.Hosts;
+            Inventory = settings.Inventory,
+            Playbooks = playbooks,
+            Vars = settings.Vars,
+            Limit = settings.Limit,
+            Shard = settings.Shard,
+            RolesPath = rolesPath,
+        });
+        if (inputs.Shard is { } shard)
+        {
+            AnsiConsole.MarkupLine(Display.Markup($"shard {shard}: {inputs.SelectedHosts.Count} of {inputs.LimitedHosts.Count} selected host(s)"));
         }
 
-        try
-        {
-            inventory.ValidatePattern(limit, null);
-        }
-        catch (FleetInputException ex)
-        {
-            throw new FleetInputException(ex.Errors.Select(e => e with { Message = "--limit: " + e.Message }).ToList());
-        }
-
-        var hosts = inventory.Select(limit);
-        return hosts.Count > 0 ? hosts : throw new FleetInputException($"--limit '{limit}' matches no host of {inventory.Path}");
-    }
-
-    /// <summary>The <c>--shard</c> option, or null without one; an invalid value is invalid input.</summary>
-    public static Shard? ParseShard(ConnectionSettings settings) => settings.Shard is null ? null : Shard.Parse(settings.Shard);
-
-    /// <summary>
-    /// The hosts this run contacts: <paramref name="hosts"/> (already limited) in the <c>--shard</c>, if any. A shard may be empty
-    /// (more shards than hosts, or an uneven hash): that is a normal run of no host, said in one line, so every shard of a CI matrix
-    /// still writes its report.
-    /// </summary>
-    public static IReadOnlyList<InventoryHost> SelectShard(IReadOnlyList<InventoryHost> hosts, Shard? shard)
-    {
-        if (shard is null)
-        {
-            return hosts;
-        }
-
-        var selected = shard.Select(hosts, h => h.Name);
-        AnsiConsole.MarkupLine(Display.Markup($"shard {shard}: {selected.Count} of {hosts.Count} selected host(s)"));
-        return selected;
-    }
-
-    /// <summary>Checks what connecting to <paramref name="hosts"/> needs (identity files, rendered connection variables, secrets) before any is contacted.</summary>
-    public static void CheckTargets(Inventory inventory, IEnumerable<InventoryHost> hosts, IEnumerable<string> vars)
-    {
-        var errors = inventory.CheckTargets(hosts, ParseVars(vars), credentials: true);
-        if (errors.Count > 0)
-        {
-            throw new FleetInputException(errors);
-        }
-    }
-
-    /// <summary>Parses <c>--var key=value</c> options; values are YAML scalars (so 22 is a number, true a boolean).</summary>
-    public static Dictionary<string, object?> ParseVars(IEnumerable<string> vars)
-    {
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var item in vars)
-        {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new FleetInputException($"--var expects key=value, got '{item}'");
-            }
-
-            result[item[..eq].Trim()] = ScalarValue(item[(eq + 1)..]);
-        }
-
-        return result;
-    }
-
-    private static object? ScalarValue(string text)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader("v: " + text));
-        }
-        catch (YamlDotNet.Core.YamlException)
-        {
-            return text;
-        }
-
-        var node = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
-        if (node is YamlSequenceNode seq)
-        {
-            return seq.Children.OfType<YamlScalarNode>().Select(s => (object?)s.Value).ToList();
-        }
-
-        if (node is not YamlScalarNode scalar || scalar.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted)
-        {
-            return node is YamlScalarNode s ? s.Value : text;
-        }
-
-        var value = scalar.Value ?? "";
-        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-        {
-            return number;
-        }
-
-        return value.ToLowerInvariant() switch
-        {
-            "true" or "yes" or "on" => true,
-            "false" or "no" or "off" => false,
-            "null" or "~" or "" => null,
-            _ => value,
-        };
+        return inputs;
     }
 
     /// <summary>Checks connection options; errors are invalid input.</summary>
@@ -186,7 +55,6 @@ internal static class RunSession
         }
 
         _ = ParsePolicy(settings.HostKeyPolicy);
-        _ = ParseShard(settings);
         _ = ParseKeyExchange(settings.SshKex);
         foreach (var (path, option) in new[] { (settings.Json, "--json"), (settings.LogFile, "--log-file"), ((settings as PlaybookRunSettings)?.JUnit, "--junit") })
         {
@@ -253,11 +121,7 @@ internal static class RunSession
                 await Console.Error.WriteLineAsync(HostKeyPolicyOffWarning).ConfigureAwait(false);
             }
 
-            // The same composition as fleet enforce (one place for connector and catalog); measured at a few ms of start time.
-            var composing = System.Diagnostics.Stopwatch.StartNew();
-            using var services = new ServiceCollection().AddFleetEngine().BuildServiceProvider();
-            var catalog = services.GetRequiredService<ModuleCatalog>();
-            var connector = services.GetRequiredService<Func<SshOptions, IConnector>>()(new SshOptions
+            var connector = new SshConnector(new SshOptions
             {
                 KnownHostsPath = KnownHostsPath(settings, inventory),
                 HostKeyPolicy = ParsePolicy(settings.HostKeyPolicy),
@@ -267,12 +131,11 @@ internal static class RunSession
                 ConnectTimeout = TimeSpan.FromSeconds(Math.Min(settings.ConnectTimeout, SshPipelines.DefaultConnectTimeout.TotalSeconds)),
                 Logger = logger,
             });
-            logger.Debug("engine composed in {Milliseconds:0.0} ms", composing.Elapsed.TotalMilliseconds);
             var progress = ProgressView.Create(AnsiConsole.Console, live: !settings.NoProgress && !Console.IsOutputRedirected, tasks: tasks);
             RunReport report;
             try
             {
-                report = await run(new PlaybookRunner(connector, catalog, new CompositeObserver(progress, new LoggingObserver(logger))), cancellationToken).ConfigureAwait(false);
+                report = await run(new PlaybookRunner(connector, ModuleCatalog.Default, new CompositeObserver(progress, new LoggingObserver(logger))), cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Fleet.Core.Modules;
+using Fleet.Core.Inputs;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 using Spectre.Console.Cli;
@@ -31,11 +31,21 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var (inventory, playbooks) = PlaybookValidator.LoadAndValidate(settings.Inventory, settings.Playbooks, RunSession.ParseVars(settings.Vars), ModuleCatalog.Default, RunSession.RolesPath(settings.RolesPath));
+        // Validation contacts no host, so credentials (absent in CI) are not checked; any limit or shard is a run's, not the files'.
+        var inputs = RunInputs.Load(new RunInputsOptions
+        {
+            Inventory = settings.Inventory,
+            InventoryOptional = true,
+            Playbooks = settings.Playbooks,
+            Vars = settings.Vars,
+            RolesPath = settings.RolesPath,
+            CheckTargets = false,
+        });
+        var playbooks = inputs.Playbooks;
 
         var plays = playbooks.Sum(p => p.Plays.Count);
         var tasks = playbooks.Sum(p => p.Plays.Sum(play => play.Tasks.Concat(play.Handlers).SelectMany(t => t.Flatten()).Count(t => t.Keywords.Kind != TaskKind.Block)));
-        var hosts = inventory is null ? "" : $", {inventory.Hosts.Count} host(s)";
+        var hosts = inputs.HasInventory ? $", {inputs.Inventory.Hosts.Count} host(s)" : "";
         Console.WriteLine($"ok: {playbooks.Count} playbook(s), {plays} play(s), {tasks} task(s){hosts}");
         return Task.FromResult(ExitCodes.Success);
     }

@@ -15,46 +15,6 @@ public static class PlaybookValidator
 {
     private static readonly string[] MagicVariables = ["inventory_hostname", "inventory_hostname_short", "group_names", "groups"];
 
-    /// <summary>
-    /// What <c>fleet validate</c> does: loads the inventory (when named) and every playbook, then validates them together. Every
-    /// problem of every file is thrown at once as a <see cref="FleetInputException"/>.
-    /// </summary>
-    public static (Inventory.Inventory? Inventory, IReadOnlyList<Playbook> Playbooks) LoadAndValidate(
-        string? inventoryPath,
-        IReadOnlyList<string> playbookPaths,
-        IReadOnlyDictionary<string, object?> extraVars,
-        IModuleCatalog catalog,
-        IReadOnlyList<string>? rolesPath = null)
-    {
-        ArgumentNullException.ThrowIfNull(playbookPaths);
-        if (playbookPaths.Count == 0)
-        {
-            throw new FleetInputException("at least one playbook is required");
-        }
-
-        var inventory = inventoryPath is null ? null : Inventory.InventoryLoader.Load(inventoryPath);
-        var errors = new List<InputError>();
-        var playbooks = new List<Playbook>();
-        foreach (var path in playbookPaths)
-        {
-            try
-            {
-                playbooks.Add(PlaybookLoader.Load(path, catalog, rolesPath));
-            }
-            catch (FleetInputException ex)
-            {
-                errors.AddRange(ex.Errors);
-            }
-        }
-
-        if (errors.Count == 0)
-        {
-            errors.AddRange(Validate(playbooks, inventory, extraVars, catalog));
-        }
-
-        return errors.Count > 0 ? throw new FleetInputException(errors) : (inventory, playbooks);
-    }
-
     /// <summary>Every problem found, in file order.</summary>
     public static IReadOnlyList<InputError> Validate(
         IReadOnlyList<Playbook> playbooks,

@@ -131,5 +131,30 @@ public sealed class EnforceCycleTests : IDisposable
         Assert.Contains("nosuchgroup", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RolesPath_RolesOutsideThePlaybooksDirectory_AreFound()
+    {
+        _files.Write("shared-roles/config/tasks/main.yml", $$$"""
+            - name: config file
+              copy: { dest: "{{{_files.Dir}}}/{{ inventory_hostname }}.conf", content: "wanted\n" }
+            """);
+        var options = new EnforceOptions
+        {
+            Inventory = _files.Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"),
+            Playbooks = [_files.Write("play/pb.yml", "- name: Config\n  hosts: all\n  roles: [config]\n")],
+            StateDir = Path.Combine(_files.Dir, "state"),
+            Mode = "apply",
+        };
+        await using var without = new EnforceCycle(options, ModuleCatalog.Default, _ => _local);
+        await using var with = new EnforceCycle(options with { RolesPath = Path.Combine(_files.Dir, "shared-roles") }, ModuleCatalog.Default, _ => _local);
+
+        var ex = Assert.Throws<FleetInputException>(() => without.Start());
+        var report = await with.RunAsync(CancellationToken.None);
+
+        Assert.Contains("config", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(CycleOutcome.Repaired, report.Outcome);
+        Assert.Equal("wanted\n", await File.ReadAllTextAsync(Dest("h1")));
+    }
+
     public void Dispose() => _files.Dispose();
 }

@@ -50,6 +50,16 @@ public sealed class EnforceOptionsTests : IDisposable
     }
 
     [Fact]
+    public void RolesPath_IsBoundAsWritten_NoneByDefault()
+    {
+        var given = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml", ["RolesPath"] = "/srv/roles:roles" }), "/state");
+        var none = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml" }), "/state");
+
+        Assert.Equal("/srv/roles:roles", given.RolesPath);
+        Assert.Null(none.RolesPath);
+    }
+
+    [Fact]
     public void InvalidValues_AreAllReportedWithTheirKeys()
     {
         var ex = Assert.Throws<FleetInputException>(() => EnforceOptions.From(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fleet.Core.Inputs;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Yaml;
@@ -110,8 +111,7 @@ public sealed class BadInputTests : IDisposable
             }
         }
 
-        var error = await BoundedAsync(() => PlaybookValidator.LoadAndValidate(
-            input.Inventory is null ? null : Path.Combine(_files.Dir, input.Inventory), [Path.Combine(_files.Dir, input.Playbook)], new Dictionary<string, object?>(), ModuleCatalog.Default));
+        var error = await BoundedAsync(() => Validate(input.Inventory is null ? null : Path.Combine(_files.Dir, input.Inventory), Path.Combine(_files.Dir, input.Playbook)));
 
         var match = error.Errors.FirstOrDefault(e => e.Message.Contains(input.Message, StringComparison.Ordinal));
         Assert.True(match is not null, $"no error says '{input.Message}':\n{error.Message}");
@@ -147,7 +147,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task Validate_DevZeroAsPlaybook_IsRefusedWithoutReading()
     {
-        var error = await BoundedAsync(() => PlaybookValidator.LoadAndValidate(null, ["/dev/zero"], new Dictionary<string, object?>(), ModuleCatalog.Default));
+        var error = await BoundedAsync(() => Validate(null, "/dev/zero"));
 
         Assert.Contains("playbook file is not a regular file (a FIFO, device or socket), refused: /dev/zero", error.Message, StringComparison.Ordinal);
     }
@@ -161,10 +161,14 @@ public sealed class BadInputTests : IDisposable
             stream.SetLength(InputFile.MaxBytes + 1); // sparse: no disk, no memory
         }
 
-        var error = await BoundedAsync(() => PlaybookValidator.LoadAndValidate(null, [path], new Dictionary<string, object?>(), ModuleCatalog.Default));
+        var error = await BoundedAsync(() => Validate(null, path));
 
         Assert.Contains("is larger than 16 MiB", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>What <c>fleet validate [-i INVENTORY] PLAYBOOK</c> reads and checks.</summary>
+    private static void Validate(string? inventory, string playbook) =>
+        RunInputs.Load(new RunInputsOptions { Inventory = inventory, InventoryOptional = true, Playbooks = [playbook], CheckTargets = false });
 
     /// <summary>Runs <paramref name="validate"/> on its own thread, which must end within 10 s with a <see cref="FleetInputException"/>.</summary>
     internal static async Task<FleetInputException> BoundedAsync(Action validate)

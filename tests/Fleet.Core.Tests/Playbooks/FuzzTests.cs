@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Fleet.Core.Inputs;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Tests.Inventory;
@@ -79,7 +80,7 @@ public sealed class FuzzTests : IDisposable
     {
         var allocated = GC.GetTotalAllocatedBytes();
         var run = Task.Factory.StartNew(
-            () => PlaybookValidator.LoadAndValidate(inventory, [playbook], new Dictionary<string, object?>(), ModuleCatalog.Default),
+            () => RunInputs.Load(new RunInputsOptions { Inventory = inventory, InventoryOptional = true, Playbooks = [playbook], CheckTargets = false }),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);

@@ -57,6 +57,21 @@ public sealed class InvalidInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Enforce_RolesPath_FindsRolesOutsideThePlaybooksDirectory()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir.FullName, "shared-roles", "greet", "tasks"));
+        Directory.CreateDirectory(Path.Combine(_dir.FullName, "play"));
+        Write(Path.Combine("shared-roles", "greet", "tasks", "main.yml"), "- name: hello\n  command: echo hello\n");
+        var playbook = Write(Path.Combine("play", "pb.yml"), "- name: P\n  hosts: all\n  roles: [greet]\n");
+        var inventory = Write("inventory.yml", $"all:\n  hosts:\n    target: {{ address: 127.0.0.1, port: {Port}, user: root, identity_file: /nonexistent/fleet-key }}\n");
+        string[] enforce = ["enforce", "-i", inventory, playbook, "--state-dir", Path.Combine(_dir.FullName, "state"), "--metrics-listen", "off"];
+
+        await AssertRejectedAsync(enforce, $"{playbook}:3:", "greet");
+        // With the roles path the playbook is valid, so the next check speaks: the connection's identity file (no host contacted).
+        await AssertRejectedAsync([.. enforce, "--roles-path", Path.Combine(_dir.FullName, "shared-roles")], "identity file not found: /nonexistent/fleet-key");
+    }
+
+    [Fact]
     public async Task ReportMerge_ShardMissing_ExitsOneAndWritesNothing()
     {
         var shard = Write("shard1.json", Fleet.Core.Reports.JsonReportWriter.ToJson(new Fleet.Core.Results.RunReport("check", DateTimeOffset.UnixEpoch, 1, []) { Playbooks = ["site.yml"], Shard = new Shard(1, 2) }));

@@ -1,0 +1,50 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Inputs;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary>The shared path of apply and check.</summary>
+internal static class PlaybookRun
+{
+    public static async Task<int> ExecuteAsync(PlaybookRunSettings settings, string mode, CancellationToken cancellationToken)
+    {
+        RunSession.CheckOptions(settings);
+        var inputs = RunSession.LoadInputs(settings, settings.Playbooks, settings.RolesPath);
+        var options = Options(settings, mode, inputs);
+        return await RunSession.ExecuteAsync(
+            settings,
+            inputs.Inventory,
+            (runner, ct) => runner.RunAsync(inputs.Inventory, inputs.Playbooks, options, ct),
+            settings.JUnit,
+            settings.Diff || mode == "check",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The run options from the command line and its loaded <paramref name="inputs"/>; invalid values are input errors.</summary>
+    public static RunOptions Options(PlaybookRunSettings settings, string mode, RunInputs inputs)
+    {
+        _ = PlaybookRunner.BatchSize(1, settings.Serial);
+        if (settings.MaxFailPercent is < 0 or > 100)
+        {
+            throw new FleetInputException($"--max-fail-percent must be between 0 and 100, not {settings.MaxFailPercent}");
+        }
+
+        return new RunOptions
+        {
+            Mode = mode,
+            Diff = settings.Diff,
+            Forks = settings.Forks,
+            Limit = inputs.Limit,
+            Shard = inputs.Shard,
+            Tags = SplitList(settings.Tags),
+            SkipTags = SplitList(settings.SkipTags),
+            Serial = settings.Serial,
+            MaxFailPercent = settings.MaxFailPercent,
+            TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
+            ExtraVars = inputs.ExtraVars,
+        };
+    }
+
+    private static List<string> SplitList(string? text) =>
+        text is null ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}

@@ -1,0 +1,214 @@
+using Fleet.Core.Inventory;
+using Fleet.Core.Playbooks;
+
+namespace Fleet.Core.Inputs;
+
+/// <summary>
+/// Everything a run reads before it contacts a host — inventory, playbooks, extra variables, <c>--limit</c>, <c>--shard</c> — loaded
+/// and checked together by <see cref="Load"/>, the one input pipeline of every command and of <c>fleet enforce</c>.
+/// </summary>
+public sealed class RunInputs
+{
+    private readonly Inventory.Inventory? _inventory;
+
+    private RunInputs(
+        Inventory.Inventory? inventory,
+        IReadOnlyList<Playbook> playbooks,
+        IReadOnlyDictionary<string, object?> extraVars,
+        string? limit,
+        Shard? shard,
+        IReadOnlyList<InventoryHost> limitedHosts,
+        IReadOnlyList<InventoryHost> selectedHosts)
+    {
+        _inventory = inventory;
+        Playbooks = playbooks;
+        ExtraVars = extraVars;
+        Limit = limit;
+        Shard = shard;
+        LimitedHosts = limitedHosts;
+        SelectedHosts = selectedHosts;
+    }
+
+    /// <summary>True when an inventory was read (always, unless <see cref="RunInputsOptions.InventoryOptional"/> and none was named).</summary>
+    public bool HasInventory => _inventory is not null;
+
+    /// <summary>The inventory; asking for it when <see cref="HasInventory"/> is false is a bug in the caller.</summary>
+    public Inventory.Inventory Inventory => _inventory ?? throw new InvalidOperationException("these inputs were loaded without an inventory");
+
+    /// <summary>The playbooks, in run order; empty for a command that runs none.</summary>
+    public IReadOnlyList<Playbook> Playbooks { get; }
+
+    /// <summary>The <c>--var</c> variables, typed as YAML scalars.</summary>
+    public IReadOnlyDictionary<string, object?> ExtraVars { get; }
+
+    /// <summary>The <c>--limit</c> pattern (checked: valid, and matching a host), or null.</summary>
+    public string? Limit { get; }
+
+    /// <summary>The <c>--shard</c>, or null.</summary>
+    public Shard? Shard { get; }
+
+    /// <summary>The hosts <see cref="Limit"/> selects, in inventory order (every host without one; none without an inventory).</summary>
+    public IReadOnlyList<InventoryHost> LimitedHosts { get; }
+
+    /// <summary>
+    /// The hosts this run may contact: <see cref="LimitedHosts"/> in the <see cref="Shard"/>, if any. A shard may be empty (more
+    /// shards than hosts): that is a run of no host, not an error, so every shard of a CI matrix still writes its report.
+    /// </summary>
+    public IReadOnlyList<InventoryHost> SelectedHosts { get; }
+
+    /// <summary>When the files were read.</summary>
+    public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// Reads and checks everything <paramref name="options"/> names, and throws <see cref="FleetInputException"/> with every problem
+    /// found, each at its file:line:column where it has one. Stages that need the one before (validation needs loaded files; the
+    /// connection check needs valid playbooks) run only when it had no errors; within a stage every error is collected.
+    /// </summary>
+    public static RunInputs Load(RunInputsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<InputError>();
+
+        // Options and files are independent: a bad --var, a bad --shard and a broken playbook are reported together.
+        var extraVars = CommandLineVars.Parse(options.Vars, errors);
+        var shard = ParseShard(options.Shard, errors);
+        var inventory = LoadInventory(options, errors);
+        var playbooks = LoadPlaybooks(options, errors);
+        if (errors.Count > 0)
+        {
+            throw new FleetInputException(errors);
+        }
+
+        var limited = inventory is null ? [] : SelectLimit(inventory, options.Limit, errors);
+        if (options.Playbooks is not null)
+        {
+            errors.AddRange(PlaybookValidator.Validate(playbooks, inventory, extraVars, options.Catalog));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new FleetInputException(errors);
+        }
+
+        var selected = shard is null ? limited : shard.Select(limited, h => h.Name);
+        if (inventory is not null && options.CheckTargets)
+        {
+            errors.AddRange(inventory.CheckTargets(Targets(inventory, options.Playbooks is null ? null : playbooks, selected), extraVars, credentials: true));
+        }
+
+        return errors.Count > 0
+            ? throw new FleetInputException(errors)
+            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected);
+    }
+
+    /// <summary><c>--roles-path</c> as full directory paths, or null for the default (<c>ANSIBLE_ROLES_PATH</c>, else Ansible's).</summary>
+    public static IReadOnlyList<string>? RolesPath(string? option) =>
+        option?.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath).ToList();
+
+    private static Shard? ParseShard(string? text, List<InputError> errors)
+    {
+        try
+        {
+            return text is null ? null : Core.Shard.Parse(text);
+        }
+        catch (FleetInputException ex)
+        {
+            errors.AddRange(ex.Errors);
+            return null;
+        }
+    }
+
+    private static Inventory.Inventory? LoadInventory(RunInputsOptions options, List<InputError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(options.Inventory))
+        {
+            if (!options.InventoryOptional)
+            {
+                errors.Add(new InputError(null, "an inventory is required: -i FILE"));
+            }
+
+            return null;
+        }
+
+        try
+        {
+            return InventoryLoader.Load(options.Inventory);
+        }
+        catch (FleetInputException ex)
+        {
+            errors.AddRange(ex.Errors);
+            return null;
+        }
+    }
+
+    private static List<Playbook> LoadPlaybooks(RunInputsOptions options, List<InputError> errors)
+    {
+        var playbooks = new List<Playbook>();
+        if (options.Playbooks is not { } paths)
+        {
+            return playbooks;
+        }
+
+        if (paths.Count == 0)
+        {
+            errors.Add(new InputError(null, "at least one playbook is required"));
+        }
+
+        var rolesPath = RolesPath(options.RolesPath);
+        foreach (var path in paths)
+        {
+            try
+            {
+                playbooks.Add(PlaybookLoader.Load(path, options.Catalog, rolesPath));
+            }
+            catch (FleetInputException ex)
+            {
+                errors.AddRange(ex.Errors);
+            }
+        }
+
+        return playbooks;
+    }
+
+    /// <summary>
+    /// The hosts <paramref name="limit"/> selects (every host without one), after checking it: a valid pattern of known names that
+    /// matches at least one host. As in Ansible, a limit that leaves no host is an error, so a drift check cannot pass by checking nothing.
+    /// </summary>
+    private static IReadOnlyList<InventoryHost> SelectLimit(Inventory.Inventory inventory, string? limit, List<InputError> errors)
+    {
+        if (limit is null)
+        {
+            return inventory.Hosts;
+        }
+
+        try
+        {
+            inventory.ValidatePattern(limit, null);
+        }
+        catch (FleetInputException ex)
+        {
+            errors.AddRange(ex.Errors.Select(e => e with { Message = "--limit: " + e.Message }));
+            return [];
+        }
+
+        var hosts = inventory.Select(limit);
+        if (hosts.Count == 0)
+        {
+            errors.Add(new InputError(null, $"--limit '{limit}' matches no host of {inventory.Path}"));
+        }
+
+        return hosts;
+    }
+
+    /// <summary>The selected hosts a run contacts: those its plays target, or all of them for a run without playbooks (ping, audit).</summary>
+    private static IEnumerable<InventoryHost> Targets(Inventory.Inventory inventory, IReadOnlyList<Playbook>? playbooks, IReadOnlyList<InventoryHost> selected)
+    {
+        if (playbooks is null)
+        {
+            return selected;
+        }
+
+        var chosen = selected.ToHashSet();
+        return playbooks.SelectMany(p => p.Plays).SelectMany(p => inventory.Select(p.Hosts)).Where(chosen.Contains).Distinct();
+    }
+}

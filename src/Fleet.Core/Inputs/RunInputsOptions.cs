@@ -1,0 +1,48 @@
+using Fleet.Core.Modules;
+
+namespace Fleet.Core.Inputs;
+
+/// <summary>What to read for a run, as the user named it (command line or enforce configuration); see <see cref="RunInputs.Load"/>.</summary>
+public sealed record RunInputsOptions
+{
+    /// <summary>The inventory file or directory, or null when none was named. The default value is null.</summary>
+    public string? Inventory { get; init; }
+
+    /// <summary>
+    /// True when a run may go without an inventory (<c>fleet validate</c> then checks the playbooks alone); otherwise a missing one
+    /// is an error. The default value is false.
+    /// </summary>
+    public bool InventoryOptional { get; init; }
+
+    /// <summary>
+    /// The playbook files, in run order; null for a command that runs none (ping, audit, inventory), and an empty list is an
+    /// error. The default value is null.
+    /// </summary>
+    public IReadOnlyList<string>? Playbooks { get; init; }
+
+    /// <summary><c>--var key=value</c> options, in order (a later key wins). The default value is none.</summary>
+    public IReadOnlyList<string> Vars { get; init; } = [];
+
+    /// <summary><c>--limit</c>: a host pattern further limiting every play, or null. The default value is null.</summary>
+    public string? Limit { get; init; }
+
+    /// <summary><c>--shard I/N</c> as written, or null for every selected host. The default value is null.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>
+    /// <c>--roles-path</c>: colon-separated directories searched for roles after roles/ beside the playbook, or null for
+    /// <c>ANSIBLE_ROLES_PATH</c>, else Ansible's default path. The default value is null.
+    /// </summary>
+    public string? RolesPath { get; init; }
+
+    // Vault: the password source joins here when vault-encrypted inputs are read; every command gets it through this one record.
+
+    /// <summary>
+    /// True to check, before any host is contacted, what connecting to the targeted hosts needs (identity files, rendered
+    /// connection variables, passwords); false for commands that connect to nothing (validate, inventory). The default value is true.
+    /// </summary>
+    public bool CheckTargets { get; init; } = true;
+
+    /// <summary>The modules playbooks may use. The default value is <see cref="ModuleCatalog.Default"/>.</summary>
+    public IModuleCatalog Catalog { get; init; } = ModuleCatalog.Default;
+}
