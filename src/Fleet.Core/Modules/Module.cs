@@ -47,6 +47,9 @@ public abstract class Module : IModuleSpec
     /// <inheritdoc />
     public virtual IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters) => [];
 
+    /// <inheritdoc />
+    public virtual IEnumerable<string> ReturnedFactNames(MapArg args) => [];
+
     /// <summary>The facts <see cref="Plan"/> reads for these arguments.</summary>
     public abstract IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context);
 

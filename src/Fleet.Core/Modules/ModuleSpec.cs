@@ -80,6 +80,12 @@ public interface IModuleSpec
 
     /// <summary>Checks that need several parameters at once (exclusive options, one-of-required); empty when fine.</summary>
     IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters);
+
+    /// <summary>
+    /// The facts a task with these arguments returns, which become variables of their own names (Ansible's INJECT_FACTS_AS_VARS),
+    /// so that later tasks may use them; "*" when a name is known only when the task runs. The default is none.
+    /// </summary>
+    IEnumerable<string> ReturnedFactNames(MapArg args) => [];
 }
 
 /// <summary>The modules a run can use, by name.</summary>

@@ -28,7 +28,7 @@ public static class PlaybookValidator
         var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
-        var runtime = RuntimeNames(playbooks);
+        var runtime = RuntimeNames(playbooks, catalog);
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();
@@ -287,7 +287,7 @@ public static class PlaybookValidator
     }
 
     /// <summary>Variables that only exist once the run sets them: registered results, set_fact names, loop variables, include_vars.</summary>
-    private static HashSet<string> RuntimeNames(IReadOnlyList<Playbook> playbooks)
+    private static HashSet<string> RuntimeNames(IReadOnlyList<Playbook> playbooks, IModuleCatalog catalog)
     {
         var names = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -314,20 +314,7 @@ public static class PlaybookValidator
             names.UnionWith(ActionSpec.Find(task.Module)?.VariablesSet(task) ?? []);
 
             // Facts that modules return become variables of their own names (Ansible's INJECT_FACTS_AS_VARS).
-            switch (task.Module)
-            {
-                case "package_facts":
-                    names.Add("packages");
-                    break;
-                case "service_facts":
-                    names.Add("services");
-                    break;
-                case "getent":
-                    names.Add(task.Args.Entries.FirstOrDefault(e => e.Key == "database").Value is ScalarArg { Value: { } database } && !Templating.Template.HasTemplate(database)
-                        ? "getent_" + database
-                        : "*");
-                    break;
-            }
+            names.UnionWith(catalog.Find(task.Module)?.ReturnedFactNames(task.Args) ?? []);
         }
 
         return names;

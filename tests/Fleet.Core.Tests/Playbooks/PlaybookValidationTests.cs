@@ -207,6 +207,26 @@ public sealed class PlaybookValidationTests : IDisposable
         Assert.Empty(errors);
     }
 
+    [Theory]
+    [InlineData("package_facts: {}", "packages")]
+    [InlineData("service_facts: {}", "services")]
+    [InlineData("getent: { database: passwd }", "getent_passwd")]
+    [InlineData("getent: { database: \"{{ db }}\" }", "getent_anything")]
+    public void Validate_FactsAModuleReturns_AreVariablesOfLaterTasks(string module, string variable)
+    {
+        var errors = Validate($"- hosts: all\n  vars: {{ db: group }}\n  tasks:\n    - {module}\n    - command: echo hi\n      when: {variable} | length > 0\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_FactNameOfAnotherModule_IsStillUndefined()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - getent: { database: passwd }\n    - command: echo hi\n      when: packages | length > 0\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("undefined variable 'packages'", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Validate_UndefinedVariableInWhen_IsError()
     {

@@ -42,6 +42,10 @@ public sealed class GetentModule : Module
     public override string Name => "getent";
 
     /// <inheritdoc />
+    public override IEnumerable<string> ReturnedFactNames(MapArg args) =>
+        [args?["database"] is ScalarArg { Value: { } database } && !Templating.Template.HasTemplate(database) ? "getent_" + database : "*"];
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("database", ParameterType.String, "The database: passwd, group, shadow, hosts, services, ….", Required: true),

@@ -29,6 +29,9 @@ public sealed class PackageFactsModule : Module
     public override string Name => "package_facts";
 
     /// <inheritdoc />
+    public override IEnumerable<string> ReturnedFactNames(MapArg args) => ["packages"];
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("manager", ParameterType.StringList, "Package managers to read: auto or apt. The default value is auto (apt on Debian).", Choices: null),
@@ -113,6 +116,9 @@ public sealed class ServiceFactsModule : Module
 {
     /// <inheritdoc />
     public override string Name => "service_facts";
+
+    /// <inheritdoc />
+    public override IEnumerable<string> ReturnedFactNames(MapArg args) => ["services"];
 
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [];
