@@ -12,11 +12,17 @@ public sealed record GlobOptions
     /// <summary>Gets whether a <c>[</c> without its <c>]</c> makes the pattern invalid. The default value is false: it matches a literal <c>[</c>, as in fnmatch.</summary>
     public bool UnclosedBracketIsError { get; init; }
 
+    /// <summary>Gets whether <c>/</c> separates path segments that no wildcard or class crosses, as in glob(3). The default value is false.</summary>
+    public bool SlashIsSeparator { get; init; }
+
     /// <summary>Inventory host patterns: <c>[!a]</c> and <c>[^a]</c> both negate, an unclosed class is an error the user is told about.</summary>
     public static GlobOptions HostPattern { get; } = new() { CaretNegates = true, UnclosedBracketIsError = true };
 
     /// <summary>Python's <c>fnmatch</c>, as Ansible's <c>find</c> module matches names.</summary>
     public static GlobOptions Fnmatch { get; } = new();
+
+    /// <summary>glob(3) on paths, as sshd's <c>Include</c> expands them: wildcards stay within one path segment.</summary>
+    public static GlobOptions Path { get; } = new() { CaretNegates = true, SlashIsSeparator = true };
 }
 
 /// <summary>The one glob translator: <c>*</c> any run, <c>?</c> one character, <c>[seq]</c> and <c>[!seq]</c> sets, everything else literal.</summary>
@@ -37,10 +43,10 @@ public static class GlobPattern
             switch (pattern[i])
             {
                 case '*':
-                    regex.Append(".*");
+                    regex.Append(options.SlashIsSeparator ? "[^/]*" : ".*");
                     break;
                 case '?':
-                    regex.Append('.');
+                    regex.Append(options.SlashIsSeparator ? "[^/]" : ".");
                     break;
                 case '[':
                     var close = ClassEnd(pattern, i, options);
@@ -92,7 +98,7 @@ public static class GlobPattern
     private static void AppendClass(StringBuilder regex, string body, GlobOptions options)
     {
         var negate = IsNegation(body[0], options);
-        regex.Append(negate ? "[^" : "[");
+        regex.Append(negate ? (options.SlashIsSeparator ? "[^/" : "[^") : "[");
         foreach (var c in negate ? body[1..] : body)
         {
             // A range's dash stays as it is; everything else is escaped, ] and [ too (.NET reads [ in a class as subtraction).

@@ -27,6 +27,17 @@ public sealed class GlobPatternTests
         Assert.Equal(expected, Regex.IsMatch(name, GlobPattern.Translate(pattern, GlobOptions.Fnmatch)!));
     }
 
+    [Theory]
+    [InlineData("/etc/ssh/sshd_config.d/*.conf", "/etc/ssh/sshd_config.d/50-fleet.conf", true)]
+    [InlineData("/etc/ssh/sshd_config.d/*.conf", "/etc/ssh/sshd_config.d/sub/x.conf", false)]
+    [InlineData("/etc/ssh/*/x.conf", "/etc/ssh/a/b/x.conf", false)]
+    [InlineData("/etc/ssh/?/x.conf", "/etc/ssh/a/x.conf", true)]
+    [InlineData("/etc/ssh/a?b", "/etc/ssh/a/b", false)]
+    [InlineData("/etc/ssh/a[!x]b", "/etc/ssh/a/b", false)]
+    [InlineData("/etc/ssh/[0-9]*.conf", "/etc/ssh/50.conf", true)]
+    public void Translate_PathDialect_WildcardsStayInOneSegment(string pattern, string path, bool expected) =>
+        Assert.Equal(expected, Regex.IsMatch(path, GlobPattern.Translate(pattern, GlobOptions.Path)!));
+
     [Fact]
     public void Translate_Caret_NegatesInHostPatterns_IsLiteralInFnmatch()
     {

@@ -167,8 +167,7 @@ public static partial class SshdConfigText
         return value;
     }
 
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace("\\*", "[^/]*", StringComparison.Ordinal).Replace("\\?", "[^/]", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
+    private static Regex Glob(string pattern) => new(GlobPattern.Translate(pattern, GlobOptions.Path)!, RegexOptions.CultureInvariant);
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Keyword();
