@@ -212,7 +212,11 @@ public static class IniFileEdit
 
         lines = [.. before, .. sectionLines, .. after];
         lines.RemoveAt(0);
-        lines.RemoveAt(lines.Count - 1);
+        if (lines.Count > 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
         if (!within && !request.Absent)
         {
             lines.Add(header + "\n");
