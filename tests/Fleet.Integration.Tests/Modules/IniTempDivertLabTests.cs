@@ -7,7 +7,8 @@ namespace Fleet.Integration.Tests.Modules;
 
 /// <summary>
 /// ini_file, tempfile and dpkg_divert over real SSH on one lab host, checked with the host's cat, stat, ls and dpkg-divert --list;
-/// a second run changes nothing but the new temporary file (tempfile is always changed, as in Ansible).
+/// check mode first changes nothing (tempfile skips, as Ansible's has no check mode); a second run changes nothing but the new
+/// temporary files (tempfile is always changed, as in Ansible).
 /// </summary>
 [Collection("lab")]
 public sealed class IniTempDivertLabTests(LabFixture lab)
@@ -44,6 +45,12 @@ public sealed class IniTempDivertLabTests(LabFixture lab)
             + $"printf '[db]\\nhost = localhost\\nold = 1\\n;port = 1\\n' > {Ini}; echo original > {Diverted}");
         try
         {
+            var check = Assert.Single((await LabRun.RunAsync(lab, Tasks, new RunOptions { Limit = Host, Mode = "check" })).Hosts);
+
+            Assert.Equal([TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Skipped, TaskOutcome.Skipped, TaskOutcome.Changed], check.Tasks.Select(t => t.Status));
+            Assert.Equal("[db]\nhost = localhost\nold = 1\n;port = 1\n", await LabRun.ExecAsync(lab, Host, $"cat {Ini}"));
+            Assert.Equal("", await LabRun.ExecAsync(lab, Host, $"dpkg-divert --list {Diverted}; ls {Temp}"));
+
             var first = Assert.Single((await LabRun.RunAsync(lab, Tasks, new RunOptions { Limit = Host })).Hosts);
 
             Assert.True(first.Status == HostStatus.Changed, $"{first.Status}: {first.Error}");
