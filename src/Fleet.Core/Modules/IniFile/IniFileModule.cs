@@ -2,6 +2,7 @@ using System.Text;
 using Fleet.Core.Facts;
 using Fleet.Core.Modules.Files;
 using Fleet.Core.Remote;
+using Fleet.Core.Results;
 
 namespace Fleet.Core.Modules.IniFile;
 
@@ -56,7 +57,8 @@ public sealed class IniFileModule : Module
     public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return [new FileFact(args.GetRequiredString("path"), WithContent: true)];
+        var path = args.GetRequiredString("path");
+        return [new FileFact(path, WithContent: true), new PathExistsFact(DirectoryOf(path))];
     }
 
     /// <inheritdoc />
@@ -91,13 +93,29 @@ public sealed class IniFileModule : Module
         var data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["path"] = path, ["msg"] = edit.Message };
         if (!state.Exists && !edit.Changed)
         {
-            return new NoChange($"{path} does not exist") { Data = data };
+            // Ansible makes a missing file's directory before it knows whether the file changes, and still reports ok.
+            var directory = DirectoryOf(path);
+            return context?.CheckMode == false && !facts.Get(new PathExistsFact(directory))
+                ? new Change([$"{directory} created ({path} stays absent)"], "mkdir -p -- " + Sh.Quote(directory) + "\n", FileChange.Touched(directory)) { Data = data }
+                : new NoChange($"{path} does not exist") { Data = data };
         }
 
         var plan = FileChange.Plan(path, state, edit.Changed ? Encoding.UTF8.GetBytes(edit.Text) : null,
             args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), missingDirectory: MissingDirectory.Create);
         return plan is PlanFailure ? plan : plan with { Data = data };
     }
+
+    /// <inheritdoc />
+    public override ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var outcome = base.Complete(change, result, args);
+        return outcome.Status == TaskOutcome.Changed && change.Changes is [var only] && only.EndsWith("stays absent)", StringComparison.Ordinal)
+            ? outcome with { Status = TaskOutcome.Ok }
+            : outcome;
+    }
+
+    private static string DirectoryOf(string path) => Path.GetDirectoryName(path) is { Length: > 0 } directory ? directory : "/";
 
     /// <summary>The edit the arguments ask for, with Ansible's defaults.</summary>
     public static IniRequest Request(ModuleArguments args)

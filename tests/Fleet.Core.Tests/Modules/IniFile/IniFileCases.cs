@@ -38,6 +38,7 @@ public static class IniFileCases
         var facts = new FactCache();
         var state = input is null ? FileState.Missing : new FileState(FileType.File, "0644", "root", "root", input.Length, null, System.Text.Encoding.UTF8.GetBytes(input));
         facts.Set(new FileFact(path, WithContent: true), state);
+        facts.Set(new PathExistsFact("/etc/fleet-test"), true);
         var plan = new IniFileModule().Plan(new ModuleArguments(values), facts, new ModuleContext("local", false, "/tmp"));
         return plan switch
         {

@@ -48,6 +48,23 @@ public sealed class IniFileModuleTests : IDisposable
     }
 
     [Fact]
+    public void Apply_AbsentInMissingDirectory_MakesTheDirectoryAndIsOk()
+    {
+        var path = Path.Combine(_files.Dir, "made", "gone.ini");
+        var args = Args(("path", path), ("section", "s"), ("option", "k"), ("state", "absent"));
+
+        var check = Apply(new IniFileModule(), args, checkMode: true);
+        var plan = Assert.IsType<Change>(Apply(new IniFileModule(), args));
+        var outcome = new IniFileModule().Complete(plan, new CommandResult(0, "", "", TimeSpan.Zero), args);
+
+        Assert.IsType<NoChange>(check);
+        Assert.True(Directory.Exists(Path.GetDirectoryName(path)));
+        Assert.False(File.Exists(path));
+        Assert.Equal(Fleet.Core.Results.TaskOutcome.Ok, outcome.Status);
+        Assert.IsType<NoChange>(Apply(new IniFileModule(), args));
+    }
+
+    [Fact]
     public void Plan_CheckMode_ShowsDiffAndWritesNothing()
     {
         var path = _files.Write("c.ini", "[a]\nx = 1\n");
