@@ -65,5 +65,8 @@ public static class BuiltInModules
         new AptSources.AptRepositoryModule(),
         new GetUrl.GetUrlModule(),
         new AptSources.AptKeyModule(),
+        new IniFile.IniFileModule(),
+        new Tempfile.TempfileModule(),
+        new DpkgDivert.DpkgDivertModule(),
     ];
 }
