@@ -170,10 +170,12 @@ internal sealed class TaskReader(LoadContext context)
         }
 
         var taskName = r.Text(NodeReader.Child(node, "name"));
-        if (moduleKeys.Count > 1 && moduleKeys.Count(m => context.Find(ModuleName(m.Name)) is not null) == 1)
+        // A module of another OS family counts as known: the other keys beside it are the typos.
+        bool Known(string name) => context.Find(ModuleName(name)) is not null || AnsibleModuleNames.Resolve(name, inherit.Collections) is not null;
+        if (moduleKeys.Count > 1 && moduleKeys.Count(m => Known(m.Name)) == 1)
         {
             // One known module and other keys: those are task keywords Fleet does not know.
-            foreach (var (name, key, _) in moduleKeys.Where(m => context.Find(ModuleName(m.Name)) is null))
+            foreach (var (name, key, _) in moduleKeys.Where(m => !Known(m.Name)))
             {
                 r.Error(key, $"unknown task key '{name}'{YamlFile.DidYouMean(name, TaskKeys)}");
             }

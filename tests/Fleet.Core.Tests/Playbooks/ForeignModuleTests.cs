@@ -56,6 +56,14 @@ public sealed class ForeignModuleTests : IDisposable
     }
 
     [Fact]
+    public void Load_ForeignModuleBesideAnUnknownKey_NamesTheKeyAsATaskKeyword()
+    {
+        var (_, errors) = Load("- hosts: all\n  tasks:\n    - dnf: { name: aide }\n      whenn: false\n");
+
+        Assert.StartsWith("unknown task key 'whenn'", Assert.Single(errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_ForeignModuleArguments_AreAcceptedAsWrittenButTheirTemplatesMustParse()
     {
         var (playbook, errors) = Load("- hosts: all\n  tasks:\n    - dnf: { name: '{{ pkgs }}', made_up_option: 1 }\n    - yum:\n        name: '{{ broken ('\n");
