@@ -13,17 +13,18 @@ internal static class ForeignModules
 {
     /// <summary>
     /// A role's or a collection's own Python module named <paramref name="written"/>, as the failure message, or null. Ansible looks
-    /// in the role's <c>library/</c> (and the playbook's) before its own modules, so such a module shadows Fleet's too.
+    /// in the task's role's <c>library/</c>, the playbook's, and those of the roles loaded before, ahead of its own modules, so
+    /// such a module shadows Fleet's too (checked against ansible-playbook).
     /// </summary>
-    public static string? OwnPythonModule(string written, IReadOnlyList<string> collections, RoleContext? role, string playbookDirectory)
+    public static string? OwnPythonModule(string written, IReadOnlyList<string> collections, RoleContext? role, string playbookDirectory, IEnumerable<string> roleLibraries)
     {
         var legacy = written.StartsWith("ansible.legacy.", StringComparison.Ordinal) ? written["ansible.legacy.".Length..] : written;
         if (!legacy.Contains('.', StringComparison.Ordinal))
         {
-            var libraries = new[] { role?.Directory, playbookDirectory }.OfType<string>().Select(d => Path.Combine(d, "library"));
+            var libraries = new[] { role?.Directory, playbookDirectory }.OfType<string>().Select(d => Path.Combine(d, "library")).Concat(roleLibraries);
             if (libraries.Select(l => Path.Combine(l, legacy + ".py")).FirstOrDefault(File.Exists) is { } file)
             {
-                var whose = role is not null && file.StartsWith(role.Directory, StringComparison.Ordinal) ? "the role's" : "the playbook's";
+                var whose = file.StartsWith(Path.Combine(playbookDirectory, "library"), StringComparison.Ordinal) ? "the playbook's" : "the role's";
                 return $"module {written} is {whose} own Python module ({file}), which Fleet cannot run: it needs Python on the host";
             }
         }

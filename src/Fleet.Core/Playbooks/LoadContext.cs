@@ -28,6 +28,9 @@ internal sealed class LoadContext(IModuleCatalog catalog, IReadOnlyList<string> 
     /// <summary>What the load accepts but a host may not run (another OS family's module), one per task, in file order.</summary>
     public List<InputError> Warnings { get; } = [];
 
+    /// <summary>The <c>library/</c> folders of the roles read so far: Ansible adds each to its module path for every later task.</summary>
+    public List<string> RoleLibraries { get; } = [];
+
     /// <summary>The directory of the playbook whose play is being read: <c>roles/</c> and <c>collections/</c> are looked up there.</summary>
     public string PlaybookDirectory { get; set; } = ".";
 

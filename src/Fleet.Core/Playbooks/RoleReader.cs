@@ -213,6 +213,11 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             var body = new List<TaskDefinition>();
             body.AddRange(Dependencies(directory, inherit));
             var collections = ForeignModules.RoleCollections(directory);
+            if (System.IO.Directory.Exists(Path.Combine(directory, "library")) && !context.RoleLibraries.Contains(Path.Combine(directory, "library")))
+            {
+                context.RoleLibraries.Add(Path.Combine(directory, "library"));
+            }
+
             var tasksFile = RoleFile(directory, "tasks", files.Tasks);
             if (tasksFile is not null)
             {

@@ -196,7 +196,7 @@ internal sealed class TaskReader(LoadContext context)
         var collections = NodeReader.Child(node, "collections") is { } own ? ForeignModules.Names(own) : inherit.Collections;
 
         // A module Ansible runs and Fleet cannot is accepted with a warning; the task fails on a host that reaches it.
-        var unavailable = ActionSpec.Find(module) is null ? ForeignModules.OwnPythonModule(rawModule, collections, inherit.Role, context.PlaybookDirectory) : null;
+        var unavailable = ActionSpec.Find(module) is null ? ForeignModules.OwnPythonModule(rawModule, collections, inherit.Role, context.PlaybookDirectory, context.RoleLibraries) : null;
         var spec = unavailable is null ? context.Find(module) : null;
         if (spec is null && unavailable is null && (unavailable = ForeignModules.NotImplemented(rawModule, collections)) is null)
         {

@@ -112,10 +112,24 @@ public sealed class ForeignModuleTests : IDisposable
         var library = _files.Write("roles/custom/library/frobnicate.py", "#!/usr/bin/python\n");
         _files.Write("roles/custom/tasks/main.yml", "- name: Frob\n  frobnicate: { level: 3 }\n");
 
+        var (playbook, errors) = Load("- hosts: all\n  roles: [custom]\n  tasks:\n    - name: After the role\n      frobnicate: {}\n");
+
+        Assert.Empty(errors);
+        Assert.Equal($"module frobnicate is the role's own Python module ({library}), which Fleet cannot run: it needs Python on the host", Task(playbook!, "After the role").Keywords.Unavailable);
+        Assert.Single(RunInputs.Grouped(playbook!.Warnings));
+    }
+
+    [Fact]
+    public void Load_RolesOwnPythonModule_ShadowsFleetsModuleOfTheSameName()
+    {
+        _files.Write("roles/custom/library/ping.py", "#!/usr/bin/python\n");
+        _files.Write("roles/custom/tasks/main.yml", "- name: Own ping\n  command: echo\n");
+        _files.Write("roles/custom/library/command.py", "#!/usr/bin/python\n");
+
         var (playbook, errors) = Load("- hosts: all\n  roles: [custom]\n");
 
         Assert.Empty(errors);
-        Assert.Equal($"module frobnicate is the role's own Python module ({library}), which Fleet cannot run: it needs Python on the host", Assert.Single(playbook!.Warnings).Message);
+        Assert.Contains("is the role's own Python module", Task(playbook!, "Own ping").Keywords.Unavailable, StringComparison.Ordinal);
     }
 
     [Fact]
