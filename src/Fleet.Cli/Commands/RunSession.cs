@@ -28,12 +28,22 @@ internal static class RunSession
             Shard = settings.Shard,
             RolesPath = rolesPath,
         });
+        PrintWarnings(inputs);
         if (inputs.Shard is { } shard)
         {
             AnsiConsole.MarkupLine(Display.Markup($"shard {shard}: {inputs.SelectedHosts.Count} of {inputs.LimitedHosts.Count} selected host(s)"));
         }
 
         return inputs;
+    }
+
+    /// <summary>Each warning of the load as one line on stderr, before anything runs.</summary>
+    public static void PrintWarnings(RunInputs inputs)
+    {
+        foreach (var warning in inputs.Warnings)
+        {
+            Console.Error.WriteLine("warning: " + warning);
+        }
     }
 
     /// <summary>Checks connection options; errors are invalid input.</summary>

@@ -42,11 +42,13 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
             CheckTargets = false,
         });
         var playbooks = inputs.Playbooks;
+        RunSession.PrintWarnings(inputs);
 
         var plays = playbooks.Sum(p => p.Plays.Count);
         var tasks = playbooks.Sum(p => p.Plays.Sum(play => play.Tasks.Concat(play.Handlers).SelectMany(t => t.Flatten()).Count(t => t.Keywords.Kind != TaskKind.Block)));
         var hosts = inputs.HasInventory ? $", {inputs.Inventory.Hosts.Count} host(s)" : "";
-        Console.WriteLine($"ok: {playbooks.Count} playbook(s), {plays} play(s), {tasks} task(s){hosts}");
+        var warnings = inputs.Warnings.Count > 0 ? $", {inputs.Warnings.Count} warning(s)" : "";
+        Console.WriteLine($"ok: {playbooks.Count} playbook(s), {plays} play(s), {tasks} task(s){hosts}{warnings}");
         return Task.FromResult(ExitCodes.Success);
     }
 }

@@ -275,7 +275,8 @@ internal sealed class TaskRunner
 
     /// <summary>An engine action for one item; one that cannot run as a task (an import, a meta) is the task's error.</summary>
     private TaskResult RunAction(PlayRun run, TaskDefinition task, IVariableLookup scope) =>
-        EngineActions.Find(task.Module) is TaskAction action
+        task.Keywords.Unavailable is { } why ? Outcome(run.Play, task, TaskOutcome.Failed, message: why)
+        : EngineActions.Find(task.Module) is TaskAction action
             ? action.Run(new ActionCall(run, task, scope, _variables))
             : throw new FleetInputException(task.Location, $"{task.Module} cannot run here");
 
@@ -309,7 +310,7 @@ internal sealed class TaskRunner
     /// <summary>Binds the arguments of a module task for one item; null when the module is an engine action.</summary>
     private PreparedTask? Prepare(PlayRun run, TaskDefinition task, Frame frame, IVariableLookup scope)
     {
-        if (_catalog.Get(task.Module) is not { } module)
+        if (_catalog.Get(task.Module) is not { } module || task.Keywords.Unavailable is not null)
         {
             return null;
         }

@@ -18,8 +18,10 @@ public sealed class RunInputs
         string? limit,
         Shard? shard,
         IReadOnlyList<InventoryHost> limitedHosts,
-        IReadOnlyList<InventoryHost> selectedHosts)
+        IReadOnlyList<InventoryHost> selectedHosts,
+        IReadOnlyList<InputError> warnings)
     {
+        Warnings = warnings;
         _inventory = inventory;
         Playbooks = playbooks;
         ExtraVars = extraVars;
@@ -55,6 +57,12 @@ public sealed class RunInputs
     /// shards than hosts): that is a run of no host, not an error, so every shard of a CI matrix still writes its report.
     /// </summary>
     public IReadOnlyList<InventoryHost> SelectedHosts { get; }
+
+    /// <summary>
+    /// What the playbooks hold that Fleet accepts but cannot run on a host (another OS family's module): one line per module, at its
+    /// first task, naming the others. Commands print them before running; they do not stop a run.
+    /// </summary>
+    public IReadOnlyList<InputError> Warnings { get; }
 
     /// <summary>When the files were read.</summary>
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
@@ -98,7 +106,22 @@ public sealed class RunInputs
 
         return errors.Count > 0
             ? throw new FleetInputException(errors)
-            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected);
+            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected, Grouped(playbooks.SelectMany(p => p.Warnings)));
+    }
+
+    /// <summary>Warnings with the same message (one module's tasks) as one, at the first task, with the others' places after it.</summary>
+    internal static IReadOnlyList<InputError> Grouped(IEnumerable<InputError> warnings)
+    {
+        const int shown = 5;
+        return warnings.Distinct().GroupBy(w => w.Message, StringComparer.Ordinal).Select(group =>
+        {
+            var others = group.Skip(1).Select(w => w.Location is { } at && at.File == group.First().Location?.File ? $"line {at.Line}" : w.Location?.ToString() ?? "?").ToList();
+            var more = others.Count > shown ? $" and {others.Count - shown} more" : "";
+            return others.Count == 0 ? group.First() : group.First() with
+            {
+                Message = $"{group.Key} (also at {string.Join(", ", others.Take(shown))}{more})",
+            };
+        }).ToList();
     }
 
     /// <summary><c>--roles-path</c> as full directory paths, or null for the default (<c>ANSIBLE_ROLES_PATH</c>, else Ansible's).</summary>

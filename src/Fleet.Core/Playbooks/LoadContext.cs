@@ -5,6 +5,12 @@ namespace Fleet.Core.Playbooks;
 /// <summary>Where a loaded task stands: the tags its parents give it, its role, whether it is a handler.</summary>
 internal sealed record Inherit(IReadOnlyList<string> Tags, RoleContext? Role, bool Handler)
 {
+    /// <summary>
+    /// The <c>collections:</c> search list short module names are resolved through (the innermost play, role, block or task that
+    /// sets one; a role does not inherit its play's). The default value is none.
+    /// </summary>
+    public IReadOnlyList<string> Collections { get; init; } = [];
+
     public static Inherit Play(IReadOnlyList<string> tags) => new(tags, null, false);
 }
 
@@ -18,6 +24,12 @@ internal sealed class LoadContext(IModuleCatalog catalog, IReadOnlyList<string> 
 
     /// <summary>Task files and roles being read, innermost last: an import of one of them is a cycle.</summary>
     public List<string> Reading { get; } = [];
+
+    /// <summary>What the load accepts but a host may not run (another OS family's module), one per task, in file order.</summary>
+    public List<InputError> Warnings { get; } = [];
+
+    /// <summary>The <c>library/</c> folders of the roles read so far: Ansible adds each to its module path for every later task.</summary>
+    public List<string> RoleLibraries { get; } = [];
 
     /// <summary>The directory of the playbook whose play is being read: <c>roles/</c> and <c>collections/</c> are looked up there.</summary>
     public string PlaybookDirectory { get; set; } = ".";

@@ -129,7 +129,7 @@ internal sealed class PlayReader(LoadContext context)
         var vars = WithVarsFiles(r, r.Vars(NodeReader.Child(node, "vars")), NodeReader.Child(node, "vars_files"));
         var playTags = r.Tags(NodeReader.Child(node, "tags"));
         var become = r.Bool(NodeReader.Child(node, "become"), "become");
-        var inherit = Inherit.Play(playTags);
+        var inherit = Inherit.Play(playTags) with { Collections = NodeReader.Child(node, "collections") is { } collections ? ForeignModules.Names(collections) : [] };
         var sections = new List<List<TaskDefinition>>
         {
             _tasks.ReadList(r, NodeReader.Child(node, "pre_tasks"), "pre_tasks", inherit),
@@ -146,7 +146,7 @@ internal sealed class PlayReader(LoadContext context)
             flushes.Add(tasks.Count - 1);
         }
 
-        var handlers = _tasks.ReadList(r, NodeReader.Child(node, "handlers"), "handlers", new Inherit(playTags, null, true));
+        var handlers = _tasks.ReadList(r, NodeReader.Child(node, "handlers"), "handlers", inherit with { Handler = true });
         foreach (var handler in handlers.Where(h => h.Keywords.Kind != TaskKind.Module))
         {
             r.Errors.Add(new InputError(handler.Location, "a handler is a module task (blocks and includes are not supported as handlers)"));

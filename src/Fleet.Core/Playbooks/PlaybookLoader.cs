@@ -16,8 +16,9 @@ public static class PlaybookLoader
         InputFile.CheckRegular(path, "playbook file");
         var errors = new List<InputError>();
         var plays = new List<Play>();
-        new PlayReader(new LoadContext(catalog, rolesPath ?? DefaultRolesPath())).ReadFile(Path.GetFullPath(path), plays, errors, []);
-        return errors.Count > 0 ? throw new FleetInputException(errors.Distinct().ToList()) : new Playbook(path, plays);
+        var context = new LoadContext(catalog, rolesPath ?? DefaultRolesPath());
+        new PlayReader(context).ReadFile(Path.GetFullPath(path), plays, errors, []);
+        return errors.Count > 0 ? throw new FleetInputException(errors.Distinct().ToList()) : new Playbook(path, plays) { Warnings = context.Warnings.Distinct().ToList() };
     }
 
     /// <summary><c>ANSIBLE_ROLES_PATH</c> (colon-separated), else Ansible's default roles path.</summary>
@@ -42,7 +43,7 @@ public static class PlaybookLoader
         var reader = new TaskReader(context);
         var r = new NodeReader(include.Location.File, errors);
         var tags = include.Keywords.InheritedTags.Concat(include.Keywords.Apply?.Tags ?? []).Distinct().ToList();
-        var tasks = reader.ReadFile(TaskReader.TaskFile(r, file, include.Keywords.Role), new Inherit(tags, include.Keywords.Role, false), include.Args.Location, errors);
+        var tasks = reader.ReadFile(TaskReader.TaskFile(r, file, include.Keywords.Role), new Inherit(tags, include.Keywords.Role, false) { Collections = include.Keywords.Role is { } role ? ForeignModules.RoleCollections(role.Directory) : [] }, include.Args.Location, errors);
         return errors.Count > 0 ? throw new FleetInputException(errors) : tasks;
     }
 

@@ -3,7 +3,11 @@ using Fleet.Core.Templating;
 namespace Fleet.Core.Playbooks;
 
 /// <summary>A loaded playbook file with its imports expanded, in order.</summary>
-public sealed record Playbook(string Path, IReadOnlyList<Play> Plays);
+public sealed record Playbook(string Path, IReadOnlyList<Play> Plays)
+{
+    /// <summary>What the load accepted that a host may not run (another OS family's module), one per task. The default is none.</summary>
+    public IReadOnlyList<InputError> Warnings { get; init; } = [];
+}
 
 /// <summary>One play: a host pattern, variables, tasks and handlers.</summary>
 public sealed record Play(
@@ -211,6 +215,12 @@ public sealed record TaskKeywords
 
     /// <summary>For <c>include_tasks</c>: the tags of its parents, which the included tasks inherit (the include's own tags do not pass on).</summary>
     public IReadOnlyList<string> InheritedTags { get; init; } = [];
+
+    /// <summary>
+    /// Why Fleet cannot run this task's module (another OS family's module, a role's own Python module, a parameter of another
+    /// package backend), or null: a host that reaches the task fails it with this message. The load warns of it.
+    /// </summary>
+    public string? Unavailable { get; init; }
 
     /// <summary>The block stands for a role (its tasks report "role : task").</summary>
     public bool IsRole { get; init; }

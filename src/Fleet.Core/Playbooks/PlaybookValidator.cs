@@ -63,6 +63,13 @@ public static class PlaybookValidator
                     continue;
                 }
 
+                if (task.Keywords.Unavailable is not null)
+                {
+                    // Fleet cannot run it (the load warned): its arguments have no spec to check, but their templates must parse.
+                    errors.AddRange(Unparsable(task.Args));
+                    continue;
+                }
+
                 var spec = (IModuleSpec?)ActionSpec.Find(task.Module) ?? catalog.Find(task.Module);
                 if (spec is null)
                 {
@@ -167,6 +174,34 @@ public static class PlaybookValidator
                 errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
             }
         }
+    }
+
+    /// <summary>Every template of <paramref name="value"/> that does not parse.</summary>
+    private static IEnumerable<InputError> Unparsable(ArgValue value)
+    {
+        var errors = new List<InputError>();
+        switch (value)
+        {
+            case ScalarArg { Value: { } text } scalar when Template.HasTemplate(text):
+                try
+                {
+                    _ = Template.Variables(text, scalar.Location).ToList();
+                }
+                catch (FleetInputException ex)
+                {
+                    errors.AddRange(ex.Errors);
+                }
+
+                break;
+            case ListArg list:
+                errors.AddRange(list.Items.SelectMany(Unparsable));
+                break;
+            case MapArg map:
+                errors.AddRange(map.Entries.SelectMany(e => Unparsable(e.Value)));
+                break;
+        }
+
+        return errors;
     }
 
     /// <summary>Parameter names known and required ones present, without rendering values.</summary>

@@ -212,10 +212,16 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
 
             var body = new List<TaskDefinition>();
             body.AddRange(Dependencies(directory, inherit));
+            var collections = ForeignModules.RoleCollections(directory);
+            if (System.IO.Directory.Exists(Path.Combine(directory, "library")) && !context.RoleLibraries.Contains(Path.Combine(directory, "library")))
+            {
+                context.RoleLibraries.Add(Path.Combine(directory, "library"));
+            }
+
             var tasksFile = RoleFile(directory, "tasks", files.Tasks);
             if (tasksFile is not null)
             {
-                body.AddRange(tasks.ReadFile(tasksFile, inherit with { Role = role }, location, r.Errors));
+                body.AddRange(tasks.ReadFile(tasksFile, inherit with { Role = role, Collections = collections }, location, r.Errors));
             }
             else if (files.Tasks != "main")
             {
@@ -224,7 +230,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
 
             if (RoleFile(directory, "handlers", files.Handlers) is { } handlersFile && _handlerFiles.Add(handlersFile))
             {
-                Handlers.AddRange(tasks.ReadFile(handlersFile, new Inherit([], role, true), location, r.Errors, "handlers file").SelectMany(h => h.Flatten()).Where(h => h.Keywords.Kind == TaskKind.Module));
+                Handlers.AddRange(tasks.ReadFile(handlersFile, new Inherit([], role, true) { Collections = collections }, location, r.Errors, "handlers file").SelectMany(h => h.Flatten()).Where(h => h.Keywords.Kind == TaskKind.Module));
             }
 
             return new TaskDefinition(name, "block", new MapArg([], location), inherit.Tags, null, [], 0, TimeSpan.Zero, null, false, null, null, location)
@@ -352,7 +358,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
         }
     }
 
-    private static IEnumerable<string> CollectionRoots(string playbook)
+    internal static IEnumerable<string> CollectionRoots(string playbook)
     {
         yield return Path.Combine(playbook, "collections");
         var configured = Environment.GetEnvironmentVariable("ANSIBLE_COLLECTIONS_PATH") ?? Environment.GetEnvironmentVariable("ANSIBLE_COLLECTIONS_PATHS");

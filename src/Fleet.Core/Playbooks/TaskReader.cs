@@ -1,3 +1,4 @@
+using Fleet.Core.Modules;
 using Fleet.Core.Templating;
 using Fleet.Core.Yaml;
 using YamlDotNet.RepresentationModel;
@@ -169,10 +170,12 @@ internal sealed class TaskReader(LoadContext context)
         }
 
         var taskName = r.Text(NodeReader.Child(node, "name"));
-        if (moduleKeys.Count > 1 && moduleKeys.Count(m => context.Find(ModuleName(m.Name)) is not null) == 1)
+        // A module of another OS family counts as known: the other keys beside it are the typos.
+        bool Known(string name) => context.Find(ModuleName(name)) is not null || AnsibleModuleNames.Resolve(name, inherit.Collections) is not null;
+        if (moduleKeys.Count > 1 && moduleKeys.Count(m => Known(m.Name)) == 1)
         {
             // One known module and other keys: those are task keywords Fleet does not know.
-            foreach (var (name, key, _) in moduleKeys.Where(m => context.Find(ModuleName(m.Name)) is null))
+            foreach (var (name, key, _) in moduleKeys.Where(m => !Known(m.Name)))
             {
                 r.Error(key, $"unknown task key '{name}'{YamlFile.DidYouMean(name, TaskKeys)}");
             }
@@ -190,19 +193,34 @@ internal sealed class TaskReader(LoadContext context)
 
         var (rawModule, moduleKey, argsNode) = moduleKeys[0];
         var module = ModuleName(rawModule);
-        var spec = context.Find(module);
-        if (spec is null)
+        var collections = NodeReader.Child(node, "collections") is { } own ? ForeignModules.Names(own) : inherit.Collections;
+
+        // A module Ansible runs and Fleet cannot is accepted with a warning; the task fails on a host that reaches it.
+        var unavailable = ActionSpec.Find(module) is null ? ForeignModules.OwnPythonModule(rawModule, collections, inherit.Role, context.PlaybookDirectory, context.RoleLibraries) : null;
+        var spec = unavailable is null ? context.Find(module) : null;
+        if (spec is null && unavailable is null && (unavailable = ForeignModules.NotImplemented(rawModule, collections)) is null)
         {
             r.Error(moduleKey, $"unknown module '{rawModule}'{YamlFile.DidYouMean(module, context.Names)}");
             return null;
         }
 
-        var args = module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec, argsNode, r.Errors);
+        var args = module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), argsNode, r.Errors);
         if (NodeReader.Child(node, "args") is { } extra)
         {
             args = extra is YamlMappingNode extraMap
                 ? new MapArg([.. ((MapArg)YamlFile.ToArg(r.Path, extraMap)).Entries.Where(e => args[e.Key] is null), .. args.Entries], args.Location)
                 : r.Fail(extra, "args must be a mapping", args);
+        }
+
+        var warnAt = r.At(moduleKey);
+        if (unavailable is null && OtherBackendParameter(module, spec, args) is { } foreign)
+        {
+            (unavailable, warnAt) = foreign;
+        }
+
+        if (unavailable is not null)
+        {
+            context.Warnings.Add(new InputError(warnAt, unavailable));
         }
 
         var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(node, "tags"))).Distinct().ToList();
@@ -238,7 +256,7 @@ internal sealed class TaskReader(LoadContext context)
             r.At(node))
         {
             NoLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log") ?? false,
-            Keywords = keywords,
+            Keywords = keywords with { Unavailable = unavailable },
         };
 
         return module switch
@@ -249,6 +267,23 @@ internal sealed class TaskReader(LoadContext context)
             "meta" => Meta(r, definition, inherit),
             _ => definition,
         };
+    }
+
+    /// <summary>
+    /// <c>package</c> hands its arguments to the host's package manager: a parameter only another family's backend takes
+    /// (<c>enablerepo</c>) is accepted, and fails the task on a host that reaches it, as Ansible's apt refuses it there.
+    /// </summary>
+    private static (string Message, SourceLocation At)? OtherBackendParameter(string module, IModuleSpec? spec, MapArg args)
+    {
+        if (module != "package" || spec is null)
+        {
+            return null;
+        }
+
+        var known = spec.Parameters.SelectMany(p => (p.Aliases ?? []).Prepend(p.Name)).ToHashSet(StringComparer.Ordinal);
+        return args.Entries.Where(e => !known.Contains(e.Key)).Select(e => (e.Key, e.Value.Location, Backends: AnsiblePackageBackends.Of(e.Key))).FirstOrDefault(p => p.Backends is not null) is { Backends: { } backends } found
+            ? ($"parameter {found.Key} of package belongs to the {backends} backend; this host uses apt", found.Location)
+            : null;
     }
 
     /// <summary>The keywords a block and a task share.</summary>
@@ -279,7 +314,7 @@ internal sealed class TaskReader(LoadContext context)
         }
 
         var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(node, "tags"))).Distinct().ToList();
-        var inner = inherit with { Tags = tags };
+        var inner = inherit with { Tags = tags, Collections = NodeReader.Child(node, "collections") is { } own ? ForeignModules.Names(own) : inherit.Collections };
         var body = new BlockBody(
             ReadList(r, NodeReader.Child(node, "block"), "block", inner),
             ReadList(r, NodeReader.Child(node, "rescue"), "rescue", inner),
