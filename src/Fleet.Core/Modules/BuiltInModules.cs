@@ -65,5 +65,7 @@ public static class BuiltInModules
         new AptSources.AptRepositoryModule(),
         new GetUrl.GetUrlModule(),
         new AptSources.AptKeyModule(),
+        new Pamd.PamdModule(),
+        new OpensshKeypair.OpensshKeypairModule(),
     ];
 }
