@@ -89,6 +89,14 @@ public sealed class OpensshKeypairModuleTests : IDisposable
     }
 
     [Fact]
+    public void Plan_KeygenCannotDeriveThePublicKey_FailsAsCommunityCryptoDoes()
+    {
+        var plan = Plan(Rsa4096 with { Public = "" }, null, FileState.Missing);
+
+        Assert.StartsWith("The public key is missing", Assert.IsType<PlanFailure>(plan).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_OtherComment_RewritesPublicKeyAndSetsTheComment()
     {
         var plan = Assert.IsType<Change>(Plan(Rsa4096, null, null, ("comment", "fleet")));

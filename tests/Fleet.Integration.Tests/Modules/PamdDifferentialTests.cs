@@ -66,6 +66,7 @@ public sealed partial class PamdDifferentialTests
             Assert.True(exit == 0, $"ansible-playbook failed: {stdout}\n{stderr}");
 
             var differences = new List<string>();
+            var changedByAnsible = 0;
             for (var i = 0; i < Cases.Length; i++)
             {
                 var (name, source, args) = Cases[i];
@@ -73,12 +74,14 @@ public sealed partial class PamdDifferentialTests
                 var ansible = await File.ReadAllTextAsync(Path.Combine(directory.FullName, i.ToString(System.Globalization.CultureInfo.InvariantCulture), source));
                 var (fleet, _) = PamdModule.Edit(original, Arguments(args, source), "2026-01-01T00:00:00");
                 var expected = ansible == original ? null : Masked(ansible);
+                changedByAnsible += expected is null ? 0 : 1;
                 if (expected != (fleet is null ? null : Masked(fleet)))
                 {
                     differences.Add($"{name}:\n--- ansible\n{expected ?? "(unchanged)"}\n--- fleet\n{fleet ?? "(unchanged)"}");
                 }
             }
 
+            Assert.Equal(10, changedByAnsible);
             Assert.True(differences.Count == 0, $"{differences.Count} of {Cases.Length} cases differ from Ansible:\n" + string.Join("\n", differences));
         }
         finally

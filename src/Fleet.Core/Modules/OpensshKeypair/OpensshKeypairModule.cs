@@ -142,7 +142,12 @@ public sealed class OpensshKeypairModule : Module
                 : $"{path} regenerated ({original.Type} {original.Size} → {request.Type} {request.Size})");
             script.Append(GenerateScript(request));
         }
-        else if (originalPublic is null || keygenPublic is null || !originalPublic.Matches(keygenPublic, request.Comment))
+        else if (keygenPublic is null)
+        {
+            // community.crypto fails here too: without ssh-keygen -y there is no public key to compare or restore.
+            return new PlanFailure("The public key is missing or does not match the private key. Unable to regenerate the public key.");
+        }
+        else if (originalPublic is null || !originalPublic.Matches(keygenPublic, request.Comment))
         {
             changes.Add(originalPublic is null ? $"{pub} restored from the private key" : $"{pub} rewritten to match the private key");
             script.Append(new RemoteFileWriter(pub).Script(keygenPublic + "\n"));
