@@ -1,3 +1,4 @@
+// Over 400 lines as one concept: a line-for-line port of community.general.pamd (PamdService, PamdRule), kept whole to read beside the original.
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
