@@ -68,5 +68,7 @@ public static class BuiltInModules
         new IniFile.IniFileModule(),
         new Tempfile.TempfileModule(),
         new DpkgDivert.DpkgDivertModule(),
+        new Pamd.PamdModule(),
+        new OpensshKeypair.OpensshKeypairModule(),
     ];
 }

@@ -523,7 +523,7 @@ internal sealed class TaskReader(LoadContext context)
     /// <summary>A task without a name is named after its module, as Ansible names it.</summary>
     private static string DefaultName(string module) => module;
 
-    private static readonly string[] Prefixes = ["ansible.builtin.", "ansible.posix.", "community.general.", "ansible.legacy."];
+    private static readonly string[] Prefixes = ["ansible.builtin.", "ansible.posix.", "community.general.", "community.crypto.", "ansible.legacy."];
 
     /// <summary>The module name without an <c>ansible.builtin.</c>-like collection prefix.</summary>
     public static string ModuleName(string module) =>
