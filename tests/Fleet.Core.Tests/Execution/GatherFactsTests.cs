@@ -114,6 +114,28 @@ public sealed class GatherFactsTests : IDisposable
     }
 
     [Fact]
+    public async Task SetupWhenNoFacts_AsDevSecWritesIt_RunsOnlyWhereNothingWasGathered()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: Gather facts, if not present
+                  ansible.builtin.setup:
+                  when: not ansible_facts
+                - name: all gathered
+                  assert: { that: ["ansible_facts.distribution == ansible_distribution", "ansible_memtotal_mb > 0", "ansible_facts.gather_subset == ['all']"] }
+            - hosts: all
+              tasks:
+                - name: Gather facts, if not present
+                  ansible.builtin.setup:
+                  when: not ansible_facts
+            """);
+
+        Assert.Equal("ok Gather facts, if not present\nok all gathered\nskipped Gather facts, if not present", Statuses(host));
+    }
+
+    [Fact]
     public async Task Setup_TemplatedBadSubset_FailsTheTask()
     {
         var host = await RunAsync("""
