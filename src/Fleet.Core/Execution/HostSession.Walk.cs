@@ -15,6 +15,12 @@ internal sealed partial class HostSession : IPlayWalk
         _run = run;
         _playEnded = false;
         _handlers.StartPlay();
+        if (play.GatherFacts && !Stopped)
+        {
+            // Ansible's implicit setup task, from the facts read at connect (or when they are): no trip of its own.
+            _variables.Gather(play.GatherSubset);
+        }
+
         if (Stopped || !play.Tasks.SelectMany(t => t.Flatten()).Any(t => t.Keywords.Kind != TaskKind.Block && !t.Keywords.Implicit && IsSelectedByTags(t)))
         {
             return;

@@ -20,10 +20,16 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
     private readonly Dictionary<string, object?> _hostFacts = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Facts that module results returned under <c>ansible_facts</c> (package_facts, service_facts, getent, set_fact with
-    /// cacheable): Ansible's fact cache beside the connect-time facts, for the rest of the run.
+    /// Ansible's fact cache, for the rest of the run: the facts a play gathered or <c>setup</c> returned, and those other module
+    /// results returned under <c>ansible_facts</c> (package_facts, service_facts, getent, set_fact with cacheable). Until a play
+    /// gathers them, the connect-time facts are the engine's only, not variables (<c>gather_facts: false</c>).
     /// </summary>
     private readonly Dictionary<string, object?> _moduleFacts = new(StringComparer.Ordinal);
+
+    /// <summary>A play's gathering asked for before the facts were read (the host was not connected yet): done when they are.</summary>
+    private IReadOnlyList<string>? _pendingGather;
+
+    private SystemInfo? _system;
 
     /// <summary>Variables read with <c>include_vars</c>.</summary>
     private readonly Dictionary<string, object?> _includedVars = new(StringComparer.Ordinal);
@@ -31,8 +37,46 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
     // Other hosts read these through hostvars while this host's tasks write them.
     private readonly Lock _lock = new();
 
-    /// <summary>Facts about the operating system, read at connect.</summary>
-    public SystemInfo? System { get; set; }
+    /// <summary>Facts about the operating system, read at connect; a play's gathering waiting for them happens when they are set.</summary>
+    public SystemInfo? System
+    {
+        get => _system;
+        set
+        {
+            _system = value;
+            if (value is not null && _pendingGather is { } subsets)
+            {
+                _pendingGather = null;
+                KeepFacts(GatherSubset.Collect(value, subsets, []));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A play's fact gathering (<c>gather_facts</c>, not false): the facts of <paramref name="subsets"/> become variables, as the
+    /// implicit <c>setup</c> task makes them in Ansible; from the facts read at connect, or when they are read.
+    /// </summary>
+    public void Gather(IReadOnlyList<string> subsets)
+    {
+        if (_system is null)
+        {
+            _pendingGather = subsets;
+            return;
+        }
+
+        KeepFacts(GatherSubset.Collect(_system, subsets, []));
+    }
+
+    private void KeepFacts(IReadOnlyDictionary<string, object?> facts)
+    {
+        lock (_lock)
+        {
+            foreach (var (name, value) in facts)
+            {
+                _moduleFacts[name] = value;
+            }
+        }
+    }
 
     /// <summary>This host's variables for <c>hostvars</c>: inventory, facts, include_vars, set_fact and registered results.</summary>
     public IReadOnlyDictionary<string, object?> Snapshot()
@@ -190,27 +234,18 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
     }
 
     /// <summary>
-    /// The facts as variables, as Ansible's variable manager gives them: <c>ansible_facts</c> holds the connect-time facts and
-    /// every module-returned fact (an <c>ansible_</c> prefix removed), and each module-returned fact is also a variable of
-    /// its own name (INJECT_FACTS_AS_VARS, on by default): <c>packages</c>, <c>services</c>, <c>getent_passwd</c>.
+    /// The facts as variables, as Ansible's variable manager gives them from its fact cache: <c>ansible_facts</c> holds every
+    /// fact (an <c>ansible_</c> prefix removed; empty before any gathering), and each is also a variable of its own name
+    /// (INJECT_FACTS_AS_VARS, on by default): <c>ansible_os_family</c>, <c>packages</c>, <c>services</c>, <c>getent_passwd</c>.
     /// </summary>
-    private IReadOnlyDictionary<string, object?> FactVariables()
+    private Dictionary<string, object?> FactVariables()
     {
-        var system = System?.ToVariables() ?? ModuleVars.None;
         lock (_lock)
         {
-            if (_moduleFacts.Count == 0)
-            {
-                return system;
-            }
-
-            var variables = new Dictionary<string, object?>(system, StringComparer.Ordinal);
-            var namespaced = system.TryGetValue("ansible_facts", out var facts) && facts is IReadOnlyDictionary<string, object?> known
-                ? new Dictionary<string, object?>(known, StringComparer.Ordinal)
-                : new Dictionary<string, object?>(StringComparer.Ordinal);
+            var variables = new Dictionary<string, object?>(_moduleFacts, StringComparer.Ordinal);
+            var namespaced = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (name, value) in _moduleFacts)
             {
-                variables[name] = value;
                 namespaced[name.StartsWith("ansible_", StringComparison.Ordinal) && name != "ansible_local" ? name["ansible_".Length..] : name] = value;
             }
 

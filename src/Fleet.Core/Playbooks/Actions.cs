@@ -22,6 +22,9 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     /// <summary>Parameters whose values are conditions (parsed, not rendered). The default value is none.</summary>
     public IReadOnlyList<string> ConditionParameters { get; init; } = [];
 
+    /// <summary>What the validator checks beyond names and templates (the values written literally), as located errors. The default value is none.</summary>
+    public Func<MapArg, IEnumerable<InputError>>? CheckValues { get; init; }
+
     public static ActionSpec Debug { get; } = new("debug", Params(("msg", false, "The message. The default value is \"Hello world!\"."), ("var", false, "A variable (or expression) to print instead of msg."), ("verbosity", false, "Shown only at this verbosity or above; Fleet always shows it. The default value is 0.")));
 
     public static ActionSpec Assert { get; } = new("assert", Params(("that", true, "Conditions that must all hold."), ("fail_msg", false, "The failure message (alias msg). The default value is \"Assertion failed\"."), ("success_msg", false, "The message when all hold. The default value is \"All assertions passed\"."), ("quiet", false, "Shorter output. The default value is false.")))
@@ -34,6 +37,15 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     public static ActionSpec SetFact { get; } = new("set_fact", Params(("cacheable", false, "Accepted; Fleet keeps facts for the run. The default value is false.")), AnyParameter: true)
     {
         Sets = ActionVariables.ArgumentNames,
+    };
+
+    public static ActionSpec Setup { get; } = new("setup", Params(
+        ("gather_subset", false, "Which facts: all, min, hardware, network, virtual, a collector or fact name; !name leaves one out. The default value is all."),
+        ("filter", false, "Globs on the facts' names (ansible_os_family, ansible_*_mb): only those are returned. The default value is all facts."),
+        ("gather_timeout", false, "Accepted; Fleet reads the facts with its connect round trip. The default value is 10."),
+        ("fact_path", false, "Not supported: Fleet does not read local facts (ansible_local).")))
+    {
+        CheckValues = SetupValues.Check,
     };
 
     public static ActionSpec Meta { get; } = new("meta", Params(("free_form", true, "flush_handlers, noop, end_host, end_play, clear_host_errors.")), "free_form")
@@ -61,7 +73,7 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     public static ActionSpec ImportRole { get; } = new("import_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
 
     /// <summary>Every engine action by name (collection prefixes stripped).</summary>
-    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole }
+    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Setup, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole }
         .ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     IEnumerable<string> IModuleSpec.CheckCombination(IReadOnlySet<string> presentParameters) => [];

@@ -15,6 +15,7 @@ internal sealed class PlayReader(LoadContext context)
         "name", "hosts", "vars", "vars_files", "serial", "max_fail_percentage", "tasks", "pre_tasks", "post_tasks", "handlers", "tags",
         "become", "gather_facts", "import_playbook", "roles", "any_errors_fatal", "environment", "collections", "strategy",
         "ignore_errors", "no_log", "check_mode", "become_user", "remote_user", "connection", "force_handlers", "order",
+        "gather_subset", "gather_timeout", "fact_path",
     ];
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
@@ -25,6 +26,7 @@ internal sealed class PlayReader(LoadContext context)
         ["connection"] = "connection is not supported: Fleet connects with SSH",
         ["force_handlers"] = "force_handlers is not supported: handlers of a failed host do not run",
         ["order"] = "order is not supported: hosts run in inventory order",
+        ["fact_path"] = SetupValues.FactPathRefused,
     };
 
     private readonly TaskReader _tasks = new(context);
@@ -166,6 +168,8 @@ internal sealed class PlayReader(LoadContext context)
             r.Error(NodeReader.Child(node, "max_fail_percentage")!, $"max_fail_percentage must be between 0 and 100, not {maxFail}");
         }
 
+        _ = r.Int(NodeReader.Child(node, "gather_timeout"), "gather_timeout");
+
         // Play-level keywords that tasks inherit: one block around every section.
         var playBlock = new TaskKeywords
         {
@@ -186,12 +190,31 @@ internal sealed class PlayReader(LoadContext context)
             Serial = serial,
             MaxFailPercent = maxFail is { } percent ? (int)percent : null,
             AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal") ?? false,
+            GatherFacts = r.Bool(NodeReader.Child(node, "gather_facts"), "gather_facts") ?? true,
+            GatherSubset = GatherSubset(r, NodeReader.Child(node, "gather_subset")),
             RoleDefaults = new Dictionary<string, object?>(roles.PlayDefaults, StringComparer.Ordinal),
             RoleVars = new Dictionary<string, object?>(roles.PlayVars, StringComparer.Ordinal),
             RolesPath = context.RolesPath,
             HandlerFlushes = flushes,
             Keywords = keywords,
         };
+    }
+
+    /// <summary><c>gather_subset</c>: names as setup takes them (a list, or text split at commas), each one Ansible knows; <c>gather_timeout</c> is accepted (Fleet reads facts with its connect trip).</summary>
+    private static IReadOnlyList<string> GatherSubset(NodeReader r, YamlNode? node)
+    {
+        if (node is null)
+        {
+            return ["all"];
+        }
+
+        var subsets = node is YamlScalarNode scalar ? SetupValues.List(scalar.Value) : r.Names(node, "gather_subset");
+        if (Facts.GatherSubset.Check(subsets) is { } error)
+        {
+            r.Error(node, error);
+        }
+
+        return subsets;
     }
 
     /// <summary>

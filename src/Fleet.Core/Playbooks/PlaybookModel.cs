@@ -44,6 +44,12 @@ public sealed record Play(
     /// <summary><c>any_errors_fatal</c>: one host's failure stops every host of the play. The default value is false.</summary>
     public bool AnyErrorsFatal { get; init; }
 
+    /// <summary><c>gather_facts</c>: the play starts by making the host's facts variables; false leaves them undefined unless gathered before. The default value is true.</summary>
+    public bool GatherFacts { get; init; } = true;
+
+    /// <summary><c>gather_subset</c>: which facts the play gathers, as <c>setup</c>'s parameter. The default value is all.</summary>
+    public IReadOnlyList<string> GatherSubset { get; init; } = ["all"];
+
     /// <summary>Every handler name and <c>listen</c> topic a task of this play may notify.</summary>
     public IEnumerable<string> HandlerTopics => Handlers.SelectMany(h => h.Keywords.Listen.Prepend(h.Name).Concat(h.Keywords.Role is { } role ? [$"{role.Name} : {h.Name}"] : []));
 

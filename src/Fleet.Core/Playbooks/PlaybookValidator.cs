@@ -227,6 +227,8 @@ public static class PlaybookValidator
             errors.AddRange(Structure(action, task.Args));
         }
 
+        errors.AddRange(action.CheckValues?.Invoke(task.Args) ?? []);
+
         if (action.Arguments != ActionArguments.Rendered)
         {
             return;

@@ -12,6 +12,7 @@ internal static class EngineActions
         new AssertAction(),
         new FailAction(),
         new SetFactAction(),
+        new SetupAction(),
         new IncludeVarsAction(),
         new MetaAction(),
         new IncludeTasksAction(),
