@@ -128,7 +128,9 @@ internal sealed class PlayReader(LoadContext context)
 
         var vars = WithVarsFiles(r, r.Vars(NodeReader.Child(node, "vars")), NodeReader.Child(node, "vars_files"));
         var playTags = r.Tags(NodeReader.Child(node, "tags"));
-        var become = r.Bool(NodeReader.Child(node, "become"), "become");
+        // Play keywords that tasks inherit and that are templates are rendered for each host at its tasks (the play block's).
+        var templates = new List<KeywordTemplate>();
+        var become = r.Bool(NodeReader.Child(node, "become"), "become", templates);
         var inherit = Inherit.Play(playTags);
         var sections = new List<List<TaskDefinition>>
         {
@@ -170,22 +172,23 @@ internal sealed class PlayReader(LoadContext context)
         var playBlock = new TaskKeywords
         {
             Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
-            CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode"),
+            CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
         };
-        var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors") ?? false;
-        var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log") ?? false;
+        var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates) ?? false;
+        var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates) ?? false;
+        var anyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates) ?? false;
         var at = r.At(node);
         var keywords = new TaskDefinition(playName, "block", new MapArg([], at), playTags, null, [], 0, TimeSpan.Zero, null, ignoreErrors, null, null, at)
         {
             NoLog = noLog,
-            Keywords = playBlock with { Kind = TaskKind.Block, Block = new BlockBody([], [], []), Implicit = true },
+            Keywords = playBlock with { Kind = TaskKind.Block, Block = new BlockBody([], [], []), Implicit = true, Templates = templates },
         };
 
         return new Play(playName, hosts ?? "", vars, tasks, handlers, playTags, become, r.At(node))
         {
             Serial = serial,
             MaxFailPercent = maxFail is { } percent ? (int)percent : null,
-            AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal") ?? false,
+            AnyErrorsFatal = anyErrorsFatal,
             RoleDefaults = new Dictionary<string, object?>(roles.PlayDefaults, StringComparer.Ordinal),
             RoleVars = new Dictionary<string, object?>(roles.PlayVars, StringComparer.Ordinal),
             RolesPath = context.RolesPath,

@@ -197,6 +197,9 @@ public sealed record TaskKeywords
     /// <summary><c>any_errors_fatal</c> on the task or block: a failure stops every host of the play.</summary>
     public bool? AnyErrorsFatal { get; init; }
 
+    /// <summary>Keywords written as templates, rendered for each host when the task runs (their literal fields stay unset). The default is none.</summary>
+    public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
+
     /// <summary>The role the task belongs to, or null for a playbook's own task.</summary>
     public RoleContext? Role { get; init; }
 
