@@ -59,6 +59,36 @@ internal static class KeywordTemplates
         return (task with { Keywords = task.Keywords with { Templates = [] } }, resolved);
     }
 
+    /// <summary>
+    /// The play's <c>serial</c> and <c>max_fail_percentage</c>, templates rendered when the play starts with its vars below
+    /// <c>--var</c> (Ansible renders play keywords with those only); a value of the wrong type is a located error.
+    /// </summary>
+    public static (string? Serial, int? MaxFailPercent) ResolvePlay(Play play, IReadOnlyDictionary<string, object?> extraVars)
+    {
+        var (serial, maxFail) = (play.Serial, play.MaxFailPercent);
+        var scope = VariableScope.Of(extraVars, play.Vars);
+        foreach (var template in play.Templates)
+        {
+            if (Template.Render(template.Text, scope, template.Location) is not { } value)
+            {
+                continue;
+            }
+
+            if (template.Keyword == "serial")
+            {
+                serial = Fleet.Core.Serial.TryParse(Values.ToText(value), out _, out _)
+                    ? Values.ToText(value)
+                    : throw Wrong(template, value, "a positive number of hosts or a percentage like 25%");
+            }
+            else
+            {
+                maxFail = (int)(long)Whole(100, "percent")(template, value);
+            }
+        }
+
+        return (serial, maxFail);
+    }
+
     /// <summary>The keyword's value for this host, converted; null when the template renders to nothing (the keyword is then unset, as in Ansible).</summary>
     private static object? Render(KeywordTemplate template, IVariableLookup scope)
     {

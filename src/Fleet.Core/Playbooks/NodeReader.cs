@@ -92,7 +92,7 @@ internal sealed class NodeReader(string path, List<InputError> errors)
         Templated(node, what, templates) ? null : Int(node, what, max);
 
     /// <summary>True when the value is a template (kept, or its syntax error added); its type is checked when it is rendered.</summary>
-    private bool Templated(YamlNode? node, string what, List<KeywordTemplate> templates)
+    public bool Templated(YamlNode? node, string what, List<KeywordTemplate> templates)
     {
         if (node is not YamlScalarNode { Value: { } text } || !Template.HasTemplate(text))
         {

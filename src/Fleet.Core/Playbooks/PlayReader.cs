@@ -156,13 +156,20 @@ internal sealed class PlayReader(LoadContext context)
 
         handlers = [.. roles.Handlers, .. handlers.Where(h => h.Keywords.Kind == TaskKind.Module)];
         r.Errors.AddRange(roles.TakeErrors());
+        // serial and max_fail_percentage may be templates over the play's vars and --var, rendered when the play starts (as in Ansible).
+        var playTemplates = new List<KeywordTemplate>();
         var serial = NodeReader.Child(node, "serial") is { } serialNode ? r.Text(serialNode) : null;
-        if (serial is not null && !Serial.TryParse(serial, out _, out _))
+        if (serial is not null && Template.HasTemplate(serial))
+        {
+            _ = r.Templated(NodeReader.Child(node, "serial"), "serial", playTemplates);
+            serial = null;
+        }
+        else if (serial is not null && !Serial.TryParse(serial, out _, out _))
         {
             r.Error(NodeReader.Child(node, "serial")!, $"serial must be a positive number of hosts or a percentage like 25%, not '{serial}'");
         }
 
-        var maxFail = r.Int(NodeReader.Child(node, "max_fail_percentage"), "max_fail_percentage");
+        var maxFail = r.Int(NodeReader.Child(node, "max_fail_percentage"), "max_fail_percentage", playTemplates);
         if (maxFail is < 0 or > 100)
         {
             r.Error(NodeReader.Child(node, "max_fail_percentage")!, $"max_fail_percentage must be between 0 and 100, not {maxFail}");
@@ -188,6 +195,7 @@ internal sealed class PlayReader(LoadContext context)
         {
             Serial = serial,
             MaxFailPercent = maxFail is { } percent ? (int)percent : null,
+            Templates = playTemplates,
             AnyErrorsFatal = anyErrorsFatal,
             RoleDefaults = new Dictionary<string, object?>(roles.PlayDefaults, StringComparer.Ordinal),
             RoleVars = new Dictionary<string, object?>(roles.PlayVars, StringComparer.Ordinal),

@@ -224,5 +224,37 @@ public sealed class KeywordTemplatesTests : IDisposable
         Assert.Contains("any_errors_fatal", report.Hosts.Single(h => h.Name == "h1").Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_SerialAndMaxFailPercentageFromVariables_BatchAndAbortAsWritten()
+    {
+        var report = await RunAsync("""
+            - hosts: all
+              serial: "{{ batch }}"
+              max_fail_percentage: "{{ limit }}"
+              vars: { batch: 1 }
+              tasks:
+                - name: Fails on h2
+                  shell: "{% if fail_here %}exit 3{% endif %}"
+            """, new RunOptions { ExtraVars = new Dictionary<string, object?>(StringComparer.Ordinal) { ["limit"] = 0L } }, hosts: "h1,h2,h3");
+
+        Assert.Equal(HostStatus.Changed, report.Hosts.Single(h => h.Name == "h1").Status);
+        Assert.Equal(HostStatus.Failed, report.Hosts.Single(h => h.Name == "h2").Status);
+        Assert.StartsWith("not run: more than 0%", report.Hosts.Single(h => h.Name == "h3").Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_SerialTemplateOfTheWrongType_IsALocatedError()
+    {
+        var ex = await Assert.ThrowsAsync<FleetInputException>(() => RunAsync("""
+            - hosts: all
+              serial: "{{ 'many' }}"
+              tasks:
+                - command: "true"
+            """));
+
+        Assert.Equal(2, ex.Errors[0].Location!.Value.Line);
+        Assert.Contains("serial must be a positive number of hosts or a percentage like 25%, not str 'many'", ex.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 }
