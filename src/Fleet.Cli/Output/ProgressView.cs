@@ -22,6 +22,7 @@ internal sealed class ProgressView : IRunObserver
     private readonly Task _consumer;
     private readonly ProgressBoard _board = new(TimeProvider.System);
     private Task<bool>? _waiting;
+    private Task? _tick;
 
     /// <summary>How often the plain output says a task is still running (so a CI log shows the run is alive).</summary>
     public static readonly TimeSpan StillRunningEvery = TimeSpan.FromMinutes(1);
@@ -108,9 +109,12 @@ internal sealed class ProgressView : IRunObserver
     /// <summary>Waits for events, or <paramref name="tick"/> at most (elapsed times move on without events); false once the run is over.</summary>
     private async Task<bool> NextAsync(TimeSpan tick)
     {
+        // One timer at a time, however many events arrive: a tick is consumed only when it fires.
         _waiting ??= _events.Reader.WaitToReadAsync().AsTask();
-        if (await Task.WhenAny(_waiting, Task.Delay(tick)).ConfigureAwait(false) != _waiting)
+        _tick ??= Task.Delay(tick);
+        if (await Task.WhenAny(_waiting, _tick).ConfigureAwait(false) == _tick)
         {
+            _tick = null;
             return true;
         }
 
