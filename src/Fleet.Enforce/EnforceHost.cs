@@ -125,7 +125,7 @@ public static class EnforceHost
             ?? inventory.Hosts.Select(h => h.Vars.GetValueOrDefault("known_hosts") as string).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)),
         HostKeyPolicy = options.HostKeyPolicy switch { "accept-new" => HostKeyPolicy.AcceptNew, "off" => HostKeyPolicy.Off, _ => HostKeyPolicy.Strict },
         KeyExchange = options.SshKex == "classic" ? KeyExchangeMode.Classic : KeyExchangeMode.PostQuantum,
-        CommandTimeout = options.TaskTimeout,
+        CommandTimeout = options.TaskTimeout ?? Timeout.InfiniteTimeSpan,
         Logger = logger,
     };
 

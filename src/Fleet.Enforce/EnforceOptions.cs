@@ -59,8 +59,8 @@ public sealed record EnforceOptions
     /// <summary>Hosts worked on at once. The default value is 50.</summary>
     public int Forks { get; init; } = 50;
 
-    /// <summary>Per-task timeout. The default value is 600 seconds.</summary>
-    public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromSeconds(600);
+    /// <summary>Per-task timeout unless the task sets one, or null for none (as in Ansible). The default value is null.</summary>
+    public TimeSpan? TaskTimeout { get; init; }
 
     /// <summary>known_hosts file, or null for the inventory's known_hosts variable, else ~/.ssh/known_hosts.</summary>
     public string? KnownHosts { get; init; }
@@ -116,7 +116,7 @@ public sealed record EnforceOptions
             Every = Duration(configuration, "Every", TimeSpan.FromMinutes(30), errors, min: TimeSpan.FromMilliseconds(100)),
             Splay = Duration(configuration, "Splay", TimeSpan.Zero, errors, min: TimeSpan.Zero),
             ShutdownGrace = Duration(configuration, "ShutdownGrace", TimeSpan.FromSeconds(30), errors, min: TimeSpan.Zero),
-            TaskTimeout = Duration(configuration, "Timeout", TimeSpan.FromSeconds(600), errors, min: TimeSpan.FromSeconds(1)),
+            TaskTimeout = configuration["Timeout"] is null ? null : Duration(configuration, "Timeout", TimeSpan.Zero, errors, min: TimeSpan.FromSeconds(1)),
             MetricsListen = Listen(configuration["MetricsListen"], errors),
             MaxChangedHosts = Number(configuration, "MaxChangedHosts", null, errors, min: 0),
             KeepReports = Number(configuration, "KeepReports", 100, errors, min: 1) ?? 100,

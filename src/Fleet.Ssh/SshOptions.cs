@@ -38,8 +38,8 @@ public sealed record SshOptions
     /// <summary>Time allowed for one connection attempt (TCP, handshake, authentication). The default value is 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; init; } = SshPipelines.DefaultConnectTimeout;
 
-    /// <summary>Time a command may run when it sets no timeout of its own. The default value is 10 minutes.</summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Time a command may run when it sets no timeout of its own. The default value is <see cref="Timeout.InfiniteTimeSpan"/> (no limit, as in Ansible).</summary>
+    public TimeSpan CommandTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>Interval of SSH keep-alive messages on open connections. The default value is 15 seconds.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);

@@ -48,7 +48,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
             Forks = settings.Forks,
             Limit = inputs.Limit,
             Shard = inputs.Shard,
-            TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
+            TaskTimeout = settings.TaskTimeout,
             ExtraVars = inputs.ExtraVars,
         };
         var playbook = new Playbook("<audit>", [AuditPlay(minIndex)]);

@@ -42,9 +42,11 @@ internal class ConnectionSettings : CommandSettings
     public string SshKex { get; init; } = "pq";
 
     [CommandOption("--timeout <SECONDS>")]
-    [Description("Per-task timeout in seconds. Default 600.")]
-    [DefaultValue(600)]
-    public int Timeout { get; init; } = 600;
+    [Description("Per-task timeout in seconds for tasks that set no timeout: of their own. Default none, as in Ansible.")]
+    public int? Timeout { get; init; }
+
+    /// <summary>The <c>--timeout</c> limit, or null for none.</summary>
+    public TimeSpan? TaskTimeout => Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     [CommandOption("--connect-timeout <SECONDS>")]
     [Description("Time one host may spend connecting, every retry included, before it is unreachable. Default 25.")]

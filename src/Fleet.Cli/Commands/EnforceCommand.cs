@@ -70,7 +70,7 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
         public string? Forks { get; init; }
 
         [CommandOption("--timeout <DURATION>")]
-        [Description("Per-task timeout. Default 600s.")]
+        [Description("Per-task timeout for tasks that set no timeout: of their own. Default none, as in Ansible.")]
         public string? Timeout { get; init; }
 
         [CommandOption("--known-hosts <FILE>")]

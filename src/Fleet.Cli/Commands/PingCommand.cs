@@ -20,7 +20,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
             Forks = settings.Forks,
             Limit = inputs.Limit,
             Shard = inputs.Shard,
-            TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
+            TaskTimeout = settings.TaskTimeout,
             ExtraVars = inputs.ExtraVars,
         };
         RunReport? report = null;

@@ -40,7 +40,7 @@ internal static class PlaybookRun
             SkipTags = SplitList(settings.SkipTags),
             Serial = settings.Serial,
             MaxFailPercent = settings.MaxFailPercent,
-            TaskTimeout = TimeSpan.FromSeconds(settings.Timeout),
+            TaskTimeout = settings.TaskTimeout,
             ExtraVars = inputs.ExtraVars,
         };
     }

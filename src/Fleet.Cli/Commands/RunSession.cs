@@ -136,7 +136,7 @@ internal static class RunSession
                 KnownHostsPath = KnownHostsPath(settings, inventory),
                 HostKeyPolicy = ParsePolicy(settings.HostKeyPolicy),
                 KeyExchange = ParseKeyExchange(settings.SshKex),
-                CommandTimeout = TimeSpan.FromSeconds(settings.Timeout),
+                CommandTimeout = settings.TaskTimeout ?? Timeout.InfiniteTimeSpan,
                 ConnectBudget = TimeSpan.FromSeconds(settings.ConnectTimeout),
                 ConnectTimeout = TimeSpan.FromSeconds(Math.Min(settings.ConnectTimeout, SshPipelines.DefaultConnectTimeout.TotalSeconds)),
                 Logger = logger,

@@ -20,6 +20,9 @@ internal sealed class ProgressBoard(TimeProvider time)
     /// <summary>How many hosts each list of the summary names before "+N more".</summary>
     public const int Listed = 5;
 
+    /// <summary>A task running at least this long shows its elapsed time beside its name.</summary>
+    public static readonly TimeSpan ShowElapsedAfter = TimeSpan.FromSeconds(10);
+
     private const int BarWidth = 30;
 
     private readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
@@ -40,6 +43,11 @@ internal sealed class ProgressBoard(TimeProvider time)
         public string? Error { get; set; }
 
         public DateTimeOffset StartedAt { get; } = startedAt;
+
+        public DateTimeOffset TaskStartedAt { get; set; } = startedAt;
+
+        /// <summary>When the plain output last said this task was still running (or when it started).</summary>
+        public DateTimeOffset TaskReportedAt { get; set; } = startedAt;
     }
 
     /// <summary>Hosts the run will visit, counted before any starts (so the bar's total is right from the first frame).</summary>
@@ -55,7 +63,47 @@ internal sealed class ProgressBoard(TimeProvider time)
     public void HostStarted(string host) => RowOf(host);
 
     /// <summary>A task started on a host.</summary>
-    public void TaskStarted(string host, string task) => RowOf(host).Task = task;
+    public void TaskStarted(string host, string task)
+    {
+        var row = RowOf(host);
+        row.Task = task;
+        row.TaskStartedAt = row.TaskReportedAt = time.GetUtcNow();
+    }
+
+    /// <summary>
+    /// The tasks that have been running for <paramref name="every"/> since they started or were last returned here: the plain
+    /// output prints a line for each, so a log shows a long task is alive. Each is returned once per period.
+    /// </summary>
+    public IReadOnlyList<SlowHost> StillRunning(TimeSpan every)
+    {
+        var now = time.GetUtcNow();
+        var due = new List<SlowHost>();
+        foreach (var (host, row) in _rows.Where(r => r.Value.Final is null && r.Value.Task.Length > 0).OrderBy(r => r.Key, HostNameOrder.Instance))
+        {
+            if (now - row.TaskReportedAt >= every)
+            {
+                row.TaskReportedAt = now;
+                due.Add(new SlowHost(host, now - row.TaskStartedAt, row.Task));
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>"1m 23s": a duration as the view shows it, in whole seconds.</summary>
+    public static string Elapsed(TimeSpan elapsed)
+    {
+        var seconds = (long)elapsed.TotalSeconds;
+        return seconds < 60 ? $"{seconds}s"
+            : seconds < 3600 ? $"{seconds / 60}m {seconds % 60}s"
+            : $"{seconds / 3600}h {seconds / 60 % 60}m {seconds % 60}s";
+    }
+
+    /// <summary>The host's current task as shown: its name, and its elapsed time once it has run <see cref="ShowElapsedAfter"/>.</summary>
+    private string TaskLabel(Row row, DateTimeOffset now) =>
+        row.Final is null && row.Task.Length > 0 && now - row.TaskStartedAt is var elapsed && elapsed >= ShowElapsedAfter
+            ? $"{row.Task} ({Elapsed(elapsed)})"
+            : row.Task;
 
     /// <summary>A task finished on a host.</summary>
     public void TaskFinished(string host, TaskResult result)
@@ -105,7 +153,7 @@ internal sealed class ProgressBoard(TimeProvider time)
             Unreachable: Count(HostStatus.Unreachable),
             Running: running.Select(r => r.Key).Order(HostNameOrder.Instance).ToList(),
             Slowest: running.OrderBy(r => r.Value.StartedAt).ThenBy(r => r.Key, HostNameOrder.Instance).Take(Listed)
-                .Select(r => new SlowHost(r.Key, now - r.Value.StartedAt, r.Value.Task)).ToList(),
+                .Select(r => new SlowHost(r.Key, now - r.Value.StartedAt, TaskLabel(r.Value, now))).ToList(),
             FailedHosts: failed.Select(r => new FailedHost(r.Key, r.Value.Final == HostStatus.Unreachable, FirstLine(r.Value.Error))).ToList());
     }
 
@@ -114,6 +162,7 @@ internal sealed class ProgressBoard(TimeProvider time)
 
     private IRenderable RenderRows()
     {
+        var now = time.GetUtcNow();
         var table = new Table().AddColumns("host", "task", "ok", "changed", "failed", "state");
         foreach (var (host, row) in _rows.OrderBy(r => r.Key, HostNameOrder.Instance))
         {
@@ -124,7 +173,7 @@ internal sealed class ProgressBoard(TimeProvider time)
                 HostStatus.Ok => "[green]ok[/]",
                 _ => "running",
             };
-            table.AddRow(Display.Markup(host), Display.Markup(row.Task), N(row.Ok), N(row.Changed), N(row.Failed), state);
+            table.AddRow(Display.Markup(host), Display.Markup(TaskLabel(row, now)), N(row.Ok), N(row.Changed), N(row.Failed), state);
         }
 
         return table;

@@ -10,7 +10,8 @@ namespace Fleet.Cli.Output;
 /// <summary>
 /// Live progress. Host workers only write events into a channel (Spectre's live display is not thread-safe); one consumer applies them
 /// to a <see cref="ProgressBoard"/> and draws it: live on a terminal (one row per host, or a summary beyond
-/// <see cref="ProgressBoard.RowLimit"/> hosts), or plain lines (a changed or failed task, a finished host) otherwise.
+/// <see cref="ProgressBoard.RowLimit"/> hosts), or plain lines (a changed or failed task, a finished host, and every minute
+/// a task still running) otherwise.
 /// </summary>
 internal sealed class ProgressView : IRunObserver
 {
@@ -20,6 +21,11 @@ internal sealed class ProgressView : IRunObserver
     private readonly bool _tasks;
     private readonly Task _consumer;
     private readonly ProgressBoard _board = new(TimeProvider.System);
+    private Task<bool>? _waiting;
+    private Task? _tick;
+
+    /// <summary>How often the plain output says a task is still running (so a CI log shows the run is alive).</summary>
+    public static readonly TimeSpan StillRunningEvery = TimeSpan.FromMinutes(1);
 
     private ProgressView(IAnsiConsole console, bool live, bool tasks)
     {
@@ -86,10 +92,35 @@ internal sealed class ProgressView : IRunObserver
 
     private async Task DrawPlainAsync()
     {
-        await foreach (var action in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (await NextAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
         {
-            action();
+            while (_events.Reader.TryRead(out var action))
+            {
+                action();
+            }
+
+            foreach (var slow in _board.StillRunning(StillRunningEvery))
+            {
+                _console.WriteLine(Display.Plain($"{slow.Host} | running | {slow.Task} | {ProgressBoard.Elapsed(slow.Elapsed)}"));
+            }
         }
+    }
+
+    /// <summary>Waits for events, or <paramref name="tick"/> at most (elapsed times move on without events); false once the run is over.</summary>
+    private async Task<bool> NextAsync(TimeSpan tick)
+    {
+        // One timer at a time, however many events arrive: a tick is consumed only when it fires.
+        _waiting ??= _events.Reader.WaitToReadAsync().AsTask();
+        _tick ??= Task.Delay(tick);
+        if (await Task.WhenAny(_waiting, _tick).ConfigureAwait(false) == _tick)
+        {
+            _tick = null;
+            return true;
+        }
+
+        var more = await _waiting.ConfigureAwait(false);
+        _waiting = null;
+        return more;
     }
 
     private async Task DrawLiveAsync()
@@ -99,7 +130,7 @@ internal sealed class ProgressView : IRunObserver
         await _console.Live(frame).AutoClear(true).StartAsync(async context =>
         {
             var reader = _events.Reader;
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await NextAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var action))
                 {

@@ -17,8 +17,10 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
     public async Task<TaskResult> ApplyAsync(Play play, PreparedTask task, Change change, bool become, CancellationToken cancellationToken)
     {
         var definition = task.Definition;
+        // No limit unless the task or the run sets one; a module's minimum only raises a run-wide limit.
         var timeout = definition.Timeout
-            ?? (task.Module.MinimumTimeout is { } least && least > options.TaskTimeout ? least : options.TaskTimeout);
+            ?? (options.TaskTimeout is { } limit && task.Module.MinimumTimeout is { } least && least > limit ? least : options.TaskTimeout)
+            ?? Timeout.InfiniteTimeSpan;
         ArmedRollback? armed = null;
         if (change.Verify is { ConfirmTimeout: { } confirmTimeout } confirmed)
         {

@@ -17,6 +17,9 @@ internal sealed record Frame(
     bool NoLog,
     bool AnyErrorsFatal)
 {
+    /// <summary>The blocks' keywords written as templates, outermost first: rendered at each task, where the host's variables are known.</summary>
+    public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
+
     public static Frame Root(Play play)
     {
         var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
@@ -24,7 +27,7 @@ internal sealed record Frame(
     }
 
     /// <summary>The frame inside a block (or an include's <c>apply</c>): its keywords added to these.</summary>
-    public Frame Enter(TaskDefinition block) => new(
+    public Frame Enter(TaskDefinition block) => new Frame(
         block.When is null ? Conditions : [.. Conditions, block.When],
         block.Keywords.Vars.Count == 0 ? Vars : [.. Vars, block.Keywords.Vars],
         block.Become ?? Become,
@@ -32,7 +35,11 @@ internal sealed record Frame(
         block.Keywords.CheckMode ?? CheckMode,
         block.Keywords.Environment.Count == 0 ? Environment : Merge(Environment, block.Keywords.Environment),
         NoLog || block.NoLog,
-        AnyErrorsFatal || (block.Keywords.AnyErrorsFatal ?? false));
+        AnyErrorsFatal || (block.Keywords.AnyErrorsFatal ?? false))
+    {
+        // An inner literal become or check_mode replaces an outer template, as it replaces an outer literal.
+        Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null)), .. block.Keywords.Templates],
+    };
 
     /// <summary>The frame with more variables (an include's loop item, its <c>vars</c>).</summary>
     public Frame With(IReadOnlyDictionary<string, object?> vars) => vars.Count == 0 ? this : this with { Vars = [.. Vars, vars] };

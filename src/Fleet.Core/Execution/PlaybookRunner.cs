@@ -58,7 +58,8 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                     session.LaterPlays = Enumerable.Range(later, plays.Count - later).Where(j => members[j].Contains(session.Host.Name)).Select(j => plays[j].Play).ToList();
                 }
 
-                foreach (var batch in Batches(active, play.Serial ?? options.Serial))
+                var (serial, maxFailPercent) = KeywordTemplates.ResolvePlay(play, options.ExtraVars);
+                foreach (var batch in Batches(active, serial ?? options.Serial))
                 {
                     try
                     {
@@ -70,7 +71,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                         break;
                     }
 
-                    if ((play.MaxFailPercent ?? options.MaxFailPercent) is { } max && FailedPercent(batch) > max)
+                    if ((maxFailPercent ?? options.MaxFailPercent) is { } max && FailedPercent(batch) > max)
                     {
                         foreach (var session in sessions.Values.Where(s => !s.Stopped && s.Result.Tasks.Count == 0))
                         {

@@ -47,8 +47,28 @@ internal sealed class TaskRunner
     /// <summary>One loop item of a task before it runs: its scope, and the module prepared, the false condition that skips it, or the error that fails it.</summary>
     private sealed record ItemPlan(object? Item, IVariableLookup Scope, PreparedTask? Ready = null, string? Skip = null, string? Error = null);
 
-    /// <summary>Runs the task (waiting for its <c>throttle</c>); returns the result it reported.</summary>
+    /// <summary>Runs the task (its templated keywords rendered for this host, then waiting for its <c>throttle</c>); returns the result it reported.</summary>
     public async Task<TaskResult> RunAsync(PlayRun run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (task, frame) = KeywordTemplates.Resolve(task, frame, _variables.Scope(run, task, frame, null));
+        }
+        catch (FleetInputException ex)
+        {
+            return Report(run, task with { Keywords = task.Keywords with { Templates = [] } }, TaskOutcome.Failed, ex.Message, frame with { Templates = [] });
+        }
+
+        var result = await RunResolvedAsync(run, task, frame, handler, cancellationToken).ConfigureAwait(false);
+        if (result is { Status: TaskOutcome.Failed, Ignored: false } && (task.Keywords.AnyErrorsFatal ?? frame.AnyErrorsFatal))
+        {
+            run.Fatal(_host.Host.Name);
+        }
+
+        return result;
+    }
+
+    private async Task<TaskResult> RunResolvedAsync(PlayRun run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
     {
         var throttle = task.Keywords.Throttle is { } limit and > 0 ? run.Throttle(task, limit) : null;
         if (throttle is not null)
@@ -347,6 +367,19 @@ internal sealed class TaskRunner
     /// <summary>Records a task result that ran no module (an include, a skipped meta); returns it.</summary>
     public TaskResult Report(PlayRun run, TaskDefinition task, TaskOutcome status, string? message, Frame frame, int tally = 1)
     {
+        if (status == TaskOutcome.Failed)
+        {
+            try
+            {
+                // Whether the failure is ignored or censored may be a template.
+                (task, frame) = KeywordTemplates.Resolve(task, frame, _variables.Scope(run, task, frame, null));
+            }
+            catch (FleetInputException ex)
+            {
+                message = $"{message}; {ex.Message}";
+            }
+        }
+
         _observer.TaskStarted(_host.Host.Name, run.Play.Name, DisplayName(task, null));
         var result = Outcome(run.Play, task with { Name = DisplayName(task, null) }, status, message: message) with { Ignored = status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors), Tally = tally };
         if (task.NoLog || frame.NoLog)

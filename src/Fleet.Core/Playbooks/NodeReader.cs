@@ -84,6 +84,34 @@ internal sealed class NodeReader(string path, List<InputError> errors)
         return null;
     }
 
+    /// <summary>A true/false keyword Ansible lets you template: a template is checked, kept in <paramref name="templates"/>, and null is returned.</summary>
+    public bool? Bool(YamlNode? node, string what, List<KeywordTemplate> templates) => Templated(node, what, templates) ? null : Bool(node, what);
+
+    /// <summary>A number keyword Ansible lets you template: a template is checked, kept in <paramref name="templates"/>, and null is returned.</summary>
+    public long? Int(YamlNode? node, string what, List<KeywordTemplate> templates, long max = int.MaxValue) =>
+        Templated(node, what, templates) ? null : Int(node, what, max);
+
+    /// <summary>True when the value is a template (kept, or its syntax error added); its type is checked when it is rendered.</summary>
+    public bool Templated(YamlNode? node, string what, List<KeywordTemplate> templates)
+    {
+        if (node is not YamlScalarNode { Value: { } text } || !Template.HasTemplate(text))
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = Template.Variables(text, At(node));
+            templates.Add(new KeywordTemplate(what, text, At(node)));
+        }
+        catch (FleetInputException ex)
+        {
+            Errors.AddRange(ex.Errors);
+        }
+
+        return true;
+    }
+
     public long? Int(YamlNode? node, string what, long max = int.MaxValue)
     {
         if (node is null)

@@ -130,7 +130,9 @@ internal sealed class PlayReader(LoadContext context)
 
         var vars = WithVarsFiles(r, r.Vars(NodeReader.Child(node, "vars")), NodeReader.Child(node, "vars_files"));
         var playTags = r.Tags(NodeReader.Child(node, "tags"));
-        var become = r.Bool(NodeReader.Child(node, "become"), "become");
+        // Play keywords that tasks inherit and that are templates are rendered for each host at its tasks (the play block's).
+        var templates = new List<KeywordTemplate>();
+        var become = r.Bool(NodeReader.Child(node, "become"), "become", templates);
         var inherit = Inherit.Play(playTags) with { Collections = NodeReader.Child(node, "collections") is { } collections ? ForeignModules.Names(collections) : [] };
         var sections = new List<List<TaskDefinition>>
         {
@@ -156,13 +158,20 @@ internal sealed class PlayReader(LoadContext context)
 
         handlers = [.. roles.Handlers, .. handlers.Where(h => h.Keywords.Kind == TaskKind.Module)];
         r.Errors.AddRange(roles.TakeErrors());
+        // serial and max_fail_percentage may be templates over the play's vars and --var, rendered when the play starts (as in Ansible).
+        var playTemplates = new List<KeywordTemplate>();
         var serial = NodeReader.Child(node, "serial") is { } serialNode ? r.Text(serialNode) : null;
-        if (serial is not null && !Serial.TryParse(serial, out _, out _))
+        if (serial is not null && Template.HasTemplate(serial))
+        {
+            _ = r.Templated(NodeReader.Child(node, "serial"), "serial", playTemplates);
+            serial = null;
+        }
+        else if (serial is not null && !Serial.TryParse(serial, out _, out _))
         {
             r.Error(NodeReader.Child(node, "serial")!, $"serial must be a positive number of hosts or a percentage like 25%, not '{serial}'");
         }
 
-        var maxFail = r.Int(NodeReader.Child(node, "max_fail_percentage"), "max_fail_percentage");
+        var maxFail = r.Int(NodeReader.Child(node, "max_fail_percentage"), "max_fail_percentage", playTemplates);
         if (maxFail is < 0 or > 100)
         {
             r.Error(NodeReader.Child(node, "max_fail_percentage")!, $"max_fail_percentage must be between 0 and 100, not {maxFail}");
@@ -174,22 +183,24 @@ internal sealed class PlayReader(LoadContext context)
         var playBlock = new TaskKeywords
         {
             Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
-            CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode"),
+            CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
         };
-        var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors") ?? false;
-        var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log") ?? false;
+        var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates) ?? false;
+        var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates) ?? false;
+        var anyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates) ?? false;
         var at = r.At(node);
         var keywords = new TaskDefinition(playName, "block", new MapArg([], at), playTags, null, [], 0, TimeSpan.Zero, null, ignoreErrors, null, null, at)
         {
             NoLog = noLog,
-            Keywords = playBlock with { Kind = TaskKind.Block, Block = new BlockBody([], [], []), Implicit = true },
+            Keywords = playBlock with { Kind = TaskKind.Block, Block = new BlockBody([], [], []), Implicit = true, Templates = templates },
         };
 
         return new Play(playName, hosts ?? "", vars, tasks, handlers, playTags, become, r.At(node))
         {
             Serial = serial,
             MaxFailPercent = maxFail is { } percent ? (int)percent : null,
-            AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal") ?? false,
+            Templates = playTemplates,
+            AnyErrorsFatal = anyErrorsFatal,
             GatherFacts = r.Bool(NodeReader.Child(node, "gather_facts"), "gather_facts") ?? true,
             GatherSubset = GatherSubset(r, NodeReader.Child(node, "gather_subset")),
             RoleDefaults = new Dictionary<string, object?>(roles.PlayDefaults, StringComparer.Ordinal),

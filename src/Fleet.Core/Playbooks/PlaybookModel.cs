@@ -26,6 +26,9 @@ public sealed record Play(
     /// <summary>Play-level <c>max_fail_percentage</c>; overrides <c>--max-fail-percent</c>.</summary>
     public int? MaxFailPercent { get; init; }
 
+    /// <summary><c>serial</c> and <c>max_fail_percentage</c> written as templates: rendered with the play's vars and <c>--var</c> when the play starts. The default is none.</summary>
+    public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
+
     /// <summary>Defaults of the play's roles (<c>roles:</c>, <c>import_role</c>, dependencies): the lowest precedence.</summary>
     public IReadOnlyDictionary<string, object?> RoleDefaults { get; init; } = ModuleVars.None;
 
@@ -206,6 +209,9 @@ public sealed record TaskKeywords
 
     /// <summary><c>any_errors_fatal</c> on the task or block: a failure stops every host of the play.</summary>
     public bool? AnyErrorsFatal { get; init; }
+
+    /// <summary>Keywords written as templates, rendered for each host when the task runs (their literal fields stay unset). The default is none.</summary>
+    public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
 
     /// <summary>The role the task belongs to, or null for a playbook's own task.</summary>
     public RoleContext? Role { get; init; }

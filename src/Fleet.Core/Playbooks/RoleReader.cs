@@ -100,11 +100,13 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                     r.Text(NodeReader.Child(map, "handlers_from")) ?? "main");
                 var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(map, "tags"))).Distinct().ToList();
                 var block = Load(r, nameNode!, roleName, parameters, files, inherit with { Tags = tags }, dedupe, publicVars: true);
+                var templates = new List<KeywordTemplate>();
                 return block is null ? null : block with
                 {
                     When = r.Condition(NodeReader.Child(map, "when"), "when"),
-                    Become = r.Bool(NodeReader.Child(map, "become"), "become"),
+                    Become = r.Bool(NodeReader.Child(map, "become"), "become", templates),
                     Tags = tags,
+                    Keywords = block.Keywords with { Templates = templates },
                 };
             default:
                 r.Error(entry, "a role entry is a role name or a mapping with role:");

@@ -224,7 +224,8 @@ internal sealed class TaskReader(LoadContext context)
         }
 
         var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(node, "tags"))).Distinct().ToList();
-        var keywords = Keywords(r, node, inherit) with
+        var templates = new List<KeywordTemplate>();
+        var keywords = Keywords(r, node, inherit, templates) with
         {
             Loop = loopKey is null ? null : Loop(r, node, loopKey),
             Register = Register(r, NodeReader.Child(node, "register")),
@@ -238,7 +239,12 @@ internal sealed class TaskReader(LoadContext context)
             r.Error(NodeReader.Child(node, "listen")!, "listen belongs to handlers, not tasks");
         }
 
-        var retries = r.Int(NodeReader.Child(node, "retries"), "retries", NodeReader.MaxRetries);
+        var retries = r.Int(NodeReader.Child(node, "retries"), "retries", templates, NodeReader.MaxRetries);
+        var delay = r.Int(NodeReader.Child(node, "delay"), "delay", templates, NodeReader.MaxSeconds);
+        var timeout = r.Int(NodeReader.Child(node, "timeout"), "timeout", templates, NodeReader.MaxSeconds);
+        var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates);
+        var become = r.Bool(NodeReader.Child(node, "become"), "become", templates);
+        var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates);
         var definition = new TaskDefinition(
             taskName ?? DefaultName(module),
             module,
@@ -247,16 +253,15 @@ internal sealed class TaskReader(LoadContext context)
             r.Condition(NodeReader.Child(node, "when"), "when"),
             r.Names(NodeReader.Child(node, "notify"), "notify"),
             (int)(retries ?? (keywords.Until is not null ? 3 : 0)),
-            TimeSpan.FromSeconds(r.Int(NodeReader.Child(node, "delay"), "delay", NodeReader.MaxSeconds) ?? 5),
-            // timeout: 0 means no time limit, as in Ansible.
-            r.Int(NodeReader.Child(node, "timeout"), "timeout", NodeReader.MaxSeconds) is { } seconds ? (seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds)) : null,
-            r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors") ?? false,
+            TimeSpan.FromSeconds(delay ?? 5),
+            timeout is { } seconds ? TaskTimeout(seconds) : null,
+            ignoreErrors ?? false,
             keywords.ChangedWhen is LiteralExpression { Constant: false } ? false : null,
-            r.Bool(NodeReader.Child(node, "become"), "become"),
+            become,
             r.At(node))
         {
-            NoLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log") ?? false,
-            Keywords = keywords with { Unavailable = unavailable },
+            NoLog = noLog ?? false,
+            Keywords = keywords with { Templates = templates, Unavailable = unavailable },
         };
 
         return module switch
@@ -286,14 +291,17 @@ internal sealed class TaskReader(LoadContext context)
             : null;
     }
 
-    /// <summary>The keywords a block and a task share.</summary>
-    private static TaskKeywords Keywords(NodeReader r, YamlMappingNode node, Inherit inherit) => new()
+    /// <summary>A task's <c>timeout</c> in seconds: 0 means no time limit, as in Ansible.</summary>
+    public static TimeSpan TaskTimeout(long seconds) => seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+
+    /// <summary>The keywords a block and a task share; those written as templates go to <paramref name="templates"/>.</summary>
+    private static TaskKeywords Keywords(NodeReader r, YamlMappingNode node, Inherit inherit, List<KeywordTemplate> templates) => new()
     {
         Vars = r.Vars(NodeReader.Child(node, "vars")),
-        CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode"),
+        CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
         Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
-        Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle") is { } t ? (int)t : null,
-        AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal"),
+        Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle", templates) is { } t ? (int)t : null,
+        AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates),
         Role = inherit.Role,
         Directory = r.Directory,
     };
@@ -320,6 +328,11 @@ internal sealed class TaskReader(LoadContext context)
             ReadList(r, NodeReader.Child(node, "rescue"), "rescue", inner),
             ReadList(r, NodeReader.Child(node, "always"), "always", inner));
         var name2 = r.Text(NodeReader.Child(node, "name"));
+        var templates = new List<KeywordTemplate>();
+        var keywords = Keywords(r, node, inherit, templates);
+        var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates);
+        var become = r.Bool(NodeReader.Child(node, "become"), "become", templates);
+        var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates);
         return new TaskDefinition(
             name2 ?? "block",
             "block",
@@ -330,13 +343,13 @@ internal sealed class TaskReader(LoadContext context)
             0,
             TimeSpan.Zero,
             null,
-            r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors") ?? false,
+            ignoreErrors ?? false,
             null,
-            r.Bool(NodeReader.Child(node, "become"), "become"),
+            become,
             r.At(node))
         {
-            NoLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log") ?? false,
-            Keywords = Keywords(r, node, inherit) with { Kind = TaskKind.Block, Block = body },
+            NoLog = noLog ?? false,
+            Keywords = keywords with { Kind = TaskKind.Block, Block = body, Templates = templates },
         };
     }
 

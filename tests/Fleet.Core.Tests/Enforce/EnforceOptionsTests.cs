@@ -50,6 +50,25 @@ public sealed class EnforceOptionsTests : IDisposable
     }
 
     [Fact]
+    public void TaskTimeout_NoneByDefault_AsInAnsible_SetByTimeout()
+    {
+        var none = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml" }), "/state");
+        var given = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml", ["Timeout"] = "45m" }), "/state");
+
+        Assert.Null(none.TaskTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(45), given.TaskTimeout);
+    }
+
+    [Fact]
+    public void TaskTimeout_UnderOneSecond_IsRefused()
+    {
+        var ex = Assert.Throws<FleetInputException>(() => EnforceOptions.From(
+            Config(new() { ["Inventory"] = "i", ["Playbooks:0"] = "p", ["Timeout"] = "0s" }), "/state"));
+
+        Assert.Contains("Timeout must be a duration", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RolesPath_IsBoundAsWritten_NoneByDefault()
     {
         var given = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml", ["RolesPath"] = "/srv/roles:roles" }), "/state");

@@ -57,6 +57,59 @@ public sealed class ProgressBoardTests
     }
 
     [Fact]
+    public void Render_TaskRunningPastTenSeconds_ShowsItsElapsedTime()
+    {
+        var clock = new Clock();
+        var board = new ProgressBoard(clock);
+        board.Expect(2);
+        board.HostStarted("web-1");
+        board.HostStarted("web-2");
+        board.TaskStarted("web-1", "AIDE database built once");
+        clock.Now = clock.Now.AddSeconds(75);
+        board.TaskStarted("web-2", "quick task");
+        clock.Now = clock.Now.AddSeconds(8);
+
+        var rows = Draw(board).Split('\n').Where(l => l.Contains("web-", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("AIDE database built once (1m 23s)", rows[0], StringComparison.Ordinal);
+        Assert.Contains("quick task ", rows[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("quick task (", rows[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(9, "9s")]
+    [InlineData(83, "1m 23s")]
+    [InlineData(3600 + 120 + 5, "1h 2m 5s")]
+    public void Elapsed_WholeSecondsMinutesHours(int seconds, string shown) => Assert.Equal(shown, ProgressBoard.Elapsed(TimeSpan.FromSeconds(seconds)));
+
+    [Fact]
+    public void StillRunning_ATaskPastEachMinute_IsReturnedOncePerMinute()
+    {
+        var clock = new Clock();
+        var board = new ProgressBoard(clock);
+        board.HostStarted("web-1");
+        board.TaskStarted("web-1", "AIDE database built once");
+        var every = TimeSpan.FromMinutes(1);
+
+        clock.Now = clock.Now.AddSeconds(59);
+        var early = board.StillRunning(every);
+        clock.Now = clock.Now.AddSeconds(1);
+        var first = board.StillRunning(every);
+        var again = board.StillRunning(every);
+        clock.Now = clock.Now.AddSeconds(60);
+        var second = board.StillRunning(every);
+        board.TaskStarted("web-1", "next");
+        clock.Now = clock.Now.AddSeconds(30);
+        var next = board.StillRunning(every);
+
+        Assert.Empty(early);
+        Assert.Equal([new SlowHost("web-1", TimeSpan.FromMinutes(1), "AIDE database built once")], first);
+        Assert.Empty(again);
+        Assert.Equal([new SlowHost("web-1", TimeSpan.FromMinutes(2), "AIDE database built once")], second);
+        Assert.Empty(next);
+    }
+
+    [Fact]
     public void HostFinished_RescuedAndIgnoredFailures_CountedAsAnsibleDoesNotAsFailed()
     {
         var board = new ProgressBoard(new Clock());
