@@ -15,5 +15,5 @@ internal sealed class ApplyCommand : FleetCommand<ApplyCommand.Settings>
     }
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken) =>
-        PlaybookRun.ExecuteAsync(settings, settings.Check ? "check" : "apply", cancellationToken);
+        ApplyOrCheck.ExecuteAsync(settings, settings.Check ? "check" : "apply", cancellationToken);
 }

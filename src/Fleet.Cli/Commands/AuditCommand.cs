@@ -22,13 +22,13 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        RunSession.CheckOptions(settings);
+        HostRun.CheckOptions(settings);
         if (settings.MinIndex is < 0 or > 100)
         {
             throw new FleetInputException($"--min-index must be between 0 and 100, not {settings.MinIndex}");
         }
 
-        var inputs = RunSession.LoadInputs(settings);
+        var inputs = HostRun.LoadInputs(settings);
         var (exit, report) = await RunAsync(settings, inputs, settings.MinIndex, cancellationToken).ConfigureAwait(false);
         if (report is not null)
         {
@@ -53,7 +53,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
         };
         var playbook = new Playbook("<audit>", [AuditPlay(minIndex)]);
         RunReport? report = null;
-        var exit = await RunSession.ExecuteAsync(
+        var exit = await HostRun.ExecuteAsync(
             settings,
             inventory,
             async (runner, ct) => report = await runner.RunAsync(inventory, [playbook], options, ct).ConfigureAwait(false),

@@ -4,5 +4,5 @@ namespace Fleet.Cli.Commands;
 internal sealed class CheckCommand : FleetCommand<PlaybookRunSettings>
 {
     protected override Task<int> RunAsync(PlaybookRunSettings settings, CancellationToken cancellationToken) =>
-        PlaybookRun.ExecuteAsync(settings, "check", cancellationToken);
+        ApplyOrCheck.ExecuteAsync(settings, "check", cancellationToken);
 }

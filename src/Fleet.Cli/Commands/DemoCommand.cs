@@ -63,12 +63,12 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
             AnsiConsole.Write(AuditCommand.Table(before));
         }
 
-        var options = PlaybookRun.Options(connection, "apply", inputs);
+        var options = ApplyOrCheck.Options(connection, "apply", inputs);
         Step($"Apply {settings.Site} (first run)");
-        var first = await RunSession.ExecuteAsync(connection, inventory, (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct), null, false, cancellationToken).ConfigureAwait(false);
+        var first = await HostRun.ExecuteAsync(connection, inventory, (runner, ct) => runner.RunAsync(inventory, playbooks, options, ct), null, false, cancellationToken).ConfigureAwait(false);
         Step("Apply again: every host must report changed=0");
         RunReport? secondReport = null;
-        var second = await RunSession.ExecuteAsync(
+        var second = await HostRun.ExecuteAsync(
             connection,
             inventory,
             async (runner, ct) => secondReport = await runner.RunAsync(inventory, playbooks, options, ct).ConfigureAwait(false),

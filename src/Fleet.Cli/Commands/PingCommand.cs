@@ -10,8 +10,8 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
 {
     protected override async Task<int> RunAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
-        RunSession.CheckOptions(settings);
-        var inputs = RunSession.LoadInputs(settings);
+        HostRun.CheckOptions(settings);
+        var inputs = HostRun.LoadInputs(settings);
         var inventory = inputs.Inventory;
 
         var options = new RunOptions
@@ -24,7 +24,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
             ExtraVars = inputs.ExtraVars,
         };
         RunReport? report = null;
-        var exit = await RunSession.ExecuteAsync(
+        var exit = await HostRun.ExecuteAsync(
             settings,
             inventory,
             async (runner, ct) => report = await runner.PingAsync(inventory, options, ct).ConfigureAwait(false),

@@ -42,7 +42,7 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
             CheckTargets = false,
         });
         var playbooks = inputs.Playbooks;
-        RunSession.PrintWarnings(inputs);
+        HostRun.PrintWarnings(inputs);
 
         var plays = playbooks.Sum(p => p.Plays.Count);
         var tasks = playbooks.Sum(p => p.Plays.Sum(play => play.Tasks.Concat(play.Handlers).SelectMany(t => t.Flatten()).Count(t => t.Keywords.Kind != TaskKind.Block)));

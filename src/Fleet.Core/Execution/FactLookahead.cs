@@ -13,7 +13,7 @@ namespace Fleet.Core.Execution;
 /// <param name="isModule">Whether a task runs a module (an engine action reads no facts).</param>
 /// <param name="needed">Whether a fact is still to be read (not known, not made unknown by a change check mode only predicted).</param>
 internal sealed class FactLookahead(
-    Func<PlayRun, TaskDefinition, Frame, IReadOnlyList<Fact>> factsOf, Func<TaskDefinition, bool> isModule, Func<Fact, bool> needed)
+    Func<SharedPlayState, TaskDefinition, Frame, IReadOnlyList<Fact>> factsOf, Func<TaskDefinition, bool> isModule, Func<Fact, bool> needed)
 {
     /// <summary>A module task of the play, the frame it runs in, and the facts it would read (null until its arguments render).</summary>
     private sealed class Entry(TaskDefinition task, Frame frame)
@@ -31,13 +31,13 @@ internal sealed class FactLookahead(
     /// <summary>Module tasks of the play in order, with the facts they would read.</summary>
     private List<Entry> _entries = [];
     private Dictionary<TaskDefinition, int> _index = new(ReferenceEqualityComparer.Instance);
-    private PlayRun? _run;
+    private SharedPlayState? _run;
 
     /// <summary>The index of the last module task started: later ones are read ahead.</summary>
     private int _position = -1;
 
     /// <summary>Lists the play's module tasks (blocks and preloaded includes opened) and renders what it can.</summary>
-    public void Build(PlayRun run)
+    public void Build(SharedPlayState run)
     {
         _run = run;
         _entries = [];
@@ -80,7 +80,7 @@ internal sealed class FactLookahead(
         foreach (var later in plays)
         {
             var ahead = new FactLookahead(factsOf, isModule, needed);
-            ahead.Build(new PlayRun(later, _run!.HostVars));
+            ahead.Build(new SharedPlayState(later, _run!.HostVars));
             facts.AddRange(ahead.Ahead(become, hostBecome));
         }
 

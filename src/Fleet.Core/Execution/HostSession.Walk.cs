@@ -10,7 +10,7 @@ namespace Fleet.Core.Execution;
 internal sealed partial class HostSession : IPlayWalk
 {
     /// <summary>Runs a play's task tree on this host: blocks, includes, roles, loops; handlers at each flush.</summary>
-    public async Task RunPlayAsync(Play play, PlayRun run, CancellationToken cancellationToken)
+    public async Task RunPlayAsync(Play play, SharedPlayState run, CancellationToken cancellationToken)
     {
         _run = run;
         _playEnded = false;

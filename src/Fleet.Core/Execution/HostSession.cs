@@ -26,7 +26,7 @@ internal sealed partial class HostSession : IAsyncDisposable
     private bool _finishedReported;
 
     // The walk of the current play.
-    private PlayRun? _run;
+    private SharedPlayState? _run;
     private bool _playEnded;
     private string? _failure;
 

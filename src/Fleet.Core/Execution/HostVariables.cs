@@ -175,7 +175,7 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
     /// registered results, include_vars, the task's vars, its blocks' vars (innermost first), its role's vars, the play's roles' vars,
     /// play vars, inventory, facts, its role's defaults, the play's roles' defaults, magic variables.
     /// </summary>
-    public VariableScope Scope(PlayRun run, TaskDefinition task, Frame frame, IReadOnlyDictionary<string, object?>? loopVars)
+    public VariableScope Scope(SharedPlayState run, TaskDefinition task, Frame frame, IReadOnlyDictionary<string, object?>? loopVars)
     {
         var play = run.Play;
         var role = task.Keywords.Role;

@@ -51,7 +51,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             {
                 var (play, hosts) = plays[i];
                 var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
-                var run = new PlayRun(play, hostVars);
+                var run = new SharedPlayState(play, hostVars);
                 foreach (var session in active)
                 {
                     var later = i + 1;
@@ -148,7 +148,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
     }
 
     private static async Task RunBatchAsync(
-        List<HostSession> batch, PlayRun run, int playIndex, Dictionary<string, int> lastPlay, int forks, CancellationToken cancellationToken)
+        List<HostSession> batch, SharedPlayState run, int playIndex, Dictionary<string, int> lastPlay, int forks, CancellationToken cancellationToken)
     {
         await Parallel.ForEachAsync(batch, Parallelism(forks, cancellationToken), async (session, ct) =>
         {

@@ -48,7 +48,7 @@ internal sealed class TaskRunner
     private sealed record ItemPlan(object? Item, IVariableLookup Scope, PreparedTask? Ready = null, string? Skip = null, string? Error = null);
 
     /// <summary>Runs the task (its templated keywords rendered for this host, then waiting for its <c>throttle</c>); returns the result it reported.</summary>
-    public async Task<TaskResult> RunAsync(PlayRun run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    public async Task<TaskResult> RunAsync(SharedPlayState run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
     {
         try
         {
@@ -68,7 +68,7 @@ internal sealed class TaskRunner
         return result;
     }
 
-    private async Task<TaskResult> RunResolvedAsync(PlayRun run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    private async Task<TaskResult> RunResolvedAsync(SharedPlayState run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
     {
         var throttle = task.Keywords.Throttle is { } limit and > 0 ? run.Throttle(task, limit) : null;
         if (throttle is not null)
@@ -86,7 +86,7 @@ internal sealed class TaskRunner
         }
     }
 
-    private async Task<TaskResult> RunUnthrottledAsync(PlayRun run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
+    private async Task<TaskResult> RunUnthrottledAsync(SharedPlayState run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
     {
         var play = run.Play;
         Lookahead.Reached(task);
@@ -141,7 +141,7 @@ internal sealed class TaskRunner
 
     /// <summary>Prepares every item (its facts all read in one trip, with the rest of the play's), runs them in order, and makes their results one.</summary>
     private async Task<TaskResult> RunItemsAsync(
-        PlayRun run, TaskDefinition task, TaskDefinition named, Frame frame, IVariableLookup scope, IReadOnlyList<object?> items, CancellationToken cancellationToken)
+        SharedPlayState run, TaskDefinition task, TaskDefinition named, Frame frame, IVariableLookup scope, IReadOnlyList<object?> items, CancellationToken cancellationToken)
     {
         var plans = new List<ItemPlan>();
         for (var i = 0; i < items.Count; i++)
@@ -205,7 +205,7 @@ internal sealed class TaskRunner
 
     /// <summary>One item of a task: an engine action, or a module with its retries and <c>until</c>.</summary>
     private async Task<TaskResult> RunItemAsync(
-        PlayRun run, TaskDefinition task, PreparedTask? ready, IVariableLookup scope, bool become, IEnumerable<Fact> laterItems, CancellationToken cancellationToken)
+        SharedPlayState run, TaskDefinition task, PreparedTask? ready, IVariableLookup scope, bool become, IEnumerable<Fact> laterItems, CancellationToken cancellationToken)
     {
         var play = run.Play;
         if (ready is null)
@@ -294,7 +294,7 @@ internal sealed class TaskRunner
     }
 
     /// <summary>An engine action for one item; one that cannot run as a task (an import, a meta) is the task's error.</summary>
-    private TaskResult RunAction(PlayRun run, TaskDefinition task, IVariableLookup scope) =>
+    private TaskResult RunAction(SharedPlayState run, TaskDefinition task, IVariableLookup scope) =>
         task.Keywords.Unavailable is { } why ? Outcome(run.Play, task, TaskOutcome.Failed, message: why)
         : EngineActions.Find(task.Module) is TaskAction action
             ? action.Run(new ActionCall(run, task, scope, _variables))
@@ -328,7 +328,7 @@ internal sealed class TaskRunner
     }
 
     /// <summary>Binds the arguments of a module task for one item; null when the module is an engine action.</summary>
-    private PreparedTask? Prepare(PlayRun run, TaskDefinition task, Frame frame, IVariableLookup scope)
+    private PreparedTask? Prepare(SharedPlayState run, TaskDefinition task, Frame frame, IVariableLookup scope)
     {
         if (_catalog.Get(task.Module) is not { } module || task.Keywords.Unavailable is not null)
         {
@@ -346,7 +346,7 @@ internal sealed class TaskRunner
     }
 
     /// <summary>The facts a module task would read in <paramref name="run"/>, every loop item's (the lookahead's planner).</summary>
-    private IReadOnlyList<Fact> FactsOf(PlayRun run, TaskDefinition task, Frame frame)
+    private IReadOnlyList<Fact> FactsOf(SharedPlayState run, TaskDefinition task, Frame frame)
     {
         var facts = new List<Fact>();
         var scope = _variables.Scope(run, task, frame, null);
@@ -365,7 +365,7 @@ internal sealed class TaskRunner
     }
 
     /// <summary>Records a task result that ran no module (an include, a skipped meta); returns it.</summary>
-    public TaskResult Report(PlayRun run, TaskDefinition task, TaskOutcome status, string? message, Frame frame, int tally = 1)
+    public TaskResult Report(SharedPlayState run, TaskDefinition task, TaskOutcome status, string? message, Frame frame, int tally = 1)
     {
         if (status == TaskOutcome.Failed)
         {

@@ -12,7 +12,7 @@ public sealed class FactLookaheadTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private PlayRun Run()
+    private SharedPlayState Run()
     {
         var path = Path.Combine(_dir.FullName, "playbook.yml");
         File.WriteAllText(path, """
@@ -28,7 +28,7 @@ public sealed class FactLookaheadTests : IDisposable
                 - name: three
                   command: "true"
             """);
-        return new PlayRun(PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0], new Dictionary<string, object?>());
+        return new SharedPlayState(PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0], new Dictionary<string, object?>());
     }
 
     private static FactLookahead Lookahead(Func<TaskDefinition, IReadOnlyList<Fact>> factsOf, Func<Fact, bool>? needed = null) =>

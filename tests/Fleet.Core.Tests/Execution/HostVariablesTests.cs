@@ -14,7 +14,7 @@ public sealed class HostVariablesTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private (HostVariables Variables, PlayRun Run, TaskDefinition Task) Arrange(RunOptions options)
+    private (HostVariables Variables, SharedPlayState Run, TaskDefinition Task) Arrange(RunOptions options)
     {
         var inventory = Path.Combine(_dir.FullName, "inventory.yml");
         File.WriteAllText(inventory, "all:\n  hosts:\n    web: { address: 127.0.0.1, color: inventory, size: inventory }\n");
@@ -28,7 +28,7 @@ public sealed class HostVariablesTests : IDisposable
         var loaded = InventoryLoader.Load(inventory);
         var play = PlaybookLoader.Load(playbook, ModuleCatalog.Default).Plays[0];
         var variables = new HostVariables(loaded.Hosts[0], loaded.GroupsVariable, options);
-        return (variables, new PlayRun(play, new Dictionary<string, object?>()), play.Tasks[0]);
+        return (variables, new SharedPlayState(play, new Dictionary<string, object?>()), play.Tasks[0]);
     }
 
     private static object? Get(IVariableLookup scope, string name) => scope.TryGet(name, out var value) ? value : "(undefined)";

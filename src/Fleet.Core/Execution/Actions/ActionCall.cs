@@ -6,9 +6,9 @@ using Fleet.Core.Yaml;
 namespace Fleet.Core.Execution.Actions;
 
 /// <summary>One run of a <see cref="TaskAction"/>: the task, its scope (loop item included), the play, and the host's variables it may set.</summary>
-internal sealed class ActionCall(PlayRun run, TaskDefinition task, IVariableLookup scope, HostVariables variables)
+internal sealed class ActionCall(SharedPlayState run, TaskDefinition task, IVariableLookup scope, HostVariables variables)
 {
-    public PlayRun Run { get; } = run;
+    public SharedPlayState Run { get; } = run;
 
     public TaskDefinition Task { get; } = task;
 

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Fleet.Cli.Commands;
 
 /// <summary>What every host-contacting command shares: loading and checking input, connecting, drawing progress, writing reports.</summary>
-internal static class RunSession
+internal static class HostRun
 {
     /// <summary>
     /// Reads and checks this command's inputs (<see cref="RunInputs.Load"/>) from its options, and says how many hosts a

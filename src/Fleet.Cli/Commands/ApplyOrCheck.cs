@@ -4,14 +4,14 @@ using Fleet.Core.Inputs;
 namespace Fleet.Cli.Commands;
 
 /// <summary>The shared path of apply and check.</summary>
-internal static class PlaybookRun
+internal static class ApplyOrCheck
 {
     public static async Task<int> ExecuteAsync(PlaybookRunSettings settings, string mode, CancellationToken cancellationToken)
     {
-        RunSession.CheckOptions(settings);
-        var inputs = RunSession.LoadInputs(settings, settings.Playbooks, settings.RolesPath);
+        HostRun.CheckOptions(settings);
+        var inputs = HostRun.LoadInputs(settings, settings.Playbooks, settings.RolesPath);
         var options = Options(settings, mode, inputs);
-        return await RunSession.ExecuteAsync(
+        return await HostRun.ExecuteAsync(
             settings,
             inputs.Inventory,
             (runner, ct) => runner.RunAsync(inputs.Inventory, inputs.Playbooks, options, ct),
