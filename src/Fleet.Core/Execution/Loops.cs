@@ -53,7 +53,7 @@ internal static class Loops
     /// </summary>
     public static IReadOnlyList<object?> Items(LoopSpec loop, IVariableLookup scope, IReadOnlyList<string> searchDirectories)
     {
-        var value = Render(loop.Items, scope, loop.Location);
+        var value = IsFirstFound(loop.Kind) ? RenderDefined(loop.Items, scope, loop.Location) : Render(loop.Items, scope, loop.Location);
         if (loop.Kind == "loop")
         {
             return value as IReadOnlyList<object?> ?? throw new FleetInputException(loop.Location, $"loop takes a list, not {LookupTerms.Describe(value)}");
@@ -66,6 +66,44 @@ internal static class Loops
         catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is null))
         {
             throw Template.WithLocation(ex, loop.Location);
+        }
+    }
+
+    private static bool IsFirstFound(string kind) => kind is "first_found" or "ansible.builtin.first_found";
+
+    /// <summary>
+    /// As <see cref="Render"/>, but a text whose template uses an undefined variable is left out of its list (or is null): Ansible's
+    /// <c>with_first_found</c> passes over such a candidate. In a <c>{files, paths, skip}</c> mapping Ansible finds nothing instead,
+    /// whatever its <c>skip</c> (ansible-core 2.14 does so), so the mapping is left empty.
+    /// </summary>
+    private static object? RenderDefined(object? value, IVariableLookup scope, SourceLocation at, bool strict = false)
+    {
+        try
+        {
+            return value switch
+            {
+                string s when Template.HasTemplate(s) => Template.RenderUnchecked(s, scope, at),
+                IReadOnlyList<object?> list => list.Select(i => (Item: i, Value: RenderDefined(i, scope, at, strict))).Where(x => x.Value is not null || x.Item is null).Select(x => x.Value).ToList(),
+                IReadOnlyDictionary<string, object?> map when strict => map.ToDictionary(kv => kv.Key, kv => RenderDefined(kv.Value, scope, at, strict), StringComparer.Ordinal),
+                IReadOnlyDictionary<string, object?> map => RenderMapping(map, scope, at),
+                _ => value,
+            };
+        }
+        catch (UndefinedVariableException) when (!strict)
+        {
+            return null;
+        }
+    }
+
+    private static Dictionary<string, object?> RenderMapping(IReadOnlyDictionary<string, object?> map, IVariableLookup scope, SourceLocation at)
+    {
+        try
+        {
+            return (Dictionary<string, object?>)RenderDefined(map, scope, at, strict: true)!;
+        }
+        catch (UndefinedVariableException)
+        {
+            return new Dictionary<string, object?>(StringComparer.Ordinal);
         }
     }
 

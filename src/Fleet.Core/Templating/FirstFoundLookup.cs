@@ -65,9 +65,9 @@ internal sealed class FirstFoundLookup : ILookupPlugin
             {
                 search = files;
             }
-            else
+            else if (term is string name)
             {
-                search.Add((string)term);
+                search.Add(name);
             }
         }
 

@@ -231,6 +231,22 @@ public sealed class LookupPluginTests
     }
 
     [Fact]
+    public void Loops_FirstFound_UndefinedName_PassedOverInAList_NothingFoundInAMapping()
+    {
+        using var files = new TempFiles();
+        var found = files.Write("files/b.yml", "b");
+        var spec = L("{{ nope }}.yml", "{{ name }}.yml");
+        var scope = VariableScope.Of(new Dictionary<string, object?> { ["name"] = "b" });
+
+        var items = Loops.Items(new LoopSpec("first_found", spec, "item", null, null, new SourceLocation("pb.yml", 1, 1)), scope, [Path.Combine(files.Dir, "files")]);
+
+        Assert.Equal(L(found), items);
+        var mapping = L(M(("files", L("{{ nope }}.yml", "{{ name }}.yml")), ("skip", true)));
+        var error = Assert.Throws<FleetInputException>(() => Loops.Items(new LoopSpec("first_found", mapping, "item", null, null, new SourceLocation("pb.yml", 1, 1)), scope, [Path.Combine(files.Dir, "files")]));
+        Assert.StartsWith("pb.yml:1:1: No file was found when using first_found", error.Errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Loops_WithFqcnName_AsksTheRegistry()
     {
         var at = new SourceLocation("pb.yml", 1, 1);
