@@ -46,7 +46,6 @@ internal sealed class TaskReader(LoadContext context)
         ["diff"] = "diff on a task is not supported; use --diff",
     };
 
-    private static readonly string[] Lookups = ["items", "list", "dict", "first_found", "fileglob", "together", "nested", "indexed_items", "sequence"];
 
     public RoleReader Roles => _roles ??= new RoleReader(context, this);
 
@@ -147,7 +146,7 @@ internal sealed class TaskReader(LoadContext context)
                 loopKey = key;
                 if (!Lookups.Contains(name[5..]))
                 {
-                    r.Error(key, $"'{name}' is not supported (Fleet's loops: loop, {string.Join(", ", Lookups.Select(l => "with_" + l))})");
+                    r.Error(key, $"'{name}' is not supported{YamlFile.DidYouMean(name, Lookups.Names.Select(l => "with_" + l))} (Fleet's loops: loop, {string.Join(", ", Lookups.Names.Select(l => "with_" + l))})");
                 }
             }
             else if (name == "loop")

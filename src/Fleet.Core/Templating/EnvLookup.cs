@@ -7,6 +7,9 @@ internal sealed class EnvLookup : ILookupPlugin
     public string Name => "env";
 
     /// <inheritdoc />
-    public List<object?> Run(IReadOnlyList<string> terms, IReadOnlyDictionary<string, object?> keywords, IVariableLookup variables) =>
-        terms.Select(t => (object?)(Environment.GetEnvironmentVariable(t) ?? (keywords.TryGetValue("default", out var d) ? Filters.Str(d) : ""))).ToList();
+    public List<object?> Run(IReadOnlyList<object?> terms, IReadOnlyDictionary<string, object?> keywords, LookupContext context)
+    {
+        LookupTerms.Only(keywords, Name, "default");
+        return LookupTerms.Texts(terms).Select(t => Environment.GetEnvironmentVariable(t) ?? (keywords.TryGetValue("default", out var d) ? Filters.Str(d) : "")).Select(v => (object?)v).ToList();
+    }
 }

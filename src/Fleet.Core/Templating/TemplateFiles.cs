@@ -8,29 +8,21 @@ public static class TemplateFiles
     /// roles set it), <c>playbook_dir/&lt;kind&gt;/path</c>, <c>playbook_dir/path</c>; an absolute path as given. <paramref name="kind"/> is
     /// <c>templates</c> or <c>files</c>. A clear error lists where it looked.
     /// </summary>
-    public static string Find(string path, string kind, IVariableLookup variables)
-    {
-        if (Path.IsPathRooted(path))
-        {
-            return File.Exists(path) ? path : throw Filters.Error($"could not find '{path}'");
-        }
+    public static string Find(string path, string kind, IVariableLookup variables) => new LookupContext(variables).FindFile(path, kind);
 
-        var candidates = new List<string>();
+    /// <summary>The directories <see cref="Find"/> searches, in order (the current directory when neither variable is set).</summary>
+    public static IReadOnlyList<string> Directories(string kind, IVariableLookup variables)
+    {
+        var directories = new List<string>();
         foreach (var root in new[] { "role_path", "playbook_dir" })
         {
             if (variables.TryGet(root, out var dir) && dir is string { Length: > 0 } directory)
             {
-                candidates.Add(Path.Combine(directory, kind, path));
-                candidates.Add(Path.Combine(directory, path));
+                directories.Add(Path.Combine(directory, kind));
+                directories.Add(directory);
             }
         }
 
-        if (candidates.Count == 0)
-        {
-            candidates.Add(Path.GetFullPath(Path.Combine(kind, path)));
-            candidates.Add(Path.GetFullPath(path));
-        }
-
-        return candidates.FirstOrDefault(File.Exists) ?? throw Filters.Error($"could not find '{path}' (looked in {string.Join(", ", candidates)})");
+        return directories.Count > 0 ? directories : [Path.GetFullPath(kind), Path.GetFullPath(".")];
     }
 }

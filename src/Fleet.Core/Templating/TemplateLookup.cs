@@ -7,10 +7,10 @@ internal sealed class TemplateLookup : ILookupPlugin
     public string Name => "template";
 
     /// <inheritdoc />
-    public List<object?> Run(IReadOnlyList<string> terms, IReadOnlyDictionary<string, object?> keywords, IVariableLookup variables) =>
-        terms.Select(t =>
+    public List<object?> Run(IReadOnlyList<object?> terms, IReadOnlyDictionary<string, object?> keywords, LookupContext context) =>
+        LookupTerms.Texts(terms).Select(t =>
         {
-            var path = TemplateFiles.Find(t, "templates", variables);
-            return (object?)JinjaTemplate.Parse(File.ReadAllText(path), path, TemplateOptions.Ansible).Render(variables);
+            var path = TemplateFiles.Find(t, "templates", context.Variables);
+            return (object?)JinjaTemplate.Parse(File.ReadAllText(path), path, TemplateOptions.Ansible).Render(context.Variables);
         }).ToList();
 }

@@ -285,9 +285,10 @@ public sealed class PlaybookValidationTests : IDisposable
     public void Load_UnsupportedLookupLoop_IsNamedWithLocation()
     {
         Assert.Empty(Validate("- hosts: all\n  tasks:\n    - command: echo {{ item }}\n      loop: [a, b]\n"));
-        var errors = Validate("- hosts: all\n  tasks:\n    - command: echo {{ item }}\n      with_subelements: [a, b]\n");
+        Assert.Empty(Validate("- hosts: all\n  tasks:\n    - command: echo {{ item }}\n      with_community.general.flattened: [a, [b]]\n"));
+        var errors = Validate("- hosts: all\n  tasks:\n    - command: echo {{ item }}\n      with_subelemnts: [a, b]\n");
 
-        Assert.Contains(errors, e => e.Message.Contains("'with_subelements' is not supported", StringComparison.Ordinal) && e.Location!.Value.Line == 4);
+        Assert.Contains(errors, e => e.Message.Contains("'with_subelemnts' is not supported (did you mean 'with_subelements'?)", StringComparison.Ordinal) && e.Location!.Value.Line == 4);
     }
 
     [Fact]

@@ -43,11 +43,11 @@ public sealed class JinjaTemplateTests
     }
 
     [Fact]
-    public void Render_LookupPipe_IsRefused()
+    public void Render_LookupPipe_FailingCommand_IsLocated()
     {
-        var error = Assert.Throws<FleetInputException>(() => Template.Render("{{ lookup('pipe', 'date') }}", Vars, new SourceLocation("pb.yml", 4, 9)));
+        var error = Assert.Throws<FleetInputException>(() => Template.Render("{{ lookup('pipe', 'exit 3') }}", Vars, new SourceLocation("pb.yml", 4, 9)));
 
-        Assert.StartsWith("pb.yml:4:9: lookup('pipe') is refused", error.Errors[0].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("pb.yml:4:9: lookup_plugin.pipe(exit 3) returned 3", error.Errors[0].ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
