@@ -1,3 +1,4 @@
+// Over 400 lines as one concept: one task's whole way on one host, from its loop items to its registered result.
 using System.Diagnostics;
 using Fleet.Core.Execution.Actions;
 using Fleet.Core.Facts;

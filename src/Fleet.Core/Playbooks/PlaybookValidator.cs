@@ -1,3 +1,4 @@
+// Over 400 lines as one concept: every check that needs the whole loaded run (variables in scope per host, handlers, targets).
 using Fleet.Core.Yaml;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;

@@ -1,3 +1,4 @@
+// Over 400 lines as one concept: what a task is in YAML (module resolution, keywords, loops, blocks, includes), read in one pass.
 using Fleet.Core.Modules;
 using Fleet.Core.Templating;
 using Fleet.Core.Yaml;
