@@ -21,6 +21,12 @@ internal abstract class FleetCommand<TSettings> : AsyncCommand<TSettings>
         }
         catch (FleetInputException ex)
         {
+            // A module Fleet lacks beside a real error: say both, so fixing the errors brings no surprise.
+            foreach (var warning in ex.Warnings)
+            {
+                await Console.Error.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+            }
+
             foreach (var error in ex.Errors)
             {
                 await Console.Error.WriteLineAsync("error: " + error).ConfigureAwait(false);

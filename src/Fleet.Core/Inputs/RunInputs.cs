@@ -81,10 +81,11 @@ public sealed class RunInputs
         var extraVars = CommandLineVars.Parse(options.Vars, errors);
         var shard = ParseShard(options.Shard, errors);
         var inventory = LoadInventory(options, errors);
-        var playbooks = LoadPlaybooks(options, errors);
+        var warnings = new List<InputError>();
+        var playbooks = LoadPlaybooks(options, errors, warnings);
         if (errors.Count > 0)
         {
-            throw new FleetInputException(errors);
+            throw new FleetInputException(errors) { Warnings = Grouped(warnings) };
         }
 
         var limited = inventory is null ? [] : SelectLimit(inventory, options.Limit, errors);
@@ -95,7 +96,7 @@ public sealed class RunInputs
 
         if (errors.Count > 0)
         {
-            throw new FleetInputException(errors);
+            throw new FleetInputException(errors) { Warnings = Grouped(warnings) };
         }
 
         var selected = shard is null ? limited : shard.Select(limited, h => h.Name);
@@ -105,8 +106,8 @@ public sealed class RunInputs
         }
 
         return errors.Count > 0
-            ? throw new FleetInputException(errors)
-            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected, Grouped(playbooks.SelectMany(p => p.Warnings)));
+            ? throw new FleetInputException(errors) { Warnings = Grouped(warnings) }
+            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected, Grouped(warnings));
     }
 
     /// <summary>Warnings with the same message (one module's tasks) as one, at the first task, with the others' places after it.</summary>
@@ -164,7 +165,7 @@ public sealed class RunInputs
         }
     }
 
-    private static List<Playbook> LoadPlaybooks(RunInputsOptions options, List<InputError> errors)
+    private static List<Playbook> LoadPlaybooks(RunInputsOptions options, List<InputError> errors, List<InputError> warnings)
     {
         var playbooks = new List<Playbook>();
         if (options.Playbooks is not { } paths)
@@ -182,11 +183,14 @@ public sealed class RunInputs
         {
             try
             {
-                playbooks.Add(PlaybookLoader.Load(path, options.Catalog, rolesPath));
+                var playbook = PlaybookLoader.Load(path, options.Catalog, rolesPath);
+                playbooks.Add(playbook);
+                warnings.AddRange(playbook.Warnings);
             }
             catch (FleetInputException ex)
             {
                 errors.AddRange(ex.Errors);
+                warnings.AddRange(ex.Warnings);
             }
         }
 

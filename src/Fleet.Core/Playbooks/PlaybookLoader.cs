@@ -18,7 +18,7 @@ public static class PlaybookLoader
         var plays = new List<Play>();
         var context = new LoadContext(catalog, rolesPath ?? DefaultRolesPath());
         new PlayReader(context).ReadFile(Path.GetFullPath(path), plays, errors, []);
-        return errors.Count > 0 ? throw new FleetInputException(errors.Distinct().ToList()) : new Playbook(path, plays) { Warnings = context.Warnings.Distinct().ToList() };
+        return errors.Count > 0 ? throw new FleetInputException(errors.Distinct().ToList()) { Warnings = context.Warnings.Distinct().ToList() } : new Playbook(path, plays) { Warnings = context.Warnings.Distinct().ToList() };
     }
 
     /// <summary><c>ANSIBLE_ROLES_PATH</c> (colon-separated), else Ansible's default roles path.</summary>

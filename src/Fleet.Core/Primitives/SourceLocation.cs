@@ -35,4 +35,7 @@ public sealed class FleetInputException : Exception
 
     /// <summary>Every problem found, in file order.</summary>
     public IReadOnlyList<InputError> Errors { get; } = [];
+
+    /// <summary>What the input does that Fleet accepts but cannot run everywhere, shown with the errors. The default is none.</summary>
+    public IReadOnlyList<InputError> Warnings { get; init; } = [];
 }

@@ -48,6 +48,20 @@ public sealed class RunInputsTests : IDisposable
         Assert.Contains(ex.Errors, e => e.Location?.File.EndsWith("b.yml", StringComparison.Ordinal) == true);
     }
 
+    [Theory]
+    [InlineData("    - name: typo\n      nosuchmodule: {}\n")]
+    [InlineData("    - name: undefined\n      command: echo {{ nowhere }}\n")]
+    public void Load_ModuleFleetLacksBesideAnError_TheWarningComesWithTheErrors(string badTask)
+    {
+        var playbook = _files.Write("pb.yml", "- name: P\n  hosts: all\n  tasks:\n    - name: other family\n      dnf: { name: vim }\n      when: false\n" + badTask);
+
+        var ex = Rejected(new RunInputsOptions { Inventory = Inventory(), Playbooks = [playbook] });
+
+        Assert.NotEmpty(ex.Errors);
+        var warning = Assert.Single(ex.Warnings);
+        Assert.Contains("module dnf (ansible.builtin.dnf) is not implemented by Fleet", warning.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_LimitAndValidationProblems_AreReportedTogether()
     {
