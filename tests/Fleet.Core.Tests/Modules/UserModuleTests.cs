@@ -170,6 +170,52 @@ public sealed class UserModuleTests : IDisposable
     }
 
     [Fact]
+    public void Plan_AgingAlreadySet_IsNoOp()
+    {
+        var plan = Plan(Deploy(), ("name", "deploy"), ("password_expire_min", 0L), ("password_expire_max", 99999L), ("password_expire_warn", 7L));
+
+        Assert.IsType<NoChange>(plan);
+    }
+
+    [Fact]
+    public void Plan_OneAgingFieldDiffers_ChageWithOnlyThatFlag()
+    {
+        var change = Assert.IsType<Change>(Plan(Deploy(), ("name", "deploy"), ("password_expire_min", 0L), ("password_expire_max", 60L), ("password_expire_warn", 7L)));
+
+        Assert.Equal("set -e\nchage -M 60 -- deploy\n", change.Script);
+        Assert.Equal(["user deploy: password max age 99999 → 60"], change.Changes);
+    }
+
+    [Fact]
+    public void Plan_EmptyShadowAgingField_ReadsAsMinusOne()
+    {
+        var facts = Facts("deploy", "deploy:x:1001:1001:Deploy:/home/deploy:/bin/bash", $"deploy:{Hash}:19700::::::");
+
+        var plan = Plan(facts, ("name", "deploy"), ("password_expire_max", -1L), ("password_expire_warn", 7L));
+
+        Assert.Equal("set -e\nchage -W 7 -- deploy\n", Assert.IsType<Change>(plan).Script);
+    }
+
+    [Fact]
+    public void Plan_NewUserWithAging_ChageAfterUseradd()
+    {
+        var change = Assert.IsType<Change>(Plan(Facts("svc", null), ("name", "svc"), ("create_home", false), ("password_expire_max", 90L), ("password_expire_warn", 14L)));
+
+        Assert.Equal("set -e\nuseradd -M -- svc\nchage -M 90 -W 14 -- svc\n", change.Script);
+        Assert.Equal(["user svc created (password max age 90, password warn age 14)"], change.Changes);
+    }
+
+    [Fact]
+    public void Plan_AgingWithoutShadowAccess_IsPlanFailure()
+    {
+        var facts = Facts("deploy", "deploy:x:1001:1001::/home/deploy:/bin/bash");
+
+        var failure = Assert.IsType<PlanFailure>(Plan(facts, ("name", "deploy"), ("password_expire_max", 90L)));
+
+        Assert.Contains("become", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_ClearTextPassword_Warns()
     {
         var plan = Plan(Deploy(), ("name", "deploy"), ("password", "hunter2"));

@@ -147,6 +147,41 @@ public sealed class UserLabTests(LabFixture lab)
         Assert.Equal("gone\n", await Exec($"getent group {group} || getent passwd {user} || echo gone"));
     }
 
+    [LabFact]
+    public async Task PasswordAging_FromTemplatedStrings_SetOnce_ThenOnlyTheDriftedField()
+    {
+        var user = UniqueName("fa");
+        var playbook = $$$"""
+            - name: Ageing
+              hosts: all
+              vars: { min_age: "7", max_age: "60", warn_age: "14" }
+              tasks:
+                - name: Aged user
+                  user: { name: {{{user}}}, create_home: false, password_expire_min: "{{ min_age }}", password_expire_max: "{{ max_age }}", password_expire_warn: "{{ warn_age }}" }
+            """;
+
+        try
+        {
+            var first = await LabRun.RunAsync(lab, playbook);
+            Assert.All(first.Hosts, h => Assert.True(h.Count(TaskOutcome.Changed) == 1, $"{h.Name}: {h.Status} {h.Error}"));
+            Assert.Equal("7:60:14\n", await Exec($"getent shadow {user} | cut -d: -f4-6"));
+            Assert.All((await LabRun.RunAsync(lab, playbook)).Hosts, h => Assert.Equal(0, h.Count(TaskOutcome.Changed)));
+
+            await Exec($"chage -M 99999 {user}");
+            var repair = await LabRun.RunAsync(lab, playbook);
+            var repaired = repair.Hosts.Single(h => h.Name == lab.Info.Hosts[0].Name);
+            Assert.Equal([$"user {user}: password max age 99999 → 60"], repaired.Tasks.Single(t => t.Module == "user").Changes);
+            Assert.Equal("7:60:14\n", await Exec($"getent shadow {user} | cut -d: -f4-6"));
+        }
+        finally
+        {
+            foreach (var host in lab.Info.Hosts)
+            {
+                await LabRun.ExecAsync(lab, host.Name, $"userdel {user} 2>/dev/null; true");
+            }
+        }
+    }
+
     /// <summary>Logs in as <paramref name="user"/> with the lab's private key and returns what <c>id -un</c> says.</summary>
     private async Task<string> LoginAsync(Fleet.Lab.LabHost host, string user)
     {

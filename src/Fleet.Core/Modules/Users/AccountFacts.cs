@@ -14,7 +14,25 @@ namespace Fleet.Core.Modules.Users;
 /// <param name="Shell">Login shell.</param>
 /// <param name="PasswordHash">The shadow password field, or null when shadow could not be read (no root).</param>
 /// <param name="HomeExists">The home directory exists.</param>
-public sealed record Account(string Name, long Uid, long Gid, string Comment, string Home, string Shell, string? PasswordHash, bool HomeExists);
+/// <param name="Aging">The shadow entry's password ageing, or null when shadow could not be read (no root).</param>
+public sealed record Account(string Name, long Uid, long Gid, string Comment, string Home, string Shell, string? PasswordHash, bool HomeExists, PasswordAging? Aging = null);
+
+/// <summary>The password ageing fields of a shadow entry (fields 4, 5 and 6); an empty field reads as -1, as Python's spwd (and so Ansible) reads it.</summary>
+/// <param name="MinDays">Minimum days between password changes (chage -m).</param>
+/// <param name="MaxDays">Maximum days a password is valid (chage -M).</param>
+/// <param name="WarnDays">Days of warning before the password expires (chage -W).</param>
+public sealed record PasswordAging(long MinDays, long MaxDays, long WarnDays)
+{
+    /// <summary>The ageing fields of a shadow line's fields (name first), or null when the line is too short.</summary>
+    public static PasswordAging? FromShadow(IReadOnlyList<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return fields.Count < 6 ? null : new PasswordAging(Days(fields[3]), Days(fields[4]), Days(fields[5]));
+    }
+
+    private static long Days(string field) =>
+        long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var days) ? days : -1;
+}
 
 /// <summary>What <see cref="UserFact"/> found.</summary>
 /// <param name="Account">The account, or null when there is no such user.</param>
@@ -65,6 +83,7 @@ public sealed record UserFact(string Name, string? Home = null) : Fact<UserState
         ArgumentNullException.ThrowIfNull(stdout);
         string[]? passwd = null;
         string? hash = null;
+        PasswordAging? aging = null;
         bool homeExists = false;
         bool? requestedHome = null;
         foreach (var line in stdout.Split('\n'))
@@ -77,6 +96,7 @@ public sealed record UserFact(string Name, string? Home = null) : Fact<UserState
             {
                 var fields = line[7..].Split(':');
                 hash = fields.Length > 1 ? fields[1] : null;
+                aging = PasswordAging.FromShadow(fields);
             }
             else if (line.StartsWith("home:", StringComparison.Ordinal))
             {
@@ -102,7 +122,8 @@ public sealed record UserFact(string Name, string? Home = null) : Fact<UserState
             passwd[5],
             passwd[6],
             hash,
-            homeExists);
+            homeExists,
+            aging);
         return new UserState(account, requestedHome);
     }
 }

@@ -113,6 +113,13 @@ public sealed partial class UserModule
             changes.Add("password unlocked");
         }
 
+        if (WantsAging(args) && account.Aging is null)
+        {
+            return new PlanFailure($"cannot read the password ageing of {name} (getent shadow needs root: set become: true)");
+        }
+
+        var chage = account.Aging is null ? null : Chage(name, account.Aging, args, changes);
+
         // As Ansible: a missing home is created when create_home holds (a moved home exists after the move).
         var homeExists = home is null || home == account.Home ? account.HomeExists : moveHome ? account.HomeExists : state.RequestedHomeExists == true;
         var createHome = !homeExists && args.GetBool("create_home", true);
@@ -143,6 +150,11 @@ public sealed partial class UserModule
             }
 
             script.Append(CultureInfo.InvariantCulture, $"mkhomedir_helper {Sh.Quote(name)}\n");
+        }
+
+        if (chage is not null)
+        {
+            script.Append(chage).Append('\n');
         }
 
         return new Change(changes.Select(c => $"user {name}: {c}").ToList(), script.ToString(), touches) { Data = Data(name, "present") };

@@ -8,7 +8,8 @@ namespace Fleet.Core.Modules.Users;
 /// <summary>
 /// <c>user</c> (ansible.builtin.user): a local account with Ansible's semantics. A missing user is created with one <c>useradd</c>;
 /// an existing one is changed with one <c>usermod</c> carrying only the fields that differ (and nothing runs when none differs);
-/// <c>state: absent</c> runs <c>userdel</c>. <c>password</c> is a crypt hash compared with the shadow entry as text.
+/// <c>state: absent</c> runs <c>userdel</c>. <c>password</c> is a crypt hash compared with the shadow entry as text; the password ageing
+/// fields are set with one <c>chage</c> carrying only those that differ from the shadow entry.
 /// </summary>
 public sealed partial class UserModule : Module
 {
@@ -33,6 +34,9 @@ public sealed partial class UserModule : Module
         new("password", ParameterType.String, "The password as a crypt(3) hash (e.g. from password_hash), compared as text with the shadow entry. The default leaves it alone."),
         new("update_password", ParameterType.String, "always: set password when it differs; on_create: only for new users. The default value is always.", Choices: ["always", "on_create"]),
         new("password_lock", ParameterType.Bool, "Lock (true) or unlock (false) the password (usermod -L/-U). The default leaves it alone."),
+        new("password_expire_min", ParameterType.Int, "Minimum days between password changes (shadow field 4, chage -m). The default leaves it alone."),
+        new("password_expire_max", ParameterType.Int, "Maximum days a password is valid (shadow field 5, chage -M). The default leaves it alone."),
+        new("password_expire_warn", ParameterType.Int, "Days of warning before the password expires (shadow field 6, chage -W). The default leaves it alone."),
         new("remove", ParameterType.Bool, "With state: absent, also remove the home directory and mail spool (userdel -r). The default value is false."),
         new("force", ParameterType.Bool, "With state: absent, remove the user even while logged in (userdel -f). The default value is false."),
     ];
@@ -174,6 +178,12 @@ public sealed partial class UserModule : Module
         }
 
         script.Append(Sh.Command(command)).Append('\n');
+        if (Chage(name, null, args, details) is { } chage)
+        {
+            // As Ansible: useradd has no ageing options, so chage sets them once the user exists.
+            script.Append(chage).Append('\n');
+        }
+
         var touches = new List<Subject> { Subject.User(name), Subject.Group(name), Subject.Tree(home ?? "/home/" + name) };
         touches.AddRange((args.GetList("groups") ?? []).Select(g => Subject.Group(g)));
         var change = details.Count == 0 ? $"user {name} created" : $"user {name} created ({string.Join(", ", details)})";
