@@ -210,6 +210,11 @@ public sealed class FileModule : Module
             return null;
         }
 
+        if (args.GetBool("recurse", false))
+        {
+            return "modification_time and access_time other than preserve are not supported with recurse";
+        }
+
         var mtime = TimeArgument(args, "modification_time", desired);
         var atime = TimeArgument(args, "access_time", desired);
         foreach (var (value, name) in new[] { (mtime, "modification_time"), (atime, "access_time") })
