@@ -22,7 +22,15 @@ public sealed class FileModule : Module
         FileParameters.Group,
         new("src", ParameterType.String, "Link target, for state: link."),
         new("recurse", ParameterType.Bool, "For directories: apply owner, group and mode to everything below too. The default value is false."),
+        new("follow", ParameterType.Bool, "For an existing symbolic link: manage its target's attributes (false: the link's own owner and group; a link's mode cannot change on Linux). The default value is true."),
+        new("force", ParameterType.Bool, "For state: link: replace an existing file or empty directory, and allow a target that does not exist. The default value is false."),
+        new("modification_time", ParameterType.String, "preserve, now, or a time in modification_time_format. The default is now for state: touch, otherwise preserve."),
+        new("modification_time_format", ParameterType.String, "strptime format of modification_time. The default value is %Y%m%d%H%M.%S."),
+        new("access_time", ParameterType.String, "preserve, now, or a time in access_time_format. The default is now for state: touch, otherwise preserve."),
+        new("access_time_format", ParameterType.String, "strptime format of access_time. The default value is %Y%m%d%H%M.%S."),
     ];
+
+    private const string DefaultTimeFormat = "%Y%m%d%H%M.%S";
 
     /// <inheritdoc />
     public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters) => [];
@@ -32,8 +40,48 @@ public sealed class FileModule : Module
     {
         ArgumentNullException.ThrowIfNull(args);
         var path = args.GetRequiredString("path");
-        return args.GetBool("recurse", false) ? [new FileFact(path), new TreeMismatchFact(path, args.GetString("mode"), args.GetString("owner"), args.GetString("group"))] : [new FileFact(path)];
+        var facts = new List<Fact> { new FileFact(path) };
+        if (args.GetBool("recurse", false))
+        {
+            facts.Add(new TreeMismatchFact(path, args.GetString("mode"), args.GetString("owner"), args.GetString("group")));
+        }
+
+        if (args.GetBool("follow", true))
+        {
+            facts.Add(new FollowedFileFact(path));
+        }
+
+        if (TimesFact(args, path) is { } times)
+        {
+            facts.Add(times);
+        }
+
+        if (args.GetString("state") == "link" && args.GetString("src") is { } src && !args.GetBool("force", false))
+        {
+            facts.Add(new PathExistsFact(LinkSourcePath(path, src)));
+        }
+
+        return facts;
     }
+
+    // The times fact is read only when a time is not preserve; explicit times are converted to epoch seconds on the host (its time zone).
+    private static FileTimesFact? TimesFact(ModuleArguments args, string path)
+    {
+        var state = args.GetString("state") ?? "file";
+        var mtime = TimeArgument(args, "modification_time", state);
+        var atime = TimeArgument(args, "access_time", state);
+        if (state is "absent" or "link" || (mtime == "preserve" && atime == "preserve"))
+        {
+            return null;
+        }
+
+        string? Local(string value, string formatName) => value is "preserve" or "now" ? null : FileTimes.ToLocal(value, args.GetString(formatName) ?? DefaultTimeFormat);
+        return new FileTimesFact(path, args.GetBool("follow", true), Local(mtime, "modification_time_format"), Local(atime, "access_time_format"));
+    }
+
+    private static string TimeArgument(ModuleArguments args, string name, string state) => args.GetString(name) ?? (state == "touch" ? "now" : "preserve");
+
+    private static string LinkSourcePath(string path, string src) => src.StartsWith('/') ? src : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? "/", src);
 
     /// <inheritdoc />
     public override TaskPlan Plan(ModuleArguments args, IFactSource facts, ModuleContext context)
@@ -45,6 +93,15 @@ public sealed class FileModule : Module
         var desired = args.GetString("state") ?? "file";
         var p = Sh.Quote(path);
         var touched = FileChange.Touched(path);
+        var follow = args.GetBool("follow", true);
+        var isLink = state.Type == FileType.Link;
+        if (follow && isLink && desired is "file" or "directory" or "touch" && facts.Get(new FollowedFileFact(path)) is { Exists: true } target)
+        {
+            // Ansible operates on the link's target: compare its attributes (chown, chmod and touch follow links).
+            state = target;
+            isLink = false;
+        }
+
         switch (desired)
         {
             case "absent":
@@ -53,12 +110,19 @@ public sealed class FileModule : Module
                     : new NoChange($"{path} is absent");
             case "file" when !state.Exists:
                 return new PlanFailure($"{path} does not exist (use state: touch to create it, or copy)");
+            case "file" when isLink:
+                return new PlanFailure($"file ({path}) is {(follow ? "a link to nothing" : "a link")}, cannot continue");
             case "file" when state.Type == FileType.Directory:
                 return new PlanFailure($"{path} is a directory, not a file");
             case "directory" when state.Exists && state.Type != FileType.Directory:
                 return new PlanFailure($"{path} exists and is not a directory");
             case "link":
-                return PlanLink(args, path, state, touched);
+                if (args.GetString("modification_time") is { } and not "preserve" || args.GetString("access_time") is { } and not "preserve")
+                {
+                    return new PlanFailure("modification_time and access_time other than preserve are not supported with state: link");
+                }
+
+                return PlanLink(args, path, state, facts, touched);
         }
 
         var changes = new List<string>();
@@ -68,9 +132,9 @@ public sealed class FileModule : Module
             changes.Add($"{path} directory created");
             script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {p}\n");
         }
-        else if (desired == "touch")
+        else if (desired == "touch" && !state.Exists)
         {
-            changes.Add(state.Exists ? $"{path} touched" : $"{path} created");
+            changes.Add($"{path} created");
             script.Append(CultureInfo.InvariantCulture, $"touch -- {p}\n");
         }
 
@@ -93,6 +157,19 @@ public sealed class FileModule : Module
             changes.Add(state.Exists ? $"{path} group {state.Group} → {group}" : $"{path} group {group}");
         }
 
+        // Linux cannot change a symbolic link's own mode: Ansible leaves it (follow: false).
+        if (mode is not null && isLink)
+        {
+            mode = null;
+            changes.RemoveAll(c => c.StartsWith($"{path} mode ", StringComparison.Ordinal));
+        }
+
+        var timeScript = new StringBuilder();
+        if (PlanTimes(args, path, desired, isLink, state.Exists, facts, changes, timeScript) is { } timeError)
+        {
+            return new PlanFailure(timeError);
+        }
+
         var recurse = args.GetBool("recurse", false) && isDirectory;
         if (recurse && facts.Get(new TreeMismatchFact(path, args.GetString("mode"), owner, group)) is > 0 and var count)
         {
@@ -104,7 +181,7 @@ public sealed class FileModule : Module
             return new NoChange($"{path} already as desired");
         }
 
-        var flag = recurse ? "-R " : "";
+        var flag = recurse ? "-R " : isLink ? "-h " : "";
         if (owner is not null)
         {
             script.Append(CultureInfo.InvariantCulture, $"chown {flag}{Sh.Quote(owner)} -- {p}\n");
@@ -115,33 +192,147 @@ public sealed class FileModule : Module
             script.Append(CultureInfo.InvariantCulture, $"chgrp {flag}{Sh.Quote(group)} -- {p}\n");
         }
 
-        if (args.GetString("mode") is { } rawMode)
+        if (args.GetString("mode") is { } rawMode && mode is not null)
         {
             // Recursive symbolic modes apply per entry (X matters); an octal mode is given as is.
             script.Append(CultureInfo.InvariantCulture, $"chmod {flag}{Sh.Quote(recurse ? rawMode : mode!)} -- {p}\n");
         }
 
+        script.Append(timeScript);
         return new Change(changes, script.ToString(), recurse ? [Subject.Tree(path)] : touched);
     }
 
-    private static TaskPlan PlanLink(ModuleArguments args, string path, FileState state, IReadOnlyList<Subject> touched)
+    // Ansible's update_timestamp_for_file: now always changes, an explicit time changes when stat differs, preserve keeps.
+    private static string? PlanTimes(ModuleArguments args, string path, string desired, bool isLink, bool exists, IFactSource facts, List<string> changes, StringBuilder script)
+    {
+        if (TimesFact(args, path) is not { } fact)
+        {
+            return null;
+        }
+
+        if (args.GetBool("recurse", false))
+        {
+            return "modification_time and access_time other than preserve are not supported with recurse";
+        }
+
+        var mtime = TimeArgument(args, "modification_time", desired);
+        var atime = TimeArgument(args, "access_time", desired);
+        foreach (var (value, name) in new[] { (mtime, "modification_time"), (atime, "access_time") })
+        {
+            if (value is not ("preserve" or "now") && FileTimes.ToLocal(value, args.GetString(name + "_format") ?? DefaultTimeFormat) is null)
+            {
+                return $"Error while obtaining timestamp for time {value} using format {args.GetString(name + "_format") ?? DefaultTimeFormat} ({name})";
+            }
+        }
+
+        var p = Sh.Quote(path);
+        var h = isLink ? "-h " : "";
+        if (mtime == "now" && atime == "now")
+        {
+            // A path just created already has the current times.
+            if (exists)
+            {
+                changes.Add($"{path} touched");
+                script.Append(CultureInfo.InvariantCulture, $"touch {h}-c -- {p}\n");
+            }
+
+            return null;
+        }
+
+        var current = exists ? facts.Get(fact) : null;
+        foreach (var (value, flag, local, desiredEpoch, now, what) in new[]
+        {
+            (mtime, "-m", fact.Modification, current?.DesiredModification, current?.Modification, "modification time"),
+            (atime, "-a", fact.Access, current?.DesiredAccess, current?.Access, "access time"),
+        })
+        {
+            if (value == "preserve" || (value == "now" && !exists))
+            {
+                continue;
+            }
+
+            if (value == "now")
+            {
+                changes.Add($"{path} {what} → now");
+                script.Append(CultureInfo.InvariantCulture, $"touch {h}-c {flag} -- {p}\n");
+            }
+            else if (!exists || desiredEpoch is not { } epoch || !FileTimes.Same(now!, epoch))
+            {
+                changes.Add($"{path} {what} → {local}");
+                script.Append(CultureInfo.InvariantCulture, $"touch {h}-c {flag} -d {Sh.Quote(local!)} -- {p}\n");
+            }
+        }
+
+        return null;
+    }
+
+    private static TaskPlan PlanLink(ModuleArguments args, string path, FileState state, IFactSource facts, IReadOnlyList<Subject> touched)
     {
         if (args.GetString("src") is not { } src)
         {
             return new PlanFailure("state: link needs src (the link's target)");
         }
 
-        if (state.Type == FileType.Link && state.LinkTarget == src)
+        var force = args.GetBool("force", false);
+        if (!force && !facts.Get(new PathExistsFact(LinkSourcePath(path, src))))
         {
-            return new NoChange($"{path} already links to {src}");
+            return new PlanFailure($"src file does not exist, use \"force=yes\" if you really want to create the link: {LinkSourcePath(path, src)}");
         }
 
-        if (state.Type == FileType.Directory)
+        if (state.Type is FileType.Directory or FileType.File or FileType.Other && !force)
         {
-            return new PlanFailure($"{path} is a directory; refusing to replace it with a link");
+            return new PlanFailure($"refusing to convert from {state.Type.ToString().ToLowerInvariant()} to symlink for {path}");
         }
 
-        return new Change([$"{path} → {src}"], $"ln -sfn -- {Sh.Quote(src)} {Sh.Quote(path)}\n", touched);
+        var changes = new List<string>();
+        var script = new StringBuilder("set -e\n");
+        var p = Sh.Quote(path);
+        var relink = !(state.Type == FileType.Link && state.LinkTarget == src);
+        if (relink)
+        {
+            changes.Add($"{path} → {src}");
+            if (state.Type == FileType.Directory)
+            {
+                // Ansible replaces only an empty directory.
+                script.Append(CultureInfo.InvariantCulture, $"rmdir -- {p} 2>/dev/null || {{ echo {Sh.Quote($"the directory {path} is not empty, refusing to convert it")} >&2; exit 1; }}\n");
+            }
+
+            script.Append(CultureInfo.InvariantCulture, $"ln -sfn -- {Sh.Quote(src)} {p}\n");
+        }
+
+        // owner, group and mode go to the target (follow) or the link itself (owner and group only): compared when the link stays.
+        var follow = args.GetBool("follow", true);
+        var current = relink ? null : follow ? facts.Get(new FollowedFileFact(path)) : state;
+        var owner = args.GetString("owner");
+        var group = args.GetString("group");
+        var mode = follow && args.GetString("mode") is { } m && current is not { Exists: false } ? FileMode.Resolve(m, current?.Mode, current?.Type == FileType.Directory) : null;
+        var h = follow ? "" : "-h ";
+        // Ansible skips the attributes of a link to nothing (with a warning).
+        var guard = follow ? $"[ ! -e {p} ] || " : "";
+        if (current is { Exists: false })
+        {
+            owner = group = null;
+        }
+
+        if (owner is not null && owner != current?.Owner)
+        {
+            changes.Add($"{path} owner {owner}");
+            script.Append(CultureInfo.InvariantCulture, $"{guard}chown {h}{Sh.Quote(owner)} -- {p}\n");
+        }
+
+        if (group is not null && group != current?.Group)
+        {
+            changes.Add($"{path} group {group}");
+            script.Append(CultureInfo.InvariantCulture, $"{guard}chgrp {h}{Sh.Quote(group)} -- {p}\n");
+        }
+
+        if (mode is not null && mode != current?.Mode)
+        {
+            changes.Add($"{path} mode {mode}");
+            script.Append(CultureInfo.InvariantCulture, $"[ ! -e {p} ] || chmod {Sh.Quote(mode)} -- {p}\n");
+        }
+
+        return changes.Count == 0 ? new NoChange($"{path} already links to {src}") : new Change(changes, script.ToString(), touched);
     }
 }
 
