@@ -27,7 +27,7 @@ internal sealed class CheckModePredictor(FactCache facts)
             return;
         }
 
-        _values.RemoveWhere(f => FactCache.IsTouched(f, change.Touches));
+        _values.RemoveWhere(f => facts.IsStaleAfter(f, change.Touches));
         _touches.AddRange(change.Touches);
         foreach (var (fact, value) in change.Predicted ?? new Dictionary<Fact, object>())
         {
@@ -37,5 +37,5 @@ internal sealed class CheckModePredictor(FactCache facts)
     }
 
     /// <summary>Whether an earlier change that did not run would have changed <paramref name="fact"/> in a way not predicted.</summary>
-    public bool IsPredicted(Fact fact) => _all || (!_values.Contains(fact) && FactCache.IsTouched(fact, _touches));
+    public bool IsPredicted(Fact fact) => _all || (!_values.Contains(fact) && facts.IsStaleAfter(fact, _touches));
 }

@@ -20,6 +20,12 @@ public abstract record Fact
     /// it stale); a fact that no change can alter (the OS release) returns none.
     /// </summary>
     public virtual IReadOnlyList<Subject> Subjects => [Facts.Subject.Everything];
+
+    /// <summary>
+    /// The state the fact read, once its <paramref name="value"/> is known: narrower than <see cref="Subjects"/> for a fact whose
+    /// reach depends on what it found (a link's target). The default is <see cref="Subjects"/>.
+    /// </summary>
+    public virtual IReadOnlyList<Subject> SubjectsOf(object value) => Subjects;
 }
 
 /// <summary>A fact whose parsed value has type <typeparamref name="T"/>.</summary>

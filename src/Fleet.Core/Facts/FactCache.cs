@@ -30,7 +30,7 @@ public sealed class FactCache : IFactSource
             return;
         }
 
-        foreach (var fact in _values.Keys.Where(f => IsTouched(f, touched)).ToList())
+        foreach (var fact in _values.Keys.Where(f => IsStaleAfter(f, touched)).ToList())
         {
             _values.Remove(fact);
         }
@@ -45,10 +45,16 @@ public sealed class FactCache : IFactSource
         }
     }
 
-    /// <summary>True when a change touching <paramref name="touched"/> makes <paramref name="fact"/> stale.</summary>
-    public static bool IsTouched(Fact fact, IReadOnlyList<Subject> touched)
+    /// <summary>
+    /// True when a change touching <paramref name="touched"/> makes <paramref name="fact"/> stale, judged by what the fact read when
+    /// its value is held (a link's fact then depends on the link and its target only, not on every path).
+    /// </summary>
+    public bool IsStaleAfter(Fact fact, IReadOnlyList<Subject> touched)
     {
         ArgumentNullException.ThrowIfNull(fact);
-        return fact.Subjects.Any(s => touched.Any(t => t.Overlaps(s)));
+        return Overlap(_values.TryGetValue(fact, out var value) ? fact.SubjectsOf(value) : fact.Subjects, touched);
     }
+
+    private static bool Overlap(IReadOnlyList<Subject> subjects, IReadOnlyList<Subject> touched) =>
+        subjects.Any(s => touched.Any(t => t.Overlaps(s)));
 }

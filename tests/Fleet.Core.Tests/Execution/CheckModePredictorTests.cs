@@ -1,6 +1,7 @@
 using Fleet.Core.Execution;
 using Fleet.Core.Facts;
 using Fleet.Core.Modules;
+using Fleet.Core.Modules.Files;
 
 namespace Fleet.Core.Tests.Execution;
 
@@ -51,5 +52,42 @@ public sealed class CheckModePredictorTests
         predictor.Predict(new Change(["run"], "true"));
 
         Assert.True(predictor.IsPredicted(new SystemFact()));
+    }
+
+    [Fact]
+    public void Predict_AnotherPathChanged_LinkTargetFactOfANonLinkStaysKnown()
+    {
+        // A file task on a plain path reads its link-target fact too; an unrelated change must not make it unknown.
+        var facts = new FactCache();
+        var followed = new FollowedFileFact("/nonexistent/x");
+        facts.Set(followed, FileState.Missing);
+        var predictor = new CheckModePredictor(facts);
+
+        predictor.Predict(new Change(["write"], "true", [Subject.Path("/etc/fleet-ci-marker")]));
+
+        Assert.False(predictor.IsPredicted(followed));
+    }
+
+    [Fact]
+    public void Predict_ALinksTargetChanged_LinkTargetFactIsUnknown()
+    {
+        var facts = new FactCache();
+        var followed = new FollowedFileFact("/etc/link");
+        facts.Set(followed, FileState.Missing with { LinkTarget = "/srv/target" });
+        var predictor = new CheckModePredictor(facts);
+
+        predictor.Predict(new Change(["write"], "true", [Subject.Path("/srv/target")]));
+
+        Assert.True(predictor.IsPredicted(followed));
+    }
+
+    [Fact]
+    public void Predict_LinkTargetFactNotYetRead_IsUnknownAfterAnyChange()
+    {
+        var predictor = new CheckModePredictor(new FactCache());
+
+        predictor.Predict(new Change(["write"], "true", [Subject.Path("/etc/other")]));
+
+        Assert.True(predictor.IsPredicted(new FollowedFileFact("/etc/link")));
     }
 }

@@ -130,7 +130,10 @@ public sealed record FileTimesFact(string Path, bool Follow, string? Modificatio
     }
 }
 
-/// <summary>A symbolic link's target's state (<c>stat -L</c>), Missing when the link dangles: what <c>follow: true</c> manages.</summary>
+/// <summary>
+/// A symbolic link's target's state (<c>stat -L</c>), Missing when the link dangles: what <c>follow: true</c> manages. Its
+/// <see cref="FileState.LinkTarget"/> is the path the link resolves to (<c>readlink -m</c>), null when the path is no link.
+/// </summary>
 /// <param name="Path">The link.</param>
 public sealed record FollowedFileFact(string Path) : Fact<FileState>
 {
@@ -138,13 +141,31 @@ public sealed record FollowedFileFact(string Path) : Fact<FileState>
     public override string Description => Path;
 
     /// <inheritdoc />
-    // The target may be anywhere: any change may have touched it.
+    // Until read, the target may be anywhere: any change may have touched it.
     public override IReadOnlyList<Subject> Subjects => [Facts.Subject.Everything];
 
     /// <inheritdoc />
-    public override string Command =>
-        $"if [ ! -e {Sh.Quote(Path)} ]; then echo missing; exit 0; fi\nstat -L -c '%F|%a|%U|%G|%s' {Sh.Quote(Path)} || exit 1\n";
+    // Once read, a path that is no link is its own state, and a link depends on itself and the path it resolves to.
+    public override IReadOnlyList<Subject> SubjectsOf(object value) =>
+        value is FileState { LinkTarget: { } target } ? [Facts.Subject.Path(Path), Facts.Subject.Path(target)] : [Facts.Subject.Path(Path)];
 
     /// <inheritdoc />
-    public override FileState Parse(string stdout, int exitCode) => new FileFact(Path).Parse(stdout, exitCode);
+    public override string Command
+    {
+        get
+        {
+            var p = Sh.Quote(Path);
+            return $"if [ ! -e {p} ]; then echo missing; else stat -L -c '%F|%a|%U|%G|%s' {p} || exit 1; fi\n"
+                + $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink -m {p})\"; fi\n";
+        }
+    }
+
+    /// <inheritdoc />
+    public override FileState Parse(string stdout, int exitCode)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        var state = new FileFact(Path).Parse(stdout, exitCode);
+        var link = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("link:", StringComparison.Ordinal))?[5..];
+        return state with { LinkTarget = link };
+    }
 }
