@@ -219,6 +219,23 @@ public sealed class ServiceModuleTests : IDisposable
     }
 
     [Fact]
+    public void Sysv_DaemonReload_FailsAsAnsiblesSystemdModule_ExceptInCheckMode()
+    {
+        // geerlingguy.security's "reload systemd" handler: Ansible's systemd module runs daemon-reload first and fails without systemd.
+        var module = new SystemdServiceModule();
+        var args = Args(("daemon_reload", true));
+        var facts = new FactCache();
+        var fact = Assert.IsType<ServiceFact>(Assert.Single(module.Facts(args, Apply)));
+        facts.Set(fact, fact.Parse("manager=sysv\n", 0));
+
+        var apply = module.Plan(args, facts, Apply);
+        var check = module.Plan(args, facts, Apply with { CheckMode = true });
+
+        Assert.StartsWith("failure 1 during daemon-reload: System has not been booted with systemd", Assert.IsType<PlanFailure>(apply).Message, StringComparison.Ordinal);
+        Assert.IsType<NoChange>(check);
+    }
+
+    [Fact]
     public void Sysv_CheckModePrediction_LetsTheNextTaskSeeItRunning()
     {
         var change = Assert.IsType<Change>(Plan(new ServiceModule(), Args(("name", "cron"), ("state", "started")), Sysv("cron", 3, enabled: true)));

@@ -93,13 +93,18 @@ public partial class ServiceModule : Module
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(context);
         var fact = FactFor(args);
         var states = facts.Get(fact);
         var name = args.GetString("name");
         var wanted = new Wanted(args.GetString("state"), args.GetBool("enabled"), args.GetBool("masked"), args.GetBool("daemon_reload", false));
-        if (!states.IsSystemd && name is null)
+        if (!states.IsSystemd && wanted.DaemonReload)
         {
-            return new NoChange("no systemd daemon to reload") { Warnings = ["daemon_reload does nothing without systemd (this host uses SysV init)"] };
+            // As Ansible's systemd module: daemon-reload runs first (not in check mode) and fails on a host without systemd.
+            return context.CheckMode && name is null
+                ? new NoChange("no systemd daemon to reload")
+                : context.CheckMode ? PlanSysv(fact, states, name!, wanted)
+                : new PlanFailure("failure 1 during daemon-reload: System has not been booted with systemd as init system (PID 1). Can't operate.");
         }
 
         return states.IsSystemd ? PlanSystemd(fact, states, name, wanted) : PlanSysv(fact, states, name!, wanted);
@@ -115,11 +120,10 @@ public partial class ServiceModule : Module
             return new PlanFailure("masked needs systemd: this host's service manager is SysV init");
         }
 
-        var warnings = wanted.DaemonReload ? new[] { "daemon_reload does nothing without systemd (this host uses SysV init)" } : [];
         var before = states.Get(name);
         if (!before.Exists)
         {
-            return new PlanFailure($"no such service: {name} (no /etc/init.d/{name})") { Warnings = warnings };
+            return new PlanFailure($"no such service: {name} (no /etc/init.d/{name})");
         }
 
         var q = Sh.Quote(name);
@@ -138,7 +142,7 @@ public partial class ServiceModule : Module
             steps.Add(($"{action} {name}", $"step service {q} {action}"));
         }
 
-        return Finish(fact, states, name, wanted, steps, warnings, RcDirectories);
+        return Finish(fact, states, name, wanted, steps, [], RcDirectories);
     }
 
     private static TaskPlan PlanSystemd(ServiceFact fact, ServiceStates states, string? name, Wanted wanted)
@@ -274,7 +278,8 @@ public partial class ServiceModule : Module
 
 /// <summary>
 /// <c>systemd</c> (also <c>systemd_service</c>): <c>service</c> with systemd's own parameters: <c>masked</c> and
-/// <c>daemon_reload</c>. On a host without systemd it manages SysV scripts as <c>service</c> does; <c>masked</c> fails there.
+/// <c>daemon_reload</c>. On a host without systemd it manages SysV scripts as <c>service</c> does; <c>masked</c> and (as in
+/// Ansible) <c>daemon_reload</c> fail there.
 /// </summary>
 public class SystemdModule : ServiceModule
 {
