@@ -54,11 +54,12 @@ public sealed class AnsibleDifferentialTests(LabFixture lab, ITestOutputHelper o
 
             var before = await LabRun.ExecAsync(lab, FleetHost, state + "\ntrue");
             var playbook = Path.Combine(dir, "site.yml");
-            var first = await CompareAsync(playbook, dir, state, "first run");
+            var harness = new DifferentialHarness(lab, AnsibleHost, FleetHost, output);
+            var first = await harness.CompareAsync(playbook, dir, state, "first run");
             Assert.True(first.Fleet.Changed > 0, "the first run changes the host");
             Assert.NotEqual(before, first.FleetState);
 
-            var second = await CompareAsync(playbook, dir, state, "second run");
+            var second = await harness.CompareAsync(playbook, dir, state, "second run");
             Assert.DoesNotContain(second.FleetTasks, t => t.Status == "changed");
 
             var ratio = second.AnsibleSeconds / second.FleetSeconds;
@@ -88,7 +89,7 @@ public sealed class AnsibleDifferentialTests(LabFixture lab, ITestOutputHelper o
         try
         {
             var inventory = Path.Combine(dir, "inventory.ini");
-            await File.WriteAllTextAsync(inventory, AnsibleInventory());
+            await File.WriteAllTextAsync(inventory, new DifferentialHarness(lab, AnsibleHost, FleetHost, output).AnsibleInventory());
             var start = new ProcessStartInfo("ansible", ["-i", inventory, FleetHost, "-m", "setup", "--tree", Path.Combine(dir, "tree")])
             {
                 RedirectStandardOutput = true,
@@ -165,134 +166,6 @@ public sealed class AnsibleDifferentialTests(LabFixture lab, ITestOutputHelper o
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private sealed record Recap(int Ok, int Changed, int Failed, int Skipped, int Rescued, int Ignored);
-
-    private sealed record Comparison(
-        Recap Ansible, Recap Fleet, List<(string Name, string Status)> FleetTasks, string FleetState, double AnsibleSeconds, double FleetSeconds, int FleetRoundTrips);
-
-    private async Task<Comparison> CompareAsync(string playbook, string dir, string stateScript, string what)
-    {
-        var ansible = await RunAnsibleAsync(playbook, dir);
-        var fleet = await RunFleetAsync(playbook);
-        output.WriteLine($"{what}: ansible {ansible.Recap} in {ansible.Seconds:0.00} s; Fleet {fleet.Recap} in {fleet.Seconds:0.00} s");
-        Assert.Equal(Lines(ansible.Tasks), Lines(fleet.Tasks));
-        Assert.Equal(ansible.Recap, fleet.Recap);
-
-        // What Ansible censors (no_log), Fleet's report hides too: no output, no module data.
-        foreach (var censored in ansible.Censored)
-        {
-            var reported = fleet.Report.Tasks.First(t => t.Name == censored);
-            Assert.False(reported.Result.ContainsKey("stdout"), $"no_log task '{censored}' reports its output");
-        }
-
-        var ansibleState = await LabRun.ExecAsync(lab, AnsibleHost, stateScript + "\ntrue");
-        var fleetState = await LabRun.ExecAsync(lab, FleetHost, stateScript + "\ntrue");
-        Assert.Equal(ansibleState, fleetState);
-        return new Comparison(ansible.Recap, fleet.Recap, fleet.Tasks, fleetState, ansible.Seconds, fleet.Seconds, fleet.RoundTrips);
-
-        static string Lines(IEnumerable<(string Name, string Status)> tasks) => string.Join('\n', tasks.Select(t => $"{t.Status,-8} {t.Name}"));
-    }
-
-    private async Task<(List<(string Name, string Status)> Tasks, Recap Recap, double Seconds, List<string> Censored)> RunAnsibleAsync(string playbook, string dir)
-    {
-        var inventory = Path.Combine(dir, "ansible-inventory.ini");
-        await File.WriteAllTextAsync(inventory, AnsibleInventory());
-        var start = new ProcessStartInfo("ansible-playbook", ["-i", inventory, "--limit", AnsibleHost, playbook])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = dir,
-        };
-        start.Environment["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json";
-        start.Environment["ANSIBLE_NOCOLOR"] = "1";
-        start.Environment["ANSIBLE_RETRY_FILES_ENABLED"] = "0";
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var seconds = clock.Elapsed.TotalSeconds;
-        using var json = JsonDocument.Parse(await stdout);
-        var tasks = new List<(string, string)>();
-        var censored = new List<string>();
-        var gathering = 0;
-        foreach (var play in json.RootElement.GetProperty("plays").EnumerateArray())
-        {
-            foreach (var task in play.GetProperty("tasks").EnumerateArray())
-            {
-                var name = task.GetProperty("task").GetProperty("name").GetString()!;
-                foreach (var host in task.GetProperty("hosts").EnumerateObject())
-                {
-                    if (name == "Gathering Facts")
-                    {
-                        gathering++; // Fleet reads its facts with the connect round trip: no task
-                        continue;
-                    }
-
-                    var r = host.Value;
-                    if (r.TryGetProperty("censored", out _))
-                    {
-                        censored.Add(name);
-                    }
-
-                    bool Flag(string key) => r.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.True;
-                    tasks.Add((name, Flag("failed") ? "failed" : Flag("skipped") ? "skipped" : Flag("changed") ? "changed" : "ok"));
-                }
-            }
-        }
-
-        var stats = json.RootElement.GetProperty("stats").GetProperty(AnsibleHost);
-        int Stat(string key) => stats.GetProperty(key).GetInt32();
-        Assert.True(Stat("unreachable") == 0, "ansible could not reach the host: " + await stderr);
-        return (tasks, new Recap(Stat("ok") - gathering, Stat("changed"), Stat("failures"), Stat("skipped"), Stat("rescued"), Stat("ignored")), seconds, censored);
-    }
-
-    private async Task<(List<(string Name, string Status)> Tasks, Recap Recap, double Seconds, int RoundTrips, HostResult Report)> RunFleetAsync(string playbook)
-    {
-        var connector = new CountingConnector(lab);
-        var inventory = InventoryLoader.Load(lab.Info.InventoryPath);
-        var loaded = PlaybookLoader.Load(playbook, ModuleCatalog.Default);
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
-        var clock = Stopwatch.StartNew();
-        var report = await new PlaybookRunner(connector, ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions { Limit = FleetHost }, CancellationToken.None);
-        var seconds = clock.Elapsed.TotalSeconds;
-        var host = Assert.Single(report.Hosts);
-        var tasks = host.Tasks.Select(t => (t.Name, t.Status.ToString().ToLowerInvariant())).ToList();
-
-        // Ansible counts a changed task as ok too, and an ignored failure as ok (and as changed when its result says it changed,
-        // as a command that ran and failed does).
-        var recap = new Recap(
-            host.Tasks.Where(t => t.Status is TaskOutcome.Ok or TaskOutcome.Changed || t.Ignored).Sum(t => t.Tally),
-            host.Tasks.Count(t => t.Status == TaskOutcome.Changed || (t.Ignored && t.Result.TryGetValue("changed", out var changed) && changed is true)),
-            host.Count(TaskOutcome.Failed),
-            host.Count(TaskOutcome.Skipped),
-            host.Tasks.Count(t => t.Rescued),
-            host.Tasks.Count(t => t.Ignored));
-        return (tasks, recap, seconds, connector.CommandsPerHost.GetValueOrDefault(FleetHost), host);
-    }
-
-    /// <summary>The lab's hosts and groups in Ansible's INI inventory, with the lab's key and known_hosts.</summary>
-    private string AnsibleInventory()
-    {
-        var inventory = InventoryLoader.Load(lab.Info.InventoryPath);
-        var text = new StringBuilder();
-        text.AppendLine("[all:vars]");
-        text.AppendLine("ansible_user=root");
-        text.AppendLine($"ansible_ssh_private_key_file={lab.Info.PrivateKeyPath}");
-        text.AppendLine($"ansible_ssh_common_args='-o UserKnownHostsFile={lab.Info.KnownHostsPath} -o StrictHostKeyChecking=yes'");
-        text.AppendLine("ansible_python_interpreter=/usr/bin/python3");
-        foreach (var group in inventory.Hosts.SelectMany(h => h.Groups).Where(g => g != "all").Distinct())
-        {
-            text.AppendLine($"[{group}]");
-            foreach (var host in inventory.Hosts.Where(h => h.Groups.Contains(group)))
-            {
-                text.AppendLine($"{host.Name} ansible_host={lab.Info.Hosts.Single(h => h.Name == host.Name).Address}");
-            }
-        }
-
-        return text.ToString();
     }
 
     private static string CopyCase(string name)

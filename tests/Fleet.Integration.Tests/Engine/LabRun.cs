@@ -102,7 +102,7 @@ internal sealed class TimingObserver : IRunObserver
 }
 
 /// <summary>An SSH connector that counts the commands each host receives (round trips).</summary>
-internal sealed class CountingConnector(LabFixture lab) : IConnector
+internal sealed class CountingConnector(LabFixtureBase lab) : IConnector
 {
     private readonly SshConnector _inner = new(new SshOptions { KnownHostsPath = lab.Info.KnownHostsPath, HostKeyPolicy = HostKeyPolicy.Strict });
 
