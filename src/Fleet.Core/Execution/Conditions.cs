@@ -87,5 +87,7 @@ internal static class Conditions
 
             return inner.TryGet(variable, out value);
         }
+
+        public IEnumerable<string> Names => name is null ? inner.Names : inner.Names.Append(name);
     }
 }

@@ -11,6 +11,8 @@ public sealed partial class JinjaTemplate
             value = null;
             return name != "loop" && inner.TryGet(name, out value);
         }
+
+        public IEnumerable<string> Names => inner.Names.Where(n => n != "loop");
     }
 
     private sealed class Scope(IVariableLookup parent, bool ownBlocks = false) : IVariableLookup
@@ -22,5 +24,7 @@ public sealed partial class JinjaTemplate
             parent is Scope outer && !ownBlocks ? outer.Blocks : new(StringComparer.Ordinal);
 
         public bool TryGet(string name, out object? value) => Locals.TryGetValue(name, out value) || parent.TryGet(name, out value);
+
+        public IEnumerable<string> Names => Locals.Keys.Concat(parent.Names);
     }
 }

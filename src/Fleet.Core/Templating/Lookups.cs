@@ -11,6 +11,7 @@ internal static class Lookups
         new ItemsLookup(), new ListLookup(), new DictLookup(), new IndexedItemsLookup(), new TogetherLookup(), new NestedLookup(),
         new SequenceLookup(), new SubelementsLookup(), new FlattenedLookup(), new RandomChoiceLookup(), new FirstFoundLookup(),
         new FileGlobLookup(), new FileLookup(), new TemplateLookup(), new EnvLookup(), new VarsLookup(), new PipeLookup(), new LinesLookup(),
+        new VarnamesLookup(),
     ];
 
     private static readonly Dictionary<string, ILookupPlugin> ByName = Plugins

@@ -30,6 +30,9 @@ public sealed class VariableScope : IVariableLookup
         return false;
     }
 
+    /// <inheritdoc />
+    public IEnumerable<string> Names => _layers.SelectMany(l => l.Keys).Distinct(StringComparer.Ordinal);
+
     private object? Resolve(string name, object? raw)
     {
         if (!ContainsTemplate(raw))

@@ -253,4 +253,15 @@ public sealed class LookupPluginTests
         var items = Loops.Items(new LoopSpec("community.general.flattened", new List<object?> { "a", new List<object?> { "b" } }, "item", null, null, at), VariableScope.Of(), []);
         Assert.Equal("['a', 'b']", Py(items));
     }
+
+    [Fact]
+    public void Varnames_FindsDefinedNamesBySearch_EmptyWhenNone()
+    {
+        // dev-sec's "Set OS dependent variables, if not already defined by user": when: not lookup('varnames', '^' + key + '$').
+        var scope = VariableScope.Of(M(("os_auth_retries", 5L), ("os_auth_lockout_time", 600L)), M(("sshd_path", "/usr/sbin/sshd")));
+
+        Assert.Equal("os_auth_retries", Template.Render("{{ lookup('varnames', '^os_auth_retries$') }}", scope, default));
+        Assert.Equal("['os_auth_retries', 'os_auth_lockout_time']", Py(Template.Render("{{ query('varnames', '^os_auth') }}", scope, default)));
+        Assert.Equal("True", Py(Template.Render("{{ not lookup('varnames', '^os_auth$') }}", scope, default)));
+    }
 }

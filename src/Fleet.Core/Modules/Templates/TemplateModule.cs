@@ -128,5 +128,7 @@ public sealed class TemplateModule : Module
     private sealed class TemplateVariables(IVariableLookup host, IReadOnlyDictionary<string, object?> own) : IVariableLookup
     {
         public bool TryGet(string name, out object? value) => host.TryGet(name, out value) || own.TryGetValue(name, out value);
+
+        public IEnumerable<string> Names => host.Names.Concat(own.Keys);
     }
 }
