@@ -56,7 +56,7 @@ public sealed class RegistryTests
         var error = Assert.Throws<FleetInputException>(() => Template.RenderString("{{ lookup('nope', 'x') }}", VariableScope.Of(), default));
 
         Assert.Contains("lookup plugin 'nope' is not supported (supported: items, list, dict, indexed_items, together, nested, sequence, subelements, flattened", error.Message, StringComparison.Ordinal);
-        Assert.Contains("first_found, fileglob, file, template, env, vars, pipe, lines)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("first_found, fileglob, file, template, env, vars, pipe, lines, varnames)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
