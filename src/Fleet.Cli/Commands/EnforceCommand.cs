@@ -69,7 +69,7 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
         [Description("Hosts worked on at once. Default 50.")]
         public string? Forks { get; init; }
 
-        [CommandOption("--timeout <DURATION>")]
+        [CommandOption("--task-timeout <DURATION>")]
         [Description("Per-task timeout for tasks that set no timeout: of their own. Default none, as in Ansible.")]
         public string? Timeout { get; init; }
 

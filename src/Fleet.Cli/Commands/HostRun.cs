@@ -54,9 +54,9 @@ internal static class HostRun
             throw new FleetInputException($"--forks must be at least 1, not {settings.Forks}");
         }
 
-        if (settings.Timeout < 1)
+        if (settings.TaskTimeoutSeconds < 1)
         {
-            throw new FleetInputException($"--timeout must be at least 1 second, not {settings.Timeout}");
+            throw new FleetInputException($"--task-timeout must be at least 1 second, not {settings.TaskTimeoutSeconds}");
         }
 
         if (settings.ConnectTimeout < 1)
