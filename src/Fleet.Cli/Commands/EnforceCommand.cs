@@ -111,7 +111,7 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
             ["Cycles"] = settings.Cycles,
             ["Limit"] = settings.Limit,
             ["Forks"] = settings.Forks,
-            ["Timeout"] = settings.Timeout,
+            ["TaskTimeout"] = settings.Timeout,
             ["KnownHosts"] = settings.KnownHosts,
             ["HostKeyPolicy"] = settings.HostKeyPolicy,
             ["SshKex"] = settings.SshKex,
