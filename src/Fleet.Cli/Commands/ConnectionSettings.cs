@@ -104,4 +104,23 @@ internal class PlaybookRunSettings : ConnectionSettings
     [CommandOption("--junit <FILE>")]
     [Description("Write a JUnit XML report (check mode: drift is a failure).")]
     public string? JUnit { get; init; }
+
+    [CommandOption("--list-hosts")]
+    [Description("List each play's hosts; run nothing.")]
+    public bool ListHosts { get; init; }
+
+    [CommandOption("--list-tasks")]
+    [Description("List the tasks --tags and --skip-tags select; run nothing.")]
+    public bool ListTasks { get; init; }
+
+    [CommandOption("--list-tags")]
+    [Description("List each play's task tags; run nothing.")]
+    public bool ListTags { get; init; }
+
+    [CommandOption("--syntax-check")]
+    [Description("Read and validate the playbooks; run nothing (fleet validate checks more, for every host).")]
+    public bool SyntaxCheck { get; init; }
+
+    /// <summary>True when an option asks for a listing or a syntax check instead of a run.</summary>
+    public bool ListsOnly => ListHosts || ListTasks || ListTags || SyntaxCheck;
 }

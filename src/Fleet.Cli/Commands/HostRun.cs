@@ -17,7 +17,7 @@ internal static class HostRun
     /// Reads and checks this command's inputs (<see cref="RunInputs.Load"/>) from its options, and says how many hosts a
     /// <c>--shard</c> left: a shard may be empty, and one line tells a CI matrix why that shard did nothing.
     /// </summary>
-    public static RunInputs LoadInputs(ConnectionSettings settings, IReadOnlyList<string>? playbooks = null, string? rolesPath = null)
+    public static RunInputs LoadInputs(ConnectionSettings settings, IReadOnlyList<string>? playbooks = null, string? rolesPath = null, bool checkTargets = true)
     {
         var inputs = RunInputs.Load(new RunInputsOptions
         {
@@ -27,6 +27,7 @@ internal static class HostRun
             Limit = settings.Limit,
             Shard = settings.Shard,
             RolesPath = rolesPath,
+            CheckTargets = checkTargets,
         });
         PrintWarnings(inputs);
         if (inputs.Shard is { } shard)
