@@ -116,7 +116,7 @@ public sealed record EnforceOptions
             Every = Duration(configuration, "Every", TimeSpan.FromMinutes(30), errors, min: TimeSpan.FromMilliseconds(100)),
             Splay = Duration(configuration, "Splay", TimeSpan.Zero, errors, min: TimeSpan.Zero),
             ShutdownGrace = Duration(configuration, "ShutdownGrace", TimeSpan.FromSeconds(30), errors, min: TimeSpan.Zero),
-            TaskTimeout = configuration["Timeout"] is null ? null : Duration(configuration, "Timeout", TimeSpan.Zero, errors, min: TimeSpan.FromSeconds(1)),
+            TaskTimeout = configuration["TaskTimeout"] is null ? null : Duration(configuration, "TaskTimeout", TimeSpan.Zero, errors, min: TimeSpan.FromSeconds(1)),
             MetricsListen = Listen(configuration["MetricsListen"], errors),
             MaxChangedHosts = Number(configuration, "MaxChangedHosts", null, errors, min: 0),
             KeepReports = Number(configuration, "KeepReports", 100, errors, min: 1) ?? 100,

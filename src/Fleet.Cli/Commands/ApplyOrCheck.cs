@@ -1,5 +1,6 @@
 using Fleet.Core.Execution;
 using Fleet.Core.Inputs;
+using Fleet.Core.Results;
 
 namespace Fleet.Cli.Commands;
 
@@ -9,6 +10,14 @@ internal static class ApplyOrCheck
     public static async Task<int> ExecuteAsync(PlaybookRunSettings settings, string mode, CancellationToken cancellationToken)
     {
         HostRun.CheckOptions(settings);
+        if (settings.ListsOnly)
+        {
+            // As ansible-playbook: the inputs are read and checked, nothing connects, so credentials are not needed.
+            var read = HostRun.LoadInputs(settings, settings.Playbooks, settings.RolesPath, checkTargets: false);
+            Console.Write(PlaybookListing.Write(read, settings.ListHosts, settings.ListTasks, settings.ListTags, SplitList(settings.Tags), SplitList(settings.SkipTags)));
+            return ExitCodes.Success;
+        }
+
         var inputs = HostRun.LoadInputs(settings, settings.Playbooks, settings.RolesPath);
         var options = Options(settings, mode, inputs);
         return await HostRun.ExecuteAsync(

@@ -23,8 +23,8 @@ internal class ConnectionSettings : CommandSettings
     [DefaultValue(50)]
     public int Forks { get; init; } = 50;
 
-    [CommandOption("-e|--var <KEY=VALUE>")]
-    [Description("Extra variable (repeatable); highest precedence.")]
+    [CommandOption("-e|--extra-vars|--var <VARS>")]
+    [Description("Extra variables (repeatable), highest precedence, as in Ansible: key=value words (text values), @FILE (YAML or JSON), or a YAML/JSON mapping.")]
     public string[] Vars { get; init; } = [];
 
     [CommandOption("--known-hosts <FILE>")]
@@ -41,15 +41,15 @@ internal class ConnectionSettings : CommandSettings
     [DefaultValue("pq")]
     public string SshKex { get; init; } = "pq";
 
-    [CommandOption("--timeout <SECONDS>")]
+    [CommandOption("--task-timeout <SECONDS>")]
     [Description("Per-task timeout in seconds for tasks that set no timeout: of their own. Default none, as in Ansible.")]
-    public int? Timeout { get; init; }
+    public int? TaskTimeoutSeconds { get; init; }
 
-    /// <summary>The <c>--timeout</c> limit, or null for none.</summary>
-    public TimeSpan? TaskTimeout => Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+    /// <summary>The <c>--task-timeout</c> limit, or null for none.</summary>
+    public TimeSpan? TaskTimeout => TaskTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
-    [CommandOption("--connect-timeout <SECONDS>")]
-    [Description("Time one host may spend connecting, every retry included, before it is unreachable. Default 25.")]
+    [CommandOption("-T|--timeout|--connect-timeout <SECONDS>")]
+    [Description("Time one host may spend connecting, every retry included, before it is unreachable (Ansible's -T). Default 25.")]
     [DefaultValue(25)]
     public int ConnectTimeout { get; init; } = 25;
 
@@ -97,11 +97,30 @@ internal class PlaybookRunSettings : ConnectionSettings
     [Description("Abort when more than N% of a batch failed or was unreachable.")]
     public int? MaxFailPercent { get; init; }
 
-    [CommandOption("--diff")]
+    [CommandOption("-D|--diff")]
     [Description("Show diffs of changed files and rules.")]
     public bool Diff { get; init; }
 
     [CommandOption("--junit <FILE>")]
     [Description("Write a JUnit XML report (check mode: drift is a failure).")]
     public string? JUnit { get; init; }
+
+    [CommandOption("--list-hosts")]
+    [Description("List each play's hosts; run nothing.")]
+    public bool ListHosts { get; init; }
+
+    [CommandOption("--list-tasks")]
+    [Description("List the tasks --tags and --skip-tags select; run nothing.")]
+    public bool ListTasks { get; init; }
+
+    [CommandOption("--list-tags")]
+    [Description("List each play's task tags; run nothing.")]
+    public bool ListTags { get; init; }
+
+    [CommandOption("--syntax-check")]
+    [Description("Read and validate the playbooks; run nothing (fleet validate checks more, for every host).")]
+    public bool SyntaxCheck { get; init; }
+
+    /// <summary>True when an option asks for a listing or a syntax check instead of a run.</summary>
+    public bool ListsOnly => ListHosts || ListTasks || ListTags || SyntaxCheck;
 }

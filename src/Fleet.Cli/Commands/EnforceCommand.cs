@@ -69,7 +69,7 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
         [Description("Hosts worked on at once. Default 50.")]
         public string? Forks { get; init; }
 
-        [CommandOption("--timeout <DURATION>")]
+        [CommandOption("--task-timeout <DURATION>")]
         [Description("Per-task timeout for tasks that set no timeout: of their own. Default none, as in Ansible.")]
         public string? Timeout { get; init; }
 
@@ -111,7 +111,7 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
             ["Cycles"] = settings.Cycles,
             ["Limit"] = settings.Limit,
             ["Forks"] = settings.Forks,
-            ["Timeout"] = settings.Timeout,
+            ["TaskTimeout"] = settings.Timeout,
             ["KnownHosts"] = settings.KnownHosts,
             ["HostKeyPolicy"] = settings.HostKeyPolicy,
             ["SshKex"] = settings.SshKex,

@@ -17,7 +17,7 @@ internal static class HostRun
     /// Reads and checks this command's inputs (<see cref="RunInputs.Load"/>) from its options, and says how many hosts a
     /// <c>--shard</c> left: a shard may be empty, and one line tells a CI matrix why that shard did nothing.
     /// </summary>
-    public static RunInputs LoadInputs(ConnectionSettings settings, IReadOnlyList<string>? playbooks = null, string? rolesPath = null)
+    public static RunInputs LoadInputs(ConnectionSettings settings, IReadOnlyList<string>? playbooks = null, string? rolesPath = null, bool checkTargets = true)
     {
         var inputs = RunInputs.Load(new RunInputsOptions
         {
@@ -27,6 +27,7 @@ internal static class HostRun
             Limit = settings.Limit,
             Shard = settings.Shard,
             RolesPath = rolesPath,
+            CheckTargets = checkTargets,
         });
         PrintWarnings(inputs);
         if (inputs.Shard is { } shard)
@@ -54,9 +55,9 @@ internal static class HostRun
             throw new FleetInputException($"--forks must be at least 1, not {settings.Forks}");
         }
 
-        if (settings.Timeout < 1)
+        if (settings.TaskTimeoutSeconds < 1)
         {
-            throw new FleetInputException($"--timeout must be at least 1 second, not {settings.Timeout}");
+            throw new FleetInputException($"--task-timeout must be at least 1 second, not {settings.TaskTimeoutSeconds}");
         }
 
         if (settings.ConnectTimeout < 1)

@@ -20,8 +20,8 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
         [Description("Directories searched for roles after roles/ beside the playbook (colon-separated). The default is ANSIBLE_ROLES_PATH, else Ansible's default path.")]
         public string? RolesPath { get; init; }
 
-        [CommandOption("-e|--var <KEY=VALUE>")]
-        [Description("Extra variable (repeatable).")]
+        [CommandOption("-e|--extra-vars|--var <VARS>")]
+        [Description("Extra variables (repeatable), as in Ansible: key=value words (text values), @FILE (YAML or JSON), or a YAML/JSON mapping.")]
         public string[] Vars { get; init; } = [];
 
         [CommandArgument(0, "<PLAYBOOK>")]

@@ -320,19 +320,5 @@ internal sealed partial class HostSession : IPlayWalk
         return result;
     }
 
-    private bool IsSelectedByTags(TaskDefinition task)
-    {
-        if (task.Tags.Any(t => _options.SkipTags.Contains(t)))
-        {
-            return false;
-        }
-
-        // Ansible's special tags: "always" runs unless skipped by name; "never" runs only when one of its tags is asked for.
-        if (task.Tags.Contains("never"))
-        {
-            return task.Tags.Any(t => _options.Tags.Contains(t));
-        }
-
-        return _options.Tags.Count == 0 || task.Tags.Contains("always") || task.Tags.Any(t => _options.Tags.Contains(t));
-    }
+    private bool IsSelectedByTags(TaskDefinition task) => TagSelection.Selects(task.Tags, _options.Tags, _options.SkipTags);
 }

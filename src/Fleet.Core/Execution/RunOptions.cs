@@ -55,7 +55,7 @@ public sealed record RunOptions
     /// <summary>Abort the run when more than this percentage of a batch failed or was unreachable, or null.</summary>
     public int? MaxFailPercent { get; init; }
 
-    /// <summary>Per-task timeout unless the task sets one (<c>--timeout</c>), or null for none, as in Ansible. The default value is null.</summary>
+    /// <summary>Per-task timeout unless the task sets one (<c>--task-timeout</c>), or null for none, as in Ansible. The default value is null.</summary>
     public TimeSpan? TaskTimeout { get; init; }
 
     /// <summary><c>--var key=value</c> values; the highest precedence.</summary>

@@ -396,8 +396,7 @@ internal sealed class TaskRunner
     /// <summary>The task's name as reported: rendered, and "role : name" inside a role (as Ansible shows it).</summary>
     private static string DisplayName(TaskDefinition task, IVariableLookup? scope)
     {
-        var name = scope is null ? task.Name : RenderName(task.Name, scope);
-        return task.Keywords.Role is { } role && !task.Keywords.IsRole ? $"{role.Name} : {name}" : name;
+        return task.InRole(scope is null ? task.Name : RenderName(task.Name, scope));
     }
 
     /// <summary>The task name with its variables rendered; the name as written when a variable is missing.</summary>

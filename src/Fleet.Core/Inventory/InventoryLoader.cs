@@ -36,7 +36,13 @@ public static partial class InventoryLoader
         ArgumentException.ThrowIfNullOrEmpty(path);
         var builder = new InventoryBuilder();
         string directory;
-        if (InputFile.KindOf(path) == InputFileKind.Directory)
+        if (IsHostList(path))
+        {
+            // Ansible's host_list source: its vars plugin then looks for group_vars/ and host_vars/ in the working directory.
+            directory = Path.GetFullPath(".");
+            ReadHostList(path, builder);
+        }
+        else if (InputFile.KindOf(path) == InputFileKind.Directory)
         {
             directory = Path.GetFullPath(path);
             var sources = new List<string>();
@@ -72,7 +78,58 @@ public static partial class InventoryLoader
             host.Vars.AddRange(VarsFiles(Path.Combine(directory, "host_vars"), host.Name, builder.Errors));
         }
 
-        return builder.Build(Path.GetFullPath(path), directory);
+        return builder.Build(IsHostList(path) ? path : Path.GetFullPath(path), directory);
+    }
+
+    /// <summary>True for <c>-i web1,web2:2222,</c>: Ansible reads a source that is no existing path and has a comma as host names.</summary>
+    public static bool IsHostList(string source) =>
+        source.Contains(',', StringComparison.Ordinal) && InputFile.KindOf(source) == InputFileKind.Missing;
+
+    /// <summary>The hosts of a comma-separated list, in its order, in the group ungrouped; <c>name:port</c> sets the port.</summary>
+    private static void ReadHostList(string list, InventoryBuilder builder)
+    {
+        var group = builder.Group("ungrouped");
+        var column = 1;
+        foreach (var part in list.Split(','))
+        {
+            var name = part.Trim();
+            var at = new SourceLocation("-i", 1, column + part.IndexOf(name, StringComparison.Ordinal));
+            column += part.Length + 1;
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            var port = (string?)null;
+            if (name.StartsWith('[') && name.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
+            {
+                // [IPv6]:port, as Ansible's parse_address reads it.
+                port = name[(close + 1)..] is [':', .. var digits] ? digits : null;
+                name = name[1..close];
+            }
+            else if (name.Count(c => c == ':') == 1 && name.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+            {
+                port = name[(colon + 1)..];
+                name = name[..colon];
+            }
+
+            if (port is not null && (port.Length == 0 || !port.All(char.IsAsciiDigit)))
+            {
+                builder.Errors.Add(new InputError(null, $"-i {list}: '{part.Trim()}' has no valid port after its colon"));
+                continue;
+            }
+
+            var host = builder.AddHost(group, name, at);
+            if (port is not null)
+            {
+                host.Vars.Add(("port", long.Parse(port, CultureInfo.InvariantCulture), at));
+            }
+        }
+
+        if (builder.HostOrder.Count == 0 && builder.Errors.Count == 0)
+        {
+            throw new FleetInputException($"-i {list}: the host list names no host");
+        }
     }
 
     /// <summary>The inventory files of a directory in name order, subdirectories included, as Ansible reads one.</summary>

@@ -58,7 +58,7 @@ public abstract class Module : IModuleSpec
 
     /// <summary>
     /// The least time a change of this module gets when the task sets no <c>timeout</c> of its own, or null for the run's
-    /// <c>--timeout</c>. A package transaction cut short by a timeout leaves dpkg half-configured, so package modules ask for more.
+    /// <c>--task-timeout</c>. A package transaction cut short by a timeout leaves dpkg half-configured, so package modules ask for more.
     /// </summary>
     public virtual TimeSpan? MinimumTimeout => null;
 

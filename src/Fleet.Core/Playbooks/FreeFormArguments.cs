@@ -1,4 +1,3 @@
-using System.Text;
 using Fleet.Core.Modules;
 using Fleet.Core.Yaml;
 using YamlDotNet.RepresentationModel;
@@ -33,7 +32,7 @@ internal static class FreeFormArguments
     private static MapArg FreeForm(IModuleSpec spec, string text, bool quoted, SourceLocation at, List<InputError> errors)
     {
         var entries = new List<KeyValuePair<string, ArgValue>>();
-        var words = SplitWords(text);
+        var words = KeyValueWords.Split(text);
         var known = spec.Parameters.SelectMany(p => (p.Aliases ?? []).Prepend(p.Name)).ToHashSet(StringComparer.Ordinal);
         var rest = new List<string>();
         foreach (var word in words)
@@ -41,7 +40,7 @@ internal static class FreeFormArguments
             var eq = word.IndexOf('=', StringComparison.Ordinal);
             if (eq > 0 && known.Contains(word[..eq]) && word[..eq] != spec.FreeFormParameter)
             {
-                entries.Add(new(word[..eq], new ScalarArg(Unquote(word[(eq + 1)..]), true, at)));
+                entries.Add(new(word[..eq], new ScalarArg(KeyValueWords.Unquote(word[(eq + 1)..]), true, at)));
             }
             else
             {
@@ -98,42 +97,4 @@ internal static class FreeFormArguments
 
         return text[..index] + text[end..];
     }
-
-    private static string Unquote(string value) =>
-        value.Length >= 2 && value[0] == value[^1] && value[0] is '\'' or '"' ? value[1..^1] : value;
-
-    private static List<string> SplitWords(string text)
-    {
-        var words = new List<string>();
-        var current = new StringBuilder();
-        char? quote = null;
-        foreach (var c in text)
-        {
-            if (quote is null && char.IsWhiteSpace(c))
-            {
-                if (current.Length > 0)
-                {
-                    words.Add(current.ToString());
-                    current.Clear();
-                }
-
-                continue;
-            }
-
-            if (c is '\'' or '"')
-            {
-                quote = quote == c ? null : quote ?? c;
-            }
-
-            current.Append(c);
-        }
-
-        if (current.Length > 0)
-        {
-            words.Add(current.ToString());
-        }
-
-        return words;
-    }
-
 }

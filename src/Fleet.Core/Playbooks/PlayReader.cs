@@ -116,8 +116,9 @@ internal sealed class PlayReader(LoadContext context)
         context.PlaybookDirectory = r.Directory;
         var roles = _tasks.Roles;
         roles.NewPlay();
-        var playName = r.Text(NodeReader.Child(node, "name")) ?? "play";
         var hosts = r.Text(NodeReader.Child(node, "hosts"));
+        // An unnamed play is named by its host pattern, as Ansible shows it ("PLAY [web]").
+        var playName = r.Text(NodeReader.Child(node, "name")) ?? hosts ?? "play";
         if (hosts is null)
         {
             r.Error(node, $"play '{playName}' has no hosts");

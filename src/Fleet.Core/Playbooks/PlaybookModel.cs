@@ -69,7 +69,7 @@ public sealed record Play(
 /// <param name="Notify">Handler names to notify when the task changes something.</param>
 /// <param name="Retries">Extra attempts after a failure. The default value is 0.</param>
 /// <param name="Delay">Wait between attempts. The default value is 5 seconds.</param>
-/// <param name="Timeout">Per-task timeout, or null for the run's <c>--timeout</c>; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none (<c>timeout: 0</c>).</param>
+/// <param name="Timeout">Per-task timeout, or null for the run's <c>--task-timeout</c>; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none (<c>timeout: 0</c>).</param>
 /// <param name="IgnoreErrors">A failure is reported but does not stop the host.</param>
 /// <param name="ChangedWhen">false: never report a change (command/shell); null: module decides.</param>
 /// <param name="Become">Overrides the host's and play's become, or null.</param>
@@ -94,6 +94,9 @@ public sealed record TaskDefinition(
 
     /// <summary>Keywords beyond the constructor's: blocks, loops, register, conditions, vars, role. The default is none.</summary>
     public TaskKeywords Keywords { get; init; } = new();
+
+    /// <summary><paramref name="name"/> as Ansible shows a task's name: "role : name" inside a role.</summary>
+    public string InRole(string name) => Keywords.Role is { } role && !Keywords.IsRole ? $"{role.Name} : {name}" : name;
 
     /// <summary>This node and every task under it (blocks, preloaded includes), in file order.</summary>
     public IEnumerable<TaskDefinition> Flatten()

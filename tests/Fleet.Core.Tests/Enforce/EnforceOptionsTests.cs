@@ -53,7 +53,7 @@ public sealed class EnforceOptionsTests : IDisposable
     public void TaskTimeout_NoneByDefault_AsInAnsible_SetByTimeout()
     {
         var none = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml" }), "/state");
-        var given = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml", ["Timeout"] = "45m" }), "/state");
+        var given = EnforceOptions.From(Config(new() { ["Inventory"] = "inv.yml", ["Playbooks:0"] = "pb.yml", ["TaskTimeout"] = "45m" }), "/state");
 
         Assert.Null(none.TaskTimeout);
         Assert.Equal(TimeSpan.FromMinutes(45), given.TaskTimeout);
@@ -63,7 +63,7 @@ public sealed class EnforceOptionsTests : IDisposable
     public void TaskTimeout_UnderOneSecond_IsRefused()
     {
         var ex = Assert.Throws<FleetInputException>(() => EnforceOptions.From(
-            Config(new() { ["Inventory"] = "i", ["Playbooks:0"] = "p", ["Timeout"] = "0s" }), "/state"));
+            Config(new() { ["Inventory"] = "i", ["Playbooks:0"] = "p", ["TaskTimeout"] = "0s" }), "/state"));
 
         Assert.Contains("Timeout must be a duration", ex.Message, StringComparison.Ordinal);
     }

@@ -1,70 +1,86 @@
 using Fleet.Core.Inputs;
-using Fleet.Core.Yaml;
-using YamlDotNet.RepresentationModel;
 
 namespace Fleet.Core.Tests.Inputs;
 
-/// <summary><c>--var key=value</c>: a value is typed exactly as the same text after <c>key:</c> in a YAML file.</summary>
+/// <summary><c>-e</c> / <c>--extra-vars</c> read as ansible-playbook reads them (checked against ansible-playbook 2.14).</summary>
 public sealed class CommandLineVarsTests
 {
     [Theory]
-    [InlineData("0644")]
-    [InlineData("22")]
-    [InlineData("-7")]
-    [InlineData("1.5")]
-    [InlineData("yes")]
-    [InlineData("off")]
-    [InlineData("True")]
-    [InlineData("y")]
-    [InlineData("~")]
-    [InlineData("")]
-    [InlineData("'22'")]
-    [InlineData("\"0644\"")]
-    [InlineData("hello world")]
-    [InlineData("[1, a, 0644]")]
-    [InlineData("{ a: 1 }")]
-    public void Value_IsWhatTheSameTextMeansInYaml(string text)
+    [InlineData("a=1", "1")]
+    [InlineData("a=false", "false")]
+    [InlineData("a=0644", "0644")]
+    [InlineData("a='x y'", "x y")]
+    [InlineData("a=\"x y\"", "x y")]
+    [InlineData("a=b=c", "b=c")]
+    [InlineData("a=", "")]
+    [InlineData("a=[1,2]", "[1,2]")]
+    public void KeyValue_ValueIsText_AsInAnsible(string item, string expected) =>
+        Assert.Equal(expected, CommandLineVars.Parse([item], [])["a"]);
+
+    [Fact]
+    public void KeyValue_SeveralWordsInOneOption_SetEveryKey()
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader("key: " + text));
-        var inYaml = YamlFile.ToValue(((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("key")]);
+        var vars = CommandLineVars.Parse(["a=1 b=2  c='three four'"], []);
 
-        var parsed = CommandLineVars.Parse([$"key={text}"], []);
-
-        Assert.Equal(inYaml, parsed["key"]);
+        Assert.Equal(new Dictionary<string, object?> { ["a"] = "1", ["b"] = "2", ["c"] = "three four" }, vars);
     }
 
     [Fact]
-    public void Value_ModeWithLeadingZero_StaysText()
+    public void Inline_JsonAndYaml_AreTyped()
     {
-        var vars = CommandLineVars.Parse(["mode=0644"], []);
+        var vars = CommandLineVars.Parse(["{\"a\": 1, \"b\": [true, \"x\"], \"c\": {\"d\": null}}", "{e: 0644, f: yes}"], []);
 
-        Assert.Equal("0644", vars["mode"]);
+        Assert.Equal(1L, vars["a"]);
+        Assert.Equal(new List<object?> { true, "x" }, vars["b"]);
+        Assert.Equal(new Dictionary<string, object?> { ["d"] = null }, vars["c"]);
+        Assert.Equal("0644", vars["e"]);
+        Assert.Equal(true, vars["f"]);
     }
 
-    [Theory]
-    [InlineData("22", 22L)]
-    [InlineData("yes", true)]
-    [InlineData("false", false)]
-    [InlineData("1.5", 1.5)]
-    [InlineData("'22'", "22")]
-    [InlineData("a=b", "a=b")]
-    [InlineData("x: y: z", "x: y: z")] // not valid YAML after a key: the text as written
-    public void Value_Typed(string text, object expected) => Assert.Equal(expected, CommandLineVars.Value(text));
-
     [Fact]
-    public void Value_Empty_IsNull() => Assert.Null(CommandLineVars.Value(""));
+    public void AtFile_YamlOrJson_IsTypedAndLaterOptionsWin()
+    {
+        var dir = Directory.CreateTempSubdirectory();
+        try
+        {
+            var yaml = Path.Combine(dir.FullName, "vars.yml");
+            var json = Path.Combine(dir.FullName, "vars.json");
+            File.WriteAllText(yaml, "port: 22\nusers: [a, b]\nname: first\n");
+            File.WriteAllText(json, "{\"name\": \"second\"}");
+            var errors = new List<InputError>();
+
+            var vars = CommandLineVars.Parse(["@" + yaml, "@" + json, "extra=1"], errors);
+
+            Assert.Empty(errors);
+            Assert.Equal(22L, vars["port"]);
+            Assert.Equal(new List<object?> { "a", "b" }, vars["users"]);
+            Assert.Equal("second", vars["name"]);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 
     [Fact]
     public void Parse_MalformedItems_AreEachAnError_LaterKeyWins()
     {
         var errors = new List<InputError>();
 
-        var vars = CommandLineVars.Parse(["a=1", "novalue", "=x", "m={[k]: 1}", "a=2"], errors);
+        var vars = CommandLineVars.Parse(["a=1", "novalue", "=x", "{m: {[k]: 1}}", "[1, 2]", "{a: [", "/etc/vars.yml", "@/nonexistent/vars.yml", "@", "a=2"], errors);
 
         Assert.Equal(
-            ["--var expects key=value, got 'novalue'", "--var expects key=value, got '=x'", "--var m: a mapping key must be text, not a list or a mapping"],
-            errors.Select(e => e.Message));
-        Assert.Equal(2L, Assert.Single(vars).Value);
+            [
+                "-e expects key=value, @FILE or a YAML/JSON mapping, got 'novalue'",
+                "-e expects key=value, @FILE or a YAML/JSON mapping, got '=x'",
+                "-e {m: {[k]: 1}}: not valid YAML or JSON",
+                "-e [1, 2]: extra variables must be a mapping, like {\"name\": \"value\"}",
+                "-e {a: [: not valid YAML or JSON",
+                "-e /etc/vars.yml: a file of variables is named with @, as in -e @/etc/vars.yml",
+                "-e @file not found: /nonexistent/vars.yml",
+                "-e @: name the file of variables after the @",
+            ],
+            errors.Select(e => e.ToString()));
+        Assert.Equal("2", Assert.Single(vars).Value);
     }
 }

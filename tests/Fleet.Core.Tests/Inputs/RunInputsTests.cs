@@ -30,7 +30,7 @@ public sealed class RunInputsTests : IDisposable
 
         var ex = Rejected(new RunInputsOptions { Inventory = inventory, Playbooks = [playbook], Vars = ["novalue"], Shard = "0/2" });
 
-        Assert.Contains(ex.Errors, e => e.Message == "--var expects key=value, got 'novalue'");
+        Assert.Contains(ex.Errors, e => e.Message == "-e expects key=value, @FILE or a YAML/JSON mapping, got 'novalue'");
         Assert.Contains(ex.Errors, e => e.Message.StartsWith("--shard must be I/N", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.ToString().StartsWith(inventory + ":3:", StringComparison.Ordinal) && e.Message.Contains("port", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.ToString().StartsWith(playbook + ":5:", StringComparison.Ordinal) && e.Message.Contains("copyy", StringComparison.Ordinal));
@@ -174,16 +174,17 @@ public sealed class RunInputsTests : IDisposable
     }
 
     [Fact]
-    public void Load_ExtraVars_AreTypedAndUsedByValidation()
+    public void Load_ExtraVars_AreReadAsAnsibleDoesAndUsedByValidation()
     {
         var playbook = _files.Write("pb.yml", "- name: P\n  hosts: all\n  tasks:\n    - name: file\n      file: { path: /tmp/x, mode: \"{{ wanted_mode }}\" }\n");
 
         var withoutVar = Rejected(new RunInputsOptions { Inventory = Inventory(), Playbooks = [playbook] });
-        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = Inventory(), Playbooks = [playbook], Vars = ["wanted_mode=0644", "port=22"] });
+        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = Inventory(), Playbooks = [playbook], Vars = ["wanted_mode=0644", "{port: 22}", "text_port=22"] });
 
         Assert.Contains(withoutVar.Errors, e => e.Message.Contains("wanted_mode", StringComparison.Ordinal));
         Assert.Equal("0644", inputs.ExtraVars["wanted_mode"]);
         Assert.Equal(22L, inputs.ExtraVars["port"]);
+        Assert.Equal("22", inputs.ExtraVars["text_port"]);
     }
 
     public void Dispose() => _files.Dispose();

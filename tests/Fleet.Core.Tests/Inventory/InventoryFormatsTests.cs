@@ -30,6 +30,37 @@ public sealed class InventoryFormatsTests : IDisposable
         """;
 
     [Fact]
+    public void Load_HostList_IsAnsiblesCommaSeparatedHostsInUngrouped()
+    {
+        var inventory = InventoryLoader.Load(" web1, web2:2222,[2001:db8::1]:2200,2001:db8::2,web1,");
+
+        Assert.Equal(["web1", "web2", "2001:db8::1", "2001:db8::2"], inventory.Hosts.Select(h => h.Name));
+        Assert.Equal(["ungrouped", "all"], inventory.Hosts[0].Groups);
+        Assert.False(inventory.Hosts[0].Vars.ContainsKey("port"));
+        Assert.Equal(2222L, inventory.Hosts[1].Vars["port"]);
+        Assert.Equal(2200L, inventory.Hosts[2].Vars["port"]);
+        Assert.False(inventory.Hosts[3].Vars.ContainsKey("port"));
+    }
+
+    [Theory]
+    [InlineData(",", "the host list names no host")]
+    [InlineData("web1:ssh,", "'web1:ssh' has no valid port after its colon")]
+    public void Load_BadHostList_IsOneLine(string list, string expected)
+    {
+        var ex = Assert.Throws<FleetInputException>(() => InventoryLoader.Load(list));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ExistingFileWithAComma_IsAFileNotAHostList()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("a,b.yml", "all:\n  hosts:\n    one: {}\n"));
+
+        Assert.Equal(["one"], inventory.Hosts.Select(h => h.Name));
+    }
+
+    [Fact]
     public void Load_IniInventory_ReadsHostsGroupsVarsChildrenAndRanges()
     {
         var inventory = InventoryLoader.Load(_files.Write("hosts.ini", Ini));

@@ -41,7 +41,7 @@ public sealed class ShardLabTests(CiLab lab) : IDisposable
         var shards = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => FleetProcess.RunAsync(
             new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_WORKSPACE"] = _dir.FullName },
             [.. common, "--shard", $"{i}/3", "--json", File($"shard{i}.json"), "--junit", File($"shard{i}.xml")])));
-        var merge = await FleetProcess.RunAsync("report", "merge", File("merged.json"), File("shard1.json"), File("shard2.json"), File("shard3.json"), "--junit", File("merged.xml"));
+        var merge = await FleetProcess.RunAsync("report", "merge", "-o", File("merged.json"), File("shard1.json"), File("shard2.json"), File("shard3.json"), "--junit", File("merged.xml"));
 
         Assert.True(whole.ExitCode == 2, $"exit {whole.ExitCode}\n{whole.Stdout}\n{whole.Stderr}");
         Assert.True(merge.ExitCode == whole.ExitCode, $"merge exit {merge.ExitCode}\n{merge.Stdout}\n{merge.Stderr}");

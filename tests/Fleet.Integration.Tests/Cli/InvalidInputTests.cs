@@ -77,8 +77,22 @@ public sealed class InvalidInputTests : IDisposable
         var shard = Write("shard1.json", Fleet.Core.Reports.JsonReportWriter.ToJson(new Fleet.Core.Results.RunReport("check", DateTimeOffset.UnixEpoch, 1, []) { Playbooks = ["site.yml"], Shard = new Shard(1, 2) }));
         var output = Path.Combine(_dir.FullName, "merged.json");
 
-        await AssertRejectedAsync(["report", "merge", output, shard], "error: shard(s) 2/2 missing");
+        await AssertRejectedAsync(["report", "merge", "-o", output, shard], "error: shard(s) 2/2 missing");
         Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task ReportMerge_OutputIsAnInputOrMissing_ExitsOneAndLeavesTheInputsAlone()
+    {
+        var json = Fleet.Core.Reports.JsonReportWriter.ToJson(new Fleet.Core.Results.RunReport("check", DateTimeOffset.UnixEpoch, 1, []) { Playbooks = ["site.yml"] });
+        var first = Write("dc1.json", json);
+        var second = Write("dc2.json", json);
+
+        // "merge dc*.json" once took dc1.json as the output and overwrote it.
+        await AssertRejectedAsync(["report", "merge", first, second], "name the merged report with -o FILE");
+        await AssertRejectedAsync(["report", "merge", "-o", Path.Combine(_dir.FullName, ".", "dc2.json"), first, second], "is one of the reports to merge");
+        Assert.Equal(json, await File.ReadAllTextAsync(first));
+        Assert.Equal(json, await File.ReadAllTextAsync(second));
     }
 
     [Fact]
@@ -156,7 +170,7 @@ public sealed class InvalidInputTests : IDisposable
     [InlineData("--connect-timeout=0", "--connect-timeout must be at least 1 second")]
     [InlineData("--serial=0", "--serial must be")]
     [InlineData("--host-key-policy=maybe", "--host-key-policy must be")]
-    [InlineData("--var=novalue", "--var expects key=value")]
+    [InlineData("--extra-vars=novalue", "-e expects key=value")]
     [InlineData("--ssh-kex=fast", "--ssh-kex must be pq or classic")]
     [InlineData("--json=/proc/fleet-test/report.json", "--json /proc/fleet-test/report.json: cannot write there")]
     [InlineData("--junit=/proc", "--junit /proc: cannot write there")]
