@@ -67,7 +67,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
 
         var (status, lost) = await PollAsync(jid, seconds, definition.Keywords.Poll, become, cancellationToken).ConfigureAwait(false);
         facts.Invalidate(change.Touches);
-        if (status is not { Finished: true })
+        if (status is not { Finished: true } or { TimedOut: true })
         {
             if (lost is not null)
             {
@@ -75,13 +75,14 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
                 return Outcome(play, definition, TaskOutcome.Failed, change.Changes, message: lost, plan: change);
             }
 
+            // Killed by the host's watchdog at the limit, or now by the controller: either way the job outlived its time.
             await KillAsync(jid, become, cancellationToken).ConfigureAwait(false);
             var failed = Outcome(play, definition, TaskOutcome.Failed, message: TooLong(seconds), plan: change);
             return failed with { Result = With(failed.Result, new Dictionary<string, object?>(StringComparer.Ordinal) { ["async_result"] = JobFields(jid, resultsFile, status) }) };
         }
 
         var job = new CommandResult(status.ExitCode ?? -1, status.Stdout, status.Stderr, clock.Elapsed);
-        var outcome = status.TimedOut || !status.Found ? AsyncStatusModule.Outcome(status) : task.Module.Complete(change, job, task.Args);
+        var outcome = status.Found ? task.Module.Complete(change, job, task.Args) : AsyncStatusModule.Outcome(status);
         var result = Outcome(
             play, definition, outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status, outcome.Status == TaskOutcome.Changed ? change.Changes : [],
             null, outcome.Message, change, outcome, status.ExitCode is null ? null : job);

@@ -153,7 +153,7 @@ public static class AsyncJob
             {
                 fields[property.Name] = property.Value.ValueKind switch
                 {
-                    JsonValueKind.Number => property.Value.TryGetInt64(out var n) ? n : property.Value.GetDouble(),
+                    JsonValueKind.Number => property.Value.TryGetInt64(out var n) ? (object)n : property.Value.GetDouble(),
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,
                     JsonValueKind.String => property.Value.GetString(),
