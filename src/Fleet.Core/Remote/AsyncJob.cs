@@ -55,7 +55,8 @@ public static class AsyncJob
         var limit = Math.Max(1, seconds).ToString(CultureInfo.InvariantCulture);
         return "umask 077\n" + Directory + $"j=\"$d\"/{Sh.Quote(jid)}\n" +
             "mkdir -p \"$d\" || exit 1\n" +
-            $"printf '%s' {Sh.Quote(script)} > \"$j.sh\" || exit 1\n" +
+            // The job files are the user's alone; the job itself runs with umask 022, as Ansible's async_wrapper sets it.
+            $"printf '%s' {Sh.Quote("umask 022\n" + script)} > \"$j.sh\" || exit 1\n" +
             WriteJobFile($"{{\"started\": 1, \"finished\": 0, \"ansible_job_id\": {JsonString(jid)}}}") +
             $"r={Sh.Quote(Runner)}\n" +
             $"if command -v setsid >/dev/null 2>&1; then setsid sh -c \"$r\" fleet-async \"$j\" {limit} </dev/null >/dev/null 2>&1 &\n" +

@@ -64,7 +64,7 @@ public sealed class AsyncJobTests
     {
         var script = AsyncJob.Start("j1.1", "echo '$(reboot)'; `x` \"$HOME\"", 60);
 
-        Assert.Contains("printf '%s' 'echo '\\''$(reboot)'\\''; `x` \"$HOME\"' > \"$j.sh\"", script, StringComparison.Ordinal);
+        Assert.Contains("printf '%s' 'umask 022\necho '\\''$(reboot)'\\''; `x` \"$HOME\"' > \"$j.sh\"", script, StringComparison.Ordinal);
         Assert.Contains("fleet-async \"$j\" 60", script, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => AsyncJob.Start("x;y", "true", 1));
     }
