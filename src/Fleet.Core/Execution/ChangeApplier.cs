@@ -71,7 +71,7 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
 
         var status = outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status;
         var changes = outcome.Status == TaskOutcome.Changed ? change.Changes : [];
-        return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message, change, outcome, commandResult);
+        return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message, change, outcome, outcome.ShowsScriptOutput ? commandResult : null);
     }
 
     /// <summary>

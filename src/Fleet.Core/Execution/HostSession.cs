@@ -112,6 +112,18 @@ internal sealed partial class HostSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Replaces a connection that broke with a new one (through the connector's retry pipeline); throws <see cref="HostUnreachableException"/> when none comes.</summary>
+    internal async Task ReconnectAsync(CancellationToken cancellationToken)
+    {
+        if (Connection is { } broken)
+        {
+            Connection = null;
+            await broken.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Connection = await _connector.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads every fact not already known, in one round trip.</summary>
     internal async Task GatherAsync(IEnumerable<Fact> facts, bool become, CancellationToken cancellationToken)
     {

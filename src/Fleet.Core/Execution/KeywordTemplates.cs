@@ -24,6 +24,8 @@ internal static class KeywordTemplates
         ["retries"] = new(Whole(NodeReader.MaxRetries, "attempts"), (t, v) => t with { Retries = (int)(long)v }, Unchanged),
         ["delay"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Delay = TimeSpan.FromSeconds((long)v) }, Unchanged),
         ["timeout"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Timeout = TaskReader.TaskTimeout((long)v) }, Unchanged),
+        ["async"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Keywords = t.Keywords with { Async = (long)v } }, Unchanged),
+        ["poll"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Keywords = t.Keywords with { Poll = (long)v } }, Unchanged),
         // Like a literal throttle, one on a block does not reach its tasks.
         ["throttle"] = new(Whole(int.MaxValue, "hosts"), (t, v) => t with { Keywords = t.Keywords with { Throttle = (int)(long)v } }, Unchanged),
     };

@@ -13,8 +13,8 @@ namespace Fleet.Core.Execution;
 /// <summary>
 /// Runs one task (a module or an engine action) on one host: every loop item with its conditions, the facts it reads, retries and
 /// <c>until</c>, <c>changed_when</c> and <c>failed_when</c>; the items' results in one, reported (censored under <c>no_log</c>),
-/// registered, and its <c>notify</c> queued. How one item runs (<see cref="RunItemAsync"/>) is where async/poll and
-/// delegate_to/run_once belong.
+/// registered, and its <c>notify</c> queued. A change with <c>async</c> runs as a job (<see cref="AsyncRunner"/>); how one item runs
+/// (<see cref="RunItemAsync"/>) is where delegate_to/run_once belong.
 /// </summary>
 internal sealed class TaskRunner
 {
@@ -27,6 +27,7 @@ internal sealed class TaskRunner
     private readonly HandlerQueue _handlers;
     private readonly CheckModePredictor _predictor;
     private readonly ChangeApplier _applier;
+    private readonly AsyncRunner _async;
 
     public TaskRunner(HostSession host, IConnector connector, ModuleCatalog catalog, RunOptions options, IRunObserver observer, FactCache facts, HostVariables variables, HandlerQueue handlers)
     {
@@ -39,6 +40,7 @@ internal sealed class TaskRunner
         _handlers = handlers;
         _predictor = new CheckModePredictor(facts);
         _applier = new ChangeApplier(host, connector, options, facts);
+        _async = new AsyncRunner(host, facts);
         Lookahead = new FactLookahead(FactsOf, t => catalog.Get(t.Module) is not null, f => !facts.Contains(f) && !_predictor.IsPredicted(f));
     }
 
@@ -214,6 +216,11 @@ internal sealed class TaskRunner
             return Conditions.Conclude(task, scope, RunAction(run, task, scope));
         }
 
+        if (ready.Context.CheckMode && task.Keywords.Async > 0)
+        {
+            return Outcome(play, task, TaskOutcome.Failed, message: AsyncRunner.NotInCheckMode);
+        }
+
         if (ready.Context.CheckMode && ready.Facts.FirstOrDefault(_predictor.IsPredicted) is { } predicted)
         {
             // In check mode an earlier task only would have changed what this one reads. Planned on the state as it is, a task
@@ -278,6 +285,8 @@ internal sealed class TaskRunner
 
         switch (plan)
         {
+            case NoChange noChange when definition.Keywords is { Async: > 0, Poll: 0 }:
+                return await _async.RecordNothingToDoAsync(play, task, noChange, become, cancellationToken).ConfigureAwait(false);
             case NoChange noChange:
                 return Outcome(play, definition, TaskOutcome.Ok, message: noChange.Reason, plan: plan);
             case Skip skip:
@@ -288,7 +297,10 @@ internal sealed class TaskRunner
                 _predictor.Predict(change);
                 return Outcome(play, definition, ChangedOr(definition), change.Changes, change.Diff, plan: plan);
             case Change change:
-                return await _applier.ApplyAsync(play, task, task.Environment.Length == 0 ? change : change with { Script = task.Environment + change.Script }, become, cancellationToken).ConfigureAwait(false);
+                var withEnvironment = task.Environment.Length == 0 ? change : change with { Script = task.Environment + change.Script };
+                return definition.Keywords.Async > 0
+                    ? await _async.RunAsync(play, task, withEnvironment, become, cancellationToken).ConfigureAwait(false)
+                    : await _applier.ApplyAsync(play, task, withEnvironment, become, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException($"unknown plan {plan.GetType().Name}");
         }

@@ -27,6 +27,9 @@ public sealed record ChangeOutcome(TaskOutcome Status, string? Message = null)
 
     /// <summary>Warnings to show with the task. The default is none beyond the plan's.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The result shows the script's <c>rc</c>, <c>stdout</c> and <c>stderr</c>; false when <see cref="Data"/> has the ones to show (a job's). The default value is true.</summary>
+    public bool ShowsScriptOutput { get; init; } = true;
 }
 
 /// <summary>
@@ -61,6 +64,12 @@ public abstract class Module : IModuleSpec
     /// <c>--task-timeout</c>. A package transaction cut short by a timeout leaves dpkg half-configured, so package modules ask for more.
     /// </summary>
     public virtual TimeSpan? MinimumTimeout => null;
+
+    /// <summary>
+    /// Why this module's change cannot run as an <c>async</c> job detached from the SSH session (a located validation error says
+    /// it), or null when it can: its change is one script whose result <see cref="Complete"/> reads. The default value is null.
+    /// </summary>
+    public virtual string? AsyncRefusal => null;
 
     /// <summary>Reads the result of the change script. The default: exit 0 is Changed, anything else Failed with stderr.</summary>
     public virtual ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)

@@ -213,6 +213,15 @@ public sealed record TaskKeywords
     /// <summary><c>any_errors_fatal</c> on the task or block: a failure stops every host of the play.</summary>
     public bool? AnyErrorsFatal { get; init; }
 
+    /// <summary><c>async</c>: the task's change runs as a job detached from the SSH session, killed after this many seconds. The default value is 0 (runs attached).</summary>
+    public long Async { get; init; }
+
+    /// <summary><c>poll</c>: seconds between two reads of an async job; 0 starts it and goes on (<c>async_status</c> reads it later). The default value is 15, as Ansible's.</summary>
+    public long Poll { get; init; } = DefaultPoll;
+
+    /// <summary>Ansible's default <c>poll</c> interval: 15 seconds.</summary>
+    public const long DefaultPoll = 15;
+
     /// <summary>Keywords written as templates, rendered for each host when the task runs (their literal fields stay unset). The default is none.</summary>
     public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
 

@@ -20,7 +20,7 @@ internal sealed class TaskReader(LoadContext context)
         "name", "tags", "when", "notify", "retries", "delay", "timeout", "ignore_errors", "changed_when", "failed_when", "become",
         "register", "no_log", "loop", "loop_control", "vars", "args", "check_mode", "environment", "listen", "throttle", "until",
         "any_errors_fatal", "delegate_to", "run_once", "become_user", "become_method", "local_action", "action", "diff",
-        "ignore_unreachable", "collections", "module_defaults", "debugger", "connection", "port", "remote_user",
+        "ignore_unreachable", "collections", "module_defaults", "debugger", "connection", "port", "remote_user", "async", "poll",
     ];
 
     private static readonly string[] BlockKeys =
@@ -245,6 +245,13 @@ internal sealed class TaskReader(LoadContext context)
         var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates);
         var become = r.Bool(NodeReader.Child(node, "become"), "become", templates);
         var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates);
+        var asyncSeconds = r.Int(NodeReader.Child(node, "async"), "async", templates, NodeReader.MaxSeconds);
+        var poll = r.Int(NodeReader.Child(node, "poll"), "poll", templates, NodeReader.MaxSeconds);
+        if (NodeReader.Child(node, "async") is { } asyncNode && unavailable is null && AsyncRefusal(module, spec) is { } refusal)
+        {
+            r.Error(asyncNode, refusal);
+        }
+
         var definition = new TaskDefinition(
             taskName ?? DefaultName(module),
             module,
@@ -261,7 +268,7 @@ internal sealed class TaskReader(LoadContext context)
             r.At(node))
         {
             NoLog = noLog ?? false,
-            Keywords = keywords with { Templates = templates, Unavailable = unavailable },
+            Keywords = keywords with { Templates = templates, Unavailable = unavailable, Async = asyncSeconds ?? 0, Poll = poll ?? TaskKeywords.DefaultPoll },
         };
 
         return module switch
@@ -290,6 +297,17 @@ internal sealed class TaskReader(LoadContext context)
             ? ($"parameter {found.Key} of package belongs to the {backends} backend; this host uses apt", found.Location)
             : null;
     }
+
+    /// <summary>
+    /// Why the task's module cannot run with <c>async</c>, or null: an engine action runs on the controller (Ansible refuses
+    /// async for its actions too), and a module may say why its change cannot run detached.
+    /// </summary>
+    private static string? AsyncRefusal(string module, IModuleSpec? spec) => spec switch
+    {
+        Module { AsyncRefusal: { } why } => $"async is not supported for {module}: {why}",
+        Module => null,
+        _ => $"async is not supported for {module}: it runs on the controller, not as a job on the host (Ansible refuses it too)",
+    };
 
     /// <summary>A task's <c>timeout</c> in seconds: 0 means no time limit, as in Ansible.</summary>
     public static TimeSpan TaskTimeout(long seconds) => seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);

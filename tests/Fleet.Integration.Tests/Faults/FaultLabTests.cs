@@ -301,7 +301,7 @@ public sealed class FaultLabTests(FaultLab lab) : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     /// <summary>Completes when the named task starts on the named host.</summary>
-    private sealed class TaskStartedSignal(string host, string task) : IRunObserver
+    internal sealed class TaskStartedSignal(string host, string task) : IRunObserver
     {
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -11,6 +11,9 @@ public sealed class CopyModule : Module
     public override string Name => "copy";
 
     /// <inheritdoc />
+    public override string? AsyncRefusal => "Ansible's copy action does not run async either";
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true),

@@ -17,6 +17,9 @@ public sealed class IptablesModule : Module
     public override string Name => "iptables";
 
     /// <inheritdoc />
+    public override string? AsyncRefusal => "its change is confirmed over a fresh connection and rolled back on failure, which needs the controller attached";
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("table", ParameterType.String, "The table. The default value is filter.", Choices: ["filter", "nat", "mangle", "raw", "security"]),

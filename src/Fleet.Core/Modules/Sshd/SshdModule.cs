@@ -32,6 +32,9 @@ public sealed class SshdModule : Module
     public override string Name => "sshd";
 
     /// <inheritdoc />
+    public override string? AsyncRefusal => "its change is confirmed over a fresh connection and rolled back on failure, which needs the controller attached";
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("settings", ParameterType.StringMap, "sshd_config keywords → values (yes/no, numbers, text; a list is comma-joined, or one line per item for repeated keywords such as AllowUsers, Port, HostKey).", Required: true),

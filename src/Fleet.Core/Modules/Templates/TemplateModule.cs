@@ -18,6 +18,9 @@ public sealed class TemplateModule : Module
     public override string Name => "template";
 
     /// <inheritdoc />
+    public override string? AsyncRefusal => "Ansible's template action does not run async either";
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("src", ParameterType.String, "The Jinja template on the controller: absolute, or relative to a role's templates/ (role_path), the playbook's templates/, or the playbook's directory.", Required: true, ControllerFile: true, ControllerFolder: "templates"),

@@ -23,6 +23,9 @@ public sealed partial class UfwModule : Module
     public override string Name => "ufw";
 
     /// <inheritdoc />
+    public override string? AsyncRefusal => "its change is confirmed over a fresh connection and rolled back on failure, which needs the controller attached";
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("state", ParameterType.String, "enabled, disabled, reloaded (always runs) or reset (always runs). The default leaves the state alone.", Choices: ["enabled", "disabled", "reloaded", "reset"]),
