@@ -13,7 +13,7 @@ namespace Fleet.Core.Modules.IniFile;
 public sealed class IniFileModule : Module
 {
     /// <summary>Ansible's file parameters that Fleet does not implement: naming one is a validation error.</summary>
-    public static readonly IReadOnlyList<string> Unsupported = ["attributes", "selevel", "serole", "setype", "seuser", "unsafe_writes"];
+    public static readonly IReadOnlyList<string> Unsupported = FileParameters.NotImplemented;
 
     /// <inheritdoc />
     public override string Name => "ini_file";
