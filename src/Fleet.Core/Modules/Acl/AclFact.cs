@@ -65,7 +65,8 @@ public sealed record AclFact(string Path, string? TestCommand, string GetCommand
             return new AclState(false, [], []);
         }
 
-        var error = stdout.IndexOf("error:", StringComparison.Ordinal);
+        // Only at a line's start: a getfacl entry may name a user "error".
+        var error = stdout.StartsWith("error:", StringComparison.Ordinal) ? 0 : stdout.IndexOf("\nerror:", StringComparison.Ordinal) is var at and >= 0 ? at + 1 : -1;
         if (exitCode != 0 || error >= 0)
         {
             return new AclState(true, [], [], error >= 0 ? stdout[(error + 6)..].Trim() : $"the ACL of {Path} could not be read (exit {exitCode})");

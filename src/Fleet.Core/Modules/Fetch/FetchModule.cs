@@ -1,5 +1,4 @@
 using Fleet.Core.Facts;
-using Fleet.Core.Modules.Stat;
 using Fleet.Core.Remote;
 
 namespace Fleet.Core.Modules.Fetch;
@@ -100,12 +99,13 @@ public sealed class FetchModule : Module
             return Path.GetFullPath($"{Path.Combine(context.PlaybookDirectory, dest)}/{context.HostName}/{src}");
         }
 
-        if (Directory.Exists(dest) && !dest.EndsWith('/'))
+        var resolved = Path.Combine(context.PlaybookDirectory, dest);
+        if (Directory.Exists(resolved) && !dest.EndsWith('/'))
         {
             return null;
         }
 
-        return Path.GetFullPath(Path.Combine(context.PlaybookDirectory, dest.EndsWith('/') ? dest + Path.GetFileName(src) : dest));
+        return Path.GetFullPath(dest.EndsWith('/') ? resolved + Path.GetFileName(src) : resolved);
     }
 
     private static StatFact FactFor(ModuleArguments args) => new(args.GetRequiredString("src"), Follow: true, Checksum: true);

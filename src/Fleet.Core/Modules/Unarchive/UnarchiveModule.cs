@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Fleet.Core.Facts;
 using Fleet.Core.Modules.Files;
-using Fleet.Core.Modules.Stat;
 using Fleet.Core.Remote;
 
 namespace Fleet.Core.Modules.Unarchive;
@@ -157,7 +156,12 @@ public sealed class UnarchiveModule : Module
         {
             script.Append(ArchiveFact.SourceSetup(fact.Source, fact.Upload));
             var flag = ArchiveOptions.TarHandlers.FirstOrDefault(h => h.Handler == state.Handler).Flag;
-            var extract = zip ? options.UnzipExtract() : "tar=$(command -v gtar || command -v tar)\n" + options.Tar("--extract", flag);
+            if (!zip)
+            {
+                script.Append("tar=$(command -v gtar || command -v tar)\n");
+            }
+
+            var extract = zip ? options.UnzipExtract() : options.Tar("--extract", flag);
             script.Append($"if ! {extract}; then printf 'failed to unpack %s to %s\\n' {Sh.Quote(fact.Source)} {Sh.Quote(options.Dest)} >&2; exit 1; fi\n");
             changes.Add($"{fact.Source} unpacked in {options.Dest} ({differences.Count} difference{(differences.Count == 1 ? "" : "s")}: {differences[0]})");
         }
