@@ -73,7 +73,7 @@ public sealed class ArchiveFetchAclLabTests(LabFixture lab) : IDisposable
             Assert.True(check.Status != HostStatus.Failed, check.Error ?? string.Join("; ", check.Tasks.Select(t => t.Message)));
             Assert.Equal([TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Changed, TaskOutcome.Ok],
                 check.Tasks.Select(t => t.Status));
-            Assert.Equal("", await LabRun.ExecAsync(lab, Host, $"ls {Root}/tgz {Root}/zip {Root}/remote; getfacl --omit-header --skip-base {Root}/shared"));
+            Assert.Equal("", await LabRun.ExecAsync(lab, Host, $"find {Root}/tgz {Root}/zip {Root}/remote -mindepth 1; getfacl --omit-header --skip-base {Root}/shared"));
             Assert.False(Directory.Exists(Path.Combine(_controller, "fetched")));
 
             var first = Assert.Single((await LabRun.RunFileAsync(lab, playbook, new RunOptions { Limit = Host })).Hosts);
