@@ -131,6 +131,36 @@ public sealed class UnarchiveModuleTests : IDisposable
     }
 
     [Fact]
+    public void CheckCombination_UnimplementedParameters_AreNamed() =>
+        Assert.Equal(["parameters are mutually exclusive: include|exclude", "parameter 'validate_certs' is not implemented by Fleet", "parameter 'attributes' is not implemented by Fleet"],
+            new UnarchiveModule().CheckCombination(new HashSet<string> { "include", "exclude", "validate_certs", "attributes" }));
+
+    [Fact]
+    public void Apply_RealZip_UnpacksThenIsNoOpThenRestoresAChangedMember()
+    {
+        var archive = Path.Combine(_dir, "site.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(archive, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(zip.CreateEntry("site/index.html").Open());
+            writer.Write("<h1>site</h1>\n");
+        }
+
+        var dest = Directory.CreateTempSubdirectory("fleet-unzip-").FullName;
+        var args = Args(("src", archive), ("dest", dest), ("remote_src", true));
+
+        var first = Apply(new UnarchiveModule(), args);
+        var second = Apply(new UnarchiveModule(), args);
+        File.WriteAllText(Path.Combine(dest, "site", "index.html"), "edited\n");
+        var third = Apply(new UnarchiveModule(), args);
+
+        Assert.Equal("ZipArchive", Assert.IsType<Change>(first).Data["handler"]);
+        Assert.IsType<NoChange>(second);
+        Assert.IsType<Change>(third);
+        Assert.Equal("<h1>site</h1>\n", File.ReadAllText(Path.Combine(dest, "site", "index.html")));
+        Directory.Delete(dest, recursive: true);
+    }
+
+    [Fact]
     public void Apply_MissingDest_FailsAsAnsible() =>
         Assert.Equal($"dest '{_dir}/nope' must be an existing dir",
             Assert.IsType<PlanFailure>(Apply(new UnarchiveModule(), Args(("src", MakeTarGz().Archive), ("dest", _dir + "/nope"), ("remote_src", true)))).Message);

@@ -36,7 +36,7 @@ public sealed class UnarchiveModule : Module
         FileParameters.Mode,
         FileParameters.Owner,
         FileParameters.Group,
-        .. Unsupported.Select(name => new ParameterSpec(name, ParameterType.String, "Not implemented by Fleet: a validation error.")),
+        .. FileParameters.Refused(Unsupported),
     ];
 
     /// <inheritdoc />
@@ -53,9 +53,9 @@ public sealed class UnarchiveModule : Module
             yield return "parameters are mutually exclusive: ('copy', 'remote_src')";
         }
 
-        foreach (var name in Unsupported.Where(presentParameters.Contains))
+        foreach (var refusal in FileParameters.Refusals(Unsupported, presentParameters))
         {
-            yield return $"parameter '{name}' is not implemented by Fleet";
+            yield return refusal;
         }
     }
 
