@@ -19,6 +19,11 @@ public sealed class FetchModuleTests
         Assert.Equal("/play/backup/web1/etc/ssh/sshd_config", FetchModule.Destination(Args(("src", "/etc/ssh/sshd_config"), ("dest", "backup")), Context));
 
     [Fact]
+    public void Destination_InARole_IsRelativeToThePlaybook() =>
+        Assert.Equal("/play/backup/web1/etc/issue", FetchModule.Destination(Args(("src", "/etc/issue"), ("dest", "backup")),
+            new ModuleContext("web1", false, "/play/roles/r") { Variables = Fleet.Core.Templating.VariableScope.Of(new Dictionary<string, object?> { ["playbook_dir"] = "/play" }) }));
+
+    [Fact]
     public void Destination_FlatWithSlash_IsDestBasename() =>
         Assert.Equal("/tmp/keys/id.pub", FetchModule.Destination(Args(("src", "/root/id.pub"), ("dest", "/tmp/keys/"), ("flat", true)), Context));
 

@@ -94,12 +94,14 @@ public sealed class FetchModule : Module
             dest = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), dest[2..]);
         }
 
+        // As Ansible's path_dwim: relative to the playbook's directory, also for a role's task.
+        var playbook = context.Variables.TryGet("playbook_dir", out var dir) && dir is string { Length: > 0 } d ? d : context.PlaybookDirectory;
         if (!args.GetBool("flat", false))
         {
-            return Path.GetFullPath($"{Path.Combine(context.PlaybookDirectory, dest)}/{context.HostName}/{src}");
+            return Path.GetFullPath($"{Path.Combine(playbook, dest)}/{context.HostName}/{src}");
         }
 
-        var resolved = Path.Combine(context.PlaybookDirectory, dest);
+        var resolved = Path.Combine(playbook, dest);
         if (Directory.Exists(resolved) && !dest.EndsWith('/'))
         {
             return null;
