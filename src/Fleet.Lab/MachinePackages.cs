@@ -19,6 +19,7 @@ public static class MachinePackages
         ("tini", "the first process of every host"),
         ("lynis", "fleet audit"),
         ("procps", "process tools in every host"),
+        ("acl", "getfacl and setfacl in every host (the acl module)"), ("unzip", "unzip in every host (the unarchive module's zip archives)"),
     ];
 
     /// <summary>

@@ -58,6 +58,10 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
         }
 
         var outcome = task.Module.Complete(change, commandResult, task.Args);
+        if (outcome.Status == TaskOutcome.Changed && change.Download is { } download)
+        {
+            outcome = DownloadWriter.Write(download, commandResult, outcome, change.Data);
+        }
         if (outcome.Status == TaskOutcome.Changed && change.Verify is { } verify
             && await VerifyAsync(verify, armed, become, cancellationToken).ConfigureAwait(false) is { } refused)
         {

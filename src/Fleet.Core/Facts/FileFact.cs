@@ -69,7 +69,7 @@ public sealed record FileFact(string Path, bool WithContent = false) : Fact<File
             script.Append(CultureInfo.InvariantCulture, $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink {p})\"; fi\n");
             if (WithContent)
             {
-                script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && [ ! -L {p} ] && [ \"${{s##*|}}\" -le {MaxContentBytes} ]; then echo content:; base64 -w0 {p}; echo; fi\n");
+                script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && [ ! -L {p} ] && [ \"${{s##*|}}\" -le {MaxContentBytes} ]; then echo content:; {RemoteFileReader.Print(p)}; echo; fi\n");
             }
 
             return script.ToString();
@@ -110,7 +110,7 @@ public sealed record FileFact(string Path, bool WithContent = false) : Fact<File
             }
             else if (lines[i] == "content:" && i + 1 < lines.Length)
             {
-                content = Convert.FromBase64String(lines[i + 1].Trim());
+                content = RemoteFileReader.Decode(lines[i + 1]);
                 i++;
             }
         }

@@ -71,5 +71,6 @@ public static class BuiltInModules
         new Pamd.PamdModule(),
         new OpensshKeypair.OpensshKeypairModule(),
         new AsyncStatus.AsyncStatusModule(),
+        new Unarchive.UnarchiveModule(), new Fetch.FetchModule(), new Acl.AclModule(),
     ];
 }

@@ -48,6 +48,9 @@ public sealed record Change(IReadOnlyList<string> Changes, string Script, IReadO
 
     /// <summary>How to check, after the change ran, that the host still works (and undo the change if not); null for none.</summary>
     public Verification? Verify { get; init; }
+
+    /// <summary>The script prints a host file that the engine writes on the controller (<c>fetch</c>). The default value is null.</summary>
+    public ControllerDownload? Download { get; init; }
 }
 
 /// <summary>

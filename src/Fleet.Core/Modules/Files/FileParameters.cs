@@ -19,6 +19,17 @@ public static class FileParameters
     public static ParameterSpec Backup { get; } = new("backup", ParameterType.Bool,
         "Keep a timestamped copy (PATH.YYYYMMDDHHMMSS.bak) of the file before it is replaced. The default value is false.");
 
+    /// <summary>Ansible's common file parameters that Fleet does not implement (chattr attributes, SELinux contexts, unsafe writes).</summary>
+    public static IReadOnlyList<string> NotImplemented { get; } = ["attributes", "selevel", "serole", "setype", "seuser", "unsafe_writes"];
+
+    /// <summary>Specs that accept the named parameters when a task is read, so that <see cref="Refusals"/> can name each one.</summary>
+    public static IEnumerable<ParameterSpec> Refused(IEnumerable<string> names) =>
+        names.Select(name => new ParameterSpec(name, ParameterType.String, "Not implemented by Fleet: a validation error."));
+
+    /// <summary>"parameter 'X' is not implemented by Fleet" for each of <paramref name="names"/> the task gives.</summary>
+    public static IEnumerable<string> Refusals(IEnumerable<string> names, IReadOnlySet<string> presentParameters) =>
+        names.Where(presentParameters.Contains).Select(name => $"parameter '{name}' is not implemented by Fleet");
+
     /// <summary>The <c>validate</c> parameter.</summary>
     public static ParameterSpec Validate { get; } = new("validate", ParameterType.String,
         "A command that checks the new file before it replaces the old one, %s standing for its path (e.g. \"/usr/sbin/sshd -t -f %s\"). The default is no check.");

@@ -13,7 +13,7 @@ namespace Fleet.Core.Modules.IniFile;
 public sealed class IniFileModule : Module
 {
     /// <summary>Ansible's file parameters that Fleet does not implement: naming one is a validation error.</summary>
-    public static readonly IReadOnlyList<string> Unsupported = ["attributes", "selevel", "serole", "setype", "seuser", "unsafe_writes"];
+    public static readonly IReadOnlyList<string> Unsupported = FileParameters.NotImplemented;
 
     /// <inheritdoc />
     public override string Name => "ini_file";
@@ -35,7 +35,7 @@ public sealed class IniFileModule : Module
         FileParameters.Mode,
         FileParameters.Owner,
         FileParameters.Group,
-        .. Unsupported.Select(name => new ParameterSpec(name, ParameterType.String, "Not implemented by Fleet: a validation error.")),
+        .. FileParameters.Refused(Unsupported),
     ];
 
     /// <inheritdoc />
@@ -47,9 +47,9 @@ public sealed class IniFileModule : Module
             yield return "value and values are mutually exclusive";
         }
 
-        foreach (var name in Unsupported.Where(presentParameters.Contains))
+        foreach (var refusal in FileParameters.Refusals(Unsupported, presentParameters))
         {
-            yield return $"parameter '{name}' is not implemented by Fleet";
+            yield return refusal;
         }
     }
 
