@@ -19,6 +19,7 @@ public static class MachinePackages
         ("tini", "the first process of every host"),
         ("lynis", "fleet audit"),
         ("procps", "process tools in every host"),
+        ("git", "git in every host (the git module)"),
     ];
 
     /// <summary>

@@ -70,5 +70,6 @@ public static class BuiltInModules
         new DpkgDivert.DpkgDivertModule(),
         new Pamd.PamdModule(),
         new OpensshKeypair.OpensshKeypairModule(),
+        new Git.GitModule(),
     ];
 }
