@@ -1,5 +1,7 @@
+using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Modules.Git;
+using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 using static Fleet.Core.Tests.Modules.LocalHost;
 
@@ -134,5 +136,47 @@ public sealed class GitModuleTests : IDisposable
         Assert.IsType<Change>(Apply(module, args));
         Assert.Equal("two\n", File.ReadAllText(Path.Combine(dest, "f")));
         Assert.IsType<NoChange>(Apply(module, args));
+    }
+
+    [Theory]
+    [InlineData("refspec: '+refs/pull/*:refs/heads/*'", "unknown parameter 'refspec'")]
+    [InlineData("key_file: /root/.ssh/deploy", "unknown parameter 'key_file'")]
+    [InlineData("archive: /tmp/app.zip", "unknown parameter 'archive'")]
+    [InlineData("accept_hostkey: true, accept_newhostkey: true", "accept_hostkey|accept_newhostkey")]
+    public void Validate_WhatFleetDoesNotDo_IsAnErrorNamingIt(string extra, string message)
+    {
+        var errors = Validate($"git: {{ repo: /srv/repo, dest: /opt/app, {extra} }}");
+
+        Assert.Contains(errors, e => e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ansible.builtin.git: { name: https://example.org/app.git, dest: /opt/app, version: v1, depth: 1 }")]
+    [InlineData("ansible.builtin.reboot: { reboot_timeout: 300 }")]
+    public void Load_GitAndReboot_AreFleetsOwn_NotAnotherSystemsModule(string task)
+    {
+        var path = Path.Combine(_dir.FullName, "play.yml");
+        File.WriteAllText(path, $"- hosts: all\n  tasks:\n    - {task}\n");
+
+        var playbook = PlaybookLoader.Load(path, ModuleCatalog.Default);
+
+        Assert.Null(playbook.Plays[0].Tasks[0].Keywords.Unavailable);
+        Assert.Empty(Validate(task));
+    }
+
+    private IReadOnlyList<InputError> Validate(string task)
+    {
+        var inventory = Path.Combine(_dir.FullName, "inv.yml");
+        File.WriteAllText(inventory, "all:\n  hosts:\n    h1:\n");
+        var path = Path.Combine(_dir.FullName, "validate.yml");
+        File.WriteAllText(path, $"- hosts: all\n  tasks:\n    - {task}\n");
+        try
+        {
+            return PlaybookValidator.Validate([PlaybookLoader.Load(path, ModuleCatalog.Default)], InventoryLoader.Load(inventory), new Dictionary<string, object?>(), ModuleCatalog.Default);
+        }
+        catch (FleetInputException ex)
+        {
+            return ex.Errors;
+        }
     }
 }
