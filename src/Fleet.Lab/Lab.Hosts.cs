@@ -8,22 +8,13 @@ namespace Fleet.Lab;
 /// <summary>The lab's hosts: each prepared as an overlay of the machine's root, started as the first process of its own namespaces, and ended by down.</summary>
 public static partial class Lab
 {
-    /// <summary>Writes a host's overlay (host keys, sshd drop-in, first script, apt sources), its boot script, and its namespace and veth.</summary>
+    /// <summary>Writes a host's overlay (host keys, sshd drop-in, first script, shutdown and reboot, apt sources), its boot script, and its namespace and veth.</summary>
     private static async Task PrepareHostAsync(string dir, int index, LabHost host, string publicKey, CancellationToken cancellationToken)
     {
         var home = Path.Combine(dir, "hosts", host.Name);
         var upper = Path.Combine(home, "upper");
         var ns = Namespace(index, host);
         var veth = Veth(index, host);
-        var init = """
-            #!/bin/sh
-            # First script of a lab host (under tini): the services a server runs, then wait.
-            trap 'exit 0' TERM INT
-            service rsyslog start >/dev/null 2>&1 || rsyslogd  # bookworm's rsyslog ships no SysV script
-            service cron start >/dev/null 2>&1
-            service ssh start
-            while :; do sleep 3600 & wait $!; done
-            """;
         var sshd = """
             # Lab host: fresh host keys, root by key. Named zz- so playbook drop-ins take precedence.
             HostKey /etc/ssh/ssh_host_ed25519_key
@@ -46,9 +37,6 @@ public static partial class Lab
             mount --bind "$R/proc/sys/net" "$R/proc/sys/net"
             mount -o remount,bind,ro "$R/proc/sys"
             mount --rbind /dev "$R/dev"
-            mount -t tmpfs -o mode=755 tmpfs "$R/run"
-            mkdir -p "$R/run/sshd" "$R/run/lock"
-            mount -t tmpfs -o mode=1777,size=256m tmpfs "$R/tmp"
             mount -t sysfs -o ro sysfs "$R/sys" 2>/dev/null || true
             mount --bind {AptRepository.RepoDir} "$R{AptRepository.MountPoint}"
             mount -o remount,bind,ro "$R{AptRepository.MountPoint}"
@@ -58,7 +46,7 @@ public static partial class Lab
         var script = $"""
             set -e
             rm -rf {Shell.Q(home)}
-            mkdir -p {u}/etc/ssh/sshd_config.d {u}/etc/fleet-lab {u}/root/.ssh {u}/etc/apt/sources.list.d {u}/var/lib/apt/lists/partial {u}{AptRepository.MountPoint} {Shell.Q(Path.Combine(home, "work"))} {Shell.Q(Path.Combine(home, "root"))}
+            mkdir -p {u}/etc/ssh/sshd_config.d {u}/etc/fleet-lab {u}/usr/sbin {u}/root/.ssh {u}/etc/apt/sources.list.d {u}/var/lib/apt/lists/partial {u}{AptRepository.MountPoint} {Shell.Q(Path.Combine(home, "work"))} {Shell.Q(Path.Combine(home, "root"))}
             echo {host.Name} > {u}/etc/hostname
             printf '127.0.0.1 localhost\n{host.Address} {host.Name}\n' > {u}/etc/hosts
             ssh-keygen -q -t ed25519 -N '' -C root@{host.Name} -f {u}/etc/ssh/ssh_host_ed25519_key
@@ -67,8 +55,15 @@ public static partial class Lab
             {sshd}
             FLEET_EOF
             cat > {u}/etc/fleet-lab/init.sh <<'FLEET_EOF'
-            {init}
+            {InitScript}
             FLEET_EOF
+            cat > {u}/usr/sbin/shutdown <<'FLEET_EOF'
+            {ShutdownScript}
+            FLEET_EOF
+            cat > {u}/usr/sbin/reboot <<'FLEET_EOF'
+            {RebootScript}
+            FLEET_EOF
+            chmod 755 {u}/usr/sbin/shutdown {u}/usr/sbin/reboot
             cat > {Shell.Q(Path.Combine(home, "boot.sh"))} <<'FLEET_EOF'
             {boot}
             FLEET_EOF

@@ -6,8 +6,8 @@ namespace Fleet.Lab;
 /// <summary>
 /// A local test fleet of real Debian hosts: each host is a network namespace on a lab bridge (10.213.k.0/24), its own pid, uts and
 /// mount namespaces, a copy-on-write overlay of the machine's root filesystem, and tini as first process starting sshd, cron and
-/// rsyslog with their SysV scripts. Nothing addressed to 10.213.0.0/16 leaves the machine: an unreachable route covers the range
-/// and forwarding from or to a lab bridge is dropped.
+/// rsyslog with their SysV scripts (again when the host reboots, see Lab.Boot.cs). Nothing addressed to 10.213.0.0/16 leaves the
+/// machine: an unreachable route covers the range and forwarding from or to a lab bridge is dropped.
 /// </summary>
 public static partial class Lab
 {

@@ -20,6 +20,7 @@ public static class MachinePackages
         ("lynis", "fleet audit"),
         ("procps", "process tools in every host"),
         ("acl", "getfacl and setfacl in every host (the acl module)"), ("unzip", "unzip in every host (the unarchive module's zip archives)"),
+        ("git", "git in every host (the git module)"),
     ];
 
     /// <summary>

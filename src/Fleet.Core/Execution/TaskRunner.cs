@@ -189,7 +189,7 @@ internal sealed class TaskRunner
                         ["false_condition"] = skip,
                     },
                 },
-                _ => await RunItemAsync(run, named, plan.Ready, plan.Scope, become, plans.Skip(i + 1).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), cancellationToken).ConfigureAwait(false),
+                _ => await RunItemAsync(run, named, frame, plan.Ready, plan.Scope, become, plans.Skip(i + 1).Where(p => p.Ready is not null).SelectMany(p => p.Ready!.Facts), cancellationToken).ConfigureAwait(false),
             };
             if (plan.Item != Loops.NoItem)
             {
@@ -208,12 +208,12 @@ internal sealed class TaskRunner
 
     /// <summary>One item of a task: an engine action, or a module with its retries and <c>until</c>.</summary>
     private async Task<TaskResult> RunItemAsync(
-        SharedPlayState run, TaskDefinition task, PreparedTask? ready, IVariableLookup scope, bool become, IEnumerable<Fact> laterItems, CancellationToken cancellationToken)
+        SharedPlayState run, TaskDefinition task, Frame frame, PreparedTask? ready, IVariableLookup scope, bool become, IEnumerable<Fact> laterItems, CancellationToken cancellationToken)
     {
         var play = run.Play;
         if (ready is null)
         {
-            return Conditions.Conclude(task, scope, RunAction(run, task, scope));
+            return Conditions.Conclude(task, scope, await RunActionAsync(run, task, frame, scope, become, cancellationToken).ConfigureAwait(false));
         }
 
         if (ready.Context.CheckMode && task.Keywords.Async > 0)
@@ -307,11 +307,21 @@ internal sealed class TaskRunner
     }
 
     /// <summary>An engine action for one item; one that cannot run as a task (an import, a meta) is the task's error.</summary>
-    private TaskResult RunAction(SharedPlayState run, TaskDefinition task, IVariableLookup scope) =>
-        task.Keywords.Unavailable is { } why ? Outcome(run.Play, task, TaskOutcome.Failed, message: why)
-        : EngineActions.Find(task.Module) is TaskAction action
-            ? action.Run(new ActionCall(run, task, scope, _variables))
-            : throw new FleetInputException(task.Location, $"{task.Module} cannot run here");
+    private async Task<TaskResult> RunActionAsync(SharedPlayState run, TaskDefinition task, Frame frame, IVariableLookup scope, bool become, CancellationToken cancellationToken)
+    {
+        if (task.Keywords.Unavailable is { } why)
+        {
+            return Outcome(run.Play, task, TaskOutcome.Failed, message: why);
+        }
+
+        var call = new ActionCall(run, task, scope, _variables) { CheckMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode, Become = become };
+        return EngineActions.Find(task.Module) switch
+        {
+            TaskAction action => action.Run(call),
+            HostAction action => await action.RunAsync(call, _host, cancellationToken).ConfigureAwait(false),
+            _ => throw new FleetInputException(task.Location, $"{task.Module} cannot run here"),
+        };
+    }
 
     /// <summary>
     /// The planner's verdict on the facts as they are: the plan; or the task's own failure (bad arguments only known once

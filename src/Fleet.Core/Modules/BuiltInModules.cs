@@ -72,5 +72,6 @@ public static class BuiltInModules
         new OpensshKeypair.OpensshKeypairModule(),
         new AsyncStatus.AsyncStatusModule(),
         new Unarchive.UnarchiveModule(), new Fetch.FetchModule(), new Acl.AclModule(),
+        new Git.GitModule(),
     ];
 }

@@ -3,8 +3,9 @@ using Fleet.Core.Modules;
 namespace Fleet.Core.Playbooks;
 
 /// <summary>
-/// The spec of an Ansible action that runs in the engine, not on the host: it reads and sets variables (<c>debug</c>, <c>assert</c>,
-/// <c>fail</c>, <c>set_fact</c>, <c>include_vars</c>, <c>meta</c>) or includes tasks and roles. Their arguments keep any type (a
+/// The spec of an Ansible action that runs in the engine, not as a module on the host: it reads and sets variables (<c>debug</c>,
+/// <c>assert</c>, <c>fail</c>, <c>set_fact</c>, <c>include_vars</c>, <c>meta</c>), includes tasks and roles, or drives the host's
+/// connection itself (<c>reboot</c>). Their arguments keep any type (a
 /// <c>debug: msg</c> may be a list), so validation checks their names and renders their templates, not types.
 /// </summary>
 /// <remarks>
@@ -48,6 +49,20 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
         CheckValues = SetupValues.Check,
     };
 
+    public static ActionSpec Reboot { get; } = new("reboot", Params(
+        ("reboot_timeout", false, "Seconds to wait for the host to come back with a new boot id, then as long for test_command to pass. The default value is 600."),
+        ("connect_timeout", false, "Seconds one connection attempt may take while the host comes back. The default value is the transport's own limit."),
+        ("pre_reboot_delay", false, "Seconds before the reboot, passed to shutdown in whole minutes (under 60 is 0). The default value is 0."),
+        ("post_reboot_delay", false, "Seconds to wait after the reboot command before checking. The default value is 0."),
+        ("msg", false, "The message shutdown broadcasts. The default value is \"Reboot initiated by Ansible\"."),
+        ("test_command", false, "A command that must succeed on the rebooted host. The default value is whoami."),
+        ("boot_time_command", false, "A command whose output changes with every boot. The default value is cat /proc/sys/kernel/random/boot_id."),
+        ("search_paths", false, "Where to find the reboot command's program when it has no directory. The default value is /sbin, /bin, /usr/sbin, /usr/bin, /usr/local/sbin."),
+        ("reboot_command", false, "The program and its arguments (shell text) that reboot the host. The default value is shutdown -r MINUTES MESSAGE.")))
+    {
+        CheckValues = RebootOptions.Check,
+    };
+
     public static ActionSpec Meta { get; } = new("meta", Params(("free_form", true, "flush_handlers, noop, end_host, end_play, clear_host_errors.")), "free_form")
     {
         Arguments = ActionArguments.ReadWithTask,
@@ -73,7 +88,7 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     public static ActionSpec ImportRole { get; } = new("import_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
 
     /// <summary>Every engine action by name (collection prefixes stripped).</summary>
-    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Setup, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole }
+    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Setup, Reboot, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole }
         .ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     IEnumerable<string> IModuleSpec.CheckCombination(IReadOnlySet<string> presentParameters) => [];

@@ -23,6 +23,7 @@ public sealed class EngineActionsTests
     [InlineData("debug", typeof(TaskAction))]
     [InlineData("set_fact", typeof(TaskAction))]
     [InlineData("include_vars", typeof(TaskAction))]
+    [InlineData("reboot", typeof(HostAction))]
     [InlineData("meta", typeof(WalkAction))]
     [InlineData("include_tasks", typeof(IncludeAction))]
     [InlineData("include_role", typeof(IncludeAction))]

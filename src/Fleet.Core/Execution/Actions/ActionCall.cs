@@ -5,7 +5,7 @@ using Fleet.Core.Yaml;
 
 namespace Fleet.Core.Execution.Actions;
 
-/// <summary>One run of a <see cref="TaskAction"/>: the task, its scope (loop item included), the play, and the host's variables it may set.</summary>
+/// <summary>One run of a <see cref="TaskAction"/> or <see cref="HostAction"/>: the task, its scope (loop item included), the play, and the host's variables it may set.</summary>
 internal sealed class ActionCall(SharedPlayState run, TaskDefinition task, IVariableLookup scope, HostVariables variables)
 {
     public SharedPlayState Run { get; } = run;
@@ -15,6 +15,12 @@ internal sealed class ActionCall(SharedPlayState run, TaskDefinition task, IVari
     public IVariableLookup Scope { get; } = scope;
 
     public HostVariables Variables { get; } = variables;
+
+    /// <summary>Whether the task runs in check mode (the run's, its block's or its own). The default value is false.</summary>
+    public bool CheckMode { get; init; }
+
+    /// <summary>Whether its commands run as root through sudo. The default value is false.</summary>
+    public bool Become { get; init; }
 
     /// <summary>Whether the task gives the argument.</summary>
     public bool Has(string name) => Task.Args.Entries.Any(e => e.Key == name);

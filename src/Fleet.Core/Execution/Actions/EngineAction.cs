@@ -3,9 +3,10 @@ using Fleet.Core.Playbooks;
 namespace Fleet.Core.Execution.Actions;
 
 /// <summary>
-/// An engine action: it runs on the controller with this host's variables and never contacts the host. Its spec (parameters,
-/// the variables it sets) is an <see cref="ActionSpec"/> of Playbooks, which the validator reads before any run; what it does is
-/// here, where the host's variables and results are. Adding one: a spec there, a class here, a line in <see cref="EngineActions"/>.
+/// An engine action: it runs on the controller with this host's variables; only a <see cref="HostAction"/> contacts the host.
+/// Its spec (parameters, the variables it sets) is an <see cref="ActionSpec"/> of Playbooks, which the validator reads before any
+/// run; what it does is here, where the host's variables and results are. Adding one: a spec there, a class here, a line in
+/// <see cref="EngineActions"/>.
 /// </summary>
 internal abstract class EngineAction
 {

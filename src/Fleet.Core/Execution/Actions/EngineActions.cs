@@ -13,6 +13,7 @@ internal static class EngineActions
         new FailAction(),
         new SetFactAction(),
         new SetupAction(),
+        new RebootAction(),
         new IncludeVarsAction(),
         new MetaAction(),
         new IncludeTasksAction(),
