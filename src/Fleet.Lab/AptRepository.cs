@@ -27,13 +27,17 @@ internal static class AptRepository
     /// <summary>The hosts' only apt source.</summary>
     public const string SourceLine = "deb [trusted=yes] file:/srv/fleet-apt ./";
 
-    /// <summary>Packages the shipped playbooks and the lab use; their dependencies come along.</summary>
+    /// <summary>
+    /// Packages the shipped playbooks and the lab use; their dependencies come along, their recommends do not, so a recommended
+    /// package that a role relies on is named here (python3-systemd: fail2ban's systemd backend, geerlingguy.security's jail); so
+    /// are packages a public role installs (libpam-passwdqc and kmod: dev-sec's os_hardening).
+    /// </summary>
     public static readonly string[] Packages =
     [
         "ufw", "fail2ban", "psad", "logwatch", "lynis", "chrony", "rkhunter", "debsums", "apt-show-versions",
         "libpam-tmpdir", "needrestart", "unattended-upgrades", "acct", "sysstat", "auditd", "apparmor-utils",
         "bsd-mailx", "postfix", "sudo", "openssh-server", "cron", "rsyslog", "iptables", "logrotate", "libpam-pwquality",
-        "aide", "aide-common", "usbguard", "apt-listchanges", "apparmor",
+        "aide", "aide-common", "usbguard", "apt-listchanges", "apparmor", "python3-systemd", "libpam-passwdqc", "kmod",
     ];
 
     /// <summary>
