@@ -27,6 +27,7 @@ internal static class HostRun
             Limit = settings.Limit,
             Shard = settings.Shard,
             RolesPath = rolesPath,
+            Vault = settings.Vault(),
         });
         PrintWarnings(inputs);
         if (inputs.Shard is { } shard)

@@ -120,8 +120,10 @@ internal sealed class TaskRunner
             result = Censored(result);
         }
 
-        _host.Result.Tasks.Add(result);
-        _observer.TaskFinished(_host.Host.Name, result);
+        // Reported masked; the unmasked result stays this task's (its facts and register keep the real values).
+        var reported = Masked(result, _options.Vault.Secrets);
+        _host.Result.Tasks.Add(reported);
+        _observer.TaskFinished(_host.Host.Name, reported);
         if (EngineActions.Find(task.Module)?.KeepsReturnedFacts(task) ?? true)
         {
             _variables.KeepReturnedFacts(result);
@@ -388,8 +390,10 @@ internal sealed class TaskRunner
             result = Censored(result);
         }
 
-        _host.Result.Tasks.Add(result);
-        _observer.TaskFinished(_host.Host.Name, result);
+        // Reported masked; the unmasked result stays this task's (its facts and register keep the real values).
+        var reported = Masked(result, _options.Vault.Secrets);
+        _host.Result.Tasks.Add(reported);
+        _observer.TaskFinished(_host.Host.Name, reported);
         return result;
     }
 
