@@ -94,7 +94,7 @@ internal sealed class TaskRunner
         var scope = _variables.Scope(run, task, frame, null);
         var name = DisplayName(task, handler ? null : scope);
         var named = task with { Name = name, NoLog = task.NoLog || frame.NoLog };
-        _observer.TaskStarted(_host.Host.Name, play.Name, name);
+        _observer.TaskStarted(_host.Host.Name, play.Name, _options.Vault.Secrets.Mask(name)!);
         TaskResult result;
         try
         {
@@ -383,7 +383,7 @@ internal sealed class TaskRunner
             }
         }
 
-        _observer.TaskStarted(_host.Host.Name, run.Play.Name, DisplayName(task, null));
+        _observer.TaskStarted(_host.Host.Name, run.Play.Name, _options.Vault.Secrets.Mask(DisplayName(task, null))!);
         var result = Outcome(run.Play, task with { Name = DisplayName(task, null) }, status, message: message) with { Ignored = status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors), Tally = tally };
         if (task.NoLog || frame.NoLog)
         {
