@@ -110,6 +110,18 @@ public sealed class VaultInputsTests : IDisposable
         Assert.StartsWith("cannot decrypt this !vault value: no vault password given fits it (tried vault id 'default'; it names vault id 'prod')", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("hosts.yml", "all:\n  hosts:\n    web1: { tier: front }\n")]
+    [InlineData("hosts", "[web]\nweb1 tier=front\n")]
+    public void Load_InventoryFileEncryptedWhole_YamlOrIni_IsRead(string name, string text)
+    {
+        var inventory = _files.Write("inv/" + name, VaultText.Encrypt(System.Text.Encoding.UTF8.GetBytes(text), "pw"u8.ToArray()));
+
+        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = inventory, CheckTargets = false, Vault = VaultFixtures.Keyring(("default", "pw")) });
+
+        Assert.Equal("front", inputs.Inventory.Hosts.Single().Vars["tier"]);
+    }
+
     [Fact]
     public void Parse_VaultValueDamaged_SaysSoAtTheValue()
     {
