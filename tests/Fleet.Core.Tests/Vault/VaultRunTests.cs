@@ -37,6 +37,7 @@ public sealed class VaultRunTests : IDisposable
                 - name: write it
                   shell: "printf '%s' '{{ both }}' > {{{target}}}; echo {{ db_password }}"
                 - copy: { dest: "{{{copy}}}", content: "token={{ api_token }}\n" }
+                - debug: { msg: "encoded {{ db_password | b64encode }}" }
             """, observer);
 
         Assert.Equal(HostStatus.Changed, report.Hosts.Single().Status);
@@ -44,8 +45,9 @@ public sealed class VaultRunTests : IDisposable
         Assert.Equal($"token={VaultFixtures.ApiToken}\n", File.ReadAllText(copy));
         var json = JsonReportWriter.ToJson(report);
         Assert.Contains("the password is ********", json, StringComparison.Ordinal);
-        Assert.Contains("token=********", report.Hosts.Single().Tasks.Last().Diff, StringComparison.Ordinal);
-        foreach (var secret in new[] { VaultFixtures.DbPassword, VaultFixtures.ApiToken, VaultFixtures.ProdToken })
+        Assert.Contains("token=********", report.Hosts.Single().Tasks.Single(t => t.Module == "copy").Diff, StringComparison.Ordinal);
+        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(VaultFixtures.DbPassword));
+        foreach (var secret in new[] { VaultFixtures.DbPassword, VaultFixtures.ApiToken, VaultFixtures.ProdToken, encoded })
         {
             Assert.DoesNotContain(secret, json, StringComparison.Ordinal);
             Assert.DoesNotContain(observer.Results, r => JsonReportWriter.ToJson(Single(r)).Contains(secret, StringComparison.Ordinal));
