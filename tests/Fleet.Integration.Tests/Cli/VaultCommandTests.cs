@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Fleet.Tests;
 
@@ -59,6 +60,27 @@ public sealed class VaultCommandTests : IDisposable
         var (exit, stdout, stderr) = await FleetProcess.RunAsync(environment, "validate", "-i", Inventory(), Write("pb.yml", "- hosts: all\n  tasks:\n    - debug: { msg: \"{{ db_password }}\" }\n"));
 
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+    }
+
+    [Fact]
+    public async Task Validate_AskVaultPass_ReadsThePasswordFromPipedInput()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "validate", "-i", Inventory(), "--ask-vault-pass", Write("pb.yml", "- hosts: all\n  tasks: []\n") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteLineAsync("fleet-vault-test");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await stdout}\n{stderr}");
+        Assert.StartsWith("Vault password: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("fleet-vault-test", stderr + await stdout, StringComparison.Ordinal);
     }
 
     [Fact]
