@@ -4,6 +4,7 @@ using Fleet.Core.Inputs;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Results;
+using Fleet.Core.Vault;
 
 namespace Fleet.Enforce;
 
@@ -17,6 +18,7 @@ public sealed class EnforceCycle(
     : IAsyncDisposable
 {
     private RunInputs? _lastGood;
+    private VaultKeyring? _vault;
     private WarmConnector? _connector;
     private long _cycle;
 
@@ -31,7 +33,15 @@ public sealed class EnforceCycle(
         Limit = options.Limit,
         RolesPath = options.RolesPath,
         Catalog = catalog,
+        Vault = _vault ??= Vault(options),
     });
+
+    /// <summary>The service's vault password, read once: a password script is not run every cycle, and no prompt is possible.</summary>
+    private static VaultKeyring Vault(EnforceOptions options) => new VaultPasswordSources
+    {
+        PasswordFiles = options.VaultPasswordFile is { } file ? [file] : [],
+        EnvironmentFile = options.VaultPasswordFile is null ? Environment.GetEnvironmentVariable(VaultPasswordSources.EnvironmentVariable) : null,
+    }.Load(prompt: null);
 
     /// <summary>
     /// Loads the inputs for the first cycle; invalid input here is the caller's to report (the service does not start on it).
@@ -60,7 +70,7 @@ public sealed class EnforceCycle(
         _connector ??= new WarmConnector(connect(inputs.Inventory));
         await _connector.RetainAsync(inputs.Inventory.Hosts.Select(h => h.Name)).ConfigureAwait(false);
         var runner = new PlaybookRunner(_connector, catalog, observer);
-        var run = new RunOptions { Mode = "check", Forks = options.Forks, Limit = options.Limit, TaskTimeout = options.TaskTimeout };
+        var run = new RunOptions { Mode = "check", Forks = options.Forks, Limit = options.Limit, TaskTimeout = options.TaskTimeout, Vault = inputs.Vault };
         RunReport? plan = null;
         RunReport? applied = null;
         int? planned = null;

@@ -71,6 +71,12 @@ public sealed record EnforceOptions
     /// <summary>pq or classic. The default value is "pq".</summary>
     public string SshKex { get; init; } = "pq";
 
+    /// <summary>
+    /// Vault password file or script (read once, when the service starts), or null for <c>ANSIBLE_VAULT_PASSWORD_FILE</c>, else
+    /// none (vaulted input is then invalid). The default value is null.
+    /// </summary>
+    public string? VaultPasswordFile { get; init; }
+
     /// <summary>True for apply mode.</summary>
     public bool Apply => Mode == "apply";
 
@@ -127,6 +133,7 @@ public sealed record EnforceOptions
             KnownHosts = configuration["KnownHosts"] is { Length: > 0 } known ? known : null,
             HostKeyPolicy = configuration["HostKeyPolicy"] ?? "strict",
             SshKex = configuration["SshKex"] ?? "pq",
+            VaultPasswordFile = configuration["VaultPasswordFile"] is { Length: > 0 } vault ? vault : null,
         };
         if (options.HostKeyPolicy is not ("strict" or "accept-new" or "off"))
         {

@@ -51,6 +51,7 @@ internal static class ApplyOrCheck
             MaxFailPercent = settings.MaxFailPercent,
             TaskTimeout = settings.TaskTimeout,
             ExtraVars = inputs.ExtraVars,
+            Vault = inputs.Vault,
         };
     }
 

@@ -50,6 +50,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
             Shard = inputs.Shard,
             TaskTimeout = settings.TaskTimeout,
             ExtraVars = inputs.ExtraVars,
+            Vault = inputs.Vault,
         };
         var playbook = new Playbook("<audit>", [AuditPlay(minIndex)]);
         RunReport? report = null;

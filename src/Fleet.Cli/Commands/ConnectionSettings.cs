@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 namespace Fleet.Cli.Commands;
 
 /// <summary>Options of every command that contacts hosts.</summary>
-internal class ConnectionSettings : CommandSettings
+internal class ConnectionSettings : VaultSettings
 {
     [CommandOption("-i|--inventory <FILE>")]
     [Description("Inventory file (Ansible YAML shape).")]

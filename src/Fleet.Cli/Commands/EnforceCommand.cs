@@ -85,6 +85,10 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
         [Description("pq | classic. Default pq.")]
         public string? SshKex { get; init; }
 
+        [CommandOption("--vault-password-file <FILE>")]
+        [Description("Vault password file, or an executable script that prints the password; read once at start. Default: ANSIBLE_VAULT_PASSWORD_FILE.")]
+        public string? VaultPasswordFile { get; init; }
+
         [CommandOption("-v|--verbose")]
         [Description("Debug logging.")]
         public bool Verbose { get; init; }
@@ -115,6 +119,7 @@ internal sealed class EnforceCommand : FleetCommand<EnforceCommand.Settings>
             ["KnownHosts"] = settings.KnownHosts,
             ["HostKeyPolicy"] = settings.HostKeyPolicy,
             ["SshKex"] = settings.SshKex,
+            ["VaultPasswordFile"] = settings.VaultPasswordFile,
             ["Verbose"] = settings.Verbose ? "true" : null,
         };
         return keys.Where(k => k.Value is not null).ToDictionary(StringComparer.OrdinalIgnoreCase);

@@ -28,6 +28,7 @@ internal static class HostRun
             Shard = settings.Shard,
             RolesPath = rolesPath,
             CheckTargets = checkTargets,
+            Vault = settings.Vault(),
         });
         PrintWarnings(inputs);
         if (inputs.Shard is { } shard)

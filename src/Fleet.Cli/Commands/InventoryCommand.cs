@@ -7,10 +7,10 @@ using Spectre.Console.Cli;
 namespace Fleet.Cli.Commands;
 
 /// <summary><c>fleet inventory -i INV [--limit P] [--json]</c>: the resolved hosts, groups and variables.</summary>
-internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
+internal sealed partial class InventoryCommand : FleetCommand<InventoryCommand.Settings>
 {
     /// <summary>Options of inventory.</summary>
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : VaultSettings
     {
         [CommandOption("-i|--inventory <FILE>")]
         [Description("Inventory file.")]
@@ -27,7 +27,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = settings.Inventory, Limit = settings.Limit, CheckTargets = false });
+        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = settings.Inventory, Limit = settings.Limit, CheckTargets = false, Vault = settings.Vault() });
         var inventory = inputs.Inventory;
         var hosts = inputs.LimitedHosts.OrderBy(h => h.Name, HostNameOrder.Instance).ToList();
         var selected = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
@@ -38,7 +38,7 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
                 ["hosts"] = hosts.ToDictionary(h => h.Name, h => (object?)new Dictionary<string, object?>
                 {
                     ["groups"] = h.Groups,
-                    ["vars"] = h.Vars,
+                    ["vars"] = Shown(h.Vars, inputs.Vault.Secrets),
                 }),
                 ["groups"] = inventory.Groups.ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
                 {
@@ -54,13 +54,26 @@ internal sealed class InventoryCommand : FleetCommand<InventoryCommand.Settings>
         foreach (var host in hosts)
         {
             var target = inventory.ResolveTarget(host);
-            var vars = string.Join(", ", host.Vars.Select(kv => $"{kv.Key}={Format(kv.Value)}"));
+            var vars = string.Join(", ", Shown(host.Vars, inputs.Vault.Secrets).Select(kv => $"{kv.Key}={Format(kv.Value)}"));
             table.AddRow(Markup.Escape(host.Name), Markup.Escape($"{target.User}@{target.Address}:{target.Port}"), Markup.Escape(string.Join(",", host.Groups)), Markup.Escape(vars));
         }
 
         AnsiConsole.Write(table);
         return Task.FromResult(ExitCodes.Success);
     }
+
+    /// <summary>
+    /// Variables as this command shows them: a password variable's value, and every decrypted vault value, as ********. A key that
+    /// ends in pass, password or passphrase counts as a password (ansible_become_pass, ansible_ssh_pass, db_password…).
+    /// </summary>
+    private static Dictionary<string, object?> Shown(IReadOnlyDictionary<string, object?> vars, SecretTexts secrets) =>
+        vars.ToDictionary(kv => kv.Key, kv => IsPassword(kv.Key) && kv.Value is not null ? SecretTexts.Shown : secrets.MaskValue(kv.Value), StringComparer.Ordinal);
+
+    private static bool IsPassword(string name) =>
+        PasswordWord().IsMatch(name);
+
+    [System.Text.RegularExpressions.GeneratedRegex("(^|_)(pass|password|passphrase|passwd)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex PasswordWord();
 
     private static string Format(object? value) => value switch
     {

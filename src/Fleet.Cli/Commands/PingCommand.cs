@@ -22,6 +22,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
             Shard = inputs.Shard,
             TaskTimeout = settings.TaskTimeout,
             ExtraVars = inputs.ExtraVars,
+            Vault = inputs.Vault,
         };
         RunReport? report = null;
         var exit = await HostRun.ExecuteAsync(

@@ -10,7 +10,7 @@ namespace Fleet.Cli.Commands;
 internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
 {
     /// <summary>Options of validate.</summary>
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : VaultSettings
     {
         [CommandOption("-i|--inventory <FILE>")]
         [Description("Inventory file; with it, every task is also rendered for every host it targets.")]
@@ -40,6 +40,7 @@ internal sealed class ValidateCommand : FleetCommand<ValidateCommand.Settings>
             Vars = settings.Vars,
             RolesPath = settings.RolesPath,
             CheckTargets = false,
+            Vault = settings.Vault(),
         });
         var playbooks = inputs.Playbooks;
         HostRun.PrintWarnings(inputs);

@@ -190,6 +190,7 @@ internal sealed partial class HostSession : IAsyncDisposable
             Result.Status = Result.Tasks.Any(t => t.Status == TaskOutcome.Changed) ? HostStatus.Changed : HostStatus.Ok;
         }
 
+        Result.Error = _options.Vault.Secrets.Mask(Result.Error);
         _observer.HostFinished(Result);
     }
 

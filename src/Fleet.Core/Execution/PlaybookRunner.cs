@@ -3,6 +3,7 @@ using System.Globalization;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
+using Fleet.Core.Vault;
 
 namespace Fleet.Core.Execution;
 
@@ -21,6 +22,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(options);
+        using var vault = VaultKeyring.Use(options.Vault); // include_vars reads vaulted files with the run's passwords
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var selected = options.SelectedHosts(inventory);

@@ -1,3 +1,5 @@
+using Fleet.Core.Vault;
+
 namespace Fleet.Core.Execution;
 
 /// <summary>How a run behaves: the options of <c>fleet apply</c> / <c>fleet check</c>, with Ansible's names.</summary>
@@ -60,6 +62,12 @@ public sealed record RunOptions
 
     /// <summary><c>--var key=value</c> values; the highest precedence.</summary>
     public IReadOnlyDictionary<string, object?> ExtraVars { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>
+    /// The vault passwords of the run (<c>include_vars</c> decrypts with them) and the secret texts every reported result is masked
+    /// with. The default value is <see cref="VaultKeyring.None"/>.
+    /// </summary>
+    public VaultKeyring Vault { get; init; } = VaultKeyring.None;
 
     /// <summary>
     /// Where commit-confirmed rollback timers keep their script, process id and log on each host. The default value is

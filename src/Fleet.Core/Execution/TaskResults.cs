@@ -4,7 +4,7 @@ using Fleet.Core.Results;
 
 namespace Fleet.Core.Execution;
 
-/// <summary>How a task's result is shaped: one outcome, a loop's items in one, a <c>no_log</c> task's censored, and as <c>register</c> keeps it.</summary>
+/// <summary>How a task's result is shaped: one outcome, a loop's items in one, a <c>no_log</c> task's censored, secrets masked, and as <c>register</c> keeps it.</summary>
 internal static class TaskResults
 {
     private const string Hidden = "(hidden: no_log)";
@@ -77,6 +77,17 @@ internal static class TaskResults
         Message = result.Message is null ? null : Hidden,
         Result = ModuleResult.Build(result.Status, result.Message is null ? null : Hidden, null, ModuleResult.NoData),
         Warnings = [],
+    };
+
+    /// <summary>A result as it is reported: every secret text (a decrypted vault value) in its name, changes, diff, message, result and warnings masked.</summary>
+    public static TaskResult Masked(TaskResult result, SecretTexts secrets) => secrets.IsEmpty ? result : result with
+    {
+        Name = secrets.Mask(result.Name)!,
+        Changes = result.Changes.Select(c => secrets.Mask(c)!).ToList(),
+        Diff = secrets.Mask(result.Diff),
+        Message = secrets.Mask(result.Message),
+        Result = (IReadOnlyDictionary<string, object?>)secrets.MaskValue(result.Result)!,
+        Warnings = result.Warnings.Select(w => secrets.Mask(w)!).ToList(),
     };
 
     /// <summary>

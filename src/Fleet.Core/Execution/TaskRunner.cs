@@ -96,7 +96,7 @@ internal sealed class TaskRunner
         var scope = _variables.Scope(run, task, frame, null);
         var name = DisplayName(task, handler ? null : scope);
         var named = task with { Name = name, NoLog = task.NoLog || frame.NoLog };
-        _observer.TaskStarted(_host.Host.Name, play.Name, name);
+        _observer.TaskStarted(_host.Host.Name, play.Name, _options.Vault.Secrets.Mask(name)!);
         TaskResult result;
         try
         {
@@ -122,8 +122,10 @@ internal sealed class TaskRunner
             result = Censored(result);
         }
 
-        _host.Result.Tasks.Add(result);
-        _observer.TaskFinished(_host.Host.Name, result);
+        // Reported masked; the unmasked result stays this task's (its facts and register keep the real values).
+        var reported = Masked(result, _options.Vault.Secrets);
+        _host.Result.Tasks.Add(reported);
+        _observer.TaskFinished(_host.Host.Name, reported);
         if (EngineActions.Find(task.Module)?.KeepsReturnedFacts(task) ?? true)
         {
             _variables.KeepReturnedFacts(result);
@@ -403,15 +405,17 @@ internal sealed class TaskRunner
             }
         }
 
-        _observer.TaskStarted(_host.Host.Name, run.Play.Name, DisplayName(task, null));
+        _observer.TaskStarted(_host.Host.Name, run.Play.Name, _options.Vault.Secrets.Mask(DisplayName(task, null))!);
         var result = Outcome(run.Play, task with { Name = DisplayName(task, null) }, status, message: message) with { Ignored = status == TaskOutcome.Failed && (task.IgnoreErrors || frame.IgnoreErrors), Tally = tally };
         if (task.NoLog || frame.NoLog)
         {
             result = Censored(result);
         }
 
-        _host.Result.Tasks.Add(result);
-        _observer.TaskFinished(_host.Host.Name, result);
+        // Reported masked; the unmasked result stays this task's (its facts and register keep the real values).
+        var reported = Masked(result, _options.Vault.Secrets);
+        _host.Result.Tasks.Add(reported);
+        _observer.TaskFinished(_host.Host.Name, reported);
         return result;
     }
 

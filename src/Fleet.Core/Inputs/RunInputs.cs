@@ -1,5 +1,6 @@
 using Fleet.Core.Inventory;
 using Fleet.Core.Playbooks;
+using Fleet.Core.Vault;
 
 namespace Fleet.Core.Inputs;
 
@@ -19,9 +20,11 @@ public sealed class RunInputs
         Shard? shard,
         IReadOnlyList<InventoryHost> limitedHosts,
         IReadOnlyList<InventoryHost> selectedHosts,
-        IReadOnlyList<InputError> warnings)
+        IReadOnlyList<InputError> warnings,
+        VaultKeyring vault)
     {
         Warnings = warnings;
+        Vault = vault;
         _inventory = inventory;
         Playbooks = playbooks;
         ExtraVars = extraVars;
@@ -64,6 +67,12 @@ public sealed class RunInputs
     /// </summary>
     public IReadOnlyList<InputError> Warnings { get; }
 
+    /// <summary>
+    /// The vault passwords the inputs were read with, and what they decrypted (<see cref="VaultKeyring.Secrets"/>): a run hands it on
+    /// (<c>RunOptions.Vault</c>) so that <c>include_vars</c> can decrypt too and every result is masked.
+    /// </summary>
+    public VaultKeyring Vault { get; }
+
     /// <summary>When the files were read.</summary>
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -75,6 +84,7 @@ public sealed class RunInputs
     public static RunInputs Load(RunInputsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        using var vault = VaultKeyring.Use(options.Vault);
         var errors = new List<InputError>();
 
         // Options and files are independent: a bad --var, a bad --shard and a broken playbook are reported together.
@@ -107,7 +117,7 @@ public sealed class RunInputs
 
         return errors.Count > 0
             ? throw new FleetInputException(errors) { Warnings = Grouped(warnings) }
-            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected, Grouped(warnings));
+            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected, Grouped(warnings), options.Vault);
     }
 
     /// <summary>Warnings with the same message (one module's tasks) as one, at the first task, with the others' places after it.</summary>

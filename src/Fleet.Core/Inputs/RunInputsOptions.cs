@@ -1,4 +1,5 @@
 using Fleet.Core.Modules;
+using Fleet.Core.Vault;
 
 namespace Fleet.Core.Inputs;
 
@@ -35,7 +36,11 @@ public sealed record RunInputsOptions
     /// </summary>
     public string? RolesPath { get; init; }
 
-    // Vault: the password source joins here when vault-encrypted inputs are read; every command gets it through this one record.
+    /// <summary>
+    /// The vault passwords that decrypt vaulted files and <c>!vault</c> values (what is decrypted is kept in its
+    /// <see cref="VaultKeyring.Secrets"/> for masking). The default value is <see cref="VaultKeyring.None"/>: vaulted input is refused.
+    /// </summary>
+    public VaultKeyring Vault { get; init; } = VaultKeyring.None;
 
     /// <summary>
     /// True to check, before any host is contacted, what connecting to the targeted hosts needs (identity files, rendered

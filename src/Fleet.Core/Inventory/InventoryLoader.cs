@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Fleet.Core.Vault;
 using Fleet.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -163,11 +164,12 @@ public static partial class InventoryLoader
     private static void ReadSource(string file, InventoryBuilder builder)
     {
         var text = InputFile.ReadText(file, "inventory file");
+        var plain = VaultText.IsVaulted(text) ? VaultKeyring.Current.Decrypt(text, new SourceLocation(file, 1, 1), "this file") : text; // its format shows once decrypted
         var extension = Path.GetExtension(file).ToLowerInvariant();
-        var ini = extension == ".ini" || (extension is not (".yml" or ".yaml" or ".json") && IniInventory.LooksLikeIni(text));
+        var ini = extension == ".ini" || (extension is not (".yml" or ".yaml" or ".json") && IniInventory.LooksLikeIni(plain));
         if (ini)
         {
-            IniInventory.Read(file, text, builder);
+            IniInventory.Read(file, plain, builder);
             return;
         }
 
@@ -175,7 +177,7 @@ public static partial class InventoryLoader
         {
             ReadYaml(file, YamlFile.Parse(file, text), builder);
         }
-        catch (FleetInputException ex) when (IniInventory.LooksLikeIni(text))
+        catch (FleetInputException ex) when (IniInventory.LooksLikeIni(plain))
         {
             throw new FleetInputException(ex.Errors.Select(e => e with { Message = e.Message + " (this looks like an INI inventory: name the file .ini, or write it in YAML)" }).ToList());
         }

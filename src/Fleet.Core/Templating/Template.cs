@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fleet.Core.Vault;
 
 namespace Fleet.Core.Templating;
 
@@ -48,7 +49,21 @@ public static class Template
     internal static object? RenderUnchecked(string text, IVariableLookup vars, SourceLocation location)
     {
         var template = Parse(text);
-        return template.SingleExpression is { } only ? only.Value(vars) : template.RenderUnchecked(vars);
+        var secrets = VaultKeyring.Current.Secrets;
+        if (secrets.IsEmpty)
+        {
+            return template.SingleExpression is { } only ? only.Value(vars) : template.RenderUnchecked(vars);
+        }
+
+        // A text rendered from a secret that no longer holds it (a filter changed it: b64encode, password_hash…) is a secret too.
+        var reads = new SecretReads(vars, secrets);
+        var result = template.SingleExpression is { } single ? single.Value(reads) : template.RenderUnchecked(reads);
+        if (reads.ReadSecret && result is string { Length: >= SecretReads.MinDerivedLength } derived && !secrets.Contains(derived))
+        {
+            secrets.Add(derived);
+        }
+
+        return result;
     }
 
     /// <summary>Renders the text to a string.</summary>

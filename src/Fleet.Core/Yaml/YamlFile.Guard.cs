@@ -9,6 +9,9 @@ namespace Fleet.Core.Yaml;
 // The guard every YAML text passes before it is parsed into nodes: depth, aliases, keys, tags, documents.
 public static partial class YamlFile
 {
+    /// <summary>The tag of a value encrypted with <c>ansible-vault encrypt_string</c>.</summary>
+    private const string VaultTag = "!vault";
+
     private sealed class Frame(string? anchor, bool mapping)
     {
         public string? Anchor { get; } = anchor;
@@ -26,7 +29,7 @@ public static partial class YamlFile
     /// Reads the events once, without building nodes (so without recursion), and refuses what would crash, exhaust memory or be
     /// silently misread later: nesting deeper than <see cref="MaxDepth"/>, an alias inside its own anchor, aliases expanding to more
     /// than <see cref="MaxAliasNodes"/> nodes, a key that is not text, a key written twice (also when a tag hides it, <c>!!str a</c>),
-    /// <c>!vault</c> values, and a second document (Ansible reads one document per file and refuses more).
+    /// <c>!vault</c> on a list or a mapping (it tags one value), and a second document (Ansible reads one document per file and refuses more).
     /// </summary>
     private static void Guard(string path, string text)
     {
@@ -49,7 +52,6 @@ public static partial class YamlFile
 
                     break;
                 case Scalar scalar:
-                    RefuseVault(scalar.Tag, At());
                     Node(scalar, 1, At());
                     if (!scalar.Anchor.IsEmpty)
                     {
@@ -129,9 +131,9 @@ public static partial class YamlFile
 
         static void RefuseVault(TagName tag, SourceLocation at)
         {
-            if (!tag.IsEmpty && tag.Value == "!vault")
+            if (!tag.IsEmpty && tag.Value == VaultTag)
             {
-                throw new FleetInputException(at, "!vault values (Ansible Vault) are not supported by Fleet: decrypt the value, or pass a secret with password_env or --var");
+                throw new FleetInputException(at, "!vault tags one encrypted value (a text block from ansible-vault encrypt_string), not a list or a mapping");
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fleet.Core.Templating;
+using Fleet.Core.Vault;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -25,9 +26,11 @@ public static partial class YamlFile
     public static YamlNode? Parse(string path, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.StartsWith("$ANSIBLE_VAULT", StringComparison.Ordinal))
+        var vault = VaultKeyring.Current;
+        var vaultedFile = VaultText.IsVaulted(text);
+        if (vaultedFile)
         {
-            throw new FleetInputException(new SourceLocation(path, 1, 1), "this file is encrypted with Ansible Vault, which Fleet does not support: decrypt it (ansible-vault decrypt)");
+            text = vault.Decrypt(text, new SourceLocation(path, 1, 1), "this file");
         }
 
         try
@@ -41,6 +44,7 @@ public static partial class YamlFile
             }
 
             var root = stream.Documents[0].RootNode;
+            Unvault(path, root, vault, vaultedFile, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
             MergeKeys(path, root, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
             return root;
         }
@@ -59,6 +63,45 @@ public static partial class YamlFile
         {
             // YamlDotNet's parser fails this way (without a position) on some malformed flow collections, like an unclosed [.
             throw new FleetInputException(UnclosedFlowCollection(path, text), "YAML syntax error: a [ … ] or { … } that starts here is not closed where it should be");
+        }
+    }
+
+    /// <summary>
+    /// Replaces each <c>!vault</c> value by its plaintext (a string, as Ansible reads it: quoted, never a number) and marks it secret;
+    /// in a file that was vaulted as a whole, every value is secret.
+    /// </summary>
+    private static void Unvault(string path, YamlNode node, VaultKeyring vault, bool allSecret, HashSet<YamlNode> done)
+    {
+        if (!done.Add(node))
+        {
+            return;
+        }
+
+        switch (node)
+        {
+            case YamlScalarNode scalar when !scalar.Tag.IsEmpty && scalar.Tag.Value == VaultTag:
+                scalar.Value = vault.Decrypt(scalar.Value ?? "", At(path, scalar), "this !vault value");
+                scalar.Style = ScalarStyle.DoubleQuoted;
+                scalar.Tag = TagName.Empty;
+                vault.Secrets.Add(scalar.Value);
+                break;
+            case YamlScalarNode scalar when allSecret:
+                vault.Secrets.Add(scalar.Value);
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var child in sequence.Children)
+                {
+                    Unvault(path, child, vault, allSecret, done);
+                }
+
+                break;
+            case YamlMappingNode mapping:
+                foreach (var child in mapping.Children.Values)
+                {
+                    Unvault(path, child, vault, allSecret, done);
+                }
+
+                break;
         }
     }
 

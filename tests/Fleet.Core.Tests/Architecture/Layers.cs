@@ -16,7 +16,7 @@ internal static class Layers
 
     /// <summary>Bottom to top; "" is the root namespace itself (folder Primitives).</summary>
     public static readonly IReadOnlyList<string> Order =
-        ["", "Remote", "Results", "Templating", "Yaml", "Inventory", "Facts", Modules, "Playbooks", "Reports", "Execution", "Inputs"];
+        ["", "Vault", "Remote", "Results", "Templating", "Yaml", "Inventory", "Facts", Modules, "Playbooks", "Reports", "Execution", "Inputs"];
 
     /// <summary>Modules every module may use: Files holds the file writer and diff (FileChange, TextDiff, FileMode, TextEditModule).</summary>
     public static readonly IReadOnlySet<string> SharedModules = new HashSet<string>(StringComparer.Ordinal) { "Files" };

@@ -1,0 +1,61 @@
+using System.ComponentModel;
+using System.Text;
+using Fleet.Core.Vault;
+using Spectre.Console.Cli;
+
+namespace Fleet.Cli.Commands;
+
+/// <summary>The vault password options of every command that reads inputs, with Ansible's names.</summary>
+internal class VaultSettings : CommandSettings
+{
+    [CommandOption("--vault-password-file <FILE>")]
+    [Description("Vault password file, or an executable script that prints the password (repeatable). Default: ANSIBLE_VAULT_PASSWORD_FILE.")]
+    public string[] VaultPasswordFiles { get; init; } = [];
+
+    [CommandOption("--vault-id <[LABEL@]SOURCE>")]
+    [Description("A vault id and its password source: a file, a script, or prompt (repeatable). The matching label is tried first.")]
+    public string[] VaultIds { get; init; } = [];
+
+    [CommandOption("-J|--ask-vault-pass")]
+    [Description("Ask for the vault password on the terminal (not echoed).")]
+    public bool AskVaultPass { get; init; }
+
+    /// <summary>The vault passwords these options (and ANSIBLE_VAULT_PASSWORD_FILE) name, read now; none named is <see cref="VaultKeyring.None"/>.</summary>
+    public VaultKeyring Vault() => new VaultPasswordSources
+    {
+        VaultIds = VaultIds,
+        PasswordFiles = VaultPasswordFiles,
+        Ask = AskVaultPass,
+        EnvironmentFile = Environment.GetEnvironmentVariable(VaultPasswordSources.EnvironmentVariable),
+    }.Load(PromptHidden);
+
+    /// <summary>Asks on the terminal without echo (stderr, so stdout stays the command's); piped input is read as one line.</summary>
+    private static string? PromptHidden(string prompt)
+    {
+        Console.Error.Write(prompt);
+        if (Console.IsInputRedirected)
+        {
+            return Console.ReadLine();
+        }
+
+        var text = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                Console.Error.WriteLine();
+                return text.ToString();
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                text.Length = Math.Max(0, text.Length - 1);
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                text.Append(key.KeyChar);
+            }
+        }
+    }
+}
