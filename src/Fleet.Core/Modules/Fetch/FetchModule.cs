@@ -11,6 +11,9 @@ namespace Fleet.Core.Modules.Fetch;
 public sealed class FetchModule : Module
 {
     /// <inheritdoc />
+    public override string? AsyncRefusal => "it brings a file back to the controller, which needs the controller attached (Ansible's fetch action does not run async either)";
+
+    /// <inheritdoc />
     public override string Name => "fetch";
 
     /// <inheritdoc />

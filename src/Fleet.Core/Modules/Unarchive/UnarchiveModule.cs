@@ -13,6 +13,9 @@ namespace Fleet.Core.Modules.Unarchive;
 /// </summary>
 public sealed class UnarchiveModule : Module
 {
+    /// <inheritdoc />
+    public override string? AsyncRefusal => "Ansible's unarchive action does not run async either";
+
     /// <summary>Ansible's parameters that Fleet does not implement: naming one is a validation error.</summary>
     public static readonly IReadOnlyList<string> Unsupported = ["validate_certs", "decrypt", .. FileParameters.NotImplemented];
 
