@@ -99,7 +99,8 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     /// <summary>The names of the variables <paramref name="task"/> sets ("*" when they are only known at run time).</summary>
     public IEnumerable<string> VariablesSet(TaskDefinition task) => Sets switch
     {
-        ActionVariables.ArgumentNames => task.Args.Entries.Select(e => e.Key),
+        // A templated name ("{{ item.key }}") is known only when the task runs: any name may be one.
+        ActionVariables.ArgumentNames => task.Args.Entries.Select(e => Templating.Template.HasTemplate(e.Key) ? "*" : e.Key),
         ActionVariables.FromFiles => ["*"],
         _ => [],
     };
@@ -138,7 +139,7 @@ public enum ActionVariables
     /// <summary>None.</summary>
     None,
 
-    /// <summary>One per argument, by its name (<c>set_fact</c>).</summary>
+    /// <summary>One per argument, by its name; a templated name may be any name (<c>set_fact</c>).</summary>
     ArgumentNames,
 
     /// <summary>Names read from files at run time (<c>include_vars</c>): any unknown name may be one of them.</summary>
