@@ -83,12 +83,20 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
         Arguments = ActionArguments.NamesOnly,
     };
 
+    public static ActionSpec ValidateArgumentSpec { get; } = new("validate_argument_spec", Params(
+        ("argument_spec", true, "The options of a role's argument spec: type, required, choices, elements."),
+        ("provided_arguments", false, "Values checked before the task's variables of the same names. The default value is none."),
+        ("validate_args_context", false, "Accepted; names what is validated in the result.")))
+    {
+        Arguments = ActionArguments.NamesOnly,
+    };
+
     public static ActionSpec IncludeRole { get; } = new("include_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
 
     public static ActionSpec ImportRole { get; } = new("import_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
 
     /// <summary>Every engine action by name (collection prefixes stripped).</summary>
-    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Setup, Reboot, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole }
+    public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Setup, Reboot, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole, ValidateArgumentSpec }
         .ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     IEnumerable<string> IModuleSpec.CheckCombination(IReadOnlySet<string> presentParameters) => [];
@@ -99,7 +107,8 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     /// <summary>The names of the variables <paramref name="task"/> sets ("*" when they are only known at run time).</summary>
     public IEnumerable<string> VariablesSet(TaskDefinition task) => Sets switch
     {
-        ActionVariables.ArgumentNames => task.Args.Entries.Select(e => e.Key),
+        // A templated name ("{{ item.key }}") is known only when the task runs: any name may be one.
+        ActionVariables.ArgumentNames => task.Args.Entries.Select(e => Templating.Template.HasTemplate(e.Key) ? "*" : e.Key),
         ActionVariables.FromFiles => ["*"],
         _ => [],
     };
@@ -138,7 +147,7 @@ public enum ActionVariables
     /// <summary>None.</summary>
     None,
 
-    /// <summary>One per argument, by its name (<c>set_fact</c>).</summary>
+    /// <summary>One per argument, by its name; a templated name may be any name (<c>set_fact</c>).</summary>
     ArgumentNames,
 
     /// <summary>Names read from files at run time (<c>include_vars</c>): any unknown name may be one of them.</summary>

@@ -220,6 +220,11 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                 context.RoleLibraries.Add(Path.Combine(directory, "library"));
             }
 
+            if (ArgumentSpecs.ValidationTask(role, files.Tasks, inherit.Tags, r.Errors) is { } validation)
+            {
+                body.Add(validation);
+            }
+
             var tasksFile = RoleFile(directory, "tasks", files.Tasks);
             if (tasksFile is not null)
             {

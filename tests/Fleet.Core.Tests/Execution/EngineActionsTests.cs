@@ -38,4 +38,12 @@ public sealed class EngineActionsTests
         Assert.Equal(["*"], ActionSpec.IncludeVars.VariablesSet(setFact));
         Assert.Empty(ActionSpec.Debug.VariablesSet(setFact));
     }
+
+    [Fact]
+    public void VariablesSet_SetFactWithATemplatedName_IsAnyName()
+    {
+        var setFact = new TaskDefinition("t", "set_fact", new MapArg([new("{{ item.key }}", new ScalarArg("{{ item.value }}", false, default)), new("fixed", new ScalarArg("1", false, default))], default), [], null, [], 0, TimeSpan.Zero, null, false, null, null, default);
+
+        Assert.Equal(["*", "fixed"], ActionSpec.SetFact.VariablesSet(setFact));
+    }
 }

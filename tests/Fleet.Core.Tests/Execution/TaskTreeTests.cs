@@ -140,6 +140,41 @@ public sealed class TaskTreeTests : IDisposable
     }
 
     [Fact]
+    public async Task SetFact_WithATemplatedName_SetsOneVariablePerItem()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              vars:
+                pairs: { alpha: 1, beta: "yes" }
+              tasks:
+                - set_fact:
+                    "{{ item.key }}": "{{ item.value }}"
+                    cacheable: false
+                  with_dict: "{{ pairs }}"
+                - assert:
+                    that:
+                      - alpha == 1
+                      - beta is sameas true
+            """);
+
+        Assert.Equal("ok set_fact\nok assert", Statuses(host));
+    }
+
+    [Fact]
+    public async Task SetFact_WithATemplatedNameThatIsNoVariableName_FailsAsAnsible()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              tasks:
+                - set_fact:
+                    "{{ 'bad name' }}": 1
+            """);
+
+        Assert.Equal("failed set_fact", Statuses(host));
+        Assert.Equal("The variable name 'bad name' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.", host.Tasks[0].Message);
+    }
+
+    [Fact]
     public async Task Until_RetriesUntilTheConditionHolds()
     {
         var counter = Path.Combine(_dir.FullName, "count");

@@ -20,6 +20,7 @@ internal static class EngineActions
         new IncludeRoleAction(),
         new ImportAction(ActionSpec.ImportTasks),
         new ImportAction(ActionSpec.ImportRole),
+        new ValidateArgumentSpecAction(),
     ];
 
     private static readonly Dictionary<string, EngineAction> ByName = All.ToDictionary(a => a.Spec.Name, StringComparer.Ordinal);

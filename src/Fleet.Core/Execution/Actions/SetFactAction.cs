@@ -1,10 +1,11 @@
+using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 using Fleet.Core.Templating;
 
 namespace Fleet.Core.Execution.Actions;
 
-/// <summary><c>set_fact</c>: sets one host variable per argument (but <c>cacheable</c>) for the rest of the run.</summary>
+/// <summary><c>set_fact</c>: sets one host variable per argument (but <c>cacheable</c>) for the rest of the run; a templated name is rendered first.</summary>
 internal sealed class SetFactAction : TaskAction
 {
     public override ActionSpec Spec => ActionSpec.SetFact;
@@ -16,8 +17,15 @@ internal sealed class SetFactAction : TaskAction
     public override TaskResult Run(ActionCall call)
     {
         var facts = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (name, arg) in call.Task.Args.Entries.Where(a => a.Key != "cacheable"))
+        foreach (var (key, arg) in call.Task.Args.Entries.Where(a => a.Key != "cacheable"))
         {
+            // As Ansible's set_fact does, a name such as "{{ item.key }}" is rendered per item and must then be a variable name.
+            var name = Template.HasTemplate(key) ? ActionCall.Display(Template.Render(key, call.Scope, arg.Location)) : key;
+            if (Template.HasTemplate(key) && !TaskReader.IsIdentifier(name))
+            {
+                return call.Done(TaskOutcome.Failed, $"The variable name '{name}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.", ModuleResult.NoData);
+            }
+
             if (!TaskReader.IsIdentifier(name))
             {
                 throw new FleetInputException(arg.Location, $"set_fact: '{name}' is not a variable name");

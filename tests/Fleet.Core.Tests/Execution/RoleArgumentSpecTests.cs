@@ -1,0 +1,89 @@
+using Fleet.Core.Execution;
+using Fleet.Core.Inventory;
+using Fleet.Core.Modules;
+using Fleet.Core.Playbooks;
+using Fleet.Core.Results;
+using Fleet.Tests;
+
+namespace Fleet.Core.Tests.Execution;
+
+/// <summary>A role's meta/argument_specs.yml: Ansible's validation task first in the role, checking the role's variables.</summary>
+public sealed class RoleArgumentSpecTests : IDisposable
+{
+    private const string Spec = """
+        argument_specs:
+          main:
+            short_description: A tiny role.
+            options:
+              count: { type: int, required: true, description: how many }
+              mode: { type: str, choices: [a, b] }
+              names: { type: list, elements: int, default: [] }
+        """;
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-argspec-test-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private async Task<HostResult> RunAsync(string vars, string spec = Spec)
+    {
+        Write("roles/tiny/meta/argument_specs.yml", spec);
+        Write("roles/tiny/tasks/main.yml", "- debug: msg=hi\n");
+        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"));
+        var loaded = PlaybookLoader.Load(Write("playbook.yml", $"- hosts: all\n  gather_facts: false\n  roles:\n    - role: tiny\n      vars: {vars}\n"), ModuleCatalog.Default);
+        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
+        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+        return report.Hosts[0];
+    }
+
+    private static string Statuses(HostResult host) => string.Join("\n", host.Tasks.Select(t => $"{t.Status.ToString().ToLowerInvariant()} {t.Name}"));
+
+    [Fact]
+    public async Task MatchingVariables_TheValidationTaskIsOkAndRunsFirst()
+    {
+        var host = await RunAsync("{ count: \"5\", mode: a, names: [1, \"2\"] }");
+
+        Assert.Equal("ok tiny : Validating arguments against arg spec 'main' - A tiny role.\nok tiny : debug", Statuses(host));
+    }
+
+    [Fact]
+    public async Task WrongTypesAndChoices_FailWithAnsiblesMessage()
+    {
+        var host = await RunAsync("{ count: x, mode: c, names: [z] }");
+
+        Assert.Equal("failed tiny : Validating arguments against arg spec 'main' - A tiny role.", Statuses(host));
+        Assert.Equal(
+            "Validation of arguments failed:\n"
+            + "argument 'count' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int\n"
+            + "Elements value for option 'names' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int\n"
+            + "value of mode must be one of: a, b, got: c",
+            host.Tasks[0].Message);
+    }
+
+    [Fact]
+    public async Task MissingRequired_FailsNamingIt()
+    {
+        var host = await RunAsync("{ mode: a }");
+
+        Assert.Equal("Validation of arguments failed:\nmissing required arguments: count", host.Tasks[0].Message);
+    }
+
+    [Fact]
+    public void SpecKeyFleetDoesNotCheck_IsALocatedError()
+    {
+        Write("roles/tiny/meta/argument_specs.yml", "argument_specs:\n  main:\n    options:\n      count: { type: int, mutually_exclusive: [[a, b]] }\n      when: { type: float }\n");
+        Write("roles/tiny/tasks/main.yml", "- debug: msg=hi\n");
+
+        var ex = Assert.Throws<FleetInputException>(() => PlaybookLoader.Load(Write("playbook.yml", "- hosts: all\n  roles: [tiny]\n"), ModuleCatalog.Default));
+
+        Assert.Contains(ex.Errors, e => e.Location?.Line == 4 && e.Message.Contains("'mutually_exclusive' is not supported by Fleet", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Location?.Line == 5 && e.Message.Contains("type 'float' is not supported by Fleet", StringComparison.Ordinal));
+    }
+}
