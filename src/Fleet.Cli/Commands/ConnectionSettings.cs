@@ -10,6 +10,14 @@ internal class ConnectionSettings : VaultSettings
     [Description("Inventory file (Ansible YAML shape).")]
     public string? Inventory { get; init; }
 
+    [CommandOption("-u|--user <USER>")]
+    [Description("Remote user of hosts whose inventory sets none (ansible_user and user rank above it, as in Ansible).")]
+    public string? User { get; init; }
+
+    [CommandOption("--private-key|--key-file <FILE>")]
+    [Description("Private key file of hosts whose inventory sets none (ansible_ssh_private_key_file ranks above it, as in Ansible).")]
+    public string? PrivateKey { get; init; }
+
     [CommandOption("-l|--limit <PATTERN>")]
     [Description("Further limit hosts: all, group, host, globs, a:b, a:&b, a:!b.")]
     public string? Limit { get; init; }

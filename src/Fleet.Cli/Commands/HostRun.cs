@@ -28,6 +28,8 @@ internal static class HostRun
             Shard = settings.Shard,
             RolesPath = rolesPath,
             CheckTargets = checkTargets,
+            User = settings.User,
+            PrivateKey = settings.PrivateKey,
             Vault = settings.Vault(),
         });
         PrintWarnings(inputs);

@@ -166,7 +166,19 @@ public sealed class RunInputs
 
         try
         {
-            return InventoryLoader.Load(options.Inventory);
+            var defaults = new List<(string, object?, SourceLocation)>();
+            if (options.User is { } user)
+            {
+                defaults.Add(("user", user, new SourceLocation("-u", 1, 1)));
+            }
+
+            if (options.PrivateKey is { } key)
+            {
+                // Relative to where the command runs, not to the inventory as an inventory's identity_file is.
+                defaults.Add(("identity_file", Path.GetFullPath(key), new SourceLocation("--private-key", 1, 1)));
+            }
+
+            return InventoryLoader.Load(options.Inventory, defaults);
         }
         catch (FleetInputException ex)
         {

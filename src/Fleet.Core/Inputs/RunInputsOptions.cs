@@ -36,6 +36,12 @@ public sealed record RunInputsOptions
     /// </summary>
     public string? RolesPath { get; init; }
 
+    /// <summary><c>-u</c>: the remote user of hosts whose inventory names none, or null. The default value is none.</summary>
+    public string? User { get; init; }
+
+    /// <summary><c>--private-key</c>: the identity file of hosts whose inventory names none, or null. The default value is none.</summary>
+    public string? PrivateKey { get; init; }
+
     /// <summary>
     /// The vault passwords that decrypt vaulted files and <c>!vault</c> values (what is decrypted is kept in its
     /// <see cref="VaultKeyring.Secrets"/> for masking). The default value is <see cref="VaultKeyring.None"/>: vaulted input is refused.

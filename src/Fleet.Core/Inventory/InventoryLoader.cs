@@ -32,10 +32,22 @@ public static partial class InventoryLoader
     private static readonly string[] IgnoredExtensions = [".orig", ".ini", ".cfg", ".retry", ".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst"];
 
     /// <summary>Loads and checks an inventory file or directory; every problem found is reported with file:line:column.</summary>
-    public static Inventory Load(string path)
+    public static Inventory Load(string path) => Load(path, []);
+
+    /// <summary>
+    /// Loads an inventory with command-line connection defaults (<c>-u</c>, <c>--private-key</c>): variables of the group all set
+    /// before any inventory file is read, so every inventory variable of the same name ranks above them, as in Ansible.
+    /// </summary>
+    public static Inventory Load(string path, IReadOnlyList<(string Key, object? Value, SourceLocation At)> defaults)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(defaults);
         var builder = new InventoryBuilder();
+        foreach (var (key, value, at) in defaults)
+        {
+            builder.Groups["all"].Vars[key] = (value, at);
+        }
+
         string directory;
         if (IsHostList(path))
         {

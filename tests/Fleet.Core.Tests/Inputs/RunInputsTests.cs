@@ -187,5 +187,19 @@ public sealed class RunInputsTests : IDisposable
         Assert.Equal("22", inputs.ExtraVars["text_port"]);
     }
 
+    [Fact]
+    public void Load_UserAndPrivateKeyOptions_RankBelowEveryInventoryVariable()
+    {
+        var key = _files.Write("id_test", "not a key");
+        var inventory = _files.Write("users.yml", "all:\n  hosts:\n    plain: {}\n    named: { ansible_user: deploy, ansible_ssh_private_key_file: /keys/named }\n  children:\n    ops:\n      vars: { user: operator }\n      hosts: { grouped: {} }\n");
+
+        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = inventory, User = "admin", PrivateKey = key, CheckTargets = false });
+        var targets = inputs.Inventory.Hosts.ToDictionary(h => h.Name, h => inputs.Inventory.ResolveTarget(h));
+
+        Assert.Equal(("admin", key), (targets["plain"].User, targets["plain"].IdentityFile));
+        Assert.Equal(("deploy", "/keys/named"), (targets["named"].User, targets["named"].IdentityFile));
+        Assert.Equal("operator", targets["grouped"].User);
+    }
+
     public void Dispose() => _files.Dispose();
 }
