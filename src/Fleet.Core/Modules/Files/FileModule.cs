@@ -16,7 +16,7 @@ public sealed class FileModule : Module
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("path", ParameterType.String, "Path on the host.", Required: true, Aliases: ["dest", "name"]),
-        new("state", ParameterType.String, "file (attributes of an existing file), directory, link, absent or touch. The default value is file.", Choices: ["file", "directory", "link", "absent", "touch"]),
+        new("state", ParameterType.String, "file (attributes of an existing file), directory, link, absent or touch. The default value is what the path already is (as in Ansible), else file.", Choices: ["file", "directory", "link", "absent", "touch"]),
         FileParameters.Mode,
         FileParameters.Owner,
         FileParameters.Group,
@@ -79,6 +79,18 @@ public sealed class FileModule : Module
         return new FileTimesFact(path, args.GetBool("follow", true), Local(mtime, "modification_time_format"), Local(atime, "access_time_format"));
     }
 
+    /// <summary>
+    /// Ansible's state when none is given: what the path already is (a directory stays one, a link with a src stays a link),
+    /// a directory for a missing path with recurse, else file.
+    /// </summary>
+    private static string CurrentState(FileState current, ModuleArguments args) => current switch
+    {
+        { Exists: true, Type: FileType.Directory } => "directory",
+        { Exists: true, Type: FileType.Link } when args.GetString("src") is not null => "link",
+        { Exists: false } when args.GetBool("recurse", false) => "directory",
+        _ => "file",
+    };
+
     private static string TimeArgument(ModuleArguments args, string name, string state) => args.GetString(name) ?? (state == "touch" ? "now" : "preserve");
 
     private static string LinkSourcePath(string path, string src) => src.StartsWith('/') ? src : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? "/", src);
@@ -90,7 +102,7 @@ public sealed class FileModule : Module
         ArgumentNullException.ThrowIfNull(facts);
         var path = args.GetRequiredString("path");
         var state = facts.Get(new FileFact(path));
-        var desired = args.GetString("state") ?? "file";
+        var desired = args.GetString("state") ?? CurrentState(state, args);
         var p = Sh.Quote(path);
         var touched = FileChange.Touched(path);
         var follow = args.GetBool("follow", true);

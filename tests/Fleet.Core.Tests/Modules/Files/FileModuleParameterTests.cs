@@ -21,6 +21,25 @@ public sealed class FileModuleParameterTests : IDisposable
     }
 
     [Fact]
+    public void NoState_ExistingDirectory_IsADirectory_AsInAnsible()
+    {
+        // dev-sec's os_hardening sets modes of the cron directories with file and no state.
+        var dir = PathOf("cron.d");
+        Directory.CreateDirectory(dir);
+        Sh($"chmod 0755 '{dir}'");
+        var args = Args(("path", dir), ("mode", "og-rwx"));
+
+        Assert.IsType<Change>(Apply(new FileModule(), args));
+
+        Assert.Equal("700", Stat("%a", dir));
+        Assert.IsType<NoChange>(Apply(new FileModule(), args));
+    }
+
+    [Fact]
+    public void NoState_MissingPath_IsAFile_WhichMustExist() =>
+        Assert.IsType<PlanFailure>(Apply(new FileModule(), Args(("path", PathOf("missing")), ("mode", "0600"))));
+
+    [Fact]
     public void Follow_Default_ModeAppliesToLinkTarget()
     {
         var target = _files.Write("target", "x");
