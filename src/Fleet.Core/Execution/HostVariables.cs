@@ -225,7 +225,9 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
         magic["omit"] = OmitMarker;
         if (role is not null)
         {
-            magic["role_name"] = role.Name;
+            // As Ansible 2.14: role_name is the short name, ansible_role_name the name as written (a collection's FQCN).
+            magic["role_name"] = role.ShortName;
+            magic["ansible_role_name"] = role.Name;
             magic["role_path"] = role.Directory;
         }
 

@@ -169,7 +169,14 @@ public sealed record RoleContext(
     string Directory,
     IReadOnlyDictionary<string, object?> Defaults,
     IReadOnlyDictionary<string, object?> Vars,
-    IReadOnlyDictionary<string, object?> Params);
+    IReadOnlyDictionary<string, object?> Params)
+{
+    /// <summary>
+    /// Ansible's <c>role_name</c>: the role's directory name, so a collection's <c>ns.col.role</c> is <c>role</c> while a role
+    /// directory named <c>geerlingguy.security</c> keeps its dots.
+    /// </summary>
+    public string ShortName => System.IO.Path.GetFileName(Directory.TrimEnd('/')) is { Length: > 0 } name ? name : Name;
+}
 
 /// <summary>Task keywords Fleet reads beyond the module call (all optional; Ansible's names).</summary>
 public sealed record TaskKeywords

@@ -317,7 +317,7 @@ public static class PlaybookValidator
         if (role is not null)
         {
             layers.Add(role.Defaults);
-            layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal) { ["role_name"] = role.Name, ["role_path"] = role.Directory });
+            layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal) { ["role_name"] = role.ShortName, ["ansible_role_name"] = role.Name, ["role_path"] = role.Directory });
         }
 
         layers.AddRange(hostLayers.Skip(2));
@@ -330,7 +330,7 @@ public static class PlaybookValidator
         var names = new HashSet<string>(StringComparer.Ordinal)
         {
             "item", "ansible_loop", "ansible_loop_var", "ansible_failed_task", "ansible_failed_result", "hostvars", "ansible_check_mode",
-            "playbook_dir", "ansible_play_name", "omit", "role_name", "role_path",
+            "playbook_dir", "ansible_play_name", "omit", "role_name", "ansible_role_name", "role_path",
         };
         foreach (var task in playbooks.SelectMany(p => p.Plays).SelectMany(p => p.Tasks.Concat(p.Handlers)).SelectMany(t => t.Flatten()))
         {
