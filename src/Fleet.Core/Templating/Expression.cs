@@ -260,6 +260,10 @@ internal sealed record FilterExpression(Expression Input, string Filter, IReadOn
             Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal), variables);
         if (Filter is "default" or "d")
         {
+            // The fallback is evaluated only when it is used: in Jinja an undefined fallback (None.device) is an error only then.
+            object? Argument(int index, string name, object? absent) =>
+                index < Arguments.Count ? Arguments[index].Value(variables)
+                : Keywords.FirstOrDefault(k => k.Name == name) is { Value: { } given } ? given.Value(variables) : absent;
             object? input;
             try
             {
@@ -267,13 +271,10 @@ internal sealed record FilterExpression(Expression Input, string Filter, IReadOn
             }
             catch (UndefinedVariableException)
             {
-                var call = Call();
-                return call.Arguments.Count > 0 ? call.Arguments[0] : call.Keywords.GetValueOrDefault("default_value", "");
+                return Argument(0, "default_value", "");
             }
 
-            var given = Call();
-            var boolean = given.Arguments.Count > 1 ? given.Arguments[1] : given.Keywords.GetValueOrDefault("boolean", false);
-            return Values.Truthy(boolean) && !Values.Truthy(input) ? (given.Arguments.Count > 0 ? given.Arguments[0] : given.Keywords.GetValueOrDefault("default_value", "")) : input;
+            return Values.Truthy(Argument(1, "boolean", false)) && !Values.Truthy(input) ? Argument(0, "default_value", "") : input;
         }
 
         if (Filter == "mandatory")

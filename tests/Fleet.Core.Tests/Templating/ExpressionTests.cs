@@ -30,6 +30,8 @@ public sealed class ExpressionTests
     [InlineData("ports[0] == 22", true)]
     [InlineData("ports | length == 2", true)]
     [InlineData("missing | default(false)", false)]
+    [InlineData("os | default(missing.device) == 'Debian'", true)] // Jinja: an undefined fallback matters only when used
+    [InlineData("os | default(none.device, true) == 'Debian'", true)]
     [InlineData("empty", false)]
     public void Evaluate_Condition(string text, bool expected) =>
         Assert.Equal(expected, ExpressionParser.Parse(text, default).Evaluate(Vars));
@@ -48,6 +50,10 @@ public sealed class ExpressionTests
     [Fact]
     public void Evaluate_GuardedUndefinedVariable_ShortCircuits() =>
         Assert.False(ExpressionParser.Parse("missing is defined and 443 in missing", default).Evaluate(Vars));
+
+    [Fact]
+    public void Evaluate_UndefinedFallbackOfDefault_ThrowsWhenUsed() =>
+        Assert.Throws<UndefinedVariableException>(() => ExpressionParser.Parse("empty | default(none.device, true) == 'x'", default).Evaluate(Vars));
 
     [Fact]
     public void Evaluate_UndefinedVariable_Throws() =>
