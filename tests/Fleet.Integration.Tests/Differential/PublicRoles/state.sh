@@ -22,6 +22,6 @@ cat /etc/sysctl.conf /etc/sysctl.d/*.conf 2>/dev/null | sed -n 's/^[[:space:]]*\
   printf '%s=%s\n' "$k" "$(sysctl -n "$k" 2>&1 | tr '\t' ' ')"
 done
 echo '# set-user and set-group programs outside /etc'
-find / -xdev -path /proc -prune -o -type f -perm /6000 -printf '%p %m %u %g\n' 2>/dev/null | sort
+find / -xdev \( -path /proc -o -path /tmp -o -path /var/tmp \) -prune -o -type f -perm /6000 -printf '%p %m %u %g\n' 2>/dev/null | sort
 echo '# modes of the home and log directories'
 stat -c '%n %a %U %G' /root /home /home/* /var/log /tmp 2>/dev/null | sort
