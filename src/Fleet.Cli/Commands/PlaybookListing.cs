@@ -26,7 +26,7 @@ internal static class PlaybookListing
                     continue;
                 }
 
-                text.Append('\n').Append($"  play #{number} ({play.Hosts}): {play.Name}\tTAGS: [{string.Join(", ", play.Tags.Distinct().Order(StringComparer.Ordinal))}]\n");
+                text.Append('\n').Append($"  play #{number} ({play.Hosts}): {play.Name}\tTAGS: [{Tags(play.Tags)}]\n");
                 if (hosts)
                 {
                     var selected = inputs.SelectedHosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);

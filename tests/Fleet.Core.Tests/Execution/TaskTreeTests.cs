@@ -243,4 +243,17 @@ public sealed class TaskTreeTests : IDisposable
         // As ansible-playbook reports it: the include once for the whole loop, then each item's tasks.
         Assert.Equal("ok include_tasks\nok item 1\nok item 2\nskipped include_tasks", Statuses(host));
     }
+
+    [Fact]
+    public async Task RoleName_CollectionRoleIsShort_AnsibleRoleNameAsWritten_DottedPlainRoleKeepsItsDots()
+    {
+        // As ansible-playbook 2.14 sets them (checked with it on the same roles).
+        const string task = "- debug: msg=\"{{ role_name }}|{{ ansible_role_name }}\"\n";
+        Write("collections/ansible_collections/ns/col/roles/rr/tasks/main.yml", task);
+        Write("roles/a.b/tasks/main.yml", task);
+
+        var host = await RunAsync("- hosts: all\n  gather_facts: false\n  roles: [ns.col.rr, a.b]\n");
+
+        Assert.Equal(["ns.col.rr : debug rr|ns.col.rr", "a.b : debug a.b|a.b"], host.Tasks.Select(t => $"{t.Name} {t.Message}"));
+    }
 }
