@@ -20,8 +20,8 @@ public sealed class SysctlModule(string procSys = SysctlModule.ProcSys) : Module
     /// <summary>The kernel's parameters.</summary>
     public const string ProcSys = "/proc/sys";
 
-    /// <summary>Fleet's own drop-in: Debian 13 no longer ships /etc/sysctl.conf.</summary>
-    public const string DefaultFile = "/etc/sysctl.d/99-fleet.conf";
+    /// <summary>Ansible's default, so content written for Ansible persists its keys where Ansible does.</summary>
+    public const string DefaultFile = "/etc/sysctl.conf";
 
     private const string Unapplied = "@@fleet-sysctl-unapplied";
 
