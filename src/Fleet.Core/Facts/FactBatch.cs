@@ -54,7 +54,7 @@ public sealed class FactBatch
     }
 
     /// <summary>
-    /// The batch's paths in one <c>stat</c> (size, type, mode, owner, group, name per line), their symbolic links' targets, and the
+    /// The batch's paths in one <c>stat</c> (size, type, mode, owner, group, their ids, name per line), their symbolic links' targets, and the
     /// regular files whose content is wanted (up to <see cref="FileFact.MaxContentBytes"/>) in one tar archive, gzipped, in base64.
     /// </summary>
     private void AppendFiles(StringBuilder script)
@@ -64,7 +64,7 @@ public sealed class FactBatch
         var kib = (FileFact.MaxContentBytes / 1024) + 1;
         script.Append(CultureInfo.InvariantCulture, $$"""
             printf '%s\n' '{{_marker}} stat'
-            ( stat -c '%s|%F|%a|%U|%G|%n' -- {{paths}} ) 2>/dev/null
+            ( stat -c '%s|%F|%a|%U|%G|%u|%g|%n' -- {{paths}} ) 2>/dev/null
             printf '%s\n' '{{_marker}} links'
             ( for p in {{paths}}; do if [ -L "$p" ]; then printf '%s\0%s\0' "$p" "$(readlink -- "$p")"; fi; done ) 2>/dev/null
             printf '\n%s\n' '{{_marker}} content'
@@ -99,10 +99,10 @@ public sealed class FactBatch
         var stats = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in Section("stat", "links").ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var fields = line.Split('|', 6);
-            if (fields.Length == 6)
+            var fields = line.Split('|', 8);
+            if (fields.Length == 8)
             {
-                stats[fields[5]] = $"{fields[1]}|{fields[2]}|{fields[3]}|{fields[4]}|{fields[0]}";
+                stats[fields[7]] = $"{fields[1]}|{fields[2]}|{fields[3]}|{fields[4]}|{fields[5]}|{fields[6]}|{fields[0]}";
             }
         }
 

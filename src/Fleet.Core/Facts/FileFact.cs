@@ -35,8 +35,20 @@ public sealed record FileState(FileType Type, string? Mode, string? Owner, strin
     /// <summary>The content as UTF-8 text, or null.</summary>
     public string? Text => Content is null ? null : Encoding.UTF8.GetString(Content);
 
+    /// <summary>Gets the numeric owner, or null when not read.</summary>
+    public string? Uid { get; init; }
+
+    /// <summary>Gets the numeric group, or null when not read.</summary>
+    public string? Gid { get; init; }
+
     /// <summary>Nothing at the path.</summary>
     public static FileState Missing { get; } = new(FileType.Missing, null, null, null, 0, null, null);
+
+    /// <summary>Whether <paramref name="owner"/>, a name or (as Ansible accepts) a numeric id, is the path's owner.</summary>
+    public bool OwnedBy(string owner) => owner == Owner || (Uid is not null && owner == Uid);
+
+    /// <summary>Whether <paramref name="group"/>, a name or a numeric id, is the path's group.</summary>
+    public bool InGroup(string group) => group == Group || (Gid is not null && group == Gid);
 }
 
 /// <summary>
@@ -65,7 +77,7 @@ public sealed record FileFact(string Path, bool WithContent = false) : Fact<File
             var script = new StringBuilder();
             script.Append(CultureInfo.InvariantCulture, $"if [ ! -e {p} ] && [ ! -L {p} ]; then echo missing; exit 0; fi\n");
             // One stat per path: the size for the content check comes from its output, not from a second stat.
-            script.Append(CultureInfo.InvariantCulture, $"s=$(stat -c '%F|%a|%U|%G|%s' {p}) || exit 1\nprintf '%s\\n' \"$s\"\n");
+            script.Append(CultureInfo.InvariantCulture, $"s=$(stat -c '%F|%a|%U|%G|%u|%g|%s' {p}) || exit 1\nprintf '%s\\n' \"$s\"\n");
             script.Append(CultureInfo.InvariantCulture, $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink {p})\"; fi\n");
             if (WithContent)
             {
@@ -86,8 +98,9 @@ public sealed record FileFact(string Path, bool WithContent = false) : Fact<File
             return FileState.Missing;
         }
 
+        // type|mode|owner|group|uid|gid|size: the size last, where the content check in the shell reads it.
         var fields = lines[0].Split('|');
-        if (fields.Length != 5)
+        if (fields.Length != 7)
         {
             throw new FormatException($"unexpected stat output for {Path}: {lines[0]}");
         }
@@ -115,11 +128,11 @@ public sealed record FileFact(string Path, bool WithContent = false) : Fact<File
             }
         }
 
-        if (WithContent && type == FileType.File && content is null && long.Parse(fields[4], CultureInfo.InvariantCulture) <= MaxContentBytes)
+        if (WithContent && type == FileType.File && content is null && long.Parse(fields[6], CultureInfo.InvariantCulture) <= MaxContentBytes)
         {
             content = [];
         }
 
-        return new FileState(type, mode, fields[2], fields[3], long.Parse(fields[4], CultureInfo.InvariantCulture), link, content);
+        return new FileState(type, mode, fields[2], fields[3], long.Parse(fields[6], CultureInfo.InvariantCulture), link, content) { Uid = fields[4], Gid = fields[5] };
     }
 }

@@ -151,7 +151,9 @@ public static class PlaybookValidator
         }
 
         // A controller file named literally must exist now, not fail on every host later (a templated name is checked at run time).
-        foreach (var parameter in module.Parameters.Where(p => p.ControllerFile))
+        // With remote_src (Ansible's one name for it), src names a file on the host instead.
+        var onHost = task.Args["remote_src"] is ScalarArg { Value: var remote } && Values.ToBool(remote) == true;
+        foreach (var parameter in module.Parameters.Where(p => p.ControllerFile && !(onHost && p.Name == "src")))
         {
             if (task.Args[parameter.Name] is not ScalarArg { Value: { Length: > 0 } path } arg || Template.HasTemplate(path))
             {

@@ -56,6 +56,66 @@ public sealed class FileModulesTests : IDisposable
     }
 
     [Fact]
+    public void Copy_RemoteSrc_CopiesTheHostsFileThenIsNoOp()
+    {
+        var src = _files.Write("issue.orig", "from the host\n");
+        var dest = PathOf("issue");
+        var args = Args(("src", src), ("dest", dest), ("remote_src", true));
+
+        var first = Apply(new CopyModule(), args);
+        var second = Apply(new CopyModule(), args);
+
+        Assert.Equal([$"{dest} created"], Assert.IsType<Change>(first).Changes);
+        Assert.Equal("from the host\n", File.ReadAllText(dest));
+        Assert.IsType<NoChange>(second);
+    }
+
+    [Fact]
+    public void Copy_RemoteSrcMissing_FailsAsAnsible() =>
+        Assert.Equal($"Source {PathOf("gone")} not found",
+            Assert.IsType<PlanFailure>(Apply(new CopyModule(), Args(("src", PathOf("gone")), ("dest", PathOf("x")), ("remote_src", true)))).Message);
+
+    [Fact]
+    public void Copy_DestIsADirectory_CopiesIntoIt()
+    {
+        var src = _files.Write("app.conf", "a=1\n");
+        var dir = PathOf("etc");
+        Directory.CreateDirectory(dir);
+
+        var first = Apply(new CopyModule(), Args(("src", src), ("dest", dir), ("remote_src", true)));
+        var content = Apply(new CopyModule(), Args(("content", "x"), ("dest", dir)));
+
+        Assert.Equal([$"{dir}/app.conf created"], Assert.IsType<Change>(first).Changes);
+        Assert.Equal("a=1\n", File.ReadAllText(Path.Combine(dir, "app.conf")));
+        Assert.StartsWith("can not use content with a dir as dest", Assert.IsType<PlanFailure>(content).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Copy_ForceFalse_LeavesAnExistingFileAloneAttributesIncluded()
+    {
+        var dest = _files.Write("kept", "old\n");
+        Sh($"chmod 600 '{dest}'");
+
+        var plan = Apply(new CopyModule(), Args(("dest", dest), ("content", "new\n"), ("mode", "0644"), ("force", false)));
+
+        Assert.IsType<NoChange>(plan);
+        Assert.Equal("old\n", File.ReadAllText(dest));
+        Assert.Equal("0600", Gather([new FileFact(dest)]).Get(new FileFact(dest)).Mode);
+    }
+
+    [Fact]
+    public void Copy_NumericOwnerAndGroup_MatchTheFilesIds()
+    {
+        var dest = _files.Write("owned", "x\n");
+        var state = Gather([new FileFact(dest)]).Get(new FileFact(dest));
+
+        var plan = Apply(new CopyModule(), Args(("dest", dest), ("content", "x\n"), ("owner", state.Uid!), ("group", state.Gid!)));
+
+        Assert.IsType<NoChange>(plan);
+        Assert.Matches("^[0-9]+$", state.Uid!);
+    }
+
+    [Fact]
     public void Copy_MissingSrc_IsPlanFailure() =>
         Assert.IsType<PlanFailure>(Apply(new CopyModule(), Args(("dest", PathOf("x")), ("src", "/nonexistent/fleet/file"))));
 

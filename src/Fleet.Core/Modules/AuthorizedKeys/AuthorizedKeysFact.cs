@@ -59,7 +59,7 @@ public sealed record AuthorizedKeysFact(string User, string? Path = null) : Fact
 
             script.Append("printf 'file:%s\\n' \"$f\"\n");
             script.Append("for p in \"$d\" \"$f\"; do\n");
-            script.Append("  if [ -e \"$p\" ] || [ -L \"$p\" ]; then printf 'stat:'; stat -c '%F|%a|%u|%g|%s' -- \"$p\"; else echo stat:missing; fi\n");
+            script.Append("  if [ -e \"$p\" ] || [ -L \"$p\" ]; then printf 'stat:'; stat -c '%F|%a|%u|%g|%u|%g|%s' -- \"$p\"; else echo stat:missing; fi\n");
             script.Append("done\n");
             script.Append(CultureInfo.InvariantCulture, $"if [ -f \"$f\" ] && [ ! -L \"$f\" ] && [ \"$(stat -c %s -- \"$f\")\" -le {FileFact.MaxContentBytes} ]; then printf 'content:'; base64 -w0 -- \"$f\"; echo; fi\n");
             return script.ToString();

@@ -18,13 +18,14 @@ public sealed class CopyModule : Module
     [
         new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true),
         new("content", ParameterType.String, "The file's content, inline."),
-        new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/.", ControllerFile: true),
+        new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/; with remote_src, a file on the host.", ControllerFile: true),
+        new("remote_src", ParameterType.Bool, "src is a file on the host, not on the controller. The default value is false."),
         FileParameters.Mode,
         FileParameters.Owner,
         FileParameters.Group,
         FileParameters.Backup,
         FileParameters.Validate,
-        new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false only creates missing files."),
+        new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false leaves an existing file alone, attributes included."),
     ];
 
     /// <inheritdoc />
@@ -37,17 +38,24 @@ public sealed class CopyModule : Module
         }
     }
 
-    private static string Destination(ModuleArguments args)
-    {
-        var dest = args.GetRequiredString("dest");
-        return dest.EndsWith('/') && args.GetString("src") is { } src ? dest + Path.GetFileName(src) : dest;
-    }
-
     /// <inheritdoc />
     public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return [new FileFact(Destination(args), WithContent: true)];
+        var dest = args.GetRequiredString("dest");
+        var facts = new List<Fact> { new FileFact(Destination(args), WithContent: true) };
+        if (Source(args) is { } src && !dest.EndsWith('/'))
+        {
+            // An existing directory as dest means dest/basename(src), as with a trailing slash: read both in the same batch.
+            facts.Add(new FileFact(Path.Combine(dest, Path.GetFileName(src)), WithContent: true));
+        }
+
+        if (RemoteSource(args) is { } remote)
+        {
+            facts.Add(new FileFact(remote, WithContent: true));
+        }
+
+        return facts;
     }
 
     /// <inheritdoc />
@@ -58,8 +66,42 @@ public sealed class CopyModule : Module
         ArgumentNullException.ThrowIfNull(context);
         var dest = Destination(args);
         var state = facts.Get(new FileFact(dest, WithContent: true));
+        if (state.Type == FileType.Directory)
+        {
+            if (Source(args) is not { } name)
+            {
+                return new PlanFailure($"can not use content with a dir as dest: {dest}");
+            }
+
+            dest = Path.Combine(dest, Path.GetFileName(name));
+            state = facts.Get(new FileFact(dest, WithContent: true));
+        }
+
+        // As Ansible: force: false leaves an existing file alone, its attributes included.
+        if (state.Exists && !args.GetBool("force", true))
+        {
+            return new NoChange($"{dest} exists (force: false)");
+        }
+
         byte[] content;
-        if (args.GetString("src") is { } src)
+        if (RemoteSource(args) is { } remote)
+        {
+            var source = facts.Get(new FileFact(remote, WithContent: true));
+            if (!source.Exists)
+            {
+                return new PlanFailure($"Source {remote} not found");
+            }
+
+            if (source.Type != FileType.File || source.Content is null)
+            {
+                return new PlanFailure(source.Type == FileType.File
+                    ? $"Source {remote} is larger than {FileFact.MaxContentBytes} bytes: Fleet's copy does not read it (use command: cp)"
+                    : $"Source {remote} is not a regular file: Fleet's copy with remote_src copies one file (use command: cp -a for a directory)");
+            }
+
+            content = source.Content;
+        }
+        else if (args.GetString("src") is { } src)
         {
             if (ControllerFiles.Find(src, context.PlaybookDirectory) is not { } file)
             {
@@ -80,10 +122,19 @@ public sealed class CopyModule : Module
 
         if (state.Type == FileType.Directory)
         {
-            return new PlanFailure($"{dest} is a directory; end dest with / to copy into it");
+            return new PlanFailure($"{dest} is a directory");
         }
 
-        var keepContent = state.Exists && !args.GetBool("force", true);
-        return FileChange.Plan(dest, state, keepContent ? null : content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
+        return FileChange.Plan(dest, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
+    }
+
+    private static string? Source(ModuleArguments args) => args.GetString("src");
+
+    private static string? RemoteSource(ModuleArguments args) => args.GetBool("remote_src", false) ? args.GetString("src") : null;
+
+    private static string Destination(ModuleArguments args)
+    {
+        var dest = args.GetRequiredString("dest");
+        return dest.EndsWith('/') && Source(args) is { } src ? dest + Path.GetFileName(src) : dest;
     }
 }

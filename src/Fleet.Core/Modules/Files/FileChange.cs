@@ -64,12 +64,12 @@ public static class FileChange
             changes.Add(string.Create(CultureInfo.InvariantCulture, $"{path} mode {state.Mode} → {desiredMode}"));
         }
 
-        if (state.Exists && owner is not null && owner != state.Owner)
+        if (state.Exists && owner is not null && !state.OwnedBy(owner))
         {
             changes.Add($"{path} owner {state.Owner} → {owner}");
         }
 
-        if (state.Exists && group is not null && group != state.Group)
+        if (state.Exists && group is not null && !state.InGroup(group))
         {
             changes.Add($"{path} group {state.Group} → {group}");
         }

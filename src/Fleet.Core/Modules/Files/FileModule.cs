@@ -159,12 +159,12 @@ public sealed class FileModule : Module
             changes.Add(state.Exists ? $"{path} mode {state.Mode} → {mode}" : $"{path} mode {mode}");
         }
 
-        if (owner is not null && (!state.Exists || owner != state.Owner))
+        if (owner is not null && (!state.Exists || !state.OwnedBy(owner)))
         {
             changes.Add(state.Exists ? $"{path} owner {state.Owner} → {owner}" : $"{path} owner {owner}");
         }
 
-        if (group is not null && (!state.Exists || group != state.Group))
+        if (group is not null && (!state.Exists || !state.InGroup(group)))
         {
             changes.Add(state.Exists ? $"{path} group {state.Group} → {group}" : $"{path} group {group}");
         }

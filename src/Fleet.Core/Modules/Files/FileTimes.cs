@@ -155,7 +155,7 @@ public sealed record FollowedFileFact(string Path) : Fact<FileState>
         get
         {
             var p = Sh.Quote(Path);
-            return $"if [ ! -e {p} ]; then echo missing; else stat -L -c '%F|%a|%U|%G|%s' {p} || exit 1; fi\n"
+            return $"if [ ! -e {p} ]; then echo missing; else stat -L -c '%F|%a|%U|%G|%u|%g|%s' {p} || exit 1; fi\n"
                 + $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink -m {p})\"; fi\n";
         }
     }
