@@ -189,6 +189,18 @@ public sealed class FileModulesTests : IDisposable
         Assert.Equal(expected, LineInFileModule.Edit(text, args));
     }
 
+    // Each expected text is what Ansible 2.14's lineinfile left in the file.
+    [Theory]
+    [InlineData("x=1\ny=0\nx=2\n", "^x=", "x=3", null, null, true, "x=3\ny=0\nx=2\n")]
+    [InlineData("a\nb\n", null, "z", "BOF", null, false, "z\na\nb\n")]
+    [InlineData("h\na\nh\n", null, "z", "^h", null, true, "h\nz\na\nh\n")]
+    [InlineData("h\na\nh\n", null, "z", null, "^h", false, "h\na\nz\nh\n")]
+    [InlineData("a\nlast", "^last", "last2", null, null, false, "a\nlast2\n")]
+    [InlineData("a\nz", null, "z", null, null, false, "a\nz\n")]
+    [InlineData("h\nz\nh\n", null, "z", "^h", null, true, "h\nz\nh\n")]
+    public void LineInFile_FirstMatchAndEnds_MatchAnsible(string text, string? regexp, string line, string? after, string? before, bool firstmatch, string expected) =>
+        Assert.Equal(expected, LineInFileModule.Edit(text, Args(("path", "/x"), ("line", line), ("regexp", regexp), ("insertafter", after), ("insertbefore", before), ("firstmatch", firstmatch))));
+
     [Fact]
     public void LineInFile_BackrefsWithoutMatch_LeavesFileAlone() =>
         Assert.Equal("a\n", LineInFileModule.Edit("a\n", Args(("path", "/x"), ("regexp", "^(b)=.*"), ("line", "\\1=2"), ("backrefs", true))));

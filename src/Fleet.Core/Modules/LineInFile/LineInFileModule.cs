@@ -80,43 +80,78 @@ public sealed class LineInFileModule : TextEditModule
             return Join(lines, trailingNewline);
         }
 
+        // Ansible's present(), step for step: the last match of regexp/search_string (the first with firstmatch); without one, the
+        // last line equal to line, and where an insertafter/insertbefore pattern puts a new line (that scan stops at the pattern's
+        // first match with firstmatch, as Ansible's does, even before a later equal line).
         var backrefs = args.GetBool("backrefs", false);
-        var index = lines.FindLastIndex(l => Matches(l));
-        if (index >= 0 && (regex is not null || search is not null))
-        {
-            var replacement = backrefs && regex is not null ? regex.Match(lines[index]).Result(line!.Replace("\\", "$", StringComparison.Ordinal)) : line!;
-            lines[index] = replacement;
-            return Join(lines, trailingNewline);
-        }
-
-        if (index >= 0 || backrefs || lines.Contains(line!))
-        {
-            return Join(lines, trailingNewline);
-        }
-
         var firstMatch = args.GetBool("firstmatch", false);
-        var position = lines.Count;
-        if (args.GetString("insertbefore") is { } before)
+        var after = args.GetString("insertafter");
+        var before = args.GetString("insertbefore");
+        var insertPattern = after is not null and not ("BOF" or "EOF") ? new Regex(after, RegexOptions.CultureInvariant)
+            : before is not null and not "BOF" ? new Regex(before, RegexOptions.CultureInvariant) : null;
+        var (found, insertAt, exact) = (-1, -1, false);
+        if (regex is not null || search is not null)
         {
-            if (before == "BOF")
-            {
-                position = 0;
-            }
-            else
-            {
-                var pattern = new Regex(before, RegexOptions.CultureInvariant);
-                var found = firstMatch ? lines.FindIndex(pattern.IsMatch) : lines.FindLastIndex(pattern.IsMatch);
-                position = found >= 0 ? found : lines.Count;
-            }
-        }
-        else if (args.GetString("insertafter") is { } after && after != "EOF")
-        {
-            var pattern = new Regex(after, RegexOptions.CultureInvariant);
-            var found = firstMatch ? lines.FindIndex(pattern.IsMatch) : lines.FindLastIndex(pattern.IsMatch);
-            position = found >= 0 ? found + 1 : lines.Count;
+            found = firstMatch ? lines.FindIndex(Matches) : lines.FindLastIndex(Matches);
         }
 
-        lines.Insert(position, line!);
+        if (found < 0)
+        {
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (lines[i] == line)
+                {
+                    (found, exact) = (i, true);
+                }
+                else if (insertPattern?.IsMatch(lines[i]) == true)
+                {
+                    insertAt = after is not null ? i + 1 : i;
+                    if (firstMatch)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (found >= 0)
+        {
+            if (exact)
+            {
+                // An equal last line without its newline gets one, as Ansible compares the line with its ending.
+                return Join(lines, trailingNewline || found == lines.Count - 1);
+            }
+
+            lines[found] = backrefs && regex is not null ? regex.Match(lines[found]).Result(line!.Replace("\\", "$", StringComparison.Ordinal)) : line!;
+            // Ansible writes the new line with its newline, also when it replaces a last line that had none.
+            return Join(lines, trailingNewline || found == lines.Count - 1);
+        }
+
+        if (backrefs)
+        {
+            return Join(lines, trailingNewline);
+        }
+
+        if (before == "BOF" || after == "BOF")
+        {
+            lines.Insert(0, line!);
+        }
+        else if (after == "EOF" || insertAt < 0)
+        {
+            lines.Add(line!);
+        }
+        else if (after is not null)
+        {
+            if (insertAt == lines.Count ? lines[insertAt - 1] != line : lines[insertAt] != line)
+            {
+                lines.Insert(insertAt, line!);
+            }
+        }
+        else
+        {
+            lines.Insert(insertAt, line!);
+        }
+
         return Join(lines, trailingNewline: true);
     }
 
