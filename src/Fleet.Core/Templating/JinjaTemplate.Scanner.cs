@@ -73,7 +73,7 @@ public sealed partial class JinjaTemplate
                 }
                 else
                 {
-                    var tokens = Lexer.Tokenize(text, i, kind == "{{" ? "}}" : "%}", out end, out close);
+                    var tokens = Lexer.Tokenize(text, i, kind == "{{" ? "}}" : "%}", out end, out close, kind == "{{" && options.EscapeBackslashes);
                     if (kind == "{%" && tokens is [{ Kind: TokenKind.Name, Text: "raw" }, { Kind: TokenKind.End }])
                     {
                         var endRaw = EndRaw().Match(text, end);

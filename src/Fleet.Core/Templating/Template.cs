@@ -103,7 +103,7 @@ public static class Template
             return template;
         }
 
-        template = JinjaTemplate.Parse(text, null!, TemplateOptions.Ansible);
+        template = JinjaTemplate.Parse(text, null!, TemplateOptions.Inline);
         if (Parsed.Count < 10_000)
         {
             Parsed.TryAdd(text, template);

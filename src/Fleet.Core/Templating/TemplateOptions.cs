@@ -8,4 +8,13 @@ public sealed record TemplateOptions(bool TrimBlocks = true, bool LstripBlocks =
 {
     /// <summary>Ansible's settings: trim_blocks, no lstrip_blocks, trailing newline kept.</summary>
     public static TemplateOptions Ansible { get; } = new();
+
+    /// <summary>Ansible's settings for a template in a playbook's values (parameters, variables), whose <c>{{ }}</c> string literals keep their backslashes.</summary>
+    public static TemplateOptions Inline { get; } = new() { EscapeBackslashes = true };
+
+    /// <summary>
+    /// Backslashes in string literals inside <c>{{ }}</c> are characters, as Ansible makes them by doubling them before Jinja reads a
+    /// playbook's value (<c>regex_replace('(\d)', '')</c> needs no second escape); template files and <c>{% %}</c> are not touched. The default is false.
+    /// </summary>
+    public bool EscapeBackslashes { get; init; }
 }
