@@ -239,7 +239,7 @@ internal sealed partial class HostSession : IPlayWalk
 
         foreach (var (itemVars, body) in included)
         {
-            var inner = frame.With(itemVars ?? ModuleVars.None).With(include.Keywords.Vars);
+            var inner = frame.Include(itemVars ?? ModuleVars.None).Include(include.Keywords.Vars);
             if (include.Keywords.Apply is { } apply)
             {
                 inner = inner.Enter(apply);

@@ -178,13 +178,30 @@ public sealed class RunInputs
                 defaults.Add(("identity_file", Path.GetFullPath(key), new SourceLocation("--private-key", 1, 1)));
             }
 
-            return InventoryLoader.Load(options.Inventory, defaults);
+            return InventoryLoader.Load(options.Inventory, defaults, PlaybookVarsDirectory(options.Playbooks, errors));
         }
         catch (FleetInputException ex)
         {
             errors.AddRange(ex.Errors);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The playbook directory whose <c>group_vars/</c> and <c>host_vars/</c> the inventory reads (Ansible's playbook-adjacent vars), or
+    /// null. Ansible reads each play's own; Fleet's hosts have one set of variables, so two playbook directories with them are refused.
+    /// </summary>
+    private static string? PlaybookVarsDirectory(IReadOnlyList<string>? playbooks, List<InputError> errors)
+    {
+        var directories = (playbooks ?? []).Select(p => Path.GetDirectoryName(Path.GetFullPath(p)) ?? ".").Distinct(StringComparer.Ordinal)
+            .Where(d => Directory.Exists(Path.Combine(d, "group_vars")) || Directory.Exists(Path.Combine(d, "host_vars"))).ToList();
+        if (directories.Count > 1)
+        {
+            errors.Add(new InputError(null, $"the playbooks' directories {string.Join(" and ", directories)} each have group_vars/ or host_vars/: Fleet gives a host one set of variables, so run these playbooks separately or move those variables beside the inventory"));
+            return null;
+        }
+
+        return directories.SingleOrDefault();
     }
 
     private static List<Playbook> LoadPlaybooks(RunInputsOptions options, List<InputError> errors, List<InputError> warnings)

@@ -38,7 +38,13 @@ public static partial class InventoryLoader
     /// Loads an inventory with command-line connection defaults (<c>-u</c>, <c>--private-key</c>): variables of the group all set
     /// before any inventory file is read, so every inventory variable of the same name ranks above them, as in Ansible.
     /// </summary>
-    public static Inventory Load(string path, IReadOnlyList<(string Key, object? Value, SourceLocation At)> defaults)
+    public static Inventory Load(string path, IReadOnlyList<(string Key, object? Value, SourceLocation At)> defaults) => Load(path, defaults, null);
+
+    /// <summary>
+    /// Loads an inventory with command-line connection defaults and the <c>group_vars/</c> and <c>host_vars/</c> beside the
+    /// playbook (<paramref name="playbookDirectory"/>, or none), which rank above those beside the inventory, as in Ansible.
+    /// </summary>
+    public static Inventory Load(string path, IReadOnlyList<(string Key, object? Value, SourceLocation At)> defaults, string? playbookDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(defaults);
@@ -77,18 +83,24 @@ public static partial class InventoryLoader
             ReadSource(path, builder);
         }
 
-        // Ansible's group_vars/ and host_vars/ beside the inventory: above the inventory's own vars of the same group or host.
-        foreach (var group in builder.Groups.Values)
+        // Ansible's group_vars/ and host_vars/ beside the inventory, then beside the playbook (the same directory is read once);
+        // InventoryBuilder ranks them as Ansible does (docs/variables.md).
+        var directories = playbookDirectory is null || Path.GetFullPath(playbookDirectory) == directory ? [directory] : new[] { directory, Path.GetFullPath(playbookDirectory) };
+        for (var source = 0; source < directories.Length; source++)
         {
-            foreach (var (key, value, at) in VarsFiles(Path.Combine(directory, "group_vars"), group.Name, builder.Errors))
+            foreach (var group in builder.Groups.Values)
             {
-                group.Vars[key] = (value, at);
+                var files = source == 0 ? group.InventoryFileVars : group.PlaybookFileVars;
+                foreach (var (key, value, at) in VarsFiles(Path.Combine(directories[source], "group_vars"), group.Name, builder.Errors))
+                {
+                    files[key] = (value, at);
+                }
             }
-        }
 
-        foreach (var host in builder.HostOrder)
-        {
-            host.Vars.AddRange(VarsFiles(Path.Combine(directory, "host_vars"), host.Name, builder.Errors));
+            foreach (var host in builder.HostOrder)
+            {
+                host.Vars.AddRange(VarsFiles(Path.Combine(directories[source], "host_vars"), host.Name, builder.Errors));
+            }
         }
 
         return builder.Build(IsHostList(path) ? path : Path.GetFullPath(path), directory);

@@ -27,6 +27,7 @@ internal sealed class PlayReader(LoadContext context)
         ["force_handlers"] = "force_handlers is not supported: handlers of a failed host do not run",
         ["order"] = "order is not supported: hosts run in inventory order",
         ["fact_path"] = SetupValues.FactPathRefused,
+        ["vars_prompt"] = "vars_prompt is not supported: Fleet asks nothing during a run; give the values with -e (extra vars)",
     };
 
     private readonly TaskReader _tasks = new(context);
