@@ -20,6 +20,9 @@ internal sealed record Frame(
     /// <summary>The blocks' keywords written as templates, outermost first: rendered at each task, where the host's variables are known.</summary>
     public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
 
+    /// <summary>The innermost <c>become_user</c> written on a block, role entry or the play (maybe a template), or null.</summary>
+    public string? BecomeUser { get; init; }
+
     public static Frame Root(Play play)
     {
         var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
@@ -38,6 +41,7 @@ internal sealed record Frame(
         AnyErrorsFatal || (block.Keywords.AnyErrorsFatal ?? false))
     {
         // An inner literal become or check_mode replaces an outer template, as it replaces an outer literal.
+        BecomeUser = block.Keywords.BecomeUser ?? BecomeUser,
         Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null)), .. block.Keywords.Templates],
     };
 
