@@ -50,6 +50,7 @@ internal static class ApplyOrCheck
             Serial = settings.Serial,
             MaxFailPercent = settings.MaxFailPercent,
             TaskTimeout = settings.TaskTimeout,
+            BecomeUser = settings.BecomeUser is null or "root" ? null : settings.BecomeUser,
             ExtraVars = inputs.ExtraVars,
             Vault = inputs.Vault,
         };

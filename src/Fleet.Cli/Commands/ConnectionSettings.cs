@@ -79,7 +79,7 @@ internal class ConnectionSettings : VaultSettings
 }
 
 /// <summary>Options of apply and check.</summary>
-internal class PlaybookRunSettings : ConnectionSettings
+internal class PlaybookRunSettings : BecomeSettings
 {
     [CommandArgument(0, "<PLAYBOOK>")]
     [Description("Playbook files, run in order.")]

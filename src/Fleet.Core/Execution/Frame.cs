@@ -26,6 +26,9 @@ internal sealed record Frame(
     /// </summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> IncludeParams { get; init; } = [];
 
+    /// <summary>The innermost <c>become_user</c> written on a block, role entry or the play (maybe a template), or null.</summary>
+    public string? BecomeUser { get; init; }
+
     public static Frame Root(Play play)
     {
         var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
@@ -46,6 +49,7 @@ internal sealed record Frame(
         IncludeParams = IncludeParams,
 
         // An inner literal become or check_mode replaces an outer template, as it replaces an outer literal.
+        BecomeUser = block.Keywords.BecomeUser ?? BecomeUser,
         Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null)), .. block.Keywords.Templates],
     };
 

@@ -33,6 +33,13 @@ internal sealed partial class HostSession : IAsyncDisposable
     public HostSession(Inventory.Inventory inventory, InventoryHost host, IConnector connector, ModuleCatalog catalog, RunOptions options, IRunObserver observer)
     {
         var target = inventory.ResolveTarget(host, options.ExtraVars);
+        if (!ReferenceEquals(options.Vault, Vault.VaultKeyring.None))
+        {
+            // Passwords written in the inventory are masked like vaulted values (the shared empty keyring keeps no run's secrets).
+            options.Vault.Secrets.Add(target.Password?.Reveal());
+            options.Vault.Secrets.Add(target.BecomePassword?.Reveal());
+        }
+
         Host = host;
         Target = target;
         _connector = connector;

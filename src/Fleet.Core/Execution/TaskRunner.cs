@@ -367,7 +367,7 @@ internal sealed class TaskRunner
         {
             Variables = scope,
         };
-        return PreparedTask.Bind(module, task, frame, scope, context);
+        return PreparedTask.Bind(module, task, frame, scope, context) with { BecomeUser = BecomeUser.For(task, frame, scope, _options.BecomeUser) };
     }
 
     /// <summary>The facts a module task would read in <paramref name="run"/>, every loop item's (the lookahead's planner).</summary>

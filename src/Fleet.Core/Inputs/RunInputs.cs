@@ -178,7 +178,15 @@ public sealed class RunInputs
                 defaults.Add(("identity_file", Path.GetFullPath(key), new SourceLocation("--private-key", 1, 1)));
             }
 
-            return InventoryLoader.Load(options.Inventory, defaults, PlaybookVarsDirectory(options.Playbooks, errors));
+            if (options.Become)
+            {
+                defaults.Add(("become", true, new SourceLocation("-b", 1, 1)));
+            }
+
+            var inventory = InventoryLoader.Load(options.Inventory, defaults, PlaybookVarsDirectory(options.Playbooks, errors));
+            inventory.AskedPassword = options.AskedPassword;
+            inventory.AskedBecomePassword = options.AskedBecomePassword;
+            return inventory;
         }
         catch (FleetInputException ex)
         {

@@ -27,6 +27,12 @@ public sealed class Inventory
     /// <summary>Every host, in file order.</summary>
     public IReadOnlyList<InventoryHost> Hosts { get; }
 
+    /// <summary>The login password asked on the terminal (<c>-k</c>), for hosts whose inventory gives none; null when not asked.</summary>
+    public Secret? AskedPassword { get; internal set; }
+
+    /// <summary>The sudo password asked on the terminal (<c>-K</c>), for hosts whose inventory gives none; null when not asked.</summary>
+    public Secret? AskedBecomePassword { get; internal set; }
+
     /// <summary>Every group by name ("all" included).</summary>
     public IReadOnlyDictionary<string, InventoryGroup> Groups { get; }
 
@@ -188,8 +194,12 @@ public sealed class Inventory
         var become = becomeText is not null && (Values.ToBool(becomeText) ?? throw new FleetInputException(At("become"), $"host '{host.Name}': become must be true or false"));
         var identity = Text("identity_file") is { } file ? ExpandPath(file) : null;
         // Validation on a machine without the secrets still checks everything else.
-        var password = Text("password_env") is { } passwordEnv && secrets ? FromEnvironment(passwordEnv, At("password_env")) : null;
-        var becomePassword = Text("become_password_env") is { } becomeEnv && secrets ? FromEnvironment(becomeEnv, At("become_password_env")) : null;
+        // As in Ansible, a password in the inventory (ansible_password, ansible_become_password…) wins over one asked for (-k, -K).
+        Secret? Written(string[] names) => names.Select(Text).FirstOrDefault(t => t is not null) is { } text ? new Secret(text) : null;
+        var password = Written(ConnectionVariables.LoginPassword)
+            ?? (Text("password_env") is { } passwordEnv && secrets ? FromEnvironment(passwordEnv, At("password_env")) : null) ?? AskedPassword;
+        var becomePassword = Written(ConnectionVariables.BecomePassword)
+            ?? (Text("become_password_env") is { } becomeEnv && secrets ? FromEnvironment(becomeEnv, At("become_password_env")) : null) ?? AskedBecomePassword;
         var passphrase = Text("identity_passphrase_env") is { } passphraseEnv && secrets ? FromEnvironment(passphraseEnv, At("identity_passphrase_env")) : null;
         HostTarget? jump = null;
         if (Text("jump") is { } jumpText)

@@ -150,6 +150,7 @@ internal sealed class InventoryBuilder
                 locations[canonical] = at;
             }
 
+            ConnectionVariables.MapSshArguments(host.Name, vars, locations, Errors);
             InventoryLoader.CheckConnectionVars(host.Name, vars, locations, hostNames, Errors);
             hosts.Add(new InventoryHost(host.Name, vars, locations, groups, host.Location));
         }

@@ -22,6 +22,7 @@ public static partial class InventoryLoader
         ["ansible_user"] = "user",
         ["ansible_ssh_user"] = "user",
         ["ansible_ssh_private_key_file"] = "identity_file",
+        ["ansible_private_key_file"] = "identity_file",
         ["ansible_become"] = "become",
     };
 
@@ -328,6 +329,8 @@ public static partial class InventoryLoader
         {
             errors.Add(new InputError(at["jump"], $"host '{host}': {jumpError}"));
         }
+
+        ConnectionVariables.Check(host, vars, at, errors);
 
         if (vars.TryGetValue("ansible_connection", out var connection) && connection is not ("ssh" or "smart"))
         {

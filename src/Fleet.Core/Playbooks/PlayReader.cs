@@ -15,13 +15,12 @@ internal sealed class PlayReader(LoadContext context)
         "name", "hosts", "vars", "vars_files", "serial", "max_fail_percentage", "tasks", "pre_tasks", "post_tasks", "handlers", "tags",
         "become", "gather_facts", "import_playbook", "roles", "any_errors_fatal", "environment", "collections", "strategy",
         "ignore_errors", "no_log", "check_mode", "become_user", "remote_user", "connection", "force_handlers", "order",
-        "gather_subset", "gather_timeout", "fact_path",
+        "gather_subset", "gather_timeout", "fact_path", "become_method", "become_flags", "become_exe",
     ];
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
         ["strategy"] = "strategy is not supported: every host runs its tasks on its own (Ansible's free strategy, with handlers per host)",
-        ["become_user"] = "become_user is not supported: Fleet becomes root only",
         ["remote_user"] = "remote_user on a play is not supported; set user in the inventory",
         ["connection"] = "connection is not supported: Fleet connects with SSH",
         ["force_handlers"] = "force_handlers is not supported: handlers of a failed host do not run",
@@ -186,6 +185,7 @@ internal sealed class PlayReader(LoadContext context)
         {
             Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
             CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
+            BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
         };
         var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates) ?? false;
         var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates) ?? false;

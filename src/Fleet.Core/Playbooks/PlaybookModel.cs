@@ -208,6 +208,9 @@ public sealed record TaskKeywords
     /// <summary><c>check_mode</c>: true runs the task in check mode always, false never; null follows the run.</summary>
     public bool? CheckMode { get; init; }
 
+    /// <summary><c>become_user</c> as written (a template renders per host), or null to inherit; it applies only with become.</summary>
+    public string? BecomeUser { get; init; }
+
     /// <summary><c>environment</c>: variables exported to the task's commands (values may be templates).</summary>
     public IReadOnlyDictionary<string, object?> Environment { get; init; } = ModuleVars.None;
 

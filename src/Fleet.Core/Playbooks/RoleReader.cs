@@ -12,7 +12,7 @@ namespace Fleet.Core.Playbooks;
 /// </summary>
 internal sealed class RoleReader(LoadContext context, TaskReader tasks)
 {
-    private static readonly string[] EntryKeys = ["role", "name", "vars", "when", "tags", "become", "tasks_from", "vars_from", "defaults_from", "handlers_from"];
+    private static readonly string[] EntryKeys = ["role", "name", "vars", "when", "tags", "become", "become_user", "become_method", "become_flags", "become_exe", "tasks_from", "vars_from", "defaults_from", "handlers_from"];
 
     /// <summary>Handlers of the roles read for the current play (each role's file once).</summary>
     public List<TaskDefinition> Handlers { get; } = [];
@@ -106,7 +106,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                     When = r.Condition(NodeReader.Child(map, "when"), "when"),
                     Become = r.Bool(NodeReader.Child(map, "become"), "become", templates),
                     Tags = tags,
-                    Keywords = block.Keywords with { Templates = templates },
+                    Keywords = block.Keywords with { Templates = templates, BecomeUser = BecomeKeywords.Read(r, map) },
                 };
             default:
                 r.Error(entry, "a role entry is a role name or a mapping with role:");

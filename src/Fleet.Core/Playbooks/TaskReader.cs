@@ -21,12 +21,14 @@ internal sealed class TaskReader(LoadContext context)
         "register", "no_log", "loop", "loop_control", "vars", "args", "check_mode", "environment", "listen", "throttle", "until",
         "any_errors_fatal", "delegate_to", "run_once", "become_user", "become_method", "local_action", "action", "diff",
         "ignore_unreachable", "collections", "module_defaults", "debugger", "connection", "port", "remote_user", "async", "poll",
+        "become_flags", "become_exe",
     ];
 
     private static readonly string[] BlockKeys =
     [
         "block", "rescue", "always", "name", "tags", "when", "become", "vars", "ignore_errors", "environment", "check_mode",
         "any_errors_fatal", "no_log", "throttle", "delegate_to", "run_once", "become_user", "notify", "collections", "diff",
+        "become_method", "become_flags", "become_exe",
     ];
 
     /// <summary>Keywords Fleet reads but does not run the way Ansible does: a located error names each.</summary>
@@ -34,8 +36,6 @@ internal sealed class TaskReader(LoadContext context)
     {
         ["delegate_to"] = "delegate_to is not supported: Fleet runs every task on its own host (write a separate play for the other host)",
         ["run_once"] = "run_once is not supported: Fleet runs every task on every host of the play (target one host with a play of its own)",
-        ["become_user"] = "become_user is not supported: Fleet becomes root only (run as another user with command: runuser -u USER -- …)",
-        ["become_method"] = "become_method is not supported: Fleet becomes root with sudo",
         ["local_action"] = "local_action is not supported: Fleet runs tasks on the hosts only",
         ["action"] = "action: is not supported; write the module as the task's key",
         ["module_defaults"] = "module_defaults is not supported; write the arguments on each task",
@@ -320,6 +320,7 @@ internal sealed class TaskReader(LoadContext context)
         Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
         Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle", templates) is { } t ? (int)t : null,
         AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates),
+        BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
         Role = inherit.Role,
         Directory = r.Directory,
     };
