@@ -20,6 +20,18 @@ internal sealed record Frame(
     /// <summary>The blocks' keywords written as templates, outermost first: rendered at each task, where the host's variables are known.</summary>
     public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
 
+    /// <summary>The innermost block's <c>delegate_to</c>, <c>run_once</c> and <c>connection</c> (the play's connection at the root), or null.</summary>
+    public string? DelegateTo { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public bool? RunOnce { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public string? Connection { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public bool? DelegateFacts { get; init; }
+
     public static Frame Root(Play play)
     {
         var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
@@ -39,6 +51,10 @@ internal sealed record Frame(
     {
         // An inner literal become or check_mode replaces an outer template, as it replaces an outer literal.
         Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null)), .. block.Keywords.Templates],
+        DelegateTo = block.Keywords.DelegateTo ?? DelegateTo,
+        RunOnce = block.Keywords.RunOnce ?? RunOnce,
+        Connection = block.Keywords.Connection ?? Connection,
+        DelegateFacts = block.Keywords.DelegateFacts ?? DelegateFacts,
     };
 
     /// <summary>The frame with more variables (an include's loop item, its <c>vars</c>).</summary>
