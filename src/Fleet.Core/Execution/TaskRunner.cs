@@ -18,7 +18,7 @@ namespace Fleet.Core.Execution;
 /// its <see cref="TaskSite"/> (the host, or where <c>delegate_to</c> sends it); a <c>run_once</c> task meets the batch's other hosts
 /// at the play's <see cref="RunOnceGate"/> and runs on one of them.
 /// </summary>
-internal sealed class TaskRunner
+internal sealed partial class TaskRunner
 {
     private readonly HostSession _host;
     private readonly ModuleCatalog _catalog;
@@ -70,87 +70,6 @@ internal sealed class TaskRunner
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// A <c>run_once</c> task: the batch's first host to reach it runs it (see <see cref="RunOnceGate"/>) and the others take its
-    /// result as Ansible's linear strategy gives it them: registered, its facts set, not counted in their recap.
-    /// </summary>
-    private async Task<TaskResult> RunOnceAsync(RunOnceGate gate, SharedPlayState run, TaskDefinition task, Frame frame, bool handler, CancellationToken cancellationToken)
-    {
-        var reached = _runOnceReached.GetValueOrDefault(task.Location);
-        _runOnceReached[task.Location] = reached + 1;
-        var ticket = await gate.ArriveAsync(_host.Host.Name, new RunOnceKey(task.Location, reached), cancellationToken).ConfigureAwait(false);
-        if (ticket.Leads)
-        {
-            try
-            {
-                return await RunResolvedAsync(run, task, frame, handler, ticket.Share, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                ticket.Share(null); // the runner stopped before it had a result: the others must not wait for one
-            }
-        }
-
-        var shared = await ticket.Shared!.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return Follow(run, task, frame, handler, shared);
-    }
-
-    /// <summary>A host that did not run a <c>run_once</c> task records its runner's result as its own, counted nowhere (as in Ansible's recap).</summary>
-    private TaskResult Follow(SharedPlayState run, TaskDefinition task, Frame frame, bool handler, RunOnceOutcome shared)
-    {
-        var scope = _variables.Scope(run, task, frame, null);
-        var name = DisplayName(task, handler ? null : scope);
-        var named = task with { Name = name, NoLog = task.NoLog || frame.NoLog };
-        _observer.TaskStarted(_host.Host.Name, run.Play.Name, _options.Vault.Secrets.Mask(name)!);
-        var result = (shared.Result ?? Outcome(run.Play, named, TaskOutcome.Failed, message: $"run_once: {shared.Host}, which ran it for the batch, stopped before it finished")) with { Tally = 0 };
-        if (shared.Result is { Status: TaskOutcome.Failed, Ignored: false })
-        {
-            result = result with { Message = $"run_once: failed on {shared.Host}, which ran it for the batch: {shared.Result.Message}" };
-        }
-
-        var registered = result.Result;
-        var reported = Masked(named.NoLog ? Censored(result) : result, _options.Vault.Secrets);
-        _host.Result.Tasks.Add(reported);
-        _observer.TaskFinished(_host.Host.Name, reported);
-        if (shared.Result is not null && (task.Keywords.DelegateFacts ?? frame.DelegateFacts) is not true)
-        {
-            if (task.Module == "set_fact")
-            {
-                _variables.SetFacts(ReturnedFacts(result));
-            }
-            else if (EngineActions.Find(task.Module)?.KeepsReturnedFacts(task) ?? true)
-            {
-                _variables.KeepReturnedFacts(result);
-            }
-        }
-
-        if (task.Keywords.Register is { } register)
-        {
-            _variables.Register(register, Registered(registered));
-        }
-
-        return result;
-    }
-
-    /// <summary>The facts a set_fact result holds (each item's, for a loop).</summary>
-    private static Dictionary<string, object?> ReturnedFacts(TaskResult result)
-    {
-        var facts = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var items = result.Result.TryGetValue("results", out var all) && all is IReadOnlyList<object?> list ? list.OfType<IReadOnlyDictionary<string, object?>>() : [result.Result];
-        foreach (var item in items.Where(i => i.TryGetValue("ansible_facts", out _)))
-        {
-            if (item["ansible_facts"] is IReadOnlyDictionary<string, object?> set && !(item.TryGetValue("skipped", out var skipped) && skipped is true))
-            {
-                foreach (var (key, value) in set)
-                {
-                    facts[key] = value;
-                }
-            }
-        }
-
-        return facts;
     }
 
     private async Task<TaskResult> RunResolvedAsync(SharedPlayState run, TaskDefinition task, Frame frame, bool handler, Action<TaskResult>? share, CancellationToken cancellationToken)
@@ -507,67 +426,6 @@ internal sealed class TaskRunner
         }
 
         return facts;
-    }
-
-    /// <summary>The task runs elsewhere than on its host: <c>delegate_to</c> (or local_action) or <c>connection: local</c>.</summary>
-    private bool Placed(TaskDefinition task, Frame frame) =>
-        (task.Keywords.DelegateTo ?? frame.DelegateTo) is not null || ((task.Keywords.Connection ?? frame.Connection) == "local" && !_host.Target.Local);
-
-    /// <summary>Where one item runs: the host named by its rendered <c>delegate_to</c>, the controller for <c>connection: local</c>, or the host itself.</summary>
-    private TaskSite SiteOf(SharedPlayState run, TaskDefinition task, Frame frame, IVariableLookup scope)
-    {
-        if ((task.Keywords.DelegateTo ?? frame.DelegateTo) is { } delegateTo)
-        {
-            var name = Template.HasTemplate(delegateTo) ? Values.ToText(Template.Render(delegateTo, scope, task.Location)).Trim() : delegateTo;
-            if (name.Length == 0)
-            {
-                throw new FleetInputException(task.Location, $"delegate_to '{delegateTo}' renders to no host name");
-            }
-
-            if ((task.Keywords.DelegateFacts ?? frame.DelegateFacts) is true && !run.Sessions.ContainsKey(name))
-            {
-                throw new FleetInputException(task.Location, $"delegate_facts: {name} is in no play of this run, so its facts could not be kept (add a play for it, or leave delegate_facts out)");
-            }
-
-            return name == _host.Host.Name ? _own : _delegates.For(name, task.Location);
-        }
-
-        return (task.Keywords.Connection ?? frame.Connection) == "local" && !_host.Target.Local ? _delegates.Local() : _own;
-    }
-
-    /// <summary>
-    /// Connects to the other places the task's items run, their facts forgotten (other hosts' tasks may change them between two of
-    /// this host's); false when one is unreachable, which makes this host unreachable, as in Ansible.
-    /// </summary>
-    private async Task<bool> ReachSitesAsync(TaskDefinition task, List<ItemPlan> plans, bool become, CancellationToken cancellationToken)
-    {
-        if (EngineActions.Find(task.Module) is TaskAction)
-        {
-            return true; // it runs on the controller with the host's variables, wherever it is delegated
-        }
-
-        foreach (var site in plans.Where(p => p.Skip is null && p.Error is null && !p.Site.IsOwn).Select(p => p.Site).Distinct())
-        {
-            site.Facts.Invalidate(null);
-            if (!await site.Session.EnsureConnectedAsync([], become, cancellationToken).ConfigureAwait(false))
-            {
-                _host.MarkUnreachable($"delegate_to {site.DelegatedTo}: {site.Session.Result.Error}");
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The variables a task's returned facts go to: the delegated host's with <c>delegate_facts</c>, else the task's host's.</summary>
-    private HostVariables FactsHost(SharedPlayState run, TaskDefinition task, Frame frame, string? delegatedTo)
-    {
-        if (delegatedTo is null || (task.Keywords.DelegateFacts ?? frame.DelegateFacts) is not true)
-        {
-            return _variables;
-        }
-
-        return run.Sessions.TryGetValue(delegatedTo, out var session) ? session.Variables : _variables;
     }
 
     /// <summary>Records a task result that ran no module (an include, a skipped meta); returns it.</summary>
