@@ -29,6 +29,18 @@ internal sealed record Frame(
     /// <summary>The innermost <c>become_user</c> written on a block, role entry or the play (maybe a template), or null.</summary>
     public string? BecomeUser { get; init; }
 
+    /// <summary>The innermost block's <c>delegate_to</c>, <c>run_once</c> and <c>connection</c> (the play's connection at the root), or null.</summary>
+    public string? DelegateTo { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public bool? RunOnce { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public string? Connection { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public bool? DelegateFacts { get; init; }
+
     public static Frame Root(Play play)
     {
         var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
@@ -51,6 +63,10 @@ internal sealed record Frame(
         // An inner literal become or check_mode replaces an outer template, as it replaces an outer literal.
         BecomeUser = block.Keywords.BecomeUser ?? BecomeUser,
         Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null)), .. block.Keywords.Templates],
+        DelegateTo = block.Keywords.DelegateTo ?? DelegateTo,
+        RunOnce = block.Keywords.RunOnce ?? RunOnce,
+        Connection = block.Keywords.Connection ?? Connection,
+        DelegateFacts = block.Keywords.DelegateFacts ?? DelegateFacts,
     };
 
     /// <summary>The frame with more block-level variables (a rescue's <c>ansible_failed_task</c>).</summary>

@@ -15,6 +15,11 @@ internal sealed partial class HostSession : IPlayWalk
         _run = run;
         _playEnded = false;
         _handlers.StartPlay();
+        if (!Stopped)
+        {
+            await PlaceForPlayAsync(play.Keywords?.Keywords.Connection, cancellationToken).ConfigureAwait(false);
+        }
+
         if (play.GatherFacts && !Stopped)
         {
             // Ansible's implicit setup task, from the facts read at connect (or when they are): no trip of its own.

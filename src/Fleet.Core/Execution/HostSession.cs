@@ -47,6 +47,7 @@ internal sealed partial class HostSession : IAsyncDisposable
         _options = options;
         _observer = observer;
         _variables = new HostVariables(host, inventory.GroupsVariable, options);
+        Delegates = new Placement.DelegateSites(inventory, connector, catalog, options);
         _runner = new TaskRunner(this, connector, catalog, options, observer, _facts, _variables, _handlers);
         Result = new HostResult(host.Name, target.Address);
     }
@@ -203,6 +204,7 @@ internal sealed partial class HostSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Delegates.DisposeAsync().ConfigureAwait(false);
         if (Connection is not null)
         {
             await Connection.DisposeAsync().ConfigureAwait(false);

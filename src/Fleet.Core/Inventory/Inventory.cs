@@ -18,6 +18,42 @@ public sealed class Inventory
         _byName = hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>The names Ansible takes for the controller itself when the inventory has no such host.</summary>
+    public static readonly IReadOnlySet<string> LocalhostNames = new HashSet<string>(StringComparer.Ordinal) { "localhost", "127.0.0.1", "::1" };
+
+    /// <summary>
+    /// Ansible's implicit localhost: the controller, reached with <c>ansible_connection: local</c>, for a localhost name the
+    /// inventory does not declare; it has the <c>all</c> group's variables but is in no group (<c>all</c> does not select it).
+    /// Null when <paramref name="name"/> is declared or is not a localhost name.
+    /// </summary>
+    public InventoryHost? ImplicitLocalhost(string name)
+    {
+        if (!LocalhostNames.Contains(name) || _byName.ContainsKey(name))
+        {
+            return null;
+        }
+
+        lock (_implicit)
+        {
+            if (!_implicit.TryGetValue(name, out var host))
+            {
+                var vars = new Dictionary<string, object?>(Groups.TryGetValue("all", out var all) ? all.Vars : new Dictionary<string, object?>(), StringComparer.Ordinal)
+                {
+                    ["ansible_connection"] = "local",
+                    ["address"] = name,
+                };
+                _implicit[name] = host = new InventoryHost(name, vars, new Dictionary<string, SourceLocation>(), [], new SourceLocation(Path, 1, 1));
+            }
+
+            return host;
+        }
+    }
+
+    private readonly Dictionary<string, InventoryHost> _implicit = new(StringComparer.Ordinal);
+
+    /// <summary>The host named <paramref name="name"/>: declared, or the implicit localhost; null when there is none.</summary>
+    public InventoryHost? Find(string name) => _byName.GetValueOrDefault(name) ?? ImplicitLocalhost(name);
+
     /// <summary>The inventory file or directory (full path).</summary>
     public string Path { get; }
 
@@ -66,7 +102,10 @@ public sealed class Inventory
             union.ExceptWith(Match(term[1..]));
         }
 
-        return Hosts.Where(h => union.Contains(h.Name)).ToList();
+        var selected = Hosts.Where(h => union.Contains(h.Name)).ToList();
+        // Named on its own, localhost is the controller even when the inventory leaves it out (never through all or a glob).
+        selected.AddRange(terms.Where(t => t[0] is not ('&' or '!') && union.Contains(t)).Select(ImplicitLocalhost).OfType<InventoryHost>().Distinct());
+        return selected;
     }
 
     /// <summary>Checks a pattern: every plain name must be a host or group; throws <see cref="FleetInputException"/> at <paramref name="location"/>.</summary>
@@ -96,7 +135,7 @@ public sealed class Inventory
                 throw new FleetInputException(location, $"bad host pattern '{pattern}': '{name}' has a [ without its closing ] (Ansible's [a-z] classes need both)");
             }
 
-            if (!IsGlob(name) && name != "all" && !Groups.ContainsKey(name) && !_byName.ContainsKey(name))
+            if (!IsGlob(name) && name != "all" && !Groups.ContainsKey(name) && !_byName.ContainsKey(name) && !LocalhostNames.Contains(name))
             {
                 throw new FleetInputException(location, $"unknown host or group '{name}' in pattern '{pattern}'{YamlFile.DidYouMean(name, Groups.Keys.Concat(Hosts.Select(h => h.Name)))}");
             }
@@ -208,7 +247,16 @@ public sealed class Inventory
             jump = jumpHost is not null ? ResolveTarget(jumpHost, extraVars, chain, secrets) : ParseJump(jumpText, At("jump"));
         }
 
-        return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump, passphrase);
+        var connection = Text("ansible_connection");
+        if (connection is not (null or "ssh" or "smart" or "paramiko" or "local"))
+        {
+            throw new FleetInputException(At("ansible_connection"), $"host '{host.Name}': ansible_connection '{connection}' is not supported: Fleet connects with ssh or runs on the controller with local");
+        }
+
+        return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump, passphrase)
+        {
+            Local = connection == "local",
+        };
     }
 
     private string ExpandPath(string file)

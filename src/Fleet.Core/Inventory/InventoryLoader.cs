@@ -332,9 +332,10 @@ public static partial class InventoryLoader
 
         ConnectionVariables.Check(host, vars, at, errors);
 
-        if (vars.TryGetValue("ansible_connection", out var connection) && connection is not ("ssh" or "smart"))
+        if (vars.TryGetValue("ansible_connection", out var connection) && connection is not ("ssh" or "smart" or "paramiko" or "local")
+            && !(connection is string c && Templating.Template.HasTemplate(c)))
         {
-            errors.Add(new InputError(at["ansible_connection"], $"host '{host}': only ansible_connection: ssh is supported, not '{connection}'"));
+            errors.Add(new InputError(at["ansible_connection"], $"host '{host}': ansible_connection '{connection}' is not supported: Fleet connects with ssh (smart and paramiko mean ssh here) or runs on the controller with local"));
         }
     }
 

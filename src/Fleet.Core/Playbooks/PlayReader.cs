@@ -20,9 +20,7 @@ internal sealed class PlayReader(LoadContext context)
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
-        ["strategy"] = "strategy is not supported: every host runs its tasks on its own (Ansible's free strategy, with handlers per host)",
         ["remote_user"] = "remote_user on a play is not supported; set user in the inventory",
-        ["connection"] = "connection is not supported: Fleet connects with SSH",
         ["force_handlers"] = "force_handlers is not supported: handlers of a failed host do not run",
         ["order"] = "order is not supported: hosts run in inventory order",
         ["fact_path"] = SetupValues.FactPathRefused,
@@ -186,7 +184,9 @@ internal sealed class PlayReader(LoadContext context)
             Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
             CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
             BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
+            Connection = PlayConnection(r, NodeReader.Child(node, "connection")),
         };
+        Strategy(r, NodeReader.Child(node, "strategy"));
         var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates) ?? false;
         var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates) ?? false;
         var anyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates) ?? false;
@@ -211,6 +211,27 @@ internal sealed class PlayReader(LoadContext context)
             HandlerFlushes = flushes,
             Keywords = keywords,
         };
+    }
+
+    /// <summary><c>connection</c> on a play: local (the controller) or ssh (smart and paramiko are ssh here); any other is an error naming it.</summary>
+    private static string? PlayConnection(NodeReader r, YamlNode? node) => r.Text(node) switch
+    {
+        null => null,
+        "local" => "local",
+        "ssh" or "smart" or "paramiko" => "ssh",
+        var other => r.Fail(node!, $"connection '{other}' is not supported: Fleet connects with ssh or runs on the controller with local (write one of them, not a template)", (string?)null),
+    };
+
+    /// <summary>
+    /// <c>strategy</c>: free is how Fleet runs; linear is accepted with its difference (hosts do not wait for each other between
+    /// tasks, only at run_once and serial batches); the others are errors.
+    /// </summary>
+    private static void Strategy(NodeReader r, YamlNode? node)
+    {
+        if (r.Text(node) is { } strategy && strategy is not ("free" or "linear"))
+        {
+            r.Error(node!, $"strategy '{strategy}' is not supported: Fleet runs each host's tasks on its own (free; linear is accepted and differs only in that hosts do not wait for each other between tasks)");
+        }
     }
 
     /// <summary><c>gather_subset</c>: names as setup takes them (a list, or text split at commas), each one Ansible knows; <c>gather_timeout</c> is accepted (Fleet reads facts with its connect trip).</summary>

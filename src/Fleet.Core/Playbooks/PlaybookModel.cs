@@ -261,6 +261,18 @@ public sealed record TaskKeywords
 
     /// <summary>Engine-inserted step (a handler flush between play sections): never reported.</summary>
     public bool Implicit { get; init; }
+
+    /// <summary><c>delegate_to</c> (or <c>local_action</c>'s localhost): the host whose connection runs the task, a template rendered per item; null for the task's own host.</summary>
+    public string? DelegateTo { get; init; }
+
+    /// <summary><c>delegate_facts</c>: facts the delegated task returns go to the delegated host, not the task's. Null when unset (false).</summary>
+    public bool? DelegateFacts { get; init; }
+
+    /// <summary><c>run_once</c>: the task runs on the first host of the batch and its result is every host's. Null when unset (false).</summary>
+    public bool? RunOnce { get; init; }
+
+    /// <summary><c>connection</c>: "local" runs on the controller, "ssh" over the host's own connection; null when unset.</summary>
+    public string? Connection { get; init; }
 }
 
 /// <summary>Shared empty variable maps.</summary>

@@ -21,26 +21,22 @@ internal sealed class TaskReader(LoadContext context)
         "register", "no_log", "loop", "loop_control", "vars", "args", "check_mode", "environment", "listen", "throttle", "until",
         "any_errors_fatal", "delegate_to", "run_once", "become_user", "become_method", "local_action", "action", "diff",
         "ignore_unreachable", "collections", "module_defaults", "debugger", "connection", "port", "remote_user", "async", "poll",
-        "become_flags", "become_exe",
+        "become_flags", "become_exe", "delegate_facts",
     ];
 
     private static readonly string[] BlockKeys =
     [
         "block", "rescue", "always", "name", "tags", "when", "become", "vars", "ignore_errors", "environment", "check_mode",
         "any_errors_fatal", "no_log", "throttle", "delegate_to", "run_once", "become_user", "notify", "collections", "diff",
-        "become_method", "become_flags", "become_exe",
+        "become_method", "become_flags", "become_exe", "delegate_facts", "connection",
     ];
 
     /// <summary>Keywords Fleet reads but does not run the way Ansible does: a located error names each.</summary>
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
-        ["delegate_to"] = "delegate_to is not supported: Fleet runs every task on its own host (write a separate play for the other host)",
-        ["run_once"] = "run_once is not supported: Fleet runs every task on every host of the play (target one host with a play of its own)",
-        ["local_action"] = "local_action is not supported: Fleet runs tasks on the hosts only",
         ["action"] = "action: is not supported; write the module as the task's key",
         ["module_defaults"] = "module_defaults is not supported; write the arguments on each task",
         ["debugger"] = "debugger is not supported",
-        ["connection"] = "connection is not supported: Fleet connects with SSH",
         ["port"] = "port on a task is not supported; set port in the inventory",
         ["remote_user"] = "remote_user on a task is not supported; set user in the inventory",
         ["ignore_unreachable"] = "ignore_unreachable is not supported: an unreachable host stops",
@@ -163,7 +159,7 @@ internal sealed class TaskReader(LoadContext context)
             {
                 r.Error(key, $"'{name}' belongs to a block: this task has no 'block'");
             }
-            else if (!TaskKeys.Contains(name))
+            else if (!TaskKeys.Contains(name) || name == "local_action")
             {
                 moduleKeys.Add((name, key, value));
             }
@@ -192,6 +188,22 @@ internal sealed class TaskReader(LoadContext context)
         }
 
         var (rawModule, moduleKey, argsNode) = moduleKeys[0];
+        var local = rawModule == "local_action";
+        (MapArg? Mapping, string? Text) localArgs = default;
+        if (local)
+        {
+            if (NodeReader.Child(node, "delegate_to") is { } both)
+            {
+                r.Error(both, "a task has local_action or delegate_to, not both (local_action is delegate_to: localhost)");
+            }
+
+            (rawModule, localArgs.Mapping, localArgs.Text) = LocalAction(r, argsNode);
+            if (rawModule.Length == 0)
+            {
+                return null;
+            }
+        }
+
         var module = ModuleName(rawModule);
         var collections = NodeReader.Child(node, "collections") is { } own ? ForeignModules.Names(own) : inherit.Collections;
 
@@ -204,7 +216,9 @@ internal sealed class TaskReader(LoadContext context)
             return null;
         }
 
-        var args = module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), argsNode, r.Errors);
+        var args = local
+            ? localArgs.Mapping ?? FreeFormArguments.Read(spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), localArgs.Text ?? "", r.At(argsNode), r.Errors)
+            : module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), argsNode, r.Errors);
         if (NodeReader.Child(node, "args") is { } extra)
         {
             args = extra is YamlMappingNode extraMap
@@ -234,6 +248,11 @@ internal sealed class TaskReader(LoadContext context)
             Until = r.Condition(NodeReader.Child(node, "until"), "until"),
             Listen = r.Names(NodeReader.Child(node, "listen"), "listen"),
         };
+        if (local)
+        {
+            keywords = keywords with { DelegateTo = "localhost" };
+        }
+
         if (keywords.Listen.Count > 0 && !inherit.Handler)
         {
             r.Error(NodeReader.Child(node, "listen")!, "listen belongs to handlers, not tasks");
@@ -270,6 +289,14 @@ internal sealed class TaskReader(LoadContext context)
             NoLog = noLog ?? false,
             Keywords = keywords with { Templates = templates, Unavailable = unavailable, Async = asyncSeconds ?? 0, Poll = poll ?? TaskKeywords.DefaultPoll },
         };
+
+        if (module is "include_tasks" or "include_role" or "meta"
+            && (NodeReader.Child(node, "delegate_to") ?? NodeReader.Child(node, "run_once") ?? (local ? moduleKey : null)) is { } placed)
+        {
+            r.Error(placed, module == "meta"
+                ? "meta runs on the host's own walk: delegate_to, local_action and run_once are not supported on it"
+                : $"{module} with delegate_to, local_action or run_once is not supported: put the keyword in apply: or on the included tasks");
+        }
 
         return module switch
         {
@@ -309,6 +336,45 @@ internal sealed class TaskReader(LoadContext context)
         _ => $"async is not supported for {module}: it runs on the controller, not as a job on the host (Ansible refuses it too)",
     };
 
+    /// <summary>
+    /// <c>local_action</c>'s module and arguments: <c>local_action: copy src=a dest=b</c> (the first word is the module, the rest its
+    /// free-form text) or <c>local_action: {module: copy, src: a}</c>; an empty module name when it names none (the error added).
+    /// </summary>
+    private static (string Module, MapArg? Mapping, string? Text) LocalAction(NodeReader r, YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlScalarNode { Value: { } text } when text.Trim().Length > 0:
+                var trimmed = text.Trim();
+                var space = trimmed.IndexOfAny([' ', '\t', '\n']);
+                return space < 0 ? (trimmed, null, "") : (trimmed[..space], null, trimmed[(space + 1)..].Trim());
+            case YamlMappingNode mapping when NodeReader.Child(mapping, "module") is YamlScalarNode { Value: { Length: > 0 } module }:
+                var all = (MapArg)YamlFile.ToArg(r.Path, mapping);
+                return (module, all with { Entries = all.Entries.Where(e => e.Key != "module").ToList() }, null);
+            default:
+                r.Error(node, "local_action names a module: local_action: MODULE ARGS, or a mapping with module: and the arguments");
+                return ("", null, null);
+        }
+    }
+
+    /// <summary><c>connection</c>: local (the controller) or ssh (smart and paramiko are ssh here); any other is an error naming it.</summary>
+    private static string? Connection(NodeReader r, YamlNode? node)
+    {
+        var text = r.Text(node);
+        switch (text)
+        {
+            case null:
+                return null;
+            case "local" or "ssh":
+                return text;
+            case "smart" or "paramiko":
+                return "ssh";
+            default:
+                r.Error(node!, $"connection '{text}' is not supported: Fleet connects with ssh or runs on the controller with local (write one of them, not a template)");
+                return null;
+        }
+    }
+
     /// <summary>A task's <c>timeout</c> in seconds: 0 means no time limit, as in Ansible.</summary>
     public static TimeSpan TaskTimeout(long seconds) => seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
 
@@ -323,6 +389,10 @@ internal sealed class TaskReader(LoadContext context)
         BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
         Role = inherit.Role,
         Directory = r.Directory,
+        DelegateTo = r.Text(NodeReader.Child(node, "delegate_to")),
+        DelegateFacts = r.Bool(NodeReader.Child(node, "delegate_facts"), "delegate_facts", templates),
+        RunOnce = r.Bool(NodeReader.Child(node, "run_once"), "run_once", templates),
+        Connection = Connection(r, NodeReader.Child(node, "connection")),
     };
 
     private TaskDefinition ReadBlock(NodeReader r, YamlMappingNode node, Inherit inherit)
