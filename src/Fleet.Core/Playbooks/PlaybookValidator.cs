@@ -25,6 +25,7 @@ public static class PlaybookValidator
     {
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
+        using var validation = Templating.RenderBudget.Validation();
         var errors = new List<InputError>();
         var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
