@@ -282,7 +282,8 @@ public static partial class InventoryLoader
 
         IEnumerable<KeyValuePair<YamlNode, YamlNode>> Entries(YamlNode node, string what)
         {
-            if (node is YamlScalarNode { Value: null or "" })
+            // `h0:` and `h0: ~` are the same null in YAML: both are an entry with nothing under it.
+            if (node is YamlScalarNode scalar && (scalar.Value is null or "" || (YamlFile.IsPlain(scalar) && YamlFile.Scalar(scalar.Value) is null)))
             {
                 return [];
             }
@@ -304,7 +305,7 @@ public static partial class InventoryLoader
         if (vars.TryGetValue("port", out var port) && !(port is long p && p is >= 1 and <= 65535)
             && !(port is string s && (Templating.Template.HasTemplate(s) || ParsePort(s) is not null)))
         {
-            errors.Add(new InputError(at["port"], $"host '{host}': port must be a number from 1 to 65535, not '{port}'"));
+            errors.Add(new InputError(at["port"], $"host '{host}': port must be a number from 1 to 65535, not {(port is null or string or long or double or bool ? $"'{port}'" : "a " + Templating.Values.TypeName(port))}"));
         }
 
         if (vars.TryGetValue("become", out var become) && become is not bool && !(become is string b && (Templating.Template.HasTemplate(b) || Templating.Values.ToBool(b) is not null)))
