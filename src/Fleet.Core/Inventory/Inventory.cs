@@ -42,6 +42,11 @@ public sealed class Inventory
                     ["ansible_connection"] = "local",
                     ["address"] = name,
                 };
+                foreach (var sshOnly in SshOnlyVariables)
+                {
+                    vars.Remove(sshOnly); // a login password or bastion for the SSH hosts is not the controller's: it must not stop a local run
+                }
+
                 _implicit[name] = host = new InventoryHost(name, vars, new Dictionary<string, SourceLocation>(), [], new SourceLocation(Path, 1, 1));
             }
 
@@ -50,6 +55,9 @@ public sealed class Inventory
     }
 
     private readonly Dictionary<string, InventoryHost> _implicit = new(StringComparer.Ordinal);
+
+    /// <summary>The <c>all</c> group's variables that only an SSH connection uses, which the implicit localhost does not take.</summary>
+    private static readonly string[] SshOnlyVariables = ["port", "identity_file", "identity_passphrase_env", "password_env", "jump", "ansible_ssh_private_key_file", "ansible_port", "ansible_host", "ansible_ssh_host"];
 
     /// <summary>The host named <paramref name="name"/>: declared, or the implicit localhost; null when there is none.</summary>
     public InventoryHost? Find(string name) => _byName.GetValueOrDefault(name) ?? ImplicitLocalhost(name);

@@ -112,12 +112,12 @@ public sealed class PlacementLoadingTests : IDisposable
     [Fact]
     public void Inventory_Localhost_IsImplicit_WhenNamed_ButNotInAll()
     {
-        var inventory = InventoryLoader.Load(_files.Write("inventory.yml", "all:\n  vars: { site: x }\n  hosts:\n    web1: {}\n"));
+        var inventory = InventoryLoader.Load(_files.Write("inventory.yml", "all:\n  vars: { site: x, password_env: FLEET_TEST_UNSET_PASSWORD, jump: bastion.example:22 }\n  hosts:\n    web1: {}\n"));
 
         var localhost = Assert.Single(inventory.Select("localhost"));
         Assert.Equal(["web1"], inventory.Select("all").Select(h => h.Name));
         Assert.Equal(["web1", "localhost"], inventory.Select("web1:localhost").Select(h => h.Name));
-        Assert.True(inventory.ResolveTarget(localhost).Local);
+        Assert.True(inventory.ResolveTarget(localhost) is { Local: true, Password: null, Jump: null });
         Assert.Equal("x", localhost.Vars["site"]);
         Assert.Empty(inventory.Select("localhost:!localhost"));
     }
