@@ -1,6 +1,7 @@
 using Fleet.Core.Inventory;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Vault;
+using Fleet.Core.Yaml;
 
 namespace Fleet.Core.Inputs;
 
@@ -98,7 +99,8 @@ public sealed class RunInputs
             throw new FleetInputException(errors) { Warnings = Grouped(warnings) };
         }
 
-        var limited = inventory is null ? [] : SelectLimit(inventory, options.Limit, errors);
+        var limit = LimitFiles(options.Limit, errors);
+        var limited = inventory is null ? [] : SelectLimit(inventory, limit, errors);
         if (options.Playbooks is not null)
         {
             errors.AddRange(PlaybookValidator.Validate(playbooks, inventory, extraVars, options.Catalog));
@@ -117,7 +119,7 @@ public sealed class RunInputs
 
         return errors.Count > 0
             ? throw new FleetInputException(errors) { Warnings = Grouped(warnings) }
-            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected, Grouped(warnings), options.Vault);
+            : new RunInputs(inventory, playbooks, extraVars, limit, shard, limited, selected, Grouped(warnings), options.Vault);
     }
 
     /// <summary>Warnings with the same message (one module's tasks) as one, at the first task, with the others' places after it.</summary>
@@ -242,6 +244,39 @@ public sealed class RunInputs
         }
 
         return playbooks;
+    }
+
+    /// <summary>
+    /// <paramref name="limit"/> with each <c>@FILE</c> part replaced by the patterns the file holds, one a line, as Ansible reads
+    /// <c>--limit @site.retry</c>.
+    /// </summary>
+    private static string? LimitFiles(string? limit, List<InputError> errors)
+    {
+        if (limit is null || !limit.Contains('@', StringComparison.Ordinal))
+        {
+            return limit;
+        }
+
+        var parts = new List<string>();
+        foreach (var part in limit.Split([',', ':'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!part.StartsWith('@'))
+            {
+                parts.Add(part);
+                continue;
+            }
+
+            var file = part[1..];
+            if (InputFile.KindOf(file) != InputFileKind.Regular)
+            {
+                errors.Add(new InputError(null, $"--limit {part}: {file} is not a file of host patterns"));
+                continue;
+            }
+
+            parts.AddRange(File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0));
+        }
+
+        return string.Join(',', parts);
     }
 
     /// <summary>
