@@ -33,6 +33,23 @@ public sealed class RenderBudgetTests
     public void Render_MacroCallingItself_IsLocatedDepthError(string text) =>
         Assert.Contains("templates nest deeper than the template limit of", Refused(text).Message, StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("self.j2", "{{ lookup('template', 'self.j2') }}")]
+    [InlineData("self.j2", "x{% include 'self.j2' %}")]
+    [InlineData("self.j2", "{% extends 'self.j2' %}")]
+    [InlineData("self.j2", "{% import 'self.j2' as me %}")]
+    public void RenderFile_TemplateUsingItself_IsLocatedDepthError(string name, string text)
+    {
+        using var files = new TempFiles();
+        var path = files.Write(Path.Combine("templates", name), text);
+        var vars = VariableScope.Of(new Dictionary<string, object?> { ["playbook_dir"] = files.Dir });
+
+        var ex = Assert.Throws<FleetInputException>(() => Template.RenderFile(text, path, vars, TemplateOptions.Ansible, [Path.GetDirectoryName(path)!]));
+
+        Assert.Contains("templates nest deeper than the template limit of", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_TenThousandNestedIfs_IsLocatedSyntaxError() =>
         Assert.Contains("statements nested more than 100 levels deep",
