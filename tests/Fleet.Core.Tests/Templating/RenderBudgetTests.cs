@@ -81,6 +81,38 @@ public sealed class RenderBudgetTests
         Assert.Equal(1L, Template.Render("{{ v99 }}", VariableScope.Of(vars), At));
     }
 
+    [Fact]
+    public void Render_DeepChainOnASmallStack_RendersOnALargerOne()
+    {
+        var vars = new Dictionary<string, object?> { ["v0"] = 1L };
+        for (var i = 1; i < 990; i++)
+        {
+            vars[$"v{i}"] = $"{{{{ v{i - 1} }}}}";
+        }
+
+        // 256 KiB cannot hold 990 levels: the render is refused there for the stack and run again on a thread with enough.
+        object? result = null;
+        Exception? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    result = Template.Render("{{ v989 }}", VariableScope.Of(vars), At);
+                }
+                catch (FleetInputException ex)
+                {
+                    failure = ex;
+                }
+            },
+            256 << 10);
+        thread.Start();
+        thread.Join();
+
+        Assert.Null(failure);
+        Assert.Equal(1L, result);
+    }
+
     [Theory]
     [InlineData("{{ 'x' * 4294967296 }}", "builds a text of 4294967296 characters")]
     [InlineData("{{ 'x' * 10 ** 10 }}", "builds a text of 10000000000 characters")]
