@@ -39,7 +39,21 @@ public sealed partial class JinjaTemplate
             throw new FleetInputException(Location(_text, _file, node.Offset), missing!);
         }
 
-        parent.RenderRoot(scope, output);
+        // A parent's error without a place of its own (the budget's, past a chain of extends) is at this extends.
+        FleetInputException? located = null;
+        try
+        {
+            parent.RenderRoot(scope, output);
+        }
+        catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is null))
+        {
+            located = new FleetInputException(ex.Errors.Select(e => e.Location is null ? e with { Location = Location(_text, _file, node.Offset) } : e).ToList());
+        }
+
+        if (located is not null)
+        {
+            throw located;
+        }
     }
 
     private void RegisterBlocks(List<Node> nodes, Scope scope)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace Fleet.Core.Templating;
 
@@ -27,6 +28,60 @@ public static class RenderBudget
 
     [ThreadStatic]
     private static bool t_validating;
+
+    [ThreadStatic]
+    private static bool t_stackShort;
+
+    [ThreadStatic]
+    private static bool t_bigStack;
+
+    // The stack a render gets when its thread's was too small (a pool thread has 1.5 MiB): far more than 1000 levels need.
+    private const int BigStack = 256 << 20;
+
+    /// <summary>
+    /// Runs an outermost render; when it ran out of this thread's stack before the depth limit, runs it again on a thread with
+    /// a large stack, so deep legitimate input gets the same limit on every thread.
+    /// </summary>
+    internal static T WithEnoughStack<T>(Func<T> render)
+    {
+        if (t_depth > 0 || t_bigStack)
+        {
+            return render();
+        }
+
+        t_stackShort = false;
+        try
+        {
+            return render();
+        }
+        catch (FleetInputException) when (t_stackShort)
+        {
+            // retried below, once this thread's stack has unwound
+        }
+
+        var validating = t_validating;
+        T? result = default;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                t_bigStack = true;
+                t_validating = validating;
+                try
+                {
+                    result = render();
+                }
+                catch (Exception ex)
+                {
+                    failure = ExceptionDispatchInfo.Capture(ex);
+                }
+            },
+            BigStack);
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result!;
+    }
 
     /// <summary>True while <c>validate</c> checks templates on this thread: work meant for the run (a password hash's rounds) is not done.</summary>
     public static bool Validating => t_validating;
@@ -56,7 +111,7 @@ public static class RenderBudget
             t_iterations = 0;
         }
 
-        if (t_depth >= Limits.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (t_depth >= Limits.MaxDepth || !StackLeft())
         {
             var limit = t_depth >= Limits.MaxDepth ? $"{Limits.MaxDepth} levels" : "the controller's stack";
             throw new FleetInputException($"templates nest deeper than {Phrase} {limit} (a macro, include, lookup or variable that uses itself without end?)");
@@ -117,10 +172,17 @@ public static class RenderBudget
     /// <summary>For code that walks a value's nesting (printing, comparing): a value nested past the stack is an error, not a crash.</summary>
     internal static void EnsureStack()
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (!StackLeft())
         {
             throw new FleetInputException($"a value nests deeper than {Phrase} the controller's stack");
         }
+    }
+
+    private static bool StackLeft()
+    {
+        var left = RuntimeHelpers.TryEnsureSufficientExecutionStack();
+        t_stackShort |= !left;
+        return left;
     }
 
     /// <summary>True for an error of this budget (already worded; a variable does not prefix it at every level).</summary>

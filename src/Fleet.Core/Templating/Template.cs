@@ -46,7 +46,10 @@ public static class Template
     }
 
     /// <summary>Renders, letting <see cref="UndefinedVariableException"/> through (for variables that refer to variables).</summary>
-    internal static object? RenderUnchecked(string text, IVariableLookup vars, SourceLocation location)
+    internal static object? RenderUnchecked(string text, IVariableLookup vars, SourceLocation location) =>
+        RenderBudget.WithEnoughStack(() => RenderOnStack(text, vars));
+
+    private static object? RenderOnStack(string text, IVariableLookup vars)
     {
         var template = Parse(text);
         var secrets = VaultKeyring.Current.Secrets;
@@ -89,11 +92,11 @@ public static class Template
 
     /// <summary>Renders a template file's text (the <c>template</c> module, <c>lookup('template')</c>); errors name <paramref name="file"/>:line.</summary>
     public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options) =>
-        JinjaTemplate.Parse(text, file, options).Render(vars);
+        RenderBudget.WithEnoughStack(() => JinjaTemplate.Parse(text, file, options).Render(vars));
 
     /// <summary>Renders a template file whose include, import and extends find templates in <paramref name="searchPath"/>.</summary>
     public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options, IReadOnlyList<string> searchPath) =>
-        JinjaTemplate.Parse(text, file, options, searchPath).Render(vars);
+        RenderBudget.WithEnoughStack(() => JinjaTemplate.Parse(text, file, options, searchPath).Render(vars));
 
     // Inline templates (parameters, variables) parse once per distinct text; errors get the caller's location (the file is null).
     private static JinjaTemplate Parse(string text)

@@ -33,6 +33,23 @@ public sealed class RenderBudgetTests
     public void Render_MacroCallingItself_IsLocatedDepthError(string text) =>
         Assert.Contains("templates nest deeper than the template limit of", Refused(text).Message, StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("self.j2", "{{ lookup('template', 'self.j2') }}")]
+    [InlineData("self.j2", "x{% include 'self.j2' %}")]
+    [InlineData("self.j2", "{% extends 'self.j2' %}")]
+    [InlineData("self.j2", "{% import 'self.j2' as me %}")]
+    public void RenderFile_TemplateUsingItself_IsLocatedDepthError(string name, string text)
+    {
+        using var files = new TempFiles();
+        var path = files.Write(Path.Combine("templates", name), text);
+        var vars = VariableScope.Of(new Dictionary<string, object?> { ["playbook_dir"] = files.Dir });
+
+        var ex = Assert.Throws<FleetInputException>(() => Template.RenderFile(text, path, vars, TemplateOptions.Ansible, [Path.GetDirectoryName(path)!]));
+
+        Assert.Contains("templates nest deeper than the template limit of", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_TenThousandNestedIfs_IsLocatedSyntaxError() =>
         Assert.Contains("statements nested more than 100 levels deep",
@@ -62,6 +79,38 @@ public sealed class RenderBudgetTests
         }
 
         Assert.Equal(1L, Template.Render("{{ v99 }}", VariableScope.Of(vars), At));
+    }
+
+    [Fact]
+    public void Render_DeepChainOnASmallStack_RendersOnALargerOne()
+    {
+        var vars = new Dictionary<string, object?> { ["v0"] = 1L };
+        for (var i = 1; i < 990; i++)
+        {
+            vars[$"v{i}"] = $"{{{{ v{i - 1} }}}}";
+        }
+
+        // 256 KiB cannot hold 990 levels: the render is refused there for the stack and run again on a thread with enough.
+        object? result = null;
+        Exception? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    result = Template.Render("{{ v989 }}", VariableScope.Of(vars), At);
+                }
+                catch (FleetInputException ex)
+                {
+                    failure = ex;
+                }
+            },
+            256 << 10);
+        thread.Start();
+        thread.Join();
+
+        Assert.Null(failure);
+        Assert.Equal(1L, result);
     }
 
     [Theory]
