@@ -31,6 +31,11 @@ internal sealed partial class HostSession : IPlayWalk
             return;
         }
 
+        if (!await LoginAsAsync(Inventory.Inventory.PlayLogin(Host, play.RemoteUser) ?? _login, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         // Facts for every task that can be planned from the play's variables are read with the connect round trip.
         var lookahead = _runner.Lookahead;
         lookahead.Build(run);

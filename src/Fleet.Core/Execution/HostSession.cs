@@ -25,6 +25,9 @@ internal sealed partial class HostSession : IAsyncDisposable
     private readonly TaskRunner _runner;
     private bool _finishedReported;
 
+    /// <summary>The login the inventory (or <c>-u</c>) gives; a play's <c>remote_user</c> may replace it for that play.</summary>
+    private readonly string _login;
+
     // The walk of the current play.
     private SharedPlayState? _run;
     private bool _playEnded;
@@ -42,6 +45,7 @@ internal sealed partial class HostSession : IAsyncDisposable
 
         Host = host;
         Target = target;
+        _login = target.User;
         _connector = connector;
         _catalog = catalog;
         _options = options;

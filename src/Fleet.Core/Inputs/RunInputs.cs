@@ -171,7 +171,7 @@ public sealed class RunInputs
             var defaults = new List<(string, object?, SourceLocation)>();
             if (options.User is { } user)
             {
-                defaults.Add(("user", user, new SourceLocation("-u", 1, 1)));
+                defaults.Add(("user", user, new SourceLocation(Core.Inventory.Inventory.CommandLineUser, 1, 1)));
             }
 
             if (options.PrivateKey is { } key)

@@ -267,6 +267,20 @@ public sealed class Inventory
         };
     }
 
+    /// <summary>
+    /// The login of <paramref name="host"/> in a play with <c>remote_user: <paramref name="remoteUser"/></c>, as Ansible ranks them:
+    /// the inventory's <c>ansible_user</c>/<c>user</c> wins over the keyword, the keyword over <c>-u</c>; null when the keyword does not apply.
+    /// </summary>
+    public static string? PlayLogin(InventoryHost host, string? remoteUser)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var written = host.VarLocations.TryGetValue("user", out var at) && at.File != CommandLineUser;
+        return remoteUser is null || written ? null : remoteUser;
+    }
+
+    /// <summary>Where <c>-u</c> is said to be written: it is an inventory default below every inventory file.</summary>
+    public const string CommandLineUser = "-u";
+
     private string ExpandPath(string file)
     {
         if (file == "~" || file.StartsWith("~/", StringComparison.Ordinal))

@@ -20,7 +20,6 @@ internal sealed class PlayReader(LoadContext context)
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
-        ["remote_user"] = "remote_user on a play is not supported; set user in the inventory",
         ["force_handlers"] = "force_handlers is not supported: handlers of a failed host do not run",
         ["order"] = "order is not supported: hosts run in inventory order",
         ["fact_path"] = SetupValues.FactPathRefused,
@@ -94,6 +93,24 @@ internal sealed class PlayReader(LoadContext context)
         {
             r.Errors.AddRange(ex.Errors);
         }
+    }
+
+    /// <summary><c>remote_user</c>: a login name as written (the inventory's ansible_user wins over it, as in Ansible), or null.</summary>
+    private static string? RemoteUser(NodeReader r, YamlNode? node)
+    {
+        var user = r.Text(node);
+        if (node is null || user is null)
+        {
+            return null;
+        }
+
+        if (Template.HasTemplate(user) || string.IsNullOrWhiteSpace(user))
+        {
+            r.Error(node, $"remote_user must be a login name{(Template.HasTemplate(user) ? " (a template is not supported here; set ansible_user in the inventory)" : "")}");
+            return null;
+        }
+
+        return user;
     }
 
     private Play? ReadPlay(NodeReader r, YamlMappingNode node)
@@ -208,6 +225,7 @@ internal sealed class PlayReader(LoadContext context)
             RoleDefaults = new Dictionary<string, object?>(roles.PlayDefaults, StringComparer.Ordinal),
             RoleVars = new Dictionary<string, object?>(roles.PlayVars, StringComparer.Ordinal),
             RolesPath = context.RolesPath,
+            RemoteUser = RemoteUser(r, NodeReader.Child(node, "remote_user")),
             HandlerFlushes = flushes,
             Keywords = keywords,
         };

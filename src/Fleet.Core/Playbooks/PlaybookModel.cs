@@ -44,6 +44,12 @@ public sealed record Play(
     /// <summary>Where roles were looked up when the play was read (for an <c>include_role</c> with a templated name).</summary>
     public IReadOnlyList<string> RolesPath { get; init; } = [];
 
+    /// <summary>
+    /// <c>remote_user</c>: the login of the play's hosts whose inventory names none (ansible_user wins, as in Ansible; <c>-u</c>
+    /// ranks below it), or null. The default value is null.
+    /// </summary>
+    public string? RemoteUser { get; init; }
+
     /// <summary><c>any_errors_fatal</c>: one host's failure stops every host of the play. The default value is false.</summary>
     public bool AnyErrorsFatal { get; init; }
 

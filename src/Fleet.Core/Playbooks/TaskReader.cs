@@ -38,7 +38,7 @@ internal sealed class TaskReader(LoadContext context)
         ["module_defaults"] = "module_defaults is not supported; write the arguments on each task",
         ["debugger"] = "debugger is not supported",
         ["port"] = "port on a task is not supported; set port in the inventory",
-        ["remote_user"] = "remote_user on a task is not supported; set user in the inventory",
+        ["remote_user"] = "remote_user on a task is not supported: Fleet keeps one connection per host through a play; set remote_user on the play, or ansible_user in the inventory",
         ["ignore_unreachable"] = "ignore_unreachable is not supported: an unreachable host stops",
         ["diff"] = "diff on a task is not supported; use --diff",
     };

@@ -134,5 +134,15 @@ public sealed class ConnectionVariablesTests : IDisposable
         Assert.Contains("host 'h1': ansible_ssh_common_args: ssh option '-o StrictHostKeyChecking'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PlayLogin_RemoteUser_RanksBelowTheInventorysUserAndAboveDashU()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", "all:\n  hosts:\n    h1: { ansible_user: admin }\n    h2: {}\n"), [("user", "cli", new SourceLocation(Fleet.Core.Inventory.Inventory.CommandLineUser, 1, 1))]);
+
+        Assert.Null(Fleet.Core.Inventory.Inventory.PlayLogin(inventory.Hosts[0], "deploy"));
+        Assert.Equal("deploy", Fleet.Core.Inventory.Inventory.PlayLogin(inventory.Hosts[1], "deploy"));
+        Assert.Null(Fleet.Core.Inventory.Inventory.PlayLogin(inventory.Hosts[1], null));
+    }
+
     public void Dispose() => _files.Dispose();
 }

@@ -115,5 +115,15 @@ public sealed class BecomeKeywordTests : IDisposable
         Assert.Equal((line, column), (error.Location!.Value.Line, error.Location.Value.Column));
     }
 
+    [Fact]
+    public void Load_PlayRemoteUser_IsThePlays_TaskRemoteUserIsLocatedError()
+    {
+        Assert.Equal("deploy", Load("- hosts: all\n  remote_user: deploy\n  tasks: []\n").Playbook!.Plays[0].RemoteUser);
+
+        var error = Assert.Single(Load("- hosts: all\n  tasks:\n    - command: id\n      remote_user: deploy\n").Errors);
+        Assert.Contains("set remote_user on the play", error.Message, StringComparison.Ordinal);
+        Assert.Equal((4, 7), (error.Location!.Value.Line, error.Location.Value.Column));
+    }
+
     public void Dispose() => _files.Dispose();
 }

@@ -140,5 +140,41 @@ public sealed class BecomeUserLabTests(LabFixture lab) : IDisposable
         Assert.Equal(bastion.Address, result.Tasks[0].Result["stdout"]);
     }
 
+    [LabFact]
+    public async Task RemoteUser_OnAPlay_LogsInAsThatUserForThatPlayOnly()
+    {
+        var host = lab.Info.Hosts[1];
+        var publicKey = (await File.ReadAllTextAsync(lab.Info.PublicKeyPath)).Trim();
+        await PrepareAsync(host.Name, $"""
+            mkdir -p /home/app/.ssh; echo '{publicKey}' > /home/app/.ssh/authorized_keys
+            chown -R app:app /home/app/.ssh; chmod 700 /home/app/.ssh; chmod 600 /home/app/.ssh/authorized_keys
+            """);
+        // No ansible_user: it would win over remote_user, as in Ansible.
+        var inventory = Write("login.yml", $"""
+            all:
+              hosts:
+                {host.Name}:
+                  ansible_host: {host.Address}
+                  ansible_port: {host.Port}
+                  ansible_ssh_private_key_file: {lab.Info.PrivateKeyPath}
+            """);
+
+        var report = await LabRun.RunAsync(lab, """
+            - hosts: all
+              remote_user: app
+              gather_facts: false
+              tasks:
+                - command: id -un
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - command: id -un
+            """, inventoryPath: inventory);
+
+        var result = Assert.Single(report.Hosts);
+        Assert.True(result.Status == HostStatus.Changed, $"{result.Status}: {result.Error}");
+        Assert.Equal(["app", "root"], result.Tasks.Select(t => t.Result["stdout"]));
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 }
