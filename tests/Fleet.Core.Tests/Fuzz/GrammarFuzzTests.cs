@@ -15,7 +15,11 @@ namespace Fleet.Core.Tests.Fuzz;
 /// <item><c>FLEET_FUZZ_CASE</c>: replays that one case (whatever hazards it holds) and prints its files.</item>
 /// <item><c>FLEET_FUZZ_OPEN_DEFECTS</c>: <c>all</c>, or hazard names, to run the cases of <see cref="OpenDefects"/> too.</item>
 /// <item><c>FLEET_FUZZ_CLI_CASES</c>: how many cases also run through the built CLI (default 4).</item>
+/// <item><c>FLEET_FUZZ_CASE_SECONDS</c>: the time budget of one case (default 5).</item>
 /// </list>
+/// A crash that ends the test process itself (a stack overflow in process) leaves the case it ran in
+/// <c>$TMPDIR/fleet-fuzz-current-case.txt</c>; an open class is best explored first through the CLI, which survives it:
+/// <c>FLEET_FUZZ_OPEN_DEFECTS=all FLEET_FUZZ_CLI_CASES=200</c> with a filter on <c>Cli_</c>.
 /// </summary>
 public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
 {
