@@ -70,8 +70,16 @@ public static partial class FuzzContract
             return $"a raw control character \\x{(int)raw:x2} on stdout";
         }
 
+        var previous = "";
         foreach (var line in stderr.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0))
         {
+            if (previous.Length > 0 && !line.StartsWith("warning: ", StringComparison.Ordinal) && !Located().IsMatch(line))
+            {
+                // A line that continues the one before: a message that holds a newline from its input.
+                return $"more than one line: {Shown(previous + "\n" + line)}";
+            }
+
+            previous = line;
             var text = line.StartsWith("warning: ", StringComparison.Ordinal) ? line["warning: ".Length..] : line.StartsWith("error: ", StringComparison.Ordinal) ? line["error: ".Length..] : line;
             if (!line.StartsWith("warning: ", StringComparison.Ordinal) && !text.StartsWith('-') && !Located().IsMatch(text))
             {

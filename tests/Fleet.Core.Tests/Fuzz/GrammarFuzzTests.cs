@@ -10,12 +10,16 @@ namespace Fleet.Core.Tests.Fuzz;
 /// names its seed and case. Environment variables:
 /// <list type="bullet">
 /// <item><c>FLEET_FUZZ_SEED</c>: the run's seed (default <see cref="DefaultSeed"/>).</item>
-/// <item><c>FLEET_FUZZ_CASES</c> and <c>FLEET_FUZZ_SECONDS</c>: how many cases, and the wall-clock cap (defaults 400 and 30);
+/// <item><c>FLEET_FUZZ_CASES</c> and <c>FLEET_FUZZ_SECONDS</c>: how many cases, and the wall-clock cap (defaults 400 and 25);
 /// a longer exploration is e.g. <c>FLEET_FUZZ_CASES=100000 FLEET_FUZZ_SECONDS=3600 FLEET_FUZZ_SEED=$RANDOM</c>.</item>
 /// <item><c>FLEET_FUZZ_CASE</c>: replays that one case (whatever hazards it holds) and prints its files.</item>
 /// <item><c>FLEET_FUZZ_OPEN_DEFECTS</c>: <c>all</c>, or hazard names, to run the cases of <see cref="OpenDefects"/> too.</item>
-/// <item><c>FLEET_FUZZ_CLI_CASES</c>: how many cases also run through the built CLI (default 6).</item>
+/// <item><c>FLEET_FUZZ_CLI_CASES</c>: how many cases also run through the built CLI (default 4).</item>
+/// <item><c>FLEET_FUZZ_CASE_SECONDS</c>: the time budget of one case (default 5).</item>
 /// </list>
+/// A crash that ends the test process itself (a stack overflow in process) leaves the case it ran in
+/// <c>$TMPDIR/fleet-fuzz-current-case.txt</c>; an open class is best explored first through the CLI, which survives it:
+/// <c>FLEET_FUZZ_OPEN_DEFECTS=all FLEET_FUZZ_CLI_CASES=200</c> with a filter on <c>Cli_</c>.
 /// </summary>
 public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
 {
@@ -41,6 +45,7 @@ public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
         [Hazard.OddFile] = "include_vars/vars_files/template src of a FIFO hang; missing, binary or device files pass silently (structure)",
         [Hazard.ControlCharacters] = "control characters and newlines from inputs reach messages raw; a NUL in a name is ArgumentException, exit 70 (structure: messages)",
         [Hazard.LoopShape] = "loop: 5, loop: {a: 1}, with_dict: [1, 2] and a bad with_sequence pass validation (structure)",
+        [Hazard.RoleCycle] = "a cycle back to a role already read with the same parameters is dropped silently, exit 0 (RoleReader.Load dedupes before its cycle check); Ansible: 'A recursion loop was detected' (structure)",
         [Hazard.TemplateSource] = "template sources are not parsed at validation: their errors pass silently (structure)",
         [Hazard.Keywords] = "a NUL in an include or role name is ArgumentException, exit 70; include_role with an undefined name passes (structure)",
         [Hazard.ManyExpressions] = "parse time is quadratic in the number of {{ }} in one value: 100,000 take about a minute (budgets)",
@@ -77,7 +82,7 @@ public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
             var first = ProjectGrammar.Generate(Seed, number);
             var again = ProjectGrammar.Generate(Seed, number);
 
-            Assert.Equal(first.Files.Describe(int.MaxValue), again.Files.Describe(int.MaxValue));
+            Assert.Equal(first.Files.AllText(), again.Files.AllText());
             Assert.Equal(first.Hazards.Order(), again.Hazards.Order());
         }
     }
@@ -87,13 +92,14 @@ public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
     {
         var seen = new HashSet<Hazard>();
         var texts = new StringBuilder();
-        for (var number = 0; number < Settings.Number("FLEET_FUZZ_CASES", 400); number++)
+        // The default run's first 400 cases: what CI draws (the in-process run reaches the first of them within its time cap).
+        for (var number = 0; number < 400; number++)
         {
             var fuzzCase = ProjectGrammar.Generate(Seed, number);
             seen.UnionWith(fuzzCase.Hazards);
             if (fuzzCase.Hazards.Count > 0)
             {
-                texts.Append(fuzzCase.Files.Describe(20_000));
+                texts.Append(fuzzCase.Files.AllText());
             }
         }
 
@@ -102,7 +108,7 @@ public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
         string[] shapes =
         [
             "{{ rec(n) }}", "{{ pong(n) }}", "{% if true %}{% if true %}", "'x' * 10**10", "9223372036854775807 + 1", "range(-9223372036854775808",
-            "lookup('template', 'self.j2')", "{{ c1 }}", "fan1.yml", "1 ** 9223372036854775807", "'x' * 4294967296", "is divisibleby 0",
+            "lookup('template', 'self.j2')", "{{ c1 }}", "fan1.yml", "1 ** 9223372036854775807", "'x' * 4294967296", "is divisibleby 0", "big.bin", "/proc/self/pagemap", "password_hash('sha512', rounds=999999999)", "{% for a in range(100000) %}{% for b in range(100000) %}",
         ];
         var missing = shapes.Where(shape => !all.Contains(shape, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "never generated: " + string.Join(" | ", missing));
@@ -112,7 +118,7 @@ public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
     public void Validate_GeneratedProjects_MeetTheContract()
     {
         var cases = Settings.Number("FLEET_FUZZ_CASES", 400);
-        var budget = TimeSpan.FromSeconds(Settings.Number("FLEET_FUZZ_SECONDS", 30));
+        var budget = TimeSpan.FromSeconds(Settings.Number("FLEET_FUZZ_SECONDS", 25));
         var replay = Settings.Number("FLEET_FUZZ_CASE", -1);
         var clock = Stopwatch.StartNew();
         var failures = new List<string>();
@@ -180,7 +186,7 @@ public sealed class GrammarFuzzTests(ITestOutputHelper output) : IDisposable
     {
         var cli = FuzzContract.CliPath();
         Assert.True(cli is not null, "the CLI is not built beside this test build: build Fleet.sln first");
-        var wanted = Settings.Number("FLEET_FUZZ_CLI_CASES", 6);
+        var wanted = Settings.Number("FLEET_FUZZ_CLI_CASES", 4);
         var failures = new List<string>();
         var ran = 0;
         // Cases far from the in-process run's, hostile and plain, inventory and validate alike.

@@ -26,6 +26,14 @@ public sealed class JinjaGrammar(Draw draw, IReadOnlyList<string> variables, IRe
 
     private int _macros;
 
+    private bool _drawnHostile;
+
+    /// <summary>
+    /// Which hostile production a case's first hostile draw takes (in the order listed, modulo their number), so that successive
+    /// cases of a hazard go through all its shapes instead of leaving some to chance; later draws are random. The default value is 0.
+    /// </summary>
+    public int Round { get; init; }
+
     /// <summary>The hazard this case draws hostile productions of, or null for plain random input. The default value is null.</summary>
     public Hazard? Focus { get; init; }
 
@@ -215,45 +223,53 @@ public sealed class JinjaGrammar(Draw draw, IReadOnlyList<string> variables, IRe
     {
         [Hazard.HugeValue] =
         [
-            (false, d => d.Pick("'x' * 10**10", "'x' * 4294967296", "[1] * 10**10", "'ab' * 2**40", "[[1] * 100000] * 100000", "'x' * 9223372036854775807", "[1] * 9223372036854775807", "'x' * (2 ** 62)")),
-            (false, d => d.Pick("range(100000) | join('x' * 100000)", "'a' | indent(2**31)", "('x' * 1000000) | replace('x', 'y' * 100000)", "'%s' | format('x' * 100000) * 100000", "'x' | center(10**12)", "range(100000) | map('string') | join(',') * 100000")),
-            (false, d => d.Pick("range(100000) | product(range(100000)) | list | length", "range(100000) | combinations(3) | list | length", "range(20) | permutations | list | length", "[range(100000)] * 100000 | flatten | length")),
+            .. Shapes(false, "'x' * 10**10", "'x' * 4294967296"),
+            .. Shapes(false, "'x' * 10**10", "'x' * 4294967296", "[1] * 10**10", "'ab' * 2**40", "[[1] * 100000] * 100000", "'x' * 9223372036854775807", "[1] * 9223372036854775807", "'x' * (2 ** 62)"),
+            .. Shapes(false, "range(100000) | join('x' * 100000)", "'a' | indent(2**31)", "('x' * 1000000) | replace('x', 'y' * 100000)", "'%s' | format('x' * 100000) * 100000", "'x' | center(10**12)", "range(100000) | map('string') | join(',') * 100000"),
+            .. Shapes(false, "range(100000) | product(range(100000)) | list | length", "range(100000) | combinations(3) | list | length", "range(20) | permutations | list | length", "[range(100000)] * 100000 | flatten | length"),
             (true, _ => "{% set s = 'x' %}" + string.Concat(Enumerable.Repeat("{% set s = s ~ s %}", 40)) + "{{ s | length }}"),
         ],
         [Hazard.IntegerOverflow] =
         [
-            (false, d => d.Pick("9223372036854775807 + 1", "-9223372036854775808 - 1", "9223372036854775807 * 2", "2 ** 64", "2 ** 63", "(-9223372036854775808) // -1", "-9223372036854775808 % -1", "99999999999999999999", "-99999999999999999999 + 1", "(-9223372036854775808) | abs", "9223372036854775807 | int + 1")),
-            (false, d => d.Pick("1 ** 9223372036854775807", "2 ** 9223372036854775807", "10 ** 10 ** 10", "(-1) ** 9223372036854775807", "2 ** -9223372036854775808", "9223372036854775807 | float | int", "1e308 * 10", "(1e308 * 10) | int", "'x' * -9223372036854775808", "range(9223372036854775807) | length")),
+            .. Shapes(false, "9223372036854775807 + 1", "1 ** 9223372036854775807", "(-9223372036854775808) // -1", "2 ** 64"),
+            .. Shapes(false, "9223372036854775807 + 1", "-9223372036854775808 - 1", "9223372036854775807 * 2", "2 ** 64", "2 ** 63", "(-9223372036854775808) // -1", "-9223372036854775808 % -1", "99999999999999999999", "-99999999999999999999 + 1", "(-9223372036854775808) | abs", "9223372036854775807 | int + 1"),
+            .. Shapes(false, "1 ** 9223372036854775807", "2 ** 9223372036854775807", "10 ** 10 ** 10", "(-1) ** 9223372036854775807", "2 ** -9223372036854775808", "9223372036854775807 | float | int", "1e308 * 10", "(1e308 * 10) | int", "'x' * -9223372036854775808", "range(9223372036854775807) | length"),
         ],
         [Hazard.ManyIterations] =
         [
-            (false, d => d.Pick("range(-9223372036854775808, 9223372036854775807, 2**62)", "range(0, 9223372036854775807, 4611686018427387904)", "range(9223372036854775807, -9223372036854775808, -3)", "range(-9223372036854775807, 9223372036854775807)", "range(100000) | map('string') | map('length') | sum")),
+            .. Shapes(false, "range(-9223372036854775808, 9223372036854775807, 2**62)", "range(0, 9223372036854775807, 4611686018427387904)", "range(9223372036854775807, -9223372036854775808, -3)", "range(-9223372036854775807, 9223372036854775807)", "range(100000) | map('string') | map('length') | sum"),
             (true, _ => "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}"),
         ],
         [Hazard.FilterArguments] =
         [
-            (false, d => d.Pick("'a' | indent(-5)", "{} | to_nice_json(indent=-1)", "'a' | comment(style='bogus')", "'!!!' | b64decode", "'{' | from_json", "'x: [' | from_yaml", "[1, 'a', none] | sort", "[{}, []] | max", "'%d' % 'a'", "'%(x)s' % 1", "'%' % 1", "'{}' | format", "'%z' | format(1)", "4 is divisibleby 0", "1 // 0", "1 % 0", "1 / 0", "1.0 // 0.0")),
-            (false, d => d.Pick("'abc' | truncate(-1)", "'a' | wordwrap(0)", "[1,2] | batch(0)", "[1,2] | slice(0)", "'a' | regex_search('(')", "'a' | regex_replace('[', 'b')", "'a' | int(base=99)", "'z' | int(base=2)", "none | to_datetime", "'x' | to_datetime('%Q')", "'a' | strftime", "'a' | password_hash('bogus')", "'1.2' | version('x', 'bogus')", "{'a': 1} | dict2items(key_name=none)", "[1] | items2dict", "-1 | filesizeformat", "'x' | human_to_bytes", "1 | round(9223372036854775807)")),
-            (false, d => d.Pick("'a' | center(-1)", "'a' | ljust(-9223372036854775808)", "'x' | truncate(9223372036854775807)", "[1] | batch(-1) | list", "'a' | indent(first=true, width=-9223372036854775808)", "{} | to_yaml(indent=-1)", "{} | to_json(indent=9999999999)", "'a' | hash('bogus')")),
+            .. Shapes(false, "4 is divisibleby 0", "(-9223372036854775808) | abs", "'a' | indent(-5)", "{} | to_nice_json(indent=-1)"),
+            .. Shapes(false, "'a' | indent(-5)", "{} | to_nice_json(indent=-1)", "'a' | comment(style='bogus')", "'!!!' | b64decode", "'{' | from_json", "'x: [' | from_yaml", "[1, 'a', none] | sort", "[{}, []] | max", "'%d' % 'a'", "'%(x)s' % 1", "'%' % 1", "'{}' | format", "'%z' | format(1)", "4 is divisibleby 0", "1 // 0", "1 % 0", "1 / 0", "1.0 // 0.0"),
+            .. Shapes(false, "'abc' | truncate(-1)", "'a' | wordwrap(0)", "[1,2] | batch(0)", "[1,2] | slice(0)", "'a' | regex_search('(')", "'a' | regex_replace('[', 'b')", "'a' | int(base=99)", "'z' | int(base=2)", "none | to_datetime", "'x' | to_datetime('%Q')", "'a' | strftime", "'a' | password_hash('bogus')", "'1.2' | version('x', 'bogus')", "{'a': 1} | dict2items(key_name=none)", "[1] | items2dict", "-1 | filesizeformat", "'x' | human_to_bytes", "1 | round(9223372036854775807)"),
+            .. Shapes(false, "'a' | center(-1)", "'a' | ljust(-9223372036854775808)", "'x' | truncate(9223372036854775807)", "[1] | batch(-1) | list", "'a' | indent(first=true, width=-9223372036854775808)", "{} | to_yaml(indent=-1)", "{} | to_json(indent=9999999999)", "'a' | hash('bogus')"),
             (false, d => $"{d.Pick("'x'", "''", "'%s'", "'a,b'")} | {d.Pick(FilterNames)}({d.Pick("-1", "-9223372036854775808", "none", "[]", "{}", "'%'", "0", "9223372036854775807", "'('")})"),
             (false, d => $"{d.Pick("-1", "none", "[1, 'a']", "{'a': none}", "''", "9223372036854775807", "-9223372036854775808", "0.0")} | {d.Pick(FilterNames)}"),
             (false, d => $"{d.Pick("-1", "none", "[1, 'a']", "''", "0")} is {d.Pick(TestNames)}({d.Pick("0", "-1", "none", "'('", "[]")})"),
         ],
         [Hazard.SlowRegex] =
         [
-            (false, d => d.Pick("('a' * 40 ~ 'b') | regex_search('(a+)+$')", "('a' * 40 ~ '!') is match('^(a|aa)+$')", "('x' * 5000) | regex_replace('(x*)*y', 'z')", "('a' * 60) | regex_findall('(a|a)*c')")),
+            .. Shapes(false, "('a' * 40 ~ 'b') | regex_search('(a+)+$')", "('a' * 40 ~ '!') is match('^(a|aa)+$')", "('x' * 5000) | regex_replace('(x*)*y', 'z')", "('a' * 60) | regex_findall('(a|a)*c')"),
         ],
         [Hazard.LookupSelfReference] =
         [
-            (false, d => d.Pick("lookup('template', 'self.j2')", "lookup('template', 'ping.j2')", "lookup('file', '/dev/zero')", "lookup('file', '/proc/self/pagemap')", "lookup('file', 'fifo')", "lookup('template', 'fifo')", "lookup('file', 'dir')", "lookup('template', '/dev/zero')", "lookup('file', 'loop')", "lookup('file', 'binary.bin')", "lookup('lines', 'cat /dev/zero')", "lookup('first_found', ['fifo', '/dev/zero'])", "lookup('fileglob', '/proc/*/mem')", "lookup('file', 'a\\x00b')")),
+            .. Shapes(false, "lookup('template', 'self.j2')", "lookup('template', 'ping.j2')", "lookup('file', '/dev/zero')", "lookup('file', 'big.bin')", "lookup('template', 'big.bin')", "lookup('file', '/proc/self/pagemap')", "lookup('file', 'fifo')", "lookup('template', 'fifo')", "lookup('file', 'dir')", "lookup('template', '/dev/zero')", "lookup('file', 'loop')", "lookup('file', 'binary.bin')", "lookup('lines', 'cat /dev/zero')", "lookup('first_found', ['fifo', '/dev/zero'])", "lookup('fileglob', '/proc/*/mem')", "lookup('file', 'a\\x00b')"),
             (true, _ => "{{ lookup('template', 'self.j2') }}"),
         ],
         [Hazard.CostlyHash] =
         [
-            (false, d => d.Pick("'pw' | password_hash('sha512', rounds=999999999)", "'pw' | password_hash('sha512', 'salt', rounds=9223372036854775807)", "'pw' | password_hash('sha256', rounds=-1)", "'pw' | password_hash('md5', rounds=1000000000)")),
+            .. Shapes(false, "'pw' | password_hash('sha512', rounds=999999999)", "'pw' | password_hash('sha512', 'salt', rounds=9223372036854775807)", "'pw' | password_hash('sha256', rounds=-1)", "'pw' | password_hash('md5', rounds=1000000000)"),
         ],
         [Hazard.DeepNesting] =
         [
+            (true, d => Nested("{% if true %}", "{% endif %}", d.Pick(1_000, 10_000, 20_000))),
+            (true, _ => Nested("{% if true %}", "{% endif %}", 10_000)),
+            (true, _ => Nested("{% if true %}", "{% endif %}", 10_000) + Nested("{% for i in [1] %}", "{% endfor %}", 10_000)),
+            (true, d => Nested("{% for i in [1] %}", "{% endfor %}", d.Pick(1_000, 10_000))),
+            (true, _ => Nested("{% macro m() %}", "{% endmacro %}", 5_000)),
             (false, _ => new string('(', 10_000) + "1" + new string(')', 10_000)),
             (false, _ => string.Concat(Enumerable.Repeat("[", 5_000)) + string.Concat(Enumerable.Repeat("]", 5_000))),
             (false, _ => "1" + string.Concat(Enumerable.Repeat(" | string", 20_000))),
@@ -263,14 +279,11 @@ public sealed class JinjaGrammar(Draw draw, IReadOnlyList<string> variables, IRe
             (false, _ => string.Concat(Enumerable.Repeat("-", 50_000)) + "1"),
             (false, _ => "x" + string.Concat(Enumerable.Repeat(".a", 50_000))),
             (false, _ => "2" + string.Concat(Enumerable.Repeat(" ** 2", 5_000))),
-            (true, d => Nested("{% if true %}", "{% endif %}", d.Pick(1_000, 10_000, 20_000))),
-            (true, d => Nested("{% for i in [1] %}", "{% endfor %}", d.Pick(1_000, 10_000))),
-            (true, _ => Nested("{% macro m() %}", "{% endmacro %}", 5_000)),
         ],
         [Hazard.ControlCharacters] =
         [
-            (false, d => d.Pick("'a\0b'", "'\u001b[31mred'", "undefined_\u0007var", "'x' | no_such\u001b[2Jfilter", "lookup('\u001b[31m')")),
-            (true, d => d.Pick("\u001b[2J{{ undefined_\u001b[31m }}", "{% if \u0000 %}{% endif %}", "{{ 'a' | no\u0007such }}")),
+            .. Shapes(false, "'a\0b'", "'\u001b[31mred'", "undefined_\u0007var", "'x' | no_such\u001b[2Jfilter", "lookup('\u001b[31m')"),
+            .. Shapes(true, "\u001b[2J{{ undefined_\u001b[31m }}", "{% if \u0000 %}{% endif %}", "{{ 'a' | no\u0007such }}"),
         ],
         [Hazard.RecursiveMacro] =
         [
@@ -287,6 +300,16 @@ public sealed class JinjaGrammar(Draw draw, IReadOnlyList<string> variables, IRe
         ],
     };
 
+    private static IEnumerable<(bool Statement, Func<Draw, string> Make)> Shapes(bool statement, params string[] texts) =>
+        texts.Select(text => (statement, (Func<Draw, string>)(_ => text)));
+
+    private int Index(int count)
+    {
+        var index = _drawnHostile ? draw.Next(0, count) : Round % count;
+        _drawnHostile = true;
+        return index;
+    }
+
     private static string Nested(string open, string close, int depth) =>
         string.Concat(Enumerable.Repeat(open, depth)) + "x" + string.Concat(Enumerable.Repeat(close, depth));
 
@@ -295,13 +318,13 @@ public sealed class JinjaGrammar(Draw draw, IReadOnlyList<string> variables, IRe
     {
         var focus = Focus!.Value;
         var expressions = Productions[focus].Where(p => !p.Statement).ToList();
-        return expressions.Count > 0 ? draw.Mark(focus, expressions[draw.Next(0, expressions.Count)].Make(draw)) : "true";
+        return expressions.Count > 0 ? draw.Mark(focus, expressions[Index(expressions.Count)].Make(draw)) : "true";
     }
 
     private string HostileStatement()
     {
         var focus = Focus!.Value;
-        var production = draw.Pick(Productions[focus]);
+        var production = Productions[focus][Index(Productions[focus].Length)];
         var text = production.Make(draw);
         return draw.Mark(focus, production.Statement ? text : "{{ " + text + " }}");
     }

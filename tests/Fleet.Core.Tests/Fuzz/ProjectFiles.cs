@@ -23,6 +23,9 @@ public sealed class ProjectFiles
     /// <summary>Adds an empty directory.</summary>
     public void Directory(string path) => _entries[path] = new Entry(EntryKind.Directory, "");
 
+    /// <summary>Adds a sparse file of <paramref name="length"/> bytes (zeros that take no disk space).</summary>
+    public void Sparse(string path, long length) => _entries[path] = new Entry(EntryKind.Sparse, length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Adds a named pipe (nothing ever writes to it: a reader blocks forever).</summary>
     public void Fifo(string path) => _entries[path] = new Entry(EntryKind.Fifo, "");
 
@@ -55,12 +58,22 @@ public sealed class ProjectFiles
                 case EntryKind.Fifo:
                     MakeFifo(path);
                     break;
+                case EntryKind.Sparse:
+                    using (var sparse = File.Create(path))
+                    {
+                        sparse.SetLength(long.Parse(entry.Content, System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    break;
                 default:
                     File.CreateSymbolicLink(path, entry.Content);
                     break;
             }
         }
     }
+
+    /// <summary>Every path and text content, whole, for tests of what the grammar draws.</summary>
+    public string AllText() => string.Concat(_entries.Select(e => e.Key + "\n" + e.Value.Content + "\n"));
 
     /// <summary>The files as text, for a failure message that lets a reader see the case without replaying it.</summary>
     public string Describe(int maxChars)
@@ -87,6 +100,7 @@ public sealed class ProjectFiles
         Bytes,
         Directory,
         Fifo,
+        Sparse,
         Symlink,
     }
 

@@ -43,7 +43,7 @@ public sealed class ProjectGrammar
         // Half the cases are plain random input; each other one focuses on one hazard, so a failure names its class.
         _focus = number % 2 == 1 ? hazards[(number / 2) % hazards.Length] : null;
         var files = PlainFiles.Where(f => !f.StartsWith("vars/", StringComparison.Ordinal)).Select(f => Path.GetFileName(f)).ToList();
-        _jinja = new JinjaGrammar(_draw, Variables, files) { Focus = _focus, Hostility = 0.3, Tame = _focus is not null, WildTemplates = _focus is Hazard.TemplateSource };
+        _jinja = new JinjaGrammar(_draw, Variables, files) { Focus = _focus, Round = number / (2 * hazards.Length), Hostility = 0.3, Tame = _focus is not null, WildTemplates = _focus is Hazard.TemplateSource };
     }
 
     /// <summary>
@@ -114,6 +114,7 @@ public sealed class ProjectGrammar
             _files.Symlink(dir + "dangling", "nowhere/at/all");
             _files.Symlink(dir + "loop", "loop");
             _files.Symlink(dir + "zero", "/dev/zero");
+            _files.Sparse(dir + "big.bin", 400L * 1024 * 1024);
             _files.Text(dir + "self.j2", "{{ lookup('template', 'self.j2') }}");
             _files.Text(dir + "ping.j2", "{{ lookup('template', 'pong.j2') }}");
             _files.Text(dir + "pong.j2", "{{ lookup('template', 'ping.j2') }}");
@@ -150,7 +151,7 @@ public sealed class ProjectGrammar
 
             if (_draw.Chance(0.3))
             {
-                vars["ansible_port"] = Tame ? _draw.Pick<object>(22L, "{{ 2200 + 22 }}") : _draw.Chance(0.3) ? _draw.Pick<object>(22L, 0L, -1L, 65536L, 99999999999L) : _jinja.Value();
+                vars["ansible_port"] = Tame ? _draw.Pick<object>(22L, "{{ 2200 + 22 }}") : _draw.Chance(0.5) ? _draw.Pick<object>(22L, 2222L, 0L, -1L, 65536L, 99999999999L) : _jinja.Value();
             }
 
             if (Hostile(Hazard.IntegerOverflow))
@@ -207,7 +208,7 @@ public sealed class ProjectGrammar
             play["vars_files"] = new List<object?> { VarsFile() };
         }
 
-        foreach (var keyword in Enumerable.Range(0, Tame ? 0 : _draw.Next(0, 3)).Select(_ => _draw.Pick(PlayKeywords)))
+        foreach (var keyword in Enumerable.Range(0, Tame || _draw.Chance(0.7) ? 0 : 1).Select(_ => _draw.Pick(PlayKeywords)))
         {
             play[keyword] = _draw.Pick<object?>(null, "", "yes", 1L, "{{ v0 }}", new List<object?>(), new Dictionary<string, object?>());
         }
@@ -268,7 +269,7 @@ public sealed class ProjectGrammar
     {
         if (Hostile(Hazard.OddFile))
         {
-            return _draw.Refused(Hazard.OddFile, _draw.Pick("missing.yml", "dir", "fifo", "/dev/zero", "binary.bin", "dangling", "loop", "shadow.yml", "/etc/shadow", "/proc/self/pagemap", "a\0b.yml"));
+            return _draw.Refused(Hazard.OddFile, _draw.Pick("missing.yml", "big.bin", "dir", "fifo", "/dev/zero", "binary.bin", "dangling", "loop", "shadow.yml", "/etc/shadow", "/proc/self/pagemap", "a\0b.yml"));
         }
 
         var path = $"vars/v{_taskFiles++}.yml";
@@ -413,7 +414,7 @@ public sealed class ProjectGrammar
     {
         if (Hostile(Hazard.OddFile) || Hostile(Hazard.LookupSelfReference))
         {
-            var odd = _focus == Hazard.LookupSelfReference ? "self.j2" : _draw.Pick("dangling", "loop", "dir", "fifo", "zero", "binary.bin", "self.j2", "missing.j2");
+            var odd = _focus == Hazard.LookupSelfReference ? "self.j2" : _draw.Pick("big.bin", "dangling", "loop", "dir", "fifo", "zero", "binary.bin", "self.j2", "missing.j2");
             return _draw.Refused(odd == "self.j2" ? Hazard.LookupSelfReference : Hazard.OddFile, odd);
         }
 
@@ -426,6 +427,10 @@ public sealed class ProjectGrammar
         {
             // A template source is parsed at validation: every error in it must be found there, located in the template.
             _draw.Mark(Hazard.TemplateSource, "");
+            if (_draw.Chance(0.3))
+            {
+                text += _draw.Refused(Hazard.TemplateSource, _draw.Pick("{{ 1 | no_such_filter }}", "{% if %}", "{% for x in %}{% endfor %}", "{% include 'self.j2' %}", "{{ 1 +", "{% endif %}"));
+            }
         }
 
         return path;
@@ -480,7 +485,7 @@ public sealed class ProjectGrammar
 
         if (Hostile(Hazard.Keywords))
         {
-            task[action] = new Dictionary<string, object?> { ["file"] = "tasks/none.yml", ["bogus_parameter"] = 1L };
+            task[action] = _draw.Chance(0.5) ? "a\0b.yml" : new Dictionary<string, object?> { ["file"] = "tasks/none.yml", ["bogus_parameter"] = 1L };
             _draw.Refused(Hazard.Keywords, "");
             return;
         }
@@ -543,7 +548,14 @@ public sealed class ProjectGrammar
             _draw.Refused(Hazard.OddFile, "");
             var file = dir + _draw.Pick("/tasks/main.yml", "/meta/main.yml", "/defaults/main.yml");
             _files.Remove(file);
-            _files.Directory(file + "/sub");
+            if (_draw.Chance(0.5))
+            {
+                _files.Directory(file + "/sub");
+            }
+            else
+            {
+                _files.Fifo(file);
+            }
         }
         else if (_roles < 6 && _draw.Chance(0.3))
         {
