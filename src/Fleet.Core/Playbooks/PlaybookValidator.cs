@@ -16,12 +16,13 @@ public static class PlaybookValidator
 {
     private static readonly string[] MagicVariables = ["inventory_hostname", "inventory_hostname_short", "group_names", "groups"];
 
-    /// <summary>Every problem found, in file order.</summary>
+    /// <summary>Every problem found, in file order; what may still work (a use a <c>when</c> may skip) goes to <paramref name="warnings"/>.</summary>
     public static IReadOnlyList<InputError> Validate(
         IReadOnlyList<Playbook> playbooks,
         Inventory.Inventory? inventory,
         IReadOnlyDictionary<string, object?> extraVars,
-        IModuleCatalog catalog)
+        IModuleCatalog catalog,
+        ICollection<InputError>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -30,6 +31,8 @@ public static class PlaybookValidator
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         var runtime = RuntimeNames(playbooks, catalog);
+        var templates = new TemplateSources();
+        var found = new List<InputError>();
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();
@@ -82,7 +85,7 @@ public static class PlaybookValidator
                 foreach (var layers in hostLayers)
                 {
                     var before = errors.Count;
-                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors);
+                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors, templates, found);
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -96,10 +99,16 @@ public static class PlaybookValidator
             errors.AddRange(inventory.CheckTargets(targeted.Distinct(), extraVars, credentials: false));
         }
 
+        foreach (var warning in found.Distinct())
+        {
+            warnings?.Add(warning);
+        }
+
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
     }
 
-    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors)
+    private static void CheckTask(
+        TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings)
     {
         if (task.When is { } when)
         {
@@ -161,9 +170,17 @@ public static class PlaybookValidator
             var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory, parameter.ControllerFolder).ToList();
             if (ControllerFiles.Find(path, directory, parameter.ControllerFolder) is { } found)
             {
-                if (InputFile.KindOf(found) == InputFileKind.Special)
+                switch (InputFile.KindOf(found))
                 {
-                    errors.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
+                    case InputFileKind.Special:
+                        errors.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
+                        break;
+                    case InputFileKind.Missing:
+                        errors.Add(new InputError(arg.Location, $"{parameter.Name}: a symbolic link that leads nowhere on the controller (dangling or looping): {found}"));
+                        break;
+                    case InputFileKind.Regular when parameter.ControllerFolder == "templates":
+                        templates.Check(Path.GetFullPath(found), directory, arg.Location, task.When is not null, name => Defined(scope, name), errors, warnings);
+                        break;
                 }
             }
             else if (places.FirstOrDefault(Directory.Exists) is { } folder)
@@ -174,6 +191,19 @@ public static class PlaybookValidator
             {
                 errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
             }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is defined in <paramref name="scope"/>; null when only the run knows (or using it is reported elsewhere).</summary>
+    private static bool? Defined(IVariableLookup scope, string name)
+    {
+        try
+        {
+            return scope.TryGet(name, out _);
+        }
+        catch (Exception ex) when (ex is RuntimeVariableException or UndefinedVariableException or FleetInputException)
+        {
+            return null;
         }
     }
 
