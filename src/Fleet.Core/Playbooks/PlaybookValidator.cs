@@ -57,9 +57,16 @@ public static class PlaybookValidator
                 : [[facts, play.RoleDefaults, MagicVariables.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal), last]];
             foreach (var (task, frameVars) in Leaves(play.Tasks.Concat(play.Handlers), []))
             {
+                errors.AddRange(task.Keywords.Loop is { } loop ? LiteralLoops.Check(loop) : []);
+                errors.AddRange(IncludeVarsFiles.Check(task, play));
                 foreach (var name in task.Notify.Where(n => !topics.Contains(n)))
                 {
                     errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Yaml.YamlFile.DidYouMean(name, topics)}"));
+                }
+
+                if (task.Keywords.Kind is TaskKind.IncludeRole or TaskKind.IncludeTasks && task.When is null)
+                {
+                    errors.AddRange(IncludeName(task, TaskScope(task, frameVars, extraVars, play, hostLayers[0])));
                 }
 
                 if (task.Keywords.Kind != TaskKind.Module || ActionSpec.Find(task.Module) is { Arguments: ActionArguments.ReadWithTask })
@@ -149,7 +156,9 @@ public static class PlaybookValidator
         catch (FleetInputException ex)
         {
             // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x.
-            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && e.Message.Contains("undefined variable", StringComparison.Ordinal))));
+            // A parameter that is given but whose value failed to render is not "missing": its own error says why.
+            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && e.Message.Contains("undefined variable", StringComparison.Ordinal)))
+                .Where(e => !task.Args.Entries.Any(a => e.Message.EndsWith($"missing required parameter '{a.Key}'", StringComparison.Ordinal))));
             return;
         }
         catch (RuntimeVariableException)
@@ -204,6 +213,30 @@ public static class PlaybookValidator
         catch (Exception ex) when (ex is RuntimeVariableException or UndefinedVariableException or FleetInputException)
         {
             return null;
+        }
+    }
+
+    /// <summary>A templated <c>include_role</c> name or <c>include_tasks</c> file must render (an undefined variable fails every run of it).</summary>
+    private static IEnumerable<InputError> IncludeName(TaskDefinition task, IVariableLookup scope)
+    {
+        var key = task.Keywords.Kind == TaskKind.IncludeRole ? "name" : "file";
+        if (task.Args[key] is not ScalarArg { Value: { } text } arg || !Template.HasTemplate(text))
+        {
+            return [];
+        }
+
+        try
+        {
+            _ = Template.Render(text, scope, arg.Location);
+            return [];
+        }
+        catch (FleetInputException ex)
+        {
+            return ex.Errors;
+        }
+        catch (RuntimeVariableException)
+        {
+            return []; // known when the play runs
         }
     }
 
