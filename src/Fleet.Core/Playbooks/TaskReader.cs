@@ -94,6 +94,16 @@ internal sealed class TaskReader(LoadContext context)
             return [];
         }
 
+        if (++context.TaskFilesRead > LoadContext.MaxTaskFiles)
+        {
+            if (context.TaskFilesRead == LoadContext.MaxTaskFiles + 1)
+            {
+                errors.Add(new InputError(namedAt, $"more than {LoadContext.MaxTaskFiles} task files imported by one playbook (imports that multiply at each level?): import a file once and loop inside it"));
+            }
+
+            return [];
+        }
+
         YamlNode? root;
         try
         {

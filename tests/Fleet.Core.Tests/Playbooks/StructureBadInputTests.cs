@@ -161,6 +161,18 @@ public sealed partial class StructureBadInputTests : IDisposable
         Assert.Contains("variable 'x' refers to itself", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Validate_ImportsThatFanOut_StopAtTheFileBudget()
+    {
+        var files = Enumerable.Range(0, 16).ToDictionary(i => $"f{i}.yml", i => i == 15 ? "- debug: msg=leaf\n" : $"- import_tasks: f{i + 1}.yml\n- import_tasks: f{i + 1}.yml\n");
+        files["pb.yml"] = "- hosts: all\n  tasks:\n    - import_tasks: f0.yml\n";
+        Write(files);
+
+        var error = await BadInputTests.BoundedAsync(() => Validate());
+
+        Assert.Contains($"more than {LoadContext.MaxTaskFiles} task files imported", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
+    }
+
     private void Write(Dictionary<string, string> files)
     {
         foreach (var (file, text) in files.Append(new("inv.yml", Inventory)))
