@@ -53,7 +53,7 @@ internal static class HostRun
     {
         foreach (var warning in inputs.Warnings)
         {
-            Console.Error.WriteLine("warning: " + warning);
+            Console.Error.WriteLine("warning: " + Display.Plain(warning.ToString()));
         }
     }
 

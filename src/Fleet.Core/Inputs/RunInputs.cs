@@ -103,7 +103,7 @@ public sealed class RunInputs
         var limited = inventory is null ? [] : SelectLimit(inventory, limit, errors);
         if (options.Playbooks is not null)
         {
-            errors.AddRange(PlaybookValidator.Validate(playbooks, inventory, extraVars, options.Catalog));
+            errors.AddRange(PlaybookValidator.Validate(playbooks, inventory, extraVars, options.Catalog, warnings));
         }
 
         if (errors.Count > 0)

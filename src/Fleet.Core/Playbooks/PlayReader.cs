@@ -44,7 +44,7 @@ internal sealed class PlayReader(LoadContext context)
             return;
         }
 
-        importing.Add(path);
+        importing.Add(InputFile.CanonicalPath(path)); // a playbook reached again through a linked directory is a cycle too
         foreach (var node in list.Children)
         {
             if (node is not YamlMappingNode play)
@@ -77,7 +77,7 @@ internal sealed class PlayReader(LoadContext context)
         }
 
         var target = r.Resolve(file);
-        if (importing.IndexOf(target) is var first and >= 0)
+        if (importing.IndexOf(InputFile.CanonicalPath(target)) is var first and >= 0)
         {
             var cycle = importing.Skip(first).Append(target).Select(Path.GetFileName);
             r.Error(import, target == r.Path ? $"import cycle: {file} imports itself" : $"import cycle: {string.Join(" → ", cycle)}");

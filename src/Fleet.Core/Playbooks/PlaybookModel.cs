@@ -256,6 +256,9 @@ public sealed record TaskKeywords
     /// <summary>For <c>include_tasks</c>: the tags of its parents, which the included tasks inherit (the include's own tags do not pass on).</summary>
     public IReadOnlyList<string> InheritedTags { get; init; } = [];
 
+    /// <summary>How many <c>include_tasks</c> read at run time this task is inside (a guarded recursive include ends at a limit). The default value is 0.</summary>
+    public int IncludeDepth { get; init; }
+
     /// <summary>
     /// Why Fleet cannot run this task's module (another OS family's module, a role's own Python module, a parameter of another
     /// package backend), or null: a host that reaches the task fails it with this message. The load warns of it.

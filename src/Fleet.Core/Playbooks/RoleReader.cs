@@ -181,15 +181,16 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             return null;
         }
 
-        var key = $"{directory}|{files}|{JsonValues.ToJson(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}").ToList())}";
-        if (dedupe && !_ran.Add(key))
-        {
-            return null;
-        }
-
+        // A cycle first: a role met again while it is still being read is never "already run", whatever its parameters.
         if (context.Reading.Contains(directory))
         {
             r.Errors.Add(new InputError(location, $"role dependency cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != directory).Append(directory).Select(Path.GetFileName))}"));
+            return null;
+        }
+
+        var key = $"{directory}|{files}|{JsonValues.ToJson(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}").ToList())}";
+        if (dedupe && !_ran.Add(key))
+        {
             return null;
         }
 
@@ -239,6 +240,10 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             {
                 Handlers.AddRange(tasks.ReadFile(handlersFile, new Inherit([], role, true) { Collections = collections }, location, r.Errors, "handlers file").SelectMany(h => h.Flatten()).Where(h => h.Keywords.Kind == TaskKind.Module));
             }
+            else if (files.Handlers != "main" && RoleFile(directory, "handlers", files.Handlers) is null)
+            {
+                r.Errors.Add(new InputError(location, $"role '{name}': handlers file '{files.Handlers}' not found in {Path.Combine(directory, "handlers")}"));
+            }
 
             return new TaskDefinition(name, "block", new MapArg([], location), inherit.Tags, null, [], 0, TimeSpan.Zero, null, false, null, null, location)
             {
@@ -264,7 +269,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
         YamlNode? root;
         try
         {
-            root = YamlFile.Load(metaFile, "role meta file");
+            root = YamlFile.Load(metaFile, "role meta file", new SourceLocation(metaFile, 1, 1));
         }
         catch (FleetInputException ex)
         {
@@ -325,7 +330,8 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
 
     /// <summary>A role's file: folder/name.yml, .yaml, .json or the name as written.</summary>
     internal static string? RoleFile(string directory, string folder, string name) =>
-        new[] { name + ".yml", name + ".yaml", name + ".json", name }.Select(n => Path.Combine(directory, folder, n)).FirstOrDefault(File.Exists);
+        new[] { name + ".yml", name + ".yaml", name + ".json", name }.Select(n => Path.Combine(directory, folder, n))
+            .FirstOrDefault(p => File.Exists(p) || (System.IO.Directory.Exists(p) && Path.HasExtension(p))); // main.yml as a directory is refused when read, not skipped
 
     /// <summary>The role's directory, or null.</summary>
     public string? Find(string name, string fromDirectory) => Places(name, fromDirectory).FirstOrDefault(p => System.IO.Directory.Exists(p));
@@ -351,17 +357,17 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             yield break;
         }
 
-        yield return Path.GetFullPath(Path.Combine(playbook, "roles", name));
+        yield return InputFile.FullPath(Path.Combine(playbook, "roles", name));
         foreach (var dir in context.RolesPath)
         {
-            yield return Path.GetFullPath(Path.Combine(dir, name));
+            yield return InputFile.FullPath(Path.Combine(dir, name));
         }
 
-        yield return Path.GetFullPath(Path.Combine(playbook, name));
+        yield return InputFile.FullPath(Path.Combine(playbook, name));
         if (fromDirectory != playbook)
         {
             // A role used from inside another role: beside that role too.
-            yield return Path.GetFullPath(Path.Combine(fromDirectory, "..", "..", name));
+            yield return InputFile.FullPath(Path.Combine(fromDirectory, "..", "..", name));
         }
     }
 

@@ -52,9 +52,9 @@ internal sealed class TaskReader(LoadContext context)
     public List<TaskDefinition> ReadList(NodeReader r, YamlNode? node, string section, Inherit inherit)
     {
         var tasks = new List<TaskDefinition>();
-        if (node is null or YamlScalarNode { Value: null or "" })
+        if (node is null or YamlScalarNode { Value: null or "" } || (node is YamlScalarNode scalar && YamlFile.IsPlain(scalar) && YamlFile.Scalar(scalar.Value) is null))
         {
-            return tasks;
+            return tasks; // `tasks:`, `tasks: ~` and `tasks: null` are no tasks, as in Ansible
         }
 
         if (node is not YamlSequenceNode list)
@@ -83,9 +83,20 @@ internal sealed class TaskReader(LoadContext context)
     /// <summary>A task file's tasks (an import, an include, a role's tasks/main.yml); a cycle or a bad file adds errors.</summary>
     public List<TaskDefinition> ReadFile(string file, Inherit inherit, SourceLocation? namedAt, List<InputError> errors, string what = "task file")
     {
-        if (context.Reading.Contains(file))
+        var key = InputFile.CanonicalPath(file); // a cycle through a linked directory is still a cycle
+        if (context.Reading.Contains(key))
         {
-            errors.Add(new InputError(namedAt, $"import cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != file).Append(file).Select(Path.GetFileName))}"));
+            errors.Add(new InputError(namedAt, $"import cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != key).Append(key).Select(Path.GetFileName))}"));
+            return [];
+        }
+
+        if (++context.TaskFilesRead > LoadContext.MaxTaskFiles)
+        {
+            if (context.TaskFilesRead == LoadContext.MaxTaskFiles + 1)
+            {
+                errors.Add(new InputError(namedAt, $"more than {LoadContext.MaxTaskFiles} task files imported by one playbook (imports that multiply at each level?): import a file once and loop inside it"));
+            }
+
             return [];
         }
 
@@ -101,7 +112,7 @@ internal sealed class TaskReader(LoadContext context)
             return [];
         }
 
-        context.Reading.Add(file);
+        context.Reading.Add(key);
         try
         {
             var r = new NodeReader(file, errors);
@@ -298,6 +309,7 @@ internal sealed class TaskReader(LoadContext context)
                 : $"{module} with delegate_to, local_action or run_once is not supported: put the keyword in apply: or on the included tasks");
         }
 
+        IncludeArguments.CheckNames(r, definition);
         return module switch
         {
             "import_tasks" => ImportTasks(r, definition, inherit),
@@ -477,7 +489,7 @@ internal sealed class TaskReader(LoadContext context)
 
         var apply = ApplyBlock(r, argsNode);
         BlockBody? preloaded = null;
-        if (!Template.HasTemplate(file))
+        if (!Template.HasTemplate(file) && !(task.When is not null && context.Reading.Contains(InputFile.CanonicalPath(TaskFile(r, file, task.Keywords.Role)))))
         {
             var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
             preloaded = new BlockBody(ReadFile(TaskFile(r, file, task.Keywords.Role), inherit with { Tags = tags }, task.Args.Location, r.Errors), [], []);

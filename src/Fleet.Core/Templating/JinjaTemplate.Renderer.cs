@@ -79,7 +79,7 @@ public sealed partial class JinjaTemplate
                 var path = Path.Combine(directory, candidate);
                 if (!candidate.Split('/').Contains("..") && File.Exists(path))
                 {
-                    return Parse(File.ReadAllText(path), path, _options, _searchPath);
+                    return Parse(InputFile.ReadText(path, "included template"), path, _options, _searchPath);
                 }
             }
         }
