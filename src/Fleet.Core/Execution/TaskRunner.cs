@@ -151,27 +151,44 @@ internal sealed partial class TaskRunner
     private async Task<TaskResult> RunItemsAsync(
         SharedPlayState run, TaskDefinition task, TaskDefinition named, Frame frame, IVariableLookup scope, IReadOnlyList<object?> items, CancellationToken cancellationToken)
     {
-        var plans = new List<ItemPlan>();
-        for (var i = 0; i < items.Count; i++)
+        // As Ansible's loop: the facts an item returns (set_fact's, a module's ansible_facts) are variables of the items after it.
+        var carried = new Dictionary<string, object?>(StringComparer.Ordinal);
+        ItemPlan PlanItem(int i)
         {
             var vars = Loops.Variables(task, items[i], i, items.Count);
+            if (vars is not null && carried.Count > 0)
+            {
+                var merged = new Dictionary<string, object?>(carried, StringComparer.Ordinal);
+                foreach (var (name, value) in vars)
+                {
+                    merged[name] = value;
+                }
+
+                vars = merged;
+            }
+
             var itemScope = vars is null ? scope : _variables.Scope(run, task, frame, vars);
             var site = _own;
             try
             {
                 if (Conditions.FirstFalse(task, frame, itemScope) is { } why)
                 {
-                    plans.Add(new ItemPlan(items[i], itemScope, site, Skip: why));
-                    continue;
+                    return new ItemPlan(items[i], itemScope, site, Skip: why);
                 }
 
                 site = SiteOf(run, task, frame, itemScope);
-                plans.Add(new ItemPlan(items[i], itemScope, site, Ready: Prepare(run, named, frame, itemScope, site)));
+                return new ItemPlan(items[i], itemScope, site, Ready: Prepare(run, named, frame, itemScope, site));
             }
             catch (FleetInputException ex)
             {
-                plans.Add(new ItemPlan(items[i], itemScope, site, Error: ex.Message));
+                return new ItemPlan(items[i], itemScope, site, Error: ex.Message);
             }
+        }
+
+        var plans = new List<ItemPlan>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            plans.Add(PlanItem(i));
         }
 
         var become = task.Become ?? frame.Become ?? _host.Target.Become;
@@ -231,6 +248,14 @@ internal sealed partial class TaskRunner
             {
                 break;
             }
+
+            if (i + 1 < plans.Count && Carry(task, itemResult, carried))
+            {
+                for (var j = i + 1; j < plans.Count; j++)
+                {
+                    plans[j] = PlanItem(j);
+                }
+            }
         }
 
         if (task.Keywords.Loop is not null)
@@ -240,6 +265,26 @@ internal sealed partial class TaskRunner
         }
 
         return results[0];
+    }
+
+    /// <summary>
+    /// Adds the facts a loop item returned to <paramref name="carried"/>, each by its name, as Ansible's task executor updates the loop's
+    /// variables (not <c>ansible_facts</c>, which the later items see unchanged in ansible-playbook 2.14); false when it returned none.
+    /// </summary>
+    private static bool Carry(TaskDefinition task, TaskResult item, Dictionary<string, object?> carried)
+    {
+        if (item.Status is TaskOutcome.Failed or TaskOutcome.Skipped || !item.Result.TryGetValue("ansible_facts", out var returned)
+            || returned is not IReadOnlyDictionary<string, object?> { Count: > 0 } facts || EngineActions.Find(task.Module) is DebugAction)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in facts)
+        {
+            carried[name] = value;
+        }
+
+        return true;
     }
 
     /// <summary>One item of a task: an engine action, or a module with its retries and <c>until</c>.</summary>
