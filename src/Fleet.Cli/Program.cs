@@ -23,6 +23,12 @@ internal static class Program
             AnsiConsole.Profile.Width = 200;
         }
 
+        // fleet help [COMMAND…] is fleet [COMMAND…] --help: the same text.
+        if (args is ["help", .. var command])
+        {
+            args = [.. command, "--help"];
+        }
+
         var app = CreateApp();
         return await app.RunAsync(args, interrupt.Token).ConfigureAwait(false);
 
@@ -54,7 +60,7 @@ internal static class Program
         {
             // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted; anything else is a bug (70).
             AnsiConsole.Console.Profile.Out.Writer.Flush();
-            return UnhandledError.Report(ex, Console.Error, logFile: null, verbose: false);
+            return UnhandledError.Report(UnknownNames.Explain(ex, Environment.GetCommandLineArgs()[1..]), Console.Error, logFile: null, verbose: false);
         });
         config.AddCommand<ApplyCommand>("apply").WithDescription("Bring hosts to the playbooks' state.");
         config.AddCommand<CheckCommand>("check").WithDescription("Report drift with diffs; change nothing.");

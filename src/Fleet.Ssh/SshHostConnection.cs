@@ -70,8 +70,8 @@ internal sealed class SshHostConnection(
         ArgumentNullException.ThrowIfNull(command);
         var timeout = command.Timeout ?? options.CommandTimeout;
         var inline = Encoding.UTF8.GetByteCount(command.Script) <= InlineScriptLimit;
-        var sudo = command.Become && target.User != "root";
-        var prefix = !sudo ? "" : target.BecomePassword is null ? "sudo -n " : "sudo -S -p '' ";
+        var password = Sudo.ReadsPassword(command.Become, target.User, command.BecomeUser, target.BecomePassword is not null);
+        var prefix = Sudo.Prefix(command.Become, target.User, command.BecomeUser, password);
         // A task's commands never read the session's stdin: they get /dev/null (a command that reads stdin ends instead of
         // hanging until its timeout); the channel's stdin is the runner's life line instead. A large script travels on stdin
         // into a temporary file first, so a command in it cannot swallow the rest of the script.
@@ -82,9 +82,9 @@ internal sealed class SshHostConnection(
             ? prefix + "sh -c " + Sh.Quote(InlineRunner(seconds)) + " fleet " + Sh.Quote(command.Script)
             : prefix + "sh -c " + Sh.Quote(LargeScriptRunner(seconds, Encoding.UTF8.GetByteCount(large)));
         var stdin = new StringBuilder();
-        if (sudo && target.BecomePassword is { } password)
+        if (password)
         {
-            stdin.Append(password.Reveal()).Append('\n');
+            stdin.Append(target.BecomePassword!.Reveal()).Append('\n');
         }
 
         if (!inline)

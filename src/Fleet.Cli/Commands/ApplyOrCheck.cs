@@ -1,5 +1,6 @@
 using Fleet.Core.Execution;
 using Fleet.Core.Inputs;
+using Fleet.Core.Playbooks;
 using Fleet.Core.Results;
 
 namespace Fleet.Cli.Commands;
@@ -20,10 +21,11 @@ internal static class ApplyOrCheck
 
         var inputs = HostRun.LoadInputs(settings, settings.Playbooks, settings.RolesPath);
         var options = Options(settings, mode, inputs);
+        var playbooks = StartAt(settings, inputs.Playbooks);
         return await HostRun.ExecuteAsync(
             settings,
             inputs.Inventory,
-            (runner, ct) => runner.RunAsync(inputs.Inventory, inputs.Playbooks, options, ct),
+            (runner, ct) => runner.RunAsync(inputs.Inventory, playbooks, options, ct),
             settings.JUnit,
             settings.Diff || mode == "check",
             cancellationToken).ConfigureAwait(false);
@@ -50,9 +52,31 @@ internal static class ApplyOrCheck
             Serial = settings.Serial,
             MaxFailPercent = settings.MaxFailPercent,
             TaskTimeout = settings.TaskTimeout,
+            BecomeUser = settings.BecomeUser is null or "root" ? null : settings.BecomeUser,
             ExtraVars = inputs.ExtraVars,
             Vault = inputs.Vault,
         };
+    }
+
+    /// <summary>
+    /// The playbooks from <c>--start-at-task</c> on. A name no task has is invalid input before any host is contacted (Ansible
+    /// prints an error, runs nothing and exits 0).
+    /// </summary>
+    private static IReadOnlyList<Playbook> StartAt(PlaybookRunSettings settings, IReadOnlyList<Playbook> playbooks)
+    {
+        if (settings.StartAtTask is not { } name)
+        {
+            return playbooks;
+        }
+
+        if (name.Length == 0)
+        {
+            throw new FleetInputException("--start-at-task needs a task name");
+        }
+
+        var (from, matched) = StartAtTask.Apply(playbooks, name, SplitList(settings.Tags), SplitList(settings.SkipTags));
+        return matched ? from : throw new FleetInputException(
+            $"--start-at-task '{name}': no task of the playbooks has that name (as in Ansible, a task inside include_tasks or include_role cannot be started at: start at the include, or use import_tasks)");
     }
 
     private static List<string> SplitList(string? text) =>

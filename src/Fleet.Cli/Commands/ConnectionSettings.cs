@@ -6,7 +6,7 @@ namespace Fleet.Cli.Commands;
 /// <summary>Options of every command that contacts hosts.</summary>
 internal class ConnectionSettings : VaultSettings
 {
-    [CommandOption("-i|--inventory <FILE>")]
+    [CommandOption("-i|--inventory|--inventory-file <FILE>")]
     [Description("Inventory file (Ansible YAML shape).")]
     public string? Inventory { get; init; }
 
@@ -79,7 +79,7 @@ internal class ConnectionSettings : VaultSettings
 }
 
 /// <summary>Options of apply and check.</summary>
-internal class PlaybookRunSettings : ConnectionSettings
+internal class PlaybookRunSettings : BecomeSettings
 {
     [CommandArgument(0, "<PLAYBOOK>")]
     [Description("Playbook files, run in order.")]
@@ -128,6 +128,14 @@ internal class PlaybookRunSettings : ConnectionSettings
     [CommandOption("--syntax-check")]
     [Description("Read and validate the playbooks; run nothing (fleet validate checks more, for every host).")]
     public bool SyntaxCheck { get; init; }
+
+    [CommandOption("--start-at-task <NAME>")]
+    [Description("Start each play at its first task named NAME or matching it as a glob (\"role : name\" too), as ansible-playbook's; once one matched, later plays run whole. Tasks inside include_tasks and include_role cannot be started at.")]
+    public string? StartAtTask { get; init; }
+
+    [CommandOption("--flush-cache")]
+    [Description("Accepted for Ansible's users: Fleet keeps no fact cache between runs, so every run reads facts afresh.")]
+    public bool FlushCache { get; init; }
 
     /// <summary>True when an option asks for a listing or a syntax check instead of a run.</summary>
     public bool ListsOnly => ListHosts || ListTasks || ListTags || SyntaxCheck;

@@ -24,12 +24,12 @@ internal abstract class FleetCommand<TSettings> : AsyncCommand<TSettings>
             // A module Fleet lacks beside a real error: say both, so fixing the errors brings no surprise.
             foreach (var warning in ex.Warnings)
             {
-                await Console.Error.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("warning: " + Display.Plain(warning.ToString())).ConfigureAwait(false);
             }
 
             foreach (var error in ex.Errors)
             {
-                await Console.Error.WriteLineAsync("error: " + error).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("error: " + Display.Plain(error.ToString())).ConfigureAwait(false); // input text may hold escape sequences
             }
 
             return ExitCodes.InvalidInput;

@@ -19,6 +19,10 @@ internal static class HostRun
     /// </summary>
     public static RunInputs LoadInputs(ConnectionSettings settings, IReadOnlyList<string>? playbooks = null, string? rolesPath = null, bool checkTargets = true)
     {
+        var become = settings as BecomeSettings;
+        become?.CheckBecome();
+        var password = checkTargets ? become?.AskedPassword() : null;
+        var becomePassword = checkTargets ? become?.AskedBecomePassword(password) : null;
         var inputs = RunInputs.Load(new RunInputsOptions
         {
             Inventory = settings.Inventory,
@@ -30,6 +34,9 @@ internal static class HostRun
             CheckTargets = checkTargets,
             User = settings.User,
             PrivateKey = settings.PrivateKey,
+            Become = become?.Become ?? false,
+            AskedPassword = password,
+            AskedBecomePassword = becomePassword,
             Vault = settings.Vault(),
         });
         PrintWarnings(inputs);
@@ -46,7 +53,7 @@ internal static class HostRun
     {
         foreach (var warning in inputs.Warnings)
         {
-            Console.Error.WriteLine("warning: " + warning);
+            Console.Error.WriteLine("warning: " + Display.Plain(warning.ToString()));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Fleet.Cli.Output;
 using Fleet.Core.Inputs;
 using Fleet.Core.Results;
 using Spectre.Console;
@@ -55,7 +56,7 @@ internal sealed partial class InventoryCommand : FleetCommand<InventoryCommand.S
         {
             var target = inventory.ResolveTarget(host);
             var vars = string.Join(", ", Shown(host.Vars, inputs.Vault.Secrets).Select(kv => $"{kv.Key}={Format(kv.Value)}"));
-            table.AddRow(Markup.Escape(host.Name), Markup.Escape($"{target.User}@{target.Address}:{target.Port}"), Markup.Escape(string.Join(",", host.Groups)), Markup.Escape(vars));
+            table.AddRow(Display.Markup(host.Name), Display.Markup($"{target.User}@{target.Address}:{target.Port}"), Display.Markup(string.Join(",", host.Groups)), Display.Markup(vars));
         }
 
         AnsiConsole.Write(table);

@@ -20,14 +20,17 @@ internal class VaultSettings : CommandSettings
     [Description("Ask for the vault password on the terminal (not echoed).")]
     public bool AskVaultPass { get; init; }
 
-    /// <summary>The vault passwords these options (and ANSIBLE_VAULT_PASSWORD_FILE) name, read now; none named is <see cref="VaultKeyring.None"/>.</summary>
+    /// <summary>
+    /// The vault passwords these options (and ANSIBLE_VAULT_PASSWORD_FILE) name, read now; none named is an empty keyring of this
+    /// run's own, whose secrets (passwords written in the inventory) mask this run's output.
+    /// </summary>
     public VaultKeyring Vault() => new VaultPasswordSources
     {
         VaultIds = VaultIds,
         PasswordFiles = VaultPasswordFiles,
         Ask = AskVaultPass,
         EnvironmentFile = Environment.GetEnvironmentVariable(VaultPasswordSources.EnvironmentVariable),
-    }.Load(PromptHidden);
+    }.Load(PromptHidden) is var keyring && ReferenceEquals(keyring, VaultKeyring.None) ? new VaultKeyring([]) : keyring;
 
     /// <summary>Asks on the terminal without echo (stderr, so stdout stays the command's); piped input is read as one line.</summary>
     private static string? PromptHidden(string prompt)

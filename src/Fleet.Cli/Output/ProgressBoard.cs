@@ -112,13 +112,13 @@ internal sealed class ProgressBoard(TimeProvider time)
         switch (result.Status)
         {
             case TaskOutcome.Ok:
-                row.Ok++;
+                row.Ok += result.Tally;
                 break;
             case TaskOutcome.Changed:
-                row.Changed++;
+                row.Changed += result.Tally;
                 break;
             case TaskOutcome.Failed when !result.Ignored:
-                row.Failed++;
+                row.Failed += result.Tally;
                 break;
         }
     }

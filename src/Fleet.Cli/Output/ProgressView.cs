@@ -63,7 +63,7 @@ internal sealed class ProgressView : IRunObserver
         _board.TaskFinished(host, result);
         if (!_live && result.Status is TaskOutcome.Changed or TaskOutcome.Failed)
         {
-            var line = $"{host} | {JsonReportWriter.Name(result.Status)}{(result.Ignored ? " (ignored)" : "")} | {result.Play} | {result.Name}";
+            var line = $"{host}{(result.DelegatedTo is { } place ? " -> " + place : "")} | {JsonReportWriter.Name(result.Status)}{(result.Ignored ? " (ignored)" : "")} | {result.Play} | {result.Name}";
             if (result.Status == TaskOutcome.Failed && result.Message is { } message)
             {
                 line += " | " + message.Split('\n')[0];

@@ -42,11 +42,11 @@ internal static class RecapTable
             {
                 if (task.Status == TaskOutcome.Failed)
                 {
-                    console.MarkupLine($"[red]{Display.Markup(host.Name)} failed[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}{(task.Ignored ? " (ignored)" : task.Rescued ? " (rescued)" : "")}: {Display.Markup(task.Message ?? "")}");
+                    console.MarkupLine($"[red]{Display.Markup(host.Name + Delegated(task))} failed[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}{(task.Ignored ? " (ignored)" : task.Rescued ? " (rescued)" : "")}: {Display.Markup(task.Message ?? "")}");
                 }
                 else if (task.Status == TaskOutcome.Changed && (showDiff || check))
                 {
-                    console.MarkupLine($"[yellow]{Display.Markup(host.Name)} {(check ? "would change" : "changed")}[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}: {Display.Markup(string.Join("; ", task.Changes))}");
+                    console.MarkupLine($"[yellow]{Display.Markup(host.Name + Delegated(task))} {(check ? "would change" : "changed")}[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}: {Display.Markup(string.Join("; ", task.Changes))}");
                     if (task.Diff is { } diff)
                     {
                         console.WriteLine(Display.Plain(diff.TrimEnd()));
@@ -63,6 +63,9 @@ internal static class RecapTable
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{report.Hosts.Count} host(s): {report.CountHosts(HostStatus.Ok)} ok, {report.CountHosts(HostStatus.Changed)} {(check ? "would change" : "changed")}, {report.CountHosts(HostStatus.Failed)} failed, {report.CountHosts(HostStatus.Unreachable)} unreachable in {report.DurationMs / 1000.0:0.00} s{(report.Interrupted ? " [red](interrupted)[/]" : "")}"));
     }
+
+    /// <summary>" -> localhost" after the host's name for a task that ran elsewhere for it, as Ansible shows it; empty otherwise.</summary>
+    private static string Delegated(TaskResult task) => task.DelegatedTo is { } place ? " -> " + place : "";
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 

@@ -36,7 +36,7 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
         CommandResult commandResult;
         try
         {
-            commandResult = await host.Connection!.RunAsync(new RemoteCommand(change.Script, become, timeout) { Sensitive = definition.NoLog || options.Vault.Secrets.Contains(change.Script) }, cancellationToken).ConfigureAwait(false);
+            commandResult = await host.Connection!.RunAsync(new RemoteCommand(change.Script, become, timeout) { Sensitive = definition.NoLog || options.Vault.Secrets.Contains(change.Script), BecomeUser = task.BecomeUser }, cancellationToken).ConfigureAwait(false);
         }
         catch (RemoteTimeoutException)
         {
@@ -50,8 +50,9 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
         }
         finally
         {
-            // changed_when: false declares a command that changes nothing (a read): the facts read before it stay valid.
-            if (!change.ReadOnly && definition.ChangedWhen != false)
+            // changed_when only says how the task is reported: a command that ran may have changed what later tasks read
+            // (os_hardening's pam-auth-update rewrites /etc/pam.d under changed_when: false).
+            if (!change.ReadOnly)
             {
                 facts.Invalidate(change.Touches);
             }

@@ -98,7 +98,7 @@ internal sealed class FactLookahead(
                     Add(node.Keywords.Block!.Tasks.Concat(node.Keywords.Block.Always).Concat(node.Keywords.Block.Rescue), inner);
                     break;
                 case TaskKind.IncludeTasks or TaskKind.IncludeRole when node.Keywords.Preloaded is { } preloaded && node.Keywords.Loop is null:
-                    var included = frame.With(node.Keywords.Vars);
+                    var included = frame.Include(node.Keywords.Vars);
                     Add(preloaded.Tasks, node.Keywords.Apply is { } apply ? included.Enter(apply with { When = null }) : included);
                     break;
                 case TaskKind.Module when isModule(node):

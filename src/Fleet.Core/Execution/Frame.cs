@@ -20,6 +20,27 @@ internal sealed record Frame(
     /// <summary>The blocks' keywords written as templates, outermost first: rendered at each task, where the host's variables are known.</summary>
     public IReadOnlyList<KeywordTemplate> Templates { get; init; } = [];
 
+    /// <summary>
+    /// The <c>vars</c> and loop variables of the dynamic includes (<c>include_tasks</c>, <c>include_role</c>) around the task,
+    /// outermost first: Ansible's include params, which rank above set_fact and role params.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object?>> IncludeParams { get; init; } = [];
+
+    /// <summary>The innermost <c>become_user</c> written on a block, role entry or the play (maybe a template), or null.</summary>
+    public string? BecomeUser { get; init; }
+
+    /// <summary>The innermost block's <c>delegate_to</c>, <c>run_once</c> and <c>connection</c> (the play's connection at the root), or null.</summary>
+    public string? DelegateTo { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public bool? RunOnce { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public string? Connection { get; init; }
+
+    /// <inheritdoc cref="DelegateTo"/>
+    public bool? DelegateFacts { get; init; }
+
     public static Frame Root(Play play)
     {
         var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
@@ -37,12 +58,22 @@ internal sealed record Frame(
         NoLog || block.NoLog,
         AnyErrorsFatal || (block.Keywords.AnyErrorsFatal ?? false))
     {
+        IncludeParams = IncludeParams,
+
         // An inner literal become or check_mode replaces an outer template, as it replaces an outer literal.
+        BecomeUser = block.Keywords.BecomeUser ?? BecomeUser,
         Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null)), .. block.Keywords.Templates],
+        DelegateTo = block.Keywords.DelegateTo ?? DelegateTo,
+        RunOnce = block.Keywords.RunOnce ?? RunOnce,
+        Connection = block.Keywords.Connection ?? Connection,
+        DelegateFacts = block.Keywords.DelegateFacts ?? DelegateFacts,
     };
 
-    /// <summary>The frame with more variables (an include's loop item, its <c>vars</c>).</summary>
+    /// <summary>The frame with more block-level variables (a rescue's <c>ansible_failed_task</c>).</summary>
     public Frame With(IReadOnlyDictionary<string, object?> vars) => vars.Count == 0 ? this : this with { Vars = [.. Vars, vars] };
+
+    /// <summary>The frame inside a dynamic include: its loop item and <c>vars</c> as include params.</summary>
+    public Frame Include(IReadOnlyDictionary<string, object?> vars) => vars.Count == 0 ? this : this with { IncludeParams = [.. IncludeParams, vars] };
 
     private static Dictionary<string, object?> Merge(IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b)
     {

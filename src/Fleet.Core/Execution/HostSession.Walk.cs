@@ -15,6 +15,11 @@ internal sealed partial class HostSession : IPlayWalk
         _run = run;
         _playEnded = false;
         _handlers.StartPlay();
+        if (!Stopped)
+        {
+            await PlaceForPlayAsync(play.Keywords?.Keywords.Connection, cancellationToken).ConfigureAwait(false);
+        }
+
         if (play.GatherFacts && !Stopped)
         {
             // Ansible's implicit setup task, from the facts read at connect (or when they are): no trip of its own.
@@ -22,6 +27,11 @@ internal sealed partial class HostSession : IPlayWalk
         }
 
         if (Stopped || !play.Tasks.SelectMany(t => t.Flatten()).Any(t => t.Keywords.Kind != TaskKind.Block && !t.Keywords.Implicit && IsSelectedByTags(t)))
+        {
+            return;
+        }
+
+        if (!await LoginAsAsync(Inventory.Inventory.PlayLogin(Host, play.RemoteUser) ?? _login, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -239,7 +249,7 @@ internal sealed partial class HostSession : IPlayWalk
 
         foreach (var (itemVars, body) in included)
         {
-            var inner = frame.With(itemVars ?? ModuleVars.None).With(include.Keywords.Vars);
+            var inner = frame.Include(itemVars ?? ModuleVars.None).Include(include.Keywords.Vars);
             if (include.Keywords.Apply is { } apply)
             {
                 inner = inner.Enter(apply);

@@ -25,6 +25,9 @@ internal sealed partial class HostSession : IAsyncDisposable
     private readonly TaskRunner _runner;
     private bool _finishedReported;
 
+    /// <summary>The login the inventory (or <c>-u</c>) gives; a play's <c>remote_user</c> may replace it for that play.</summary>
+    private readonly string _login;
+
     // The walk of the current play.
     private SharedPlayState? _run;
     private bool _playEnded;
@@ -33,13 +36,22 @@ internal sealed partial class HostSession : IAsyncDisposable
     public HostSession(Inventory.Inventory inventory, InventoryHost host, IConnector connector, ModuleCatalog catalog, RunOptions options, IRunObserver observer)
     {
         var target = inventory.ResolveTarget(host, options.ExtraVars);
+        if (!ReferenceEquals(options.Vault, Vault.VaultKeyring.None))
+        {
+            // Passwords written in the inventory are masked like vaulted values (the shared empty keyring keeps no run's secrets).
+            options.Vault.Secrets.Add(target.Password?.Reveal());
+            options.Vault.Secrets.Add(target.BecomePassword?.Reveal());
+        }
+
         Host = host;
         Target = target;
+        _login = target.User;
         _connector = connector;
         _catalog = catalog;
         _options = options;
         _observer = observer;
         _variables = new HostVariables(host, inventory.GroupsVariable, options);
+        Delegates = new Placement.DelegateSites(inventory, connector, catalog, options);
         _runner = new TaskRunner(this, connector, catalog, options, observer, _facts, _variables, _handlers);
         Result = new HostResult(host.Name, target.Address);
     }
@@ -196,6 +208,7 @@ internal sealed partial class HostSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Delegates.DisposeAsync().ConfigureAwait(false);
         if (Connection is not null)
         {
             await Connection.DisposeAsync().ConfigureAwait(false);

@@ -78,24 +78,25 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
         }
     }
 
-    /// <summary>This host's variables for <c>hostvars</c>: inventory, facts, include_vars, set_fact and registered results.</summary>
+    /// <summary>
+    /// This host's variables for <c>hostvars</c>, as Ansible gives them (no play, no task): inventory, facts, include_vars, set_fact and
+    /// registered results, extra vars, in that precedence.
+    /// </summary>
     public IReadOnlyDictionary<string, object?> Snapshot()
     {
-        var all = new Dictionary<string, object?>(HostScope.Magic(host, groups), StringComparer.Ordinal);
-        foreach (var layer in new[] { FactVariables(), host.Vars })
-        {
-            foreach (var (k, v) in layer)
-            {
-                all[k] = v;
-            }
-        }
-
+        var all = new Dictionary<string, object?>(host.Vars, StringComparer.Ordinal);
+        var layers = new List<IReadOnlyDictionary<string, object?>> { HostScope.HostMagic(host), FactVariables() };
         lock (_lock)
         {
-            foreach (var (k, v) in _includedVars.Concat(_hostFacts))
-            {
-                all[k] = v;
-            }
+            layers.Add(new Dictionary<string, object?>(_includedVars, StringComparer.Ordinal));
+            layers.Add(new Dictionary<string, object?>(_hostFacts, StringComparer.Ordinal));
+        }
+
+        layers.Add(options.ExtraVars);
+        layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal) { ["groups"] = groups });
+        foreach (var (k, v) in layers.SelectMany(l => l))
+        {
+            all[k] = v;
         }
 
         return all;
@@ -171,58 +172,64 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
     }
 
     /// <summary>
-    /// The variables of a task on this host, highest precedence first: extra vars, role parameters, loop variables, set_fact and
-    /// registered results, include_vars, the task's vars, its blocks' vars (innermost first), its role's vars, the play's roles' vars,
-    /// play vars, inventory, facts, its role's defaults, the play's roles' defaults, magic variables.
+    /// The variables of a task on this host, in Ansible's precedence (docs/variables.md lists the same layers): each layer below
+    /// is written lowest first and overrides those before it.
     /// </summary>
     public VariableScope Scope(SharedPlayState run, TaskDefinition task, Frame frame, IReadOnlyDictionary<string, object?>? loopVars)
     {
         var play = run.Play;
         var role = task.Keywords.Role;
-        var layers = new List<IReadOnlyDictionary<string, object?>> { options.ExtraVars };
-        if (role is not null)
+        var layers = new List<IReadOnlyDictionary<string, object?>>
         {
-            layers.Add(role.Params);
-        }
-
-        if (loopVars is not null)
-        {
-            layers.Add(loopVars);
-        }
-
-        lock (_lock)
-        {
-            layers.Add(new Dictionary<string, object?>(_hostFacts, StringComparer.Ordinal));
-            layers.Add(new Dictionary<string, object?>(_includedVars, StringComparer.Ordinal));
-        }
-
-        layers.Add(task.Keywords.Kind == TaskKind.Module ? task.Keywords.Vars : ModuleVars.None);
-        for (var i = frame.Vars.Count - 1; i >= 0; i--)
-        {
-            layers.Add(frame.Vars[i]);
-        }
-
-        if (role is not null)
-        {
-            layers.Add(role.Vars);
-        }
-
-        layers.Add(play.RoleVars);
-        layers.Add(play.Vars);
-        layers.Add(host.Vars);
-        layers.Add(FactVariables());
+            // Role defaults: the play's roles', then the task's own role above them.
+            play.RoleDefaults,
+        };
         if (role is not null)
         {
             layers.Add(role.Defaults);
         }
 
-        layers.Add(play.RoleDefaults);
-        var magic = HostScope.Magic(host, groups);
-        magic["hostvars"] = run.HostVars;
-        magic["ansible_check_mode"] = options.CheckMode;
-        magic["playbook_dir"] = play.Directory;
-        magic["ansible_play_name"] = play.Name;
-        magic["omit"] = OmitMarker;
+        // Inventory: group vars, group_vars/ beside the inventory and the playbook, host vars, host_vars/ (InventoryBuilder merged
+        // them in Ansible's order); the host's own names rank with its vars, as Ansible's Host.get_vars gives them.
+        layers.Add(host.Vars);
+        layers.Add(HostScope.HostMagic(host));
+        layers.Add(FactVariables());
+
+        // Play vars and vars_files, the play's roles' vars, then the task's own role's vars.
+        layers.Add(play.Vars);
+        layers.Add(play.RoleVars);
+        if (role is not null)
+        {
+            layers.Add(role.Vars);
+        }
+
+        // Block vars, outermost first (an import's vars among them), then the task's own.
+        layers.AddRange(frame.Vars);
+        layers.Add(task.Keywords.Kind == TaskKind.Module ? task.Keywords.Vars : ModuleVars.None);
+        lock (_lock)
+        {
+            layers.Add(new Dictionary<string, object?>(_includedVars, StringComparer.Ordinal));
+            layers.Add(new Dictionary<string, object?>(_hostFacts, StringComparer.Ordinal));
+        }
+
+        if (role is not null)
+        {
+            layers.Add(role.Params);
+        }
+
+        layers.AddRange(frame.IncludeParams);
+        layers.Add(options.ExtraVars);
+
+        // Ansible's magic variables come after extra vars, and the task executor sets the loop variables after them all.
+        var magic = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["groups"] = groups,
+            ["hostvars"] = run.HostVars,
+            ["ansible_check_mode"] = options.CheckMode,
+            ["playbook_dir"] = play.Directory,
+            ["ansible_play_name"] = play.Name,
+            ["omit"] = OmitMarker,
+        };
         if (role is not null)
         {
             // As Ansible 2.14: role_name is the short name, ansible_role_name the name as written (a collection's FQCN).
@@ -232,6 +239,12 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
         }
 
         layers.Add(magic);
+        if (loopVars is not null)
+        {
+            layers.Add(loopVars);
+        }
+
+        layers.Reverse();
         return VariableScope.Of([.. layers]);
     }
 

@@ -40,7 +40,7 @@ public interface IConnector
 
 /// <summary>A script to run on a host.</summary>
 /// <param name="Script">POSIX sh script text; it is sent as data, never re-parsed by another shell on the controller.</param>
-/// <param name="Become">Run it as root through sudo when the login user is not root.</param>
+/// <param name="Become">Run it through sudo: as root when the login user is not root, as <see cref="BecomeUser"/> when that is set.</param>
 /// <param name="Timeout">How long it may run before it is cancelled, or null for no limit.</param>
 public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan? Timeout = null)
 {
@@ -49,6 +49,9 @@ public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan?
 
     /// <summary>The script only reads (a fact batch): it is safe to send again on a new connection. The default value is false.</summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>The user a <see cref="Become"/> script runs as (<c>sudo -u</c>), or null for root. The default value is null.</summary>
+    public string? BecomeUser { get; init; }
 
     /// <summary>The script's first line for logs, or a placeholder when it is <see cref="Sensitive"/>.</summary>
     public string Describe()

@@ -26,6 +26,8 @@ internal static class KeywordTemplates
         ["timeout"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Timeout = TaskReader.TaskTimeout((long)v) }, Unchanged),
         ["async"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Keywords = t.Keywords with { Async = (long)v } }, Unchanged),
         ["poll"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Keywords = t.Keywords with { Poll = (long)v } }, Unchanged),
+        ["run_once"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { RunOnce = (bool)v } }, (f, v) => f with { RunOnce = (bool)v }),
+        ["delegate_facts"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { DelegateFacts = (bool)v } }, (f, v) => f with { DelegateFacts = (bool)v }),
         // Like a literal throttle, one on a block does not reach its tasks.
         ["throttle"] = new(Whole(int.MaxValue, "hosts"), (t, v) => t with { Keywords = t.Keywords with { Throttle = (int)(long)v } }, Unchanged),
     };

@@ -15,6 +15,7 @@ namespace Fleet.Core.Execution;
 public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, IRunObserver? observer = null)
 {
     private readonly IRunObserver _observer = observer ?? NullRunObserver.Instance;
+    private readonly IConnector _connector = Placement.ConnectionRouter.Around(connector);
 
     /// <summary>Runs the playbooks and returns every host's results; an interrupted run returns what finished.</summary>
     public async Task<RunReport> RunAsync(Inventory.Inventory inventory, IReadOnlyList<Playbook> playbooks, RunOptions options, CancellationToken cancellationToken)
@@ -42,8 +43,9 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             }
         }
 
-        var sessions = inventory.Hosts.Where(h => lastPlay.ContainsKey(h.Name))
-            .ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
+        // The implicit localhost is in no inventory list: it comes from the plays that name it.
+        var sessions = inventory.Hosts.Where(h => lastPlay.ContainsKey(h.Name)).Concat(plays.SelectMany(p => p.Hosts).Where(h => inventory.ImplicitLocalhost(h.Name) is not null).Distinct())
+            .ToDictionary(h => h.Name, h => new HostSession(inventory, h, _connector, catalog, options, _observer), StringComparer.Ordinal);
         _observer.RunStarted(sessions.Count);
         var interrupted = false;
         var hostVars = new HostVarsView(sessions);
@@ -53,7 +55,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             {
                 var (play, hosts) = plays[i];
                 var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
-                var run = new SharedPlayState(play, hostVars);
+                var run = new SharedPlayState(play, hostVars) { Sessions = sessions };
                 foreach (var session in active)
                 {
                     var later = i + 1;
@@ -65,6 +67,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                 {
                     try
                     {
+                        run.RunOnce = new Placement.RunOnceGate(batch.Select(s => s.Host.Name).ToList());
                         await RunBatchAsync(batch, run, i, lastPlay, options.Forks, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -114,7 +117,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
         var clock = Stopwatch.StartNew();
         var selected = options.SelectedHosts(inventory);
         var hosts = inventory.Hosts.Where(h => selected is null || selected.Contains(h.Name));
-        var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(inventory, h, connector, catalog, options, _observer), StringComparer.Ordinal);
+        var sessions = hosts.ToDictionary(h => h.Name, h => new HostSession(inventory, h, _connector, catalog, options, _observer), StringComparer.Ordinal);
         _observer.RunStarted(sessions.Count);
         var interrupted = false;
         try
@@ -169,6 +172,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             }
             finally
             {
+                run.RunOnce?.Leave(session.Host.Name);
                 if (session.Stopped || lastPlay[session.Host.Name] == playIndex)
                 {
                     session.Finish();

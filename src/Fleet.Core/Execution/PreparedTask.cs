@@ -11,6 +11,9 @@ internal sealed record PreparedTask(TaskDefinition Definition, Module Module, Mo
     /// <summary><c>environment</c> as sh exports put before the change script, or empty.</summary>
     public string Environment { get; init; } = "";
 
+    /// <summary>The user the change runs as when the task becomes (<see cref="Execution.BecomeUser"/>), or null for root.</summary>
+    public string? BecomeUser { get; init; }
+
     /// <summary>Binds the task's arguments (those rendered to <c>omit</c> left out) in <paramref name="scope"/>.</summary>
     public static PreparedTask Bind(Module module, TaskDefinition task, Frame frame, IVariableLookup scope, ModuleContext context)
     {

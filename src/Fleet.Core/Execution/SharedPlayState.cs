@@ -22,6 +22,12 @@ internal sealed class SharedPlayState(Play play, IReadOnlyDictionary<string, obj
     /// <summary><c>meta: end_play</c> ran: every host ends the play before its next task.</summary>
     public bool Ended { get; private set; }
 
+    /// <summary>The current batch's meeting point for <c>run_once</c> tasks; a run without one lets every host run them (a single host).</summary>
+    public Placement.RunOnceGate? RunOnce { get; set; }
+
+    /// <summary>Every host's session by name: <c>delegate_facts</c> sets facts on the delegated host's. The default is none.</summary>
+    public IReadOnlyDictionary<string, HostSession> Sessions { get; init; } = new Dictionary<string, HostSession>();
+
     public void Fatal(string host) => FatalFailure ??= host;
 
     public void End() => Ended = true;

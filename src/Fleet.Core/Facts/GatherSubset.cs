@@ -55,6 +55,7 @@ public static class GatherSubset
         ["processor_nproc"] = "hardware", ["processor_threads_per_core"] = "hardware", ["memtotal_mb"] = "hardware", ["memfree_mb"] = "hardware",
         ["swaptotal_mb"] = "hardware",
         ["interfaces"] = "network", ["default_ipv4"] = "network",
+        ["selinux"] = "selinux", ["selinux_python_present"] = "selinux",
     };
 
     /// <summary>Every name a subset may be (besides <c>all</c> and <c>min</c>), as Ansible lists them.</summary>

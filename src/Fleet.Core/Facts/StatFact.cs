@@ -27,7 +27,8 @@ public sealed record StatFact(string Path, bool Follow, bool Checksum) : Fact<St
             var p = Sh.Quote(Path);
             var l = Follow ? "-L " : "";
             var script = new StringBuilder();
-            script.Append(CultureInfo.InvariantCulture, $"if [ ! -e {p} ] && [ ! -L {p} ]; then echo missing; exit 0; fi\n");
+            // Followed, a link to nothing does not exist (Ansible's os.stat fails); not followed, the link itself does.
+            script.Append(CultureInfo.InvariantCulture, $"if [ ! -e {p} ]{(Follow ? "" : $" && [ ! -L {p} ]")}; then echo missing; exit 0; fi\n");
             script.Append(CultureInfo.InvariantCulture, $"stat {l}-c '%F|%a|%U|%G|%u|%g|%s' {p}\n");
             script.Append(CultureInfo.InvariantCulture, $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink {p})\"; fi\n");
             if (Checksum)

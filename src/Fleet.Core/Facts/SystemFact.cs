@@ -45,6 +45,12 @@ public sealed record SystemInfo(
     /// <summary>Memory and swap, in MiB: total, free, swap total.</summary>
     public (long Total, long Free, long SwapTotal) MemoryMb { get; init; }
 
+    /// <summary>Ansible's <c>selinux</c>: <c>status</c> (enabled, disabled, or the library missing), and when enabled <c>policyvers</c>, <c>config_mode</c>, <c>mode</c>, <c>type</c>. The default is disabled.</summary>
+    public IReadOnlyDictionary<string, object?> Selinux { get; init; } = new Dictionary<string, object?>(StringComparer.Ordinal) { ["status"] = "disabled" };
+
+    /// <summary>Ansible's <c>selinux_python_present</c>: whether libselinux (which Ansible's facts load) is on the host. The default is true.</summary>
+    public bool SelinuxPythonPresent { get; init; } = true;
+
     /// <summary>The facts as Ansible's variable names: <c>ansible_x</c> and <c>ansible_facts.x</c>.</summary>
     public IReadOnlyDictionary<string, object?> ToVariables()
     {
@@ -91,6 +97,8 @@ public sealed record SystemInfo(
             ["memtotal_mb"] = MemoryMb.Total,
             ["memfree_mb"] = MemoryMb.Free,
             ["swaptotal_mb"] = MemoryMb.SwapTotal,
+            ["selinux"] = Selinux,
+            ["selinux_python_present"] = SelinuxPythonPresent,
         };
         if (MinorVersion is not null)
         {
@@ -147,6 +155,8 @@ public sealed record SystemFact : Fact<SystemInfo>
         echo "service=$m"
         u=${LOGNAME:-$USER}; if [ -n "$u" ]; then echo "user=$u"; else printf 'user='; id -un; fi
         if command -v apt-get >/dev/null 2>&1; then echo pkg=apt; else echo pkg=unknown; fi
+        for l in /lib/*/libselinux.so.1 /usr/lib/*/libselinux.so.1 /lib64/libselinux.so.1 /usr/lib64/libselinux.so.1 /lib/libselinux.so.1 /usr/lib/libselinux.so.1; do
+          [ -e "$l" ] && { echo selinux-lib=1; break; }; done
         [ -f /.dockerenv ] && echo virt-dockerenv=1
         [ -f /run/.containerenv ] && echo virt-containerenv=1
         case $p1 in systemd|init|upstart|runit|openrc-init) printf 'virt-detect='; systemd-detect-virt --vm 2>/dev/null || echo;; esac
@@ -158,7 +168,16 @@ public sealed record SystemFact : Fact<SystemInfo>
           close("/proc/1/environ"); RS = "\n"
           for (k in ENVIRON) { v = ENVIRON[k]; if (k !~ /^[A-Za-z_][A-Za-z0-9_]*$/) continue; gsub(/\\/, "&&", v); gsub(/\n/, "\\n", v); print "env=" k "=" v }
         }
-        FILENAME == "/proc/mounts" { print "mount=" $0; next }
+        FILENAME == "/proc/mounts" {
+          if ($3 == "selinuxfs" && !selinuxfs) {
+            selinuxfs = $2; print "selinuxfs=" $2
+            if ((getline v < ($2 "/enforce")) > 0) print "selinux-enforce=" v
+            if ((getline v < ($2 "/policyvers")) > 0) print "selinux-policyvers=" v
+            if ((r = getline v < "/etc/selinux/config") >= 0) print "selinux-config=1"
+            for (; r > 0; r = getline v < "/etc/selinux/config") if (v ~ /^SELINUX(TYPE)?=/) print "selinux-" v
+          }
+          print "mount=" $0; next
+        }
         FILENAME == "/proc/self/mountinfo" { if ($4 != "/") print "bind=" $5; next }
         FILENAME == "/proc/cpuinfo" {
           if ($0 ~ /^processor[ \t]*:/) vcpus++
@@ -216,6 +235,38 @@ public sealed record SystemFact : Fact<SystemInfo>
             DefaultIpv4 = DefaultRoute(Get("route"), All("addr").ToList()),
             Processors = (sockets, cores, vcpus),
             MemoryMb = (Number("memMemTotal") / 1024, Number("memMemFree") / 1024, Number("memSwapTotal") / 1024),
+            Selinux = Selinux(values),
+            SelinuxPythonPresent = values.ContainsKey("selinux-lib"),
+        };
+    }
+
+    // Ansible's selinux facts through libselinux: enabled when selinuxfs is mounted and /etc/selinux/config exists (is_selinux_enabled).
+    private static Dictionary<string, object?> Selinux(IReadOnlyDictionary<string, string> values)
+    {
+        if (!values.ContainsKey("selinux-lib"))
+        {
+            return new Dictionary<string, object?>(StringComparer.Ordinal) { ["status"] = "Missing selinux Python library" };
+        }
+
+        if (!values.ContainsKey("selinuxfs") || !values.ContainsKey("selinux-config"))
+        {
+            return new Dictionary<string, object?>(StringComparer.Ordinal) { ["status"] = "disabled" };
+        }
+
+        static string Mode(string? value) => value?.ToLowerInvariant() switch
+        {
+            "1" or "enforcing" => "enforcing",
+            "0" or "permissive" => "permissive",
+            "-1" or "disabled" => "disabled",
+            _ => "unknown",
+        };
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["status"] = "enabled",
+            ["policyvers"] = long.TryParse(values.GetValueOrDefault("selinux-policyvers"), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : "unknown",
+            ["config_mode"] = Mode(values.GetValueOrDefault("selinux-SELINUX")),
+            ["mode"] = Mode(values.GetValueOrDefault("selinux-enforce")),
+            ["type"] = values.GetValueOrDefault("selinux-SELINUXTYPE") is { Length: > 0 } type ? type : "unknown",
         };
     }
 

@@ -1,6 +1,7 @@
 using Fleet.Core.Inventory;
 using Fleet.Core.Playbooks;
 using Fleet.Core.Vault;
+using Fleet.Core.Yaml;
 
 namespace Fleet.Core.Inputs;
 
@@ -98,10 +99,11 @@ public sealed class RunInputs
             throw new FleetInputException(errors) { Warnings = Grouped(warnings) };
         }
 
-        var limited = inventory is null ? [] : SelectLimit(inventory, options.Limit, errors);
+        var limit = LimitFiles(options.Limit, errors);
+        var limited = inventory is null ? [] : SelectLimit(inventory, limit, errors);
         if (options.Playbooks is not null)
         {
-            errors.AddRange(PlaybookValidator.Validate(playbooks, inventory, extraVars, options.Catalog));
+            errors.AddRange(PlaybookValidator.Validate(playbooks, inventory, extraVars, options.Catalog, warnings));
         }
 
         if (errors.Count > 0)
@@ -117,7 +119,7 @@ public sealed class RunInputs
 
         return errors.Count > 0
             ? throw new FleetInputException(errors) { Warnings = Grouped(warnings) }
-            : new RunInputs(inventory, playbooks, extraVars, options.Limit, shard, limited, selected, Grouped(warnings), options.Vault);
+            : new RunInputs(inventory, playbooks, extraVars, limit, shard, limited, selected, Grouped(warnings), options.Vault);
     }
 
     /// <summary>Warnings with the same message (one module's tasks) as one, at the first task, with the others' places after it.</summary>
@@ -169,7 +171,7 @@ public sealed class RunInputs
             var defaults = new List<(string, object?, SourceLocation)>();
             if (options.User is { } user)
             {
-                defaults.Add(("user", user, new SourceLocation("-u", 1, 1)));
+                defaults.Add(("user", user, new SourceLocation(Core.Inventory.Inventory.CommandLineUser, 1, 1)));
             }
 
             if (options.PrivateKey is { } key)
@@ -178,13 +180,38 @@ public sealed class RunInputs
                 defaults.Add(("identity_file", Path.GetFullPath(key), new SourceLocation("--private-key", 1, 1)));
             }
 
-            return InventoryLoader.Load(options.Inventory, defaults);
+            if (options.Become)
+            {
+                defaults.Add(("become", true, new SourceLocation("-b", 1, 1)));
+            }
+
+            var inventory = InventoryLoader.Load(options.Inventory, defaults, PlaybookVarsDirectory(options.Playbooks, errors));
+            inventory.AskedPassword = options.AskedPassword;
+            inventory.AskedBecomePassword = options.AskedBecomePassword;
+            return inventory;
         }
         catch (FleetInputException ex)
         {
             errors.AddRange(ex.Errors);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The playbook directory whose <c>group_vars/</c> and <c>host_vars/</c> the inventory reads (Ansible's playbook-adjacent vars), or
+    /// null. Ansible reads each play's own; Fleet's hosts have one set of variables, so two playbook directories with them are refused.
+    /// </summary>
+    private static string? PlaybookVarsDirectory(IReadOnlyList<string>? playbooks, List<InputError> errors)
+    {
+        var directories = (playbooks ?? []).Select(p => Path.GetDirectoryName(Path.GetFullPath(p)) ?? ".").Distinct(StringComparer.Ordinal)
+            .Where(d => Directory.Exists(Path.Combine(d, "group_vars")) || Directory.Exists(Path.Combine(d, "host_vars"))).ToList();
+        if (directories.Count > 1)
+        {
+            errors.Add(new InputError(null, $"the playbooks' directories {string.Join(" and ", directories)} each have group_vars/ or host_vars/: Fleet gives a host one set of variables, so run these playbooks separately or move those variables beside the inventory"));
+            return null;
+        }
+
+        return directories.SingleOrDefault();
     }
 
     private static List<Playbook> LoadPlaybooks(RunInputsOptions options, List<InputError> errors, List<InputError> warnings)
@@ -217,6 +244,39 @@ public sealed class RunInputs
         }
 
         return playbooks;
+    }
+
+    /// <summary>
+    /// <paramref name="limit"/> with each <c>@FILE</c> part replaced by the patterns the file holds, one a line, as Ansible reads
+    /// <c>--limit @site.retry</c>.
+    /// </summary>
+    private static string? LimitFiles(string? limit, List<InputError> errors)
+    {
+        if (limit is null || !limit.Contains('@', StringComparison.Ordinal))
+        {
+            return limit;
+        }
+
+        var parts = new List<string>();
+        foreach (var part in limit.Split([',', ':'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!part.StartsWith('@'))
+            {
+                parts.Add(part);
+                continue;
+            }
+
+            var file = part[1..];
+            if (InputFile.KindOf(file) != InputFileKind.Regular)
+            {
+                errors.Add(new InputError(null, $"--limit {part}: {file} is not a file of host patterns"));
+                continue;
+            }
+
+            parts.AddRange(File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0));
+        }
+
+        return string.Join(',', parts);
     }
 
     /// <summary>

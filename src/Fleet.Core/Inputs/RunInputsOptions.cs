@@ -42,6 +42,15 @@ public sealed record RunInputsOptions
     /// <summary><c>--private-key</c>: the identity file of hosts whose inventory names none, or null. The default value is none.</summary>
     public string? PrivateKey { get; init; }
 
+    /// <summary><c>-b</c>: hosts become unless their inventory, a play, block or task says otherwise. The default value is false.</summary>
+    public bool Become { get; init; }
+
+    /// <summary><c>-k</c>: the login password asked on the terminal, for hosts whose inventory gives none, or null. The default value is null.</summary>
+    public Secret? AskedPassword { get; init; }
+
+    /// <summary><c>-K</c>: the sudo password asked on the terminal, for hosts whose inventory gives none, or null. The default value is null.</summary>
+    public Secret? AskedBecomePassword { get; init; }
+
     /// <summary>
     /// The vault passwords that decrypt vaulted files and <c>!vault</c> values (what is decrypted is kept in its
     /// <see cref="VaultKeyring.Secrets"/> for masking). The default value is <see cref="VaultKeyring.None"/>: vaulted input is refused.

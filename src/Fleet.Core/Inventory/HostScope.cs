@@ -3,8 +3,8 @@ using Fleet.Core.Templating;
 namespace Fleet.Core.Inventory;
 
 /// <summary>
-/// The variables of one host in one play, low to high precedence: facts, inventory (merged), play vars, extra vars (<c>--var</c>),
-/// plus the magic variables <c>inventory_hostname</c>, <c>group_names</c> and <c>groups</c>.
+/// The variables of one host outside a task (connection variables), low to high precedence as in Ansible: inventory (merged),
+/// the host's magic variables, facts, play vars, extra vars, <c>groups</c>.
 /// </summary>
 public static class HostScope
 {
@@ -17,11 +17,20 @@ public static class HostScope
         IReadOnlyDictionary<string, object?>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return VariableScope.Of(extraVars ?? new Dictionary<string, object?>(), playVars, host.Vars, facts ?? new Dictionary<string, object?>(), Magic(host, groups));
+        return VariableScope.Of(
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["groups"] = groups ?? new Dictionary<string, object?>() },
+            extraVars ?? new Dictionary<string, object?>(),
+            playVars,
+            facts ?? new Dictionary<string, object?>(),
+            HostMagic(host),
+            host.Vars);
     }
 
-    /// <summary>The magic variables of <paramref name="host"/>: <c>inventory_hostname</c>, <c>inventory_hostname_short</c>, <c>group_names</c>, <c>groups</c>.</summary>
-    public static Dictionary<string, object?> Magic(InventoryHost host, IReadOnlyDictionary<string, object?>? groups)
+    /// <summary>
+    /// The host's own magic variables, <c>inventory_hostname</c>, <c>inventory_hostname_short</c>, <c>group_names</c>: Ansible ranks
+    /// them with the inventory's host vars (above them), below facts, play vars and extra vars.
+    /// </summary>
+    public static Dictionary<string, object?> HostMagic(InventoryHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
         return new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -29,7 +38,14 @@ public static class HostScope
             ["inventory_hostname"] = host.Name,
             ["inventory_hostname_short"] = host.Name.Split('.')[0],
             ["group_names"] = host.Groups.Where(g => g != "all").Order(StringComparer.Ordinal).Cast<object?>().ToList(),
-            ["groups"] = groups ?? new Dictionary<string, object?>(),
         };
+    }
+
+    /// <summary>The magic variables of <paramref name="host"/>: <c>inventory_hostname</c>, <c>inventory_hostname_short</c>, <c>group_names</c>, <c>groups</c>.</summary>
+    public static Dictionary<string, object?> Magic(InventoryHost host, IReadOnlyDictionary<string, object?>? groups)
+    {
+        var magic = HostMagic(host);
+        magic["groups"] = groups ?? new Dictionary<string, object?>();
+        return magic;
     }
 }

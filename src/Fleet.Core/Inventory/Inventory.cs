@@ -18,6 +18,50 @@ public sealed class Inventory
         _byName = hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>The names Ansible takes for the controller itself when the inventory has no such host.</summary>
+    public static readonly IReadOnlySet<string> LocalhostNames = new HashSet<string>(StringComparer.Ordinal) { "localhost", "127.0.0.1", "::1" };
+
+    /// <summary>
+    /// Ansible's implicit localhost: the controller, reached with <c>ansible_connection: local</c>, for a localhost name the
+    /// inventory does not declare; it has the <c>all</c> group's variables but is in no group (<c>all</c> does not select it).
+    /// Null when <paramref name="name"/> is declared or is not a localhost name.
+    /// </summary>
+    public InventoryHost? ImplicitLocalhost(string name)
+    {
+        if (!LocalhostNames.Contains(name) || _byName.ContainsKey(name))
+        {
+            return null;
+        }
+
+        lock (_implicit)
+        {
+            if (!_implicit.TryGetValue(name, out var host))
+            {
+                var vars = new Dictionary<string, object?>(Groups.TryGetValue("all", out var all) ? all.Vars : new Dictionary<string, object?>(), StringComparer.Ordinal)
+                {
+                    ["ansible_connection"] = "local",
+                    ["address"] = name,
+                };
+                foreach (var sshOnly in SshOnlyVariables)
+                {
+                    vars.Remove(sshOnly); // a login password or bastion for the SSH hosts is not the controller's: it must not stop a local run
+                }
+
+                _implicit[name] = host = new InventoryHost(name, vars, new Dictionary<string, SourceLocation>(), [], new SourceLocation(Path, 1, 1));
+            }
+
+            return host;
+        }
+    }
+
+    private readonly Dictionary<string, InventoryHost> _implicit = new(StringComparer.Ordinal);
+
+    /// <summary>The <c>all</c> group's variables that only an SSH connection uses, which the implicit localhost does not take.</summary>
+    private static readonly string[] SshOnlyVariables = ["port", "identity_file", "identity_passphrase_env", "password_env", "jump", "ansible_ssh_private_key_file", "ansible_port", "ansible_host", "ansible_ssh_host"];
+
+    /// <summary>The host named <paramref name="name"/>: declared, or the implicit localhost; null when there is none.</summary>
+    public InventoryHost? Find(string name) => _byName.GetValueOrDefault(name) ?? ImplicitLocalhost(name);
+
     /// <summary>The inventory file or directory (full path).</summary>
     public string Path { get; }
 
@@ -26,6 +70,12 @@ public sealed class Inventory
 
     /// <summary>Every host, in file order.</summary>
     public IReadOnlyList<InventoryHost> Hosts { get; }
+
+    /// <summary>The login password asked on the terminal (<c>-k</c>), for hosts whose inventory gives none; null when not asked.</summary>
+    public Secret? AskedPassword { get; internal set; }
+
+    /// <summary>The sudo password asked on the terminal (<c>-K</c>), for hosts whose inventory gives none; null when not asked.</summary>
+    public Secret? AskedBecomePassword { get; internal set; }
 
     /// <summary>Every group by name ("all" included).</summary>
     public IReadOnlyDictionary<string, InventoryGroup> Groups { get; }
@@ -60,7 +110,10 @@ public sealed class Inventory
             union.ExceptWith(Match(term[1..]));
         }
 
-        return Hosts.Where(h => union.Contains(h.Name)).ToList();
+        var selected = Hosts.Where(h => union.Contains(h.Name)).ToList();
+        // Named on its own, localhost is the controller even when the inventory leaves it out (never through all or a glob).
+        selected.AddRange(terms.Where(t => t[0] is not ('&' or '!') && union.Contains(t)).Select(ImplicitLocalhost).OfType<InventoryHost>().Distinct());
+        return selected;
     }
 
     /// <summary>Checks a pattern: every plain name must be a host or group; throws <see cref="FleetInputException"/> at <paramref name="location"/>.</summary>
@@ -90,7 +143,7 @@ public sealed class Inventory
                 throw new FleetInputException(location, $"bad host pattern '{pattern}': '{name}' has a [ without its closing ] (Ansible's [a-z] classes need both)");
             }
 
-            if (!IsGlob(name) && name != "all" && !Groups.ContainsKey(name) && !_byName.ContainsKey(name))
+            if (!IsGlob(name) && name != "all" && !Groups.ContainsKey(name) && !_byName.ContainsKey(name) && !LocalhostNames.Contains(name))
             {
                 throw new FleetInputException(location, $"unknown host or group '{name}' in pattern '{pattern}'{YamlFile.DidYouMean(name, Groups.Keys.Concat(Hosts.Select(h => h.Name)))}");
             }
@@ -188,8 +241,12 @@ public sealed class Inventory
         var become = becomeText is not null && (Values.ToBool(becomeText) ?? throw new FleetInputException(At("become"), $"host '{host.Name}': become must be true or false"));
         var identity = Text("identity_file") is { } file ? ExpandPath(file) : null;
         // Validation on a machine without the secrets still checks everything else.
-        var password = Text("password_env") is { } passwordEnv && secrets ? FromEnvironment(passwordEnv, At("password_env")) : null;
-        var becomePassword = Text("become_password_env") is { } becomeEnv && secrets ? FromEnvironment(becomeEnv, At("become_password_env")) : null;
+        // As in Ansible, a password in the inventory (ansible_password, ansible_become_password…) wins over one asked for (-k, -K).
+        Secret? Written(string[] names) => names.Select(Text).FirstOrDefault(t => t is not null) is { } text ? new Secret(text) : null;
+        var password = Written(ConnectionVariables.LoginPassword)
+            ?? (Text("password_env") is { } passwordEnv && secrets ? FromEnvironment(passwordEnv, At("password_env")) : null) ?? AskedPassword;
+        var becomePassword = Written(ConnectionVariables.BecomePassword)
+            ?? (Text("become_password_env") is { } becomeEnv && secrets ? FromEnvironment(becomeEnv, At("become_password_env")) : null) ?? AskedBecomePassword;
         var passphrase = Text("identity_passphrase_env") is { } passphraseEnv && secrets ? FromEnvironment(passphraseEnv, At("identity_passphrase_env")) : null;
         HostTarget? jump = null;
         if (Text("jump") is { } jumpText)
@@ -198,8 +255,31 @@ public sealed class Inventory
             jump = jumpHost is not null ? ResolveTarget(jumpHost, extraVars, chain, secrets) : ParseJump(jumpText, At("jump"));
         }
 
-        return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump, passphrase);
+        var connection = Text("ansible_connection");
+        if (connection is not (null or "ssh" or "smart" or "paramiko" or "local"))
+        {
+            throw new FleetInputException(At("ansible_connection"), $"host '{host.Name}': ansible_connection '{connection}' is not supported: Fleet connects with ssh or runs on the controller with local");
+        }
+
+        return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump, passphrase)
+        {
+            Local = connection == "local",
+        };
     }
+
+    /// <summary>
+    /// The login of <paramref name="host"/> in a play with <c>remote_user: <paramref name="remoteUser"/></c>, as Ansible ranks them:
+    /// the inventory's <c>ansible_user</c>/<c>user</c> wins over the keyword, the keyword over <c>-u</c>; null when the keyword does not apply.
+    /// </summary>
+    public static string? PlayLogin(InventoryHost host, string? remoteUser)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var written = host.VarLocations.TryGetValue("user", out var at) && at.File != CommandLineUser;
+        return remoteUser is null || written ? null : remoteUser;
+    }
+
+    /// <summary>Where <c>-u</c> is said to be written: it is an inventory default below every inventory file.</summary>
+    public const string CommandLineUser = "-u";
 
     private string ExpandPath(string file)
     {

@@ -23,7 +23,17 @@ internal sealed class InventoryBuilder
 
         public List<string> Parents { get; } = [];
 
+        /// <summary>The group's variables in the inventory's own files.</summary>
         public Dictionary<string, (object? Value, SourceLocation At)> Vars { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The group's variables from <c>group_vars/</c> beside the inventory.</summary>
+        public Dictionary<string, (object? Value, SourceLocation At)> InventoryFileVars { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The group's variables from <c>group_vars/</c> beside the playbook.</summary>
+        public Dictionary<string, (object? Value, SourceLocation At)> PlaybookFileVars { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Every layer of the group's variables, lowest first.</summary>
+        public IEnumerable<Dictionary<string, (object? Value, SourceLocation At)>> AllVars => [Vars, InventoryFileVars, PlaybookFileVars];
     }
 
     internal sealed class HostBuilder(string name, SourceLocation location)
@@ -113,9 +123,16 @@ internal sealed class InventoryBuilder
             var groups = host.Groups.Concat(host.Groups.SelectMany(g => ancestors[g])).Where(g => g != "all").Distinct().Append("all").ToList();
             var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
             var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-            foreach (var group in groups.OrderBy(g => depth[g]).ThenBy(g => g, StringComparer.Ordinal))
+            // Ansible's group precedence (its VARIABLE_PRECEDENCE default): every group's inventory vars (all, then by depth and
+            // name), then group_vars/all beside the inventory and beside the playbook, then the other groups' group_vars/ files.
+            var ordered = groups.OrderBy(g => depth[g]).ThenBy(g => g, StringComparer.Ordinal).Select(g => Groups[g]).ToList();
+            var others = ordered.Where(g => g.Name != "all").ToList();
+            var layers = ordered.Select(g => g.Vars)
+                .Append(Groups["all"].InventoryFileVars).Append(Groups["all"].PlaybookFileVars)
+                .Concat(others.Select(g => g.InventoryFileVars)).Concat(others.Select(g => g.PlaybookFileVars));
+            foreach (var layer in layers)
             {
-                foreach (var (key, (value, at)) in Groups[group].Vars)
+                foreach (var (key, (value, at)) in layer)
                 {
                     Set(key, value, at);
                 }
@@ -133,6 +150,7 @@ internal sealed class InventoryBuilder
                 locations[canonical] = at;
             }
 
+            ConnectionVariables.MapSshArguments(host.Name, vars, locations, Errors);
             InventoryLoader.CheckConnectionVars(host.Name, vars, locations, hostNames, Errors);
             hosts.Add(new InventoryHost(host.Name, vars, locations, groups, host.Location));
         }
@@ -140,9 +158,20 @@ internal sealed class InventoryBuilder
         ThrowIfErrors();
         var models = Groups.Values.ToDictionary(
             g => g.Name,
-            g => new InventoryGroup(g.Name, g.Hosts, g.Children, g.Vars.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal)),
+            g => new InventoryGroup(g.Name, g.Hosts, g.Children, Merged(g.AllVars)),
             StringComparer.Ordinal);
         return new Inventory(path, directory, hosts, models);
+    }
+
+    private static Dictionary<string, object?> Merged(IEnumerable<Dictionary<string, (object? Value, SourceLocation At)>> layers)
+    {
+        var merged = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, (value, _)) in layers.SelectMany(l => l))
+        {
+            merged[key] = value;
+        }
+
+        return merged;
     }
 
     private void ThrowIfErrors()

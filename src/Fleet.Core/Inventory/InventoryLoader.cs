@@ -22,6 +22,7 @@ public static partial class InventoryLoader
         ["ansible_user"] = "user",
         ["ansible_ssh_user"] = "user",
         ["ansible_ssh_private_key_file"] = "identity_file",
+        ["ansible_private_key_file"] = "identity_file",
         ["ansible_become"] = "become",
     };
 
@@ -38,7 +39,13 @@ public static partial class InventoryLoader
     /// Loads an inventory with command-line connection defaults (<c>-u</c>, <c>--private-key</c>): variables of the group all set
     /// before any inventory file is read, so every inventory variable of the same name ranks above them, as in Ansible.
     /// </summary>
-    public static Inventory Load(string path, IReadOnlyList<(string Key, object? Value, SourceLocation At)> defaults)
+    public static Inventory Load(string path, IReadOnlyList<(string Key, object? Value, SourceLocation At)> defaults) => Load(path, defaults, null);
+
+    /// <summary>
+    /// Loads an inventory with command-line connection defaults and the <c>group_vars/</c> and <c>host_vars/</c> beside the
+    /// playbook (<paramref name="playbookDirectory"/>, or none), which rank above those beside the inventory, as in Ansible.
+    /// </summary>
+    public static Inventory Load(string path, IReadOnlyList<(string Key, object? Value, SourceLocation At)> defaults, string? playbookDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(defaults);
@@ -77,18 +84,24 @@ public static partial class InventoryLoader
             ReadSource(path, builder);
         }
 
-        // Ansible's group_vars/ and host_vars/ beside the inventory: above the inventory's own vars of the same group or host.
-        foreach (var group in builder.Groups.Values)
+        // Ansible's group_vars/ and host_vars/ beside the inventory, then beside the playbook (the same directory is read once);
+        // InventoryBuilder ranks them as Ansible does (docs/variables.md).
+        var directories = playbookDirectory is null || Path.GetFullPath(playbookDirectory) == directory ? [directory] : new[] { directory, Path.GetFullPath(playbookDirectory) };
+        for (var source = 0; source < directories.Length; source++)
         {
-            foreach (var (key, value, at) in VarsFiles(Path.Combine(directory, "group_vars"), group.Name, builder.Errors))
+            foreach (var group in builder.Groups.Values)
             {
-                group.Vars[key] = (value, at);
+                var files = source == 0 ? group.InventoryFileVars : group.PlaybookFileVars;
+                foreach (var (key, value, at) in VarsFiles(Path.Combine(directories[source], "group_vars"), group.Name, builder.Errors))
+                {
+                    files[key] = (value, at);
+                }
             }
-        }
 
-        foreach (var host in builder.HostOrder)
-        {
-            host.Vars.AddRange(VarsFiles(Path.Combine(directory, "host_vars"), host.Name, builder.Errors));
+            foreach (var host in builder.HostOrder)
+            {
+                host.Vars.AddRange(VarsFiles(Path.Combine(directories[source], "host_vars"), host.Name, builder.Errors));
+            }
         }
 
         return builder.Build(IsHostList(path) ? path : Path.GetFullPath(path), directory);
@@ -269,7 +282,8 @@ public static partial class InventoryLoader
 
         IEnumerable<KeyValuePair<YamlNode, YamlNode>> Entries(YamlNode node, string what)
         {
-            if (node is YamlScalarNode { Value: null or "" })
+            // `h0:` and `h0: ~` are the same null in YAML: both are an entry with nothing under it.
+            if (node is YamlScalarNode scalar && (scalar.Value is null or "" || (YamlFile.IsPlain(scalar) && YamlFile.Scalar(scalar.Value) is null)))
             {
                 return [];
             }
@@ -291,7 +305,7 @@ public static partial class InventoryLoader
         if (vars.TryGetValue("port", out var port) && !(port is long p && p is >= 1 and <= 65535)
             && !(port is string s && (Templating.Template.HasTemplate(s) || ParsePort(s) is not null)))
         {
-            errors.Add(new InputError(at["port"], $"host '{host}': port must be a number from 1 to 65535, not '{port}'"));
+            errors.Add(new InputError(at["port"], $"host '{host}': port must be a number from 1 to 65535, not {(port is null or string or long or double or bool ? $"'{port}'" : "a " + Templating.Values.TypeName(port))}"));
         }
 
         if (vars.TryGetValue("become", out var become) && become is not bool && !(become is string b && (Templating.Template.HasTemplate(b) || Templating.Values.ToBool(b) is not null)))
@@ -317,9 +331,12 @@ public static partial class InventoryLoader
             errors.Add(new InputError(at["jump"], $"host '{host}': {jumpError}"));
         }
 
-        if (vars.TryGetValue("ansible_connection", out var connection) && connection is not ("ssh" or "smart"))
+        ConnectionVariables.Check(host, vars, at, errors);
+
+        if (vars.TryGetValue("ansible_connection", out var connection) && connection is not ("ssh" or "smart" or "paramiko" or "local")
+            && !(connection is string c && Templating.Template.HasTemplate(c)))
         {
-            errors.Add(new InputError(at["ansible_connection"], $"host '{host}': only ansible_connection: ssh is supported, not '{connection}'"));
+            errors.Add(new InputError(at["ansible_connection"], $"host '{host}': ansible_connection '{connection}' is not supported: Fleet connects with ssh (smart and paramiko mean ssh here) or runs on the controller with local"));
         }
     }
 

@@ -93,7 +93,7 @@ internal static class ArgumentSpecs
 
             try
             {
-                return (path, YamlFile.Load(path, "role argument spec"));
+                return (path, YamlFile.Load(path, "role argument spec", new SourceLocation(path, 1, 1)));
             }
             catch (FleetInputException ex)
             {

@@ -28,6 +28,10 @@ internal static class FreeFormArguments
         }
     }
 
+    /// <summary>Free-form text taken from elsewhere (<c>local_action: MODULE ARGS</c>), as <see cref="Read(string, IModuleSpec, YamlNode, List{InputError})"/> reads a plain scalar.</summary>
+    public static MapArg Read(IModuleSpec spec, string text, SourceLocation at, List<InputError> errors) =>
+        text.Length == 0 ? new MapArg([], at) : FreeForm(spec, text, false, at, errors);
+
     /// <summary>Free-form arguments: trailing <c>key=value</c> words for known parameters, the rest to the free-form parameter.</summary>
     private static MapArg FreeForm(IModuleSpec spec, string text, bool quoted, SourceLocation at, List<InputError> errors)
     {

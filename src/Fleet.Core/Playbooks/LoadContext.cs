@@ -22,6 +22,12 @@ internal sealed class LoadContext(IModuleCatalog catalog, IReadOnlyList<string> 
     /// <summary>Directories searched for roles after <c>roles/</c> beside the playbook (<c>--roles-path</c>, <c>ANSIBLE_ROLES_PATH</c>).</summary>
     public IReadOnlyList<string> RolesPath { get; } = rolesPath;
 
+    /// <summary>The most task files one load reads (imports of imports that multiply at each level would never end). The default value is 5,000.</summary>
+    public const int MaxTaskFiles = 5_000;
+
+    /// <summary>Task files read so far by this load, every import of the same file counted.</summary>
+    public int TaskFilesRead { get; set; }
+
     /// <summary>Task files and roles being read, innermost last: an import of one of them is a cycle.</summary>
     public List<string> Reading { get; } = [];
 

@@ -171,5 +171,5 @@ internal sealed class NodeReader(string path, List<InputError> errors)
     }
 
     /// <summary>A file name relative to this file's directory (an absolute name as written).</summary>
-    public string Resolve(string name) => System.IO.Path.GetFullPath(System.IO.Path.Combine(Directory, name));
+    public string Resolve(string name) => InputFile.FullPath(System.IO.Path.Combine(Directory, name));
 }

@@ -15,18 +15,15 @@ internal sealed class PlayReader(LoadContext context)
         "name", "hosts", "vars", "vars_files", "serial", "max_fail_percentage", "tasks", "pre_tasks", "post_tasks", "handlers", "tags",
         "become", "gather_facts", "import_playbook", "roles", "any_errors_fatal", "environment", "collections", "strategy",
         "ignore_errors", "no_log", "check_mode", "become_user", "remote_user", "connection", "force_handlers", "order",
-        "gather_subset", "gather_timeout", "fact_path",
+        "gather_subset", "gather_timeout", "fact_path", "become_method", "become_flags", "become_exe",
     ];
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
-        ["strategy"] = "strategy is not supported: every host runs its tasks on its own (Ansible's free strategy, with handlers per host)",
-        ["become_user"] = "become_user is not supported: Fleet becomes root only",
-        ["remote_user"] = "remote_user on a play is not supported; set user in the inventory",
-        ["connection"] = "connection is not supported: Fleet connects with SSH",
         ["force_handlers"] = "force_handlers is not supported: handlers of a failed host do not run",
         ["order"] = "order is not supported: hosts run in inventory order",
         ["fact_path"] = SetupValues.FactPathRefused,
+        ["vars_prompt"] = "vars_prompt is not supported: Fleet asks nothing during a run; give the values with -e (extra vars)",
     };
 
     private readonly TaskReader _tasks = new(context);
@@ -47,7 +44,7 @@ internal sealed class PlayReader(LoadContext context)
             return;
         }
 
-        importing.Add(path);
+        importing.Add(InputFile.CanonicalPath(path)); // a playbook reached again through a linked directory is a cycle too
         foreach (var node in list.Children)
         {
             if (node is not YamlMappingNode play)
@@ -80,7 +77,7 @@ internal sealed class PlayReader(LoadContext context)
         }
 
         var target = r.Resolve(file);
-        if (importing.IndexOf(target) is var first and >= 0)
+        if (importing.IndexOf(InputFile.CanonicalPath(target)) is var first and >= 0)
         {
             var cycle = importing.Skip(first).Append(target).Select(Path.GetFileName);
             r.Error(import, target == r.Path ? $"import cycle: {file} imports itself" : $"import cycle: {string.Join(" → ", cycle)}");
@@ -96,6 +93,24 @@ internal sealed class PlayReader(LoadContext context)
         {
             r.Errors.AddRange(ex.Errors);
         }
+    }
+
+    /// <summary><c>remote_user</c>: a login name as written (the inventory's ansible_user wins over it, as in Ansible), or null.</summary>
+    private static string? RemoteUser(NodeReader r, YamlNode? node)
+    {
+        var user = r.Text(node);
+        if (node is null || user is null)
+        {
+            return null;
+        }
+
+        if (Template.HasTemplate(user) || string.IsNullOrWhiteSpace(user))
+        {
+            r.Error(node, $"remote_user must be a login name{(Template.HasTemplate(user) ? " (a template is not supported here; set ansible_user in the inventory)" : "")}");
+            return null;
+        }
+
+        return user;
     }
 
     private Play? ReadPlay(NodeReader r, YamlMappingNode node)
@@ -185,7 +200,10 @@ internal sealed class PlayReader(LoadContext context)
         {
             Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
             CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
+            BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
+            Connection = PlayConnection(r, NodeReader.Child(node, "connection")),
         };
+        Strategy(r, NodeReader.Child(node, "strategy"));
         var ignoreErrors = r.Bool(NodeReader.Child(node, "ignore_errors"), "ignore_errors", templates) ?? false;
         var noLog = r.Bool(NodeReader.Child(node, "no_log"), "no_log", templates) ?? false;
         var anyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates) ?? false;
@@ -207,9 +225,31 @@ internal sealed class PlayReader(LoadContext context)
             RoleDefaults = new Dictionary<string, object?>(roles.PlayDefaults, StringComparer.Ordinal),
             RoleVars = new Dictionary<string, object?>(roles.PlayVars, StringComparer.Ordinal),
             RolesPath = context.RolesPath,
+            RemoteUser = RemoteUser(r, NodeReader.Child(node, "remote_user")),
             HandlerFlushes = flushes,
             Keywords = keywords,
         };
+    }
+
+    /// <summary><c>connection</c> on a play: local (the controller) or ssh (smart and paramiko are ssh here); any other is an error naming it.</summary>
+    private static string? PlayConnection(NodeReader r, YamlNode? node) => r.Text(node) switch
+    {
+        null => null,
+        "local" => "local",
+        "ssh" or "smart" or "paramiko" => "ssh",
+        var other => r.Fail(node!, $"connection '{other}' is not supported: Fleet connects with ssh or runs on the controller with local (write one of them, not a template)", (string?)null),
+    };
+
+    /// <summary>
+    /// <c>strategy</c>: free is how Fleet runs; linear is accepted with its difference (hosts do not wait for each other between
+    /// tasks, only at run_once and serial batches); the others are errors.
+    /// </summary>
+    private static void Strategy(NodeReader r, YamlNode? node)
+    {
+        if (r.Text(node) is { } strategy && strategy is not ("free" or "linear"))
+        {
+            r.Error(node!, $"strategy '{strategy}' is not supported: Fleet runs each host's tasks on its own (free; linear is accepted and differs only in that hosts do not wait for each other between tasks)");
+        }
     }
 
     /// <summary><c>gather_subset</c>: names as setup takes them (a list, or text split at commas), each one Ansible knows; <c>gather_timeout</c> is accepted (Fleet reads facts with its connect trip).</summary>

@@ -38,13 +38,30 @@ public static class PlaybookLoader
     {
         ArgumentNullException.ThrowIfNull(include);
         ArgumentNullException.ThrowIfNull(play);
+        var depth = include.Keywords.IncludeDepth + 1;
+        if (depth > MaxIncludeDepth)
+        {
+            throw new FleetInputException(include.Location, $"include_tasks nested more than {MaxIncludeDepth} deep, at {file}: a recursive include whose when never ends it");
+        }
+
         var errors = new List<InputError>();
         var context = new LoadContext(catalog, play.RolesPath) { PlaybookDirectory = play.Directory };
         var reader = new TaskReader(context);
         var r = new NodeReader(include.Location.File, errors);
         var tags = include.Keywords.InheritedTags.Concat(include.Keywords.Apply?.Tags ?? []).Distinct().ToList();
         var tasks = reader.ReadFile(TaskReader.TaskFile(r, file, include.Keywords.Role), new Inherit(tags, include.Keywords.Role, false) { Collections = include.Keywords.Role is { } role ? ForeignModules.RoleCollections(role.Directory) : [] }, include.Args.Location, errors);
-        return errors.Count > 0 ? throw new FleetInputException(errors) : tasks;
+        return errors.Count > 0 ? throw new FleetInputException(errors) : tasks.Select(t => AtDepth(t, depth)).ToList();
+    }
+
+    /// <summary>How deep <c>include_tasks</c> read at run time may nest (Ansible's are bounded by Python's recursion limit). The default value is 64.</summary>
+    public const int MaxIncludeDepth = 64;
+
+    /// <summary>The task and everything under it marked as <paramref name="depth"/> run-time includes deep.</summary>
+    private static TaskDefinition AtDepth(TaskDefinition task, int depth)
+    {
+        BlockBody? Body(BlockBody? body) => body is null ? null : new BlockBody(
+            body.Tasks.Select(t => AtDepth(t, depth)).ToList(), body.Rescue.Select(t => AtDepth(t, depth)).ToList(), body.Always.Select(t => AtDepth(t, depth)).ToList());
+        return task with { Keywords = task.Keywords with { IncludeDepth = depth, Block = Body(task.Keywords.Block), Preloaded = Body(task.Keywords.Preloaded) } };
     }
 
     /// <summary>Reads the role of an <c>include_role</c> whose name was rendered when it ran, as a block; its handlers are returned too.</summary>

@@ -44,6 +44,12 @@ public sealed record Play(
     /// <summary>Where roles were looked up when the play was read (for an <c>include_role</c> with a templated name).</summary>
     public IReadOnlyList<string> RolesPath { get; init; } = [];
 
+    /// <summary>
+    /// <c>remote_user</c>: the login of the play's hosts whose inventory names none (ansible_user wins, as in Ansible; <c>-u</c>
+    /// ranks below it), or null. The default value is null.
+    /// </summary>
+    public string? RemoteUser { get; init; }
+
     /// <summary><c>any_errors_fatal</c>: one host's failure stops every host of the play. The default value is false.</summary>
     public bool AnyErrorsFatal { get; init; }
 
@@ -208,6 +214,9 @@ public sealed record TaskKeywords
     /// <summary><c>check_mode</c>: true runs the task in check mode always, false never; null follows the run.</summary>
     public bool? CheckMode { get; init; }
 
+    /// <summary><c>become_user</c> as written (a template renders per host), or null to inherit; it applies only with become.</summary>
+    public string? BecomeUser { get; init; }
+
     /// <summary><c>environment</c>: variables exported to the task's commands (values may be templates).</summary>
     public IReadOnlyDictionary<string, object?> Environment { get; init; } = ModuleVars.None;
 
@@ -247,6 +256,9 @@ public sealed record TaskKeywords
     /// <summary>For <c>include_tasks</c>: the tags of its parents, which the included tasks inherit (the include's own tags do not pass on).</summary>
     public IReadOnlyList<string> InheritedTags { get; init; } = [];
 
+    /// <summary>How many <c>include_tasks</c> read at run time this task is inside (a guarded recursive include ends at a limit). The default value is 0.</summary>
+    public int IncludeDepth { get; init; }
+
     /// <summary>
     /// Why Fleet cannot run this task's module (another OS family's module, a role's own Python module, a parameter of another
     /// package backend), or null: a host that reaches the task fails it with this message. The load warns of it.
@@ -258,6 +270,18 @@ public sealed record TaskKeywords
 
     /// <summary>Engine-inserted step (a handler flush between play sections): never reported.</summary>
     public bool Implicit { get; init; }
+
+    /// <summary><c>delegate_to</c> (or <c>local_action</c>'s localhost): the host whose connection runs the task, a template rendered per item; null for the task's own host.</summary>
+    public string? DelegateTo { get; init; }
+
+    /// <summary><c>delegate_facts</c>: facts the delegated task returns go to the delegated host, not the task's. Null when unset (false).</summary>
+    public bool? DelegateFacts { get; init; }
+
+    /// <summary><c>run_once</c>: the task runs on the first host of the batch and its result is every host's. Null when unset (false).</summary>
+    public bool? RunOnce { get; init; }
+
+    /// <summary><c>connection</c>: "local" runs on the controller, "ssh" over the host's own connection; null when unset.</summary>
+    public string? Connection { get; init; }
 }
 
 /// <summary>Shared empty variable maps.</summary>

@@ -16,20 +16,24 @@ public static class PlaybookValidator
 {
     private static readonly string[] MagicVariables = ["inventory_hostname", "inventory_hostname_short", "group_names", "groups"];
 
-    /// <summary>Every problem found, in file order.</summary>
+    /// <summary>Every problem found, in file order; what may still work (a use a <c>when</c> may skip) goes to <paramref name="warnings"/>.</summary>
     public static IReadOnlyList<InputError> Validate(
         IReadOnlyList<Playbook> playbooks,
         Inventory.Inventory? inventory,
         IReadOnlyDictionary<string, object?> extraVars,
-        IModuleCatalog catalog)
+        IModuleCatalog catalog,
+        ICollection<InputError>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(playbooks);
         ArgumentNullException.ThrowIfNull(catalog);
+        using var validation = Templating.RenderBudget.Validation();
         var errors = new List<InputError>();
         var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal);
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         var runtime = RuntimeNames(playbooks, catalog);
+        var templates = new TemplateSources();
+        var found = new List<InputError>();
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();
@@ -54,9 +58,16 @@ public static class PlaybookValidator
                 : [[facts, play.RoleDefaults, MagicVariables.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal), last]];
             foreach (var (task, frameVars) in Leaves(play.Tasks.Concat(play.Handlers), []))
             {
+                errors.AddRange(task.Keywords.Loop is { } loop ? LiteralLoops.Check(loop) : []);
+                errors.AddRange(IncludeVarsFiles.Check(task, play));
                 foreach (var name in task.Notify.Where(n => !topics.Contains(n)))
                 {
                     errors.Add(new InputError(task.Location, $"task '{task.Name}' notifies unknown handler '{name}'{Yaml.YamlFile.DidYouMean(name, topics)}"));
+                }
+
+                if (task.Keywords.Kind is TaskKind.IncludeRole or TaskKind.IncludeTasks && task.When is null)
+                {
+                    errors.AddRange(IncludeName(task, TaskScope(task, frameVars, extraVars, play, hostLayers[0])));
                 }
 
                 if (task.Keywords.Kind != TaskKind.Module || ActionSpec.Find(task.Module) is { Arguments: ActionArguments.ReadWithTask })
@@ -82,7 +93,7 @@ public static class PlaybookValidator
                 foreach (var layers in hostLayers)
                 {
                     var before = errors.Count;
-                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors);
+                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors, templates, found);
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -96,10 +107,16 @@ public static class PlaybookValidator
             errors.AddRange(inventory.CheckTargets(targeted.Distinct(), extraVars, credentials: false));
         }
 
+        foreach (var warning in found.Distinct())
+        {
+            warnings?.Add(warning);
+        }
+
         return errors.Distinct().OrderBy(e => e.Location?.File, StringComparer.Ordinal).ThenBy(e => e.Location?.Line).ThenBy(e => e.Location?.Column).ToList();
     }
 
-    private static void CheckTask(TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors)
+    private static void CheckTask(
+        TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings)
     {
         if (task.When is { } when)
         {
@@ -140,7 +157,9 @@ public static class PlaybookValidator
         catch (FleetInputException ex)
         {
             // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x.
-            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && e.Message.Contains("undefined variable", StringComparison.Ordinal))));
+            // A parameter that is given but whose value failed to render is not "missing": its own error says why.
+            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && e.Message.Contains("undefined variable", StringComparison.Ordinal)))
+                .Where(e => !task.Args.Entries.Any(a => e.Message.EndsWith($"missing required parameter '{a.Key}'", StringComparison.Ordinal))));
             return;
         }
         catch (RuntimeVariableException)
@@ -163,9 +182,17 @@ public static class PlaybookValidator
             var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory, parameter.ControllerFolder).ToList();
             if (ControllerFiles.Find(path, directory, parameter.ControllerFolder) is { } found)
             {
-                if (InputFile.KindOf(found) == InputFileKind.Special)
+                switch (InputFile.KindOf(found))
                 {
-                    errors.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
+                    case InputFileKind.Special:
+                        errors.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
+                        break;
+                    case InputFileKind.Missing:
+                        errors.Add(new InputError(arg.Location, $"{parameter.Name}: a symbolic link that leads nowhere on the controller (dangling or looping): {found}"));
+                        break;
+                    case InputFileKind.Regular when parameter.ControllerFolder == "templates":
+                        templates.Check(Path.GetFullPath(found), directory, arg.Location, task.When is not null, name => Defined(scope, name), errors, warnings);
+                        break;
                 }
             }
             else if (places.FirstOrDefault(Directory.Exists) is { } folder)
@@ -176,6 +203,43 @@ public static class PlaybookValidator
             {
                 errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
             }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is defined in <paramref name="scope"/>; null when only the run knows (or using it is reported elsewhere).</summary>
+    private static bool? Defined(IVariableLookup scope, string name)
+    {
+        try
+        {
+            return scope.TryGet(name, out _);
+        }
+        catch (Exception ex) when (ex is RuntimeVariableException or UndefinedVariableException or FleetInputException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A templated <c>include_role</c> name or <c>include_tasks</c> file must render (an undefined variable fails every run of it).</summary>
+    private static IEnumerable<InputError> IncludeName(TaskDefinition task, IVariableLookup scope)
+    {
+        var key = task.Keywords.Kind == TaskKind.IncludeRole ? "name" : "file";
+        if (task.Args[key] is not ScalarArg { Value: { } text } arg || !Template.HasTemplate(text))
+        {
+            return [];
+        }
+
+        try
+        {
+            _ = Template.Render(text, scope, arg.Location);
+            return [];
+        }
+        catch (FleetInputException ex)
+        {
+            return ex.Errors;
+        }
+        catch (RuntimeVariableException)
+        {
+            return []; // known when the play runs
         }
     }
 

@@ -12,7 +12,7 @@ namespace Fleet.Core.Playbooks;
 /// </summary>
 internal sealed class RoleReader(LoadContext context, TaskReader tasks)
 {
-    private static readonly string[] EntryKeys = ["role", "name", "vars", "when", "tags", "become", "tasks_from", "vars_from", "defaults_from", "handlers_from"];
+    private static readonly string[] EntryKeys = ["role", "name", "vars", "when", "tags", "become", "become_user", "become_method", "become_flags", "become_exe", "tasks_from", "vars_from", "defaults_from", "handlers_from"];
 
     /// <summary>Handlers of the roles read for the current play (each role's file once).</summary>
     public List<TaskDefinition> Handlers { get; } = [];
@@ -106,7 +106,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                     When = r.Condition(NodeReader.Child(map, "when"), "when"),
                     Become = r.Bool(NodeReader.Child(map, "become"), "become", templates),
                     Tags = tags,
-                    Keywords = block.Keywords with { Templates = templates },
+                    Keywords = block.Keywords with { Templates = templates, BecomeUser = BecomeKeywords.Read(r, map) },
                 };
             default:
                 r.Error(entry, "a role entry is a role name or a mapping with role:");
@@ -181,15 +181,16 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             return null;
         }
 
-        var key = $"{directory}|{files}|{JsonValues.ToJson(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}").ToList())}";
-        if (dedupe && !_ran.Add(key))
-        {
-            return null;
-        }
-
+        // A cycle first: a role met again while it is still being read is never "already run", whatever its parameters.
         if (context.Reading.Contains(directory))
         {
             r.Errors.Add(new InputError(location, $"role dependency cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != directory).Append(directory).Select(Path.GetFileName))}"));
+            return null;
+        }
+
+        var key = $"{directory}|{files}|{JsonValues.ToJson(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}").ToList())}";
+        if (dedupe && !_ran.Add(key))
+        {
             return null;
         }
 
@@ -239,6 +240,10 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             {
                 Handlers.AddRange(tasks.ReadFile(handlersFile, new Inherit([], role, true) { Collections = collections }, location, r.Errors, "handlers file").SelectMany(h => h.Flatten()).Where(h => h.Keywords.Kind == TaskKind.Module));
             }
+            else if (files.Handlers != "main" && RoleFile(directory, "handlers", files.Handlers) is null)
+            {
+                r.Errors.Add(new InputError(location, $"role '{name}': handlers file '{files.Handlers}' not found in {Path.Combine(directory, "handlers")}"));
+            }
 
             return new TaskDefinition(name, "block", new MapArg([], location), inherit.Tags, null, [], 0, TimeSpan.Zero, null, false, null, null, location)
             {
@@ -264,7 +269,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
         YamlNode? root;
         try
         {
-            root = YamlFile.Load(metaFile, "role meta file");
+            root = YamlFile.Load(metaFile, "role meta file", new SourceLocation(metaFile, 1, 1));
         }
         catch (FleetInputException ex)
         {
@@ -325,7 +330,8 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
 
     /// <summary>A role's file: folder/name.yml, .yaml, .json or the name as written.</summary>
     internal static string? RoleFile(string directory, string folder, string name) =>
-        new[] { name + ".yml", name + ".yaml", name + ".json", name }.Select(n => Path.Combine(directory, folder, n)).FirstOrDefault(File.Exists);
+        new[] { name + ".yml", name + ".yaml", name + ".json", name }.Select(n => Path.Combine(directory, folder, n))
+            .FirstOrDefault(p => File.Exists(p) || (System.IO.Directory.Exists(p) && Path.HasExtension(p))); // main.yml as a directory is refused when read, not skipped
 
     /// <summary>The role's directory, or null.</summary>
     public string? Find(string name, string fromDirectory) => Places(name, fromDirectory).FirstOrDefault(p => System.IO.Directory.Exists(p));
@@ -351,17 +357,17 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             yield break;
         }
 
-        yield return Path.GetFullPath(Path.Combine(playbook, "roles", name));
+        yield return InputFile.FullPath(Path.Combine(playbook, "roles", name));
         foreach (var dir in context.RolesPath)
         {
-            yield return Path.GetFullPath(Path.Combine(dir, name));
+            yield return InputFile.FullPath(Path.Combine(dir, name));
         }
 
-        yield return Path.GetFullPath(Path.Combine(playbook, name));
+        yield return InputFile.FullPath(Path.Combine(playbook, name));
         if (fromDirectory != playbook)
         {
             // A role used from inside another role: beside that role too.
-            yield return Path.GetFullPath(Path.Combine(fromDirectory, "..", "..", name));
+            yield return InputFile.FullPath(Path.Combine(fromDirectory, "..", "..", name));
         }
     }
 

@@ -21,28 +21,24 @@ internal sealed class TaskReader(LoadContext context)
         "register", "no_log", "loop", "loop_control", "vars", "args", "check_mode", "environment", "listen", "throttle", "until",
         "any_errors_fatal", "delegate_to", "run_once", "become_user", "become_method", "local_action", "action", "diff",
         "ignore_unreachable", "collections", "module_defaults", "debugger", "connection", "port", "remote_user", "async", "poll",
+        "become_flags", "become_exe", "delegate_facts",
     ];
 
     private static readonly string[] BlockKeys =
     [
         "block", "rescue", "always", "name", "tags", "when", "become", "vars", "ignore_errors", "environment", "check_mode",
         "any_errors_fatal", "no_log", "throttle", "delegate_to", "run_once", "become_user", "notify", "collections", "diff",
+        "become_method", "become_flags", "become_exe", "delegate_facts", "connection",
     ];
 
     /// <summary>Keywords Fleet reads but does not run the way Ansible does: a located error names each.</summary>
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
-        ["delegate_to"] = "delegate_to is not supported: Fleet runs every task on its own host (write a separate play for the other host)",
-        ["run_once"] = "run_once is not supported: Fleet runs every task on every host of the play (target one host with a play of its own)",
-        ["become_user"] = "become_user is not supported: Fleet becomes root only (run as another user with command: runuser -u USER -- …)",
-        ["become_method"] = "become_method is not supported: Fleet becomes root with sudo",
-        ["local_action"] = "local_action is not supported: Fleet runs tasks on the hosts only",
         ["action"] = "action: is not supported; write the module as the task's key",
         ["module_defaults"] = "module_defaults is not supported; write the arguments on each task",
         ["debugger"] = "debugger is not supported",
-        ["connection"] = "connection is not supported: Fleet connects with SSH",
         ["port"] = "port on a task is not supported; set port in the inventory",
-        ["remote_user"] = "remote_user on a task is not supported; set user in the inventory",
+        ["remote_user"] = "remote_user on a task is not supported: Fleet keeps one connection per host through a play; set remote_user on the play, or ansible_user in the inventory",
         ["ignore_unreachable"] = "ignore_unreachable is not supported: an unreachable host stops",
         ["diff"] = "diff on a task is not supported; use --diff",
     };
@@ -56,9 +52,9 @@ internal sealed class TaskReader(LoadContext context)
     public List<TaskDefinition> ReadList(NodeReader r, YamlNode? node, string section, Inherit inherit)
     {
         var tasks = new List<TaskDefinition>();
-        if (node is null or YamlScalarNode { Value: null or "" })
+        if (node is null or YamlScalarNode { Value: null or "" } || (node is YamlScalarNode scalar && YamlFile.IsPlain(scalar) && YamlFile.Scalar(scalar.Value) is null))
         {
-            return tasks;
+            return tasks; // `tasks:`, `tasks: ~` and `tasks: null` are no tasks, as in Ansible
         }
 
         if (node is not YamlSequenceNode list)
@@ -87,9 +83,20 @@ internal sealed class TaskReader(LoadContext context)
     /// <summary>A task file's tasks (an import, an include, a role's tasks/main.yml); a cycle or a bad file adds errors.</summary>
     public List<TaskDefinition> ReadFile(string file, Inherit inherit, SourceLocation? namedAt, List<InputError> errors, string what = "task file")
     {
-        if (context.Reading.Contains(file))
+        var key = InputFile.CanonicalPath(file); // a cycle through a linked directory is still a cycle
+        if (context.Reading.Contains(key))
         {
-            errors.Add(new InputError(namedAt, $"import cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != file).Append(file).Select(Path.GetFileName))}"));
+            errors.Add(new InputError(namedAt, $"import cycle: {string.Join(" → ", context.Reading.SkipWhile(f => f != key).Append(key).Select(Path.GetFileName))}"));
+            return [];
+        }
+
+        if (++context.TaskFilesRead > LoadContext.MaxTaskFiles)
+        {
+            if (context.TaskFilesRead == LoadContext.MaxTaskFiles + 1)
+            {
+                errors.Add(new InputError(namedAt, $"more than {LoadContext.MaxTaskFiles} task files imported by one playbook (imports that multiply at each level?): import a file once and loop inside it"));
+            }
+
             return [];
         }
 
@@ -105,7 +112,7 @@ internal sealed class TaskReader(LoadContext context)
             return [];
         }
 
-        context.Reading.Add(file);
+        context.Reading.Add(key);
         try
         {
             var r = new NodeReader(file, errors);
@@ -163,7 +170,7 @@ internal sealed class TaskReader(LoadContext context)
             {
                 r.Error(key, $"'{name}' belongs to a block: this task has no 'block'");
             }
-            else if (!TaskKeys.Contains(name))
+            else if (!TaskKeys.Contains(name) || name == "local_action")
             {
                 moduleKeys.Add((name, key, value));
             }
@@ -192,6 +199,22 @@ internal sealed class TaskReader(LoadContext context)
         }
 
         var (rawModule, moduleKey, argsNode) = moduleKeys[0];
+        var local = rawModule == "local_action";
+        (MapArg? Mapping, string? Text) localArgs = default;
+        if (local)
+        {
+            if (NodeReader.Child(node, "delegate_to") is { } both)
+            {
+                r.Error(both, "a task has local_action or delegate_to, not both (local_action is delegate_to: localhost)");
+            }
+
+            (rawModule, localArgs.Mapping, localArgs.Text) = LocalAction(r, argsNode);
+            if (rawModule.Length == 0)
+            {
+                return null;
+            }
+        }
+
         var module = ModuleName(rawModule);
         var collections = NodeReader.Child(node, "collections") is { } own ? ForeignModules.Names(own) : inherit.Collections;
 
@@ -204,7 +227,9 @@ internal sealed class TaskReader(LoadContext context)
             return null;
         }
 
-        var args = module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), argsNode, r.Errors);
+        var args = local
+            ? localArgs.Mapping ?? FreeFormArguments.Read(spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), localArgs.Text ?? "", r.At(argsNode), r.Errors)
+            : module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), argsNode, r.Errors);
         if (NodeReader.Child(node, "args") is { } extra)
         {
             args = extra is YamlMappingNode extraMap
@@ -234,6 +259,11 @@ internal sealed class TaskReader(LoadContext context)
             Until = r.Condition(NodeReader.Child(node, "until"), "until"),
             Listen = r.Names(NodeReader.Child(node, "listen"), "listen"),
         };
+        if (local)
+        {
+            keywords = keywords with { DelegateTo = "localhost" };
+        }
+
         if (keywords.Listen.Count > 0 && !inherit.Handler)
         {
             r.Error(NodeReader.Child(node, "listen")!, "listen belongs to handlers, not tasks");
@@ -271,6 +301,15 @@ internal sealed class TaskReader(LoadContext context)
             Keywords = keywords with { Templates = templates, Unavailable = unavailable, Async = asyncSeconds ?? 0, Poll = poll ?? TaskKeywords.DefaultPoll },
         };
 
+        if (module is "include_tasks" or "include_role" or "meta"
+            && (NodeReader.Child(node, "delegate_to") ?? NodeReader.Child(node, "run_once") ?? (local ? moduleKey : null)) is { } placed)
+        {
+            r.Error(placed, module == "meta"
+                ? "meta runs on the host's own walk: delegate_to, local_action and run_once are not supported on it"
+                : $"{module} with delegate_to, local_action or run_once is not supported: put the keyword in apply: or on the included tasks");
+        }
+
+        IncludeArguments.CheckNames(r, definition);
         return module switch
         {
             "import_tasks" => ImportTasks(r, definition, inherit),
@@ -309,6 +348,45 @@ internal sealed class TaskReader(LoadContext context)
         _ => $"async is not supported for {module}: it runs on the controller, not as a job on the host (Ansible refuses it too)",
     };
 
+    /// <summary>
+    /// <c>local_action</c>'s module and arguments: <c>local_action: copy src=a dest=b</c> (the first word is the module, the rest its
+    /// free-form text) or <c>local_action: {module: copy, src: a}</c>; an empty module name when it names none (the error added).
+    /// </summary>
+    private static (string Module, MapArg? Mapping, string? Text) LocalAction(NodeReader r, YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlScalarNode { Value: { } text } when text.Trim().Length > 0:
+                var trimmed = text.Trim();
+                var space = trimmed.IndexOfAny([' ', '\t', '\n']);
+                return space < 0 ? (trimmed, null, "") : (trimmed[..space], null, trimmed[(space + 1)..].Trim());
+            case YamlMappingNode mapping when NodeReader.Child(mapping, "module") is YamlScalarNode { Value: { Length: > 0 } module }:
+                var all = (MapArg)YamlFile.ToArg(r.Path, mapping);
+                return (module, all with { Entries = all.Entries.Where(e => e.Key != "module").ToList() }, null);
+            default:
+                r.Error(node, "local_action names a module: local_action: MODULE ARGS, or a mapping with module: and the arguments");
+                return ("", null, null);
+        }
+    }
+
+    /// <summary><c>connection</c>: local (the controller) or ssh (smart and paramiko are ssh here); any other is an error naming it.</summary>
+    private static string? Connection(NodeReader r, YamlNode? node)
+    {
+        var text = r.Text(node);
+        switch (text)
+        {
+            case null:
+                return null;
+            case "local" or "ssh":
+                return text;
+            case "smart" or "paramiko":
+                return "ssh";
+            default:
+                r.Error(node!, $"connection '{text}' is not supported: Fleet connects with ssh or runs on the controller with local (write one of them, not a template)");
+                return null;
+        }
+    }
+
     /// <summary>A task's <c>timeout</c> in seconds: 0 means no time limit, as in Ansible.</summary>
     public static TimeSpan TaskTimeout(long seconds) => seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
 
@@ -320,8 +398,13 @@ internal sealed class TaskReader(LoadContext context)
         Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
         Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle", templates) is { } t ? (int)t : null,
         AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates),
+        BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
         Role = inherit.Role,
         Directory = r.Directory,
+        DelegateTo = r.Text(NodeReader.Child(node, "delegate_to")),
+        DelegateFacts = r.Bool(NodeReader.Child(node, "delegate_facts"), "delegate_facts", templates),
+        RunOnce = r.Bool(NodeReader.Child(node, "run_once"), "run_once", templates),
+        Connection = Connection(r, NodeReader.Child(node, "connection")),
     };
 
     private TaskDefinition ReadBlock(NodeReader r, YamlMappingNode node, Inherit inherit)
@@ -406,7 +489,7 @@ internal sealed class TaskReader(LoadContext context)
 
         var apply = ApplyBlock(r, argsNode);
         BlockBody? preloaded = null;
-        if (!Template.HasTemplate(file))
+        if (!Template.HasTemplate(file) && !(task.When is not null && context.Reading.Contains(InputFile.CanonicalPath(TaskFile(r, file, task.Keywords.Role)))))
         {
             var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
             preloaded = new BlockBody(ReadFile(TaskFile(r, file, task.Keywords.Role), inherit with { Tags = tags }, task.Args.Location, r.Errors), [], []);

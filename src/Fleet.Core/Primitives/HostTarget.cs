@@ -25,6 +25,9 @@ public sealed record HostTarget(
     Secret? IdentityPassphrase = null,
     int? HostKeyPort = null)
 {
+    /// <summary>Runs on the controller through /bin/sh instead of SSH (<c>ansible_connection: local</c>). The default value is false.</summary>
+    public bool Local { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({User}@{Address}:{Port})";
 }

@@ -88,6 +88,7 @@ public static class JsonReportReader
         {
             Warnings = Strings(json.GetProperty("warnings")),
             Result = (IReadOnlyDictionary<string, object?>)Value(json.GetProperty("result"))!,
+            DelegatedTo = json.TryGetProperty("delegatedTo", out var delegatedTo) ? delegatedTo.GetString() : null,
         };
 
     private static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToList();

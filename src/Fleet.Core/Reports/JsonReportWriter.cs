@@ -112,6 +112,11 @@ public static class JsonReportWriter
                 json.WriteBoolean("ignored", true);
             }
 
+            if (task.DelegatedTo is { } delegatedTo)
+            {
+                json.WriteString("delegatedTo", delegatedTo);
+            }
+
             json.WriteStartArray("warnings");
             foreach (var warning in task.Warnings)
             {

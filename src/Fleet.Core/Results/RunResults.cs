@@ -70,6 +70,9 @@ public sealed record TaskResult(
     /// <summary>Warnings the module raised; a task can be ok with a warning. The default is none.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The host the task ran on for this one (<c>delegate_to</c>, <c>local_action</c>: shown as <c>web1 -> localhost</c>), or null. The default value is null.</summary>
+    public string? DelegatedTo { get; init; }
+
     /// <summary>Where the task is written (CI annotations point there), or null for a task Fleet made up (audit) or a report read back.</summary>
     public SourceLocation? Location { get; init; }
 }

@@ -12,7 +12,26 @@ public abstract record Expression
     public required string Text { get; init; }
 
     /// <summary>Computes the value; throws <see cref="UndefinedVariableException"/> for an undefined variable.</summary>
-    public abstract object? Value(IVariableLookup variables);
+    public object? Value(IVariableLookup variables)
+    {
+        // Every evaluation is one level of the render's budget: no nesting of macros, lookups or variables outruns the stack.
+        using var level = RenderBudget.Enter();
+        string failure;
+        try
+        {
+            return Compute(variables);
+        }
+        catch (Exception ex) when (Filters.IsComputationFailure(ex))
+        {
+            // What .NET throws computing a value (64-bit overflow, a method's bad argument) is Fleet's sentence, at the innermost expression.
+            failure = Filters.Failure(ex);
+        }
+
+        throw new FleetInputException($"'{Text}': {failure}");
+    }
+
+    /// <summary>The value, computed by each kind of expression (<see cref="Value"/> keeps the budget).</summary>
+    private protected abstract object? Compute(IVariableLookup variables);
 
     /// <summary>Evaluates the expression as a condition.</summary>
     public bool Evaluate(IVariableLookup variables) => Values.Truthy(Value(variables));
@@ -32,14 +51,14 @@ public abstract record Expression
 
 internal sealed record LiteralExpression(object? Constant) : Expression
 {
-    public override object? Value(IVariableLookup variables) => Constant;
+    private protected override object? Compute(IVariableLookup variables) => Constant;
 
     public override IEnumerable<string> Variables => [];
 }
 
 internal sealed record ListExpression(IReadOnlyList<Expression> Items, bool Tuple = false) : Expression
 {
-    public override object? Value(IVariableLookup variables) => Tuple
+    private protected override object? Compute(IVariableLookup variables) => Tuple
         ? new TupleValue(Items.Select(i => i.Value(variables)).ToList())
         : Items.Select(i => i.Value(variables)).ToList();
 
@@ -48,7 +67,7 @@ internal sealed record ListExpression(IReadOnlyList<Expression> Items, bool Tupl
 
 internal sealed record DictExpression(IReadOnlyList<(Expression Key, Expression Value)> Entries) : Expression
 {
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         var map = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in Entries)
@@ -64,7 +83,7 @@ internal sealed record DictExpression(IReadOnlyList<(Expression Key, Expression 
 
 internal sealed record VariableExpression(string Name) : Expression
 {
-    public override object? Value(IVariableLookup variables) =>
+    private protected override object? Compute(IVariableLookup variables) =>
         variables.TryGet(Name, out var value) ? value : throw new UndefinedVariableException(Name);
 
     public override IEnumerable<string> Variables => [Name];
@@ -72,14 +91,14 @@ internal sealed record VariableExpression(string Name) : Expression
 
 internal sealed record MemberExpression(Expression Target, Expression Key) : Expression
 {
-    public override object? Value(IVariableLookup variables) => Values.Item(Target.Value(variables), Key.Value(variables), Target.Text);
+    private protected override object? Compute(IVariableLookup variables) => Values.Item(Target.Value(variables), Key.Value(variables), Target.Text);
 
     public override IEnumerable<string> Variables => Target.Variables.Concat(Key.Variables);
 }
 
 internal sealed record SliceExpression(Expression Target, Expression? Start, Expression? Stop, Expression? Step) : Expression
 {
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         var target = Target.Value(variables);
         long? Bound(Expression? e) => e?.Value(variables) is { } v ? Values.ToInteger(v) : null;
@@ -93,7 +112,7 @@ internal sealed record SliceExpression(Expression Target, Expression? Start, Exp
 /// <summary>A call: a method of a value (<c>s.split(',')</c>), a macro, or a global (<c>range</c>, <c>lookup</c>, <c>dict</c>).</summary>
 internal sealed record CallExpression(Expression Callee, IReadOnlyList<Expression> Arguments, IReadOnlyList<(string Name, Expression Value)> Keywords) : Expression
 {
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         var arguments = Arguments.Select(a => a.Value(variables)).ToList();
         var keywords = Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal);
@@ -125,7 +144,7 @@ internal sealed record CallExpression(Expression Callee, IReadOnlyList<Expressio
 
 internal sealed record NotExpression(Expression Operand) : Expression
 {
-    public override object? Value(IVariableLookup variables) => !Values.Truthy(Operand.Value(variables));
+    private protected override object? Compute(IVariableLookup variables) => !Values.Truthy(Operand.Value(variables));
 
     public override IEnumerable<string> Variables => Operand.Variables;
 
@@ -137,7 +156,7 @@ internal sealed record NotExpression(Expression Operand) : Expression
 internal sealed record LogicalExpression(string Operator, Expression Left, Expression Right) : Expression
 {
     // Python's and/or return an operand, not a boolean: {{ a or 'x' }} prints a or x.
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         var left = Left.Value(variables);
         return Operator == "and"
@@ -156,7 +175,7 @@ internal sealed record LogicalExpression(string Operator, Expression Left, Expre
 
 internal sealed record CompareExpression(string Operator, Expression Left, Expression Right) : Expression
 {
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         var left = Left.Value(variables);
         var right = Right.Value(variables);
@@ -176,16 +195,16 @@ internal sealed record CompareExpression(string Operator, Expression Left, Expre
 /// <summary>Arithmetic: <c>+ - * / // % **</c> with Python's rules (<c>/</c> is always a float, <c>//</c> and <c>%</c> floor).</summary>
 internal sealed record BinaryExpression(string Operator, Expression Left, Expression Right) : Expression
 {
-    public override object? Value(IVariableLookup variables) => Values.Arithmetic(Operator, Left.Value(variables), Right.Value(variables));
+    private protected override object? Compute(IVariableLookup variables) => Values.Arithmetic(Operator, Left.Value(variables), Right.Value(variables));
 
     public override IEnumerable<string> Variables => Left.Variables.Concat(Right.Variables);
 }
 
 internal sealed record UnaryExpression(string Operator, Expression Operand) : Expression
 {
-    public override object? Value(IVariableLookup variables) => Operand.Value(variables) switch
+    private protected override object? Compute(IVariableLookup variables) => Operand.Value(variables) switch
     {
-        long n => Operator == "-" ? -n : (object)n,
+        long n => Operator == "-" ? checked(-n) : (object)n,
         double d => Operator == "-" ? -d : (object)d,
         bool b => Operator == "-" ? -(b ? 1L : 0L) : (object)(b ? 1L : 0L),
         var other => throw new FleetInputException($"bad operand type for unary {Operator}: '{Values.TypeName(other)}'"),
@@ -197,7 +216,12 @@ internal sealed record UnaryExpression(string Operator, Expression Operand) : Ex
 /// <summary><c>a ~ b ~ c</c>: the operands' text joined.</summary>
 internal sealed record ConcatExpression(IReadOnlyList<Expression> Parts) : Expression
 {
-    public override object? Value(IVariableLookup variables) => string.Concat(Parts.Select(p => Values.ToPython(p.Value(variables))));
+    private protected override object? Compute(IVariableLookup variables)
+    {
+        var parts = Parts.Select(p => Values.ToPython(p.Value(variables))).ToList();
+        RenderBudget.CheckText(parts.Sum(p => (long)p.Length));
+        return string.Concat(parts);
+    }
 
     public override IEnumerable<string> Variables => Parts.SelectMany(p => p.Variables);
 }
@@ -205,7 +229,7 @@ internal sealed record ConcatExpression(IReadOnlyList<Expression> Parts) : Expre
 /// <summary><c>a if c else b</c>; without <c>else</c> a false condition gives an undefined value.</summary>
 internal sealed record ConditionalExpression(Expression Then, Expression Condition, Expression? Else) : Expression
 {
-    public override object? Value(IVariableLookup variables) =>
+    private protected override object? Compute(IVariableLookup variables) =>
         Condition.Evaluate(variables) ? Then.Value(variables)
         : Else is null ? "" : Else.Value(variables); // Jinja gives a lenient undefined, which prints as nothing
 
@@ -216,7 +240,7 @@ internal sealed record ConditionalExpression(Expression Then, Expression Conditi
 
 internal sealed record DefinedExpression(Expression Operand, bool Negated) : Expression
 {
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         bool defined;
         try
@@ -242,7 +266,7 @@ internal sealed record DefinedExpression(Expression Operand, bool Negated) : Exp
 /// <summary><c>x is test</c>, <c>x is test(args)</c>, <c>x is not test arg</c>.</summary>
 internal sealed record TestExpression(Expression Operand, string Test, IReadOnlyList<Expression> Arguments, IReadOnlyList<(string Name, Expression Value)> Keywords, bool Negated) : Expression
 {
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         var call = new FilterCall(Arguments.Select(a => a.Value(variables)).ToList(),
             Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal), variables);
@@ -254,7 +278,7 @@ internal sealed record TestExpression(Expression Operand, string Test, IReadOnly
 
 internal sealed record FilterExpression(Expression Input, string Filter, IReadOnlyList<Expression> Arguments, IReadOnlyList<(string Name, Expression Value)> Keywords) : Expression
 {
-    public override object? Value(IVariableLookup variables)
+    private protected override object? Compute(IVariableLookup variables)
     {
         FilterCall Call() => new(Arguments.Select(a => a.Value(variables)).ToList(),
             Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal), variables);

@@ -14,6 +14,11 @@ public static class ExpressionParser
             parser.ExpectEnd();
             return expression;
         }
+        catch (FormatException) when (Template.HasTemplate(text))
+        {
+            // when: "{{ x }} == 1" — Ansible's hint, not the parser's "expected ':'" about a dict literal it never meant.
+            throw new FleetInputException(location, $"invalid expression '{text}': conditional statements should not include jinja2 templating delimiters such as {{{{ }}}} or {{% %}} (write the expression without them: when: x == 1)");
+        }
         catch (FormatException ex)
         {
             throw new FleetInputException(location, $"invalid expression '{text}': {ex.Message}");

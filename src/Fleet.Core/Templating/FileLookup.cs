@@ -12,7 +12,7 @@ internal sealed class FileLookup : ILookupPlugin
         LookupTerms.Only(keywords, Name, "rstrip", "lstrip");
         return LookupTerms.Texts(terms).Select(t =>
         {
-            var text = File.ReadAllText(context.FindFile(t, "files"));
+            var text = InputFile.ReadText(context.FindFile(t, "files"), "file of lookup('file')");
             text = Values.Truthy(keywords.GetValueOrDefault("rstrip", true)) ? text.TrimEnd() : text;
             return (object?)(Values.Truthy(keywords.GetValueOrDefault("lstrip", false)) ? text.TrimStart() : text);
         }).ToList();

@@ -52,15 +52,35 @@ public static partial class Filters
             string S(string key) => Str(p[key]);
             var newline = S("newline");
             var beginning = S("beginning").Length > 0 ? S("beginning") + newline : "";
+            // Python's [x] * n: a count of zero or less is none; the size is checked before the repetition is built.
+            int Times(string key, string item)
+            {
+                var n = Math.Max(0, ToLong(p[key]) ?? 1);
+                RenderBudget.CheckText(item.Length == 0 ? 0 : n > long.MaxValue / item.Length ? long.MaxValue : n * (item.Length + newline.Length));
+                return (int)Math.Min(n, int.MaxValue);
+            }
+
             var prefix = S("prefix").Length > 0
-                ? string.Concat(Enumerable.Repeat(S("prefix") != newline ? S("prefix") + newline : newline, (int)(ToLong(p["prefix_count"]) ?? 1)))
+                ? string.Concat(Enumerable.Repeat(S("prefix") != newline ? S("prefix") + newline : newline, Times("prefix_count", S("prefix") + newline)))
                 : "";
             var decoration = S("decoration");
-            var body = (decoration + text.Replace(newline, newline + decoration, StringComparison.Ordinal))
-                .Replace(decoration + newline, decoration.TrimEnd() + newline, StringComparison.Ordinal);
-            var postfix = string.Join(newline, new[] { "" }.Concat(Enumerable.Repeat(S("postfix"), (int)(ToLong(p["postfix_count"]) ?? 1))));
+            var body = PythonReplace(decoration + PythonReplace(text, newline, newline + decoration), decoration + newline, decoration.TrimEnd() + newline);
+            var postfix = string.Join(newline, new[] { "" }.Concat(Enumerable.Repeat(S("postfix"), Times("postfix_count", S("postfix")))));
             var end = S("end").Length > 0 ? newline + S("end") : "";
             return beginning + prefix + body + postfix + end;
+        }
+
+        // Python's str.replace: an empty old text inserts the new one between characters (.NET refuses it).
+        private static string PythonReplace(string text, string old, string replacement)
+        {
+            if (old.Length > 0)
+            {
+                RenderBudget.CheckText(text.Length + (text.Length / old.Length * (long)Math.Max(0, replacement.Length - old.Length)));
+                return text.Replace(old, replacement, StringComparison.Ordinal);
+            }
+
+            RenderBudget.CheckText(text.Length + ((text.Length + 1L) * replacement.Length));
+            return string.Concat(text.Select(c => replacement + c)) + replacement;
         }
     }
 }

@@ -9,7 +9,7 @@ public static partial class Filters
     {
         public static readonly Dictionary<string, Filter> All = new(StringComparer.Ordinal)
         {
-            ["b64decode"] = (v, _) => Encoding.UTF8.GetString(Convert.FromBase64String(Str(v))),
+            ["b64decode"] = (v, _) => Encoding.UTF8.GetString(Base64(Str(v))),
             ["b64encode"] = (v, _) => Convert.ToBase64String(Encoding.UTF8.GetBytes(Str(v))),
             ["hash"] = (v, c) => Hash(Str(v), Str(c.Get(0, "hashtype", "sha1"))),
             ["checksum"] = (v, _) => Hash(Str(v), "sha1"),
@@ -32,6 +32,12 @@ public static partial class Filters
             return Convert.ToHexStringLower(digest);
         }
 
+        private static byte[] Base64(string text)
+        {
+            var bytes = new byte[text.Length];
+            return Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : throw Error("filter 'b64decode': the text is not valid base64 (Incorrect padding or a character outside A-Z, a-z, 0-9, + and /)");
+        }
+
         private static string PasswordHash(string password, FilterCall call)
         {
             var type = Str(call.Get(0, "hashtype", "sha512"));
@@ -41,8 +47,17 @@ public static partial class Filters
             }
 
             var salt = call.Get(1, "salt") is { } s ? Str(s) : Sha512Crypt.RandomSalt();
-            var rounds = call.Get(3, "rounds") is { } r ? (int?)ToLong(r) : null;
-            return Sha512Crypt.Hash(password, salt, rounds);
+            var asked = call.Get(3, "rounds") is { } r ? ToLong(r) : null;
+            if (asked is < 1000 or > 999_999_999)
+            {
+                throw Error($"password_hash: rounds must be from 1000 to 999999999 (what crypt allows), not {asked}");
+            }
+
+            // Validation checks the template, not the hash: a billion rounds are computed when the task runs, not by validate.
+            var rounds = (int?)asked;
+            return RenderBudget.Validating
+                ? $"$6${(rounds is { } n ? $"rounds={n}$" : "")}{salt}${new string('.', 86)}"
+                : Sha512Crypt.Hash(password, salt, rounds);
         }
     }
 }

@@ -12,7 +12,7 @@ public static partial class Filters
             ["first"] = (v, _) => Values.Iterate(v) is { Count: > 0 } items ? items[0] : throw new UndefinedVariableException("first", "No first item, sequence was empty."),
             ["last"] = (v, _) => Values.Iterate(v) is { Count: > 0 } items ? items[^1] : throw new UndefinedVariableException("last", "No last item, sequence was empty."),
             ["flatten"] = (v, c) => Flatten(Values.Iterate(v), c.Get(0, "levels") is { } l ? ToLong(l) : null, Values.Truthy(c.Get(1, "skip_nulls", true))),
-            ["join"] = (v, c) => string.Join(Str(c.Get(0, "d", "")), Values.Iterate(v).Select(i => Str(c.Get(1, "attribute") is { } a ? Attribute(i, a) : i))),
+            ["join"] = (v, c) => Joined(Str(c.Get(0, "d", "")), Values.Iterate(v).Select(i => Str(c.Get(1, "attribute") is { } a ? Attribute(i, a) : i)).ToList()),
             ["list"] = (v, _) => Values.Iterate(v).ToList(),
             ["map"] = (v, c) => MapFilter(v, c),
             ["max"] = (v, c) => Extreme(v, c, 1),

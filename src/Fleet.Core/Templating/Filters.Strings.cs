@@ -42,8 +42,12 @@ public static partial class Filters
 
         private static string Indent(string s, object? width, bool first, bool blank)
         {
-            var indentation = width is string w ? w : new string(' ', (int)(ToLong(width) ?? 4));
+            // Python's ' ' * width: a negative width is no indentation.
+            var spaces = Math.Max(0, ToLong(width) ?? 4);
+            RenderBudget.CheckText(width is string ? 0 : spaces);
+            var indentation = width is string w ? w : new string(' ', (int)spaces);
             var lines = Python.SplitLines(s + "\n");
+            RenderBudget.CheckText(s.Length + ((long)lines.Count + 1) * indentation.Length);
             string result;
             if (blank)
             {
@@ -61,8 +65,22 @@ public static partial class Filters
             return first ? indentation + result : result;
         }
 
+        private static long Occurrences(string s, string old)
+        {
+            var n = 0L;
+            for (var at = s.IndexOf(old, StringComparison.Ordinal); at >= 0; at = s.IndexOf(old, at + old.Length, StringComparison.Ordinal))
+            {
+                n++;
+            }
+
+            return n;
+        }
+
         private static string Replace(string s, string old, string replacement, long? count)
         {
+            // The result's size is known before it is built: a 64 MiB replacement of each of a million matches is refused, not built.
+            var occurrences = old.Length == 0 ? s.Length + 1L : Occurrences(s, old);
+            RenderBudget.CheckText(s.Length + Math.Min(occurrences, count is >= 0 ? count.Value : long.MaxValue) * Math.Max(0, replacement.Length - old.Length));
             if (count is null or < 0)
             {
                 return old.Length == 0 ? string.Concat(s.Select(c => replacement + c)) + replacement : s.Replace(old, replacement, StringComparison.Ordinal);

@@ -30,17 +30,55 @@ public static partial class Filters
         }
 
         var filter = Catalog.GetValueOrDefault(name) ?? throw Error($"unknown filter '{name}'");
+        FleetInputException failure;
         try
         {
-            return filter(input, call);
+            return RenderBudget.Checked(filter(input, call));
         }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or ArgumentException or OverflowException or RegexParseException)
+        catch (Exception ex) when (IsComputationFailure(ex))
         {
-            throw Error($"filter '{name}': {ex.Message}");
+            // The boundary of every filter: whatever .NET throws becomes Fleet's own sentence, never .NET's text or type.
+            failure = Error($"filter '{name}': {Failure(ex)}");
         }
+
+        throw failure;
     }
 
+    /// <summary>
+    /// A failure of .NET code computing a value (bad argument, overflow, format, regex time…), as opposed to Fleet's own errors and
+    /// signals (an input error, an undefined or run-time variable, a cancelled run), which pass unchanged.
+    /// </summary>
+    internal static bool IsComputationFailure(Exception ex) => ex is SystemException and not OperationCanceledException;
+
+    /// <summary>What a .NET exception from a filter or test means, in Fleet's words (its message is .NET's, so it is not shown).</summary>
+    internal static string Failure(Exception ex) => ex switch
+    {
+        { InnerException: FleetInputException inner } => string.Join("; ", inner.Errors.Select(e => e.Message)),
+        RegexMatchTimeoutException => $"the regular expression ran longer than its limit of {Python.RegexTimeout.TotalSeconds:0} seconds",
+        RegexParseException parse => $"invalid regular expression: {Words(parse.Error.ToString())} at position {parse.Offset}",
+        DivideByZeroException => "integer division or modulo by zero",
+        OverflowException or ArithmeticException => "a number does not fit in a 64-bit integer",
+        InsufficientExecutionStackException => "the value nests too deeply",
+        OutOfMemoryException => "the result is too large",
+        FormatException => "the input is not in the form this filter reads",
+        ArgumentOutOfRangeException => "an argument is out of range",
+        ArgumentException => "an argument is not valid",
+        InvalidCastException => "an argument has the wrong type",
+        KeyNotFoundException or IndexOutOfRangeException => "an index or key is out of range",
+        _ => "it cannot be applied to this input",
+    };
+
+    // An enum name in words: UnterminatedBracket → unterminated bracket.
+    private static string Words(string name) => Regex.Replace(name, "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant();
+
     internal static FleetInputException Error(string message) => new(message);
+
+    /// <summary>Texts joined, the size checked before the text is built.</summary>
+    internal static string Joined(string separator, IReadOnlyList<string> parts)
+    {
+        RenderBudget.CheckText(parts.Sum(p => (long)p.Length) + (long)separator.Length * Math.Max(0, parts.Count - 1));
+        return string.Join(separator, parts);
+    }
 
     internal static string Str(object? v) => Values.ToPython(v);
 

@@ -33,15 +33,16 @@ internal static class Globals
             3 => (numbers[0], numbers[1], numbers[2]),
             _ => throw Filters.Error("range() takes 1 to 3 arguments"),
         };
-        if (step == 0 || Math.Abs((stop - start) / step) > 100_000)
+        // The count in 128 bits: in 64 it wraps (range(-2**63, 2**63-1) looked small) and the limit was bypassed.
+        if (step == 0 || Int128.Abs(((Int128)stop - start) / step) > 100_000)
         {
             throw Filters.Error(step == 0 ? "range() arg 3 must not be zero" : "range() is limited to 100000 items");
         }
 
         var result = new List<object?>();
-        for (var i = start; step > 0 ? i < stop : i > stop; i += step)
+        for (Int128 i = start; step > 0 ? i < stop : i > stop; i += step)
         {
-            result.Add(i);
+            result.Add((long)i);
         }
 
         return result;

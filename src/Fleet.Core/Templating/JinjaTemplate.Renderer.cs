@@ -8,6 +8,8 @@ public sealed partial class JinjaTemplate
     /// <summary>Renders the whole template: a template that extends another registers its blocks and renders its parent.</summary>
     private void RenderRoot(Scope scope, StringBuilder output)
     {
+        // A template that extends or includes itself recurses here: one level of the render's budget.
+        using var level = RenderBudget.Enter();
         var extends = _nodes.FindIndex(n => n is ExtendsNode);
         if (extends < 0)
         {
@@ -21,17 +23,37 @@ public sealed partial class JinjaTemplate
         Render(_nodes[..extends], scope, output);
         Render(_nodes[(extends + 1)..].Where(n => n is SetNode or MacroNode or ImportNode).ToList(), scope, new StringBuilder());
         var node = (ExtendsNode)_nodes[extends];
-        JinjaTemplate parent;
+        JinjaTemplate? parent = null;
+        string? missing = null;
         try
         {
             parent = Load(node.Name.Value(scope), ignoreMissing: false)!;
         }
         catch (FleetInputException ex) when (ex.Errors.All(e => e.Location is null))
         {
-            throw new FleetInputException(Location(_text, _file, node.Offset), ex.Message);
+            missing = ex.Message;
         }
 
-        parent.RenderRoot(scope, output);
+        if (parent is null)
+        {
+            throw new FleetInputException(Location(_text, _file, node.Offset), missing!);
+        }
+
+        // A parent's error without a place of its own (the budget's, past a chain of extends) is at this extends.
+        FleetInputException? located = null;
+        try
+        {
+            parent.RenderRoot(scope, output);
+        }
+        catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is null))
+        {
+            located = new FleetInputException(ex.Errors.Select(e => e.Location is null ? e with { Location = Location(_text, _file, node.Offset) } : e).ToList());
+        }
+
+        if (located is not null)
+        {
+            throw located;
+        }
     }
 
     private void RegisterBlocks(List<Node> nodes, Scope scope)
@@ -57,7 +79,7 @@ public sealed partial class JinjaTemplate
                 var path = Path.Combine(directory, candidate);
                 if (!candidate.Split('/').Contains("..") && File.Exists(path))
                 {
-                    return Parse(File.ReadAllText(path), path, _options, _searchPath);
+                    return Parse(InputFile.ReadText(path, "included template"), path, _options, _searchPath);
                 }
             }
         }
@@ -69,17 +91,30 @@ public sealed partial class JinjaTemplate
     {
         foreach (var node in nodes)
         {
+            FleetInputException? located = null;
             try
             {
-                RenderNode(node, scope, output);
+                using (RenderBudget.Enter())
+                {
+                    RenderNode(node, scope, output);
+                }
+
+                RenderBudget.CheckText(output.Length);
             }
             catch (UndefinedVariableException ex) when (!_unchecked)
             {
-                throw new FleetInputException(Location(_text, _file, node.Offset), ex.Message);
+                located = new FleetInputException(Location(_text, _file, node.Offset), ex.Message);
             }
             catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is null or { File: null }))
             {
-                throw new FleetInputException(ex.Errors.Select(e => e.Location is null or { File: null } ? e with { Location = Location(_text, _file, node.Offset) } : e).ToList());
+                located = new FleetInputException(ex.Errors.Select(e => e.Location is null or { File: null } ? e with { Location = Location(_text, _file, node.Offset) } : e).ToList());
+            }
+
+            // Thrown once the catch has unwound: a throw inside a catch runs on top of the failed frames, and at each of a
+            // thousand nested levels (a macro calling itself) that overflows the stack.
+            if (located is not null)
+            {
+                throw located;
             }
         }
     }
@@ -184,6 +219,7 @@ public sealed partial class JinjaTemplate
         {
             items = items.Where(item =>
             {
+                RenderBudget.Iterate();
                 var test = new Scope(scope);
                 Assign(test, f.Targets, item);
                 return f.Filter.Evaluate(test);
@@ -198,6 +234,7 @@ public sealed partial class JinjaTemplate
 
         for (var i = 0; i < items.Count; i++)
         {
+            RenderBudget.Iterate();
             var iteration = new Scope(scope);
             Assign(iteration, f.Targets, items[i]);
             iteration.Locals["loop"] = new LoopContext(items, i);

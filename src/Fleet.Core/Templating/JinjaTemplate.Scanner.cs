@@ -73,7 +73,7 @@ public sealed partial class JinjaTemplate
                 }
                 else
                 {
-                    var tokens = Lexer.Tokenize(text, i, kind == "{{" ? "}}" : "%}", out end, out close);
+                    var tokens = Lexer.Tokenize(text, i, kind == "{{" ? "}}" : "%}", out end, out close, kind == "{{" && options.EscapeBackslashes);
                     if (kind == "{%" && tokens is [{ Kind: TokenKind.Name, Text: "raw" }, { Kind: TokenKind.End }])
                     {
                         var endRaw = EndRaw().Match(text, end);
@@ -98,9 +98,21 @@ public sealed partial class JinjaTemplate
                 stripNext = close == '-';
                 trimNewline = kind != "{{" && close != '+' && options.TrimBlocks;
                 position = end;
-                var after = text[end..];
-                var consumed = stripNext ? after[..(after.Length - after.TrimStart().Length)] : trimNewline && after.StartsWith('\n') ? "\n" : "";
-                lineStarting = consumed.EndsWith('\n');
+                // What the next text loses, found without copying the rest of the text (a copy per tag made parsing quadratic).
+                var consumedEnd = end;
+                if (stripNext)
+                {
+                    while (consumedEnd < text.Length && char.IsWhiteSpace(text[consumedEnd]))
+                    {
+                        consumedEnd++;
+                    }
+                }
+                else if (trimNewline && end < text.Length && text[end] == '\n')
+                {
+                    consumedEnd++;
+                }
+
+                lineStarting = consumedEnd > end && text[consumedEnd - 1] == '\n';
             }
             catch (FormatException ex)
             {

@@ -17,9 +17,10 @@ public sealed partial class JinjaTemplate
                     continue;
                 }
 
-                var parser = new TokenParser(piece.Tokens, text);
                 try
                 {
+                    // Inside the try: a tag past the token limit is a located syntax error.
+                    var parser = new TokenParser(piece.Tokens, text);
                     if (piece.Kind == "{{")
                     {
                         var expression = parser.ParseExpression();
@@ -52,7 +53,30 @@ public sealed partial class JinjaTemplate
             return nodes;
         }
 
+        // Statements nest by recursion here: a limit keeps 10,000 nested ifs a located error, not a stack overflow.
+        private const int MaxNesting = 100;
+
+        private int _nesting;
+
         private Node Statement(string keyword, TokenParser parser, Piece piece, ref int position)
+        {
+            if (_nesting >= MaxNesting)
+            {
+                throw new FormatException($"statements nested more than {MaxNesting} levels deep");
+            }
+
+            _nesting++;
+            try
+            {
+                return NestedStatement(keyword, parser, piece, ref position);
+            }
+            finally
+            {
+                _nesting--;
+            }
+        }
+
+        private Node NestedStatement(string keyword, TokenParser parser, Piece piece, ref int position)
         {
             switch (keyword)
             {

@@ -16,6 +16,8 @@ internal static class Json
 
     private static void Write(StringBuilder s, object? value, long? indent, bool sortKeys, string separator, bool ascii, int level)
     {
+        RenderBudget.EnsureStack();
+        RenderBudget.CheckText(s.Length);
         switch (value)
         {
             case null: s.Append("null"); break;
@@ -68,9 +70,12 @@ internal static class Json
 
     private static void NewLine(StringBuilder s, long? indent, int level)
     {
+        // Python indents by ' ' * indent: a negative indent is no indent (the newlines stay).
         if (indent is { } width)
         {
-            s.Append('\n').Append(' ', (int)width * level);
+            var spaces = Math.Max(0, Math.Min(width, int.MaxValue) * level);
+            RenderBudget.CheckText(s.Length + spaces);
+            s.Append('\n').Append(' ', (int)spaces);
         }
     }
 
@@ -101,12 +106,14 @@ internal static class Json
     {
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 200 });
             return Convert(document.RootElement);
         }
         catch (JsonException ex)
         {
-            throw new FleetInputException($"from_json: {ex.Message}");
+            // .NET's own text names its types; Fleet says where the JSON breaks.
+            var at = ex.LineNumber is { } line ? $" (line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1})" : "";
+            throw new FleetInputException($"from_json: the text is not valid JSON or nests more than 200 levels{at}");
         }
     }
 

@@ -25,8 +25,10 @@ internal static class Lexer
     /// <summary>
     /// Tokens from <paramref name="start"/> up to <paramref name="terminator"/> (<c>}}</c> or <c>%}</c>) outside brackets, or the end of
     /// the text when null; <paramref name="end"/> is the offset after the terminator, <paramref name="modifier"/> the <c>-</c> or <c>+</c> before it.
+    /// With <paramref name="literalBackslashes"/> a string literal's backslashes are characters, not escapes (Ansible's doubling of them),
+    /// except before the literal's own quote.
     /// </summary>
-    public static List<Token> Tokenize(string text, int start, string? terminator, out int end, out char modifier)
+    public static List<Token> Tokenize(string text, int start, string? terminator, out int end, out char modifier, bool literalBackslashes = false)
     {
         var tokens = new List<Token>();
         var depth = 0;
@@ -90,7 +92,11 @@ internal static class Lexer
                 var raw = new StringBuilder();
                 while (i < text.Length && text[i] != c)
                 {
-                    if (text[i] == '\\' && i + 1 < text.Length)
+                    if (text[i] == '\\' && i + 1 < text.Length && literalBackslashes && text[i + 1] == c)
+                    {
+                        i++; // Ansible's doubled backslash would end the string here, a syntax error: the quote is taken as meant
+                    }
+                    else if (text[i] == '\\' && i + 1 < text.Length)
                     {
                         raw.Append(text[i]);
                         i++;
@@ -106,7 +112,7 @@ internal static class Lexer
                 }
 
                 i++;
-                var value = Unescape(NormalizeNewlines(raw.ToString()));
+                var value = literalBackslashes ? NormalizeNewlines(raw.ToString()) : Unescape(NormalizeNewlines(raw.ToString()));
                 tokens.Add(new Token(TokenKind.String, text[at..i], value, at));
             }
             else

@@ -18,7 +18,7 @@ internal sealed record LookupContext(IVariableLookup Variables, IReadOnlyList<st
             return Exists(path) ? path : null;
         }
 
-        return Directories(kind).Select(d => Path.GetFullPath(Path.Combine(d, path))).FirstOrDefault(Exists);
+        return Directories(kind).Select(d => InputFile.FullPath(Path.Combine(d, path))).FirstOrDefault(Exists);
     }
 
     /// <summary>The file <paramref name="path"/> names; a clear error lists where it looked.</summary>

@@ -52,7 +52,7 @@ internal static class Lookups
         {
             values = plugin.Run(a.Skip(1).ToList(), keywords, new LookupContext(variables));
         }
-        catch (FleetInputException) when (errors != "strict")
+        catch (FleetInputException ex) when (errors != "strict" && !ex.Errors.Any(RenderBudget.IsBudgetError))
         {
             return wantList ? new List<object?>() : null;
         }

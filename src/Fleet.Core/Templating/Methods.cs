@@ -26,7 +26,7 @@ internal static class Methods
             (string s, "title") => Filters.TitleCase(s),
             (string s, "find") => (long)s.IndexOf(Filters.Str(Arg(0, "sub")), StringComparison.Ordinal),
             (string s, "count") => (long)CountOf(s, Filters.Str(Arg(0, "sub"))),
-            (string s, "join") => string.Join(s, Values.Iterate(Arg(0, "iterable")).Select(i => i as string ?? throw Filters.Error($"sequence item: expected str instance, {Values.TypeName(i)} found"))),
+            (string s, "join") => Filters.Joined(s, Values.Iterate(Arg(0, "iterable")).Select(i => i as string ?? throw Filters.Error($"sequence item: expected str instance, {Values.TypeName(i)} found")).ToList()),
             (string s, "format") => Format(s, a, k),
             (string s, "isdigit") => s.Length > 0 && s.All(char.IsDigit),
             (string s, "isalpha") => s.Length > 0 && s.All(char.IsLetter),
@@ -171,16 +171,27 @@ internal static class Methods
             else if (s[i] == '{')
             {
                 var close = s.IndexOf('}', i);
+                if (close < 0)
+                {
+                    throw Filters.Error($"Single '{{' encountered in format string '{s}'");
+                }
+
                 var field = s[(i + 1)..close];
                 if (field.Contains(':', StringComparison.Ordinal) || field.Contains('!', StringComparison.Ordinal))
                 {
                     throw Filters.Error($"format specifications are not supported in '{s}'");
                 }
 
-                var value = field.Length == 0 ? a[next++]
-                    : int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? a[n]
+                var index = field.Length == 0 ? next++ : int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+                if (index >= a.Count)
+                {
+                    throw Filters.Error($"Replacement index {index} out of range for positional args tuple in '{s}'");
+                }
+
+                var value = index >= 0 ? a[index]
                     : k.TryGetValue(field, out var named) ? named : throw new UndefinedVariableException(field, $"format field '{field}' is not given");
                 result.Append(Values.ToPython(value));
+                RenderBudget.CheckText(result.Length);
                 i = close;
             }
             else

@@ -47,9 +47,12 @@ internal static class Python
                 }
             }
 
-            return new Regex(translated.ToString(), key.Item2, TimeSpan.FromSeconds(5));
+            return new Regex(translated.ToString(), key.Item2, RegexTimeout);
         });
     }
+
+    /// <summary>How long one match may run (a pattern that backtracks without end is an error, not a hang). 5 seconds.</summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>A Python <c>re.sub</c> replacement (<c>\1</c>, <c>\g&lt;name&gt;</c>, <c>\n</c>) as a .NET replacement pattern.</summary>
     public static string Replacement(string replacement)

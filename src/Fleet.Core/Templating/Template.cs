@@ -46,7 +46,10 @@ public static class Template
     }
 
     /// <summary>Renders, letting <see cref="UndefinedVariableException"/> through (for variables that refer to variables).</summary>
-    internal static object? RenderUnchecked(string text, IVariableLookup vars, SourceLocation location)
+    internal static object? RenderUnchecked(string text, IVariableLookup vars, SourceLocation location) =>
+        RenderBudget.WithEnoughStack(() => RenderOnStack(text, vars));
+
+    private static object? RenderOnStack(string text, IVariableLookup vars)
     {
         var template = Parse(text);
         var secrets = VaultKeyring.Current.Secrets;
@@ -88,12 +91,15 @@ public static class Template
     }
 
     /// <summary>Renders a template file's text (the <c>template</c> module, <c>lookup('template')</c>); errors name <paramref name="file"/>:line.</summary>
-    public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options) =>
-        JinjaTemplate.Parse(text, file, options).Render(vars);
+    public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options) => RenderFile(text, file, vars, options, []);
 
-    /// <summary>Renders a template file whose include, import and extends find templates in <paramref name="searchPath"/>.</summary>
-    public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options, IReadOnlyList<string> searchPath) =>
-        JinjaTemplate.Parse(text, file, options, searchPath).Render(vars);
+    /// <summary>Renders a template file whose include, import and extends find templates in <paramref name="searchPath"/>; a <c>#jinja2:</c> first line sets its options.</summary>
+    public static string RenderFile(string text, string file, IVariableLookup vars, TemplateOptions options, IReadOnlyList<string> searchPath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (own, body) = options.WithHeader(text, file);
+        return RenderBudget.WithEnoughStack(() => JinjaTemplate.Parse(body, file, own, searchPath).Render(vars));
+    }
 
     // Inline templates (parameters, variables) parse once per distinct text; errors get the caller's location (the file is null).
     private static JinjaTemplate Parse(string text)
@@ -103,7 +109,7 @@ public static class Template
             return template;
         }
 
-        template = JinjaTemplate.Parse(text, null!, TemplateOptions.Ansible);
+        template = JinjaTemplate.Parse(text, null!, TemplateOptions.Inline);
         if (Parsed.Count < 10_000)
         {
             Parsed.TryAdd(text, template);

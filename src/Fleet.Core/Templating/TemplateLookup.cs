@@ -11,6 +11,6 @@ internal sealed class TemplateLookup : ILookupPlugin
         LookupTerms.Texts(terms).Select(t =>
         {
             var path = TemplateFiles.Find(t, "templates", context.Variables);
-            return (object?)JinjaTemplate.Parse(File.ReadAllText(path), path, TemplateOptions.Ansible).Render(context.Variables);
+            return (object?)Template.RenderFile(InputFile.ReadText(path, "template of lookup('template')"), path, context.Variables, TemplateOptions.Ansible);
         }).ToList();
 }

@@ -8,4 +8,60 @@ public sealed record TemplateOptions(bool TrimBlocks = true, bool LstripBlocks =
 {
     /// <summary>Ansible's settings: trim_blocks, no lstrip_blocks, trailing newline kept.</summary>
     public static TemplateOptions Ansible { get; } = new();
+
+    /// <summary>Ansible's settings for a template in a playbook's values (parameters, variables), whose <c>{{ }}</c> string literals keep their backslashes.</summary>
+    public static TemplateOptions Inline { get; } = new() { EscapeBackslashes = true };
+
+    /// <summary>
+    /// Backslashes in string literals inside <c>{{ }}</c> are characters, as Ansible makes them by doubling them before Jinja reads a
+    /// playbook's value (<c>regex_replace('(\d)', '')</c> needs no second escape); template files and <c>{% %}</c> are not touched. The default is false.
+    /// </summary>
+    public bool EscapeBackslashes { get; init; }
+
+    /// <summary>
+    /// A template file's first line <c>#jinja2: trim_blocks: True, lstrip_blocks: False</c> overrides these settings, as Ansible's
+    /// templating reads it; the line itself is not rendered. Returns the settings and the text after the line (the whole text without one).
+    /// </summary>
+    public (TemplateOptions Options, string Text) WithHeader(string text, string file)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        const string Header = "#jinja2:";
+        if (!text.StartsWith(Header, StringComparison.Ordinal))
+        {
+            return (this, text);
+        }
+
+        var eol = text.IndexOf('\n', StringComparison.Ordinal);
+        var line = eol < 0 ? text[Header.Length..] : text[Header.Length..eol];
+        var options = this;
+        foreach (var pair in line.Split(','))
+        {
+            var parts = pair.Split(':', 2);
+            if (parts.Length != 2)
+            {
+                throw new FleetInputException(new SourceLocation(file, 1, 1), $"failed to parse jinja2 override '{pair.Trim()}'. Did you use something different from colon as key-value separator?");
+            }
+
+            var key = parts[0].Trim();
+            if (key is not ("trim_blocks" or "lstrip_blocks" or "keep_trailing_newline"))
+            {
+                throw new FleetInputException(new SourceLocation(file, 1, 1), $"jinja2 override '{key}' is not supported by Fleet (it takes trim_blocks, lstrip_blocks, keep_trailing_newline)");
+            }
+
+            var flag = parts[1].Trim() switch
+            {
+                "True" or "1" => true,
+                "False" or "0" => false,
+                var other => throw new FleetInputException(new SourceLocation(file, 1, 1), $"jinja2 override '{key}': '{other}' is not True or False"),
+            };
+            options = key switch
+            {
+                "trim_blocks" => options with { TrimBlocks = flag },
+                "lstrip_blocks" => options with { LstripBlocks = flag },
+                _ => options with { KeepTrailingNewline = flag },
+            };
+        }
+
+        return (options, eol < 0 ? "" : text[(eol + 1)..]);
+    }
 }

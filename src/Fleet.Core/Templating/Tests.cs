@@ -25,13 +25,17 @@ public static partial class Tests
         }
 
         var test = Catalog.GetValueOrDefault(name) ?? throw Filters.Error($"unknown test '{name}'");
+        FleetInputException failure;
         try
         {
             return test(value, call);
         }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or ArgumentException or RegexParseException)
+        catch (Exception ex) when (Filters.IsComputationFailure(ex))
         {
-            throw Filters.Error($"test '{name}': {ex.Message}");
+            // As for filters: .NET's exceptions become Fleet's sentences at the boundary of every test.
+            failure = Filters.Error($"test '{name}': {Filters.Failure(ex)}");
         }
+
+        throw failure;
     }
 }

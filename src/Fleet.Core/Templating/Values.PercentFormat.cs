@@ -48,23 +48,28 @@ public static partial class Values
                 flags += format[i++];
             }
 
-            var width = 0;
+            var wide = 0L;
             while (i < format.Length && char.IsAsciiDigit(format[i]))
             {
-                width = (width * 10) + (format[i++] - '0');
+                // A width past the size budget is refused before any padding is built (and before it wraps past 32 bits).
+                wide = Math.Min((wide * 10) + (format[i++] - '0'), long.MaxValue / 100);
             }
+
+            RenderBudget.CheckText(wide);
+            var width = (int)wide;
 
             int? precision = null;
             if (i < format.Length && format[i] == '.')
             {
                 i++;
-                var p = 0;
+                var p = 0L;
                 while (i < format.Length && char.IsAsciiDigit(format[i]))
                 {
-                    p = (p * 10) + (format[i++] - '0');
+                    p = Math.Min((p * 10) + (format[i++] - '0'), long.MaxValue / 100);
                 }
 
-                precision = p;
+                RenderBudget.CheckText(p);
+                precision = (int)p;
             }
 
             if (i >= format.Length)
@@ -86,6 +91,11 @@ public static partial class Values
 
             string body;
             var numeric = false;
+            if (conversion is 'd' or 'i' or 'u' or 'f' or 'F' or 'e' or 'E' or 'g' or 'G' or 'x' or 'X' or 'o' && !IsNumber(value))
+            {
+                throw new FleetInputException($"%{conversion} format: a real number is required, not {TypeName(value)}");
+            }
+
             switch (conversion)
             {
                 case 's':

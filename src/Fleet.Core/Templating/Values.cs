@@ -30,7 +30,7 @@ public static partial class Values
         long n => n.ToString(CultureInfo.InvariantCulture),
         double d => FormatFloat(d),
         string s => s,
-        IReadOnlyList<object?> list => string.Join(",", list.Select(ToText)),
+        IReadOnlyList<object?> list => Joined(",", list, ToText),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
@@ -42,19 +42,38 @@ public static partial class Values
     };
 
     /// <summary>Python's <c>repr()</c> of the value.</summary>
-    public static string Repr(object? value) => value switch
+    public static string Repr(object? value)
     {
-        null => "None",
-        bool b => b ? "True" : "False",
-        long n => n.ToString(CultureInfo.InvariantCulture),
-        double d => FormatFloat(d),
-        string s => ReprString(s),
-        TupleValue { Count: 1 } one => "(" + Repr(one[0]) + ",)",
-        TupleValue tuple => "(" + string.Join(", ", tuple.Select(Repr)) + ")",
-        IReadOnlyList<object?> list => "[" + string.Join(", ", list.Select(Repr)) + "]",
-        IReadOnlyDictionary<string, object?> map => "{" + string.Join(", ", map.Select(kv => ReprString(kv.Key) + ": " + Repr(kv.Value))) + "}",
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
+        RenderBudget.EnsureStack();
+        return value switch
+        {
+            null => "None",
+            bool b => b ? "True" : "False",
+            long n => n.ToString(CultureInfo.InvariantCulture),
+            double d => FormatFloat(d),
+            string s => ReprString(s),
+            TupleValue { Count: 1 } one => "(" + Repr(one[0]) + ",)",
+            TupleValue tuple => "(" + Joined(", ", tuple, Repr) + ")",
+            IReadOnlyList<object?> list => "[" + Joined(", ", list, Repr) + "]",
+            IReadOnlyDictionary<string, object?> map => "{" + Joined(", ", map.ToList(), kv => ReprString(kv.Key) + ": " + Repr(kv.Value)) + "}",
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+        };
+    }
+
+    // Items' texts joined, the size checked as it grows: a list of a million references to one large text is refused, not built.
+    private static string Joined<T>(string separator, IReadOnlyList<T> items, Func<T, string> text)
+    {
+        RenderBudget.EnsureStack();
+        var result = new StringBuilder();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var part = text(items[i]);
+            RenderBudget.CheckText((long)result.Length + separator.Length + part.Length);
+            result.Append(i > 0 ? separator : "").Append(part);
+        }
+
+        return result.ToString();
+    }
 
     private static string ReprString(string s)
     {
@@ -202,6 +221,7 @@ public static partial class Values
 
     internal static bool Equal(object? a, object? b)
     {
+        RenderBudget.EnsureStack();
         if (IsNumber(a) && IsNumber(b))
         {
             return a is double || b is double ? AsDouble(a) == AsDouble(b) : AsLong(a) == AsLong(b);
@@ -231,6 +251,7 @@ public static partial class Values
     /// <summary>Python's ordering: numbers with numbers, text with text, lists element by element; anything else is an error.</summary>
     internal static int Compare(object? a, object? b)
     {
+        RenderBudget.EnsureStack();
         if (IsNumber(a) && IsNumber(b))
         {
             return a is double || b is double ? AsDouble(a).CompareTo(AsDouble(b)) : AsLong(a).CompareTo(AsLong(b));
@@ -298,21 +319,10 @@ public static partial class Values
                         return m != 0 && (m < 0) != (AsDouble(b) < 0) ? m + AsDouble(b) : m;
                     }
 
-                    var r = AsLong(a) % AsLong(b);
+                    var r = AsLong(b) == -1 ? 0 : AsLong(a) % AsLong(b); // long.MinValue % -1 overflows in .NET; Python gives 0
                     return r != 0 && (r < 0) != (AsLong(b) < 0) ? r + AsLong(b) : r;
                 case "**":
-                    if (!floating && AsLong(b) >= 0)
-                    {
-                        var result = 1L;
-                        for (var i = 0L; i < AsLong(b); i++)
-                        {
-                            result = checked(result * AsLong(a));
-                        }
-
-                        return result;
-                    }
-
-                    return Math.Pow(AsDouble(a), AsDouble(b));
+                    return !floating && AsLong(b) >= 0 ? (object)Power(AsLong(a), AsLong(b)) : Math.Pow(AsDouble(a), AsDouble(b));
             }
         }
 
@@ -321,13 +331,78 @@ public static partial class Values
             ("%", string format, TupleValue args) => PercentFormat(format, args),
             ("%", string format, IReadOnlyDictionary<string, object?> named) => PercentFormat(format, [named]),
             ("%", string format, _) => PercentFormat(format, [b]),
-            ("+", string x, string y) => x + y,
-            ("+", IReadOnlyList<object?> x, IReadOnlyList<object?> y) => x.Concat(y).ToList(),
-            ("*", string x, long n) => string.Concat(Enumerable.Repeat(x, (int)Math.Max(0, n))),
-            ("*", long n, string x) => string.Concat(Enumerable.Repeat(x, (int)Math.Max(0, n))),
-            ("*", IReadOnlyList<object?> x, long n) => Enumerable.Repeat(x, (int)Math.Max(0, n)).SelectMany(i => i).ToList(),
+            ("+", string x, string y) => Sized(x, (long)x.Length + y.Length) + y,
+            ("+", IReadOnlyList<object?> x, IReadOnlyList<object?> y) => Listed(x, (long)x.Count + y.Count).Concat(y).ToList(),
+            ("*", string x, long or bool) => Repeat(x, AsLong(b)),
+            ("*", long or bool, string x) => Repeat(x, AsLong(a)),
+            ("*", IReadOnlyList<object?> x, long or bool) => Repeat(x, AsLong(b)),
+            ("*", long or bool, IReadOnlyList<object?> x) => Repeat(x, AsLong(a)),
             _ => throw new FleetInputException($"unsupported operand type(s) for {op}: '{TypeName(a)}' and '{TypeName(b)}'"),
         };
+    }
+
+    // Exponentiation by squaring: 1 ** 9223372036854775807 is 63 steps, not a loop of 2^63; too large a result is an OverflowException.
+    private static long Power(long x, long exponent)
+    {
+        var result = 1L;
+        while (exponent > 0)
+        {
+            if ((exponent & 1) == 1)
+            {
+                result = checked(result * x);
+            }
+
+            exponent >>= 1;
+            if (exponent > 0)
+            {
+                x = checked(x * x);
+            }
+        }
+
+        return result;
+    }
+
+    // Python's repetition: a count of zero or less is empty; the size is checked before anything is built (no 32-bit cut).
+    private static string Repeat(string text, long count)
+    {
+        if (count <= 0 || text.Length == 0)
+        {
+            return "";
+        }
+
+        RenderBudget.CheckText(Product(text.Length, count));
+        return new StringBuilder(text.Length * (int)count).Insert(0, text, (int)count).ToString();
+    }
+
+    private static List<object?> Repeat(IReadOnlyList<object?> items, long count)
+    {
+        if (count <= 0 || items.Count == 0)
+        {
+            return [];
+        }
+
+        RenderBudget.CheckList(Product(items.Count, count));
+        var result = new List<object?>(items.Count * (int)count);
+        for (var i = 0; i < count; i++)
+        {
+            result.AddRange(items);
+        }
+
+        return result;
+    }
+
+    private static long Product(long a, long b) => b > long.MaxValue / a ? long.MaxValue : a * b;
+
+    private static string Sized(string text, long length)
+    {
+        RenderBudget.CheckText(length);
+        return text;
+    }
+
+    private static IReadOnlyList<object?> Listed(IReadOnlyList<object?> items, long count)
+    {
+        RenderBudget.CheckList(count);
+        return items;
     }
 
     private static long FloorDiv(long a, long b)

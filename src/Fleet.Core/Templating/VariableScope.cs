@@ -47,21 +47,42 @@ public sealed class VariableScope : IVariableLookup
                 : $"variables refer to each other in a cycle: {string.Join(" → ", _rendering.Skip(first).Append(name))}");
         }
 
+        if (_rendering.Count >= RenderBudget.Limits.MaxDepth)
+        {
+            throw new FleetInputException($"variables use variables deeper than {RenderBudget.Phrase} {RenderBudget.Limits.MaxDepth} levels: {Chain(_rendering.Append(name).ToList())}");
+        }
+
         _rendering.Add(name);
+        FleetInputException? named = null;
         try
         {
             return Render(raw);
         }
+        catch (FleetInputException ex) when (ex.Errors is [{ Location: null or { File: null } } only] && RenderBudget.IsBudgetError(only))
+        {
+            // A limit reached inside a chain of variables names the chain once (not "in variable 'x'" at each of its levels).
+            var message = ex.Errors[0].Message;
+            named = message.Contains(" → ", StringComparison.Ordinal) || message.Contains(", in variable", StringComparison.Ordinal)
+                ? ex
+                : new FleetInputException(ex.Errors[0].Location, $"{message}, in {(_rendering.Count > 1 ? "variables " + Chain(_rendering) : $"variable '{name}'")}");
+        }
         catch (FleetInputException ex) when (ex.Errors.Any(e => e.Location is { File: null }))
         {
             // The error has no place of its own (variables carry none): name the variable; the template that used it adds the place.
-            throw new FleetInputException(ex.Errors.Select(e => e.Location is { File: null } ? new InputError(null, $"in variable '{name}': {e.Message}") : e).ToList());
+            named = new FleetInputException(ex.Errors.Select(e => e.Location is { File: null } ? new InputError(null, $"in variable '{name}': {e.Message}") : e).ToList());
         }
         finally
         {
             _rendering.RemoveAt(_rendering.Count - 1);
         }
+
+        // Thrown after the catch has unwound (a throw inside a catch at each level of a long chain overflows the stack).
+        throw named!;
     }
+
+    // A long chain is shown by its first and last names.
+    private static string Chain(IReadOnlyList<string> names) =>
+        names.Count <= 8 ? string.Join(" → ", names) : $"{string.Join(" → ", names.Take(4))} → … ({names.Count - 8} more) → {string.Join(" → ", names.TakeLast(4))}";
 
     private object? Render(object? raw) => raw switch
     {

@@ -14,6 +14,8 @@ internal static partial class Yaml
 {
     public static string Dump(object? value, int indent, bool flowLeaves)
     {
+        // As PyYAML: an indent outside 2..9 is its default 2.
+        indent = indent is > 1 and < 10 ? indent : 2;
         var s = new StringBuilder();
         switch (value)
         {
@@ -61,6 +63,8 @@ internal static partial class Yaml
 
     private static void Mapping(StringBuilder s, IReadOnlyDictionary<string, object?> map, int indent, bool flowLeaves, int column, bool inline)
     {
+        RenderBudget.EnsureStack();
+        RenderBudget.CheckText(s.Length);
         var first = true;
         foreach (var (key, value) in Sorted(map))
         {
@@ -90,6 +94,8 @@ internal static partial class Yaml
 
     private static void Sequence(StringBuilder s, IReadOnlyList<object?> list, int indent, bool flowLeaves, int column, bool inline)
     {
+        RenderBudget.EnsureStack();
+        RenderBudget.CheckText(s.Length);
         var first = true;
         foreach (var item in list)
         {

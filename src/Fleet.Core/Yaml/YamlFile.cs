@@ -242,37 +242,6 @@ public static partial class YamlFile
     /// <summary>The text of a mapping key.</summary>
     public static string KeyText(YamlNode key) => key is YamlScalarNode { Value: { } text } ? text : key.ToString();
 
-    /// <summary>Closest name by edit distance, for "did you mean" (null when nothing is close).</summary>
-    public static string? Suggest(string name, IEnumerable<string> candidates)
-    {
-        var best = candidates.Select(c => (c, d: Distance(name, c))).OrderBy(x => x.d).FirstOrDefault();
-        return best.c is not null && best.d <= Math.Max(2, name.Length / 3) ? best.c : null;
-    }
-
-    /// <summary>" (did you mean 'x'?)" or empty.</summary>
-    public static string DidYouMean(string name, IEnumerable<string> candidates) => Suggest(name, candidates) is { } s ? $" (did you mean '{s}'?)" : "";
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
+    /// <summary>" (did you mean 'x'?)" or empty: see <see cref="NameSuggestion"/>.</summary>
+    public static string DidYouMean(string name, IEnumerable<string> candidates) => NameSuggestion.DidYouMean(name, candidates);
 }

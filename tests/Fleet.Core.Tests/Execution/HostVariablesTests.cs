@@ -61,6 +61,38 @@ public sealed class HostVariablesTests : IDisposable
     }
 
     [Fact]
+    public void Scope_FactsOverInventory_PlayVarsOverFacts()
+    {
+        var (variables, run, task) = Arrange(new RunOptions());
+        variables.KeepReturnedFacts(new TaskResult("p", "t", "setup", TaskOutcome.Ok, [], null, null, 1, 0)
+        {
+            Result = new Dictionary<string, object?> { ["ansible_facts"] = new Dictionary<string, object?> { ["size"] = "fact", ["shape"] = "fact" } },
+        });
+
+        var scope = variables.Scope(run, task, Frame.Root(run.Play), null);
+
+        Assert.Equal("fact", Get(scope, "size"));
+        Assert.Equal("play", Get(scope, "shape"));
+    }
+
+    [Fact]
+    public void Scope_IncludeParamsOverSetFact_ExtraVarsOverIncludeParams_MagicAndLoopOverExtraVars()
+    {
+        var extra = new Dictionary<string, object?> { ["shape"] = "extra", ["playbook_dir"] = "extra", ["item"] = "extra", ["inventory_hostname"] = "extra" };
+        var (variables, run, task) = Arrange(new RunOptions { ExtraVars = extra });
+        variables.SetFacts(new Dictionary<string, object?> { ["color"] = "set_fact" });
+        var frame = Frame.Root(run.Play).Include(new Dictionary<string, object?> { ["color"] = "include", ["shape"] = "include" });
+
+        var scope = variables.Scope(run, task, frame, new Dictionary<string, object?> { ["item"] = "loop" });
+
+        Assert.Equal("include", Get(scope, "color"));
+        Assert.Equal("extra", Get(scope, "shape"));
+        Assert.Equal(run.Play.Directory, Get(scope, "playbook_dir"));
+        Assert.Equal("loop", Get(scope, "item"));
+        Assert.Equal("extra", Get(scope, "inventory_hostname"));
+    }
+
+    [Fact]
     public void Snapshot_HasRegisteredResultsAndReturnedFacts_ButNotFailedOnes()
     {
         var (variables, _, _) = Arrange(new RunOptions());

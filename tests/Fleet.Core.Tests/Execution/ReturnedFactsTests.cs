@@ -100,4 +100,36 @@ public sealed class ReturnedFactsTests : IDisposable
 
         Assert.Equal("ok set_fact\nok set_fact\nskipped skipped\nok checked", Statuses(host));
     }
+
+    // Checked with ansible-playbook 2.14: os_hardening builds its system_users list this way.
+    [Fact]
+    public async Task Loop_AnItemsReturnedFacts_AreVariablesOfTheLaterItems_ButNotUnderAnsibleFacts()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: accumulate
+                  set_fact:
+                    acc: "{{ acc | default([]) + [item] }}"
+                  loop: [a, b, c]
+                  when: item != 'c' or (acc | length) == 2
+                - name: all three
+                  assert: { that: ["acc == ['a', 'b', 'c']"] }
+                - name: by name
+                  getent: { database: group, key: "{{ item }}" }
+                  loop: [root, daemon]
+                  when: item == 'root' or getent_group.root is defined
+                  register: named
+                - name: not under ansible_facts
+                  getent: { database: passwd, key: "{{ item }}" }
+                  loop: [root, daemon]
+                  when: item == 'root' or ansible_facts.getent_passwd is defined
+                  register: namespaced
+                - name: what ran
+                  assert: { that: ["named.results[1].skipped is not defined", "namespaced.results[1].skipped"] }
+            """);
+
+        Assert.Equal("ok accumulate\nok all three\nok by name\nok not under ansible_facts\nok what ran", Statuses(host));
+    }
 }

@@ -109,6 +109,8 @@ public sealed class GatherSubsetTests
         Assert.Equal("systemd", facts["ansible_service_mgr"]);
         Assert.Equal("apt", facts["ansible_pkg_mgr"]);
         Assert.Equal("root", facts["ansible_user_id"]);
+        Assert.Equal("disabled", ((IReadOnlyDictionary<string, object?>)facts["ansible_selinux"]!)["status"]);
+        Assert.Equal(true, facts["ansible_selinux_python_present"]);
         Assert.False(facts.ContainsKey("ansible_memtotal_mb"));
         Assert.False(facts.ContainsKey("ansible_interfaces"));
         Assert.False(facts.ContainsKey("ansible_virtualization_type"));

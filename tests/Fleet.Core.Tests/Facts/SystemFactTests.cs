@@ -103,6 +103,32 @@ public sealed class SystemFactTests
         Assert.Equal(expected == "NA" ? "NA" : "guest", info.VirtualizationRole);
     }
 
+    [Theory]
+    [InlineData("", "{status: Missing selinux Python library} False")]
+    [InlineData("selinux-lib=1", "{status: disabled} True")]
+    [InlineData("selinux-lib=1\nselinuxfs=/sys/fs/selinux", "{status: disabled} True")]
+    [InlineData("selinux-lib=1\nselinuxfs=/sys/fs/selinux\nselinux-enforce=0\nselinux-policyvers=33\nselinux-config=1\nselinux-SELINUX=enforcing\nselinux-SELINUXTYPE=targeted",
+        "{status: enabled, policyvers: 33, config_mode: enforcing, mode: permissive, type: targeted} True")]
+    [InlineData("selinux-lib=1\nselinuxfs=/sys/fs/selinux\nselinux-config=1", "{status: enabled, policyvers: unknown, config_mode: unknown, mode: unknown, type: unknown} True")]
+    public void Parse_Selinux_IsAnsiblesSelinuxFacts(string signals, string expected)
+    {
+        var facts = new SystemFact().Parse("kernel=6.1.0\n" + signals + "\n", 0).ToFacts();
+        var selinux = (IReadOnlyDictionary<string, object?>)facts["selinux"]!;
+
+        Assert.Equal(expected, $"{{{string.Join(", ", selinux.Select(kv => $"{kv.Key}: {kv.Value}"))}}} {facts["selinux_python_present"]}");
+    }
+
+    [Fact]
+    public void Command_OnThisMachine_FindsLibselinux_AsAnsiblesFactsDo()
+    {
+        var fact = new SystemFact();
+        var info = Gather([fact]).Get(fact);
+        var library = Sh("ldconfig -p 2>/dev/null | grep -q 'libselinux.so.1 ' && echo yes || echo no").Stdout.Trim();
+
+        Assert.Equal(library == "yes", info.SelinuxPythonPresent);
+        Assert.Equal(Directory.Exists("/sys/fs/selinux/booleans") && File.Exists("/etc/selinux/config") ? "enabled" : library == "yes" ? "disabled" : "Missing selinux Python library", info.Selinux["status"]);
+    }
+
     [Fact]
     public void Placeholders_AnswerAnyFactKey_ForValidation()
     {

@@ -107,6 +107,29 @@ public sealed class RunInputsTests : IDisposable
     }
 
     [Fact]
+    public void Load_LimitAtFile_ReadsOnePatternALine_AsAnsiblesRetryFile()
+    {
+        var retry = _files.Write("site.retry", "web1\n\n  db1  \n");
+
+        var inputs = RunInputs.Load(new RunInputsOptions { Inventory = Inventory(), Limit = "@" + retry });
+        var missing = Rejected(new RunInputsOptions { Inventory = Inventory(), Limit = "web2:@/nonexistent.retry" });
+
+        Assert.Equal(["web1", "db1"], inputs.LimitedHosts.Select(h => h.Name));
+        Assert.Contains(missing.Errors, e => e.Message == "--limit @/nonexistent.retry: /nonexistent.retry is not a file of host patterns");
+    }
+
+    [Fact]
+    public void Load_PlaybooksInTwoDirectoriesWithGroupVars_AreRefused()
+    {
+        _files.Write("a/group_vars/all.yml", "x: 1\n");
+        _files.Write("b/host_vars/web1.yml", "x: 2\n");
+
+        var ex = Rejected(new RunInputsOptions { Inventory = Inventory(), Playbooks = [_files.Write("a/site.yml", GoodPlaybook), _files.Write("b/site.yml", GoodPlaybook)] });
+
+        Assert.Contains(ex.Errors, e => e.Message.Contains("each have group_vars/ or host_vars/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_LimitThenShard_SelectsAStableSplitOfTheLimitedHosts()
     {
         var hosts = string.Join("\n    ", Enumerable.Range(1, 20).Select(i => $"web{i}: {{}}")) + "\n    db1: {}";

@@ -94,6 +94,35 @@ public sealed class InventoryLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_GroupVarsAll_RanksAboveEveryGroupsInventoryVars()
+    {
+        // Ansible's VARIABLE_PRECEDENCE: the inventory's group vars (web: level: web), then group_vars/all, then group_vars/<group>.
+        _files.Write("group_vars/all.yml", "level: from-group-vars-all\n");
+
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet));
+
+        Assert.Equal("from-group-vars-all", inventory.Hosts.Single(h => h.Name == "web-1").Vars["level"]);
+        Assert.Equal("host", inventory.Hosts.Single(h => h.Name == "web-2").Vars["level"]);
+    }
+
+    [Fact]
+    public void Load_PlaybookGroupVarsAndHostVars_RankAboveTheInventorys()
+    {
+        _files.Write("group_vars/web.yml", "level: inventory-group-vars\nshape: inventory-group-vars\n");
+        _files.Write("play/group_vars/all.yml", "shape: playbook-group-vars-all\nsize: playbook-group-vars-all\n");
+        _files.Write("play/group_vars/web.yml", "level: playbook-group-vars-web\n");
+        _files.Write("play/host_vars/web-2.yml", "level: playbook-host-vars\n");
+
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", Fleet), [], Path.GetDirectoryName(_files.Write("play/site.yml", "[]")));
+
+        var web1 = inventory.Hosts.Single(h => h.Name == "web-1");
+        Assert.Equal("playbook-group-vars-web", web1.Vars["level"]);
+        Assert.Equal("inventory-group-vars", web1.Vars["shape"]);
+        Assert.Equal("playbook-group-vars-all", web1.Vars["size"]);
+        Assert.Equal("playbook-host-vars", inventory.Hosts.Single(h => h.Name == "web-2").Vars["level"]);
+    }
+
+    [Fact]
     public void Load_GroupVarsNotAMapping_NamesTheFile()
     {
         var file = _files.Write("group_vars/web.yml", "- just\n- a list\n");

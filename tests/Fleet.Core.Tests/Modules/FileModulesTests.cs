@@ -232,6 +232,30 @@ public sealed class FileModulesTests : IDisposable
     }
 
     [Fact]
+    public void LineInFile_CreateInMissingDirectory_CreatesItsParentsAsAnsible()
+    {
+        var path = PathOf("new.d/sub/app.conf");
+
+        var plan = Apply(new LineInFileModule(), Args(("path", path), ("line", "a"), ("create", true)));
+
+        Assert.IsType<Change>(plan);
+        Assert.Equal("a\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Copy_DestIsSymbolicLink_FailsNamingTheLinkAndLeavesTheTarget()
+    {
+        var target = _files.Write("target", "old\n");
+        var link = PathOf("link");
+        File.CreateSymbolicLink(link, target);
+
+        var plan = Assert.IsType<PlanFailure>(Apply(new CopyModule(), Args(("dest", link), ("content", "new\n"))));
+
+        Assert.Contains($"{link} is a symbolic link", plan.Message, StringComparison.Ordinal);
+        Assert.Equal("old\n", File.ReadAllText(target));
+    }
+
+    [Fact]
     public void LineInFile_HostileLine_IsWrittenLiterally()
     {
         var canary = PathOf("CANARY");

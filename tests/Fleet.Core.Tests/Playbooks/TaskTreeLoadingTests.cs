@@ -45,12 +45,14 @@ public sealed class TaskTreeLoadingTests : IDisposable
     }
 
     [Fact]
-    public void DelegateTo_IsALocatedError_NotIgnored()
+    public void DelegateTo_OnIncludeTasks_IsALocatedError_NotIgnored()
     {
-        var error = Assert.Single(Errors("- hosts: all\n  tasks:\n    - debug: { msg: x }\n      delegate_to: localhost\n"));
+        _files.Write("x.yml", "- debug: { msg: x }\n");
 
-        Assert.Equal((4, 7), (error.Location!.Value.Line, error.Location.Value.Column));
-        Assert.StartsWith("delegate_to is not supported", error.Message, StringComparison.Ordinal);
+        var error = Assert.Single(Errors("- hosts: all\n  tasks:\n    - include_tasks: x.yml\n      delegate_to: localhost\n"));
+
+        Assert.Equal((4, 20), (error.Location!.Value.Line, error.Location.Value.Column));
+        Assert.StartsWith("include_tasks with delegate_to, local_action or run_once is not supported", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,4 +90,16 @@ public sealed class ExpressionTests
     [Fact]
     public void Render_Quote_UsesPythonsShlexQuote() =>
         Assert.Equal("echo 'a b'\"'\"'c'", Template.Render("echo {{ 'a b\\'c' | quote }}", Vars, default));
+
+    // Checked with ansible-playbook 2.14: inside {{ }} a playbook value's string literals keep their backslashes; {% %} and template files unescape them.
+    [Theory]
+    [InlineData(@"{{ 'OpenSSH_9.2p1 Debian' | regex_replace('.*_([0-9]*.[0-9]).*', '\1') }}", "9.2")]
+    [InlineData(@"{{ ['a', 'b'] | join(""\n"") }}|{% if true %}{{ ""x\ty"" }}{% endif %}|{% set z = ""p\tq"" %}{{ z }}", "a\\nb|x\\ty|p\tq")]
+    [InlineData(@"{{ 'x\u0041' }} {{ '\\' | length }}", "x\\u0041 2")]
+    public void Render_BackslashesInsideExpressions_AreAnsibles(string text, string expected) =>
+        Assert.Equal(expected, Template.RenderString(text, Vars, default));
+
+    [Fact]
+    public void RenderFile_StringLiterals_KeepJinjasEscapes() =>
+        Assert.Equal("a\tb 1", Template.RenderFile(@"{{ 'a\tb' }} {{ '\1' | length }}", "t.j2", Vars, TemplateOptions.Ansible));
 }

@@ -74,4 +74,17 @@ public sealed class JinjaTemplateTests
     [InlineData("Hello world!", "saltstring", "$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1")]
     public void PasswordHash_Sha512_IsCrypt3(string password, string salt, string expected) =>
         Assert.Equal(expected, Template.Render($"{{{{ '{password}' | password_hash('sha512', '{salt}') }}}}", Vars, default));
+
+    // As Ansible's templating: a first line "#jinja2: key: value, ..." sets the options for the rest of the file and is not output.
+    [Fact]
+    public void RenderFile_Jinja2HeaderLine_SetsTheOptions_AndIsNotRendered() =>
+        Assert.Equal("x\n", Template.RenderFile("#jinja2: trim_blocks:True, lstrip_blocks:True\n  {% if true %}\nx\n  {% endif %}\n", "t.j2", Vars, TemplateOptions.Ansible with { TrimBlocks = false }));
+
+    [Fact]
+    public void RenderFile_Jinja2HeaderWithAnOptionFleetLacks_IsAnErrorNamingIt()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("#jinja2: variable_start_string:'[%'\nx\n", "t.j2", Vars, TemplateOptions.Ansible));
+
+        Assert.Contains("t.j2:1:1: jinja2 override 'variable_start_string'", error.Message, StringComparison.Ordinal);
+    }
 }

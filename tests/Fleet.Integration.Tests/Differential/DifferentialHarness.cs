@@ -26,6 +26,12 @@ internal sealed record DifferentialInputs
 
     /// <summary>Environment of ansible-playbook (ANSIBLE_COLLECTIONS_PATH…). The default is none.</summary>
     public IReadOnlyDictionary<string, string> AnsibleEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The inventory ansible-playbook reads. The default is null: the lab's, as <see cref="DifferentialHarness.AnsibleInventory"/> writes it.</summary>
+    public string? AnsibleInventory { get; init; }
+
+    /// <summary>The inventory Fleet reads. The default is null: the lab's.</summary>
+    public string? FleetInventory { get; init; }
 }
 
 /// <summary>The two runs of one playbook, side by side.</summary>
@@ -84,8 +90,11 @@ internal sealed class DifferentialHarness(LabFixtureBase lab, string ansibleHost
 
     private async Task<(List<(string Name, string Status)> Tasks, Recap Recap, double Seconds, List<string> Censored)> RunAnsibleAsync(string playbook, string dir, DifferentialInputs inputs)
     {
-        var inventory = Path.Combine(dir, "ansible-inventory.ini");
-        await File.WriteAllTextAsync(inventory, AnsibleInventory());
+        var inventory = inputs.AnsibleInventory ?? Path.Combine(dir, "ansible-inventory.ini");
+        if (inputs.AnsibleInventory is null)
+        {
+            await File.WriteAllTextAsync(inventory, AnsibleInventory());
+        }
         var arguments = new List<string> { "-i", inventory, "--limit", ansibleHost, playbook };
         if (inputs.ExtraVars.Count > 0)
         {
@@ -155,7 +164,8 @@ internal sealed class DifferentialHarness(LabFixtureBase lab, string ansibleHost
     private async Task<(List<(string Name, string Status)> Tasks, Recap Recap, double Seconds, int RoundTrips, HostResult Report)> RunFleetAsync(string playbook, DifferentialInputs inputs)
     {
         var connector = new CountingConnector(lab);
-        var inventory = InventoryLoader.Load(lab.Info.InventoryPath);
+        // group_vars/ and host_vars/ beside the playbook too, as ansible-playbook reads them (RunInputs does the same for the CLI).
+        var inventory = InventoryLoader.Load(inputs.FleetInventory ?? lab.Info.InventoryPath, [], Path.GetDirectoryName(playbook));
         var loaded = PlaybookLoader.Load(playbook, ModuleCatalog.Default, inputs.RolesPath.Count > 0 ? inputs.RolesPath : null);
         Assert.Empty(PlaybookValidator.Validate([loaded], inventory, inputs.ExtraVars, ModuleCatalog.Default));
         var clock = Stopwatch.StartNew();

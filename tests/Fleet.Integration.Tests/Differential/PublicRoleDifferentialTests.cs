@@ -5,11 +5,8 @@ using Xunit.Abstractions;
 
 namespace Fleet.Integration.Tests.Differential;
 
-/// <summary>
-/// Fresh hosts for the public roles: one twin pair per site, so no site sees what another left. The dev-sec site joins with its
-/// own pair (lab-03, lab-04; ANSIBLE_COLLECTIONS_PATH for ansible-playbook) when Fleet runs it as Ansible does: see the README.
-/// </summary>
-public sealed class PublicRoleLab() : LabFixtureBase(2, "public-roles");
+/// <summary>Fresh hosts for the public roles: one twin pair per site (geerlingguy lab-01 and lab-02, dev-sec lab-03 and lab-04), so no site sees what another left.</summary>
+public sealed class PublicRoleLab() : LabFixtureBase(4, "public-roles");
 
 /// <summary>The public-role differential tests share one lab and run one after another.</summary>
 [CollectionDefinition("public-roles")]
@@ -40,6 +37,17 @@ public sealed class PublicRoleDifferentialTests(PublicRoleLab lab, ITestOutputHe
 
             // Debian 12's fail2ban reads and logs to the systemd journal: it cannot start on a lab host, which has no systemd.
             ExtraVars = new Dictionary<string, object?> { ["security_fail2ban_enabled"] = false },
+        });
+
+    [LabFact]
+    public Task DevSec_SameStateStatusesAndRecapAsAnsible_ThenNoOp() => RunSiteAsync(
+        "devsec-site.yml",
+        "lab-03",
+        "lab-04",
+        new DifferentialInputs
+        {
+            // As its users run it; Fleet (like ansible-playbook) also finds the collection in collections/ beside the playbook.
+            AnsibleEnvironment = new Dictionary<string, string> { ["ANSIBLE_COLLECTIONS_PATH"] = Path.Combine(PublicRoles, "collections") },
         });
 
     private async Task RunSiteAsync(string site, string ansibleHost, string fleetHost, DifferentialInputs inputs)

@@ -135,7 +135,15 @@ public sealed class AuthorizedKeyModule : Module
                 return null;
             }
 
-            return File.ReadAllText(found);
+            try
+            {
+                return InputFile.ReadText(found, "key_file on the controller");
+            }
+            catch (FleetInputException ex)
+            {
+                problem = ex.Message;
+                return null;
+            }
         }
 
         var key = args.GetString("key") ?? "";

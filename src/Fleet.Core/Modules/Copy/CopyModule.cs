@@ -108,12 +108,14 @@ public sealed class CopyModule : Module
                 return new PlanFailure($"src not found on the controller: {src} (looked in {string.Join(", ", ControllerFiles.Places(src, context.PlaybookDirectory))})");
             }
 
-            if (Yaml.InputFile.KindOf(file) != Yaml.InputFileKind.Regular)
+            try
             {
-                return new PlanFailure($"src is not a regular file on the controller (a FIFO, device or socket): {file}"); // reading it could block forever
+                content = InputFile.ReadBytes(file, "src on the controller", maxBytes: InputFile.MaxPayloadBytes);
             }
-
-            content = File.ReadAllBytes(file);
+            catch (FleetInputException ex)
+            {
+                return new PlanFailure(ex.Message); // a FIFO or a device would block forever or never end
+            }
         }
         else
         {

@@ -36,7 +36,9 @@ public static class FileChange
         var writeContent = content is not null && (state.Content is null || !state.Content.AsSpan().SequenceEqual(content));
         if (content is not null && state.Exists && state.Content is null)
         {
-            return new PlanFailure($"{path} is larger than {FileFact.MaxContentBytes} bytes: Fleet does not manage its content");
+            return new PlanFailure(state.Type == FileType.Link
+                ? $"{path} is a symbolic link: Fleet does not write through links (give the link's target)"
+                : $"{path} is larger than {FileFact.MaxContentBytes} bytes: Fleet does not manage its content");
         }
 
         if (!state.Exists)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Fleet.Core.Facts;
+using Fleet.Core.Remote;
 
 namespace Fleet.Core.Modules.Files;
 
@@ -59,6 +60,8 @@ public abstract class TextEditModule : Module
         }
 
         var content = edited == text && state.Exists ? null : Encoding.UTF8.GetBytes(edited);
-        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
+        // As Ansible's lineinfile and blockinfile, create: true also creates the file's missing parent directories.
+        var directory = state.Exists ? MissingDirectory.Refuse : MissingDirectory.Create;
+        return FileChange.Plan(path, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"), directory);
     }
 }

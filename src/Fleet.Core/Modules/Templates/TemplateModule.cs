@@ -95,7 +95,7 @@ public sealed class TemplateModule : Module
                 ["template_destpath"] = dest,
                 ["template_host"] = context.HostName,
             });
-            var source = File.ReadAllText(file);
+            var source = InputFile.ReadText(file, "template");
             rendered = PreserveTrailingNewlines(source, Templating.Template.RenderFile(source, file, variables, options, SearchPath(context.PlaybookDirectory, file)));
         }
         catch (FleetInputException ex)

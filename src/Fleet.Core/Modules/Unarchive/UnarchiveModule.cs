@@ -316,12 +316,20 @@ public sealed class UnarchiveModule : Module
             return new ArchiveFact(src, null, options, withAttributes);
         }
 
-        if (ControllerFiles.Find(src, context.PlaybookDirectory) is not { } file || Yaml.InputFile.KindOf(file) != Yaml.InputFileKind.Regular)
+        if (ControllerFiles.Find(src, context.PlaybookDirectory) is not { } file || InputFile.KindOf(file) != InputFileKind.Regular)
         {
             problem = $"Could not find or access '{src}' on the controller (looked in {string.Join(", ", ControllerFiles.Places(src, context.PlaybookDirectory))})";
             return null;
         }
 
-        return new ArchiveFact(src, new ControllerArchive(file, File.ReadAllBytes(file)), options, withAttributes);
+        try
+        {
+            return new ArchiveFact(src, new ControllerArchive(file, InputFile.ReadBytes(file, "src on the controller", maxBytes: InputFile.MaxPayloadBytes)), options, withAttributes);
+        }
+        catch (FleetInputException ex)
+        {
+            problem = ex.Message;
+            return null;
+        }
     }
 }

@@ -1,0 +1,1 @@
+rm -f /srv/diff-placement

@@ -1,0 +1,1 @@
+cat /srv/diff-placement 2>/dev/null || echo absent

@@ -1,0 +1,1 @@
+rm -f /tmp/fleet-precedence.txt /tmp/fleet-precedence-magic.txt
