@@ -60,6 +60,9 @@ public sealed record RunOptions
     /// <summary>Per-task timeout unless the task sets one (<c>--task-timeout</c>), or null for none, as in Ansible. The default value is null.</summary>
     public TimeSpan? TaskTimeout { get; init; }
 
+    /// <summary>The run's verbosity, as Ansible counts <c>-v</c>: a <c>debug</c> whose <c>verbosity</c> is above it is skipped. The default value is 0.</summary>
+    public int Verbosity { get; init; }
+
     /// <summary><c>--become-user</c>: whom tasks that become run as when no keyword or variable says, or null for root. The default value is null.</summary>
     public string? BecomeUser { get; init; }
 

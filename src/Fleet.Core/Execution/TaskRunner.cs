@@ -395,7 +395,7 @@ internal sealed partial class TaskRunner
             return Outcome(run.Play, task, TaskOutcome.Failed, message: why);
         }
 
-        var call = new ActionCall(run, task, scope, FactsHost(run, task, frame, site.DelegatedTo)) { CheckMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode, Become = become };
+        var call = new ActionCall(run, task, scope, FactsHost(run, task, frame, site.DelegatedTo)) { CheckMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode, Become = become, Verbosity = _options.Verbosity };
         return EngineActions.Find(task.Module) switch
         {
             TaskAction action => action.Run(call),

@@ -26,7 +26,7 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     /// <summary>What the validator checks beyond names and templates (the values written literally), as located errors. The default value is none.</summary>
     public Func<MapArg, IEnumerable<InputError>>? CheckValues { get; init; }
 
-    public static ActionSpec Debug { get; } = new("debug", Params(("msg", false, "The message. The default value is \"Hello world!\"."), ("var", false, "A variable (or expression) to print instead of msg."), ("verbosity", false, "Shown only at this verbosity or above; Fleet always shows it. The default value is 0.")));
+    public static ActionSpec Debug { get; } = new("debug", Params(("msg", false, "The message. The default value is \"Hello world!\"."), ("var", false, "A variable (or expression) to print instead of msg."), ("verbosity", false, "Shown only when the run's verbosity (-v) is at least this, else skipped. The default value is 0.")));
 
     public static ActionSpec Assert { get; } = new("assert", Params(("that", true, "Conditions that must all hold."), ("fail_msg", false, "The failure message (alias msg). The default value is \"Assertion failed\"."), ("success_msg", false, "The message when all hold. The default value is \"All assertions passed\"."), ("quiet", false, "Shorter output. The default value is false.")))
     {
@@ -91,9 +91,9 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
         Arguments = ActionArguments.NamesOnly,
     };
 
-    public static ActionSpec IncludeRole { get; } = new("include_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
+    public static ActionSpec IncludeRole { get; } = new("include_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly, CheckValues = args => RoleRefusals("include_role", args) };
 
-    public static ActionSpec ImportRole { get; } = new("import_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly };
+    public static ActionSpec ImportRole { get; } = new("import_role", RoleParameters()) { Arguments = ActionArguments.NamesOnly, CheckValues = args => RoleRefusals("import_role", args) };
 
     /// <summary>Every engine action by name (collection prefixes stripped).</summary>
     public static IReadOnlyDictionary<string, ActionSpec> All { get; } = new[] { Debug, Assert, Fail, SetFact, Setup, Reboot, Meta, IncludeVars, IncludeTasks, ImportTasks, IncludeRole, ImportRole, ValidateArgumentSpec }
@@ -120,9 +120,23 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
         ("defaults_from", false, "The file of defaults/ to read. The default value is main."),
         ("handlers_from", false, "The file of handlers/ to read. The default value is main."),
         ("apply", false, "include_role: keywords given to every task of the role."),
-        ("public", false, "Accepted; the role's variables are visible to later tasks. The default value is true in Fleet."),
+        ("public", false, "include_role: false only (the role's variables stay its own, Ansible's default); true is refused. import_role's are visible to later tasks."),
         ("allow_duplicates", false, "Accepted. The default value is true."),
-        ("rolespec_validate", false, "Accepted; Fleet does not validate argument specs. The default value is true."));
+        ("rolespec_validate", false, "true only: the role's meta/argument_specs.yml is validated at its start; false is refused. The default value is true."));
+
+    // Values Fleet does not run as Ansible does: refused where written rather than accepted and ignored.
+    private static IEnumerable<InputError> RoleRefusals(string action, MapArg args)
+    {
+        if (action == "include_role" && args["public"] is ScalarArg { Value: var exposed } publicArg && Templating.Values.ToBool(exposed) == true)
+        {
+            yield return new InputError(publicArg.Location, "include_role: public: true is not implemented by Fleet: the included role's defaults and vars stay its own (import_role makes them visible to later tasks)");
+        }
+
+        if (args["rolespec_validate"] is ScalarArg { Value: var validate } validateArg && Templating.Values.ToBool(validate) == false)
+        {
+            yield return new InputError(validateArg.Location, $"{action}: rolespec_validate: false is not implemented by Fleet: a role's argument specs are always validated");
+        }
+    }
 
     private static IReadOnlyList<ParameterSpec> Params(params (string Name, bool Required, string Doc)[] parameters) =>
         parameters.Select(p => new ParameterSpec(p.Name, ParameterType.String, p.Doc, p.Required, p.Name == "fail_msg" ? ["msg"] : null)).ToList();

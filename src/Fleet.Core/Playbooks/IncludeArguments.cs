@@ -2,7 +2,10 @@ using Fleet.Core.Yaml;
 
 namespace Fleet.Core.Playbooks;
 
-/// <summary>What Ansible refuses in an include or import task when the playbook loads: a parameter the action does not take.</summary>
+/// <summary>
+/// What is refused in an include or import task when the playbook loads: a parameter the action does not take (as Ansible), and
+/// a value Fleet does not run as Ansible does (the action's own value checks: these tasks become blocks before validation).
+/// </summary>
 internal static class IncludeArguments
 {
     private static readonly HashSet<string> Includes = new(StringComparer.Ordinal) { "import_tasks", "include_tasks", "import_role", "include_role" };
@@ -20,5 +23,7 @@ internal static class IncludeArguments
         {
             r.Errors.Add(new InputError(value.Location, $"{task.Module}: unknown parameter '{key}'{YamlFile.DidYouMean(key, names)} (it takes {string.Join(", ", names)})"));
         }
+
+        r.Errors.AddRange(action.CheckValues?.Invoke(task.Args) ?? []);
     }
 }

@@ -35,6 +35,25 @@ public sealed class TaskTreeTests : IDisposable
     private static string Statuses(HostResult host) => string.Join("\n", host.Tasks.Select(t => $"{t.Status.ToString().ToLowerInvariant()} {t.Name}"));
 
     [Fact]
+    public async Task Debug_VerbosityAboveTheRuns_IsSkipped_MsgWithVar_Fails()
+    {
+        var host = await RunAsync("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: quiet
+                  debug: { msg: shown, verbosity: 0 }
+                - name: loud
+                  debug: { msg: hidden, verbosity: 1 }
+                - name: both
+                  debug: { msg: a, var: b }
+                  ignore_errors: true
+            """);
+
+        Assert.Equal("ok quiet\nskipped loud\nfailed both", Statuses(host));
+    }
+
+    [Fact]
     public async Task Block_FailedTask_RunsRescueAndAlways_AndTheHostIsNotFailed()
     {
         var host = await RunAsync("""

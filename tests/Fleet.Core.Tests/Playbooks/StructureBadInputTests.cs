@@ -49,6 +49,8 @@ public sealed partial class StructureBadInputTests : IDisposable
         Task("include_tasks unknown parameter", "include_tasks: { file: t.yml, bogus: 1 }", "include_tasks: unknown parameter 'bogus'", "pb.yml:4:", ("t.yml", "- debug: msg=t\n")),
         Task("import_role unknown parameter", "import_role: { name: r, bogus: 1 }", "import_role: unknown parameter 'bogus'", "pb.yml:4:", ("roles/r/tasks/main.yml", "- debug: msg=r\n")),
         Task("include_role unknown parameter", "include_role: { name: r, tasks_frm: x }", "include_role: unknown parameter 'tasks_frm' (did you mean 'tasks_from'?)", "pb.yml:4:", ("roles/r/tasks/main.yml", "- debug: msg=r\n")),
+        Task("include_role public true", "include_role: { name: r, public: true }", "include_role: public: true is not implemented by Fleet", "pb.yml:4:", ("roles/r/tasks/main.yml", "- debug: msg=r\n")),
+        Task("import_role rolespec_validate false", "import_role: { name: r, rolespec_validate: false }", "import_role: rolespec_validate: false is not implemented by Fleet", "pb.yml:4:", ("roles/r/tasks/main.yml", "- debug: msg=r\n")),
         Task("loop over a number", "debug: { msg: x }\n      loop: 5", "loop requires a list, got", "pb.yml:5:7"),
         Task("loop over a mapping", "debug: { msg: x }\n      loop: { a: 1 }", "loop requires a list, got a mapping", "pb.yml:5:7"),
         Task("with_dict over a list", "debug: { msg: x }\n      with_dict: [1, 2]", "with_dict expects a dict", "pb.yml:5:7"),

@@ -22,6 +22,9 @@ internal sealed class ActionCall(SharedPlayState run, TaskDefinition task, IVari
     /// <summary>Whether its commands run as root through sudo. The default value is false.</summary>
     public bool Become { get; init; }
 
+    /// <summary>Gets the run's verbosity (<c>-v</c>), which <c>debug</c>'s <c>verbosity</c> is compared with. The default value is 0.</summary>
+    public int Verbosity { get; init; }
+
     /// <summary>Whether the task gives the argument.</summary>
     public bool Has(string name) => Task.Args.Entries.Any(e => e.Key == name);
 
