@@ -38,6 +38,10 @@ public sealed class MetricsEndpointTests
         using var endpoint = new MetricsEndpoint(address, metrics, Serilog.Core.Logger.None);
         await endpoint.StartAsync(CancellationToken.None);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{address}/"), Timeout = TimeSpan.FromSeconds(10) };
+
+        // One connection per request: a POST is not retried on a kept-alive connection the listener closed meanwhile (under
+        // load it failed with "response ended prematurely"), and the endpoint's answers are what this test is about.
+        http.DefaultRequestHeaders.ConnectionClose = true;
         try
         {
             var fresh = await http.GetAsync("healthz");
