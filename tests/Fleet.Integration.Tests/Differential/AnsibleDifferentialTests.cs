@@ -31,10 +31,11 @@ public sealed class AnsibleDifferentialTests(LabFixture lab, ITestOutputHelper o
     /// <summary>
     /// Round trips a case's no-op run may cost, where the case pins it: the connect trip reads the facts of every task whose
     /// arguments render from the play's variables (the 30-item lineinfile and 5-item sysctl loops included); the rest are the two
-    /// commands, which always run, and one read for each task that waits for a result or a file read at run time (registered
-    /// results, the per-family include, the second play): 8 measured for hardening.
+    /// commands, which always run, one read for each task that waits for a result or a file read at run time (registered
+    /// results, the per-family include, the second play), and the facts read again after a command that ran: under
+    /// <c>changed_when: false</c> it may still have rewritten a file a later task edits (pam-auth-update did): 9 measured for hardening.
     /// </summary>
-    private static readonly Dictionary<string, int> MaxNoOpRoundTrips = new(StringComparer.Ordinal) { ["hardening"] = 8 };
+    private static readonly Dictionary<string, int> MaxNoOpRoundTrips = new(StringComparer.Ordinal) { ["hardening"] = 9 };
 
     private static string CasesDirectory => Path.Combine(AppContext.BaseDirectory, "Differential", "Cases");
 
