@@ -70,7 +70,8 @@ public sealed class ProjectGrammar
             _files.Text(FuzzCase.Playbook, YamlText.Write(plays));
         }
 
-        var extraVars = _draw.Chance(Tame ? 0.3 : 0.15) ? new[] { ExtraVar() } : [];
+        // fleet inventory has no -e (its variables come from the inventory alone): only validate gets extra variables.
+        var extraVars = command == FuzzCommand.Validate && _draw.Chance(Tame ? 0.3 : 0.15) ? new[] { ExtraVar() } : [];
         return new FuzzCase(seed, number, command, _files, extraVars, _draw.Hazards.ToHashSet(), _draw.MustFail && command == FuzzCommand.Validate);
     }
 
@@ -545,15 +546,19 @@ public sealed class ProjectGrammar
         }
         else if (Hostile(Hazard.OddFile, 3))
         {
-            _draw.Refused(Hazard.OddFile, "");
             var file = dir + _draw.Pick("/tasks/main.yml", "/meta/main.yml", "/defaults/main.yml");
             _files.Remove(file);
             if (_draw.Chance(0.5))
             {
+                // Ansible passes over a directory named tasks/main.yml or meta/main.yml and merges the files in a defaults/main.yml
+                // one: a role without them works, so Fleet may accept or refuse it.
+                _draw.Mark(Hazard.OddFile, "");
                 _files.Directory(file + "/sub");
             }
             else
             {
+                // Ansible's read of a FIFO never ends.
+                _draw.Refused(Hazard.OddFile, "");
                 _files.Fifo(file);
             }
         }
