@@ -219,7 +219,8 @@ public sealed class ProjectGrammar
             play["roles"] = Enumerable.Range(0, _draw.Next(1, 3)).Select(_ => RoleReference()).ToList();
         }
 
-        foreach (var section in new[] { "pre_tasks", "tasks", "post_tasks", Tame ? "tasks" : "handlers" })
+        // A tame case draws no handlers (drawing "tasks" twice threw away the first list, and the hazards marked in it).
+        foreach (var section in Tame ? ["pre_tasks", "tasks", "post_tasks"] : new[] { "pre_tasks", "tasks", "post_tasks", "handlers" })
         {
             if (section == "tasks" || _draw.Chance(0.15))
             {
@@ -390,7 +391,8 @@ public sealed class ProjectGrammar
                 ("with_file", new List<object?> { "/dev/zero" }), ("with_lines", "cat /dev/zero"), ("loop", null), ("with_bogus", new List<object?> { 1L }));
             task[keyword] = value;
             // These shapes are wrong whatever the variables hold: validation must refuse them where they are written.
-            var statically = keyword is "with_bogus" || value is long or IDictionary<string, object?> || (keyword, value) is ("with_dict", IList<object?>) or ("with_sequence", "bogus");
+            // with_items of a mapping works in Ansible (it iterates the keys), loop of one does not.
+            var statically = keyword is "with_bogus" || value is long || (keyword, value) is ("loop", IDictionary<string, object?>) || (keyword, value) is ("with_dict", IList<object?>) or ("with_sequence", "bogus");
             _draw.Mark(Hazard.LoopShape, "");
             if (statically)
             {
