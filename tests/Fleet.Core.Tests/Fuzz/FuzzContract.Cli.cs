@@ -70,18 +70,27 @@ public static partial class FuzzContract
             return $"a raw control character \\x{(int)raw:x2} on stdout";
         }
 
+        // One line per message: each starts "warning: " or "error: " (warnings may come before errors); any other line continues
+        // the message before it, which then held a newline from its input.
         var previous = "";
         foreach (var line in stderr.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0))
         {
-            if (previous.Length > 0 && !line.StartsWith("warning: ", StringComparison.Ordinal) && !Located().IsMatch(line))
+            // A pipe lookup's command writes its own stderr to the terminal, as in Ansible: not a message of Fleet's.
+            if (line.StartsWith("/bin/sh: ", StringComparison.Ordinal))
             {
-                // A line that continues the one before: a message that holds a newline from its input.
-                return $"more than one line: {Shown(previous + "\n" + line)}";
+                continue;
+            }
+
+            var warning = line.StartsWith("warning: ", StringComparison.Ordinal);
+            if (!warning && !line.StartsWith("error: ", StringComparison.Ordinal))
+            {
+                return previous.Length > 0 ? $"more than one line: {Shown(previous + "\n" + line)}" : $"stderr line that is not a warning or an error: {Shown(line)}";
             }
 
             previous = line;
-            var text = line.StartsWith("warning: ", StringComparison.Ordinal) ? line["warning: ".Length..] : line.StartsWith("error: ", StringComparison.Ordinal) ? line["error: ".Length..] : line;
-            if (!line.StartsWith("warning: ", StringComparison.Ordinal) && !text.StartsWith('-') && !Located().IsMatch(text))
+            var text = warning ? line["warning: ".Length..] : line["error: ".Length..];
+            // A command-line option error names the option (-e, or an unknown one) instead of a file.
+            if (!warning && !text.StartsWith('-') && !text.StartsWith("Unknown option", StringComparison.Ordinal) && !Located().IsMatch(text))
             {
                 return $"stderr line without file:line:column: {Shown(line)}";
             }

@@ -129,7 +129,8 @@ public static partial class FuzzContract
                 return $"error without file:line:column: {Shown(error.ToString())}";
             }
 
-            if (CheckLine(error.ToString()) is { } problem)
+            // Checked as the CLI prints it: control characters escaped at the output (PrintableText), newlines kept.
+            if (CheckLine(Fleet.Core.Reports.PrintableText.Of(error.ToString())!) is { } problem)
             {
                 return problem;
             }

@@ -70,7 +70,8 @@ public sealed class ProjectGrammar
             _files.Text(FuzzCase.Playbook, YamlText.Write(plays));
         }
 
-        var extraVars = _draw.Chance(Tame ? 0.3 : 0.15) ? new[] { ExtraVar() } : [];
+        // fleet inventory has no -e (its variables come from the inventory alone): only validate gets extra variables.
+        var extraVars = command == FuzzCommand.Validate && _draw.Chance(Tame ? 0.3 : 0.15) ? new[] { ExtraVar() } : [];
         return new FuzzCase(seed, number, command, _files, extraVars, _draw.Hazards.ToHashSet(), _draw.MustFail && command == FuzzCommand.Validate);
     }
 
@@ -218,7 +219,8 @@ public sealed class ProjectGrammar
             play["roles"] = Enumerable.Range(0, _draw.Next(1, 3)).Select(_ => RoleReference()).ToList();
         }
 
-        foreach (var section in new[] { "pre_tasks", "tasks", "post_tasks", Tame ? "tasks" : "handlers" })
+        // A tame case draws no handlers (drawing "tasks" twice threw away the first list, and the hazards marked in it).
+        foreach (var section in Tame ? ["pre_tasks", "tasks", "post_tasks"] : new[] { "pre_tasks", "tasks", "post_tasks", "handlers" })
         {
             if (section == "tasks" || _draw.Chance(0.15))
             {
@@ -389,7 +391,8 @@ public sealed class ProjectGrammar
                 ("with_file", new List<object?> { "/dev/zero" }), ("with_lines", "cat /dev/zero"), ("loop", null), ("with_bogus", new List<object?> { 1L }));
             task[keyword] = value;
             // These shapes are wrong whatever the variables hold: validation must refuse them where they are written.
-            var statically = keyword is "with_bogus" || value is long or IDictionary<string, object?> || (keyword, value) is ("with_dict", IList<object?>) or ("with_sequence", "bogus");
+            // with_items of a mapping works in Ansible (it iterates the keys), loop of one does not.
+            var statically = keyword is "with_bogus" || value is long || (keyword, value) is ("loop", IDictionary<string, object?>) || (keyword, value) is ("with_dict", IList<object?>) or ("with_sequence", "bogus");
             _draw.Mark(Hazard.LoopShape, "");
             if (statically)
             {
@@ -545,15 +548,19 @@ public sealed class ProjectGrammar
         }
         else if (Hostile(Hazard.OddFile, 3))
         {
-            _draw.Refused(Hazard.OddFile, "");
             var file = dir + _draw.Pick("/tasks/main.yml", "/meta/main.yml", "/defaults/main.yml");
             _files.Remove(file);
             if (_draw.Chance(0.5))
             {
+                // Ansible passes over a directory named tasks/main.yml or meta/main.yml and merges the files in a defaults/main.yml
+                // one: a role without them works, so Fleet may accept or refuse it.
+                _draw.Mark(Hazard.OddFile, "");
                 _files.Directory(file + "/sub");
             }
             else
             {
+                // Ansible's read of a FIFO never ends.
+                _draw.Refused(Hazard.OddFile, "");
                 _files.Fifo(file);
             }
         }
