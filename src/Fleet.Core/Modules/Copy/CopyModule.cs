@@ -101,7 +101,7 @@ public sealed class CopyModule : Module
 
             content = source.Content;
         }
-        else if (args.GetString("src") is { } src)
+        else if (Source(args) is { } src)
         {
             if (ControllerFiles.Find(src, context.PlaybookDirectory) is not { } file)
             {
@@ -122,17 +122,12 @@ public sealed class CopyModule : Module
             content = Encoding.UTF8.GetBytes(args.GetString("content") ?? "");
         }
 
-        if (state.Type == FileType.Directory)
-        {
-            return new PlanFailure($"{dest} is a directory");
-        }
-
         return FileChange.Plan(dest, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
     }
 
     private static string? Source(ModuleArguments args) => args.GetString("src");
 
-    private static string? RemoteSource(ModuleArguments args) => args.GetBool("remote_src", false) ? args.GetString("src") : null;
+    private static string? RemoteSource(ModuleArguments args) => args.GetBool("remote_src", false) ? Source(args) : null;
 
     private static string Destination(ModuleArguments args)
     {
