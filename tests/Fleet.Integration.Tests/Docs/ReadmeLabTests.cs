@@ -37,7 +37,8 @@ public sealed class ReadmeLabTests(ReadmeLab lab)
         }
 
         var work = Directory.CreateTempSubdirectory("fleet-readme-").FullName;
-        var tourLab = Path.Combine(work, "lab");
+        // Named as the fixtures name theirs, so that a later run takes it down if this one is killed mid-tour.
+        var tourLab = Path.Combine("/var/tmp", $"fleet-test-lab-readme-tour-{Environment.ProcessId}");
         try
         {
             File.Copy(lab.Info.InventoryPath, Path.Combine(work, "inventory.yml"));
