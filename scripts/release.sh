@@ -5,7 +5,8 @@
 # installed from the package into a temporary --tool-path.
 # Usage: scripts/release.sh linux-x64|linux-arm64   (VERSION=1.2.3 replaces the project's version: the workflow's tag)
 # linux-arm64 on an x86_64 machine is cross-compiled as .NET documents it for NativeAOT: clang links for the target with
-# the target's C runtime and binutils (Debian/Ubuntu: apt-get install clang gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu);
+# the target's C runtime and binutils (Debian/Ubuntu: apt-get install clang gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+# libc6-dev-arm64-cross, the last a recommendation of the first that --no-install-recommends leaves out);
 # .NET 10's runtime pack brings its own zlib, so no arm64 zlib1g-dev is needed. With qemu-user it runs the check there too.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,8 +14,8 @@ die() { echo "release.sh: $*" >&2; exit 1; }
 
 rid="${1:-}"
 case "$rid" in
-  linux-x64) arch=x86_64 triple=x86_64-linux-gnu machine=3e qemu=qemu-x86_64 ;;
-  linux-arm64) arch=aarch64 triple=aarch64-linux-gnu machine=b7 qemu=qemu-aarch64 ;;
+  linux-x64) arch=x86_64 debarch=amd64 triple=x86_64-linux-gnu machine=3e qemu=qemu-x86_64 ;;
+  linux-arm64) arch=aarch64 debarch=arm64 triple=aarch64-linux-gnu machine=b7 qemu=qemu-aarch64 ;;
   *) echo "usage: scripts/release.sh linux-x64|linux-arm64" >&2; exit 2 ;;
 esac
 project=src/Fleet.Cli/Fleet.Cli.csproj
@@ -30,7 +31,7 @@ cross=false
 if [[ "$(uname -m)" != "$arch" ]]; then
   cross=true
   # The target's linker (clang's -fuse-ld=bfd finds TRIPLE-ld.bfd), its C runtime objects and libgcc: the cross gcc packages.
-  packages="gcc-${triple//_/-} binutils-${triple//_/-}"
+  packages="gcc-${triple//_/-} binutils-${triple//_/-} libc6-dev-$debarch-cross"
   command -v "$triple-ld.bfd" >/dev/null || die "cross-compiling $rid needs the $triple linker: apt-get install $packages"
   [[ -e "/usr/$triple/lib/crt1.o" ]] || die "cross-compiling $rid needs the $triple C runtime: apt-get install $packages"
   # Symbols are split off with the target's objcopy: the machine's own binutils may not read the target's ELF.
