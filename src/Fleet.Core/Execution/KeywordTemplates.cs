@@ -20,6 +20,7 @@ internal static class KeywordTemplates
         ["no_log"] = new(ToBool, (t, v) => t with { NoLog = (bool)v }, (f, v) => f with { NoLog = f.NoLog || (bool)v }),
         ["become"] = new(ToBool, (t, v) => t with { Become = (bool)v }, (f, v) => f with { Become = (bool)v }),
         ["check_mode"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { CheckMode = (bool)v } }, (f, v) => f with { CheckMode = (bool)v }),
+        ["diff"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { Diff = (bool)v } }, (f, v) => f with { Diff = (bool)v }),
         ["any_errors_fatal"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { AnyErrorsFatal = (bool)v } }, (f, v) => f with { AnyErrorsFatal = f.AnyErrorsFatal || (bool)v }),
         ["retries"] = new(Whole(NodeReader.MaxRetries, "attempts"), (t, v) => t with { Retries = (int)(long)v }, Unchanged),
         ["delay"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Delay = TimeSpan.FromSeconds((long)v) }, Unchanged),
