@@ -113,6 +113,15 @@ public sealed class CopyTreeTests : IDisposable
     }
 
     [Fact]
+    public void Validate_DirectorySrc_IsAcceptedAsAnsibleAcceptsIt()
+    {
+        Source();
+        var loaded = Fleet.Core.Playbooks.PlaybookLoader.Load(_files.Write("site.yml", "- hosts: all\n  tasks:\n    - copy: { src: conf.d/, dest: /etc/app/, directory_mode: \"0755\" }\n"), ModuleCatalog.Default);
+
+        Assert.Empty(Fleet.Core.Playbooks.PlaybookValidator.Validate([loaded], null, new Dictionary<string, object?>(), ModuleCatalog.Default));
+    }
+
+    [Fact]
     public void Plan_LinkThatLeadsNowhere_FailsTheTask()
     {
         Source();
