@@ -198,7 +198,7 @@ internal sealed class PlayReader(LoadContext context)
         // Play-level keywords that tasks inherit: one block around every section.
         var playBlock = new TaskKeywords
         {
-            Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
+            Environment = r.Environment(NodeReader.Child(node, "environment"), templates),
             CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
             Diff = r.Bool(NodeReader.Child(node, "diff"), "diff", templates),
             BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),

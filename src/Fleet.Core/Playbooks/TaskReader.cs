@@ -410,7 +410,7 @@ internal sealed class TaskReader(LoadContext context)
         Vars = r.Vars(NodeReader.Child(node, "vars")),
         CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
         Diff = r.Bool(NodeReader.Child(node, "diff"), "diff", templates),
-        Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
+        Environment = r.Environment(NodeReader.Child(node, "environment"), templates),
         Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle", templates) is { } t ? (int)t : null,
         AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates),
         BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),

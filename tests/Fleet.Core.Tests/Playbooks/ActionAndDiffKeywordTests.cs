@@ -76,6 +76,15 @@ public sealed class ActionAndDiffKeywordTests : IDisposable
     }
 
     [Fact]
+    public void Environment_OneTemplate_IsRenderedForEachHost()
+    {
+        var task = FirstTask("    - command: env\n      environment: \"{{ proxy_env }}\"\n");
+
+        Assert.Empty(task.Keywords.Environment);
+        Assert.Equal(("environment", "{{ proxy_env }}"), (Assert.Single(task.Keywords.Templates).Keyword, task.Keywords.Templates[0].Text));
+    }
+
+    [Fact]
     public void Diff_NotABoolean_IsALocatedError()
     {
         var error = Assert.Single(Errors("- hosts: all\n  tasks:\n    - debug: msg=a\n      diff: sometimes\n"));
