@@ -86,4 +86,19 @@ public sealed class RoleArgumentSpecTests : IDisposable
         Assert.Contains(ex.Errors, e => e.Location?.Line == 4 && e.Message.Contains("'fallback' is not supported by Fleet", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.Location?.Line == 5 && e.Message.Contains("type 'complex' is not supported by Fleet", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task RoleParamNotInTheSpec_FailsAsUnsupported_AndDefaultsAreNotVariables()
+    {
+        Write("roles/tiny/meta/argument_specs.yml", "argument_specs:\n  main:\n    options:\n      count: { type: int, default: 3 }\n");
+        Write("roles/tiny/tasks/main.yml", "- debug: msg=\"count={{ count | default('undef') }}\"\n");
+        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"));
+        var loaded = PlaybookLoader.Load(Write("playbook.yml", "- hosts: all\n  gather_facts: false\n  roles:\n    - role: tiny\n    - role: tiny\n      extra: 1\n"), ModuleCatalog.Default);
+
+        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+
+        var tasks = report.Hosts[0].Tasks;
+        Assert.Equal("count=undef", tasks[1].Message);
+        Assert.Equal("Validation of arguments failed:\nextra. Supported parameters include: count.", tasks[2].Message);
+    }
 }

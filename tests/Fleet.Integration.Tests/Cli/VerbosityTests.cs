@@ -26,9 +26,11 @@ public sealed class VerbosityTests : IDisposable
     {
         var playbook = Path.Combine(_dir.FullName, "site.yml");
         var report = Path.Combine(_dir.FullName, "report.json");
+        var inventory = Path.Combine(_dir.FullName, "inventory.yml");
+        await File.WriteAllTextAsync(inventory, "all:\n  hosts:\n    localhost: { ansible_connection: local }\n");
         await File.WriteAllTextAsync(playbook, "- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n    - debug: { msg: detail, verbosity: 2 }\n");
 
-        var (exit, _, stderr) = await FleetProcess.RunAsync("apply", playbook, flag, "--no-progress", "--json", report);
+        var (exit, _, stderr) = await FleetProcess.RunAsync("apply", playbook, "-i", inventory, flag, "--no-progress", "--json", report);
 
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(report));
