@@ -37,6 +37,14 @@ public sealed class ActionAndDiffKeywordTests : IDisposable
     }
 
     [Fact]
+    public void Action_FreeFormWithATemplateHoldingSpaces_KeepsTheTemplateInOneValue()
+    {
+        var task = FirstTask("    - action: file path={{ root }}/x state=directory mode=0750\n");
+
+        Assert.Equal(("file", "{{ root }}/x", "0750"), (task.Module, ((ScalarArg)task.Args["path"]!).Value, ((ScalarArg)task.Args["mode"]!).Value));
+    }
+
+    [Fact]
     public void Action_Mapping_TakesItsModuleKeyAndArgs()
     {
         var task = FirstTask("    - action:\n        module: copy\n        dest: /tmp/x\n      args:\n        content: hi\n");
