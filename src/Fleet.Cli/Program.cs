@@ -31,7 +31,7 @@ internal static class Program
 
         args = ConnectionSettings.JoinSshArguments(args);
         var app = CreateApp();
-        return await app.RunAsync(args, interrupt.Token).ConfigureAwait(false);
+        return await app.RunAsync(VerbosityArguments.Expand(args), interrupt.Token).ConfigureAwait(false);
 
         // The first signal asks the run to stop and still write its reports; the process then exits 130. A second one is left
         // to its default action, ending the process at once: hosts still end their scripts when the connection closes.

@@ -53,7 +53,7 @@ internal static class ApplyOrCheck
             MaxFailPercent = settings.MaxFailPercent,
             TaskTimeout = settings.TaskTimeout,
             BecomeUser = settings.BecomeUser is null or "root" ? null : settings.BecomeUser,
-            Verbosity = settings.Verbose ? 1 : 0,
+            Verbosity = settings.Verbosity ?? (settings.Verbose ? 1 : 0),
             ExtraVars = inputs.ExtraVars,
             Vault = inputs.Vault,
         };

@@ -121,6 +121,10 @@ internal class PlaybookRunSettings : BecomeSettings
     [Description("Playbook files, run in order.")]
     public string[] Playbooks { get; init; } = [];
 
+    [CommandOption("--verbosity <N>", IsHidden = true)]
+    [Description("How many -v were given (-vv is 2), set from them: debug's verbosity compares with it.")]
+    public int? Verbosity { get; init; }
+
     [CommandOption("--roles-path <DIRS>")]
     [Description("Directories searched for roles after roles/ beside the playbook (colon-separated). The default is ANSIBLE_ROLES_PATH, else Ansible's default path.")]
     public string? RolesPath { get; init; }

@@ -44,7 +44,7 @@ internal static class RecapTable
                 {
                     console.MarkupLine($"[red]{Display.Markup(host.Name + Delegated(task))} failed[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}{(task.Ignored ? " (ignored)" : task.Rescued ? " (rescued)" : "")}: {Display.Markup(task.Message ?? "")}");
                 }
-                else if (task.Status == TaskOutcome.Changed && (showDiff || check))
+                else if (task.Status == TaskOutcome.Changed && (showDiff || check || task.Diff is not null))
                 {
                     console.MarkupLine($"[yellow]{Display.Markup(host.Name + Delegated(task))} {(check ? "would change" : "changed")}[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}: {Display.Markup(string.Join("; ", task.Changes))}");
                     if (task.Diff is { } diff)

@@ -76,7 +76,7 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
 
         var status = outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status;
         var changes = outcome.Status == TaskOutcome.Changed ? change.Changes : [];
-        return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(change) : null, outcome.Message, change, outcome, outcome.ShowsScriptOutput ? commandResult : null);
+        return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(definition, change) : null, outcome.Message, change, outcome, outcome.ShowsScriptOutput ? commandResult : null);
     }
 
     /// <summary>
@@ -162,5 +162,5 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
         }
     }
 
-    private string? DiffFor(Change change) => options.Diff || options.CheckMode ? change.Diff : null;
+    private string? DiffFor(TaskDefinition definition, Change change) => options.ShowsDiff(definition) ? change.Diff : null;
 }

@@ -41,6 +41,9 @@ internal sealed record Frame(
     /// <inheritdoc cref="DelegateTo"/>
     public bool? DelegateFacts { get; init; }
 
+    /// <summary>The innermost <c>diff</c> written on a block, role or the play, or null to follow the run.</summary>
+    public bool? Diff { get; init; }
+
     public static Frame Root(Play play)
     {
         var root = new Frame([], [], play.Become, false, null, ModuleVars.None, false, play.AnyErrorsFatal);
@@ -60,13 +63,14 @@ internal sealed record Frame(
     {
         IncludeParams = IncludeParams,
 
-        // An inner literal become or check_mode replaces an outer template, as it replaces an outer literal.
+        // An inner literal become, check_mode or diff replaces an outer template, as it replaces an outer literal.
         BecomeUser = block.Keywords.BecomeUser ?? BecomeUser,
-        Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null)), .. block.Keywords.Templates],
+        Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null) && !(t.Keyword == "diff" && block.Keywords.Diff is not null)), .. block.Keywords.Templates],
         DelegateTo = block.Keywords.DelegateTo ?? DelegateTo,
         RunOnce = block.Keywords.RunOnce ?? RunOnce,
         Connection = block.Keywords.Connection ?? Connection,
         DelegateFacts = block.Keywords.DelegateFacts ?? DelegateFacts,
+        Diff = block.Keywords.Diff ?? Diff,
     };
 
     /// <summary>The frame with more block-level variables (a rescue's <c>ansible_failed_task</c>).</summary>

@@ -101,7 +101,7 @@ internal sealed partial class HostSession : IPlayWalk
                 return false;
             }
 
-            if (_run.Ended)
+            if (_run.Ended || _run.BatchEnded)
             {
                 _playEnded = true;
                 return true;
@@ -298,6 +298,24 @@ internal sealed partial class HostSession : IPlayWalk
     {
         _run!.End();
         _playEnded = true;
+    }
+
+    void IPlayWalk.EndBatch()
+    {
+        _run!.EndBatch();
+        _playEnded = true;
+    }
+
+    async Task IPlayWalk.ResetConnectionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ((IHostLink)this).ReconnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HostUnreachableException ex)
+        {
+            MarkUnreachable("reset_connection: " + ex.Message);
+        }
     }
 
     /// <summary>Runs the notified handlers; a failed handler fails the host.</summary>

@@ -20,6 +20,8 @@ internal static class KeywordTemplates
         ["no_log"] = new(ToBool, (t, v) => t with { NoLog = (bool)v }, (f, v) => f with { NoLog = f.NoLog || (bool)v }),
         ["become"] = new(ToBool, (t, v) => t with { Become = (bool)v }, (f, v) => f with { Become = (bool)v }),
         ["check_mode"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { CheckMode = (bool)v } }, (f, v) => f with { CheckMode = (bool)v }),
+        ["environment"] = new(ToMap, (t, v) => t with { Keywords = t.Keywords with { Environment = Merge(t.Keywords.Environment, (IReadOnlyDictionary<string, object?>)v) } }, (f, v) => f with { Environment = Merge(f.Environment, (IReadOnlyDictionary<string, object?>)v) }),
+        ["diff"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { Diff = (bool)v } }, (f, v) => f with { Diff = (bool)v }),
         ["any_errors_fatal"] = new(ToBool, (t, v) => t with { Keywords = t.Keywords with { AnyErrorsFatal = (bool)v } }, (f, v) => f with { AnyErrorsFatal = f.AnyErrorsFatal || (bool)v }),
         ["retries"] = new(Whole(NodeReader.MaxRetries, "attempts"), (t, v) => t with { Retries = (int)(long)v }, Unchanged),
         ["delay"] = new(Whole(NodeReader.MaxSeconds, "seconds"), (t, v) => t with { Delay = TimeSpan.FromSeconds((long)v) }, Unchanged),
@@ -104,6 +106,20 @@ internal static class KeywordTemplates
     }
 
     private static Frame Unchanged(Frame frame, object value) => frame;
+
+    private static object ToMap(KeywordTemplate template, object value) =>
+        value as IReadOnlyDictionary<string, object?> ?? throw Wrong(template, value, "a mapping of variable names to values");
+
+    private static Dictionary<string, object?> Merge(IReadOnlyDictionary<string, object?> outer, IReadOnlyDictionary<string, object?> inner)
+    {
+        var merged = new Dictionary<string, object?>(outer, StringComparer.Ordinal);
+        foreach (var (name, value) in inner)
+        {
+            merged[name] = value;
+        }
+
+        return merged;
+    }
 
     /// <summary>Ansible's <c>boolean(value, strict=True)</c>: its true and false words in any case, 1 and 0.</summary>
     private static object ToBool(KeywordTemplate template, object value) => value switch

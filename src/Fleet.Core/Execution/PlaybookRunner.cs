@@ -68,6 +68,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
                     try
                     {
                         run.RunOnce = new Placement.RunOnceGate(batch.Select(s => s.Host.Name).ToList());
+                        run.NewBatch();
                         await RunBatchAsync(batch, run, i, lastPlay, options.Forks, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -14,6 +14,9 @@ public sealed record RunOptions
     /// <summary>Put diffs in the results (always on in check mode). The default value is false.</summary>
     public bool Diff { get; init; }
 
+    /// <summary>Whether a task's result shows its diff: its own <c>diff</c> keyword (or its block's, set when it is prepared) first, as Ansible's.</summary>
+    internal bool ShowsDiff(Playbooks.TaskDefinition task) => task.Keywords.Diff ?? (Diff || CheckMode);
+
     /// <summary>Hosts worked on at once. The default value is 50.</summary>
     public int Forks { get; init; } = 50;
 

@@ -32,6 +32,15 @@ internal sealed class SharedPlayState(Play play, IReadOnlyDictionary<string, obj
 
     public void End() => Ended = true;
 
+    /// <summary><c>meta: end_batch</c> ran: every host of the current batch (the play's hosts without <c>serial</c>) ends it before its next task.</summary>
+    public bool BatchEnded { get; private set; }
+
+    /// <inheritdoc cref="BatchEnded"/>
+    public void EndBatch() => BatchEnded = true;
+
+    /// <summary>A new batch of hosts starts: an earlier batch's end_batch does not end it.</summary>
+    public void NewBatch() => BatchEnded = false;
+
     /// <summary>The semaphore of a throttled task (one per task, shared by the hosts).</summary>
     public SemaphoreSlim Throttle(TaskDefinition task, int limit) => _throttles.GetOrAdd(task.Location, _ => new SemaphoreSlim(Math.Max(1, limit)));
 }

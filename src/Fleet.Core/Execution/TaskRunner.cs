@@ -376,7 +376,7 @@ internal sealed partial class TaskRunner
                 return Outcome(play, definition, TaskOutcome.Failed, message: failure.Message, plan: plan);
             case Change change when task.Context.CheckMode && !change.ReadOnly:
                 site.Predictor.Predict(change);
-                return Outcome(play, definition, ChangedOr(definition), change.Changes, change.Diff, plan: plan);
+                return Outcome(play, definition, ChangedOr(definition), change.Changes, _options.ShowsDiff(definition) ? change.Diff : null, plan: plan);
             case Change change:
                 var withEnvironment = task.Environment.Length == 0 ? change : change with { Script = task.Environment + change.Script };
                 return definition.Keywords.Async > 0
@@ -440,6 +440,11 @@ internal sealed partial class TaskRunner
         }
 
         var target = site.Session.Target;
+        if (task.Keywords.Diff is null && frame.Diff is { } diff)
+        {
+            task = task with { Keywords = task.Keywords with { Diff = diff } }; // a block's diff: the result shows it or not
+        }
+
         var checkMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode;
         var directory = task.Keywords.Role?.Directory ?? task.Keywords.Directory ?? run.Play.Directory;
         var context = new ModuleContext(_host.Host.Name, checkMode, directory, target.User, KeyLogin: target.IdentityFile is not null || target.Password is null, PasswordLogin: target.Password is not null, LoginPort: target.Port)

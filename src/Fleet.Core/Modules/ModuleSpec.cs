@@ -28,6 +28,7 @@ public enum ParameterType
 /// <param name="Choices">Allowed values, or null for any.</param>
 /// <param name="ControllerFile">A file on the controller (see <see cref="ControllerFiles"/>); validation checks that it exists.</param>
 /// <param name="ControllerFolder">The playbook's subdirectory a relative controller file is also looked for in: <c>files</c> (default) or <c>templates</c>.</param>
+/// <param name="ControllerDirectory">The controller file may also be a directory (<c>copy</c> copies it recursively).</param>
 public sealed record ParameterSpec(
     string Name,
     ParameterType Type,
@@ -36,7 +37,8 @@ public sealed record ParameterSpec(
     IReadOnlyList<string>? Aliases = null,
     IReadOnlyList<string>? Choices = null,
     bool ControllerFile = false,
-    string ControllerFolder = "files");
+    string ControllerFolder = "files",
+    bool ControllerDirectory = false);
 
 /// <summary>
 /// Files a task reads on the controller (<c>copy: src</c>). As in Ansible, a relative path is looked up in the directory of the
@@ -57,6 +59,18 @@ public static class ControllerFiles
         }
 
         return Places(expanded, playbookDirectory, folder).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The full path of the directory, or null when none of the places looked in holds one.</summary>
+    public static string? FindDirectory(string path, string playbookDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var expanded = path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+        return Path.IsPathRooted(expanded)
+            ? (Directory.Exists(expanded) ? expanded : null)
+            : Places(expanded, playbookDirectory).FirstOrDefault(Directory.Exists);
     }
 
     /// <summary>Where a relative path is looked for, in order, for messages (templates: <c>templates/</c> first, as Ansible).</summary>

@@ -63,7 +63,7 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
         CheckValues = RebootOptions.Check,
     };
 
-    public static ActionSpec Meta { get; } = new("meta", Params(("free_form", true, "flush_handlers, noop, end_host, end_play, clear_host_errors.")), "free_form")
+    public static ActionSpec Meta { get; } = new("meta", Params(("free_form", true, "flush_handlers, noop, end_host, end_play, end_batch, reset_connection, clear_host_errors, role_complete.")), "free_form")
     {
         Arguments = ActionArguments.ReadWithTask,
     };
@@ -84,7 +84,7 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
     };
 
     public static ActionSpec ValidateArgumentSpec { get; } = new("validate_argument_spec", Params(
-        ("argument_spec", true, "The options of a role's argument spec: type, required, choices, elements."),
+        ("argument_spec", true, "The options of a role's argument spec, checked as Ansible checks them (types, required, choices, aliases, nested options, required_if…)."),
         ("provided_arguments", false, "Values checked before the task's variables of the same names. The default value is none."),
         ("validate_args_context", false, "Accepted; names what is validated in the result.")))
     {

@@ -9,13 +9,17 @@ namespace Fleet.Core.Playbooks;
 /// </summary>
 internal static class ArgumentSpecs
 {
-    /// <summary>The option keys Fleet checks; the others are documentation that cannot change the result.</summary>
-    private static readonly string[] Checked = ["type", "required", "choices", "elements"];
+    /// <summary>The option keys Fleet checks as Ansible's validate_argument_spec does; the others are documentation that cannot change the result.</summary>
+    private static readonly string[] Checked =
+    [
+        "type", "required", "choices", "elements", "default", "options", "aliases", "no_log", "apply_defaults", "mutually_exclusive",
+        "required_together", "required_one_of", "required_if", "required_by",
+    ];
 
-    private static readonly string[] Documentation = ["description", "default", "version_added", "version_added_collection", "author"];
+    private static readonly string[] Documentation = ["description", "version_added", "version_added_collection", "author", "notes", "seealso", "example"];
 
-    /// <summary>The types Fleet checks (Ansible's names).</summary>
-    internal static readonly string[] Types = ["str", "int", "bool", "list", "dict", "path", "raw"];
+    /// <summary>The types Ansible checks (its names; json is jsonarg).</summary>
+    internal static readonly string[] Types = ["str", "list", "dict", "bool", "int", "float", "path", "raw", "jsonarg", "json", "bytes", "bits"];
 
     /// <summary>The validation task for <paramref name="entryPoint"/>, or null when the role has no spec for it.</summary>
     public static TaskDefinition? ValidationTask(RoleContext role, string entryPoint, IReadOnlyList<string> tags, List<InputError> errors)
@@ -30,16 +34,8 @@ internal static class ArgumentSpecs
 
         var reader = new NodeReader(path, errors);
         var options = NodeReader.Child(spec, "options");
-        if (options is YamlMappingNode optionMap)
+        if (!CheckOptions(reader, options))
         {
-            foreach (var (optionName, option) in optionMap.Children)
-            {
-                CheckOption(reader, YamlFile.KeyText(optionName), option);
-            }
-        }
-        else if (options is not null and not YamlScalarNode { Value: null or "" })
-        {
-            reader.Error(options, "argument spec options must be a mapping of options");
             return null;
         }
 
@@ -50,12 +46,32 @@ internal static class ArgumentSpecs
         var args = new MapArg(
         [
             new("argument_spec", options is YamlMappingNode ? YamlFile.ToArg(path, options) : new MapArg([], at)),
+            .. (role.ProvidedArguments is { } provided ? new KeyValuePair<string, ArgValue>[] { new("provided_arguments", provided) } : []),
             new("validate_args_context", new MapArg([new("type", new ScalarArg("role", true, at)), new("name", new ScalarArg(role.Name, true, at)), new("argument_spec_name", new ScalarArg(entryPoint, true, at)), new("path", new ScalarArg(roleDirectory, true, at))], at)),
         ], at);
         return new TaskDefinition(name, ActionSpec.ValidateArgumentSpec.Name, args, tags.Append("always").Distinct().ToList(), null, [], 0, TimeSpan.Zero, null, false, null, null, at)
         {
             Keywords = new TaskKeywords { Role = role, Directory = roleDirectory },
         };
+    }
+
+    /// <summary>Checks a mapping of options (the entry point's or an option's nested <c>options</c>); false when it is not one.</summary>
+    private static bool CheckOptions(NodeReader reader, YamlNode? options)
+    {
+        if (options is YamlMappingNode optionMap)
+        {
+            foreach (var (optionName, option) in optionMap.Children)
+            {
+                CheckOption(reader, YamlFile.KeyText(optionName), option);
+            }
+        }
+        else if (options is not null and not YamlScalarNode { Value: null or "" })
+        {
+            reader.Error(options, "argument spec options must be a mapping of options");
+            return false;
+        }
+
+        return true;
     }
 
     private static void CheckOption(NodeReader reader, string name, YamlNode option)
@@ -71,7 +87,15 @@ internal static class ArgumentSpecs
             var k = YamlFile.KeyText(key);
             if (!Checked.Contains(k) && !Documentation.Contains(k))
             {
-                reader.Error(key, $"argument spec option '{name}': '{k}' is not supported by Fleet (it checks {string.Join(", ", Checked)})");
+                reader.Error(key, $"argument spec option '{name}': '{k}' is not supported by Fleet (it checks {string.Join(", ", Checked)}): remove it, or check the value with an assert task");
+            }
+            else if (k == "options")
+            {
+                CheckOptions(reader, value);
+            }
+            else if (k == "aliases" && value is not YamlSequenceNode)
+            {
+                reader.Error(value, $"argument spec option '{name}': aliases must be a list of names");
             }
             else if (k is "type" or "elements" && reader.Text(value) is { } type && !Types.Contains(type))
             {

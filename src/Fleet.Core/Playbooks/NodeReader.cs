@@ -137,6 +137,21 @@ internal sealed class NodeReader(string path, List<InputError> errors)
         _ => Fail(node, $"{what} must be a mapping", ModuleVars.None),
     };
 
+    /// <summary>
+    /// <c>environment</c>: a mapping, or (as Ansible allows, <c>environment: "{{ proxy_env }}"</c>) one template that renders to a
+    /// mapping for each host, added to <paramref name="templates"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Environment(YamlNode? node, List<KeywordTemplate> templates)
+    {
+        if (node is YamlScalarNode { Value: { } text } && Template.HasTemplate(text))
+        {
+            templates.Add(new KeywordTemplate("environment", text, At(node)));
+            return ModuleVars.None;
+        }
+
+        return Vars(node, "environment");
+    }
+
     /// <summary>A condition: text, a plain true/false/number, or a list of them that must all hold (<c>when</c>, <c>changed_when</c>…).</summary>
     public Expression? Condition(YamlNode? node, string what)
     {

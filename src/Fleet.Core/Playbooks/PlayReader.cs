@@ -15,7 +15,7 @@ internal sealed class PlayReader(LoadContext context)
         "name", "hosts", "vars", "vars_files", "serial", "max_fail_percentage", "tasks", "pre_tasks", "post_tasks", "handlers", "tags",
         "become", "gather_facts", "import_playbook", "roles", "any_errors_fatal", "environment", "collections", "strategy",
         "ignore_errors", "no_log", "check_mode", "become_user", "remote_user", "connection", "force_handlers", "order",
-        "gather_subset", "gather_timeout", "fact_path", "become_method", "become_flags", "become_exe",
+        "gather_subset", "gather_timeout", "fact_path", "become_method", "become_flags", "become_exe", "diff",
     ];
 
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
@@ -198,8 +198,9 @@ internal sealed class PlayReader(LoadContext context)
         // Play-level keywords that tasks inherit: one block around every section.
         var playBlock = new TaskKeywords
         {
-            Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
+            Environment = r.Environment(NodeReader.Child(node, "environment"), templates),
             CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
+            Diff = r.Bool(NodeReader.Child(node, "diff"), "diff", templates),
             BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
             Connection = PlayConnection(r, NodeReader.Child(node, "connection")),
         };

@@ -65,8 +65,8 @@ public static class PlaybookLoader
     }
 
     /// <summary>Reads the role of an <c>include_role</c> whose name was rendered when it ran, as a block; its handlers are returned too.</summary>
-    public static (TaskDefinition Role, IReadOnlyList<TaskDefinition> Handlers) LoadIncludedRole(
-        TaskDefinition include, string name, string tasksFrom, Play play, IModuleCatalog catalog)
+    internal static (TaskDefinition Role, IReadOnlyList<TaskDefinition> Handlers) LoadIncludedRole(
+        TaskDefinition include, string name, RoleReader.RoleFiles files, Play play, IModuleCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(include);
         ArgumentNullException.ThrowIfNull(play);
@@ -75,7 +75,7 @@ public static class PlaybookLoader
         var reader = new TaskReader(context);
         var r = new NodeReader(include.Location.File, errors);
         var tags = include.Keywords.InheritedTags.Concat(include.Keywords.Apply?.Tags ?? []).Distinct().ToList();
-        var role = reader.Roles.Load(r, null, name, ModuleVars.None, new RoleReader.RoleFiles(tasksFrom), new Inherit(tags, null, false), dedupe: false, publicVars: false, at: include.Args.Location);
+        var role = reader.Roles.Load(r, null, name, ModuleVars.None, files, new Inherit(tags, null, false), dedupe: false, publicVars: false, at: include.Args.Location);
         errors.AddRange(reader.Roles.TakeErrors());
         return errors.Count > 0 || role is null ? throw new FleetInputException(errors) : (role, reader.Roles.Handlers);
     }

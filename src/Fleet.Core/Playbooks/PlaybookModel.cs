@@ -182,6 +182,12 @@ public sealed record RoleContext(
     /// directory named <c>geerlingguy.security</c> keeps its dots.
     /// </summary>
     public string ShortName => System.IO.Path.GetFileName(Directory.TrimEnd('/')) is { Length: > 0 } name ? name : Name;
+
+    /// <summary>
+    /// The parameters written beside <c>role:</c> in a roles entry or a dependency (not its <c>vars:</c>): Ansible's role params, which
+    /// its argument spec check takes as given and refuses when the spec has no such option. The default is none.
+    /// </summary>
+    public MapArg? ProvidedArguments { get; init; }
 }
 
 /// <summary>Task keywords Fleet reads beyond the module call (all optional; Ansible's names).</summary>
@@ -213,6 +219,9 @@ public sealed record TaskKeywords
 
     /// <summary><c>check_mode</c>: true runs the task in check mode always, false never; null follows the run.</summary>
     public bool? CheckMode { get; init; }
+
+    /// <summary><c>diff</c>: true shows the task's diff always, false never; null follows the run (<c>--diff</c>, check mode).</summary>
+    public bool? Diff { get; init; }
 
     /// <summary><c>become_user</c> as written (a template renders per host), or null to inherit; it applies only with become.</summary>
     public string? BecomeUser { get; init; }

@@ -195,11 +195,11 @@ public static class PlaybookValidator
                         break;
                 }
             }
-            else if (places.FirstOrDefault(Directory.Exists) is { } folder)
+            else if (places.FirstOrDefault(Directory.Exists) is { } folder && !parameter.ControllerDirectory)
             {
                 errors.Add(new InputError(arg.Location, $"{parameter.Name}: is a directory on the controller, not a file: {folder} (copying a directory is not supported)"));
             }
-            else
+            else if (!parameter.ControllerDirectory || !places.Any(Directory.Exists))
             {
                 errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
             }

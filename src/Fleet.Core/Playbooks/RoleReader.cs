@@ -78,6 +78,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                 }
 
                 var parameters = new Dictionary<string, object?>(r.Vars(NodeReader.Child(map, "vars")), StringComparer.Ordinal);
+                var provided = new List<KeyValuePair<string, ArgValue>>();
                 foreach (var (key, value) in map.Children)
                 {
                     var k = YamlFile.KeyText(key);
@@ -90,6 +91,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                         }
 
                         parameters[k] = YamlFile.ToValue(value); // Ansible's old style: other keys are the role's parameters
+                        provided.Add(new(k, YamlFile.ToArg(r.Path, value)));
                     }
                 }
 
@@ -99,7 +101,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                     r.Text(NodeReader.Child(map, "defaults_from")) ?? "main",
                     r.Text(NodeReader.Child(map, "handlers_from")) ?? "main");
                 var tags = inherit.Tags.Concat(r.Tags(NodeReader.Child(map, "tags"))).Distinct().ToList();
-                var block = Load(r, nameNode!, roleName, parameters, files, inherit with { Tags = tags }, dedupe, publicVars: true);
+                var block = Load(r, nameNode!, roleName, parameters, files, inherit with { Tags = tags }, dedupe, publicVars: true, provided: provided.Count == 0 ? null : new MapArg(provided, r.At(map)));
                 var templates = new List<KeywordTemplate>();
                 return block is null ? null : block with
                 {
@@ -134,7 +136,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                 return null;
             }
 
-            if (Template.HasTemplate(name) || Template.HasTemplate(files.Tasks))
+            if (Template.HasTemplate(name) || files.HasTemplate)
             {
                 r.Errors.Add(new InputError(task.Args.Location, "import_role: a templated role or file name is read when the playbook loads and cannot use host variables: use include_role"));
                 return null;
@@ -145,7 +147,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
         }
 
         BlockBody? preloaded = null;
-        if (!Template.HasTemplate(name) && !Template.HasTemplate(files.Tasks))
+        if (!Template.HasTemplate(name) && !files.HasTemplate)
         {
             var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
             var role = Load(r, null, name, ModuleVars.None, files, inherit with { Tags = tags }, dedupe: false, publicVars: false, at: task.Args.Location);
@@ -161,11 +163,16 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
     }
 
     /// <summary>Where role files are: the <c>*_from</c> names, each "main" by default.</summary>
-    internal sealed record RoleFiles(string Tasks = "main", string Vars = "main", string Defaults = "main", string Handlers = "main");
+    internal sealed record RoleFiles(string Tasks = "main", string Vars = "main", string Defaults = "main", string Handlers = "main")
+    {
+        /// <summary>Whether a name is a template: the role is then read when the include runs, with the host's variables.</summary>
+        public bool HasTemplate => new[] { Tasks, Vars, Defaults, Handlers }.Any(Template.HasTemplate);
+    }
 
     /// <summary>Reads a role (and its dependencies first) into a block; null when it is not found or was already run with these parameters.</summary>
     internal TaskDefinition? Load(
-        NodeReader r, YamlNode? nameNode, string name, IReadOnlyDictionary<string, object?> parameters, RoleFiles files, Inherit inherit, bool dedupe, bool publicVars, SourceLocation? at = null)
+        NodeReader r, YamlNode? nameNode, string name, IReadOnlyDictionary<string, object?> parameters, RoleFiles files, Inherit inherit, bool dedupe, bool publicVars, SourceLocation? at = null,
+        MapArg? provided = null)
     {
         var location = at ?? (nameNode is null ? new SourceLocation(r.Path, 1, 1) : r.At(nameNode));
         if (Template.HasTemplate(name))
@@ -189,7 +196,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
         }
 
         var key = $"{directory}|{files}|{JsonValues.ToJson(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Values.ToText(p.Value)}").ToList())}";
-        if (dedupe && !_ran.Add(key))
+        if (dedupe && !_ran.Add(key) && !AllowsDuplicates(directory))
         {
             return null;
         }
@@ -199,7 +206,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
         {
             var defaults = VarsFile(r, directory, "defaults", files.Defaults, location);
             var vars = VarsFile(r, directory, "vars", files.Vars, location);
-            var role = new RoleContext(name, directory, defaults, vars, parameters);
+            var role = new RoleContext(name, directory, defaults, vars, parameters) { ProvidedArguments = provided };
             if (publicVars)
             {
                 foreach (var (k, v) in defaults)
@@ -301,6 +308,26 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
     }
 
     private readonly List<InputError> _pending = [];
+
+    /// <summary>Whether the role's meta says <c>allow_duplicates: true</c>: it then runs each time it is listed, whatever its parameters.</summary>
+    private static bool AllowsDuplicates(string directory)
+    {
+        if (RoleFile(directory, "meta", "main") is not { } metaFile)
+        {
+            return false;
+        }
+
+        try
+        {
+            // A broken meta file is reported where its dependencies are read; here it only allows nothing.
+            return YamlFile.Load(metaFile, "role meta file", new SourceLocation(metaFile, 1, 1)) is YamlMappingNode map
+                && NodeReader.Child(map, "allow_duplicates") is YamlScalarNode { Value: { } flag } && Values.ToBool(YamlFile.Scalar(flag)) == true;
+        }
+        catch (FleetInputException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Errors found in role meta files, handed to the play's error list.</summary>
     public IEnumerable<InputError> TakeErrors()

@@ -34,13 +34,11 @@ internal sealed class TaskReader(LoadContext context)
     /// <summary>Keywords Fleet reads but does not run the way Ansible does: a located error names each.</summary>
     private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
-        ["action"] = "action: is not supported; write the module as the task's key",
         ["module_defaults"] = "module_defaults is not supported; write the arguments on each task",
         ["debugger"] = "debugger is not supported",
         ["port"] = "port on a task is not supported; set port in the inventory",
         ["remote_user"] = "remote_user on a task is not supported: Fleet keeps one connection per host through a play; set remote_user on the play, or ansible_user in the inventory",
         ["ignore_unreachable"] = "ignore_unreachable is not supported: an unreachable host stops",
-        ["diff"] = "diff on a task is not supported; use --diff",
     };
 
 
@@ -170,7 +168,7 @@ internal sealed class TaskReader(LoadContext context)
             {
                 r.Error(key, $"'{name}' belongs to a block: this task has no 'block'");
             }
-            else if (!TaskKeys.Contains(name) || name == "local_action")
+            else if (!TaskKeys.Contains(name) || name is "local_action" or "action")
             {
                 moduleKeys.Add((name, key, value));
             }
@@ -179,6 +177,21 @@ internal sealed class TaskReader(LoadContext context)
         var taskName = r.Text(NodeReader.Child(node, "name"));
         // A module of another OS family counts as known: the other keys beside it are the typos.
         bool Known(string name) => context.Find(ModuleName(name)) is not null || AnsibleModuleNames.Resolve(name, inherit.Collections) is not null;
+        if (moduleKeys.Count > 1 && moduleKeys.Any(m => m.Name is "local_action" or "action"))
+        {
+            var others = moduleKeys.Where(m => m.Name is not ("local_action" or "action")).ToList();
+            if (others.Count == moduleKeys.Count - 1 && !others.Any(m => Known(m.Name)))
+            {
+                others.ForEach(m => r.Error(m.Key, $"unknown task key '{m.Name}'{YamlFile.DidYouMean(m.Name, TaskKeys)}"));
+            }
+            else
+            {
+                r.Error(node, $"conflicting action statements: {string.Join(", ", moduleKeys.Select(m => m.Name))} (a task names one module: as its key, or with action: or local_action:)");
+            }
+
+            return null;
+        }
+
         if (moduleKeys.Count > 1 && moduleKeys.Count(m => Known(m.Name)) == 1)
         {
             // One known module and other keys: those are task keywords Fleet does not know.
@@ -200,15 +213,16 @@ internal sealed class TaskReader(LoadContext context)
 
         var (rawModule, moduleKey, argsNode) = moduleKeys[0];
         var local = rawModule == "local_action";
+        var named = local || rawModule == "action"; // the module named inside: action: copy src=a, or action: {module: copy}
         (MapArg? Mapping, string? Text) localArgs = default;
-        if (local)
+        if (named)
         {
-            if (NodeReader.Child(node, "delegate_to") is { } both)
+            if (local && NodeReader.Child(node, "delegate_to") is { } both)
             {
                 r.Error(both, "a task has local_action or delegate_to, not both (local_action is delegate_to: localhost)");
             }
 
-            (rawModule, localArgs.Mapping, localArgs.Text) = LocalAction(r, argsNode);
+            (rawModule, localArgs.Mapping, localArgs.Text) = LocalAction(r, argsNode, rawModule);
             if (rawModule.Length == 0)
             {
                 return null;
@@ -227,7 +241,7 @@ internal sealed class TaskReader(LoadContext context)
             return null;
         }
 
-        var args = local
+        var args = named
             ? localArgs.Mapping ?? FreeFormArguments.Read(spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), localArgs.Text ?? "", r.At(argsNode), r.Errors)
             : module == "set_fact" ? SetFactArguments(r, argsNode) : FreeFormArguments.Read(r.Path, spec ?? new ActionSpec(rawModule, [], "free_form", AnyParameter: true), argsNode, r.Errors);
         if (NodeReader.Child(node, "args") is { } extra)
@@ -352,7 +366,7 @@ internal sealed class TaskReader(LoadContext context)
     /// <c>local_action</c>'s module and arguments: <c>local_action: copy src=a dest=b</c> (the first word is the module, the rest its
     /// free-form text) or <c>local_action: {module: copy, src: a}</c>; an empty module name when it names none (the error added).
     /// </summary>
-    private static (string Module, MapArg? Mapping, string? Text) LocalAction(NodeReader r, YamlNode node)
+    private static (string Module, MapArg? Mapping, string? Text) LocalAction(NodeReader r, YamlNode node, string keyword)
     {
         switch (node)
         {
@@ -364,7 +378,7 @@ internal sealed class TaskReader(LoadContext context)
                 var all = (MapArg)YamlFile.ToArg(r.Path, mapping);
                 return (module, all with { Entries = all.Entries.Where(e => e.Key != "module").ToList() }, null);
             default:
-                r.Error(node, "local_action names a module: local_action: MODULE ARGS, or a mapping with module: and the arguments");
+                r.Error(node, $"{keyword} names a module: {keyword}: MODULE ARGS, or a mapping with module: and the arguments");
                 return ("", null, null);
         }
     }
@@ -395,7 +409,8 @@ internal sealed class TaskReader(LoadContext context)
     {
         Vars = r.Vars(NodeReader.Child(node, "vars")),
         CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
-        Environment = r.Vars(NodeReader.Child(node, "environment"), "environment"),
+        Diff = r.Bool(NodeReader.Child(node, "diff"), "diff", templates),
+        Environment = r.Environment(NodeReader.Child(node, "environment"), templates),
         Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle", templates) is { } t ? (int)t : null,
         AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates),
         BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
@@ -547,7 +562,7 @@ internal sealed class TaskReader(LoadContext context)
     {
         var action = (task.Args["free_form"] as ScalarArg)?.Value ?? "";
         string[] known = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "refresh_inventory", "clear_facts", "end_batch", "reset_connection", "role_complete"];
-        string[] supported = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "role_complete"];
+        string[] supported = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "role_complete", "end_batch", "reset_connection"];
         if (!supported.Contains(action))
         {
             r.Errors.Add(new InputError(task.Args.Location, known.Contains(action)

@@ -15,9 +15,20 @@ public static class KeyValueWords
         var words = new List<string>();
         var current = new StringBuilder();
         char? quote = null;
-        foreach (var c in text)
+        var jinja = 0; // as Ansible's split_args: a space inside {{ }}, {% %} or {# #} does not end a word
+        for (var i = 0; i < text.Length; i++)
         {
-            if (quote is null && char.IsWhiteSpace(c))
+            var c = text[i];
+            if (i + 1 < text.Length && c == '{' && text[i + 1] is '{' or '%' or '#')
+            {
+                jinja++;
+            }
+            else if (jinja > 0 && i > 0 && c == '}' && text[i - 1] is '}' or '%' or '#')
+            {
+                jinja--;
+            }
+
+            if (quote is null && jinja == 0 && char.IsWhiteSpace(c))
             {
                 if (current.Length > 0)
                 {

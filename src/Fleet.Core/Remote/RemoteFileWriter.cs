@@ -39,7 +39,7 @@ public sealed record RemoteFileWriter(string Path)
     /// <summary>Gets a command that checks the new file before it replaces the old one, %s standing for its path (Ansible's validate). The default is no check.</summary>
     public string? Validate { get; init; }
 
-    /// <summary>Gets whether an existing file is first copied to PATH.YYYYMMDDHHMMSS.bak. The default value is false.</summary>
+    /// <summary>Gets whether an existing file is first copied to PATH.PID.YYYY-MM-DD@HH:MM:SS~ (Ansible's backup_local name). The default value is false.</summary>
     public bool Backup { get; init; }
 
     /// <summary>Gets the name the temporary file starts with (it ends in six random characters). The default value is ".fleet".</summary>
@@ -110,7 +110,7 @@ public sealed record RemoteFileWriter(string Path)
 
         if (Backup)
         {
-            script.Append(CultureInfo.InvariantCulture, $"if [ -e {p} ]; then cp -p {p} {p}.$(date +%Y%m%d%H%M%S).bak; fi\n");
+            script.Append(CultureInfo.InvariantCulture, $"if [ -e {p} ]; then cp -p {p} {p}.$$.$(date +%Y-%m-%d@%H:%M:%S~); fi\n");
         }
 
         script.Append(CultureInfo.InvariantCulture, $"mv -f {Temp} {p}\n");

@@ -61,8 +61,8 @@ public sealed class RoleArgumentSpecTests : IDisposable
         Assert.Equal("failed tiny : Validating arguments against arg spec 'main' - A tiny role.", Statuses(host));
         Assert.Equal(
             "Validation of arguments failed:\n"
-            + "argument 'count' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int\n"
-            + "Elements value for option 'names' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int\n"
+            + "argument 'count' is of type <class 'ansible.parsing.yaml.objects.AnsibleUnicode'> and we were unable to convert to int: <class 'ansible.parsing.yaml.objects.AnsibleUnicode'> cannot be converted to an int\n"
+            + "Elements value for option 'names' is of type <class 'ansible.parsing.yaml.objects.AnsibleUnicode'> and we were unable to convert to int: <class 'ansible.parsing.yaml.objects.AnsibleUnicode'> cannot be converted to an int\n"
             + "value of mode must be one of: a, b, got: c",
             host.Tasks[0].Message);
     }
@@ -78,12 +78,27 @@ public sealed class RoleArgumentSpecTests : IDisposable
     [Fact]
     public void SpecKeyFleetDoesNotCheck_IsALocatedError()
     {
-        Write("roles/tiny/meta/argument_specs.yml", "argument_specs:\n  main:\n    options:\n      count: { type: int, mutually_exclusive: [[a, b]] }\n      when: { type: float }\n");
+        Write("roles/tiny/meta/argument_specs.yml", "argument_specs:\n  main:\n    options:\n      count: { type: int, fallback: [env_fallback, [COUNT]] }\n      when: { type: complex }\n");
         Write("roles/tiny/tasks/main.yml", "- debug: msg=hi\n");
 
         var ex = Assert.Throws<FleetInputException>(() => PlaybookLoader.Load(Write("playbook.yml", "- hosts: all\n  roles: [tiny]\n"), ModuleCatalog.Default));
 
-        Assert.Contains(ex.Errors, e => e.Location?.Line == 4 && e.Message.Contains("'mutually_exclusive' is not supported by Fleet", StringComparison.Ordinal));
-        Assert.Contains(ex.Errors, e => e.Location?.Line == 5 && e.Message.Contains("type 'float' is not supported by Fleet", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Location?.Line == 4 && e.Message.Contains("'fallback' is not supported by Fleet", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Location?.Line == 5 && e.Message.Contains("type 'complex' is not supported by Fleet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RoleParamNotInTheSpec_FailsAsUnsupported_AndDefaultsAreNotVariables()
+    {
+        Write("roles/tiny/meta/argument_specs.yml", "argument_specs:\n  main:\n    options:\n      count: { type: int, default: 3 }\n");
+        Write("roles/tiny/tasks/main.yml", "- debug: msg=\"count={{ count | default('undef') }}\"\n");
+        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"));
+        var loaded = PlaybookLoader.Load(Write("playbook.yml", "- hosts: all\n  gather_facts: false\n  roles:\n    - role: tiny\n    - role: tiny\n      extra: 1\n"), ModuleCatalog.Default);
+
+        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+
+        var tasks = report.Hosts[0].Tasks;
+        Assert.Equal("count=undef", tasks[1].Message);
+        Assert.Equal("Validation of arguments failed:\nextra. Supported parameters include: count.", tasks[2].Message);
     }
 }

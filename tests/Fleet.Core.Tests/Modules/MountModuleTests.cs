@@ -123,7 +123,7 @@ public sealed class MountModuleTests : IDisposable
         var line = File.ReadAllLines(Fstab)[^1];
         Assert.Equal(6, line.Split(' ').Length);
         Assert.StartsWith("x';touch", line, StringComparison.Ordinal);
-        Assert.Single(Directory.GetFiles(_dir, "fstab.*.bak"));
+        Assert.Single(Directory.GetFiles(_dir, "fstab.*.*-*-*@*:*:*~"));
         Assert.NotNull(plan.Diff);
     }
 }

@@ -34,7 +34,7 @@ public sealed class RemoteFileWriterTests : IDisposable
             "validate", new RemoteFileWriter(Target) { Validate = "visudo -cf %s" },
             ["( visudo -cf \"$t\"\n) || { printf 'validation failed, %s left unchanged: %s\\n' /etc/x.conf 'visudo -cf %s' >&2; exit 1; }\nmv -f"], []
         },
-        { "backup", new RemoteFileWriter(Target) { Backup = true }, ["if [ -e /etc/x.conf ]; then cp -p /etc/x.conf /etc/x.conf.$(date +%Y%m%d%H%M%S).bak; fi\nmv -f"], [] },
+        { "backup", new RemoteFileWriter(Target) { Backup = true }, ["if [ -e /etc/x.conf ]; then cp -p /etc/x.conf /etc/x.conf.$$.$(date +%Y-%m-%d@%H:%M:%S~); fi\nmv -f"], [] },
         { "temp name and variable", new RemoteFileWriter(Target) { TempPrefix = ".fleet-sshd-main", Variable = "c" }, ["c=$(mktemp /etc/.fleet-sshd-main.XXXXXX)\ntrap 'rm -f \"$c\"' EXIT\n", "mv -f \"$c\" /etc/x.conf\n"], ["\"$t\""] },
         { "caller's files removed too", new RemoteFileWriter(Target) { AlsoRemoveAtExit = ["\"$old\""] }, ["trap 'rm -f \"$t\" \"$old\"' EXIT\n", "mv -f \"$t\" /etc/x.conf\ntrap 'rm -f \"$old\"' EXIT\n"], ["trap - EXIT"] },
         {
@@ -163,7 +163,7 @@ public sealed class RemoteFileWriterTests : IDisposable
 
         Assert.Equal(0, Sh("set -e\n" + new RemoteFileWriter(path) { Backup = true }.Script("new\n")).Exit);
 
-        Assert.Equal("old\n", File.ReadAllText(Assert.Single(_dir.GetFiles("backed.conf.*.bak")).FullName));
+        Assert.Equal("old\n", File.ReadAllText(Assert.Single(_dir.GetFiles("backed.conf.*.*-*-*@*:*:*~")).FullName));
         Assert.Equal("new\n", File.ReadAllText(path));
     }
 

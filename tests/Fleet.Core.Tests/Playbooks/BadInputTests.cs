@@ -80,7 +80,7 @@ public sealed class BadInputTests : IDisposable
         // misleading
         new("directory as playbook", Files(("inv.yml", GoodInventory), ("pb.yml", "DIR")), "inv.yml", "pb.yml", "playbook file is a directory", "named:pb.yml"),
         new("directory as vars_files", Files(("inv.yml", GoodInventory), ("v.yml", "DIR"), ("pb.yml", "- hosts: all\n  vars_files: [v.yml]\n  tasks: []\n")), "inv.yml", "pb.yml", "vars file is a directory", "pb.yml:2:16"),
-        new("directory as src", Files(("inv.yml", GoodInventory), ("files/motd", "DIR"), ("pb.yml", "- hosts: all\n  tasks:\n    - copy: { src: motd, dest: /etc/motd }\n")), "inv.yml", "pb.yml", "src: is a directory on the controller", "pb.yml:3:20"),
+        new("directory as template src", Files(("inv.yml", GoodInventory), ("templates/motd", "DIR"), ("pb.yml", "- hosts: all\n  tasks:\n    - template: { src: motd, dest: /etc/motd }\n")), "inv.yml", "pb.yml", "src: is a directory on the controller", "pb.yml:3:24"),
         Inv("empty address", "all:\n  hosts:\n    h1: { address: '' }\n", "address is empty", "inv.yml:3:20"),
         Play("!vault value", "- hosts: all\n  vars:\n    secret: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      3131\n  tasks: []\n", "Ansible Vault", "pb.yml:3:13"),
         Inv("vault-encrypted inventory", "$ANSIBLE_VAULT;1.1;AES256\n6162\n", "encrypted with Ansible Vault", "inv.yml:1:1"),

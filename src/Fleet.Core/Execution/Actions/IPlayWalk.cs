@@ -11,4 +11,10 @@ internal interface IPlayWalk
 
     /// <summary>The play ends for every host before its next task.</summary>
     void EndPlay();
+
+    /// <summary>The current batch ends for every host of it before its next task; the next batch starts the play.</summary>
+    void EndBatch();
+
+    /// <summary>The host's connection is closed and opened again (new group memberships and login settings take effect).</summary>
+    Task ResetConnectionAsync(CancellationToken cancellationToken);
 }

@@ -14,7 +14,8 @@ internal sealed class IncludeRoleAction : IncludeAction
 
     public override (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<TaskDefinition> Handlers) Load(TaskDefinition include, IVariableLookup scope, Play play, ModuleCatalog catalog)
     {
-        var (role, handlers) = PlaybookLoader.LoadIncludedRole(include, Arg(include, scope, "name", ""), Arg(include, scope, "tasks_from", "main"), play, catalog);
+        var files = new RoleReader.RoleFiles(Arg(include, scope, "tasks_from", "main"), Arg(include, scope, "vars_from", "main"), Arg(include, scope, "defaults_from", "main"), Arg(include, scope, "handlers_from", "main"));
+        var (role, handlers) = PlaybookLoader.LoadIncludedRole(include, Arg(include, scope, "name", ""), files, play, catalog);
         return ([role], handlers);
     }
 }

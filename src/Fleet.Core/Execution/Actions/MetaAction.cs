@@ -2,7 +2,11 @@ using Fleet.Core.Playbooks;
 
 namespace Fleet.Core.Execution.Actions;
 
-/// <summary><c>meta</c>: <c>flush_handlers</c>, <c>end_host</c>, <c>end_play</c>; the others (<c>noop</c>, <c>role_complete</c>, …) change nothing here.</summary>
+/// <summary>
+/// <c>meta</c>: <c>flush_handlers</c>, <c>end_host</c>, <c>end_play</c>, <c>end_batch</c>, <c>reset_connection</c>; <c>noop</c>,
+/// <c>role_complete</c> (Ansible acts only on its own implicit one) and <c>clear_host_errors</c> (a failed host's walk has stopped
+/// before it) change nothing here.
+/// </summary>
 internal sealed class MetaAction : WalkAction
 {
     public override ActionSpec Spec => ActionSpec.Meta;
@@ -19,6 +23,12 @@ internal sealed class MetaAction : WalkAction
                 break;
             case "end_play":
                 walk.EndPlay();
+                break;
+            case "end_batch":
+                walk.EndBatch();
+                break;
+            case "reset_connection":
+                await walk.ResetConnectionAsync(cancellationToken).ConfigureAwait(false);
                 break;
         }
     }

@@ -4,7 +4,10 @@ using Fleet.Core.Modules.Files;
 
 namespace Fleet.Core.Modules.Copy;
 
-/// <summary><c>copy</c>: a whole file's content (inline <c>content</c> or a controller file <c>src</c>), owner and mode; written atomically.</summary>
+/// <summary>
+/// <c>copy</c>: a whole file's content (inline <c>content</c> or a controller file <c>src</c>), owner and mode, written atomically;
+/// or a controller directory <c>src</c>, recursively (<see cref="CopyTree"/>).
+/// </summary>
 public sealed class CopyModule : Module
 {
     /// <inheritdoc />
@@ -18,9 +21,10 @@ public sealed class CopyModule : Module
     [
         new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true),
         new("content", ParameterType.String, "The file's content, inline."),
-        new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/; with remote_src, a file on the host.", ControllerFile: true),
+        new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/; a directory is copied recursively (src/ its contents, src the directory itself); with remote_src, a file on the host.", ControllerFile: true, ControllerDirectory: true),
         new("remote_src", ParameterType.Bool, "src is a file on the host, not on the controller. The default value is false."),
         FileParameters.Mode,
+        new("directory_mode", ParameterType.String, "With a directory src: the mode of the directories created, and of the source's subdirectories on the host. The default is none (new ones get the host's default)."),
         FileParameters.Owner,
         FileParameters.Group,
         FileParameters.Backup,
@@ -43,6 +47,11 @@ public sealed class CopyModule : Module
     {
         ArgumentNullException.ThrowIfNull(args);
         var dest = args.GetRequiredString("dest");
+        if (Tree(args, context) is { } tree)
+        {
+            return [.. tree.Facts(TreeDestination(dest))];
+        }
+
         var facts = new List<Fact> { new FileFact(Destination(args), WithContent: true) };
         if (Source(args) is { } src && !dest.EndsWith('/'))
         {
@@ -64,6 +73,12 @@ public sealed class CopyModule : Module
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(context);
+        if (Tree(args, context) is { } tree)
+        {
+            var options = new CopyTree.FileOptions(args.GetString("mode"), args.GetString("directory_mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetBool("force", true), args.GetString("validate"));
+            return tree.Plan(TreeDestination(args.GetRequiredString("dest")), facts, options, file => InputFile.ReadBytes(file, "src on the controller", maxBytes: InputFile.MaxPayloadBytes));
+        }
+
         var dest = Destination(args);
         var state = facts.Get(new FileFact(dest, WithContent: true));
         if (state.Type == FileType.Directory)
@@ -126,6 +141,16 @@ public sealed class CopyModule : Module
     }
 
     private static string? Source(ModuleArguments args) => args.GetString("src");
+
+    /// <summary>The controller directory <c>src</c> names, walked; null for a file, inline content or remote_src.</summary>
+    private static CopyTree? Tree(ModuleArguments args, ModuleContext context) =>
+        RemoteSource(args) is null && Source(args) is { } src && ControllerFiles.Find(src, context.PlaybookDirectory) is null
+        && ControllerFiles.FindDirectory(src, context.PlaybookDirectory) is { } directory
+            ? CopyTree.Walk(directory, contents: src.EndsWith('/'))
+            : null;
+
+    /// <summary>A directory copy's dest is a directory, with or without its trailing slash.</summary>
+    private static string TreeDestination(string dest) => dest.Length > 1 ? dest.TrimEnd('/') : dest;
 
     private static string? RemoteSource(ModuleArguments args) => args.GetBool("remote_src", false) ? Source(args) : null;
 

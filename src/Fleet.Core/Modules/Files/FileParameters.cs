@@ -17,7 +17,7 @@ public static class FileParameters
 
     /// <summary>The <c>backup</c> parameter.</summary>
     public static ParameterSpec Backup { get; } = new("backup", ParameterType.Bool,
-        "Keep a timestamped copy (PATH.YYYYMMDDHHMMSS.bak) of the file before it is replaced. The default value is false.");
+        "Keep a timestamped copy (PATH.PID.YYYY-MM-DD@HH:MM:SS~) of the file before it is replaced. The default value is false.");
 
     /// <summary>Ansible's common file parameters that Fleet does not implement (chattr attributes, SELinux contexts, unsafe writes).</summary>
     public static IReadOnlyList<string> NotImplemented { get; } = ["attributes", "selevel", "serole", "setype", "seuser", "unsafe_writes"];
