@@ -234,10 +234,25 @@ public static class RenderBudget
     // A count past long (from a repetition of a huge count) is still printed as a number.
     private static string Count(long n) => n == long.MaxValue ? "more than " + long.MaxValue.ToString(CultureInfo.InvariantCulture) : n.ToString(CultureInfo.InvariantCulture);
 
+    [ThreadStatic]
+    private static Dictionary<(object Scope, string Name), object?>? t_rendered;
+
+    /// <summary>
+    /// What variables rendered to within the current render (null outside one), so a variable used twice at each level of a chain
+    /// (<c>d1: "{{ d0 ~ d0 }}"</c>, …) is rendered once per render instead of once per use; dropped when the render ends.
+    /// </summary>
+    internal static Dictionary<(object Scope, string Name), object?>? RenderedVariables => t_depth > 0 ? t_rendered ??= [] : null;
+
     /// <summary>One level of nesting; disposing it leaves the level.</summary>
     public readonly struct Level : IDisposable
     {
         /// <inheritdoc />
-        public void Dispose() => t_depth--;
+        public void Dispose()
+        {
+            if (--t_depth == 0)
+            {
+                t_rendered = null;
+            }
+        }
     }
 }
