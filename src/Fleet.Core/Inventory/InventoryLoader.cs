@@ -148,7 +148,7 @@ public static partial class InventoryLoader
             // Digits past 64 bits are no port either: the same one-line error as any other port out of range.
             if (port is not null && !long.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                builder.Errors.Add(new InputError(null, $"-i {list}: '{part.Trim()}': port must be a number from 1 to 65535, not {port}"));
+                builder.Errors.Add(new InputError(at, $"host '{name}': port must be a number from 1 to 65535, not '{port}'"));
                 continue;
             }
 
