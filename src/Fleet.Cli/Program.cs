@@ -61,7 +61,8 @@ internal static class Program
         {
             // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted; anything else is a bug (70).
             AnsiConsole.Console.Profile.Out.Writer.Flush();
-            return UnhandledError.Report(UnknownNames.Explain(ex, Environment.GetCommandLineArgs()[1..]), Console.Error, logFile: null, verbose: false);
+            var args = Environment.GetCommandLineArgs()[1..];
+            return UnhandledError.Report(OptionValues.Explain(UnknownNames.Explain(ex, args), args), Console.Error, logFile: null, verbose: false);
         });
         config.AddCommand<ApplyCommand>("apply").WithDescription("Bring hosts to the playbooks' state.");
         config.AddCommand<CheckCommand>("check").WithDescription("Report drift with diffs; change nothing.");

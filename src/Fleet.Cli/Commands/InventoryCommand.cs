@@ -28,6 +28,8 @@ internal sealed partial class InventoryCommand : FleetCommand<InventoryCommand.S
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
+        // Every host's address and port templates share one regex time budget: slow patterns in many hosts do not add up.
+        using var regexTime = Fleet.Core.Templating.RenderBudget.SharedRegexTime();
         var inputs = RunInputs.Load(new RunInputsOptions { Inventory = settings.Inventory, Limit = settings.Limit, CheckTargets = false, Vault = settings.Vault() });
         var inventory = inputs.Inventory;
         var hosts = inputs.LimitedHosts.OrderBy(h => h.Name, HostNameOrder.Instance).ToList();

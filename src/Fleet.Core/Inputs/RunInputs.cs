@@ -86,6 +86,8 @@ public sealed class RunInputs
     {
         ArgumentNullException.ThrowIfNull(options);
         using var vault = VaultKeyring.Use(options.Vault);
+        // Loading renders many values (names, includes, validation): their regexes share one time budget instead of one each.
+        using var regexTime = Templating.RenderBudget.SharedRegexTime();
         var errors = new List<InputError>();
 
         // Options and files are independent: a bad --var, a bad --shard and a broken playbook are reported together.

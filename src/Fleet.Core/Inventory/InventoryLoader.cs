@@ -145,10 +145,17 @@ public static partial class InventoryLoader
                 continue;
             }
 
+            // Digits past 64 bits are no port either: the same one-line error as any other port out of range.
+            if (port is not null && !long.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                builder.Errors.Add(new InputError(at, $"host '{name}': port must be a number from 1 to 65535, not '{port}'"));
+                continue;
+            }
+
             var host = builder.AddHost(group, name, at);
             if (port is not null)
             {
-                host.Vars.Add(("port", long.Parse(port, CultureInfo.InvariantCulture), at));
+                host.Vars.Add(("port", long.Parse(port, NumberStyles.None, CultureInfo.InvariantCulture), at));
             }
         }
 

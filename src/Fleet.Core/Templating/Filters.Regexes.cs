@@ -10,8 +10,8 @@ public static partial class Filters
     {
         public static readonly Dictionary<string, Filter> All = new(StringComparer.Ordinal)
         {
-            ["regex_replace"] = (v, c) => Python.Regex(Str(c.Get(0, "pattern", "")), Values.Truthy(c.Get(2, "ignorecase", false)), Values.Truthy(c.Get(3, "multiline", false)))
-                .Replace(Str(v), Python.Replacement(Str(c.Get(1, "replacement", "")))),
+            ["regex_replace"] = (v, c) => Python.Timed(Str(c.Get(0, "pattern", "")), Values.Truthy(c.Get(2, "ignorecase", false)), Values.Truthy(c.Get(3, "multiline", false)),
+                regex => regex.Replace(Str(v), Python.Replacement(Str(c.Get(1, "replacement", ""))))),
             ["regex_search"] = (v, c) => RegexSearch(Str(v), c),
             ["regex_findall"] = (v, c) => RegexFindAll(Str(v), c),
             ["regex_escape"] = (v, _) => Python.Escape(Str(v)),
@@ -23,8 +23,7 @@ public static partial class Filters
                 a.StartsWith("\\g", StringComparison.Ordinal) ? (object)Regex.Match(a, @"\\g<(\S+)>").Groups[1].Value
                 : a.StartsWith('\\') ? int.Parse(Regex.Match(a, @"\\(\d+)").Groups[1].Value, CultureInfo.InvariantCulture)
                 : throw Error("Unknown argument")).ToList();
-            var regex = Python.Regex(Str(call.Get(0, "regex", "")), Values.Truthy(call.Keywords.GetValueOrDefault("ignorecase", false)), Values.Truthy(call.Keywords.GetValueOrDefault("multiline", false)));
-            var match = regex.Match(value);
+            var match = Python.Timed(Str(call.Get(0, "regex", "")), Values.Truthy(call.Keywords.GetValueOrDefault("ignorecase", false)), Values.Truthy(call.Keywords.GetValueOrDefault("multiline", false)), regex => regex.Match(value));
             if (!match.Success)
             {
                 return null;
@@ -36,8 +35,7 @@ public static partial class Filters
 
         private static List<object?> RegexFindAll(string value, FilterCall call)
         {
-            var regex = Python.Regex(Str(call.Get(0, "regex", "")), Values.Truthy(call.Get(2, "ignorecase", false)), Values.Truthy(call.Get(1, "multiline", false)));
-            return regex.Matches(value).Select(m =>
+            return Python.Timed(Str(call.Get(0, "regex", "")), Values.Truthy(call.Get(2, "ignorecase", false)), Values.Truthy(call.Get(1, "multiline", false)), regex => Python.Matches(regex, value).Select(m =>
             {
                 var groups = m.Groups.Cast<Group>().Skip(1).Where(g => !int.TryParse(g.Name, out _) || true).ToList();
                 return groups.Count switch
@@ -46,7 +44,7 @@ public static partial class Filters
                     1 => (object?)groups[0].Value,
                     _ => new TupleValue(groups.Select(g => (object?)g.Value).ToList()),
                 };
-            }).ToList();
+            }).ToList());
         }
     }
 }

@@ -54,7 +54,7 @@ public static partial class Filters
     internal static string Failure(Exception ex) => ex switch
     {
         { InnerException: FleetInputException inner } => string.Join("; ", inner.Errors.Select(e => e.Message)),
-        RegexMatchTimeoutException => $"the regular expression ran longer than its limit of {Python.RegexTimeout.TotalSeconds:0} seconds",
+        RegexMatchTimeoutException timeout => RenderBudget.RegexSpent(timeout.Pattern),
         RegexParseException parse => $"invalid regular expression: {Words(parse.Error.ToString())} at position {parse.Offset}",
         DivideByZeroException => "integer division or modulo by zero",
         OverflowException or ArithmeticException => "a number does not fit in a 64-bit integer",

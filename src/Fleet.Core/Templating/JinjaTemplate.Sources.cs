@@ -3,12 +3,92 @@ namespace Fleet.Core.Templating;
 /// <summary>A root variable a template file reads, where, and whether a statement around it may skip it (an if, a for, a macro body).</summary>
 public readonly record struct TemplateVariableUse(string Name, SourceLocation Location, bool Guarded);
 
-/// <summary>A template another one includes, imports or extends by a literal name, where, and whether a statement around it may skip it.</summary>
-public readonly record struct TemplateReference(string Name, SourceLocation Location, bool Guarded);
+/// <summary>
+/// A template another one includes, imports or extends by a literal name, where, whether a statement around it may skip it, and
+/// whether it is imported (its top level then does not see the importing template's variables, as in Jinja).
+/// </summary>
+public readonly record struct TemplateReference(string Name, SourceLocation Location, bool Guarded, bool Imported = false);
 
-// What validation reads from a template file without rendering it: the variables it needs and the templates it names.
+/// <summary>A file a template reads by a literal path through <c>lookup('file'|'template', …)</c> (or <c>query</c>/<c>q</c>), where, and whether a statement may skip it.</summary>
+public readonly record struct TemplateFileLookup(string Kind, string Path, SourceLocation Location, bool Guarded);
+
+// What validation reads from a template file without rendering it: the variables it needs, the templates it names, the files it looks up.
 public sealed partial class JinjaTemplate
 {
+    // A lookup of a controller file by literal path, as written in an expression's text: lookup('file', 'motd.txt').
+    [System.Text.RegularExpressions.GeneratedRegex("""\b(?:lookup|query|q)\(\s*(['"])(?<kind>file|template)\1\s*,\s*(['"])(?<path>[^'"{}\\]+)\2\s*[,)]""")]
+    private static partial System.Text.RegularExpressions.Regex LiteralLookup();
+
+    /// <summary>Root variables the template sets or binds itself (set, for, macro, import): an included template sees them.</summary>
+    public IReadOnlySet<string> BoundNames
+    {
+        get
+        {
+            var bound = new HashSet<string>(StringComparer.Ordinal);
+            Uses(_nodes, bound, new HashSet<string>(StringComparer.Ordinal), guarded: false, []);
+            return bound;
+        }
+    }
+
+    /// <summary>The controller files the template looks up by a literal path (a path with a variable is only known when it renders).</summary>
+    public IEnumerable<TemplateFileLookup> FileLookups
+    {
+        get
+        {
+            var found = new List<TemplateFileLookup>();
+            Expressions(_nodes, guarded: false, (expression, offset, guarded) =>
+            {
+                foreach (System.Text.RegularExpressions.Match match in LiteralLookup().Matches(expression.Text))
+                {
+                    found.Add(new TemplateFileLookup(match.Groups["kind"].Value, match.Groups["path"].Value, Location(_text, _file, offset), guarded));
+                }
+            });
+            return found;
+        }
+    }
+
+    // Every expression of the nodes with the offset of its tag, and whether a statement around it may skip it.
+    private static void Expressions(List<Node> nodes, bool guarded, Action<Expression, int, bool> visit)
+    {
+        foreach (var node in nodes)
+        {
+            switch (node)
+            {
+                case OutputNode o:
+                    visit(o.Expression, o.Offset, guarded);
+                    break;
+                case IfNode i:
+                    foreach (var (condition, body) in i.Branches)
+                    {
+                        visit(condition, i.Offset, guarded);
+                        Expressions(body, guarded: true, visit);
+                    }
+
+                    Expressions(i.Else ?? [], guarded: true, visit);
+                    break;
+                case ForNode f:
+                    visit(f.Items, f.Offset, guarded);
+                    Expressions(f.Body, guarded: true, visit);
+                    Expressions(f.Else ?? [], guarded: true, visit);
+                    break;
+                case SetNode s:
+                    if (s.Value is { } value)
+                    {
+                        visit(value, s.Offset, guarded);
+                    }
+
+                    Expressions(s.Body ?? [], guarded, visit);
+                    break;
+                case MacroNode m:
+                    Expressions(m.Body, guarded: true, visit);
+                    break;
+                case BlockNode b:
+                    Expressions(b.Body, guarded, visit);
+                    break;
+            }
+        }
+    }
+
     /// <summary>Where include, import and extends look for other templates.</summary>
     public IReadOnlyList<string> SearchPath => _searchPath;
 
@@ -107,11 +187,11 @@ public sealed partial class JinjaTemplate
 
     private void CollectReferences(List<Node> nodes, bool guarded, List<TemplateReference> found)
     {
-        void Add(Expression name, int offset, bool skippable)
+        void Add(Expression name, int offset, bool skippable, bool imported = false)
         {
             if (name is LiteralExpression { Constant: string literal })
             {
-                found.Add(new TemplateReference(literal, Location(_text, _file, offset), skippable));
+                found.Add(new TemplateReference(literal, Location(_text, _file, offset), skippable, imported));
             }
         }
 
@@ -138,10 +218,10 @@ public sealed partial class JinjaTemplate
                     CollectReferences(m.Body, guarded: true, found);
                     break;
                 case IncludeNode i:
-                    Add(i.Name, i.Offset, guarded);
+                    Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
                     break;
                 case ImportNode i:
-                    Add(i.Name, i.Offset, guarded);
+                    Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
                     break;
                 case ExtendsNode e:
                     Add(e.Name, e.Offset, guarded);

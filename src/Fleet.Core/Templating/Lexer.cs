@@ -165,7 +165,7 @@ internal static class Lexer
         var number = text[at..i].Replace("_", "", StringComparison.Ordinal);
         return isFloat
             ? new Token(TokenKind.Float, text[at..i], double.Parse(number, CultureInfo.InvariantCulture), at)
-            : new Token(TokenKind.Integer, text[at..i], long.TryParse(number, CultureInfo.InvariantCulture, out var whole) ? whole : throw new FormatException($"the number {number} is too large (at most {long.MaxValue})"), at);
+            : new Token(TokenKind.Integer, text[at..i], long.TryParse(number, CultureInfo.InvariantCulture, out var whole) ? whole : throw new FormatException($"the number {number} is too large: it does not fit in a 64-bit integer (at most {long.MaxValue})"), at);
     }
 
     /// <summary>Jinja turns <c>\r\n</c> and <c>\r</c> into <c>\n</c> in template data and string literals.</summary>

@@ -10,16 +10,63 @@ namespace Fleet.Core.Templating;
 /// </summary>
 internal static class Python
 {
-    private static readonly ConcurrentDictionary<(string, RegexOptions), Regex> Cache = new();
+    private static readonly ConcurrentDictionary<(string, RegexOptions, TimeSpan), Regex> Cache = new();
+
+    // The time a template's regex gets is what its render has left, rounded up to a step: few instances per pattern are cached.
+    private static readonly TimeSpan RegexTimeStep = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The characters Python's <c>str.strip()</c> removes.</summary>
     public static readonly char[] Whitespace = [' ', '\t', '\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x1f', '\x85', '\xa0', '\u2028', '\u2029', '\u3000'];
 
-    /// <summary>A Python <c>re</c> pattern compiled for .NET.</summary>
-    public static Regex Regex(string pattern, bool ignoreCase, bool multiline)
+    /// <summary>A Python <c>re</c> pattern compiled for .NET; each match may take <see cref="RegexTimeout"/>.</summary>
+    public static Regex Regex(string pattern, bool ignoreCase, bool multiline) => Regex(pattern, ignoreCase, multiline, RegexTimeout);
+
+    /// <summary>
+    /// Runs <paramref name="match"/> with the pattern compiled to stop when the current render's regex time is spent (see
+    /// <see cref="RenderBudget.RegexTimeLeft"/>), and counts the time it took; past the budget it throws a
+    /// <see cref="RegexMatchTimeoutException"/>, which filters and tests word as <see cref="RenderBudget.RegexSpent"/>.
+    /// </summary>
+    public static T Timed<T>(string pattern, bool ignoreCase, bool multiline, Func<Regex, T> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var left = RenderBudget.RegexTimeLeft;
+        if (left <= TimeSpan.Zero)
+        {
+            throw new RegexMatchTimeoutException("", pattern, TimeSpan.Zero);
+        }
+
+        var regex = Regex(pattern, ignoreCase, multiline, RegexTimeStep * Math.Ceiling(left / RegexTimeStep));
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return match(regex);
+        }
+        finally
+        {
+            RenderBudget.SpendRegex(start);
+        }
+    }
+
+    /// <summary>Every match of <paramref name="regex"/> in <paramref name="text"/>, stopping when the render's regex time is spent between two matches.</summary>
+    public static IEnumerable<Match> Matches(Regex regex, string text)
+    {
+        ArgumentNullException.ThrowIfNull(regex);
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var match = regex.Match(text); match.Success; match = match.NextMatch())
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(start) > RenderBudget.RegexTimeLeft)
+            {
+                throw new RegexMatchTimeoutException(text, regex.ToString(), regex.MatchTimeout);
+            }
+
+            yield return match;
+        }
+    }
+
+    private static Regex Regex(string pattern, bool ignoreCase, bool multiline, TimeSpan timeout)
     {
         var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0) | (multiline ? RegexOptions.Multiline : 0);
-        return Cache.GetOrAdd((pattern, options), key =>
+        return Cache.GetOrAdd((pattern, options, timeout), key =>
         {
             var translated = new StringBuilder();
             var p = key.Item1;
@@ -47,7 +94,7 @@ internal static class Python
                 }
             }
 
-            return new Regex(translated.ToString(), key.Item2, RegexTimeout);
+            return new Regex(translated.ToString(), key.Item2, key.Item3);
         });
     }
 

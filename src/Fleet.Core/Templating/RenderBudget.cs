@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
@@ -28,6 +29,13 @@ public static class RenderBudget
 
     [ThreadStatic]
     private static bool t_validating;
+
+    // Regular-expression time spent in the current render, or in the current shared scope (validate, inventory), in Stopwatch ticks.
+    [ThreadStatic]
+    private static long t_regexTicks;
+
+    [ThreadStatic]
+    private static int t_sharedRegexTime;
 
     [ThreadStatic]
     private static bool t_stackShort;
@@ -60,6 +68,7 @@ public static class RenderBudget
         }
 
         var validating = t_validating;
+        var (regexTicks, sharedRegexTime) = (t_regexTicks, t_sharedRegexTime);
         T? result = default;
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(
@@ -67,6 +76,7 @@ public static class RenderBudget
             {
                 t_bigStack = true;
                 t_validating = validating;
+                (t_regexTicks, t_sharedRegexTime) = (regexTicks, sharedRegexTime);
                 try
                 {
                     result = render();
@@ -75,10 +85,13 @@ public static class RenderBudget
                 {
                     failure = ExceptionDispatchInfo.Capture(ex);
                 }
+
+                regexTicks = t_regexTicks;
             },
             BigStack);
         thread.Start();
         thread.Join();
+        t_regexTicks = regexTicks;
         failure?.Throw();
         return result!;
     }
@@ -86,13 +99,42 @@ public static class RenderBudget
     /// <summary>True while <c>validate</c> checks templates on this thread: work meant for the run (a password hash's rounds) is not done.</summary>
     public static bool Validating => t_validating;
 
-    /// <summary>Marks this thread as validating until the result is disposed.</summary>
+    /// <summary>Marks this thread as validating until the result is disposed; its renders share one regex time budget (<see cref="SharedRegexTime"/>).</summary>
     public static IDisposable Validation()
     {
         var outer = t_validating;
         t_validating = true;
-        return new Restore(() => t_validating = outer);
+        var shared = SharedRegexTime();
+        return new Restore(() =>
+        {
+            shared.Dispose();
+            t_validating = outer;
+        });
     }
+
+    /// <summary>
+    /// Until the result is disposed, every render on this thread shares one budget of <see cref="RenderLimits.MaxRegexMilliseconds"/>
+    /// for regular expressions: a command that renders many values (validate, inventory) cannot add up one slow regex per value.
+    /// </summary>
+    public static IDisposable SharedRegexTime()
+    {
+        if (t_sharedRegexTime++ == 0)
+        {
+            t_regexTicks = 0;
+        }
+
+        return new Restore(() => t_sharedRegexTime--);
+    }
+
+    /// <summary>The regular-expression time the current render (or shared scope) has left; zero or less when it is spent.</summary>
+    internal static TimeSpan RegexTimeLeft => TimeSpan.FromMilliseconds(Limits.MaxRegexMilliseconds) - Stopwatch.GetElapsedTime(0, t_regexTicks);
+
+    /// <summary>Counts regular-expression time spent since <paramref name="startTimestamp"/> (a <see cref="Stopwatch.GetTimestamp"/>).</summary>
+    internal static void SpendRegex(long startTimestamp) => t_regexTicks += Stopwatch.GetTimestamp() - startTimestamp;
+
+    /// <summary>The message of a regular expression that used up <see cref="RegexTimeLeft"/>, naming it (cut to a readable length).</summary>
+    internal static string RegexSpent(string pattern) =>
+        $"the regular expression '{(pattern.Length > 60 ? pattern[..60] + "…" : pattern)}' ran past {Phrase} {Limits.MaxRegexMilliseconds} ms of regular-expression matching in one render (does the pattern backtrack without end?)";
 
     private sealed class Restore(Action restore) : IDisposable
     {
@@ -109,6 +151,7 @@ public static class RenderBudget
         {
             t_steps = 0;
             t_iterations = 0;
+            t_regexTicks = t_sharedRegexTime > 0 ? t_regexTicks : 0;
         }
 
         if (t_depth >= Limits.MaxDepth || !StackLeft())
@@ -191,10 +234,25 @@ public static class RenderBudget
     // A count past long (from a repetition of a huge count) is still printed as a number.
     private static string Count(long n) => n == long.MaxValue ? "more than " + long.MaxValue.ToString(CultureInfo.InvariantCulture) : n.ToString(CultureInfo.InvariantCulture);
 
+    [ThreadStatic]
+    private static Dictionary<(object Scope, string Name), object?>? t_rendered;
+
+    /// <summary>
+    /// What variables rendered to within the current render (null outside one), so a variable used twice at each level of a chain
+    /// (<c>d1: "{{ d0 ~ d0 }}"</c>, …) is rendered once per render instead of once per use; dropped when the render ends.
+    /// </summary>
+    internal static Dictionary<(object Scope, string Name), object?>? RenderedVariables => t_depth > 0 ? t_rendered ??= [] : null;
+
     /// <summary>One level of nesting; disposing it leaves the level.</summary>
     public readonly struct Level : IDisposable
     {
         /// <inheritdoc />
-        public void Dispose() => t_depth--;
+        public void Dispose()
+        {
+            if (--t_depth == 0)
+            {
+                t_rendered = null;
+            }
+        }
     }
 }

@@ -16,14 +16,13 @@ public static partial class Tests
 
         private static bool RegexTest(object? value, FilterCall call, string type)
         {
-            var regex = Python.Regex(Filters.Str(call.Get(0, "pattern", "")), Values.Truthy(call.Get(1, "ignorecase", false)), Values.Truthy(call.Get(2, "multiline", false)));
             var text = Filters.Str(value);
-            return type switch
+            return Python.Timed(Filters.Str(call.Get(0, "pattern", "")), Values.Truthy(call.Get(1, "ignorecase", false)), Values.Truthy(call.Get(2, "multiline", false)), regex => type switch
             {
                 "match" => regex.Match(text) is { Success: true, Index: 0 },
-                "fullmatch" => regex.Matches(text).Any(m => m.Index == 0 && m.Length == text.Length),
+                "fullmatch" => Python.Matches(regex, text).Any(m => m.Index == 0 && m.Length == text.Length),
                 _ => regex.IsMatch(text),
-            };
+            });
         }
     }
 }

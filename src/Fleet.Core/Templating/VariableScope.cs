@@ -52,11 +52,23 @@ public sealed class VariableScope : IVariableLookup
             throw new FleetInputException($"variables use variables deeper than {RenderBudget.Phrase} {RenderBudget.Limits.MaxDepth} levels: {Chain(_rendering.Append(name).ToList())}");
         }
 
+        var rendered = RenderBudget.RenderedVariables;
+        if (rendered is not null && rendered.TryGetValue((this, name), out var known))
+        {
+            return known;
+        }
+
         _rendering.Add(name);
         FleetInputException? named = null;
         try
         {
-            return Render(raw);
+            var value = Render(raw);
+            if (rendered is not null && Repeatable(raw))
+            {
+                rendered[(this, name)] = value;
+            }
+
+            return value;
         }
         catch (FleetInputException ex) when (ex.Errors is [{ Location: null or { File: null } } only] && RenderBudget.IsBudgetError(only))
         {
@@ -90,6 +102,18 @@ public sealed class VariableScope : IVariableLookup
         IReadOnlyList<object?> list => list.Select(Render).ToList(),
         IReadOnlyDictionary<string, object?> map => map.ToDictionary(kv => kv.Key, kv => Render(kv.Value), StringComparer.Ordinal),
         _ => raw,
+    };
+
+    // Texts that may render differently at each use (a lookup, a random choice or salt, the time): never reused within a render.
+    private static readonly string[] Changing = ["lookup", "query", "q(", "random", "shuffle", "now(", "password", "uuid"];
+
+    /// <summary>True when rendering <paramref name="raw"/> twice in one render gives the same value, so the first result can be reused.</summary>
+    private static bool Repeatable(object? raw) => raw switch
+    {
+        string s => !Changing.Any(c => s.Contains(c, StringComparison.Ordinal)),
+        IReadOnlyList<object?> list => list.All(Repeatable),
+        IReadOnlyDictionary<string, object?> map => map.Values.All(Repeatable),
+        _ => true,
     };
 
     private static bool ContainsTemplate(object? value) => value switch

@@ -18,8 +18,7 @@ internal sealed class VarnamesLookup : ILookupPlugin
         foreach (var term in terms)
         {
             var pattern = term as string ?? throw Filters.Error($"Invalid setting identifier, \"{Filters.Str(term)}\" is not a string, it is a {Values.TypeName(term)}");
-            var regex = Python.Regex(pattern, ignoreCase: false, multiline: false);
-            found.AddRange(names.Where(n => regex.IsMatch(n)));
+            found.AddRange(Python.Timed(pattern, ignoreCase: false, multiline: false, regex => names.Where(n => regex.IsMatch(n)).ToList()));
         }
 
         return found;

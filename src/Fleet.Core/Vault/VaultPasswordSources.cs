@@ -79,43 +79,27 @@ public sealed record VaultPasswordSources
         return string.IsNullOrEmpty(password) ? throw new FleetInputException($"{option}: an empty vault password is not accepted") : new Secret(password);
     }
 
-    /// <summary>A password file's text, or an executable's stdout (a <c>*-client</c> script is told the label with <c>--vault-id</c>), stripped as Ansible strips it.</summary>
+    /// <summary>
+    /// A password file's text, read by the one input-file reader (a regular file of at most <see cref="InputFile.MaxBytes"/>), or an
+    /// executable's stdout (a <c>*-client</c> script is told the label with <c>--vault-id</c>), stripped as Ansible strips it.
+    /// </summary>
     private static Secret FromFile(string path, string label, string option)
     {
-        var full = Path.GetFullPath(path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path);
-        if (!File.Exists(full))
-        {
-            throw new FleetInputException($"{option}: vault password file not found: {path}");
-        }
-
-        string text;
-        string what;
-        if (IsExecutable(full))
-        {
-            what = "script";
-            text = RunScript(full, label, option, path);
-        }
-        else
-        {
-            what = "file";
-            try
-            {
-                text = File.ReadAllText(full, new UTF8Encoding(false));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new FleetInputException($"{option}: vault password file cannot be read: {path}: {ex.Message}");
-            }
-        }
+        var full = InputFile.FullPath(path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path);
+        var what = $"{option}: vault password file";
+        InputFile.CheckRegular(full, what, shown: path);
+        var script = IsExecutable(full);
+        var text = script ? RunScript(full, label, option, path) : InputFile.ReadText(full, what, shown: path);
 
         // As Ansible: a file's password is stripped of whitespace, a script's output of its line ends only.
-        var password = what == "file" ? text.Trim() : text.Trim('\r', '\n');
-        return password.Length == 0 ? throw new FleetInputException($"{option}: the vault password {what} gives an empty password: {path}") : new Secret(password);
+        var password = script ? text.Trim('\r', '\n') : text.Trim();
+        return password.Length == 0 ? throw new FleetInputException($"{option}: the vault password {(script ? "script" : "file")} gives an empty password: {path}") : new Secret(password);
     }
 
     private static bool IsExecutable(string path) =>
         !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
+    /// <summary>Runs a password script as Ansible does; its output is held to <see cref="InputFile.MaxBytes"/> and its time to <see cref="ScriptTimeout"/>.</summary>
     private static string RunScript(string path, string label, string option, string shown)
     {
         var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -125,23 +109,50 @@ public sealed record VaultPasswordSources
             start.ArgumentList.Add(label);
         }
 
+        Process process;
         try
         {
-            using var process = Process.Start(start) ?? throw new FleetInputException($"{option}: vault password script did not start: {shown}");
-            var output = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(ScriptTimeout))
+            process = Process.Start(start) ?? throw new FleetInputException($"{option}: vault password script did not start: {shown}");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // The system's reason (exec format error, permission denied) is .NET's text: say what to do instead.
+            throw new FleetInputException($"{option}: vault password script cannot be run: {shown} (it is executable but the system cannot start it: give it a #! line, or remove its executable bit to read it as a password file)");
+        }
+
+        using (process)
+        {
+            var output = ReadBounded(process.StandardOutput.BaseStream);
+            if (!process.WaitForExit(ScriptTimeout) || !output.Wait(ScriptTimeout))
             {
                 process.Kill(entireProcessTree: true);
                 throw new FleetInputException($"{option}: vault password script did not finish within {ScriptTimeout.TotalSeconds:0} seconds: {shown}");
             }
 
-            return process.ExitCode == 0
-                ? output.GetAwaiter().GetResult()
-                : throw new FleetInputException($"{option}: vault password script exited with status {process.ExitCode}: {shown}");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new FleetInputException($"{option}: vault password script cannot be run: {shown}: {ex.Message} (if it is not a script, remove its executable bit)");
+            if (process.ExitCode != 0)
+            {
+                throw new FleetInputException($"{option}: vault password script exited with status {process.ExitCode}: {shown}");
+            }
+
+            return output.Result ?? throw new FleetInputException($"{option}: vault password script wrote more than {InputFile.MaxBytes >> 20} MiB, refused: {shown}");
         }
     }
+
+    // A script's stdout up to the input-file size; null past it (the rest is drained so the script is not blocked writing it).
+    private static Task<string?> ReadBounded(Stream stdout) => Task.Run(() =>
+    {
+        using var content = new MemoryStream();
+        var buffer = new byte[81920];
+        var over = false;
+        while (stdout.Read(buffer, 0, buffer.Length) is var n and > 0)
+        {
+            over |= content.Length + n > InputFile.MaxBytes;
+            if (!over)
+            {
+                content.Write(buffer, 0, n);
+            }
+        }
+
+        return over ? null : new UTF8Encoding(false).GetString(content.ToArray());
+    });
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Fleet.Core.Inputs;
 
@@ -12,10 +13,21 @@ namespace Fleet.Core.Tests.Fuzz;
 /// </summary>
 public static partial class FuzzContract
 {
-    /// <summary>The time one case may take. The default value is 5 s; <c>FLEET_FUZZ_CASE_SECONDS</c> changes it.</summary>
+    /// <summary>
+    /// The CPU time one case may take, on the thread that runs it (so a loaded machine does not fail a case that a quiet one
+    /// passes). The default value is 5 s; <c>FLEET_FUZZ_CASE_SECONDS</c> changes it. A case still running after
+    /// <see cref="HangFactor"/> times as long on the wall clock is a hang (a blocked read takes no CPU).
+    /// </summary>
     public static TimeSpan CaseTime { get; } = TimeSpan.FromSeconds(Settings.Number("FLEET_FUZZ_CASE_SECONDS", 5));
 
-    /// <summary>The memory one case may allocate. The default value is 512 MiB.</summary>
+    /// <summary>How many times <see cref="CaseTime"/> a case may run on the wall clock before it counts as hung. The default value is 4.</summary>
+    public const int HangFactor = 4;
+
+    /// <summary>
+    /// The live memory one case may hold. The default value is 512 MiB. A case that allocates more in all (churn: a fan-out of
+    /// imports, a million loop iterations) is run again through the CLI with its heap capped at this size, which tells a blow-up
+    /// (the CLI fails) from garbage that was collected on the way (it passes).
+    /// </summary>
     public const long CaseMemory = 512L * 1024 * 1024;
 
     // Fleet's CLI runs commands on the main thread, whose stack is 8 MiB on Linux: the in-process run gets the same.
@@ -36,10 +48,12 @@ public static partial class FuzzContract
         Exception? error = null;
         IReadOnlyList<InputError> warnings = [];
         var allocated = 0L;
+        var cpu = TimeSpan.Zero;
         var worker = new Thread(
             () =>
             {
                 var before = GC.GetAllocatedBytesForCurrentThread();
+                var started = ThreadCpuTime();
                 try
                 {
                     warnings = Load(fuzzCase, root);
@@ -49,6 +63,7 @@ public static partial class FuzzContract
                     error = ex;
                 }
 
+                cpu = ThreadCpuTime() - started;
                 allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             },
             StackSize)
@@ -63,16 +78,21 @@ public static partial class FuzzContract
                 Environment.FailFast($"fuzz: {fuzzCase} holds more than {RunawayHeap >> 20} MiB of live memory");
             }
 
-            if (clock.Elapsed > CaseTime)
+            if (clock.Elapsed > CaseTime * HangFactor)
             {
                 // A thread cannot be stopped from outside: the hung one is left running, and the run ends with this failure.
-                return new Outcome($"did not end within {CaseTime.TotalSeconds:0} s", false, Hung: true);
+                return new Outcome($"did not end within {(CaseTime * HangFactor).TotalSeconds:0} s", false, Hung: true);
             }
         }
 
-        if (allocated > CaseMemory)
+        if (cpu > CaseTime)
         {
-            return new Outcome($"allocated {allocated >> 20} MiB, more than the {CaseMemory >> 20} MiB budget", false, false);
+            return new Outcome($"took {cpu.TotalSeconds:0.0} s of CPU, more than the {CaseTime.TotalSeconds:0} s budget", false, false);
+        }
+
+        if (allocated > CaseMemory && LiveMemoryProblem(fuzzCase, root) is { } memory)
+        {
+            return new Outcome($"allocated {allocated >> 20} MiB, and through the CLI with its heap capped at {CaseMemory >> 20} MiB: {memory}", false, false);
         }
 
         var problem = error switch
@@ -89,6 +109,26 @@ public static partial class FuzzContract
         return new Outcome(problem, error is null, false, Shown(error?.Message.Split('\n')[0] ?? ""));
     }
 
+    /// <summary>The CPU time (user and system) of the calling thread so far, from /proc; zero where /proc has no such file.</summary>
+    private static TimeSpan ThreadCpuTime()
+    {
+        try
+        {
+            // Fields after the command name in parentheses: utime and stime are the 12th and 13th, in clock ticks of 1/100 s.
+            var stat = File.ReadAllText("/proc/thread-self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return TimeSpan.FromMilliseconds(10 * (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)));
+        }
+        catch (IOException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Null when the case keeps within <see cref="CaseMemory"/> of live memory, run through the CLI whose heap is capped there.</summary>
+    private static string? LiveMemoryProblem(FuzzCase fuzzCase, string root) =>
+        CliPath() is { } cli ? RunCliAsync(fuzzCase, root, cli).GetAwaiter().GetResult().Problem : "the CLI is not built beside this test build, so live memory cannot be measured";
+
     /// <summary>The run of <c>fleet validate</c> or <c>fleet inventory</c> on the case, without its console output.</summary>
     private static IReadOnlyList<InputError> Load(FuzzCase fuzzCase, string root)
     {
@@ -96,6 +136,8 @@ public static partial class FuzzContract
         var vars = fuzzCase.ExtraVars.Select(v => v.Replace("{root}", root, StringComparison.Ordinal)).ToList();
         if (fuzzCase.Command == FuzzCommand.Inventory)
         {
+            // As fleet inventory: the hosts' templates share one regex time budget.
+            using var regexTime = Fleet.Core.Templating.RenderBudget.SharedRegexTime();
             var inputs = RunInputs.Load(new RunInputsOptions { Inventory = inventory, Vars = vars, CheckTargets = false });
             foreach (var host in inputs.LimitedHosts)
             {

@@ -80,5 +80,52 @@ public sealed class VaultPasswordSourcesTests : IDisposable
     public void Load_MalformedVaultId_IsRefused(string slug) =>
         Assert.StartsWith("--vault-id expects [LABEL@]SOURCE", Rejected(new VaultPasswordSources { VaultIds = [slug] }).Message, StringComparison.Ordinal);
 
+    [Fact]
+    public void Load_PasswordFileThatIsAFifo_IsRefusedWithoutBlocking()
+    {
+        var fifo = Path.Combine(_files.Dir, "pw-fifo");
+        Playbooks.BadInputTests.MakeFifo(fifo);
+
+        Assert.Equal(
+            $"--vault-password-file: vault password file is not a regular file (a FIFO, device or socket), refused: {fifo}",
+            Rejected(new VaultPasswordSources { PasswordFiles = [fifo] }).Message);
+    }
+
+    [Theory]
+    [InlineData("/dev/zero", "is not a regular file")]
+    [InlineData("/tmp", "is a directory, not a file")]
+    public void Load_PasswordFileThatIsNoFile_IsRefused(string path, string message) =>
+        Assert.Contains(message, Rejected(new VaultPasswordSources { VaultIds = [$"dev@{path}"] }).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_PasswordFilePastTheInputSize_IsRefused()
+    {
+        var big = _files.Write("big-pw", "");
+        using (var stream = File.OpenWrite(big))
+        {
+            stream.SetLength(InputFile.MaxBytes + 1);
+        }
+
+        Assert.Contains("vault password file is larger than 16 MiB, refused", Rejected(new VaultPasswordSources { EnvironmentFile = big }).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ExecutableThatCannotRun_SaysWhatToDo()
+    {
+        var path = _files.Write("pw-exec", "not a script\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var message = Rejected(new VaultPasswordSources { PasswordFiles = [path] }).Message;
+
+        Assert.Equal($"--vault-password-file: vault password script cannot be run: {path} (it is executable but the system cannot start it: give it a #! line, or remove its executable bit to read it as a password file)", message);
+    }
+
+    [Fact]
+    public void Load_ScriptWritingPastTheInputSize_IsRefused() =>
+        Assert.Contains("vault password script wrote more than 16 MiB, refused", Rejected(new VaultPasswordSources { PasswordFiles = [Script("loud.sh", "head -c 17000000 /dev/zero")] }).Message, StringComparison.Ordinal);
+
     public void Dispose() => _files.Dispose();
 }
