@@ -185,7 +185,7 @@ internal static class HostRun
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Checked writable before the run; if the disk filled up since, say so after the recap and fail the run.
-                await Console.Error.WriteLineAsync($"error: a report could not be written: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"error: a report could not be written: {FileErrors.Reason(ex)}").ConfigureAwait(false);
                 return Math.Max(report.ExitCode, ExitCodes.TaskFailed);
             }
 

@@ -104,7 +104,7 @@ public sealed record VaultPasswordSources
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new FleetInputException($"{option}: vault password file cannot be read: {path}: {ex.Message}");
+                throw new FleetInputException($"{option}: vault password file cannot be read: {path}: {FileErrors.Reason(ex)}");
             }
         }
 
