@@ -83,6 +83,7 @@ public static class SshPipelines
         SshConnectionException { DisconnectReason: Renci.SshNet.Messages.Transport.DisconnectReason.ConnectionLost } => "the server closed the connection",
         SshConnectionException connection => "SSH handshake failed: " + connection.Message,
         IOException { InnerException: SocketException socket } => Describe(socket),
+        ObjectDisposedException => "the connection was closed", // the runtime's text names the disposed SSH.NET type
         _ => exception.Message,
     };
 }

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Fleet.Core.Reports;
 using Fleet.Core.Results;
 using Fleet.Core.Tests.Fuzz;
+using Fleet.Core.Tests.Playbooks;
 
 namespace Fleet.Core.Tests.Cli;
 
@@ -70,6 +71,12 @@ public sealed partial class UserMessagesTests : IDisposable
 
         var (exit, stdout, stderr) = await RunAsync(args.Select(a => a.Replace("{dir}", _files.Dir, StringComparison.Ordinal)).ToArray());
 
+        AssertRefused(exit, stdout, stderr);
+    }
+
+    /// <summary>Exit 1; each stderr line one "error: " or "warning: " message, errors located; no .NET text on either stream.</summary>
+    private static void AssertRefused(int exit, string stdout, string stderr)
+    {
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
@@ -80,6 +87,35 @@ public sealed partial class UserMessagesTests : IDisposable
         });
         Assert.All(lines.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)), line => Assert.Matches(Located(), line["error: ".Length..]));
         Assert.False(Denied().IsMatch(stdout), $".NET text on stdout: {stdout}");
+    }
+
+    [Theory]
+    [MemberData(nameof(BadInputTests.Cases), MemberType = typeof(BadInputTests))]
+    public async Task FuzzFoundBadInput_IsOneLocatedLineOfFleetsOwnThroughTheCli(string name)
+    {
+        var input = BadInputTests.CasesByName[name];
+        foreach (var (file, text) in input.Files)
+        {
+            var path = Path.Combine(_files.Dir, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            switch (text)
+            {
+                case "FIFO":
+                    BadInputTests.MakeFifo(path);
+                    break;
+                case "DIR":
+                    Directory.CreateDirectory(path);
+                    break;
+                default:
+                    File.WriteAllText(path, text);
+                    break;
+            }
+        }
+
+        string[] inventory = input.Inventory is null ? [] : ["-i", Path.Combine(_files.Dir, input.Inventory)];
+        var (exit, stdout, stderr) = await RunAsync(["validate", .. inventory, Path.Combine(_files.Dir, input.Playbook)]);
+
+        AssertRefused(exit, stdout, stderr);
     }
 
     [Fact]

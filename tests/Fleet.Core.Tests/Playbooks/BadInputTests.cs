@@ -37,7 +37,7 @@ public sealed class BadInputTests : IDisposable
         + string.Concat(Enumerable.Range(1, 9).Select(i => $"    l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 9))}]\n"))
         + "  tasks: []\n";
 
-    private static readonly Dictionary<string, Case> CasesByName = new Case[]
+    internal static readonly Dictionary<string, Case> CasesByName = new Case[]
     {
         // crashes
         Play("recursive alias", "- hosts: all\n  vars:\n    a: &x [1, *x]\n  tasks: []\n", "alias *x is inside its own anchor &x", "pb.yml:3:15"),
