@@ -57,6 +57,7 @@ internal static class Program
         config.UseStrictParsing(); // an unknown or misspelt option is invalid input (exit 1), never silently ignored
         config.CancellationExitCode(ExitCodes.Interrupted);
         config.ConfigureConsole(HelpConsole.Create(Console.Out, TerminalWidth.Columns, color: !Console.IsOutputRedirected));
+        config.Settings.ShowOptionDefaultValues = false; // each description says its default: the column only narrowed the text
         config.SetExceptionHandler((ex, _) =>
         {
             // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted; anything else is a bug (70).

@@ -38,5 +38,9 @@ public sealed class HelpWrappingTests
         var text = output.ToString();
         Assert.Contains("USAGE:", text, StringComparison.Ordinal);
         TableWrappingTests.AssertFits(text.Split('\n'), width);
+        if (width == 80 && command == "check")
+        {
+            Assert.Contains("ANSIBLE_VAULT_PASSWORD_FILE", text, StringComparison.Ordinal); // once cut in two by a column of defaults
+        }
     }
 }

@@ -94,23 +94,7 @@ public sealed partial class UserMessagesTests : IDisposable
     public async Task FuzzFoundBadInput_IsOneLocatedLineOfFleetsOwnThroughTheCli(string name)
     {
         var input = BadInputTests.CasesByName[name];
-        foreach (var (file, text) in input.Files)
-        {
-            var path = Path.Combine(_files.Dir, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            switch (text)
-            {
-                case "FIFO":
-                    BadInputTests.MakeFifo(path);
-                    break;
-                case "DIR":
-                    Directory.CreateDirectory(path);
-                    break;
-                default:
-                    File.WriteAllText(path, text);
-                    break;
-            }
-        }
+        BadInputTests.WriteFiles(input, _files.Dir);
 
         string[] inventory = input.Inventory is null ? [] : ["-i", Path.Combine(_files.Dir, input.Inventory)];
         var (exit, stdout, stderr) = await RunAsync(["validate", .. inventory, Path.Combine(_files.Dir, input.Playbook)]);
