@@ -133,6 +133,18 @@ public sealed partial class AnsibleDifferencesPageTests : IDisposable
         Assert.All(rows, row => Assert.True(modules.TryGetValue(row[1], out var module) && module.Parameters.Any(p => p.Name == row[0]), $"{row[1]} has no parameter {row[0]}"));
     }
 
+    [Fact]
+    public void AnsiblePlaybookOptionsListedAsTaken_AreOptionsOfFleetApply()
+    {
+        var lines = File.ReadAllLines(PagePath);
+        var start = Array.FindIndex(lines, l => l.StartsWith("| ansible-playbook option |", StringComparison.Ordinal));
+        var options = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|')).SelectMany(l => CodeSpan().Matches(l.Split('|')[1])).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.True(options.Count > 20, "the page's table of ansible-playbook options was not found");
+        // Without its playbook argument the parser stops at that after reading the option, and nothing runs.
+        Assert.All(options, option => Assert.DoesNotContain(RefuseCommandLine(["apply", option]), m => m.StartsWith("Unknown option", StringComparison.Ordinal) || m.Contains("ansible-playbook's", StringComparison.Ordinal)));
+    }
+
     /// <summary>The error messages Fleet gives for a page input; empty when it accepts it.</summary>
     private List<string> Refuse(string input)
     {
