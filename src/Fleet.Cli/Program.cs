@@ -29,6 +29,7 @@ internal static class Program
             args = [.. command, "--help"];
         }
 
+        args = ConnectionSettings.JoinSshArguments(args);
         var app = CreateApp();
         return await app.RunAsync(args, interrupt.Token).ConfigureAwait(false);
 

@@ -18,6 +18,42 @@ internal class ConnectionSettings : VaultSettings
     [Description("Private key file of hosts whose inventory sets none (ansible_ssh_private_key_file ranks above it, as in Ansible).")]
     public string? PrivateKey { get; init; }
 
+    [CommandOption("--ssh-common-args <ARGS>")]
+    [Description("ssh arguments of every host, as Ansible's: a bastion only (-J HOST, -o ProxyJump=HOST, -o ProxyCommand=\"ssh -W %h:%p HOST\"); other ssh options are refused by name. An inventory's ansible_ssh_common_args or jump wins over it.")]
+    public string? SshCommonArgs { get; init; }
+
+    [CommandOption("--ssh-extra-args <ARGS>")]
+    [Description("As --ssh-common-args, for Ansible's ssh-only arguments (ansible_ssh_extra_args in the inventory wins over it).")]
+    public string? SshExtraArgs { get; init; }
+
+    /// <summary>The ssh argument options given, by name, for <see cref="Core.Inputs.RunInputsOptions.SshArguments"/>.</summary>
+    public IReadOnlyDictionary<string, string> SshArguments() =>
+        new[] { ("--ssh-common-args", SshCommonArgs), ("--ssh-extra-args", SshExtraArgs) }
+            .Where(o => o.Item2 is not null).ToDictionary(o => o.Item1, o => o.Item2!, StringComparer.Ordinal);
+
+    /// <summary>
+    /// <paramref name="args"/> with each ssh argument option's value joined to it (<c>--ssh-common-args=-J bastion</c>): a value
+    /// that starts with a dash would otherwise read as an option, where ansible-playbook takes it as the value (the scp and sftp
+    /// ones too, so that their refusal names them).
+    /// </summary>
+    public static string[] JoinSshArguments(string[] args)
+    {
+        var joined = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--ssh-common-args" or "--ssh-extra-args" or "--scp-extra-args" or "--sftp-extra-args" && i + 1 < args.Length)
+            {
+                joined.Add(args[i] + "=" + args[++i]);
+            }
+            else
+            {
+                joined.Add(args[i]);
+            }
+        }
+
+        return [.. joined];
+    }
+
     [CommandOption("-l|--limit <PATTERN>")]
     [Description("Further limit hosts: all, group, host, globs, a:b, a:&b, a:!b.")]
     public string? Limit { get; init; }

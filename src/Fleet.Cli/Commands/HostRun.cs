@@ -34,6 +34,7 @@ internal static class HostRun
             CheckTargets = checkTargets,
             User = settings.User,
             PrivateKey = settings.PrivateKey,
+            SshArguments = settings.SshArguments(),
             Become = become?.Become ?? false,
             AskedPassword = password,
             AskedBecomePassword = becomePassword,

@@ -38,6 +38,8 @@ internal static partial class UnknownNames
         ["--step"] = "Fleet does not stop to confirm each task: preview the run with --check --diff, then apply it",
         ["--module-path"] = "Fleet's modules are built in (docs/modules) and none is loaded from a path",
         ["-M"] = "Fleet's modules are built in (docs/modules) and none is loaded from a path",
+        ["--scp-extra-args"] = "Fleet copies files inside its SSH session, with no scp or sftp; leave it out",
+        ["--sftp-extra-args"] = "Fleet copies files inside its SSH session, with no scp or sftp; leave it out",
         ["--force-handlers"] = "the handlers of a failed host do not run in Fleet: put what must run after a failure in a block's always",
     };
 

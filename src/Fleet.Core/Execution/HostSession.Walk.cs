@@ -51,6 +51,11 @@ internal sealed partial class HostSession : IPlayWalk
             lookahead.Build(run); // with the facts now known, more arguments render
         }
 
+        if (!await GatherAsBecomeUserAsync(play, run, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         // As in Ansible, notified handlers run after pre_tasks, after roles and tasks, and after post_tasks.
         var frame = Frame.Root(play);
         for (var i = 0; i < play.Tasks.Count && !Stopped && !_playEnded; i++)

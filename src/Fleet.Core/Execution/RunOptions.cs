@@ -40,8 +40,15 @@ public sealed record RunOptions
             return null;
         }
 
-        var hosts = Limit is null ? inventory.Hosts : inventory.Select(Limit);
-        var selected = (Shard is null ? hosts : Shard.Select(hosts, h => h.Name)).Select(h => h.Name);
+        var hosts = (Limit is null ? inventory.Hosts : inventory.Select(Limit)).Select(h => h.Name);
+        if (Limit is null)
+        {
+            // The implicit localhost is in the shard its name falls in, as a declared one is: a hosts: localhost play runs once
+            // over all the shards, as in the one ansible-playbook run they split (a --limit selects it only by its name).
+            hosts = hosts.Concat(Inventory.Inventory.LocalhostNames.Where(n => inventory.ImplicitLocalhost(n) is not null));
+        }
+
+        var selected = Shard is null ? hosts : Shard.Select(hosts, h => h);
         return (OnlyHosts is null ? selected : selected.Where(OnlyHosts.Contains)).ToHashSet(StringComparer.Ordinal);
     }
 

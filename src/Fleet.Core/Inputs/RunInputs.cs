@@ -180,6 +180,18 @@ public sealed class RunInputs
                 defaults.Add(("identity_file", Path.GetFullPath(key), new SourceLocation("--private-key", 1, 1)));
             }
 
+            foreach (var (option, text) in options.SshArguments)
+            {
+                // Checked once here, naming the option, rather than once per host where the inventory maps it.
+                if (SshArguments.Parse(option, text).Error is { } error)
+                {
+                    errors.Add(new InputError(null, error));
+                    continue;
+                }
+
+                defaults.Add((SshArguments.CommandLineOptions[option], text, new SourceLocation(option, 1, 1)));
+            }
+
             if (options.Become)
             {
                 defaults.Add(("become", true, new SourceLocation("-b", 1, 1)));

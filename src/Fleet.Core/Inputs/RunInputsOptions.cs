@@ -42,6 +42,12 @@ public sealed record RunInputsOptions
     /// <summary><c>--private-key</c>: the identity file of hosts whose inventory names none, or null. The default value is none.</summary>
     public string? PrivateKey { get; init; }
 
+    /// <summary>
+    /// <c>--ssh-common-args</c> and <c>--ssh-extra-args</c> as written, by option name: read as the variables they set in Ansible
+    /// (<see cref="Inventory.SshArguments.CommandLineOptions"/>), below every inventory value. The default value is none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SshArguments { get; init; } = new Dictionary<string, string>();
+
     /// <summary><c>-b</c>: hosts become unless their inventory, a play, block or task says otherwise. The default value is false.</summary>
     public bool Become { get; init; }
 

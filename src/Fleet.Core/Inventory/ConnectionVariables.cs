@@ -128,9 +128,15 @@ public static class ConnectionVariables
     /// </summary>
     public static void MapSshArguments(string host, Dictionary<string, object?> vars, Dictionary<string, SourceLocation> at, List<InputError> errors)
     {
-        foreach (var key in SshArguments.Variables)
+        // The inventory's first: a bastion the command line names (--ssh-common-args) is for the hosts whose inventory names none.
+        foreach (var key in SshArguments.Variables.OrderBy(k => at.TryGetValue(k, out var place) && SshArguments.CommandLineOptions.ContainsKey(place.File)))
         {
             if (!vars.TryGetValue(key, out var value) || value is null)
+            {
+                continue;
+            }
+
+            if (SshArguments.CommandLineOptions.ContainsKey(at[key].File) && vars.TryGetValue("jump", out var bastion) && bastion is not null)
             {
                 continue;
             }

@@ -251,8 +251,22 @@ public sealed class Inventory
         HostTarget? jump = null;
         if (Text("jump") is { } jumpText)
         {
-            var jumpHost = _byName.GetValueOrDefault(jumpText);
-            jump = jumpHost is not null ? ResolveTarget(jumpHost, extraVars, chain, secrets) : ParseJump(jumpText, At("jump"));
+            // An inventory host, also as user@name (a ProxyCommand's "ssh -W %h:%p root@bastion"): its address, key and jump apply.
+            var at = jumpText.LastIndexOf('@');
+            var jumpHost = _byName.GetValueOrDefault(jumpText) ?? (at > 0 ? _byName.GetValueOrDefault(jumpText[(at + 1)..]) : null);
+            if (jumpHost == host)
+            {
+                jump = null; // ssh arguments given to every host name the bastion for itself too: ssh -W through itself is a direct login
+            }
+            else if (jumpHost is not null)
+            {
+                var bastion = ResolveTarget(jumpHost, extraVars, chain, secrets);
+                jump = _byName.ContainsKey(jumpText) ? bastion : bastion with { User = jumpText[..at] };
+            }
+            else
+            {
+                jump = ParseJump(jumpText, At("jump"));
+            }
         }
 
         var connection = Text("ansible_connection");

@@ -109,6 +109,7 @@ internal sealed class InventoryBuilder
         }
 
         CheckGroupGraph();
+        var priority = Priorities();
         foreach (var host in HostOrder.Where(h => Groups.ContainsKey(h.Name)))
         {
             Errors.Add(new InputError(host.Location, $"'{host.Name}' is both a host and a group"));
@@ -123,9 +124,10 @@ internal sealed class InventoryBuilder
             var groups = host.Groups.Concat(host.Groups.SelectMany(g => ancestors[g])).Where(g => g != "all").Distinct().Append("all").ToList();
             var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
             var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-            // Ansible's group precedence (its VARIABLE_PRECEDENCE default): every group's inventory vars (all, then by depth and
-            // name), then group_vars/all beside the inventory and beside the playbook, then the other groups' group_vars/ files.
-            var ordered = groups.OrderBy(g => depth[g]).ThenBy(g => g, StringComparer.Ordinal).Select(g => Groups[g]).ToList();
+            // Ansible's group precedence (its VARIABLE_PRECEDENCE default): every group's inventory vars (all, then by depth,
+            // ansible_group_priority and name, as its sort_groups), then group_vars/all beside the inventory and beside the
+            // playbook, then the other groups' group_vars/ files in the same order.
+            var ordered = groups.OrderBy(g => depth[g]).ThenBy(g => priority[g]).ThenBy(g => g, StringComparer.Ordinal).Select(g => Groups[g]).ToList();
             var others = ordered.Where(g => g.Name != "all").ToList();
             var layers = ordered.Select(g => g.Vars)
                 .Append(Groups["all"].InventoryFileVars).Append(Groups["all"].PlaybookFileVars)
@@ -161,6 +163,42 @@ internal sealed class InventoryBuilder
             g => new InventoryGroup(g.Name, g.Hosts, g.Children, Merged(g.AllVars)),
             StringComparer.Ordinal);
         return new Inventory(path, directory, hosts, models);
+    }
+
+    /// <summary>
+    /// Each group's <c>ansible_group_priority</c> (default 1), taken out of its variables as Ansible's <c>Group.set_variable</c> does.
+    /// Ansible reads it only from the inventory file: in a <c>group_vars/</c> file it would be a plain variable with no effect, so
+    /// there it is refused saying where it works.
+    /// </summary>
+    private Dictionary<string, long> Priorities()
+    {
+        const string name = "ansible_group_priority";
+        var priorities = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var group in Groups.Values)
+        {
+            priorities[group.Name] = 1;
+            if (group.Vars.Remove(name, out var written))
+            {
+                if (written.Value is long number || (written.Value is string text && long.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out number)))
+                {
+                    priorities[group.Name] = number;
+                }
+                else
+                {
+                    Errors.Add(new InputError(written.At, $"group '{group.Name}': {name} must be a whole number, not '{Templating.Values.ToText(written.Value)}'"));
+                }
+            }
+
+            foreach (var file in new[] { group.InventoryFileVars, group.PlaybookFileVars })
+            {
+                if (file.TryGetValue(name, out var inFile))
+                {
+                    Errors.Add(new InputError(inFile.At, $"group '{group.Name}': {name} in group_vars/ has no effect (Ansible reads it only from the inventory file, before group_vars/ are merged): set it on the group in the inventory file"));
+                }
+            }
+        }
+
+        return priorities;
     }
 
     private static Dictionary<string, object?> Merged(IEnumerable<Dictionary<string, (object? Value, SourceLocation At)>> layers)

@@ -13,6 +13,16 @@ public static class SshArguments
     /// <summary>The variables read here, in the order they are applied.</summary>
     public static readonly string[] Variables = ["ansible_ssh_args", "ansible_ssh_common_args", "ansible_ssh_extra_args"];
 
+    /// <summary>
+    /// ansible-playbook's options that give every host ssh arguments, and the variable each sets: as in Ansible, an inventory
+    /// value of that variable ranks above the option (as <c>ansible_user</c> above <c>-u</c>).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> CommandLineOptions = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--ssh-common-args"] = "ansible_ssh_common_args",
+        ["--ssh-extra-args"] = "ansible_ssh_extra_args",
+    };
+
     /// <summary>The bastion the arguments name, as Fleet's <c>jump</c> text (<c>[user@]host[:port]</c>); null and no error when they name none.</summary>
     public static (string? Jump, string? Error) Parse(string variable, string text)
     {

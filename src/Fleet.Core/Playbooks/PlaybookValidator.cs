@@ -54,9 +54,9 @@ public static class PlaybookValidator
             var topics = play.HandlerTopics.ToHashSet(StringComparer.Ordinal);
             var last = new RuntimeLayer(runtime, lenient: inventory is null);
             var hostLayers = hosts.Count > 0
-                ? hosts.Select(h => (IReadOnlyList<IReadOnlyDictionary<string, object?>>)[h.Vars, facts, play.RoleDefaults, HostScope.Magic(h, groups), last]).ToList()
-                : [[facts, play.RoleDefaults, MagicVariables.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal), last]];
-            foreach (var (task, frameVars) in Leaves(play.Tasks.Concat(play.Handlers), []))
+                ? hosts.Select(h => new HostLayers(h.Vars, HostScope.Magic(h, groups), facts, last)).ToList()
+                : [new HostLayers(new Dictionary<string, object?>(), MagicVariables.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal), facts, last)];
+            foreach (var (task, frameVars) in Leaves(play.Tasks.Concat(play.Handlers), Nesting.None))
             {
                 errors.AddRange(task.Keywords.Loop is { } loop ? LiteralLoops.Check(loop) : []);
                 errors.AddRange(IncludeVarsFiles.Check(task, play));
@@ -337,13 +337,15 @@ public static class PlaybookValidator
     }
 
     /// <summary>Every task under <paramref name="nodes"/> with the vars of the blocks around it, outermost first.</summary>
-    private static IEnumerable<(TaskDefinition Task, IReadOnlyList<IReadOnlyDictionary<string, object?>> Vars)> Leaves(
-        IEnumerable<TaskDefinition> nodes, IReadOnlyList<IReadOnlyDictionary<string, object?>> vars)
+    private static IEnumerable<(TaskDefinition Task, Nesting Vars)> Leaves(IEnumerable<TaskDefinition> nodes, Nesting vars)
     {
         foreach (var node in nodes)
         {
             yield return (node, vars);
-            var inner = node.Keywords.Vars.Count == 0 ? vars : [.. vars, node.Keywords.Vars];
+            // An include's vars are include parameters (above role parameters), a block's or an import's are block vars.
+            var inner = node.Keywords.Vars.Count == 0 ? vars
+                : node.Keywords.Kind is TaskKind.IncludeTasks or TaskKind.IncludeRole ? vars with { IncludeParams = [.. vars.IncludeParams, node.Keywords.Vars] }
+                : vars with { BlockVars = [.. vars.BlockVars, node.Keywords.Vars] };
             foreach (var body in new[] { node.Keywords.Block, node.Keywords.Preloaded })
             {
                 if (body is null)
@@ -359,19 +361,40 @@ public static class PlaybookValidator
         }
     }
 
-    /// <summary>A task's variables as the run will have them, except those the run sets (see <see cref="RuntimeLayer"/>).</summary>
+    /// <summary>The variables of the blocks and includes around a task, outermost first.</summary>
+    private sealed record Nesting(IReadOnlyList<IReadOnlyDictionary<string, object?>> BlockVars, IReadOnlyList<IReadOnlyDictionary<string, object?>> IncludeParams)
+    {
+        public static readonly Nesting None = new([], []);
+    }
+
+    /// <summary>One targeted host's layers (or stand-ins without an inventory): its inventory variables, magic variables, facts, and what the run sets.</summary>
+    private sealed record HostLayers(
+        IReadOnlyDictionary<string, object?> Vars, IReadOnlyDictionary<string, object?> Magic, IReadOnlyDictionary<string, object?> Facts, IReadOnlyDictionary<string, object?> Runtime);
+
+    /// <summary>
+    /// A task's variables as the run will have them, in the order of <c>HostVariables.Scope</c> (Ansible's, docs/variables.md),
+    /// highest first, except those the run sets (see <see cref="RuntimeLayer"/>), which stand below all.
+    /// </summary>
     private static VariableScope TaskScope(
-        TaskDefinition task, IReadOnlyList<IReadOnlyDictionary<string, object?>> frameVars, IReadOnlyDictionary<string, object?> extraVars, Play play, IReadOnlyList<IReadOnlyDictionary<string, object?>> hostLayers)
+        TaskDefinition task, Nesting nesting, IReadOnlyDictionary<string, object?> extraVars, Play play, HostLayers host)
     {
         var role = task.Keywords.Role;
-        var layers = new List<IReadOnlyDictionary<string, object?>> { extraVars };
+        var layers = new List<IReadOnlyDictionary<string, object?>>();
+        if (role is not null)
+        {
+            // Magic variables rank above extra vars.
+            layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal) { ["role_name"] = role.ShortName, ["ansible_role_name"] = role.Name, ["role_path"] = role.Directory });
+        }
+
+        layers.Add(extraVars);
+        layers.AddRange(nesting.IncludeParams.Reverse());
         if (role is not null)
         {
             layers.Add(role.Params);
         }
 
         layers.Add(task.Keywords.Vars);
-        layers.AddRange(frameVars.Reverse());
+        layers.AddRange(nesting.BlockVars.Reverse());
         if (role is not null)
         {
             layers.Add(role.Vars);
@@ -379,14 +402,16 @@ public static class PlaybookValidator
 
         layers.Add(play.RoleVars);
         layers.Add(play.Vars);
-        layers.AddRange(hostLayers.Take(2));
+        layers.Add(host.Facts);
+        layers.Add(host.Magic);
+        layers.Add(host.Vars);
         if (role is not null)
         {
             layers.Add(role.Defaults);
-            layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal) { ["role_name"] = role.ShortName, ["ansible_role_name"] = role.Name, ["role_path"] = role.Directory });
         }
 
-        layers.AddRange(hostLayers.Skip(2));
+        layers.Add(play.RoleDefaults);
+        layers.Add(host.Runtime);
         return VariableScope.Of([.. layers]);
     }
 

@@ -8,7 +8,8 @@ namespace Fleet.Core.Tests.Execution;
 /// A transport for runner unit tests: every "host" runs its scripts with the machine's real /bin/sh.
 /// Hosts whose name starts with "down" are unreachable; on hosts whose name starts with "boom" a script that mentions "boom-here"
 /// throws an unforeseen exception, and on hosts whose name starts with "drop" one that mentions "drop-here" loses the connection.
-/// Hosts whose name starts with "lockout" accept only their first connection. The lab tests cover the same behaviour over SSH.
+/// Hosts whose name starts with "lockout" accept only their first connection. A script that becomes a user gets that user's
+/// LOGNAME, USER and HOME (/home/USER), as sudo -H -u gives them. The lab tests cover the same behaviour over SSH.
 /// </summary>
 internal sealed class LocalShellConnector : IConnector
 {
@@ -51,6 +52,12 @@ internal sealed class LocalShellConnector : IConnector
             var clock = Stopwatch.StartNew();
             var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             start.Environment["FLEET_HOST"] = target.Name;
+            if (command.Become && command.BecomeUser is { } user)
+            {
+                // As sudo -H -u sets them: what the user facts read.
+                (start.Environment["LOGNAME"], start.Environment["USER"], start.Environment["HOME"]) = (user, user, "/home/" + user);
+            }
+
             using var process = Process.Start(start)!;
             await process.StandardInput.WriteAsync(command.Script);
             process.StandardInput.Close();

@@ -105,4 +105,43 @@ public sealed class ShardTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Run_LocalhostPlayWithShards_RunsInOneShardOnly()
+    {
+        var dir = Directory.CreateTempSubdirectory("fleet-shard-test-");
+        try
+        {
+            var inventoryPath = Path.Combine(dir.FullName, "inventory.yml");
+            await File.WriteAllTextAsync(inventoryPath, "all:\n  hosts:\n" + string.Concat(Enumerable.Range(1, 6).Select(i => $"    lab-{i:00}: {{ address: 127.0.0.1 }}\n")));
+            var playbookPath = Path.Combine(dir.FullName, "site.yml");
+            await File.WriteAllTextAsync(playbookPath, "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: { msg: once }\n");
+            var inventory = InventoryLoader.Load(inventoryPath);
+            var playbook = PlaybookLoader.Load(playbookPath, ModuleCatalog.Default);
+
+            async Task<bool> RanLocalhost(RunOptions options) =>
+                (await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [playbook], options, CancellationToken.None))
+                .Hosts.Any(h => h.Name == "localhost" && h.Tasks.Count == 1);
+
+            // Ansible runs a hosts: localhost play once; the shards of a run together do the same, in the shard "localhost" falls in.
+            var shards = new List<int>();
+            for (var i = 1; i <= 3; i++)
+            {
+                if (await RanLocalhost(new RunOptions { Shard = new Shard(i, 3) }))
+                {
+                    shards.Add(i);
+                }
+            }
+
+            Assert.Equal([Shard.Of("localhost", 3)], shards);
+
+            // As ansible-playbook's --limit: a limit that does not name localhost leaves its play with no host, in every shard.
+            Assert.False(await RanLocalhost(new RunOptions { Shard = new Shard(Shard.Of("localhost", 3), 3), Limit = "lab-01" }));
+            Assert.True(await RanLocalhost(new RunOptions { Shard = new Shard(Shard.Of("localhost", 3), 3), Limit = "lab-01:localhost" }));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -22,6 +22,12 @@ internal sealed class LocalConnection(HostTarget target) : IHostConnection
     public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (command.Become && command.BecomeUser is { } user && user != "root" && user != Environment.UserName)
+        {
+            // The script file is this user's alone, so sudo -u could not read it: refused, never run as this user instead.
+            return new CommandResult(1, "", $"fleet: become_user '{user}' on the controller (ansible_connection: local, delegate_to: localhost) is not supported: the task would run as {Environment.UserName}; run it on an inventory host over SSH, or leave become_user out", TimeSpan.Zero);
+        }
+
         // The script goes in a file only this user reads, so a command in it that reads stdin cannot swallow the rest of it.
         var file = Path.Combine(Path.GetTempPath(), $"fleet-{Guid.NewGuid():N}.sh");
         var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
