@@ -19,7 +19,7 @@ internal static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         if (Console.IsOutputRedirected)
         {
-            // Tables in logs and CI output: wide enough for fingerprints and diffs instead of wrapping at 80 columns.
+            // Free text in logs and CI output (diffs, long messages) is not wrapped at 80 columns; tables and help wrap to TerminalWidth.
             AnsiConsole.Profile.Width = 200;
         }
 
@@ -57,6 +57,8 @@ internal static class Program
         config.UseAssemblyInformationalVersion(); // fleet --version
         config.UseStrictParsing(); // an unknown or misspelt option is invalid input (exit 1), never silently ignored
         config.CancellationExitCode(ExitCodes.Interrupted);
+        config.ConfigureConsole(HelpConsole.Create(Console.Out, TerminalWidth.Columns, color: !Console.IsOutputRedirected));
+        config.Settings.ShowOptionDefaultValues = false; // each description says its default: the column only narrowed the text
         config.SetExceptionHandler((ex, _) =>
         {
             // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted; anything else is a bug (70).

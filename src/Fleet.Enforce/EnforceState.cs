@@ -34,7 +34,7 @@ public sealed class EnforceState
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new FleetInputException($"--state-dir {Directory}: {ex.Message}");
+            throw new FleetInputException($"--state-dir {Directory}: {FileErrors.Reason(ex)}");
         }
 
         AtomicFile.CheckWritable(LatestPath, "--state-dir");

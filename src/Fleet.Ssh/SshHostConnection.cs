@@ -131,7 +131,7 @@ internal sealed class SshHostConnection(
             catch (Exception ex) when (ex is SshConnectionException or SocketException or ObjectDisposedException or SshException && ex is not SshOperationTimeoutException)
             {
                 log?.Warning("connection lost: {Reason}", ex.Message);
-                throw new HostUnreachableException($"connection to {target.Address}:{target.Port} lost: {ex.Message}", ex);
+                throw new HostUnreachableException($"connection to {target.Address}:{target.Port} lost: {SshPipelines.Describe(ex)}", ex);
             }
 
             var exit = ssh.ExitStatus ?? -1;

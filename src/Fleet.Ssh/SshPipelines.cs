@@ -73,12 +73,17 @@ public static class SshPipelines
         SocketException { SocketErrorCode: SocketError.TimedOut } => "connection timed out",
         SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable } => "no route to host",
         SocketException { SocketErrorCode: SocketError.ConnectionReset } => "connection reset",
+        SocketException { SocketErrorCode: SocketError.Shutdown or SocketError.ConnectionAborted } => "the server closed the connection",
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => "host name not found",
         SocketException socket => socket.Message,
         TimeoutRejectedException or SshOperationTimeoutException or TimeoutException => "connection timed out",
         SshAuthenticationException auth => "authentication failed: " + auth.Message,
         HostKeyRefusedException refused => refused.Message,
+        // SSH.NET's own sentence for this is "An established connection was aborted by the server".
+        SshConnectionException { DisconnectReason: Renci.SshNet.Messages.Transport.DisconnectReason.ConnectionLost } => "the server closed the connection",
         SshConnectionException connection => "SSH handshake failed: " + connection.Message,
+        IOException { InnerException: SocketException socket } => Describe(socket),
+        ObjectDisposedException => "the connection was closed", // the runtime's text names the disposed SSH.NET type
         _ => exception.Message,
     };
 }

@@ -32,7 +32,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
         var (exit, report) = await RunAsync(settings, inputs, settings.MinIndex, cancellationToken).ConfigureAwait(false);
         if (report is not null)
         {
-            AnsiConsole.Write(Table(report));
+            Table(report).Write(AnsiConsole.Console, TerminalWidth.Columns);
         }
 
         return exit;
@@ -76,19 +76,19 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
     }
 
     /// <summary>Hardening index, warnings and suggestions per host.</summary>
-    public static Table Table(RunReport report)
+    public static TextTable Table(RunReport report)
     {
-        var table = new Table().AddColumns("host", "hardening index", "warnings", "suggestions", "status");
+        var table = new TextTable("host", "hardening index", "warnings", "suggestions", "status");
         foreach (var host in report.Hosts)
         {
             var audit = host.Audit;
             var failure = host.Error ?? host.Tasks.FirstOrDefault(t => t.Status == TaskOutcome.Failed)?.Message;
             table.AddRow(
-                Display.Markup(host.Name),
+                Display.Plain(host.Name),
                 audit?.HardeningIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                Display.Markup(audit is null ? "-" : audit.Warnings.Count == 0 ? "0" : $"{audit.Warnings.Count}: {string.Join("; ", audit.Warnings)}"),
+                Display.Plain(audit is null ? "-" : audit.Warnings.Count == 0 ? "0" : $"{audit.Warnings.Count}: {string.Join("; ", audit.Warnings)}"),
                 audit?.Suggestions.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                Display.Markup(failure ?? host.Status.ToString().ToLowerInvariant()));
+                Display.Plain(failure ?? host.Status.ToString().ToLowerInvariant()));
         }
 
         return table;

@@ -3,6 +3,7 @@ using Fleet.Core.Execution;
 using Fleet.Core.Inputs;
 using Fleet.Core.Results;
 using Fleet.Lab;
+using Fleet.Cli.Output;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -60,7 +61,7 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
         var (auditExit, before) = await AuditCommand.RunAsync(connection, inputs, null, cancellationToken).ConfigureAwait(false);
         if (before is not null)
         {
-            AnsiConsole.Write(AuditCommand.Table(before));
+            AuditCommand.Table(before).Write(AnsiConsole.Console, TerminalWidth.Columns);
         }
 
         var options = ApplyOrCheck.Options(connection, "apply", inputs);
@@ -81,7 +82,7 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
         var (afterExit, after) = await AuditCommand.RunAsync(connection, inputs, null, cancellationToken).ConfigureAwait(false);
         if (before is not null && after is not null)
         {
-            AnsiConsole.Write(Comparison(before, after));
+            Comparison(before, after).Write(AnsiConsole.Console, TerminalWidth.Columns);
         }
 
         var exit = Verdict(auditExit, first, second, changed, afterExit);
@@ -118,14 +119,14 @@ internal sealed class DemoCommand : FleetCommand<DemoCommand.Settings>
         _ = RunInputs.Load(new RunInputsOptions { InventoryOptional = true, Playbooks = [site], CheckTargets = false });
     }
 
-    private static Table Comparison(RunReport before, RunReport after)
+    private static TextTable Comparison(RunReport before, RunReport after)
     {
-        var table = new Table().Title("Lynis hardening index").AddColumns("host", "before", "after", "warnings before", "warnings after");
+        var table = new TextTable("host", "before", "after", "warnings before", "warnings after") { Title = "Lynis hardening index" };
         foreach (var host in before.Hosts)
         {
             var later = after.Hosts.FirstOrDefault(h => h.Name == host.Name);
             table.AddRow(
-                Markup.Escape(host.Name),
+                Display.Plain(host.Name),
                 Index(host.Audit),
                 Index(later?.Audit),
                 host.Audit?.Warnings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",

@@ -171,6 +171,7 @@ internal static class HostRun
 
             GitHubAnnotations.WriteIfEnabled(report, Console.Out);
 
+            var writing = settings.Json;
             try
             {
                 if (settings.Json is { } json)
@@ -178,6 +179,7 @@ internal static class HostRun
                     JsonReportWriter.Write(report, json);
                 }
 
+                writing = junitPath;
                 if (junitPath is not null)
                 {
                     JUnitReportWriter.Write(report, junitPath);
@@ -186,7 +188,7 @@ internal static class HostRun
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Checked writable before the run; if the disk filled up since, say so after the recap and fail the run.
-                await Console.Error.WriteLineAsync($"error: a report could not be written: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"error: {writing}: the report could not be written: {FileErrors.Reason(ex)}").ConfigureAwait(false);
                 return Math.Max(report.ExitCode, ExitCodes.TaskFailed);
             }
 

@@ -53,16 +53,22 @@ internal sealed partial class InventoryCommand : FleetCommand<InventoryCommand.S
             return Task.FromResult(ExitCodes.Success);
         }
 
-        var table = new Table().AddColumns("host", "address", "groups", "variables");
+        Table(inputs, hosts).Write(AnsiConsole.Console, TerminalWidth.Columns);
+        return Task.FromResult(ExitCodes.Success);
+    }
+
+    /// <summary>One row per host: its address, groups and variables (passwords and vaulted values masked).</summary>
+    internal static TextTable Table(RunInputs inputs, IEnumerable<Fleet.Core.Inventory.InventoryHost> hosts)
+    {
+        var table = new TextTable("host", "address", "groups", "variables");
         foreach (var host in hosts)
         {
-            var target = inventory.ResolveTarget(host);
+            var target = inputs.Inventory.ResolveTarget(host);
             var vars = string.Join(", ", Shown(host.Vars, inputs.Vault.Secrets).Select(kv => $"{kv.Key}={Format(kv.Value)}"));
-            table.AddRow(Display.Markup(host.Name), Display.Markup($"{target.User}@{target.Address}:{target.Port}"), Display.Markup(string.Join(",", host.Groups)), Display.Markup(vars));
+            table.AddRow(Display.Plain(host.Name), Display.Plain($"{target.User}@{target.Address}:{target.Port}"), Display.Plain(string.Join(", ", host.Groups)), Display.Plain(vars));
         }
 
-        AnsiConsole.Write(table);
-        return Task.FromResult(ExitCodes.Success);
+        return table;
     }
 
     /// <summary>

@@ -41,24 +41,27 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
         return exit;
     }
 
-    private static void Write(RunReport report)
+    private static void Write(RunReport report) => Table(report).Write(AnsiConsole.Console, TerminalWidth.Columns);
+
+    /// <summary>One row per host: address, reachability, host key, OS, kernel, service manager, connect time.</summary>
+    internal static TextTable Table(RunReport report)
     {
-        var table = new Table().AddColumns("host", "address", "status", "host key", "os", "kernel", "service manager", "ms");
+        var table = new TextTable("host", "address", "status", "host key", "os", "kernel", "service manager", "ms");
         foreach (var host in report.Hosts)
         {
             var facts = host.Facts;
             var reachable = host.Status is not HostStatus.Unreachable and not HostStatus.Failed;
             table.AddRow(
-                Display.Markup(host.Name),
-                Display.Markup(host.Address),
-                reachable ? "[green]reachable[/]" : "[red]" + Display.Markup(host.Error ?? host.Status.ToString()) + "[/]",
-                Display.Markup(host.HostKeyFingerprint ?? ""),
-                Display.Markup($"{facts.GetValueOrDefault("ansible_distribution")} {facts.GetValueOrDefault("ansible_distribution_version")}".Trim()),
-                Display.Markup(facts.GetValueOrDefault("ansible_kernel") ?? ""),
-                Display.Markup(facts.GetValueOrDefault("ansible_service_mgr") ?? ""),
+                Display.Plain(host.Name),
+                Display.Plain(host.Address),
+                reachable ? new Cell("reachable", "green") : new Cell(Display.Plain(host.Error ?? host.Status.ToString()), "red"),
+                Display.Plain(host.HostKeyFingerprint ?? ""),
+                Display.Plain($"{facts.GetValueOrDefault("ansible_distribution")} {facts.GetValueOrDefault("ansible_distribution_version")}".Trim()),
+                Display.Plain(facts.GetValueOrDefault("ansible_kernel") ?? ""),
+                Display.Plain(facts.GetValueOrDefault("ansible_service_mgr") ?? ""),
                 host.DurationMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(table);
+        return table;
     }
 }

@@ -10,21 +10,7 @@ internal static class RecapTable
     /// <summary>Writes the recap.</summary>
     public static void Write(IAnsiConsole console, RunReport report, bool showDiff)
     {
-        var table = new Table().Title("Recap").AddColumns("host", "ok", "changed", "failed", "skipped", "unreachable", "warnings", "duration");
-        foreach (var host in report.Hosts)
-        {
-            table.AddRow(
-                Display.Markup(host.Name),
-                N(host.Count(TaskOutcome.Ok)),
-                Color(host.Count(TaskOutcome.Changed), "yellow"),
-                Color(host.Count(TaskOutcome.Failed) + (host.Status == HostStatus.Failed && host.Count(TaskOutcome.Failed) == 0 ? 1 : 0), "red"),
-                N(host.Count(TaskOutcome.Skipped)),
-                Color(host.Status == HostStatus.Unreachable ? 1 : 0, "red"),
-                Color(host.Warnings.Count(), "yellow"),
-                string.Create(CultureInfo.InvariantCulture, $"{host.DurationMs / 1000.0:0.00} s"));
-        }
-
-        console.Write(table);
+        Table(report).Write(console, TerminalWidth.Columns);
         var check = report.Mode == "check";
         foreach (var host in report.Hosts)
         {
@@ -64,10 +50,30 @@ internal static class RecapTable
             $"{report.Hosts.Count} host(s): {report.CountHosts(HostStatus.Ok)} ok, {report.CountHosts(HostStatus.Changed)} {(check ? "would change" : "changed")}, {report.CountHosts(HostStatus.Failed)} failed, {report.CountHosts(HostStatus.Unreachable)} unreachable in {report.DurationMs / 1000.0:0.00} s{(report.Interrupted ? " [red](interrupted)[/]" : "")}"));
     }
 
+    /// <summary>One row per host: the counts of each outcome and the duration.</summary>
+    public static TextTable Table(RunReport report)
+    {
+        var table = new TextTable("host", "ok", "changed", "failed", "skipped", "unreachable", "warnings", "duration") { Title = "Recap" };
+        foreach (var host in report.Hosts)
+        {
+            table.AddRow(
+                Display.Plain(host.Name),
+                N(host.Count(TaskOutcome.Ok)),
+                Color(host.Count(TaskOutcome.Changed), "yellow"),
+                Color(host.Count(TaskOutcome.Failed) + (host.Status == HostStatus.Failed && host.Count(TaskOutcome.Failed) == 0 ? 1 : 0), "red"),
+                N(host.Count(TaskOutcome.Skipped)),
+                Color(host.Status == HostStatus.Unreachable ? 1 : 0, "red"),
+                Color(host.Warnings.Count(), "yellow"),
+                string.Create(CultureInfo.InvariantCulture, $"{host.DurationMs / 1000.0:0.00} s"));
+        }
+
+        return table;
+    }
+
     /// <summary>" -> localhost" after the host's name for a task that ran elsewhere for it, as Ansible shows it; empty otherwise.</summary>
     private static string Delegated(TaskResult task) => task.DelegatedTo is { } place ? " -> " + place : "";
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static string Color(int n, string color) => n == 0 ? "0" : $"[{color}]{N(n)}[/]";
+    private static Cell Color(int n, string color) => new(N(n), n == 0 ? null : color);
 }

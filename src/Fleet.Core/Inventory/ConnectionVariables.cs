@@ -37,7 +37,7 @@ public static class ConnectionVariables
     private const string SudoOnly = "Fleet becomes another user with sudo only; write ansible_become_user and ansible_become_password";
 
     /// <summary>Variables of Ansible's ssh connection, sh shell and become plugins that Fleet does not honour, with what to do instead.</summary>
-    private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
         ["ansible_ssh_executable"] = NoProgram,
         ["ansible_scp_executable"] = NoProgram,

@@ -18,7 +18,7 @@ internal sealed class PlayReader(LoadContext context)
         "gather_subset", "gather_timeout", "fact_path", "become_method", "become_flags", "become_exe", "diff",
     ];
 
-    private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
         ["force_handlers"] = "force_handlers is not supported: handlers of a failed host do not run",
         ["order"] = "order is not supported: hosts run in inventory order",

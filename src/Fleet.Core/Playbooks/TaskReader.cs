@@ -32,7 +32,7 @@ internal sealed class TaskReader(LoadContext context)
     ];
 
     /// <summary>Keywords Fleet reads but does not run the way Ansible does: a located error names each.</summary>
-    private static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
         ["module_defaults"] = "module_defaults is not supported; write the arguments on each task",
         ["debugger"] = "debugger is not supported",

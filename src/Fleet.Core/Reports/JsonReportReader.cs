@@ -21,7 +21,7 @@ public static class JsonReportReader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new FleetInputException($"{path}: cannot read the report: {ex.Message}");
+            throw new FleetInputException($"{path}: cannot read the report: {FileErrors.Reason(ex)}");
         }
 
         return Parse(text, path);
@@ -40,54 +40,67 @@ public static class JsonReportReader
                 throw new FleetInputException($"{source}: not a {JsonReportWriter.Schema} report (schema is {(schema is null ? "missing" : $"'{schema}'")}); write it with this version's --json");
             }
 
-            var shard = root.GetProperty("shard");
+            var shard = Field(root, "shard");
             return new RunReport(
-                root.GetProperty("mode").GetString()!,
-                DateTimeOffset.Parse(root.GetProperty("startedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-                root.GetProperty("durationMs").GetInt64(),
-                root.GetProperty("hosts").EnumerateArray().Select(ReadHost).ToList(),
-                root.GetProperty("interrupted").GetBoolean())
+                Field(root, "mode").GetString()!,
+                DateTimeOffset.Parse(Field(root, "startedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+                Field(root, "durationMs").GetInt64(),
+                Field(root, "hosts").EnumerateArray().Select(ReadHost).ToList(),
+                Field(root, "interrupted").GetBoolean())
             {
-                Playbooks = root.GetProperty("playbooks").EnumerateArray().Select(p => p.GetString()!).ToList(),
-                Shard = shard.ValueKind == JsonValueKind.Null ? null : new Shard(shard.GetProperty("index").GetInt32(), shard.GetProperty("count").GetInt32()),
+                Playbooks = Field(root, "playbooks").EnumerateArray().Select(p => p.GetString()!).ToList(),
+                Shard = shard.ValueKind == JsonValueKind.Null ? null : new Shard(Field(shard, "index").GetInt32(), Field(shard, "count").GetInt32()),
             };
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+        catch (JsonException ex) when (ex.LineNumber is { } line)
+        {
+            throw new FleetInputException($"{source}: not a valid {JsonReportWriter.Schema} report: not JSON at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}");
+        }
+        catch (KeyNotFoundException ex)
         {
             throw new FleetInputException($"{source}: not a valid {JsonReportWriter.Schema} report: {ex.Message}");
         }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+        {
+            // The runtime's text names .NET types ("requires an element of type 'String'"): say what is wrong in the report's terms.
+            throw new FleetInputException($"{source}: not a valid {JsonReportWriter.Schema} report: a field holds a value of the wrong type; write reports with this version's --json");
+        }
     }
+
+    /// <summary>The field <paramref name="name"/> of an object; its absence is named in Fleet's words (GetProperty's own message is .NET's).</summary>
+    private static JsonElement Field(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) ? value : throw new KeyNotFoundException($"'{name}' is missing");
 
     private static HostResult ReadHost(JsonElement json)
     {
-        var host = new HostResult(json.GetProperty("name").GetString()!, json.GetProperty("address").GetString()!)
+        var host = new HostResult(Field(json, "name").GetString()!, Field(json, "address").GetString()!)
         {
-            Status = Enum.Parse<HostStatus>(json.GetProperty("status").GetString()!, ignoreCase: true),
-            DurationMs = json.GetProperty("durationMs").GetInt64(),
-            Error = json.GetProperty("error").GetString(),
-            HostKeyFingerprint = json.GetProperty("hostKey").GetString(),
-            KeyExchange = json.GetProperty("keyExchange").GetString(),
-            Facts = json.GetProperty("facts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal),
+            Status = Enum.Parse<HostStatus>(Field(json, "status").GetString()!, ignoreCase: true),
+            DurationMs = Field(json, "durationMs").GetInt64(),
+            Error = Field(json, "error").GetString(),
+            HostKeyFingerprint = Field(json, "hostKey").GetString(),
+            KeyExchange = Field(json, "keyExchange").GetString(),
+            Facts = Field(json, "facts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal),
         };
-        host.Tasks.AddRange(json.GetProperty("tasks").EnumerateArray().Select(ReadTask));
+        host.Tasks.AddRange(Field(json, "tasks").EnumerateArray().Select(ReadTask));
         return host;
     }
 
     private static TaskResult ReadTask(JsonElement json) =>
         new(
-            json.GetProperty("play").GetString()!,
-            json.GetProperty("name").GetString()!,
-            json.GetProperty("module").GetString()!,
-            Enum.Parse<TaskOutcome>(json.GetProperty("status").GetString()!, ignoreCase: true),
-            Strings(json.GetProperty("changes")),
-            json.GetProperty("diff").GetString(),
-            json.GetProperty("message").GetString(),
-            json.GetProperty("attempts").GetInt32(),
-            json.GetProperty("durationMs").GetInt64(),
+            Field(json, "play").GetString()!,
+            Field(json, "name").GetString()!,
+            Field(json, "module").GetString()!,
+            Enum.Parse<TaskOutcome>(Field(json, "status").GetString()!, ignoreCase: true),
+            Strings(Field(json, "changes")),
+            Field(json, "diff").GetString(),
+            Field(json, "message").GetString(),
+            Field(json, "attempts").GetInt32(),
+            Field(json, "durationMs").GetInt64(),
             json.TryGetProperty("ignored", out var ignored) && ignored.GetBoolean())
         {
-            Warnings = Strings(json.GetProperty("warnings")),
-            Result = (IReadOnlyDictionary<string, object?>)Value(json.GetProperty("result"))!,
+            Warnings = Strings(Field(json, "warnings")),
+            Result = (IReadOnlyDictionary<string, object?>)Value(Field(json, "result"))!,
             DelegatedTo = json.TryGetProperty("delegatedTo", out var delegatedTo) ? delegatedTo.GetString() : null,
         };
 

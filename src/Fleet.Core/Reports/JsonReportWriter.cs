@@ -224,7 +224,7 @@ public static class AtomicFile
             var full = Path.GetFullPath(path);
             if (Directory.Exists(full))
             {
-                throw new IOException("it is a directory");
+                throw new IOException("it is a directory"); // no quote in the text: FileErrors.Reason keeps it
             }
 
             var directory = Path.GetDirectoryName(full) ?? ".";
@@ -235,7 +235,7 @@ public static class AtomicFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new FleetInputException($"{option} {path}: cannot write there: {ex.Message}");
+            throw new FleetInputException($"{option} {path}: cannot write there: {(ex is ArgumentException or NotSupportedException ? "not a valid path" : FileErrors.Reason(ex))}");
         }
     }
 }

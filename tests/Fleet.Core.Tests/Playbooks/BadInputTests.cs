@@ -37,7 +37,7 @@ public sealed class BadInputTests : IDisposable
         + string.Concat(Enumerable.Range(1, 9).Select(i => $"    l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 9))}]\n"))
         + "  tasks: []\n";
 
-    private static readonly Dictionary<string, Case> CasesByName = new Case[]
+    internal static readonly Dictionary<string, Case> CasesByName = new Case[]
     {
         // crashes
         Play("recursive alias", "- hosts: all\n  vars:\n    a: &x [1, *x]\n  tasks: []\n", "alias *x is inside its own anchor &x", "pb.yml:3:15"),
@@ -93,23 +93,7 @@ public sealed class BadInputTests : IDisposable
     public async Task Validate_BadInput_IsOneLocatedInputError(string name)
     {
         var input = CasesByName[name];
-        foreach (var (file, text) in input.Files)
-        {
-            var path = Path.Combine(_files.Dir, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            switch (text)
-            {
-                case "FIFO":
-                    MakeFifo(path);
-                    break;
-                case "DIR":
-                    Directory.CreateDirectory(path);
-                    break;
-                default:
-                    File.WriteAllText(path, text);
-                    break;
-            }
-        }
+        WriteFiles(input, _files.Dir);
 
         var error = await BoundedAsync(() => Validate(input.Inventory is null ? null : Path.Combine(_files.Dir, input.Inventory), Path.Combine(_files.Dir, input.Playbook)));
 
@@ -164,6 +148,28 @@ public sealed class BadInputTests : IDisposable
         var error = await BoundedAsync(() => Validate(null, path));
 
         Assert.Contains("is larger than 16 MiB", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes the files of <paramref name="input"/> under <paramref name="dir"/>: a FIFO for the text FIFO, a directory for DIR.</summary>
+    internal static void WriteFiles(Case input, string dir)
+    {
+        foreach (var (file, text) in input.Files)
+        {
+            var path = Path.Combine(dir, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            switch (text)
+            {
+                case "FIFO":
+                    MakeFifo(path);
+                    break;
+                case "DIR":
+                    Directory.CreateDirectory(path);
+                    break;
+                default:
+                    File.WriteAllText(path, text);
+                    break;
+            }
+        }
     }
 
     /// <summary>What <c>fleet validate [-i INVENTORY] PLAYBOOK</c> reads and checks.</summary>

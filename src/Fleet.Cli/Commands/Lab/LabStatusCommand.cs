@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Fleet.Cli.Output;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -15,17 +16,17 @@ internal sealed class LabStatusCommand : AsyncCommand<LabSettings>
             return 1;
         }
 
-        var table = new Table().AddColumns("host", "address", "pid", "running", "sshd");
+        var table = new TextTable("host", "address", "pid", "running", "sshd");
         var down = 0;
         foreach (var host in lab.Hosts)
         {
             var running = Fleet.Lab.Lab.IsRunning(host);
             var ssh = running && await AnswersAsync(host.Address, host.Port, cancellationToken).ConfigureAwait(false);
             down += ssh ? 0 : 1;
-            table.AddRow(host.Name, host.Address, host.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture), running ? "yes" : "[red]no[/]", ssh ? "answers" : "[red]no answer[/]");
+            table.AddRow(host.Name, host.Address, host.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture), running ? "yes" : new Cell("no", "red"), ssh ? "answers" : new Cell("no answer", "red"));
         }
 
-        AnsiConsole.Write(table);
+        table.Write(AnsiConsole.Console, TerminalWidth.Columns);
         AnsiConsole.MarkupLine($"inventory: {Markup.Escape(lab.InventoryPath)}");
         return down == 0 ? 0 : 3;
     }
