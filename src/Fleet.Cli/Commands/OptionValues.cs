@@ -22,6 +22,11 @@ internal static partial class OptionValues
 
         var value = match.Groups["value"].Value;
         var option = OptionOf(value, args) ?? "an option";
+        if (match.Groups["type"].Value == "Boolean")
+        {
+            return new FleetInputException($"{option} must be true or false, not '{value}'");
+        }
+
         // Digits that did not convert are past the range of a whole-number option (int: at most 2147483647).
         var range = value.TrimStart('-').All(char.IsAsciiDigit) && value.TrimStart('-').Length > 0 ? " from 0 to 2147483647" : "";
         return new FleetInputException($"{option} must be a number{range}, not '{value}'");
@@ -46,6 +51,6 @@ internal static partial class OptionValues
         return null;
     }
 
-    [GeneratedRegex(@"^Failed to convert '(?<value>.*)' to [\w`.]+\.?$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^Failed to convert '(?<value>.*)' to (?<type>[\w`.]+)\.?$", RegexOptions.Singleline)]
     private static partial Regex FailedConversion();
 }

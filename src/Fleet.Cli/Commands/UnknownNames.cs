@@ -85,25 +85,6 @@ internal static partial class UnknownNames
             return new FleetInputException($"Unknown option '{name}'{(suggestion is null ? "" : $" (did you mean '{prefix}{suggestion}'?)")}; {help} lists the options");
         }
 
-        if (ConversionFailed().Match(error.Message) is { Success: true } conversion)
-        {
-            // Spectre names the .NET type ("Failed to convert 'abc' to Int32"); Fleet names the option and what it takes.
-            var value = conversion.Groups["value"].Value;
-            var at = args.ToList().IndexOf(value);
-            var named = at > 0 && args[at - 1].StartsWith('-') ? args[at - 1]
-                : args.FirstOrDefault(a => a.StartsWith('-') && a.EndsWith("=" + value, StringComparison.Ordinal))?.Split('=')[0];
-            var kind = conversion.Groups["type"].Value switch
-            {
-                "Int32" or "Int64" or "UInt32" or "UInt64" or "Int16" => "a whole number",
-                "Nullable`1" => "a whole number", // fleet's only nullable options are int? (--max-fail-percent, --min-index…)
-                "Double" or "Single" or "Decimal" => "a number",
-                "Boolean" => "true or false",
-                _ => "a value it takes",
-            };
-            var help = words.FirstOrDefault() is { } typed && Commands.ContainsKey(typed) ? $"fleet help {typed}" : "fleet help";
-            return new FleetInputException($"{named ?? "an option"}: '{value}' is not {kind}; {help} lists the options");
-        }
-
         return error;
     }
 
@@ -118,7 +99,4 @@ internal static partial class UnknownNames
 
     [GeneratedRegex(@"^Unknown option '(?<name>[^']*)'\.?$")]
     private static partial Regex UnknownOption();
-
-    [GeneratedRegex(@"^Failed to convert '(?<value>.*)' to (?<type>[\w`]+)\.?$", RegexOptions.Singleline)]
-    private static partial Regex ConversionFailed();
 }
