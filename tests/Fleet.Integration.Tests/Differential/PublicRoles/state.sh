@@ -23,7 +23,7 @@ getent group | sort
 echo '# packages: name version status'
 dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' | sort
 echo '# running programs (this script and its session left out)'
-ps -e -o comm= | grep -Ev '^(ps|sh|bash|sort|grep|sshd|sleep)$' | sort | uniq -c
+ps -e -o comm= | grep -Ev '^(ps|sh|bash|sort|uniq|grep|sshd|sleep)$' | sort | uniq -c
 echo '# live values of the keys the sysctl files set'
 cat /etc/sysctl.conf /etc/sysctl.d/*.conf 2>/dev/null | sed -n 's/^[[:space:]]*\([a-z][a-z0-9_.]*\)[[:space:]]*=.*/\1/p' | sort -u | while read -r k; do
   printf '%s=%s\n' "$k" "$(sysctl -n "$k" 2>&1 | tr '\t' ' ')"
