@@ -67,12 +67,12 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
         KeepFacts(GatherSubset.Collect(_system, subsets, []));
     }
 
-    /// <summary>A play's gathering as the user it becomes: as <see cref="Gather"/>, with that user's <c>user_id</c> and <c>env</c>.</summary>
+    /// <summary>A play's gathering as the user it becomes: as <see cref="Gather"/>, with that user's <c>user_*</c> facts and <c>env</c>.</summary>
     public void GatherAs(IReadOnlyList<string> subsets, SystemInfo asUser)
     {
         if (_system is { } system)
         {
-            KeepFacts(GatherSubset.Collect(system with { UserId = asUser.UserId, Environment = asUser.Environment }, subsets, []));
+            KeepFacts(GatherSubset.Collect(system.WithUserOf(asUser), subsets, []));
         }
     }
 

@@ -50,6 +50,8 @@ public static class GatherSubset
         ["distribution"] = "distribution", ["distribution_version"] = "distribution", ["distribution_release"] = "distribution",
         ["distribution_major_version"] = "distribution", ["distribution_minor_version"] = "distribution", ["os_family"] = "distribution",
         ["service_mgr"] = "service_mgr", ["pkg_mgr"] = "pkg_mgr", ["user_id"] = "user", ["env"] = "env",
+        ["user_uid"] = "user", ["user_gid"] = "user", ["user_gecos"] = "user", ["user_dir"] = "user", ["user_shell"] = "user",
+        ["real_user_id"] = "user", ["effective_user_id"] = "user", ["real_group_id"] = "user", ["effective_group_id"] = "user",
         ["virtualization_type"] = "virtual", ["virtualization_role"] = "virtual",
         ["mounts"] = "hardware", ["processor_count"] = "hardware", ["processor_cores"] = "hardware", ["processor_vcpus"] = "hardware",
         ["processor_nproc"] = "hardware", ["processor_threads_per_core"] = "hardware", ["memtotal_mb"] = "hardware", ["memfree_mb"] = "hardware",

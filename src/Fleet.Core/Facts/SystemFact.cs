@@ -30,6 +30,16 @@ public sealed record SystemInfo(
     /// <summary>Mounted filesystems on devices (as Ansible lists them: device, mount, fstype, options).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> Mounts { get; init; } = [];
 
+    /// <summary>The passwd entry and ids of the user the facts were read as, or null when they could not be read.</summary>
+    public UserAccount? Account { get; init; }
+
+    /// <summary>These facts with the user facts (<c>user_*</c>, <c>env</c>) of <paramref name="asUser"/>, read as the user a task becomes.</summary>
+    public SystemInfo WithUserOf(SystemInfo asUser)
+    {
+        ArgumentNullException.ThrowIfNull(asUser);
+        return this with { UserId = asUser.UserId, Environment = asUser.Environment, Account = asUser.Account };
+    }
+
     /// <summary>The environment of the user the facts were read as.</summary>
     public IReadOnlyDictionary<string, object?> Environment { get; init; } = new Dictionary<string, object?>();
 
@@ -105,6 +115,11 @@ public sealed record SystemInfo(
             facts["distribution_minor_version"] = MinorVersion;
         }
 
+        foreach (var (name, value) in Account?.ToFacts() ?? [])
+        {
+            facts[name] = value;
+        }
+
         return facts;
     }
 
@@ -132,7 +147,7 @@ public sealed record SystemFact : Fact<SystemInfo>
     /// <c>ip route</c> prints it) and prefixes <c>ip -o addr</c>'s lines; <c>hostname -f</c> (the resolver), <c>uname -m</c>
     /// and <c>ip</c> stay. The virtualization signals are reported raw and weighed in <see cref="Parse"/>, in the order
     /// Ansible's facts use. The user is Python's <c>getpass.getuser()</c>, as Ansible's <c>user_id</c>: LOGNAME, USER, else
-    /// <c>id -un</c>.
+    /// <c>id -un</c>; its passwd entry by name, else by uid, as Ansible's collector.
     /// </remarks>
     public override string Command => $$"""
         read -r h </proc/sys/kernel/hostname; echo "hostname=$h"
@@ -153,7 +168,9 @@ public sealed record SystemFact : Fact<SystemInfo>
         elif [ -d /etc/init.d/ ]; then m=sysvinit
         else m=service; fi
         echo "service=$m"
-        u=${LOGNAME:-$USER}; if [ -n "$u" ]; then echo "user=$u"; else printf 'user='; id -un; fi
+        u=${LOGNAME:-$USER}; [ -n "$u" ] || u=$(id -un); echo "user=$u"
+        while read -r k a b _; do case $k in Uid:) ru=$a eu=$b ;; Gid:) rg=$a ;; esac; done </proc/self/status; echo "ids=$ru $eu $rg"
+        printf 'passwd='; getent passwd "$u" 2>/dev/null || getent passwd "$ru" 2>/dev/null || echo
         if command -v apt-get >/dev/null 2>&1; then echo pkg=apt; else echo pkg=unknown; fi
         for l in /lib/*/libselinux.so.1 /usr/lib/*/libselinux.so.1 /lib64/libselinux.so.1 /usr/lib64/libselinux.so.1 /lib/libselinux.so.1 /usr/lib/libselinux.so.1; do
           [ -e "$l" ] && { echo selinux-lib=1; break; }; done
@@ -237,6 +254,7 @@ public sealed record SystemFact : Fact<SystemInfo>
             MemoryMb = (Number("memMemTotal") / 1024, Number("memMemFree") / 1024, Number("memSwapTotal") / 1024),
             Selinux = Selinux(values),
             SelinuxPythonPresent = values.ContainsKey("selinux-lib"),
+            Account = UserAccount.Parse(Get("passwd"), Get("ids")),
         };
     }
 

@@ -85,7 +85,28 @@ public sealed class SystemFactTests
         Assert.Contains("PATH", info.Environment.Keys);
         Assert.Equal("first\nsecond\\third", withVariable.Environment["FLEET_TWO_LINES"]);
         Assert.NotEqual("", info.VirtualizationType);
+        Assert.Equal(Sh("getent passwd \"$(id -un)\" | cut -d: -f6").Stdout.Trim(), info.Account?.Dir);
+        Assert.Equal(Sh("id -u").Stdout.Trim(), info.Account?.EffectiveUid.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public void Parse_UserAccount_IsAnsiblesUserFacts()
+    {
+        var facts = new SystemFact().Parse("kernel=6.1.0\nuser=app\nids=1001 1001 1002\npasswd=app:x:1001:1002:App User,,,:/srv/app:/bin/sh\n", 0).ToFacts();
+
+        Assert.Equal("app 1001 1002 App User,,, /srv/app /bin/sh 1001 1001 1002 1002", string.Join(" ", new[]
+        {
+            "user_id", "user_uid", "user_gid", "user_gecos", "user_dir", "user_shell", "real_user_id", "effective_user_id", "real_group_id", "effective_group_id",
+        }.Select(name => facts[name])));
+    }
+
+    [Theory]
+    [InlineData("ids=0 0 0\n")]
+    [InlineData("ids=0 0 0\npasswd=\n")]
+    [InlineData("ids=0 0\npasswd=root:x:0:0:root:/root:/bin/sh\n")]
+    [InlineData("ids=0 0 0\npasswd=root:x:zero:0:root:/root:/bin/sh\n")]
+    public void Parse_UserAccountUnreadable_GivesNoUserFacts(string lines) =>
+        Assert.DoesNotContain("user_dir", new SystemFact().Parse("kernel=6.1.0\n" + lines, 0).ToFacts().Keys);
 
     [Theory]
     [InlineData("virt-dockerenv=1\nvirt-env=lxc\nvirt-pid1=tini", "docker")]
