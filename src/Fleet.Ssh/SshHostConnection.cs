@@ -71,7 +71,7 @@ internal sealed class SshHostConnection(
         var timeout = command.Timeout ?? options.CommandTimeout;
         var inline = Encoding.UTF8.GetByteCount(command.Script) <= InlineScriptLimit;
         var password = Sudo.ReadsPassword(command.Become, target.User, command.BecomeUser, target.BecomePassword is not null);
-        var prefix = Sudo.Prefix(command.Become, target.User, command.BecomeUser, password);
+        var prefix = Sudo.Prefix(command.Become, target.User, command.BecomeUser, password, command.BecomeFlags);
         // A task's commands never read the session's stdin: they get /dev/null (a command that reads stdin ends instead of
         // hanging until its timeout); the channel's stdin is the runner's life line instead. A large script travels on stdin
         // into a temporary file first, so a command in it cannot swallow the rest of the script.

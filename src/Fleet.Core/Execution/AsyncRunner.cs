@@ -40,7 +40,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
         CommandResult started;
         try
         {
-            started = await host.Connection!.RunAsync(new RemoteCommand(AsyncJob.Start(jid, change.Script, seconds), become, TripLimit) { Sensitive = definition.NoLog, BecomeUser = task.BecomeUser }, cancellationToken).ConfigureAwait(false);
+            started = await host.Connection!.RunAsync(new RemoteCommand(AsyncJob.Start(jid, change.Script, seconds), become, TripLimit) { Sensitive = definition.NoLog, BecomeUser = task.BecomeUser, BecomeFlags = task.BecomeFlags }, cancellationToken).ConfigureAwait(false);
         }
         catch (HostUnreachableException ex)
         {
@@ -65,7 +65,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
             return Started(play, definition, change.Changes, jid, resultsFile, change);
         }
 
-        var (status, lost) = await PollAsync(jid, seconds, definition.Keywords.Poll, become, task.BecomeUser, cancellationToken).ConfigureAwait(false);
+        var (status, lost) = await PollAsync(jid, seconds, definition.Keywords.Poll, become, task.BecomeUser, task.BecomeFlags, cancellationToken).ConfigureAwait(false);
         facts.Invalidate(change.Touches);
         if (status is not { Finished: true } or { TimedOut: true })
         {
@@ -76,7 +76,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
             }
 
             // Killed by the host's watchdog at the limit, or now by the controller: either way the job outlived its time.
-            await KillAsync(jid, become, task.BecomeUser, cancellationToken).ConfigureAwait(false);
+            await KillAsync(jid, become, task.BecomeUser, task.BecomeFlags, cancellationToken).ConfigureAwait(false);
             var failed = Outcome(play, definition, TaskOutcome.Failed, message: TooLong(seconds), plan: change);
             return failed with { Result = With(failed.Result, new Dictionary<string, object?>(StringComparer.Ordinal) { ["async_result"] = JobFields(jid, resultsFile, status) }) };
         }
@@ -100,7 +100,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
         CommandResult recorded;
         try
         {
-            recorded = await host.Connection!.RunAsync(new RemoteCommand(AsyncJob.Finished(jid, plan.Reason), become, TripLimit) { BecomeUser = task.BecomeUser }, cancellationToken).ConfigureAwait(false);
+            recorded = await host.Connection!.RunAsync(new RemoteCommand(AsyncJob.Finished(jid, plan.Reason), become, TripLimit) { BecomeUser = task.BecomeUser, BecomeFlags = task.BecomeFlags }, cancellationToken).ConfigureAwait(false);
         }
         catch (HostUnreachableException ex)
         {
@@ -117,7 +117,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
     /// Reads the job every <paramref name="poll"/> seconds, <paramref name="seconds"/> in all, as Ansible counts them; the last read,
     /// or null when none answered; and why the host was lost when the last read could not reach it.
     /// </summary>
-    private async Task<(AsyncJobStatus? Status, string? Lost)> PollAsync(string jid, long seconds, long poll, bool become, string? user, CancellationToken cancellationToken)
+    private async Task<(AsyncJobStatus? Status, string? Lost)> PollAsync(string jid, long seconds, long poll, bool become, string? user, IReadOnlyList<string>? flags, CancellationToken cancellationToken)
     {
         AsyncJobStatus? status = null;
         string? lost = null;
@@ -131,7 +131,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
                     await host.ReconnectAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                var read = await host.Connection!.RunAsync(new RemoteCommand(AsyncJob.Status(jid, cleanup: true), become, TripLimit) { ReadOnly = true, BecomeUser = user }, cancellationToken).ConfigureAwait(false);
+                var read = await host.Connection!.RunAsync(new RemoteCommand(AsyncJob.Status(jid, cleanup: true), become, TripLimit) { ReadOnly = true, BecomeUser = user, BecomeFlags = flags }, cancellationToken).ConfigureAwait(false);
                 status = AsyncJob.Parse(read);
                 lost = null;
                 if (status.Finished)
@@ -155,7 +155,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
     }
 
     /// <summary>Kills a job the task gave up on; a host that cannot be reached keeps it until its own watchdog kills it.</summary>
-    private async Task KillAsync(string jid, bool become, string? user, CancellationToken cancellationToken)
+    private async Task KillAsync(string jid, bool become, string? user, IReadOnlyList<string>? flags, CancellationToken cancellationToken)
     {
         if (host.Connection is not { } connection)
         {
@@ -164,7 +164,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
 
         try
         {
-            await connection.RunAsync(new RemoteCommand(AsyncJob.Kill(jid), become, TripLimit) { BecomeUser = user }, cancellationToken).ConfigureAwait(false);
+            await connection.RunAsync(new RemoteCommand(AsyncJob.Kill(jid), become, TripLimit) { BecomeUser = user, BecomeFlags = flags }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HostUnreachableException or RemoteTimeoutException)
         {

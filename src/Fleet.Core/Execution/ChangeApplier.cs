@@ -36,7 +36,7 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
         CommandResult commandResult;
         try
         {
-            commandResult = await host.Connection!.RunAsync(new RemoteCommand(change.Script, become, timeout) { Sensitive = definition.NoLog || options.Vault.Secrets.Contains(change.Script), BecomeUser = task.BecomeUser }, cancellationToken).ConfigureAwait(false);
+            commandResult = await host.Connection!.RunAsync(new RemoteCommand(change.Script, become, timeout) { Sensitive = definition.NoLog || options.Vault.Secrets.Contains(change.Script), BecomeUser = task.BecomeUser, BecomeFlags = task.BecomeFlags }, cancellationToken).ConfigureAwait(false);
         }
         catch (RemoteTimeoutException)
         {

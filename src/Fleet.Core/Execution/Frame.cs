@@ -29,6 +29,9 @@ internal sealed record Frame(
     /// <summary>The innermost <c>become_user</c> written on a block, role entry or the play (maybe a template), or null.</summary>
     public string? BecomeUser { get; init; }
 
+    /// <summary>The innermost <c>become_flags</c> written on a block, role entry or the play (maybe a template), or null.</summary>
+    public string? BecomeFlags { get; init; }
+
     /// <summary>The innermost block's <c>delegate_to</c>, <c>run_once</c> and <c>connection</c> (the play's connection at the root), or null.</summary>
     public string? DelegateTo { get; init; }
 
@@ -65,6 +68,7 @@ internal sealed record Frame(
 
         // An inner literal become, check_mode or diff replaces an outer template, as it replaces an outer literal.
         BecomeUser = block.Keywords.BecomeUser ?? BecomeUser,
+        BecomeFlags = block.Keywords.BecomeFlags ?? BecomeFlags,
         Templates = [.. Templates.Where(t => !(t.Keyword == "become" && block.Become is not null) && !(t.Keyword == "check_mode" && block.Keywords.CheckMode is not null) && !(t.Keyword == "diff" && block.Keywords.Diff is not null)), .. block.Keywords.Templates],
         DelegateTo = block.Keywords.DelegateTo ?? DelegateTo,
         RunOnce = block.Keywords.RunOnce ?? RunOnce,

@@ -7,7 +7,7 @@ namespace Fleet.Core.Execution;
 internal sealed partial class HostSession
 {
     /// <summary>
-    /// When the play gathers facts and becomes a user other than root, reads that user's <c>user_id</c> and <c>env</c> (one round
+    /// When the play gathers facts and becomes a user other than root, reads that user's <c>user_*</c> facts and <c>env</c> (one round
     /// trip) into the gathered facts, as Ansible's setup reports them; false when it fails, as Ansible's gathering then fails the host.
     /// The system facts that modules plan with stay as read at connect.
     /// </summary>
@@ -19,14 +19,15 @@ internal sealed partial class HostSession
         }
 
         var frame = Frame.Root(play);
-        var user = BecomeUser.For(keywords, frame, _variables.Scope(run, keywords, frame, null), _options.BecomeUser);
+        var scope = _variables.Scope(run, keywords, frame, null);
+        var user = BecomeUser.For(keywords, frame, scope, _options.BecomeUser);
         if (user is null)
         {
             return true;
         }
 
         var fact = new SystemFact();
-        var result = await Connection.RunAsync(new RemoteCommand(fact.Command, Become: true, _options.TaskTimeout) { ReadOnly = true, BecomeUser = user }, cancellationToken).ConfigureAwait(false);
+        var result = await Connection.RunAsync(new RemoteCommand(fact.Command, Become: true, _options.TaskTimeout) { ReadOnly = true, BecomeUser = user, BecomeFlags = BecomeFlags.For(keywords, frame, scope) }, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             Fail($"gathering facts as {user} failed (exit {result.ExitCode}): {result.Stderr.Trim()}");

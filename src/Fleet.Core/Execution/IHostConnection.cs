@@ -53,6 +53,9 @@ public sealed record RemoteCommand(string Script, bool Become = false, TimeSpan?
     /// <summary>The user a <see cref="Become"/> script runs as (<c>sudo -u</c>), or null for root. The default value is null.</summary>
     public string? BecomeUser { get; init; }
 
+    /// <summary>The <c>become_flags</c> words sudo gets instead of Ansible's defaults, or null for the defaults. The default value is null.</summary>
+    public IReadOnlyList<string>? BecomeFlags { get; init; }
+
     /// <summary>The script's first line for logs, or a placeholder when it is <see cref="Sensitive"/>.</summary>
     public string Describe()
     {

@@ -14,6 +14,9 @@ internal sealed record PreparedTask(TaskDefinition Definition, Module Module, Mo
     /// <summary>The user the change runs as when the task becomes (<see cref="Execution.BecomeUser"/>), or null for root.</summary>
     public string? BecomeUser { get; init; }
 
+    /// <summary>The words sudo gets when the task becomes (<see cref="Execution.BecomeFlags"/>), or null for Ansible's defaults.</summary>
+    public IReadOnlyList<string>? BecomeFlags { get; init; }
+
     /// <summary>Binds the task's arguments (those rendered to <c>omit</c> left out) in <paramref name="scope"/>.</summary>
     public static PreparedTask Bind(Module module, TaskDefinition task, Frame frame, IVariableLookup scope, ModuleContext context)
     {

@@ -395,7 +395,14 @@ internal sealed partial class TaskRunner
             return Outcome(run.Play, task, TaskOutcome.Failed, message: why);
         }
 
-        var call = new ActionCall(run, task, scope, FactsHost(run, task, frame, site.DelegatedTo)) { CheckMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode, Become = become, Verbosity = _options.Verbosity };
+        var call = new ActionCall(run, task, scope, FactsHost(run, task, frame, site.DelegatedTo))
+        {
+            CheckMode = task.Keywords.CheckMode ?? frame.CheckMode ?? _options.CheckMode,
+            Become = become,
+            BecomeUser = become && EngineActions.Find(task.Module) is HostAction ? BecomeUser.For(task, frame, scope, _options.BecomeUser) : null,
+            BecomeFlags = become && EngineActions.Find(task.Module) is HostAction ? BecomeFlags.For(task, frame, scope) : null,
+            Verbosity = _options.Verbosity,
+        };
         return EngineActions.Find(task.Module) switch
         {
             TaskAction action => action.Run(call),
@@ -451,7 +458,11 @@ internal sealed partial class TaskRunner
         {
             Variables = scope,
         };
-        return PreparedTask.Bind(module, task, frame, scope, context) with { BecomeUser = BecomeUser.For(task, frame, scope, _options.BecomeUser) };
+        return PreparedTask.Bind(module, task, frame, scope, context) with
+        {
+            BecomeUser = BecomeUser.For(task, frame, scope, _options.BecomeUser),
+            BecomeFlags = BecomeFlags.For(task, frame, scope),
+        };
     }
 
     /// <summary>The facts a module task would read in <paramref name="run"/>, every loop item's (the lookahead's planner).</summary>

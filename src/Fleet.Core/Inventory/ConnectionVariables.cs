@@ -26,10 +26,11 @@ public static class ConnectionVariables
     public static string MethodRefused(string method) =>
         $"become_method '{method}' is not supported: Fleet becomes another user with sudo only (install sudo on the host and use become_method: sudo)";
 
-    /// <summary>Why a become flags or become program setting (keyword or variable) is refused.</summary>
-    public static string BecomeOptionRefused(string name) => name.EndsWith("flags", StringComparison.Ordinal)
-        ? "Fleet runs sudo with Ansible's default flags (-H -S -n); leave it out"
-        : "Fleet runs the sudo of the host's PATH; leave it out";
+    /// <summary>The variables that give sudo's flags (<c>become_flags</c>), which must be text.</summary>
+    public static readonly string[] BecomeFlags = ["ansible_become_flags", "ansible_sudo_flags"];
+
+    /// <summary>Why a become program setting (<c>become_exe</c>, keyword or variable) is refused.</summary>
+    public const string BecomeExeRefused = "Fleet runs the sudo of the host's PATH; leave it out";
 
     private const string NoProgram = "Fleet speaks SSH itself and runs no ssh, scp or sftp program; leave it out";
     private const string NoTransfer = "Fleet copies files inside its SSH session, with no scp or sftp; leave it out";
@@ -63,12 +64,10 @@ public static class ConnectionVariables
         ["ansible_sshpass_prompt"] = "Fleet sends the password itself, without sshpass; leave it out",
         ["ansible_module_compression"] = "Fleet sends no Python modules; leave it out",
         ["ansible_remote_tmp"] = "Fleet writes its temporary files beside the files it changes; leave it out",
-        ["ansible_become_exe"] = BecomeOptionRefused("ansible_become_exe"),
-        ["ansible_become_flags"] = BecomeOptionRefused("ansible_become_flags"),
+        ["ansible_become_exe"] = BecomeExeRefused,
         ["ansible_sudo_pass"] = "write ansible_become_password (Ansible's current name)",
         ["ansible_sudo_user"] = "write ansible_become_user (Ansible's current name)",
-        ["ansible_sudo_exe"] = BecomeOptionRefused("ansible_sudo_exe"),
-        ["ansible_sudo_flags"] = BecomeOptionRefused("ansible_sudo_flags"),
+        ["ansible_sudo_exe"] = BecomeExeRefused,
         ["ansible_su_pass"] = SudoOnly,
         ["ansible_su_user"] = SudoOnly,
         ["ansible_su_exe"] = SudoOnly,
@@ -99,6 +98,15 @@ public static class ConnectionVariables
             if (Refused.TryGetValue(key, out var why))
             {
                 errors.Add(new InputError(at[key], $"host '{host}': {key} is not supported: {why}"));
+            }
+        }
+
+        foreach (var key in BecomeFlags)
+        {
+            // Their words are split where a task uses them, which names the task when a quote is left open.
+            if (vars.TryGetValue(key, out var value) && value is not (string or null))
+            {
+                errors.Add(new InputError(at[key], $"host '{host}': {key} must be text (sudo's flags, as -H -S -n)"));
             }
         }
 

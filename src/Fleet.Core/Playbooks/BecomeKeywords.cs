@@ -5,7 +5,8 @@ namespace Fleet.Core.Playbooks;
 
 /// <summary>
 /// The privilege keywords of a play, block, task or role entry: <c>become_user</c> (the user <c>become</c> runs as, a template
-/// allowed), <c>become_method</c> (sudo only) and the <c>become_flags</c>/<c>become_exe</c> Fleet refuses by name.
+/// allowed), <c>become_flags</c> (sudo's flags instead of Ansible's defaults, a template allowed), <c>become_method</c> (sudo only)
+/// and the <c>become_exe</c> Fleet refuses by name.
 /// </summary>
 internal static class BecomeKeywords
 {
@@ -41,6 +42,22 @@ internal static class BecomeKeywords
         }
     }
 
+    /// <summary><c>become_flags</c> of <paramref name="node"/> as written (a template renders per host), or null; literal flags no shell could split are an error.</summary>
+    public static string? Flags(NodeReader r, YamlMappingNode node)
+    {
+        if (NodeReader.Child(node, "become_flags") is not { } flagsNode || r.Text(flagsNode) is not { } flags)
+        {
+            return null;
+        }
+
+        if (!Templating.Template.HasTemplate(flags) && SudoFlags.Check(flags) is { } error)
+        {
+            r.Error(flagsNode, error);
+        }
+
+        return flags;
+    }
+
     /// <summary>Checks the privilege keywords of <paramref name="node"/>; returns <c>become_user</c> as written (maybe a template), or null.</summary>
     public static string? Read(NodeReader r, YamlMappingNode node, bool checkVars = false)
     {
@@ -49,12 +66,9 @@ internal static class BecomeKeywords
             CheckVars(r, NodeReader.Child(node, "vars"));
         }
 
-        foreach (var name in new[] { "become_flags", "become_exe" })
+        if (NodeReader.Child(node, "become_exe") is { } refused)
         {
-            if (NodeReader.Child(node, name) is { } refused)
-            {
-                r.Error(refused, $"{name} is not supported: {ConnectionVariables.BecomeOptionRefused(name)}");
-            }
+            r.Error(refused, $"become_exe is not supported: {ConnectionVariables.BecomeExeRefused}");
         }
 
         if (NodeReader.Child(node, "become_method") is { } methodNode && r.Text(methodNode) is { } method && method != ConnectionVariables.SudoMethod)

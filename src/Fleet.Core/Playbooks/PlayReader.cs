@@ -202,6 +202,7 @@ internal sealed class PlayReader(LoadContext context)
             CheckMode = r.Bool(NodeReader.Child(node, "check_mode"), "check_mode", templates),
             Diff = r.Bool(NodeReader.Child(node, "diff"), "diff", templates),
             BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
+            BecomeFlags = BecomeKeywords.Flags(r, node),
             Connection = PlayConnection(r, NodeReader.Child(node, "connection")),
         };
         Strategy(r, NodeReader.Child(node, "strategy"));

@@ -226,6 +226,9 @@ public sealed record TaskKeywords
     /// <summary><c>become_user</c> as written (a template renders per host), or null to inherit; it applies only with become.</summary>
     public string? BecomeUser { get; init; }
 
+    /// <summary><c>become_flags</c> as written (a template renders per host), or null to inherit; it applies only with become.</summary>
+    public string? BecomeFlags { get; init; }
+
     /// <summary><c>environment</c>: variables exported to the task's commands (values may be templates).</summary>
     public IReadOnlyDictionary<string, object?> Environment { get; init; } = ModuleVars.None;
 

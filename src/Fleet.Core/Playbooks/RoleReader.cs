@@ -108,7 +108,7 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
                     When = r.Condition(NodeReader.Child(map, "when"), "when"),
                     Become = r.Bool(NodeReader.Child(map, "become"), "become", templates),
                     Tags = tags,
-                    Keywords = block.Keywords with { Templates = templates, BecomeUser = BecomeKeywords.Read(r, map) },
+                    Keywords = block.Keywords with { Templates = templates, BecomeUser = BecomeKeywords.Read(r, map), BecomeFlags = BecomeKeywords.Flags(r, map) },
                 };
             default:
                 r.Error(entry, "a role entry is a role name or a mapping with role:");

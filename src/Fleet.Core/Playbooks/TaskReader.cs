@@ -414,6 +414,7 @@ internal sealed class TaskReader(LoadContext context)
         Throttle = r.Int(NodeReader.Child(node, "throttle"), "throttle", templates) is { } t ? (int)t : null,
         AnyErrorsFatal = r.Bool(NodeReader.Child(node, "any_errors_fatal"), "any_errors_fatal", templates),
         BecomeUser = BecomeKeywords.Read(r, node, checkVars: true),
+        BecomeFlags = BecomeKeywords.Flags(r, node),
         Role = inherit.Role,
         Directory = r.Directory,
         DelegateTo = r.Text(NodeReader.Child(node, "delegate_to")),

@@ -75,4 +75,44 @@ public sealed class BecomeFactsTests : IDisposable
 
         Assert.Equal("ok facts of the login\nok a task's become_user changes no fact", Statuses(host));
     }
+
+    [Fact]
+    public async Task SetupTaskUnderBecomeUser_FactsAreThatUsers_AndAfterItToo()
+    {
+        var host = await RunAsync("", """
+            - hosts: all
+              gather_facts: false
+              become: true
+              tasks:
+                - name: setup as the app user
+                  setup: { gather_subset: [min] }
+                  become_user: appuser
+                  register: gathered
+                - name: it returned and set that user's facts
+                  assert: { that: ["gathered.ansible_facts.ansible_user_id == 'appuser'", "ansible_user_id == 'appuser'", "ansible_env.HOME == '/home/appuser'"] }
+                - name: setup as root
+                  setup: { gather_subset: [min] }
+                - name: root's facts again
+                  assert: { that: ["ansible_user_id != 'appuser'"] }
+            """);
+
+        Assert.Equal("ok setup as the app user\nok it returned and set that user's facts\nok setup as root\nok root's facts again", Statuses(host));
+    }
+
+    [Fact]
+    public async Task SetupTaskWithBecomeUserButNoBecome_FactsAreTheLogins()
+    {
+        var host = await RunAsync("", """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: setup
+                  setup: { gather_subset: [min] }
+                  become_user: appuser
+                - name: the login's facts
+                  assert: { that: ["ansible_user_id != 'appuser'"] }
+            """);
+
+        Assert.Equal("ok setup\nok the login's facts", Statuses(host));
+    }
 }

@@ -15,7 +15,7 @@ public sealed class ConnectionVariablesTests : IDisposable
     [InlineData("ansible_ssh_executable: /usr/bin/ssh", "runs no ssh, scp or sftp program")]
     [InlineData("ansible_shell_type: csh", "POSIX /bin/sh")]
     [InlineData("ansible_scp_if_ssh: smart", "with no scp or sftp")]
-    [InlineData("ansible_become_flags: -E", "default flags")]
+    [InlineData("ansible_become_flags: [-E]", "ansible_become_flags must be text")]
     [InlineData("ansible_become_exe: /usr/local/bin/sudo", "ansible_become_exe is not supported")]
     [InlineData("ansible_sudo_pass: x", "write ansible_become_password")]
     [InlineData("ansible_become_method: su", "become_method 'su' is not supported")]
@@ -33,7 +33,7 @@ public sealed class ConnectionVariablesTests : IDisposable
     [Fact]
     public void Load_PythonInterpreterAndBecomeUser_AreAccepted()
     {
-        var inventory = InventoryLoader.Load(_files.Write("inv.yml", "all:\n  hosts:\n    h1: { ansible_python_interpreter: /usr/bin/python3, ansible_become_user: postgres, ansible_become_method: sudo }\n"));
+        var inventory = InventoryLoader.Load(_files.Write("inv.yml", "all:\n  hosts:\n    h1: { ansible_python_interpreter: /usr/bin/python3, ansible_become_user: postgres, ansible_become_method: sudo, ansible_become_flags: -H -S -i }\n"));
 
         Assert.Equal("postgres", inventory.Hosts[0].Vars["ansible_become_user"]);
     }

@@ -101,7 +101,7 @@ public sealed class BecomeKeywordTests : IDisposable
     [Theory]
     [InlineData("- hosts: all\n  become_method: su\n  tasks: []\n", "become_method 'su' is not supported", 2, 18)]
     [InlineData("- hosts: all\n  tasks:\n    - command: id\n      become_method: doas\n", "become_method 'doas' is not supported", 4, 22)]
-    [InlineData("- hosts: all\n  tasks:\n    - command: id\n      become_flags: -E\n", "become_flags is not supported", 4, 21)]
+    [InlineData("- hosts: all\n  tasks:\n    - command: id\n      become_flags: \"-E -p 'x\"\n", "become_flags: unterminated quote", 4, 21)]
     [InlineData("- hosts: all\n  tasks:\n    - block: [{ command: id }]\n      become_exe: /opt/sudo\n", "become_exe is not supported", 4, 19)]
     [InlineData("- hosts: all\n  tasks:\n    - command: id\n      become_method: \"{{ m }}\"\n", "become_method: a template is not supported here", 4, 22)]
     [InlineData("- hosts: all\n  vars:\n    ansible_become_password: x\n  tasks: []\n", "set it in the inventory", 3, 5)]
@@ -113,6 +113,35 @@ public sealed class BecomeKeywordTests : IDisposable
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Equal((line, column), (error.Location!.Value.Line, error.Location.Value.Column));
+    }
+
+    [Fact]
+    public void Load_BecomeFlags_AreTheInnermostWritten_VariablesAboveThem()
+    {
+        _files.Write("roles/db/tasks/main.yml", "- command: id -un\n");
+        var (playbook, errors) = Load("""
+            - hosts: all
+              become_flags: -H -S
+              roles:
+                - role: db
+                  become_flags: -i
+              tasks:
+                - command: id
+                  become_flags: "-E -u 'a b'"
+                - block: [{ command: id }]
+                - command: id
+                  become_flags: "{{ flags }}"
+            """);
+        Assert.Empty(errors);
+        var play = playbook!.Plays[0];
+        var root = Frame.Root(play);
+
+        Assert.Equal("-i", play.Tasks[0].Keywords.BecomeFlags);
+        Assert.Equal(["-E", "-u", "a b"], BecomeFlags.For(play.Tasks[1], root, VariableScope.Of(new Dictionary<string, object?>())));
+        Assert.Equal(["-H", "-S"], BecomeFlags.For(play.Tasks[2].Keywords.Block!.Tasks[0], root.Enter(play.Tasks[2]), VariableScope.Of(new Dictionary<string, object?>())));
+        Assert.Equal(["-n", "-H"], BecomeFlags.For(play.Tasks[3], root, VariableScope.Of(new Dictionary<string, object?> { ["flags"] = "-n -H" })));
+        Assert.Throws<FleetInputException>(() => BecomeFlags.For(play.Tasks[3], root, VariableScope.Of(new Dictionary<string, object?> { ["flags"] = "-p 'x" })));
+        Assert.Equal(["-s"], BecomeFlags.For(play.Tasks[1], root, VariableScope.Of(new Dictionary<string, object?> { ["ansible_become_flags"] = "-n", ["ansible_sudo_flags"] = "-s" })));
     }
 
     [Fact]

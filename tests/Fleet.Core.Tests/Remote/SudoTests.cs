@@ -29,4 +29,19 @@ public sealed class SudoTests
     [InlineData(true, "deploy", "postgres", false, false)]
     public void ReadsPassword_OnlyWhenSudoAsksForIt(bool become, string login, string? user, bool password, bool expected) =>
         Assert.Equal(expected, Sudo.ReadsPassword(become, login, user, password));
+
+    [Theory]
+    [InlineData("root", "postgres", false, new[] { "-i" }, "sudo -i -u postgres ")]
+    [InlineData("deploy", null, false, new[] { "-H", "-S", "-n", "-E" }, "sudo -H -S -n -E ")]
+    [InlineData("deploy", "postgres", true, new[] { "-H", "-S", "-n" }, "sudo -H -S -p '' -u postgres ")]
+    [InlineData("deploy", "postgres", true, new[] { "-Hn", "--non-interactive", "-E" }, "sudo -H -E -S -p '' -u postgres ")]
+    [InlineData("deploy", null, true, new[] { "-HSn" }, "sudo -HS -p '' ")]
+    [InlineData("root", "postgres", false, new string[0], "sudo -u postgres ")]
+    [InlineData("root", "app", false, new[] { "-E", "--close-from=4; reboot" }, "sudo -E '--close-from=4; reboot' -u app ")]
+    public void Prefix_BecomeFlags_ReplaceTheDefaults_AsAnsiblesSudo(string login, string? user, bool password, string[] flags, string expected) =>
+        Assert.Equal(expected, Sudo.Prefix(true, login, user, password, flags));
+
+    [Fact]
+    public void Words_AreThePrefixUnquoted() =>
+        Assert.Equal(["sudo", "-H", "-S", "-p", "", "-u", "a b"], Sudo.Words("a b", password: true));
 }

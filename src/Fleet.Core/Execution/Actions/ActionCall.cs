@@ -22,6 +22,12 @@ internal sealed class ActionCall(SharedPlayState run, TaskDefinition task, IVari
     /// <summary>Whether its commands run as root through sudo. The default value is false.</summary>
     public bool Become { get; init; }
 
+    /// <summary>The user its commands become when <see cref="Become"/> (<c>become_user</c>), or null for root. The default value is null.</summary>
+    public string? BecomeUser { get; init; }
+
+    /// <summary>The words sudo gets when <see cref="Become"/> (<c>become_flags</c>), or null for Ansible's defaults. The default value is null.</summary>
+    public IReadOnlyList<string>? BecomeFlags { get; init; }
+
     /// <summary>Gets the run's verbosity (<c>-v</c>), which <c>debug</c>'s <c>verbosity</c> is compared with. The default value is 0.</summary>
     public int Verbosity { get; init; }
 

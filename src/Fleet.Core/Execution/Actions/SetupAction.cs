@@ -6,13 +6,14 @@ namespace Fleet.Core.Execution.Actions;
 
 /// <summary>
 /// <c>setup</c>: returns the facts of the chosen subsets (filtered by name) under <c>ansible_facts</c>, which then become the
-/// host's facts. Fleet reads them with its connect round trip, so this costs no trip of its own.
+/// host's facts. Fleet reads them with its connect round trip, so this costs no trip of its own, except under a
+/// <c>become_user</c>: Ansible's setup then runs as that user, so its user facts are read again as that user.
 /// </summary>
-internal sealed class SetupAction : TaskAction
+internal sealed class SetupAction : HostAction
 {
     public override ActionSpec Spec => ActionSpec.Setup;
 
-    public override TaskResult Run(ActionCall call)
+    public override async Task<TaskResult> RunAsync(ActionCall call, IHostLink host, CancellationToken cancellationToken)
     {
         if (call.Has("fact_path"))
         {
@@ -26,6 +27,18 @@ internal sealed class SetupAction : TaskAction
         }
 
         var system = call.Variables.System ?? throw new FleetInputException(call.Task.Location, "setup: the host's facts were not read");
+        if (call.Become && call.BecomeUser is { } user)
+        {
+            var fact = new SystemFact();
+            var read = await host.RunAsync(new RemoteCommand(fact.Command, Become: true) { ReadOnly = true, BecomeUser = user, BecomeFlags = call.BecomeFlags }, cancellationToken).ConfigureAwait(false);
+            if (!read.Succeeded)
+            {
+                return call.Done(TaskOutcome.Failed, $"setup as {user} failed (exit {read.ExitCode}): {read.Stderr.Trim()}", ModuleResult.NoData);
+            }
+
+            system = system.WithUserOf(fact.Parse(read.Stdout, read.ExitCode));
+        }
+
         var facts = GatherSubset.Collect(system, subsets, SetupValues.List(call.Value("filter")));
         return call.Done(TaskOutcome.Ok, null, new Dictionary<string, object?>(StringComparer.Ordinal) { ["ansible_facts"] = facts });
     }
