@@ -1,40 +1,69 @@
+using System.Diagnostics;
 using Fleet.Core.Execution;
-using Fleet.Core.Inventory;
-using Fleet.Core.Modules;
-using Fleet.Core.Playbooks;
-using Fleet.Core.Results;
+using Fleet.Core.Execution.Placement;
 
 namespace Fleet.Core.Tests.Execution;
 
-/// <summary>On the controller (<c>ansible_connection: local</c>), a task that becomes another user fails saying so: it never runs as the controller's user instead.</summary>
-public sealed class LocalBecomeUserTests : IDisposable
+/// <summary>
+/// On the controller (<c>ansible_connection: local</c>, <c>delegate_to: localhost</c>), a task that becomes runs through sudo as
+/// Ansible's local connection does: another user than the controller's gets the script on stdin (it could not read this user's
+/// file). The lab test <c>LocalBecomeLabTests</c> runs it as a created user becoming another one.
+/// </summary>
+public sealed class LocalBecomeUserTests
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-local-become-");
-
-    public void Dispose() => _dir.Delete(recursive: true);
+    private const string File = "/tmp/fleet-x.sh";
 
     [Fact]
-    public async Task Run_BecomeUserOnTheController_FailsSayingSo()
+    public void CommandLine_NoBecome_OrTheControllersOwnUser_IsShOnTheFile()
     {
-        var marker = Path.Combine(_dir.FullName, "marker");
-        File.WriteAllText(Path.Combine(_dir.FullName, "inventory.yml"), "all:\n  hosts:\n    localhost: { ansible_connection: local }\n");
-        File.WriteAllText(Path.Combine(_dir.FullName, "playbook.yml"), $"""
-            - hosts: localhost
-              gather_facts: false
-              tasks:
-                - name: as another user
-                  command: touch {marker}
-                  become: true
-                  become_user: nobody
-            """);
-        var inventory = InventoryLoader.Load(Path.Combine(_dir.FullName, "inventory.yml"));
-        var playbook = PlaybookLoader.Load(Path.Combine(_dir.FullName, "playbook.yml"), ModuleCatalog.Default);
+        Assert.Equal(["/bin/sh", File], LocalConnection.CommandLine(new RemoteCommand("id"), "root", false, File));
+        Assert.Equal(["/bin/sh", File], LocalConnection.CommandLine(new RemoteCommand("id", Become: true), "root", false, File));
+        Assert.Equal(["/bin/sh", File], LocalConnection.CommandLine(new RemoteCommand("id", Become: true) { BecomeUser = "ops" }, "ops", false, File));
+    }
 
-        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [playbook], new RunOptions(), CancellationToken.None);
+    [Fact]
+    public void CommandLine_UserControllerBecomesRoot_IsSudoOnTheFile()
+    {
+        Assert.Equal(["sudo", "-n", "/bin/sh", File], LocalConnection.CommandLine(new RemoteCommand("id", Become: true), "ops", false, File));
+        Assert.Equal(["sudo", "-S", "-p", "", "/bin/sh", File], LocalConnection.CommandLine(new RemoteCommand("id", Become: true), "ops", true, File));
+    }
 
-        var task = Assert.Single(report.Hosts.Single().Tasks);
-        Assert.Equal(TaskOutcome.Failed, task.Status);
-        Assert.Contains("become_user 'nobody' on the controller", task.Message + " " + string.Join(" ", task.Result.Values), StringComparison.Ordinal);
-        Assert.False(File.Exists(marker));
+    [Fact]
+    public void CommandLine_BecomeAnotherUser_IsAnsiblesSudoWithTheScriptOnStdin()
+    {
+        var line = LocalConnection.CommandLine(new RemoteCommand("id -un", Become: true) { BecomeUser = "postgres" }, "root", false, File);
+
+        Assert.Equal(["sudo", "-H", "-S", "-n", "-u", "postgres", "/bin/sh", "-c"], line.Take(8));
+        Assert.Equal("fleet", line[^2]);
+        Assert.Equal((LocalConnection.Framed("id -un").Length).ToString(System.Globalization.CultureInfo.InvariantCulture), line[^1]);
+        Assert.DoesNotContain(File, line);
+    }
+
+    [Fact]
+    public void CommandLine_BecomeFlags_ReplaceTheDefaults()
+    {
+        var line = LocalConnection.CommandLine(new RemoteCommand("id", Become: true) { BecomeUser = "app", BecomeFlags = ["-i", "-E"] }, "root", false, File);
+
+        Assert.Equal(["sudo", "-i", "-E", "-u", "app", "/bin/sh"], line.Take(6));
+    }
+
+    [Fact]
+    public async Task StdinRunner_RunsTheWholeScript_WhoseCommandsCannotReadTheRest()
+    {
+        const string script = "read -r line || echo no-stdin\necho \"rest $0\" | head -c 4\necho\nexit 3\n";
+        var line = LocalConnection.CommandLine(new RemoteCommand(script, Become: true) { BecomeUser = "app" }, "root", false, File);
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in line.Skip(line.ToList().IndexOf("/bin/sh") + 1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(LocalConnection.Framed(script) + "echo leaked\n");
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(("no-stdin\nrest\n", 3), (output, process.ExitCode));
     }
 }

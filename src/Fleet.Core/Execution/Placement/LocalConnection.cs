@@ -1,16 +1,31 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using Fleet.Core.Remote;
 
 namespace Fleet.Core.Execution.Placement;
 
 /// <summary>
 /// The controller as a host (<c>ansible_connection: local</c>, <c>delegate_to: localhost</c>): each script Fleet would send over
-/// SSH runs in /bin/sh here instead, through sudo when it becomes and the controller is not root, so every module works unchanged.
+/// SSH runs in /bin/sh here instead, through sudo when it becomes (as Ansible's local connection does), so every module works
+/// unchanged.
 /// </summary>
 internal sealed class LocalConnection(HostTarget target) : IHostConnection
 {
     /// <summary>What reports show where an SSH host shows its key's fingerprint.</summary>
     public const string Fingerprint = "local";
+
+    /// <summary>The first line of a script sent on stdin: what precedes it (a password sudo did not read) shows as a mismatch.</summary>
+    private const string ScriptHeader = "# fleet script";
+
+    /// <summary>
+    /// Run as another user, which cannot read this user's script file: receives the script of $1 bytes on stdin into a file of
+    /// its own, refuses it unless it arrived whole, runs it with stdin from /dev/null, removes it.
+    /// </summary>
+    private const string StdinRunner =
+        "f=$(mktemp) || exit 125\nhead -c \"$1\" > \"$f\" || exit 125\n" +
+        $"if [ \"$(head -n 1 \"$f\")\" != '{ScriptHeader}' ]; then rm -f \"$f\"; echo 'fleet: the script did not arrive intact on stdin' >&2; exit 125; fi\n" +
+        "/bin/sh \"$f\" </dev/null\nrc=$?\nrm -f \"$f\"\nexit $rc";
 
     /// <inheritdoc />
     public HostTarget Target => target;
@@ -18,66 +33,67 @@ internal sealed class LocalConnection(HostTarget target) : IHostConnection
     /// <inheritdoc />
     public string HostKeyFingerprint => Fingerprint;
 
+    /// <summary>
+    /// The program and arguments that run <paramref name="command"/> on a controller whose user is <paramref name="controllerUser"/>:
+    /// <c>/bin/sh FILE</c>; through sudo (<see cref="Sudo.Words"/>) when it becomes another user than the controller's, with the
+    /// script on stdin (<see cref="StdinRunner"/>) when that user is not root. <paramref name="password"/>: sudo reads one on stdin.
+    /// </summary>
+    internal static IReadOnlyList<string> CommandLine(RemoteCommand command, string controllerUser, bool password, string scriptFile)
+    {
+        if (!Sudo.Needed(command.Become, controllerUser, command.BecomeUser))
+        {
+            return ["/bin/sh", scriptFile];
+        }
+
+        var sudo = Sudo.Words(command.BecomeUser, password, command.BecomeFlags);
+        return command.BecomeUser is null or "root"
+            ? [.. sudo, "/bin/sh", scriptFile]
+            : [.. sudo, "/bin/sh", "-c", StdinRunner, "fleet", Encoding.UTF8.GetByteCount(Framed(command.Script)).ToString(CultureInfo.InvariantCulture)];
+    }
+
+    /// <summary>The script as it travels on stdin to <see cref="StdinRunner"/>.</summary>
+    internal static string Framed(string script) => ScriptHeader + "\n" + script;
+
     /// <inheritdoc />
     public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (command.Become && command.BecomeUser is { } user && user != "root" && user != Environment.UserName)
-        {
-            // The script file is this user's alone, so sudo -u could not read it: refused, never run as this user instead.
-            return new CommandResult(1, "", $"fleet: become_user '{user}' on the controller (ansible_connection: local, delegate_to: localhost) is not supported: the task would run as {Environment.UserName}; run it on an inventory host over SSH, or leave become_user out", TimeSpan.Zero);
-        }
+        var controllerUser = Environment.IsPrivilegedProcess ? "root" : Environment.UserName;
+        var password = Sudo.ReadsPassword(command.Become, controllerUser, command.BecomeUser, target.BecomePassword is not null);
 
         // The script goes in a file only this user reads, so a command in it that reads stdin cannot swallow the rest of it.
         var file = Path.Combine(Path.GetTempPath(), $"fleet-{Guid.NewGuid():N}.sh");
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        var arguments = CommandLine(command, controllerUser, password, file);
+        var onStdin = !arguments.Contains(file);
+        if (!onStdin)
         {
-            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await WriteScriptAsync(file, command.Script, cancellationToken).ConfigureAwait(false);
         }
 
-        var stream = new FileStream(file, create);
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(command.Script), cancellationToken).ConfigureAwait(false);
-        }
-
-        var sudo = command.Become && !Environment.IsPrivilegedProcess;
-        var start = new ProcessStartInfo(sudo ? "sudo" : "/bin/sh")
+        var start = new ProcessStartInfo(arguments[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (sudo)
+        foreach (var arg in arguments.Skip(1))
         {
-            foreach (var arg in target.BecomePassword is null ? ["-n"] : new[] { "-S", "-p", "" })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.ArgumentList.Add("/bin/sh");
+            start.ArgumentList.Add(arg);
         }
 
-        start.ArgumentList.Add(file);
         var clock = Stopwatch.StartNew();
         var timeout = command.Timeout ?? Timeout.InfiniteTimeSpan;
         using var timer = new CancellationTokenSource(timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            using var process = Process.Start(start) ?? throw new HostUnreachableException("the controller could not start /bin/sh");
-            if (sudo && target.BecomePassword is { } password)
-            {
-                await process.StandardInput.WriteLineAsync(password.Reveal().AsMemory(), linked.Token).ConfigureAwait(false);
-            }
-
-            process.StandardInput.Close();
+            using var process = Process.Start(start) ?? throw new HostUnreachableException($"the controller could not start {start.FileName}");
             var stdout = process.StandardOutput.ReadToEndAsync(linked.Token);
             var stderr = process.StandardError.ReadToEndAsync(linked.Token);
             try
             {
+                await WriteStdinAsync(process, password ? target.BecomePassword : null, onStdin ? Framed(command.Script) : null, linked.Token).ConfigureAwait(false);
                 await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
                 return new CommandResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed);
             }
@@ -99,6 +115,44 @@ internal sealed class LocalConnection(HostTarget target) : IHostConnection
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    private static async Task WriteScriptAsync(string file, string script, CancellationToken cancellationToken)
+    {
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var stream = new FileStream(file, create);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(script), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The password sudo reads (one line), then the script when it travels on stdin; then end-of-file.</summary>
+    private static async Task WriteStdinAsync(Process process, Secret? password, string? script, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (password is not null)
+            {
+                await process.StandardInput.WriteLineAsync(password.Reveal().AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (script is not null)
+            {
+                await process.StandardInput.WriteAsync(script.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The process ended before reading it all (sudo refused): its exit code and stderr say why.
         }
     }
 
