@@ -8,7 +8,8 @@ namespace Fleet.Integration.Tests.Ssh;
 
 /// <summary>
 /// Ansible's connection and privilege variables on real hosts: <c>become_user</c> (sudo -u) from a root login, a sudo password
-/// from the inventory for a login whose sudo asks for one (no output of the run shows it), and a bastion given as
+/// from the inventory for a login whose sudo asks for one (no output of the run shows it), sudo's flags from
+/// <c>ansible_become_flags</c>, a <c>setup</c> task's user facts under <c>become_user</c>, and a bastion given as
 /// <c>ansible_ssh_common_args</c>. Each result is read with the host's own tools.
 /// </summary>
 [Collection("lab")]
@@ -104,6 +105,78 @@ public sealed class BecomeUserLabTests(LabFixture lab) : IDisposable
         Assert.Equal("root\n", await LabRun.ExecAsync(lab, host.Name, "stat -c %U /root/fleet-become-test"));
         Assert.Contains("app with ********", await File.ReadAllTextAsync(json), StringComparison.Ordinal);
         foreach (var output in new[] { run.Stdout, run.Stderr, await File.ReadAllTextAsync(json), await File.ReadAllTextAsync(log) })
+        {
+            Assert.DoesNotContain(Password, output, StringComparison.Ordinal);
+        }
+    }
+
+    [LabFact]
+    public async Task SetupUnderBecomeUser_UserFactsAreThatUsers_AsTheHostsPasswdSays()
+    {
+        var host = lab.Info.Hosts[1];
+        await PrepareAsync(host.Name, "usermod -c 'App Owner' -d /home/app app");
+
+        var report = await LabRun.RunAsync(lab, """
+            - hosts: all
+              gather_facts: false
+              become: true
+              tasks:
+                - name: Setup as app
+                  setup: { gather_subset: [min] }
+                  become_user: app
+                - name: Its facts
+                  copy:
+                    dest: /root/fleet-become-test
+                    mode: "0600"
+                    content: "{{ ansible_user_id }}:{{ ansible_user_uid }}:{{ ansible_user_gid }}:{{ ansible_user_gecos }}:{{ ansible_user_dir }}:{{ ansible_user_shell }} {{ ansible_env.HOME }} {{ ansible_effective_user_id }}\n"
+            """, new Core.Execution.RunOptions { Limit = host.Name });
+
+        var result = Assert.Single(report.Hosts);
+        Assert.True(result.Status == HostStatus.Changed, $"{result.Status}: {result.Error} {string.Join("; ", result.Tasks.Select(t => t.Message))}");
+        var passwd = (await LabRun.ExecAsync(lab, host.Name, "getent passwd app | cut -d: -f1,3-7; id -u app")).Split('\n');
+        Assert.Equal($"{passwd[0]} /home/app {passwd[1]}\n", await LabRun.ExecAsync(lab, host.Name, "cat /root/fleet-become-test"));
+    }
+
+    [LabFact]
+    public async Task BecomeFlags_WithASudoPassword_SudoRunsWithThem_AndNoOutputShowsThePassword()
+    {
+        var host = lab.Info.Hosts[3];
+        var publicKey = (await File.ReadAllTextAsync(lab.Info.PublicKeyPath)).Trim();
+        // A login whose sudo asks for its password, to any user and group: -g needs the group in the runas list.
+        await PrepareAsync(host.Name, $"""
+            id sudoer >/dev/null 2>&1 || useradd -m -s /bin/sh sudoer
+            getent group appflags >/dev/null || groupadd appflags
+            echo 'sudoer:{Password}' | chpasswd
+            mkdir -p /home/sudoer/.ssh; echo '{publicKey}' > /home/sudoer/.ssh/authorized_keys
+            chown -R sudoer:sudoer /home/sudoer/.ssh; chmod 700 /home/sudoer/.ssh; chmod 600 /home/sudoer/.ssh/authorized_keys
+            echo 'sudoer ALL=(ALL:ALL) ALL' > /etc/sudoers.d/sudoer; chmod 440 /etc/sudoers.d/sudoer
+            """);
+        var inventory = Write("flags.yml", $"""
+            all:
+              hosts:
+                {host.Name}:
+                  ansible_host: {host.Address}
+                  ansible_port: {host.Port}
+                  ansible_user: sudoer
+                  ansible_ssh_private_key_file: {lab.Info.PrivateKeyPath}
+                  ansible_become_pass: {Password}
+                  ansible_become_flags: -H -n -g appflags
+            """);
+        var json = Path.Combine(_dir.FullName, "flags.json");
+
+        var run = await FleetProcess.RunAsync(["apply", Write("flags-playbook.yml", """
+            - hosts: all
+              gather_facts: false
+              become: true
+              tasks:
+                - name: A file as app in the flags' group
+                  copy: { dest: /home/app/fleet-become-test, content: "flags\n", mode: "0640" }
+                  become_user: app
+            """), "-i", inventory, "--known-hosts", lab.Info.KnownHostsPath, "--host-key-policy", "strict", "--no-progress", "-v", "--json", json]);
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Equal("app appflags 640\n", await LabRun.ExecAsync(lab, host.Name, "stat -c '%U %G %a' /home/app/fleet-become-test"));
+        foreach (var output in new[] { run.Stdout, run.Stderr, await File.ReadAllTextAsync(json) })
         {
             Assert.DoesNotContain(Password, output, StringComparison.Ordinal);
         }
