@@ -19,7 +19,7 @@ public static class FactVariables
 
     private static Dictionary<string, object?> Build()
     {
-        var facts = new SystemInfo("", "", "", "", "", "", "", "", "", "", "") { MinorVersion = "" }.ToFacts();
+        var facts = new SystemInfo("", "", "", "", "", "", "", "", "", "", "") { MinorVersion = "", Account = new UserAccount(0, 0, "", "", "", 0, 0, 0) }.ToFacts();
         foreach (var key in facts.Keys.ToList())
         {
             facts[key] = facts[key] is IReadOnlyDictionary<string, object?> map ? new AnyKey(map) : facts[key];

@@ -19,12 +19,14 @@ internal sealed class LocalConnection(HostTarget target) : IHostConnection
     private const string ScriptHeader = "# fleet script";
 
     /// <summary>
-    /// Run as another user, which cannot read this user's script file: receives the script of $1 bytes on stdin into a file of
-    /// its own, refuses it unless it arrived whole, runs it with stdin from /dev/null, removes it.
+    /// Run as another user, which cannot read this user's script file: reads the header line (after the password line that sudo
+    /// left unread when it did not ask, its credentials cached or NOPASSWD), then the script of $1 bytes into a file of its own,
+    /// runs it with stdin from /dev/null, removes it. The shell's read takes one byte at a time from a pipe, so head gets the rest.
     /// </summary>
     private const string StdinRunner =
+        $"IFS= read -r l || exit 125\n[ \"$l\" = '{ScriptHeader}' ] || IFS= read -r l || exit 125\n" +
+        $"if [ \"$l\" != '{ScriptHeader}' ]; then echo 'fleet: the script did not arrive intact on stdin' >&2; exit 125; fi\n" +
         "f=$(mktemp) || exit 125\nhead -c \"$1\" > \"$f\" || exit 125\n" +
-        $"if [ \"$(head -n 1 \"$f\")\" != '{ScriptHeader}' ]; then rm -f \"$f\"; echo 'fleet: the script did not arrive intact on stdin' >&2; exit 125; fi\n" +
         "/bin/sh \"$f\" </dev/null\nrc=$?\nrm -f \"$f\"\nexit $rc";
 
     /// <inheritdoc />
@@ -48,7 +50,7 @@ internal sealed class LocalConnection(HostTarget target) : IHostConnection
         var sudo = Sudo.Words(command.BecomeUser, password, command.BecomeFlags);
         return command.BecomeUser is null or "root"
             ? [.. sudo, "/bin/sh", scriptFile]
-            : [.. sudo, "/bin/sh", "-c", StdinRunner, "fleet", Encoding.UTF8.GetByteCount(Framed(command.Script)).ToString(CultureInfo.InvariantCulture)];
+            : [.. sudo, "/bin/sh", "-c", StdinRunner, "fleet", Encoding.UTF8.GetByteCount(command.Script).ToString(CultureInfo.InvariantCulture)];
     }
 
     /// <summary>The script as it travels on stdin to <see cref="StdinRunner"/>.</summary>
