@@ -23,8 +23,13 @@ public static class ConnectionVariables
     public const string SudoMethod = "sudo";
 
     /// <summary>Why a become method other than sudo is refused, naming it.</summary>
-    public static string MethodRefused(string method) =>
-        $"become_method '{method}' is not supported: Fleet becomes another user with sudo only (install sudo on the host and use become_method: sudo)";
+    public static string MethodRefused(string method) => method == "su"
+        ? $"become_method 'su' is not supported: {SuRefused}"
+        : $"become_method '{method}' is not supported: Fleet becomes another user with sudo only (install sudo on the host and use become_method: sudo)";
+
+    /// <summary>Why su is refused: Ansible types su's password at its prompt through a terminal, which Fleet's commands never have.</summary>
+    private const string SuRefused =
+        "su reads its password only from a terminal, and Fleet runs commands without one so that no typed password can echo into their output; install sudo on the host and use become_method: sudo";
 
     /// <summary>The variables that give sudo's flags (<c>become_flags</c>), which must be text.</summary>
     public static readonly string[] BecomeFlags = ["ansible_become_flags", "ansible_sudo_flags"];
@@ -35,7 +40,7 @@ public static class ConnectionVariables
     private const string NoProgram = "Fleet speaks SSH itself and runs no ssh, scp or sftp program; leave it out";
     private const string NoTransfer = "Fleet copies files inside its SSH session, with no scp or sftp; leave it out";
     private const string OneConnection = "Fleet keeps one connection per host open for the whole run; leave it out";
-    private const string SudoOnly = "Fleet becomes another user with sudo only; write ansible_become_user and ansible_become_password";
+    private const string SudoOnly = "Fleet becomes another user with sudo only (su needs a terminal for its password, which Fleet's commands never have); write ansible_become_user and ansible_become_password";
 
     /// <summary>Variables of Ansible's ssh connection, sh shell and become plugins that Fleet does not honour, with what to do instead.</summary>
     internal static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)

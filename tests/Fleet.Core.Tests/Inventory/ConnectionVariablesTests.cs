@@ -19,6 +19,9 @@ public sealed class ConnectionVariablesTests : IDisposable
     [InlineData("ansible_become_exe: /usr/local/bin/sudo", "ansible_become_exe is not supported")]
     [InlineData("ansible_sudo_pass: x", "write ansible_become_password")]
     [InlineData("ansible_become_method: su", "become_method 'su' is not supported")]
+    [InlineData("ansible_become_method: su", "su reads its password only from a terminal")]
+    [InlineData("ansible_su_user: postgres", "su needs a terminal for its password")]
+    [InlineData("ansible_become_method: doas", "become_method 'doas' is not supported: Fleet becomes another user with sudo only")]
     [InlineData("ansible_ssh_timeout: 30", "-T/--timeout")]
     public void Load_ConnectionVariableFleetDoesNotHonour_IsLocatedError(string variable, string message)
     {
