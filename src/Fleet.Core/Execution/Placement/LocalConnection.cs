@@ -110,6 +110,11 @@ internal sealed class LocalConnection(HostTarget target) : IHostConnection
                 throw;
             }
         }
+        catch (System.ComponentModel.Win32Exception) when (arguments[0] == "sudo")
+        {
+            // As in Ansible, a controller without sudo fails the task that becomes, not the host.
+            return new CommandResult(127, "", "fleet: the controller has no sudo, which become runs through on the controller (as in Ansible); install sudo or leave become out", clock.Elapsed);
+        }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new HostUnreachableException($"the controller could not run {start.FileName}: {ex.Message}", ex);
