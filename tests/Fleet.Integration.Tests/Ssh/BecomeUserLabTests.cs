@@ -35,6 +35,34 @@ public sealed class BecomeUserLabTests(LabFixture lab) : IDisposable
         {extra}
         """);
 
+    /// <summary>
+    /// A login <c>sudoer</c> whose sudo asks for its password (no NOPASSWD), to any user and group (-g needs the group in the
+    /// runas list), and an inventory file that logs in as it with the password; returns the inventory's path.
+    /// </summary>
+    private async Task<string> PrepareSudoerAsync(int index, string inventoryName, string hostVariable = "")
+    {
+        var host = lab.Info.Hosts[index];
+        var publicKey = (await File.ReadAllTextAsync(lab.Info.PublicKeyPath)).Trim();
+        await PrepareAsync(host.Name, $"""
+            id sudoer >/dev/null 2>&1 || useradd -m -s /bin/sh sudoer
+            echo 'sudoer:{Password}' | chpasswd
+            mkdir -p /home/sudoer/.ssh; echo '{publicKey}' > /home/sudoer/.ssh/authorized_keys
+            chown -R sudoer:sudoer /home/sudoer/.ssh; chmod 700 /home/sudoer/.ssh; chmod 600 /home/sudoer/.ssh/authorized_keys
+            echo 'sudoer ALL=(ALL:ALL) ALL' > /etc/sudoers.d/sudoer; chmod 440 /etc/sudoers.d/sudoer
+            """);
+        return Write(inventoryName, $"""
+            all:
+              hosts:
+                {host.Name}:
+                  ansible_host: {host.Address}
+                  ansible_port: {host.Port}
+                  ansible_user: sudoer
+                  ansible_ssh_private_key_file: {lab.Info.PrivateKeyPath}
+                  ansible_become_pass: {Password}
+                  {hostVariable}
+            """);
+    }
+
     private const string Playbook = """
         - name: Become another user
           hosts: all
@@ -76,25 +104,7 @@ public sealed class BecomeUserLabTests(LabFixture lab) : IDisposable
     public async Task BecomePassword_FromInventory_SudoAsksForItAndNoOutputShowsIt()
     {
         var host = lab.Info.Hosts[3];
-        var publicKey = (await File.ReadAllTextAsync(lab.Info.PublicKeyPath)).Trim();
-        // A login whose sudo asks for its password (no NOPASSWD), to any user.
-        await PrepareAsync(host.Name, $"""
-            id sudoer >/dev/null 2>&1 || useradd -m -s /bin/sh sudoer
-            echo 'sudoer:{Password}' | chpasswd
-            mkdir -p /home/sudoer/.ssh; echo '{publicKey}' > /home/sudoer/.ssh/authorized_keys
-            chown -R sudoer:sudoer /home/sudoer/.ssh; chmod 700 /home/sudoer/.ssh; chmod 600 /home/sudoer/.ssh/authorized_keys
-            echo 'sudoer ALL=(ALL) ALL' > /etc/sudoers.d/sudoer; chmod 440 /etc/sudoers.d/sudoer
-            """);
-        var inventory = Write("inventory.yml", $"""
-            all:
-              hosts:
-                {host.Name}:
-                  ansible_host: {host.Address}
-                  ansible_port: {host.Port}
-                  ansible_user: sudoer
-                  ansible_ssh_private_key_file: {lab.Info.PrivateKeyPath}
-                  ansible_become_pass: {Password}
-            """);
+        var inventory = await PrepareSudoerAsync(3, "inventory.yml");
         var json = Path.Combine(_dir.FullName, "report.json");
         var log = Path.Combine(_dir.FullName, "run.log");
 
@@ -141,27 +151,8 @@ public sealed class BecomeUserLabTests(LabFixture lab) : IDisposable
     public async Task BecomeFlags_WithASudoPassword_SudoRunsWithThem_AndNoOutputShowsThePassword()
     {
         var host = lab.Info.Hosts[3];
-        var publicKey = (await File.ReadAllTextAsync(lab.Info.PublicKeyPath)).Trim();
-        // A login whose sudo asks for its password, to any user and group: -g needs the group in the runas list.
-        await PrepareAsync(host.Name, $"""
-            id sudoer >/dev/null 2>&1 || useradd -m -s /bin/sh sudoer
-            getent group appflags >/dev/null || groupadd appflags
-            echo 'sudoer:{Password}' | chpasswd
-            mkdir -p /home/sudoer/.ssh; echo '{publicKey}' > /home/sudoer/.ssh/authorized_keys
-            chown -R sudoer:sudoer /home/sudoer/.ssh; chmod 700 /home/sudoer/.ssh; chmod 600 /home/sudoer/.ssh/authorized_keys
-            echo 'sudoer ALL=(ALL:ALL) ALL' > /etc/sudoers.d/sudoer; chmod 440 /etc/sudoers.d/sudoer
-            """);
-        var inventory = Write("flags.yml", $"""
-            all:
-              hosts:
-                {host.Name}:
-                  ansible_host: {host.Address}
-                  ansible_port: {host.Port}
-                  ansible_user: sudoer
-                  ansible_ssh_private_key_file: {lab.Info.PrivateKeyPath}
-                  ansible_become_pass: {Password}
-                  ansible_become_flags: -H -n -g appflags
-            """);
+        await LabRun.ExecAsync(lab, host.Name, "getent group appflags >/dev/null || groupadd appflags");
+        var inventory = await PrepareSudoerAsync(3, "flags.yml", "ansible_become_flags: -H -n -g appflags");
         var json = Path.Combine(_dir.FullName, "flags.json");
 
         var run = await FleetProcess.RunAsync(["apply", Write("flags-playbook.yml", """
