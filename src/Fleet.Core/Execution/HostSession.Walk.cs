@@ -306,6 +306,17 @@ internal sealed partial class HostSession : IPlayWalk
         _playEnded = true;
     }
 
+    void IPlayWalk.ClearFacts()
+    {
+        foreach (var name in _run!.HostNames)
+        {
+            if (_run.Sessions.TryGetValue(name, out var session))
+            {
+                session._variables.ClearFacts();
+            }
+        }
+    }
+
     async Task IPlayWalk.ResetConnectionAsync(CancellationToken cancellationToken)
     {
         try

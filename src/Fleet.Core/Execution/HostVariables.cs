@@ -111,6 +111,19 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
         return all;
     }
 
+    /// <summary>
+    /// <c>meta: clear_facts</c>: the fact cache is emptied (gathered facts, module facts, set_fact's cacheable copies), as Ansible's
+    /// <c>clear_facts</c> pops it; set_fact's variables and registered results stay.
+    /// </summary>
+    public void ClearFacts()
+    {
+        lock (_lock)
+        {
+            _moduleFacts.Clear();
+            _pendingGather = null;
+        }
+    }
+
     /// <summary><c>set_fact</c>: variables of this host for the rest of the run.</summary>
     public void SetFacts(IReadOnlyDictionary<string, object?> facts)
     {

@@ -55,7 +55,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             {
                 var (play, hosts) = plays[i];
                 var active = hosts.Select(h => sessions[h.Name]).Where(s => !s.Stopped).ToList();
-                var run = new SharedPlayState(play, hostVars) { Sessions = sessions };
+                var run = new SharedPlayState(play, hostVars) { Sessions = sessions, HostNames = hosts.Select(h => h.Name).ToList() };
                 foreach (var session in active)
                 {
                     var later = i + 1;

@@ -28,6 +28,9 @@ internal sealed class SharedPlayState(Play play, IReadOnlyDictionary<string, obj
     /// <summary>Every host's session by name: <c>delegate_facts</c> sets facts on the delegated host's. The default is none.</summary>
     public IReadOnlyDictionary<string, HostSession> Sessions { get; init; } = new Dictionary<string, HostSession>();
 
+    /// <summary>The play's hosts, every batch's and every state's (<c>meta: clear_facts</c> clears them all, as Ansible's does).</summary>
+    public IReadOnlyList<string> HostNames { get; init; } = [];
+
     public void Fatal(string host) => FatalFailure ??= host;
 
     public void End() => Ended = true;

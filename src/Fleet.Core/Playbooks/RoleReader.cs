@@ -10,7 +10,7 @@ namespace Fleet.Core.Playbooks;
 /// <c>roles/</c> beside the playbook, then the roles path, then beside the playbook; <c>ns.coll.role</c> under
 /// <c>collections/ansible_collections/ns/coll/roles/</c>. A role becomes a block whose tasks carry its <see cref="RoleContext"/>.
 /// </summary>
-internal sealed class RoleReader(LoadContext context, TaskReader tasks)
+internal sealed partial class RoleReader(LoadContext context, TaskReader tasks)
 {
     private static readonly string[] EntryKeys = ["role", "name", "vars", "when", "tags", "become", "become_user", "become_method", "become_flags", "become_exe", "tasks_from", "vars_from", "defaults_from", "handlers_from"];
 
@@ -181,10 +181,10 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             return null;
         }
 
-        var directory = Find(name, r.Directory);
+        var directory = Find(name, r.Directory, inherit.Collections);
         if (directory is null)
         {
-            r.Errors.Add(new InputError(location, $"role '{name}' not found (looked in {string.Join(", ", Places(name, r.Directory))})"));
+            r.Errors.Add(new InputError(location, $"role '{name}' not found (looked in {string.Join(", ", Places(name, r.Directory, inherit.Collections))})"));
             return null;
         }
 
@@ -291,7 +291,8 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             {
                 foreach (var item in items.Children)
                 {
-                    if (ReadEntry(reader, item, inherit with { Role = null }, dedupe: true) is { } dep)
+                    // A dependency is looked for through its role's collections (its own, then meta's), as Ansible's RoleMetadata does.
+                    if (ReadEntry(reader, item, inherit with { Role = null, Collections = ForeignModules.RoleCollections(directory) }, dedupe: true) is { } dep)
                     {
                         deps.Add(dep);
                     }
@@ -361,10 +362,15 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             .FirstOrDefault(p => File.Exists(p) || (System.IO.Directory.Exists(p) && Path.HasExtension(p))); // main.yml as a directory is refused when read, not skipped
 
     /// <summary>The role's directory, or null.</summary>
-    public string? Find(string name, string fromDirectory) => Places(name, fromDirectory).FirstOrDefault(p => System.IO.Directory.Exists(p));
+    public string? Find(string name, string fromDirectory, IReadOnlyList<string>? collections = null) =>
+        Places(name, fromDirectory, collections).FirstOrDefault(p => System.IO.Directory.Exists(p));
 
-    /// <summary>Where a role is looked for, in order (Ansible's order).</summary>
-    public IEnumerable<string> Places(string name, string fromDirectory)
+    /// <summary>
+    /// Where a role is looked for, in Ansible's order: a collection's roles first (<c>ns.coll.role</c>, or <c>ns.coll.sub.role</c> in
+    /// roles/sub/; a short name through the <c>collections:</c> search list, its dots being subdirectories as Python imports them),
+    /// then the role paths, where a dotted name is a directory name.
+    /// </summary>
+    public IEnumerable<string> Places(string name, string fromDirectory, IReadOnlyList<string>? collections = null)
     {
         var playbook = context.PlaybookDirectory;
         if (Path.IsPathRooted(name))
@@ -373,17 +379,12 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
             yield break;
         }
 
-        var parts = name.Split('.');
-        if (parts.Length == 3 && !name.Contains('/', StringComparison.Ordinal))
+        foreach (var place in CollectionPlaces(name, collections ?? [], playbook))
         {
-            foreach (var root in CollectionRoots(playbook))
-            {
-                yield return Path.Combine(root, "ansible_collections", parts[0], parts[1], "roles", parts[2]);
-            }
-
-            yield break;
+            yield return place;
         }
 
+        // Then the role paths, for a qualified name too (Ansible's fallback: roles/ns.coll.role is a directory name).
         yield return InputFile.FullPath(Path.Combine(playbook, "roles", name));
         foreach (var dir in context.RolesPath)
         {
@@ -395,6 +396,31 @@ internal sealed class RoleReader(LoadContext context, TaskReader tasks)
         {
             // A role used from inside another role: beside that role too.
             yield return InputFile.FullPath(Path.Combine(fromDirectory, "..", "..", name));
+        }
+    }
+
+    // AnsibleCollectionRef.VALID_FQCR_RE: ns.coll.resource with optional subdirectories between.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\w+(\.\w+){2,}$")]
+    private static partial System.Text.RegularExpressions.Regex QualifiedName();
+
+    private static IEnumerable<string> CollectionPlaces(string name, IReadOnlyList<string> collections, string playbook)
+    {
+        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
+        {
+            yield break;
+        }
+
+        var parts = name.Split('.');
+        var searched = QualifiedName().IsMatch(name)
+            ? [($"{parts[0]}.{parts[1]}", parts[2..])]
+            : collections.Where(c => c.Split('.').Length == 2).Select(c => (Collection: c, Path: parts));
+        foreach (var (collection, path) in searched)
+        {
+            var (ns, coll) = (collection.Split('.')[0], collection.Split('.')[1]);
+            foreach (var root in CollectionRoots(playbook))
+            {
+                yield return Path.Combine([root, "ansible_collections", ns, coll, "roles", .. path]);
+            }
         }
     }
 

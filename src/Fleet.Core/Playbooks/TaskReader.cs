@@ -563,7 +563,14 @@ internal sealed class TaskReader(LoadContext context)
     {
         var action = (task.Args["free_form"] as ScalarArg)?.Value ?? "";
         string[] known = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "refresh_inventory", "clear_facts", "end_batch", "reset_connection", "role_complete"];
-        string[] supported = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "role_complete", "end_batch", "reset_connection"];
+        string[] supported = ["flush_handlers", "noop", "end_host", "end_play", "clear_host_errors", "role_complete", "end_batch", "reset_connection", "clear_facts"];
+        if (action == "refresh_inventory")
+        {
+            // Fleet validates every play against the inventory before contacting a host: a host that joins mid-run would skip that.
+            r.Errors.Add(new InputError(task.Args.Location, "meta: refresh_inventory is not supported: Fleet reads and validates the inventory once, before any host is contacted; split the run in two (the second `fleet apply` reads the new inventory)"));
+            return null;
+        }
+
         if (!supported.Contains(action))
         {
             r.Errors.Add(new InputError(task.Args.Location, known.Contains(action)

@@ -7,6 +7,8 @@ public static partial class Filters
     {
         public static readonly Dictionary<string, Filter> All = new(StringComparer.Ordinal)
         {
+            ["dict_kv"] = (v, c) => new Dictionary<string, object?>(StringComparer.Ordinal) { [c.Get(0, "key") as string ?? throw Error("dict_kv: the key must be a text")] = v },
+            ["items"] = (v, _) => v is IReadOnlyDictionary<string, object?> map ? map.Select(kv => (object?)new TupleValue([kv.Key, kv.Value])).ToList() : throw Error("Can only get item pairs from a mapping."),
             ["combine"] = (v, c) => Combine(v, c),
             ["dict2items"] = (v, c) => Map(v, "dict2items").Select(kv => (object?)new Dictionary<string, object?>(StringComparer.Ordinal)
             {

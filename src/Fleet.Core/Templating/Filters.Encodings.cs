@@ -13,8 +13,29 @@ public static partial class Filters
             ["b64encode"] = (v, _) => Convert.ToBase64String(Encoding.UTF8.GetBytes(Str(v))),
             ["hash"] = (v, c) => Hash(Str(v), Str(c.Get(0, "hashtype", "sha1"))),
             ["checksum"] = (v, _) => Hash(Str(v), "sha1"),
+            ["sha1"] = (v, _) => Hash(Str(v), "sha1"),
+            ["md5"] = (v, _) => Hash(Str(v), "md5"),
+            ["to_uuid"] = (v, c) => Uuid5(Str(c.Get(0, "namespace", "361E6D51-FAEC-444A-9079-341386DA8E2E")), Str(v)),
             ["password_hash"] = (v, c) => PasswordHash(Str(v), c),
         };
+
+        // Python's uuid.uuid5: SHA-1 of the namespace's bytes and the name, version 5 and RFC 4122's variant set.
+        private static string Uuid5(string space, string name)
+        {
+            var text = space.Replace("urn:", "", StringComparison.OrdinalIgnoreCase).Replace("uuid:", "", StringComparison.OrdinalIgnoreCase).Trim('{', '}').Replace("-", "", StringComparison.Ordinal);
+            if (text.Length != 32 || !text.All(Uri.IsHexDigit))
+            {
+                throw Error($"Invalid value '{space}' for 'namespace': badly formed hexadecimal UUID string");
+            }
+
+    #pragma warning disable CA5350 // uuid5 is defined on SHA-1
+            var digest = System.Security.Cryptography.SHA1.HashData([.. Convert.FromHexString(text), .. Encoding.UTF8.GetBytes(name)]);
+    #pragma warning restore CA5350
+            digest[6] = (byte)((digest[6] & 0x0f) | 0x50);
+            digest[8] = (byte)((digest[8] & 0x3f) | 0x80);
+            var hex = Convert.ToHexString(digest, 0, 16).ToLowerInvariant();
+            return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
+        }
 
         private static string Hash(string value, string type)
         {

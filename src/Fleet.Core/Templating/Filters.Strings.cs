@@ -24,6 +24,9 @@ public static partial class Filters
     {
         public static readonly Dictionary<string, Filter> All = new(StringComparer.Ordinal)
         {
+            ["safe"] = (v, _) => v is string ? v : Str(v),
+            ["center"] = (v, c) => Center(Str(v), ToLong(c.Get(0, "width", 80L)) ?? 80),
+            ["truncate"] = (v, c) => Truncate(Str(v), ToLong(c.Get(0, "length", 255L)) ?? 255, Values.Truthy(c.Get(1, "killwords", false)), Str(c.Get(2, "end", "...")), ToLong(c.Get(3, "leeway", 5L)) ?? 5),
             ["capitalize"] = (v, _) => Str(v) is { Length: > 0 } s ? char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant() : "",
             ["format"] = (v, c) => c.Keywords.Count > 0 ? Values.PercentFormat(Str(v), [c.Keywords]) : Values.PercentFormat(Str(v), c.Arguments),
             ["indent"] = (v, c) => Indent(Str(v), c.Get(0, "width", 4L), Values.Truthy(c.Get(1, "first", false)), Values.Truthy(c.Get(2, "blank", false))),
@@ -74,6 +77,38 @@ public static partial class Filters
             }
 
             return n;
+        }
+
+        // Python's str.center: the odd space goes left when the width is odd, right otherwise.
+        private static string Center(string s, long width)
+        {
+            var margin = width - s.Length;
+            if (margin <= 0)
+            {
+                return s;
+            }
+
+            RenderBudget.CheckText(width);
+            var left = (margin / 2) + (margin & width & 1);
+            return new string(' ', (int)left) + s + new string(' ', (int)(margin - left));
+        }
+
+        // Jinja's truncate: text within length + leeway stays; else cut at a word unless killwords, and end appended.
+        private static string Truncate(string s, long length, bool killwords, string end, long leeway)
+        {
+            if (length < end.Length || leeway < 0)
+            {
+                throw Error(length < end.Length ? $"expected length >= {end.Length}, got {length}" : $"expected leeway >= 0, got {leeway}");
+            }
+
+            if (s.Length <= length + leeway)
+            {
+                return s;
+            }
+
+            var cut = s[..(int)(length - end.Length)];
+            var space = cut.LastIndexOf(' ');
+            return (killwords || space < 0 ? cut : cut[..space]) + end;
         }
 
         private static string Replace(string s, string old, string replacement, long? count)

@@ -13,7 +13,8 @@ public static partial class Filters
 
     // Each family lists its filters in its own file (Filters.<Family>.cs): a new filter is one entry there, a new family one name here.
     private static readonly Dictionary<string, Filter> Catalog = FamilyTables.Join<Filter>(
-        "filter", Strings.All, Lists.All, Sets.All, Dicts.All, Numbers.All, Paths.All, Encodings.All, Serialization.All, Regexes.All, Ansible.All);
+        "filter", Strings.All, Lists.All, Sets.All, Dicts.All, Numbers.All, Paths.All, Encodings.All, Serialization.All, Regexes.All, Ansible.All,
+        Randoms.All, Urls.All, Times.All, Combinatorics.All);
 
     /// <summary>True for a filter Fleet implements (<c>default</c> and <c>mandatory</c> are handled by the expression, as they see undefined input).</summary>
     public static bool Known(string name) => Catalog.ContainsKey(name) || name is "default" or "d" or "mandatory";

@@ -15,10 +15,6 @@ public readonly record struct TemplateFileLookup(string Kind, string Path, Sourc
 // What validation reads from a template file without rendering it: the variables it needs, the templates it names, the files it looks up.
 public sealed partial class JinjaTemplate
 {
-    // A lookup of a controller file by literal path, as written in an expression's text: lookup('file', 'motd.txt').
-    [System.Text.RegularExpressions.GeneratedRegex("""\b(?:lookup|query|q)\(\s*(['"])(?<kind>file|template)\1\s*,\s*(['"])(?<path>[^'"{}\\]+)\2\s*[,)]""")]
-    private static partial System.Text.RegularExpressions.Regex LiteralLookup();
-
     /// <summary>Root variables the template sets or binds itself (set, for, macro, import): an included template sees them.</summary>
     public IReadOnlySet<string> BoundNames
     {
@@ -30,60 +26,113 @@ public sealed partial class JinjaTemplate
         }
     }
 
-    /// <summary>The controller files the template looks up by a literal path (a path with a variable is only known when it renders).</summary>
+    /// <summary>
+    /// The controller files the template looks up by a literal path, found in the parsed expressions (so a path with quotes or
+    /// braces is read as Jinja reads it); a path with a variable, or a template in its text, is only known when it renders.
+    /// </summary>
     public IEnumerable<TemplateFileLookup> FileLookups
     {
         get
         {
             var found = new List<TemplateFileLookup>();
-            Expressions(_nodes, guarded: false, (expression, offset, guarded) =>
+            Expressions(_nodes, (expression, offset, guarded) =>
             {
-                foreach (System.Text.RegularExpressions.Match match in LiteralLookup().Matches(expression.Text))
+                foreach (var (kind, path) in ExpressionTree.Descendants(expression).SelectMany(LiteralFileLookups))
                 {
-                    found.Add(new TemplateFileLookup(match.Groups["kind"].Value, match.Groups["path"].Value, Location(_text, _file, offset), guarded));
+                    found.Add(new TemplateFileLookup(kind, path, Location(_text, _file, offset), guarded));
                 }
             });
             return found;
         }
     }
 
-    // Every expression of the nodes with the offset of its tag, and whether a statement around it may skip it.
-    private static void Expressions(List<Node> nodes, bool guarded, Action<Expression, int, bool> visit)
+    // lookup|query|q('file'|'template', 'a', 'b', …): each literal path term; Ansible templates the terms, so one with a template is left to run time.
+    private static IEnumerable<(string Kind, string Path)> LiteralFileLookups(Expression expression)
+    {
+        if (expression is not CallExpression { Callee: VariableExpression { Name: "lookup" or "query" or "q" }, Arguments: [LiteralExpression { Constant: "file" or "template" } kind, ..] } call)
+        {
+            yield break;
+        }
+
+        foreach (var term in call.Arguments.Skip(1))
+        {
+            if (term is LiteralExpression { Constant: string { Length: > 0 } path } && !path.Contains("{{", StringComparison.Ordinal) && !path.Contains("{%", StringComparison.Ordinal))
+            {
+                yield return ((string)kind.Constant!, path);
+            }
+        }
+    }
+
+    // Every expression of the nodes (a tag's and the names of include, import and extends) with its tag's offset and whether a statement may skip it.
+    private static void Expressions(List<Node> nodes, Action<Expression, int, bool> visit) => Walk(nodes, guarded: false, (node, guarded) =>
+    {
+        switch (node)
+        {
+            case OutputNode o:
+                visit(o.Expression, o.Offset, guarded);
+                break;
+            case IfNode i:
+                foreach (var (condition, _) in i.Branches)
+                {
+                    visit(condition, i.Offset, guarded);
+                }
+
+                break;
+            case ForNode f:
+                visit(f.Items, f.Offset, guarded);
+                if (f.Filter is { } filter)
+                {
+                    visit(filter, f.Offset, true);
+                }
+
+                break;
+            case SetNode { Value: { } value } s:
+                visit(value, s.Offset, guarded);
+                break;
+            case IncludeNode i:
+                visit(i.Name, i.Offset, guarded);
+                break;
+            case ImportNode i:
+                visit(i.Name, i.Offset, guarded);
+                break;
+            case ExtendsNode e:
+                visit(e.Name, e.Offset, guarded);
+                break;
+        }
+    });
+
+    /// <summary>
+    /// Every node of the tree with whether a statement around it may skip it: an if's branches, a for's body and else and a macro's
+    /// body are guarded; a set block's and a block's body are as their statement is. The one walk for what needs no scope
+    /// (<see cref="Uses"/> threads the names bound through if, for and set, so it keeps its own).
+    /// </summary>
+    private static void Walk(List<Node> nodes, bool guarded, Action<Node, bool> visit)
     {
         foreach (var node in nodes)
         {
+            visit(node, guarded);
             switch (node)
             {
-                case OutputNode o:
-                    visit(o.Expression, o.Offset, guarded);
-                    break;
                 case IfNode i:
-                    foreach (var (condition, body) in i.Branches)
+                    foreach (var (_, body) in i.Branches)
                     {
-                        visit(condition, i.Offset, guarded);
-                        Expressions(body, guarded: true, visit);
+                        Walk(body, guarded: true, visit);
                     }
 
-                    Expressions(i.Else ?? [], guarded: true, visit);
+                    Walk(i.Else ?? [], guarded: true, visit);
                     break;
                 case ForNode f:
-                    visit(f.Items, f.Offset, guarded);
-                    Expressions(f.Body, guarded: true, visit);
-                    Expressions(f.Else ?? [], guarded: true, visit);
+                    Walk(f.Body, guarded: true, visit);
+                    Walk(f.Else ?? [], guarded: true, visit);
                     break;
                 case SetNode s:
-                    if (s.Value is { } value)
-                    {
-                        visit(value, s.Offset, guarded);
-                    }
-
-                    Expressions(s.Body ?? [], guarded, visit);
+                    Walk(s.Body ?? [], guarded, visit);
                     break;
                 case MacroNode m:
-                    Expressions(m.Body, guarded: true, visit);
+                    Walk(m.Body, guarded: true, visit);
                     break;
                 case BlockNode b:
-                    Expressions(b.Body, guarded, visit);
+                    Walk(b.Body, guarded, visit);
                     break;
             }
         }
@@ -113,7 +162,29 @@ public sealed partial class JinjaTemplate
         get
         {
             var found = new List<TemplateReference>();
-            CollectReferences(_nodes, guarded: false, found);
+            void Add(Expression name, int offset, bool guarded, bool imported = false)
+            {
+                if (name is LiteralExpression { Constant: string literal })
+                {
+                    found.Add(new TemplateReference(literal, Location(_text, _file, offset), guarded, imported));
+                }
+            }
+
+            Walk(_nodes, guarded: false, (node, guarded) =>
+            {
+                switch (node)
+                {
+                    case IncludeNode i:
+                        Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
+                        break;
+                    case ImportNode i:
+                        Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
+                        break;
+                    case ExtendsNode e:
+                        Add(e.Name, e.Offset, guarded);
+                        break;
+                }
+            });
             return found;
         }
     }
@@ -180,54 +251,6 @@ public sealed partial class JinjaTemplate
                     break;
                 case BlockNode b:
                     Uses(b.Body, bound, proven, guarded, uses);
-                    break;
-            }
-        }
-    }
-
-    private void CollectReferences(List<Node> nodes, bool guarded, List<TemplateReference> found)
-    {
-        void Add(Expression name, int offset, bool skippable, bool imported = false)
-        {
-            if (name is LiteralExpression { Constant: string literal })
-            {
-                found.Add(new TemplateReference(literal, Location(_text, _file, offset), skippable, imported));
-            }
-        }
-
-        foreach (var node in nodes)
-        {
-            switch (node)
-            {
-                case IfNode i:
-                    foreach (var (_, body) in i.Branches)
-                    {
-                        CollectReferences(body, guarded: true, found);
-                    }
-
-                    CollectReferences(i.Else ?? [], guarded: true, found);
-                    break;
-                case ForNode f:
-                    CollectReferences(f.Body, guarded: true, found);
-                    CollectReferences(f.Else ?? [], guarded: true, found);
-                    break;
-                case SetNode s:
-                    CollectReferences(s.Body ?? [], guarded, found);
-                    break;
-                case MacroNode m:
-                    CollectReferences(m.Body, guarded: true, found);
-                    break;
-                case IncludeNode i:
-                    Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
-                    break;
-                case ImportNode i:
-                    Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
-                    break;
-                case ExtendsNode e:
-                    Add(e.Name, e.Offset, guarded);
-                    break;
-                case BlockNode b:
-                    CollectReferences(b.Body, guarded, found);
                     break;
             }
         }

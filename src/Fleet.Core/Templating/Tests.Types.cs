@@ -23,6 +23,8 @@ public static partial class Tests
             ["upper"] = (v, _) => v is string s && s == s.ToUpperInvariant(),
             ["truthy"] = (v, c) => Truthy(v, c),
             ["falsy"] = (v, c) => !Truthy(v, c),
+            ["nan"] = (v, _) => v is double d && double.IsNaN(d),
+            ["isnan"] = (v, _) => v is double d && double.IsNaN(d),
         };
 
         private static bool Truthy(object? v, FilterCall call)

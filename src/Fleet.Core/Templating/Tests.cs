@@ -8,7 +8,7 @@ public static partial class Tests
     private delegate bool Test(object? value, FilterCall call);
 
     // Each family lists its tests in its own file (Tests.<Family>.cs): a new test is one entry there, a new family one name here.
-    private static readonly Dictionary<string, Test> Catalog = FamilyTables.Join<Test>("test", Types.All, Comparisons.All, Collections.All, Regexes.All, Versions.All, TaskResults.All);
+    private static readonly Dictionary<string, Test> Catalog = FamilyTables.Join<Test>("test", Types.All, Comparisons.All, Collections.All, Regexes.All, Versions.All, TaskResults.All, Paths.All, Uris.All);
 
     /// <summary>True for a test Fleet implements (<c>defined</c>/<c>undefined</c> are handled by the expression).</summary>
     public static bool Known(string name) => Catalog.ContainsKey(name) || name is "defined" or "undefined";

@@ -177,7 +177,7 @@ internal sealed partial class TokenParser
 
                 if (!Filters.Known(name))
                 {
-                    throw new FormatException($"unknown filter '{name}'");
+                    throw new FormatException(RefusedPlugins.Unknown("filter", name));
                 }
 
                 var (arguments, keywords) = IsSymbol("(") ? ParseArguments() : ([], []);
@@ -194,7 +194,7 @@ internal sealed partial class TokenParser
 
                 if (!Tests.Known(name))
                 {
-                    throw new FormatException($"unknown test '{name}'");
+                    throw new FormatException(RefusedPlugins.Unknown("test", name));
                 }
 
                 if (name is "defined" or "undefined")

@@ -30,6 +30,21 @@ public sealed class VariableScope : IVariableLookup
         return false;
     }
 
+    /// <summary>The variable's value as written (a template not rendered), or false when it is undefined.</summary>
+    public bool TryGetRaw(string name, out object? raw)
+    {
+        foreach (var layer in _layers)
+        {
+            if (layer.TryGetValue(name, out raw))
+            {
+                return true;
+            }
+        }
+
+        raw = null;
+        return false;
+    }
+
     /// <inheritdoc />
     public IEnumerable<string> Names => _layers.SelectMany(l => l.Keys).Distinct(StringComparer.Ordinal);
 

@@ -5,6 +5,7 @@ using Fleet.Core.Inputs;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
+using Fleet.Core.Templating;
 using Fleet.Tests;
 using Spectre.Console.Cli;
 
@@ -103,6 +104,22 @@ public sealed partial class AnsibleDifferencesPageTests : IDisposable
         var missing = known.SelectMany(kind => kind.Value.Where(name => !listed.Contains(name)).Select(name => $"{kind.Key} {name}")).ToList();
 
         Assert.True(missing.Count == 0, "docs/ansible-differences.md does not list: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void RefusedFiltersAndTests_AreExactlyFleetsTable()
+    {
+        Assert.Equal(RefusedPlugins.Filters.Keys.Order(StringComparer.Ordinal), FirstColumnNames("Refused filter"));
+        Assert.Equal(RefusedPlugins.Tests.Keys.Order(StringComparer.Ordinal), FirstColumnNames("Refused test"));
+    }
+
+    /// <summary>Every code span of the first column of the table headed <paramref name="header"/>, sorted.</summary>
+    private static List<string> FirstColumnNames(string header)
+    {
+        var lines = File.ReadAllLines(PagePath);
+        var start = Array.FindIndex(lines, l => l.StartsWith($"| {header} |", StringComparison.Ordinal));
+        Assert.True(start >= 0, $"no table headed '{header}' in docs/ansible-differences.md");
+        return lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|')).SelectMany(l => CodeSpan().Matches(l.Split('|')[1])).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToList();
     }
 
     [Fact]

@@ -68,6 +68,19 @@ public sealed class RoleArgumentSpecTests : IDisposable
     }
 
     [Fact]
+    public async Task TemplatedText_IsNamedStr_AsAnsiblePlaybookNamesIt()
+    {
+        var host = await RunAsync("{ count: \"{{ 'x' | upper }}\", mode: a, names: \"{{ ['z'] }}\" }");
+
+        // ansible-playbook 2.14: text a template computed is str, text read from YAML AnsibleUnicode (the test above).
+        Assert.Equal(
+            "Validation of arguments failed:\n"
+            + "argument 'count' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int\n"
+            + "Elements value for option 'names' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int",
+            host.Tasks[0].Message);
+    }
+
+    [Fact]
     public async Task MissingRequired_FailsNamingIt()
     {
         var host = await RunAsync("{ mode: a }");

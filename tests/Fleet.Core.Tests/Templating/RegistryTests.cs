@@ -10,12 +10,15 @@ public sealed class RegistryTests
     {
         string[] expected =
         [
-            "abs", "b64decode", "b64encode", "basename", "bool", "capitalize", "checksum", "combine", "comment", "count", "d", "default",
-            "dict2items", "dictsort", "difference", "dirname", "extract", "first", "flatten", "float", "format", "from_json", "hash", "indent",
-            "int", "intersect", "items2dict", "join", "last", "length", "list", "lower", "mandatory", "map", "max", "min", "password_hash",
-            "quote", "regex_escape", "regex_findall", "regex_replace", "regex_search", "reject", "rejectattr", "replace", "reverse", "round",
-            "select", "selectattr", "sort", "split", "splitext", "string", "sum", "symmetric_difference", "ternary", "title", "to_json",
-            "to_nice_json", "to_nice_yaml", "to_yaml", "trim", "type_debug", "union", "unique", "upper", "wordcount", "zip",
+            "abs", "b64decode", "b64encode", "basename", "bool", "capitalize", "center", "checksum", "combinations", "combine", "comment",
+            "count", "d", "default", "dict2items", "dict_kv", "dictsort", "difference", "dirname", "expanduser", "expandvars", "extract",
+            "first", "flatten", "float", "format", "from_json", "hash", "indent", "int", "intersect", "items", "items2dict", "join", "last",
+            "length", "list", "log", "lower", "mandatory", "map", "max", "md5", "min", "password_hash", "path_join", "permutations", "pow",
+            "product", "quote", "random", "regex_escape", "regex_findall", "regex_replace", "regex_search", "reject", "rejectattr",
+            "relpath", "replace", "reverse", "root", "round", "safe", "select", "selectattr", "sha1", "shuffle", "sort", "split",
+            "splitext", "strftime", "string", "sum", "symmetric_difference", "ternary", "title", "to_json", "to_nice_json", "to_nice_yaml",
+            "to_uuid", "to_yaml", "trim", "truncate", "type_debug", "union", "unique", "upper", "urldecode", "urlencode", "urlsplit",
+            "win_basename", "win_dirname", "win_splitdrive", "wordcount", "zip", "zip_longest",
         ];
 
         Assert.Equal(expected, Filters.Names);
@@ -27,10 +30,12 @@ public sealed class RegistryTests
     {
         string[] expected =
         [
-            "!=", "<", "<=", "==", ">", ">=", "all", "any", "boolean", "callable", "change", "changed", "contains", "defined", "divisibleby",
-            "eq", "equalto", "even", "failed", "failure", "falsy", "float", "ge", "greaterthan", "gt", "in", "integer", "iterable", "le",
-            "lessthan", "lower", "lt", "mapping", "match", "ne", "none", "number", "odd", "regex", "sameas", "search", "sequence", "skip",
-            "skipped", "string", "subset", "succeeded", "success", "successful", "superset", "true", "false", "truthy", "undefined", "upper",
+            "!=", "<", "<=", "==", ">", ">=", "abs", "all", "any", "boolean", "callable", "change", "changed", "contains", "defined",
+            "directory", "divisibleby", "eq", "equalto", "even", "exists", "failed", "failure", "false", "falsy", "file", "finished",
+            "float", "ge", "greaterthan", "gt", "in", "integer", "is_abs", "is_dir", "is_file", "is_link", "isnan", "issubset",
+            "issuperset", "iterable", "le", "lessthan", "link", "link_exists", "lower", "lt", "mapping", "match", "nan", "ne", "none",
+            "number", "odd", "reachable", "regex", "sameas", "search", "sequence", "skip", "skipped", "started", "string", "subset",
+            "succeeded", "success", "successful", "superset", "true", "truthy", "undefined", "unreachable", "upper", "uri", "url", "urn",
             "version", "version_compare",
         ];
 

@@ -11,8 +11,8 @@ sys.modules["passlib"] = None
 
 from jinja2 import Environment, FileSystemLoader
 from ansible.template import AnsibleUndefined
-from ansible.plugins.filter import core as filter_core, mathstuff as filter_math
-from ansible.plugins.test import core as test_core, mathstuff as test_math
+from ansible.plugins.filter import core as filter_core, mathstuff as filter_math, urls as filter_urls, urlsplit as filter_urlsplit
+from ansible.plugins.test import core as test_core, mathstuff as test_math, files as test_files, uri as test_uri
 
 
 def environment(options, searchpath):
@@ -26,8 +26,12 @@ def environment(options, searchpath):
     )
     env.filters.update(filter_core.FilterModule().filters())
     env.filters.update(filter_math.FilterModule().filters())
+    env.filters.update(filter_urls.FilterModule().filters())
+    env.filters.update(filter_urlsplit.FilterModule().filters())
     env.tests.update(test_core.TestModule().tests())
     env.tests.update(test_math.TestModule().tests())
+    env.tests.update(test_files.TestModule().tests())
+    env.tests.update(test_uri.TestModule().tests())
     return env
 
 

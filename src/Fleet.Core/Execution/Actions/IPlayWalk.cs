@@ -15,6 +15,9 @@ internal interface IPlayWalk
     /// <summary>The current batch ends for every host of it before its next task; the next batch starts the play.</summary>
     void EndBatch();
 
+    /// <summary>The facts of every host of the play are forgotten (their gathered and cached facts, not their set_fact variables).</summary>
+    void ClearFacts();
+
     /// <summary>The host's connection is closed and opened again (new group memberships and login settings take effect).</summary>
     Task ResetConnectionAsync(CancellationToken cancellationToken);
 }

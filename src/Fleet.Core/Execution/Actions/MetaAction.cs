@@ -3,7 +3,7 @@ using Fleet.Core.Playbooks;
 namespace Fleet.Core.Execution.Actions;
 
 /// <summary>
-/// <c>meta</c>: <c>flush_handlers</c>, <c>end_host</c>, <c>end_play</c>, <c>end_batch</c>, <c>reset_connection</c>; <c>noop</c>,
+/// <c>meta</c>: <c>flush_handlers</c>, <c>end_host</c>, <c>end_play</c>, <c>end_batch</c>, <c>reset_connection</c>, <c>clear_facts</c>; <c>noop</c>,
 /// <c>role_complete</c> (Ansible acts only on its own implicit one) and <c>clear_host_errors</c> (a failed host's walk has stopped
 /// before it) change nothing here.
 /// </summary>
@@ -26,6 +26,9 @@ internal sealed class MetaAction : WalkAction
                 break;
             case "end_batch":
                 walk.EndBatch();
+                break;
+            case "clear_facts":
+                walk.ClearFacts();
                 break;
             case "reset_connection":
                 await walk.ResetConnectionAsync(cancellationToken).ConfigureAwait(false);

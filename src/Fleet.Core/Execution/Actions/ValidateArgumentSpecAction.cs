@@ -11,7 +11,7 @@ namespace Fleet.Core.Execution.Actions;
 /// names (and its <c>provided_arguments</c> over them) are checked by <see cref="ArgumentSpecValidator"/>; defaults take part in the
 /// checks and are not set as variables, as in Ansible 2.14.
 /// </summary>
-internal sealed class ValidateArgumentSpecAction : TaskAction
+internal sealed partial class ValidateArgumentSpecAction : TaskAction
 {
     public override ActionSpec Spec => ActionSpec.ValidateArgumentSpec;
 
@@ -35,12 +35,30 @@ internal sealed class ValidateArgumentSpecAction : TaskAction
             }
         }
 
-        var errors = ArgumentSpecValidator.Validate(PlainSpec(call, options), values);
+        var errors = ArgumentSpecValidator.Validate(PlainSpec(call, options), values).Select(e => Computed(call.Scope, values, e)).ToList();
         var context = new Dictionary<string, object?>(StringComparer.Ordinal) { ["validate_args_context"] = call.Value("validate_args_context") };
         return errors.Count == 0
             ? call.Done(TaskOutcome.Ok, "The arg spec validation passed", context)
             : call.Done(TaskOutcome.Failed, "Validation of arguments failed:\n" + string.Join("\n", errors), context);
     }
+
+    /// <summary>
+    /// Ansible names text a template computed <c>str</c> and text read from YAML <c>AnsibleUnicode</c> (a bare <c>{{ var }}</c>
+    /// of YAML text keeps it; a list through a template has <c>str</c> items), as ansible-playbook's messages show.
+    /// </summary>
+    private static string Computed(IVariableLookup scope, IReadOnlyDictionary<string, object?> values, string error)
+    {
+        const string YamlText = "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>";
+        var name = values.Keys.FirstOrDefault(n => error.StartsWith($"argument '{n}' is of type", StringComparison.Ordinal) || error.StartsWith($"Elements value for option '{n}' ", StringComparison.Ordinal));
+        return name is not null && IsComputed(scope, name, values[name], depth: 0) ? error.Replace(YamlText, "<class 'str'>", StringComparison.Ordinal) : error;
+    }
+
+    private static bool IsComputed(IVariableLookup scope, string name, object? value, int depth) =>
+        scope is VariableScope variables && variables.TryGetRaw(name, out var raw) && raw is string text && Template.HasTemplate(text)
+        && (value is not string || depth > 20 || BareVariable().Match(text) is not { Success: true } bare || IsComputed(scope, bare.Groups[1].Value, value, depth + 1));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")]
+    private static partial System.Text.RegularExpressions.Regex BareVariable();
 
     /// <summary>The spec as plain values; a <c>default</c> with a template is rendered, as Ansible renders the task's arguments.</summary>
     private static Dictionary<string, object?> PlainSpec(ActionCall call, MapArg options) =>
