@@ -12,7 +12,7 @@ namespace Fleet.Core.Playbooks;
 /// a literal <c>include_role</c> is read now too, to validate it). Tags are inherited here; the other keywords of a block are
 /// inherited when the tree runs.
 /// </summary>
-internal sealed class TaskReader(LoadContext context)
+internal sealed partial class TaskReader(LoadContext context)
 {
     /// <summary>Keywords of a task beside its module (Ansible's names).</summary>
     public static readonly string[] TaskKeys =
@@ -234,7 +234,7 @@ internal sealed class TaskReader(LoadContext context)
 
         // A module Ansible runs and Fleet cannot is accepted with a warning; the task fails on a host that reaches it.
         var unavailable = ActionSpec.Find(module) is null ? ForeignModules.OwnPythonModule(rawModule, collections, inherit.Role, context.PlaybookDirectory, context.RoleLibraries) : null;
-        var spec = unavailable is null ? context.Find(module) : null;
+        var spec = unavailable is null ? (module == "include" ? LegacyIncludeSpec : context.Find(module)) : null;
         if (spec is null && unavailable is null && (unavailable = ForeignModules.NotImplemented(rawModule, collections)) is null)
         {
             r.Error(moduleKey, $"unknown module '{rawModule}'{YamlFile.DidYouMean(module, context.Names)}");
@@ -328,6 +328,7 @@ internal sealed class TaskReader(LoadContext context)
         {
             "import_tasks" => ImportTasks(r, definition, inherit),
             "include_tasks" => IncludeTasks(r, definition, inherit, argsNode),
+            "include" => LegacyInclude(r, definition, inherit),
             "import_role" or "include_role" => Roles.ReadRoleTask(r, definition, inherit, ApplyBlock(r, argsNode)),
             "meta" => Meta(r, definition, inherit),
             _ => definition,
@@ -483,7 +484,7 @@ internal sealed class TaskReader(LoadContext context)
             return null;
         }
 
-        if (Template.HasTemplate(file))
+        if (Template.HasTemplate(file) && !TryRenderImportName(file, task.Keywords.Role, out file))
         {
             r.Errors.Add(new InputError(task.Args.Location, $"import_tasks: a templated file name is read when the playbook loads and cannot use host variables: use include_tasks ({file})"));
             return null;
@@ -507,7 +508,7 @@ internal sealed class TaskReader(LoadContext context)
         if (!Template.HasTemplate(file) && !(task.When is not null && context.Reading.Contains(InputFile.CanonicalPath(TaskFile(r, file, task.Keywords.Role)))))
         {
             var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
-            preloaded = new BlockBody(ReadFile(TaskFile(r, file, task.Keywords.Role), inherit with { Tags = tags }, task.Args.Location, r.Errors), [], []);
+            preloaded = new BlockBody(ReadFile(TaskFile(r, file, task.Keywords.Role), inherit with { Tags = tags, Dynamic = true }, task.Args.Location, r.Errors), [], []);
         }
 
         return task with { Keywords = task.Keywords with { Kind = TaskKind.IncludeTasks, Apply = apply, Preloaded = preloaded, InheritedTags = inherit.Tags } };
