@@ -177,7 +177,10 @@ internal sealed partial class TokenParser
 
                 if (!Filters.Known(name))
                 {
-                    throw new FormatException($"unknown filter '{name}'");
+                    // Ansible 2.9 removed tests written as filters (`r | skipped`); 2.14 fails such a task when it runs.
+                    throw new FormatException(Tests.Known(name)
+                        ? $"unknown filter '{name}': {name} is a test, write 'is {name}' (Ansible 2.9 removed tests used as filters)"
+                        : $"unknown filter '{name}'");
                 }
 
                 var (arguments, keywords) = IsSymbol("(") ? ParseArguments() : ([], []);
