@@ -612,6 +612,7 @@ internal sealed partial class TaskReader(LoadContext context)
         string loopVar = "item";
         string? indexVar = null, label = null;
         var extended = false;
+        var pause = 0.0;
         if (NodeReader.Child(node, "loop_control") is { } control)
         {
             if (control is not YamlMappingNode controlMap)
@@ -637,17 +638,19 @@ internal sealed partial class TaskReader(LoadContext context)
                             extended = r.Bool(v, "extended") ?? false;
                             break;
                         case "pause":
-                            r.Error(k, "loop_control: pause is not supported");
+                            pause = r.Text(v) is { } seconds && double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) && p >= 0 && p <= NodeReader.MaxSeconds
+                                ? p
+                                : r.Fail(v, "loop_control: pause takes a number of seconds to wait between items (written, not a template)", 0.0);
                             break;
                         case var other:
-                            r.Error(k, $"unknown loop_control key '{other}' (loop_var, index_var, label, extended)");
+                            r.Error(k, $"unknown loop_control key '{other}' (loop_var, index_var, label, extended, pause)");
                             break;
                     }
                 }
             }
         }
 
-        return new LoopSpec(kind, YamlFile.ToValue(value), loopVar, indexVar, label, r.At(key)) { Extended = extended };
+        return new LoopSpec(kind, YamlFile.ToValue(value), loopVar, indexVar, label, r.At(key)) { Extended = extended, Pause = TimeSpan.FromSeconds(pause) };
     }
 
     /// <summary>A task without a name is named after its module, as Ansible names it.</summary>
