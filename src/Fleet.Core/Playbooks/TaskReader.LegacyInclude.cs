@@ -12,7 +12,7 @@ internal sealed partial class TaskReader
 
     /// <summary>
     /// <c>include: FILE [k=v…]</c>: static (as <c>import_tasks</c>) when the file name is no template, it has no loop and no
-    /// enclosing include is dynamic; else dynamic (as <c>include_tasks</c>, its tags still given to the included tasks). Its other
+    /// enclosing include is dynamic; else dynamic (as <c>include_tasks</c>). Its other
     /// parameters are variables of the included tasks (Ansible's playbook/helpers.py and TaskInclude.get_vars).
     /// </summary>
     private TaskDefinition? LegacyInclude(NodeReader r, TaskDefinition task, Inherit inherit)
@@ -45,8 +45,8 @@ internal sealed partial class TaskReader
             return ImportTasks(r, fileOnly with { Module = "import_tasks" }, inherit);
         }
 
-        var included = IncludeTasks(r, fileOnly with { Module = "include_tasks" }, inherit, new YamlDotNet.RepresentationModel.YamlMappingNode());
-        return included is null ? null : included with { Keywords = included.Keywords with { InheritedTags = [.. inherit.Tags.Concat(task.Tags).Distinct()] } };
+        // Checked with ansible-playbook 2.14: a dynamic include's own tags select it, not its tasks (--tags outer runs none of them).
+        return IncludeTasks(r, fileOnly with { Module = "include_tasks" }, inherit, new YamlDotNet.RepresentationModel.YamlMappingNode());
     }
 
     /// <summary>
