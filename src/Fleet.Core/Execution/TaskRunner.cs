@@ -211,6 +211,11 @@ internal sealed partial class TaskRunner
         var results = new List<TaskResult>();
         for (var i = 0; i < plans.Count; i++)
         {
+            if (i > 0 && task.Keywords.Loop is { Pause: var pause } && pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            }
+
             var plan = plans[i];
             var itemResult = plan switch
             {

@@ -22,10 +22,12 @@ internal static class ForeignModules
         if (!legacy.Contains('.', StringComparison.Ordinal))
         {
             var libraries = new[] { role?.Directory, playbookDirectory }.OfType<string>().Select(d => Path.Combine(d, "library")).Concat(roleLibraries);
-            if (libraries.Select(l => Path.Combine(l, legacy + ".py")).FirstOrDefault(File.Exists) is { } file)
+            if (libraries.Select(l => LibraryFile(l, legacy)).FirstOrDefault(f => f is not null) is { } file)
             {
                 var whose = file.StartsWith(Path.Combine(playbookDirectory, "library"), StringComparison.Ordinal) ? "the playbook's" : "the role's";
-                return $"module {written} is {whose} own Python module ({file}), which Fleet cannot run: it needs Python on the host";
+                return IsPython(file)
+                    ? $"module {written} is {whose} own Python module ({file}), which Fleet cannot run: it needs Python on the host"
+                    : $"module {written} is {whose} own module ({file}), which Fleet cannot run: Fleet runs only its built-in modules";
             }
         }
 
@@ -52,6 +54,39 @@ internal static class ForeignModules
         }
 
         return null;
+    }
+
+    /// <summary>File names Ansible's module loader skips in a <c>library/</c> directory (its MODULE_IGNORE_EXTS).</summary>
+    private static readonly string[] IgnoredEndings = [".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst", ".yaml", ".yml", ".ini"];
+
+    /// <summary>
+    /// The module file named <paramref name="name"/> in <paramref name="library"/>, or null: as Ansible's loader, the file of that
+    /// exact name (<c>get_users</c>, as openstack-ansible's roles ship theirs) or with any extension it does not skip, .py first.
+    /// </summary>
+    private static string? LibraryFile(string library, string name)
+    {
+        if (!Directory.Exists(library))
+        {
+            return null;
+        }
+
+        var files = Directory.EnumerateFiles(library)
+            .Where(f => !IgnoredEndings.Any(e => f.EndsWith(e, StringComparison.Ordinal)) && !f.EndsWith("__init__.py", StringComparison.Ordinal))
+            .Where(f => Path.GetFileName(f) == name || Path.GetFileNameWithoutExtension(f) == name)
+            .ToList();
+        return files.FirstOrDefault(f => Path.GetFileName(f) == name + ".py") ?? files.FirstOrDefault(f => Path.GetFileName(f) == name) ?? files.Order(StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    /// <summary>Whether a module file is Python: by its .py name, or by a first line (#!) naming python.</summary>
+    private static bool IsPython(string file)
+    {
+        if (file.EndsWith(".py", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        using var reader = new StreamReader(file);
+        return reader.ReadLine() is { } first && first.StartsWith("#!", StringComparison.Ordinal) && first.Contains("python", StringComparison.Ordinal);
     }
 
     /// <summary>"module X is not implemented by Fleet" for a module Ansible has (with its fully qualified name when written otherwise), or null when Ansible has none.</summary>

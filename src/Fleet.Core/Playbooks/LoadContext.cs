@@ -11,6 +11,9 @@ internal sealed record Inherit(IReadOnlyList<string> Tags, RoleContext? Role, bo
     /// </summary>
     public IReadOnlyList<string> Collections { get; init; } = [];
 
+    /// <summary>Whether the tasks sit in a file included at run time (an <c>include</c> under it is dynamic too). The default value is false.</summary>
+    public bool Dynamic { get; init; }
+
     public static Inherit Play(IReadOnlyList<string> tags) => new(tags, null, false);
 }
 

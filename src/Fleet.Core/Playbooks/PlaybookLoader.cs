@@ -49,7 +49,7 @@ public static class PlaybookLoader
         var reader = new TaskReader(context);
         var r = new NodeReader(include.Location.File, errors);
         var tags = include.Keywords.InheritedTags.Concat(include.Keywords.Apply?.Tags ?? []).Distinct().ToList();
-        var tasks = reader.ReadFile(TaskReader.TaskFile(r, file, include.Keywords.Role), new Inherit(tags, include.Keywords.Role, false) { Collections = include.Keywords.Role is { } role ? ForeignModules.RoleCollections(role.Directory) : [] }, include.Args.Location, errors);
+        var tasks = reader.ReadFile(TaskReader.TaskFile(r, file, include.Keywords.Role), new Inherit(tags, include.Keywords.Role, false) { Dynamic = true, Collections = include.Keywords.Role is { } role ? ForeignModules.RoleCollections(role.Directory) : [] }, include.Args.Location, errors);
         return errors.Count > 0 ? throw new FleetInputException(errors) : tasks.Select(t => AtDepth(t, depth)).ToList();
     }
 

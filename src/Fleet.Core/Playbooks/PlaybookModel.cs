@@ -159,6 +159,9 @@ public sealed record LoopSpec(string Kind, object? Items, string LoopVar, string
 {
     /// <summary><c>loop_control.extended</c>: <c>ansible_loop</c> has every field (Fleet always sets them). The default value is false.</summary>
     public bool Extended { get; init; }
+
+    /// <summary><c>loop_control.pause</c>: the wait before each item after the first, as Ansible's. The default value is zero.</summary>
+    public TimeSpan Pause { get; init; }
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace Fleet.Core.Playbooks;
 /// a literal <c>include_role</c> is read now too, to validate it). Tags are inherited here; the other keywords of a block are
 /// inherited when the tree runs.
 /// </summary>
-internal sealed class TaskReader(LoadContext context)
+internal sealed partial class TaskReader(LoadContext context)
 {
     /// <summary>Keywords of a task beside its module (Ansible's names).</summary>
     public static readonly string[] TaskKeys =
@@ -234,7 +234,7 @@ internal sealed class TaskReader(LoadContext context)
 
         // A module Ansible runs and Fleet cannot is accepted with a warning; the task fails on a host that reaches it.
         var unavailable = ActionSpec.Find(module) is null ? ForeignModules.OwnPythonModule(rawModule, collections, inherit.Role, context.PlaybookDirectory, context.RoleLibraries) : null;
-        var spec = unavailable is null ? context.Find(module) : null;
+        var spec = unavailable is null ? (module == "include" ? LegacyIncludeSpec : context.Find(module)) : null;
         if (spec is null && unavailable is null && (unavailable = ForeignModules.NotImplemented(rawModule, collections)) is null)
         {
             r.Error(moduleKey, $"unknown module '{rawModule}'{YamlFile.DidYouMean(module, context.Names)}");
@@ -328,6 +328,7 @@ internal sealed class TaskReader(LoadContext context)
         {
             "import_tasks" => ImportTasks(r, definition, inherit),
             "include_tasks" => IncludeTasks(r, definition, inherit, argsNode),
+            "include" => LegacyInclude(r, definition, inherit),
             "import_role" or "include_role" => Roles.ReadRoleTask(r, definition, inherit, ApplyBlock(r, argsNode)),
             "meta" => Meta(r, definition, inherit),
             _ => definition,
@@ -484,7 +485,7 @@ internal sealed class TaskReader(LoadContext context)
             return null;
         }
 
-        if (Template.HasTemplate(file))
+        if (Template.HasTemplate(file) && !TryRenderImportName(file, task.Keywords.Role, out file))
         {
             r.Errors.Add(new InputError(task.Args.Location, $"import_tasks: a templated file name is read when the playbook loads and cannot use host variables: use include_tasks ({file})"));
             return null;
@@ -508,7 +509,7 @@ internal sealed class TaskReader(LoadContext context)
         if (!Template.HasTemplate(file) && !(task.When is not null && context.Reading.Contains(InputFile.CanonicalPath(TaskFile(r, file, task.Keywords.Role)))))
         {
             var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
-            preloaded = new BlockBody(ReadFile(TaskFile(r, file, task.Keywords.Role), inherit with { Tags = tags }, task.Args.Location, r.Errors), [], []);
+            preloaded = new BlockBody(ReadFile(TaskFile(r, file, task.Keywords.Role), inherit with { Tags = tags, Dynamic = true }, task.Args.Location, r.Errors), [], []);
         }
 
         return task with { Keywords = task.Keywords with { Kind = TaskKind.IncludeTasks, Apply = apply, Preloaded = preloaded, InheritedTags = inherit.Tags } };
@@ -619,6 +620,7 @@ internal sealed class TaskReader(LoadContext context)
         string loopVar = "item";
         string? indexVar = null, label = null;
         var extended = false;
+        var pause = 0.0;
         if (NodeReader.Child(node, "loop_control") is { } control)
         {
             if (control is not YamlMappingNode controlMap)
@@ -644,17 +646,19 @@ internal sealed class TaskReader(LoadContext context)
                             extended = r.Bool(v, "extended") ?? false;
                             break;
                         case "pause":
-                            r.Error(k, "loop_control: pause is not supported");
+                            pause = r.Text(v) is { } seconds && double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) && p >= 0 && p <= NodeReader.MaxSeconds
+                                ? p
+                                : r.Fail(v, "loop_control: pause takes a number of seconds to wait between items (written, not a template)", 0.0);
                             break;
                         case var other:
-                            r.Error(k, $"unknown loop_control key '{other}' (loop_var, index_var, label, extended)");
+                            r.Error(k, $"unknown loop_control key '{other}' (loop_var, index_var, label, extended, pause)");
                             break;
                     }
                 }
             }
         }
 
-        return new LoopSpec(kind, YamlFile.ToValue(value), loopVar, indexVar, label, r.At(key)) { Extended = extended };
+        return new LoopSpec(kind, YamlFile.ToValue(value), loopVar, indexVar, label, r.At(key)) { Extended = extended, Pause = TimeSpan.FromSeconds(pause) };
     }
 
     /// <summary>A task without a name is named after its module, as Ansible names it.</summary>

@@ -177,7 +177,10 @@ internal sealed partial class TokenParser
 
                 if (!Filters.Known(name))
                 {
-                    throw new FormatException(RefusedPlugins.Unknown("filter", name));
+                    // Ansible 2.9 removed tests written as filters (`r | skipped`); 2.14 fails such a task when it runs.
+                    throw new FormatException(!RefusedPlugins.Filters.ContainsKey(name) && Tests.Known(name)
+                        ? $"unknown filter '{name}': {name} is a test, write 'is {name}' (Ansible 2.9 removed tests used as filters)"
+                        : RefusedPlugins.Unknown("filter", name));
                 }
 
                 var (arguments, keywords) = IsSymbol("(") ? ParseArguments() : ([], []);

@@ -139,6 +139,28 @@ public sealed class TaskTreeTests : IDisposable
     }
 
     [Fact]
+    public async Task LoopControlPause_WaitsBeforeEachItemAfterTheFirst()
+    {
+        // Ansible's task executor sleeps loop_control.pause seconds between iterations (githubixx.harden_linux's ufw rules use it).
+        var host = await RunAsync("""
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: stamped
+                  command: date +%s.%N
+                  loop: [1, 2, 3]
+                  loop_control: { pause: 0.3 }
+                  register: stamps
+                  changed_when: false
+                - name: items were apart
+                  assert:
+                    that: (stamps.results[2].stdout | float) - (stamps.results[0].stdout | float) >= 0.55
+            """);
+
+        Assert.Equal("ok stamped\nok items were apart", Statuses(host));
+    }
+
+    [Fact]
     public async Task SetFact_IsHostScoped_AndVisibleInLaterPlaysAndHostvars()
     {
         var host = await RunAsync("""

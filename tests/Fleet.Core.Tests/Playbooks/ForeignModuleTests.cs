@@ -120,6 +120,32 @@ public sealed class ForeignModuleTests : IDisposable
     }
 
     [Fact]
+    public void Load_RolesOwnModuleWithoutExtension_IsFoundAsAnsibleFindsIt()
+    {
+        // openstack-ansible's roles ship library/get_users with no .py: Ansible's loader finds a module by its bare file name too.
+        var python = _files.Write("roles/custom/library/get_users", "#!/usr/bin/env python\nimport pwd\n");
+        var shell = _files.Write("roles/custom/library/list_keys.sh", "#!/bin/sh\necho '{}'\n");
+        _files.Write("roles/custom/tasks/main.yml", "- name: Users\n  action: get_users\n- name: Keys\n  list_keys: {}\n");
+
+        var (playbook, errors) = Load("- hosts: all\n  roles: [custom]\n");
+
+        Assert.Empty(errors);
+        Assert.Equal($"module get_users is the role's own Python module ({python}), which Fleet cannot run: it needs Python on the host", Task(playbook!, "Users").Keywords.Unavailable);
+        Assert.Equal($"module list_keys is the role's own module ({shell}), which Fleet cannot run: Fleet runs only its built-in modules", Task(playbook!, "Keys").Keywords.Unavailable);
+    }
+
+    [Fact]
+    public void Load_LibraryFileAnsibleSkips_IsNoModule()
+    {
+        _files.Write("roles/custom/library/frobnicate.md", "# docs\n");
+        _files.Write("roles/custom/tasks/main.yml", "- name: Frob\n  frobnicate: {}\n");
+
+        var (_, errors) = Load("- hosts: all\n  roles: [custom]\n");
+
+        Assert.Contains(errors, e => e.Message.StartsWith("unknown module 'frobnicate'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_RolesOwnPythonModule_ShadowsFleetsModuleOfTheSameName()
     {
         _files.Write("roles/custom/library/ping.py", "#!/usr/bin/python\n");

@@ -68,6 +68,15 @@ public sealed class ExpressionTests
     }
 
     [Fact]
+    public void Render_TestWrittenAsFilter_SaysToWriteIs()
+    {
+        // ansible-playbook 2.14 fails `{{ r | skipped }}` when it runs (Could not load "skipped"); Fleet says so when it loads.
+        var error = Assert.Throws<FleetInputException>(() => Template.Render("{{ result | skipped }}", Vars, new SourceLocation("p.yml", 5, 9)));
+
+        Assert.Contains("unknown filter 'skipped': skipped is a test, write 'is skipped' (Ansible 2.9 removed tests used as filters)", error.Errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_WholeTemplate_KeepsType() =>
         Assert.Equal(new List<object?> { 22L, 80L }, Template.Render("{{ ports }}", Vars, default));
 
