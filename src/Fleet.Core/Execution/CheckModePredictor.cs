@@ -15,15 +15,15 @@ internal sealed class CheckModePredictor(FactCache facts)
     /// <summary>…except the facts whose values those changes predicted.</summary>
     private readonly HashSet<Fact> _values = [];
 
-    /// <summary>A change touched anything: no fact can be trusted.</summary>
-    private bool _all;
+    /// <summary>The first change that touched anything (no fact can be trusted after it), or null.</summary>
+    private Change? _all;
 
     /// <summary>Records a change that did not run (null touches: any fact).</summary>
     public void Predict(Change change)
     {
         if (change.Touches is null)
         {
-            _all = true;
+            _all ??= change;
             return;
         }
 
@@ -37,5 +37,12 @@ internal sealed class CheckModePredictor(FactCache facts)
     }
 
     /// <summary>Whether an earlier change that did not run would have changed <paramref name="fact"/> in a way not predicted.</summary>
-    public bool IsPredicted(Fact fact) => _all || (!_values.Contains(fact) && facts.IsStaleAfter(fact, _touches));
+    public bool IsPredicted(Fact fact) => _all is not null || (!_values.Contains(fact) && facts.IsStaleAfter(fact, _touches));
+
+    /// <summary>
+    /// The change that may touch anything (a package, a command) when that, not a change to it, is why <paramref name="fact"/> is
+    /// unknown: its first line ("install sudo 1.2"), for the report; else null.
+    /// </summary>
+    public string? AnythingBefore(Fact fact) =>
+        _all is { } anything && !facts.IsStaleAfter(fact, _touches) ? anything.Changes.FirstOrDefault() ?? "an earlier change" : null;
 }

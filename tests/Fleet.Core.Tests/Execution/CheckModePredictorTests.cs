@@ -55,6 +55,26 @@ public sealed class CheckModePredictorTests
     }
 
     [Fact]
+    public void AnythingBefore_AfterAChangeTouchingAnything_NamesThatChangeNotTheFact()
+    {
+        // "after an earlier change to user deploy" misled when the earlier change was a package install.
+        var predictor = new CheckModePredictor(new FactCache());
+        predictor.Predict(new Change(["install sudo 1.9"], "true"));
+        predictor.Predict(new Change(["install chrony 4.3"], "true"));
+
+        Assert.Equal("install sudo 1.9", predictor.AnythingBefore(new SystemFact()));
+    }
+
+    [Fact]
+    public void AnythingBefore_FactTouchedByName_IsNull()
+    {
+        var predictor = new CheckModePredictor(new FactCache());
+        predictor.Predict(new Change(["write"], "true", [Subject.Path("/etc/app.conf")]));
+
+        Assert.Null(predictor.AnythingBefore(new FileFact("/etc/app.conf")));
+    }
+
+    [Fact]
     public void Predict_AnotherPathChanged_LinkTargetFactOfANonLinkStaysKnown()
     {
         // A file task on a plain path reads its link-target fact too; an unrelated change must not make it unknown.
