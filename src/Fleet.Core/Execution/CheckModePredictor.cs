@@ -15,6 +15,9 @@ internal sealed class CheckModePredictor(FactCache facts)
     /// <summary>…except the facts whose values those changes predicted.</summary>
     private readonly HashSet<Fact> _values = [];
 
+    /// <summary>The changes with named touches, in order, to say which one made a fact unknown.</summary>
+    private readonly List<Change> _changes = [];
+
     /// <summary>The first change that touched anything (no fact can be trusted after it), or null.</summary>
     private Change? _all;
 
@@ -29,6 +32,7 @@ internal sealed class CheckModePredictor(FactCache facts)
 
         _values.RemoveWhere(f => facts.IsStaleAfter(f, change.Touches));
         _touches.AddRange(change.Touches);
+        _changes.Add(change);
         foreach (var (fact, value) in change.Predicted ?? new Dictionary<Fact, object>())
         {
             facts.Set(fact, value);
@@ -40,9 +44,9 @@ internal sealed class CheckModePredictor(FactCache facts)
     public bool IsPredicted(Fact fact) => _all is not null || (!_values.Contains(fact) && facts.IsStaleAfter(fact, _touches));
 
     /// <summary>
-    /// The change that may touch anything (a package, a command) when that, not a change to it, is why <paramref name="fact"/> is
-    /// unknown: its first line ("install sudo 1.2"), for the report; else null.
+    /// The earlier change that made <paramref name="fact"/> unknown, by its first line ("install sudo 1.2", "add user deploy"), for
+    /// the report: the last one whose touches cover it, else the first that may touch anything; null when none did.
     /// </summary>
-    public string? AnythingBefore(Fact fact) =>
-        _all is { } anything && !facts.IsStaleAfter(fact, _touches) ? anything.Changes.FirstOrDefault() ?? "an earlier change" : null;
+    public string? Cause(Fact fact) =>
+        (_changes.LastOrDefault(c => facts.IsStaleAfter(fact, c.Touches!)) ?? _all)?.Changes.FirstOrDefault();
 }

@@ -55,23 +55,26 @@ public sealed class CheckModePredictorTests
     }
 
     [Fact]
-    public void AnythingBefore_AfterAChangeTouchingAnything_NamesThatChangeNotTheFact()
+    public void Cause_AfterAChangeTouchingAnything_NamesThatChange()
     {
-        // "after an earlier change to user deploy" misled when the earlier change was a package install.
+        // "after an earlier change to user deploy" did not say which change: the report names it.
         var predictor = new CheckModePredictor(new FactCache());
         predictor.Predict(new Change(["install sudo 1.9"], "true"));
         predictor.Predict(new Change(["install chrony 4.3"], "true"));
 
-        Assert.Equal("install sudo 1.9", predictor.AnythingBefore(new SystemFact()));
+        Assert.Equal("install sudo 1.9", predictor.Cause(new SystemFact()));
     }
 
     [Fact]
-    public void AnythingBefore_FactTouchedByName_IsNull()
+    public void Cause_FactTouchedByName_IsTheLastChangeTouchingIt()
     {
         var predictor = new CheckModePredictor(new FactCache());
-        predictor.Predict(new Change(["write"], "true", [Subject.Path("/etc/app.conf")]));
+        predictor.Predict(new Change(["create"], "true", [Subject.Path("/etc/app.conf")]));
+        predictor.Predict(new Change(["mode 0600"], "true", [Subject.Path("/etc/app.conf")]));
+        predictor.Predict(new Change(["other"], "true", [Subject.Path("/etc/other.conf")]));
 
-        Assert.Null(predictor.AnythingBefore(new FileFact("/etc/app.conf")));
+        Assert.Equal("mode 0600", predictor.Cause(new FileFact("/etc/app.conf")));
+        Assert.Null(predictor.Cause(new FileFact("/etc/hosts")));
     }
 
     [Fact]
