@@ -59,6 +59,7 @@ internal static class Program
         config.CancellationExitCode(ExitCodes.Interrupted);
         config.ConfigureConsole(HelpConsole.Create(Console.Out, TerminalWidth.Columns, color: !Console.IsOutputRedirected));
         config.Settings.ShowOptionDefaultValues = false; // each description says its default: the column only narrowed the text
+        config.SetHelpProvider(new StackedHelpProvider(config.Settings)); // below 60 columns, names above their descriptions
         config.SetExceptionHandler((ex, _) =>
         {
             // Parse errors (unknown option, bad value) are invalid input: exit 1, nothing contacted; anything else is a bug (70).

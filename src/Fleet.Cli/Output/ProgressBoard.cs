@@ -163,20 +163,21 @@ internal sealed class ProgressBoard(TimeProvider time)
     private IRenderable RenderRows()
     {
         var now = time.GetUtcNow();
-        var table = new Table().AddColumns("host", "task", "ok", "changed", "failed", "state");
+        // Plain columns that wrap at words to the terminal, as the recap does: no box, no padding, no word cut to fit.
+        var table = new TextTable("host", "task", "ok", "changed", "failed", "state");
         foreach (var (host, row) in _rows.OrderBy(r => r.Key, HostNameOrder.Instance))
         {
             var state = row.Final switch
             {
-                HostStatus.Failed or HostStatus.Unreachable => $"[red]{JsonReportWriter.Name(row.Final.Value)}[/]",
-                HostStatus.Changed => "[yellow]changed[/]",
-                HostStatus.Ok => "[green]ok[/]",
-                _ => "running",
+                HostStatus.Failed or HostStatus.Unreachable => new Cell(JsonReportWriter.Name(row.Final.Value), "red"),
+                HostStatus.Changed => new Cell("changed", "yellow"),
+                HostStatus.Ok => new Cell("ok", "green"),
+                _ => new Cell("running"),
             };
-            table.AddRow(Display.Markup(host), Display.Markup(TaskLabel(row, now)), N(row.Ok), N(row.Changed), N(row.Failed), state);
+            table.AddRow(Display.Plain(host), Display.Plain(TaskLabel(row, now)), N(row.Ok), N(row.Changed), N(row.Failed), state);
         }
 
-        return table;
+        return table.Renderable();
     }
 
     /// <summary>The summary as lines of markup: bar and counts, then running, slowest and failed hosts.</summary>

@@ -32,7 +32,7 @@ internal static class RecapTable
                 }
                 else if (task.Status == TaskOutcome.Changed && (showDiff || check || task.Diff is not null))
                 {
-                    console.MarkupLine($"[yellow]{Display.Markup(host.Name + Delegated(task))} {(check ? "would change" : "changed")}[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}: {Display.Markup(string.Join("; ", task.Changes))}");
+                    console.MarkupLine($"[yellow]{Display.Markup(host.Name + Delegated(task))} {(check ? "would change" : "changed")}[/] {Display.Markup(task.Play)} / {Display.Markup(task.Name)}: {Display.Markup(string.Join("; ", task.Changes.Distinct()))}");
                     if (task.Diff is { } diff)
                     {
                         console.WriteLine(Display.Plain(diff.TrimEnd()));

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Fleet.Cli.Output;
 
@@ -17,6 +18,9 @@ internal readonly record struct Cell(string Text, string? Color = null)
 internal sealed class TextTable(params string[] headers)
 {
     private const int Gap = 2;
+
+    /// <summary>The narrowest a column whose words are cut is made before another column's words are cut too.</summary>
+    private const int Broken = 8;
 
     private readonly List<Cell[]> _rows = [];
 
@@ -37,10 +41,26 @@ internal sealed class TextTable(params string[] headers)
     public void Write(IAnsiConsole console, int width)
     {
         ArgumentNullException.ThrowIfNull(console);
-        foreach (var line in Layout(width))
+        foreach (var line in MarkupLines(width))
         {
-            console.MarkupLine(string.Concat(line.Select(s => s.Color is null || s.Text.Trim().Length == 0 ? Markup.Escape(s.Text) : $"[{s.Color}]{Markup.Escape(s.Text)}[/]")));
+            console.MarkupLine(line);
         }
+    }
+
+    /// <summary>The table as a renderable laid out at whatever width it is drawn (the live progress view's frame).</summary>
+    public IRenderable Renderable() => new Drawn(this);
+
+    /// <summary>Each line as Spectre markup, colored cells in their color.</summary>
+    private IEnumerable<string> MarkupLines(int width) =>
+        Layout(width).Select(line => string.Concat(line.Select(s => s.Color is null || s.Text.Trim().Length == 0 ? Markup.Escape(s.Text) : $"[{s.Color}]{Markup.Escape(s.Text)}[/]")));
+
+    /// <summary>Lays the table out when drawn, at the width Spectre offers, so a live view follows the terminal's width.</summary>
+    private sealed class Drawn(TextTable table) : IRenderable
+    {
+        public Measurement Measure(RenderOptions options, int maxWidth) => new(1, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth) =>
+            ((IRenderable)new Rows(table.MarkupLines(maxWidth).Select(l => new Markup(l)))).Render(options, maxWidth);
     }
 
     /// <summary>Each output line as segments (a cell's fragment and then its padding), trailing padding left out.</summary>
@@ -93,7 +113,7 @@ internal sealed class TextTable(params string[] headers)
 
     /// <summary>
     /// Each column as wide as its widest cell; when that is too wide in all, the widest column gives up a column at a time, first
-    /// down to its longest word, then (only when the words alone do not fit) below it.
+    /// down to its longest word; only when the words alone do not fit, the column with the longest word is cut below it.
     /// </summary>
     internal static int[] ColumnWidths(int width, IReadOnlyList<Cell[]> rows)
     {
@@ -112,6 +132,16 @@ internal sealed class TextTable(params string[] headers)
         while (excess > 0)
         {
             var column = Widest(widths, i => widths[i] > words[i]);
+            if (column < 0 && Widest(words, i => widths[i] > Broken) is var longest and >= 0)
+            {
+                // The words alone do not fit: break the column with the longest word (a key fingerprint) down to Broken columns,
+                // rather than cutting every column's words a little (a kernel version split in two).
+                var give = Math.Min(excess, widths[longest] - Broken);
+                widths[longest] -= give;
+                excess -= give;
+                continue;
+            }
+
             if (column < 0)
             {
                 column = Widest(widths, i => widths[i] > 1);

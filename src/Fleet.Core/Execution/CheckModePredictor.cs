@@ -15,20 +15,24 @@ internal sealed class CheckModePredictor(FactCache facts)
     /// <summary>…except the facts whose values those changes predicted.</summary>
     private readonly HashSet<Fact> _values = [];
 
-    /// <summary>A change touched anything: no fact can be trusted.</summary>
-    private bool _all;
+    /// <summary>The changes with named touches, in order, to say which one made a fact unknown.</summary>
+    private readonly List<Change> _changes = [];
+
+    /// <summary>The first change that touched anything (no fact can be trusted after it), or null.</summary>
+    private Change? _all;
 
     /// <summary>Records a change that did not run (null touches: any fact).</summary>
     public void Predict(Change change)
     {
         if (change.Touches is null)
         {
-            _all = true;
+            _all ??= change;
             return;
         }
 
         _values.RemoveWhere(f => facts.IsStaleAfter(f, change.Touches));
         _touches.AddRange(change.Touches);
+        _changes.Add(change);
         foreach (var (fact, value) in change.Predicted ?? new Dictionary<Fact, object>())
         {
             facts.Set(fact, value);
@@ -37,5 +41,12 @@ internal sealed class CheckModePredictor(FactCache facts)
     }
 
     /// <summary>Whether an earlier change that did not run would have changed <paramref name="fact"/> in a way not predicted.</summary>
-    public bool IsPredicted(Fact fact) => _all || (!_values.Contains(fact) && facts.IsStaleAfter(fact, _touches));
+    public bool IsPredicted(Fact fact) => _all is not null || (!_values.Contains(fact) && facts.IsStaleAfter(fact, _touches));
+
+    /// <summary>
+    /// The earlier change that made <paramref name="fact"/> unknown, by its first line ("install sudo 1.2", "add user deploy"), for
+    /// the report: the last one whose touches cover it, else the first that may touch anything; null when none did.
+    /// </summary>
+    public string? Cause(Fact fact) =>
+        (_changes.LastOrDefault(c => facts.IsStaleAfter(fact, c.Touches!)) ?? _all)?.Changes.FirstOrDefault();
 }

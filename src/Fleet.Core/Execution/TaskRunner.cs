@@ -314,10 +314,13 @@ internal sealed partial class TaskRunner
             // the earlier change, so it is reported as depending on that change rather than as a failure apply would not see.
             await site.Session.GatherAsync(ready.Facts, become, cancellationToken).ConfigureAwait(false);
             var (current, _, bug) = PlanOnFacts(site, ready);
+            var cause = site.Predictor.Cause(predicted) is { Length: > 0 } line ? $" ({line})" : "";
             return bug is not null ? InternalError(play, task, ready.Module, bug)
                 : current is NoChange holds
                 ? Outcome(play, task, TaskOutcome.Ok, message: $"{holds.Reason} (an earlier task would change {predicted.Description})")
-                : Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}");
+                : current is PlanFailure { OnController: true } failure
+                ? Outcome(play, task, TaskOutcome.Failed, message: failure.Message) // apply would fail on it too, whatever the earlier change
+                : Outcome(play, task, TaskOutcome.Changed, [$"after an earlier change to {predicted.Description}{cause}"], message: $"not planned in check mode: an earlier task would change {predicted.Description}{cause}");
         }
 
         var clock = Stopwatch.StartNew();

@@ -162,7 +162,8 @@ public sealed class RunInputs
         {
             if (!options.InventoryOptional)
             {
-                errors.Add(new InputError(null, "an inventory is required: -i FILE"));
+                // An Ansible user's inventory often sits in ./ansible.cfg, which Fleet does not read: say so rather than leave them guessing.
+                errors.Add(new InputError(null, "an inventory is required: -i FILE" + (File.Exists("ansible.cfg") ? " (Fleet reads no ansible.cfg: give its inventory = as -i)" : "")));
             }
 
             return null;

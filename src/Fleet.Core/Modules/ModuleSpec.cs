@@ -74,10 +74,17 @@ public static class ControllerFiles
     }
 
     /// <summary>Where a relative path is looked for, in order, for messages (templates: <c>templates/</c> first, as Ansible).</summary>
-    public static IEnumerable<string> Places(string path, string playbookDirectory, string folder = "files") =>
-        folder == "files"
+    public static IEnumerable<string> Places(string path, string playbookDirectory, string folder = "files")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+
+        // ~/ and absolute paths are looked for only where they say (the message once named PLAYBOOK_DIR/~/.ssh/…).
+        return path.StartsWith("~/", StringComparison.Ordinal) ? [Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])]
+            : Path.IsPathRooted(path) ? [path]
+            : folder == "files"
             ? [Path.Combine(playbookDirectory, path), Path.Combine(playbookDirectory, "files", path)]
             : [Path.Combine(playbookDirectory, folder, path), Path.Combine(playbookDirectory, path)];
+    }
 }
 
 /// <summary>What validation needs to know about a module, without running it.</summary>

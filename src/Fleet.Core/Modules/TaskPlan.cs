@@ -92,4 +92,11 @@ public sealed record Skip(string Reason) : TaskPlan;
 
 /// <summary>The desired state cannot be reached (for example a missing source file); nothing was run.</summary>
 /// <param name="Message">What is wrong.</param>
-public sealed record PlanFailure(string Message) : TaskPlan;
+public sealed record PlanFailure(string Message) : TaskPlan
+{
+    /// <summary>
+    /// The failure is in the task's input on the controller (a file missing there, a malformed key), whatever the host's state: check mode
+    /// reports it even where an earlier change would have altered what the task reads. The default value is false.
+    /// </summary>
+    public bool OnController { get; init; }
+}

@@ -125,15 +125,14 @@ public static partial class InputFile
 
             return content.ToArray();
         }
-        catch (UnauthorizedAccessException)
+        catch (UnauthorizedAccessException ex)
         {
-            throw new FleetInputException(at, $"{what} cannot be read (permission denied): {shown}");
+            throw new FleetInputException(at, $"{what} cannot be read ({FileErrors.Reason(ex)}): {shown}");
         }
         catch (IOException ex)
         {
-            // The runtime's text ends with " : 'path'", already shown.
-            var reason = ex.Message.Split(" : '", 2)[0];
-            throw new FleetInputException(at, $"{what} cannot be read: {shown}: {reason}");
+            // FileErrors words every I/O reason once (the runtime's " : 'path'" left out: the path is shown already).
+            throw new FleetInputException(at, $"{what} cannot be read: {shown}: {FileErrors.Reason(ex)}");
         }
     }
 

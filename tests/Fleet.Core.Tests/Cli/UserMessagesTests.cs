@@ -148,11 +148,26 @@ public sealed partial class UserMessagesTests : IDisposable
 
     private static string WithoutFacts() => FactsProperty().Replace(ValidReport(), "");
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    [Fact]
+    public async Task NoInventory_BesideAnAnsibleCfg_SaysFleetDoesNotReadIt()
+    {
+        // A newcomer's ansible.cfg names their inventory; Fleet reads no ansible.cfg, and the message must say so.
+        _files.Write("ansible.cfg", "[defaults]\ninventory = hosts.ini\n");
+        _files.Write("pb.yml", Playbook);
+
+        var (exit, stdout, stderr) = await RunInAsync(_files.Dir, "check", "pb.yml", "--no-progress");
+
+        AssertRefused(exit, stdout, stderr);
+        Assert.Contains("Fleet reads no ansible.cfg", stderr, StringComparison.Ordinal);
+    }
+
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => RunInAsync(null, args);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunInAsync(string? directory, params string[] args)
     {
         var cli = FuzzContract.CliPath();
         Assert.True(cli is not null, "the CLI is not built: build Fleet.sln first");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory ?? "" };
         start.ArgumentList.Add(cli);
         foreach (var arg in args)
         {

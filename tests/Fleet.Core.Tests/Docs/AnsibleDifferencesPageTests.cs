@@ -123,6 +123,22 @@ public sealed partial class AnsibleDifferencesPageTests : IDisposable
     }
 
     [Fact]
+    public void AnsibleEnvironmentVariablesTheCodeReads_AreNamedOnThePage()
+    {
+        // The page says which of Ansible's environment variables Fleet reads: every one the code reads must be among them.
+        var read = Directory.EnumerateFiles(Path.Combine(Repository.Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => AnsibleVariable().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        var page = File.ReadAllText(PagePath);
+
+        Assert.NotEmpty(read);
+        Assert.All(read, name => Assert.True(page.Contains($"`{name}`", StringComparison.Ordinal), $"docs/ansible-differences.md does not say Fleet reads {name}"));
+    }
+
+    [GeneratedRegex("\"(ANSIBLE_[A-Z_]+)\"")]
+    private static partial Regex AnsibleVariable();
+
+    [Fact]
     public void FleetOnlyModules_AreExactlyThoseAnsibleLacks()
     {
         var fleetOnly = BuiltInModules.All().Select(m => m.Name).Where(name => AnsibleModuleNames.Resolve(name, Collections) is null).Order(StringComparer.Ordinal);

@@ -55,6 +55,29 @@ public sealed class CheckModePredictorTests
     }
 
     [Fact]
+    public void Cause_AfterAChangeTouchingAnything_NamesThatChange()
+    {
+        // "after an earlier change to user deploy" did not say which change: the report names it.
+        var predictor = new CheckModePredictor(new FactCache());
+        predictor.Predict(new Change(["install sudo 1.9"], "true"));
+        predictor.Predict(new Change(["install chrony 4.3"], "true"));
+
+        Assert.Equal("install sudo 1.9", predictor.Cause(new SystemFact()));
+    }
+
+    [Fact]
+    public void Cause_FactTouchedByName_IsTheLastChangeTouchingIt()
+    {
+        var predictor = new CheckModePredictor(new FactCache());
+        predictor.Predict(new Change(["create"], "true", [Subject.Path("/etc/app.conf")]));
+        predictor.Predict(new Change(["mode 0600"], "true", [Subject.Path("/etc/app.conf")]));
+        predictor.Predict(new Change(["other"], "true", [Subject.Path("/etc/other.conf")]));
+
+        Assert.Equal("mode 0600", predictor.Cause(new FileFact("/etc/app.conf")));
+        Assert.Null(predictor.Cause(new FileFact("/etc/hosts")));
+    }
+
+    [Fact]
     public void Predict_AnotherPathChanged_LinkTargetFactOfANonLinkStaysKnown()
     {
         // A file task on a plain path reads its link-target fact too; an unrelated change must not make it unknown.

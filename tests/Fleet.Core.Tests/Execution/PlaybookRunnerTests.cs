@@ -277,6 +277,29 @@ public sealed class PlaybookRunnerTests : IDisposable
         Assert.False(File.Exists(marker), "check mode ran the command");
     }
 
+    [Fact]
+    public async Task Check_KeyFileMissingForAUserAnEarlierTaskWouldCreate_FailsAsApplyWould()
+    {
+        // The missing controller file fails whatever the host's state; only what the earlier change alters is left unplanned.
+        const string publicKey = "{{ public_key }}";
+        var (check, _) = await RunAsync("h1", $$"""
+            - name: Keys
+              hosts: all
+              tasks:
+                - name: Where the key is (known at run time only, as a templated admin_public_key is)
+                  set_fact: { public_key: "{{_dir.FullName}}/missing.pub" }
+                - name: The user
+                  user: { name: fleet-test-nobody-{{Environment.ProcessId}} }
+                - name: Their key
+                  authorized_key: { user: fleet-test-nobody-{{Environment.ProcessId}}, key_file: "{{publicKey}}" }
+            """, new RunOptions { Mode = "check" });
+
+        Assert.Equal(TaskOutcome.Changed, check.Hosts[0].Tasks[1].Status);
+        var key = check.Hosts[0].Tasks[2];
+        Assert.Equal(TaskOutcome.Failed, key.Status);
+        Assert.Contains("key_file not found on the controller", key.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -22,11 +22,11 @@ public sealed class ProgressBoardTests
         board.HostFinished(result);
     }
 
-    private static string Draw(ProgressBoard board)
+    private static string Draw(ProgressBoard board, int width = 200)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer) });
-        console.Profile.Width = 200;
+        console.Profile.Width = width;
         console.Write(board.Render());
         return writer.ToString();
     }
@@ -74,6 +74,30 @@ public sealed class ProgressBoardTests
         Assert.Contains("AIDE database built once (1m 23s)", rows[0], StringComparison.Ordinal);
         Assert.Contains("quick task ", rows[1], StringComparison.Ordinal);
         Assert.DoesNotContain("quick task (", rows[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_NarrowTerminal_WrapsAtWordsWithoutPaddingOrBox()
+    {
+        var clock = new Clock();
+        var board = new ProgressBoard(clock);
+        board.Expect(1);
+        board.HostStarted("web-1");
+        board.TaskStarted("web-1", "AIDE checksums named explicitly (sha512; Debian's H computes every hash, slower)");
+        clock.Now = clock.Now.AddSeconds(75);
+
+        var lines = Draw(board, 60).TrimEnd('\n').Split('\n');
+        var narrowest = Draw(board, 30).TrimEnd('\n').Split('\n');
+
+        Assert.All(lines, l => Assert.True(l.Length <= 60, $"wider than 60: '{l}'"));
+        Assert.All(narrowest, l => Assert.True(l.Length <= 30, $"wider than 30: '{l}'"));
+        Assert.All(lines.Concat(narrowest), l => Assert.False(l.EndsWith(' '), $"padded: '{l}'"));
+        Assert.DoesNotContain(lines, l => l.Contains('│') || l.Contains('─'));
+        var words = string.Join(" ", lines).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var word in new[] { "explicitly", "(sha512;", "computes", "(1m", "15s)" })
+        {
+            Assert.Contains(word, words);
+        }
     }
 
     [Theory]

@@ -59,19 +59,19 @@ public sealed class AuthorizedKeyModule : Module
         var user = args.GetRequiredString("user");
         if (args.GetString("path") is { } explicitPath && !explicitPath.StartsWith('/'))
         {
-            return new PlanFailure($"path must be absolute, not '{explicitPath}' (the default is HOME/.ssh/authorized_keys)");
+            return new PlanFailure($"path must be absolute, not '{explicitPath}' (the default is HOME/.ssh/authorized_keys)") { OnController = true };
         }
 
         var keyText = KeyText(args, context, out var problem);
         if (problem is not null)
         {
-            return new PlanFailure(problem);
+            return new PlanFailure(problem) { OnController = true };
         }
 
         var keys = ParseKeys(keyText!, args, out problem);
         if (problem is not null)
         {
-            return new PlanFailure(problem);
+            return new PlanFailure(problem) { OnController = true };
         }
 
         var fact = Fact(args);
