@@ -82,7 +82,7 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
         }
 
         var (job, backup) = BackupFile.Take(new CommandResult(status.ExitCode ?? -1, status.Stdout, status.Stderr, clock.Elapsed));
-        var outcome = status.Found ? ChangeApplier.WithBackupFile(task.Module.Complete(change, job, task.Args), backup, change.Data) : AsyncStatusModule.Outcome(status);
+        var outcome = status.Found ? ChangeApplier.WithBackupFile(task.Module.Complete(change, job, task.Args), task.Module.BackupResultKey, backup, change.Data) : AsyncStatusModule.Outcome(status);
         var result = Outcome(
             play, definition, outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status, outcome.Status == TaskOutcome.Changed ? change.Changes : [],
             null, outcome.Message, change, outcome, status.ExitCode is null ? null : job);

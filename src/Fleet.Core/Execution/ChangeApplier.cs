@@ -60,7 +60,7 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
         }
 
         (commandResult, var backup) = BackupFile.Take(commandResult);
-        var outcome = WithBackupFile(task.Module.Complete(change, commandResult, task.Args), backup, change.Data);
+        var outcome = WithBackupFile(task.Module.Complete(change, commandResult, task.Args), task.Module.BackupResultKey, backup, change.Data);
         if (outcome.Status == TaskOutcome.Changed && change.Download is { } download)
         {
             outcome = DownloadWriter.Write(download, commandResult, outcome, change.Data);
@@ -82,8 +82,8 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
     }
 
     /// <summary>The outcome with Ansible's <c>backup_file</c> in its data when the script made a backup.</summary>
-    internal static ChangeOutcome WithBackupFile(ChangeOutcome outcome, string? backup, IReadOnlyDictionary<string, object?> planData) =>
-        backup is null ? outcome : outcome with { Data = new Dictionary<string, object?>(outcome.Data ?? planData, StringComparer.Ordinal) { [BackupFile.ResultKey] = backup } };
+    internal static ChangeOutcome WithBackupFile(ChangeOutcome outcome, string key, string? backup, IReadOnlyDictionary<string, object?> planData) =>
+        backup is null ? outcome : outcome with { Data = new Dictionary<string, object?>(outcome.Data ?? planData, StringComparer.Ordinal) { [key] = backup } };
 
     /// <summary>
     /// Runs a change's verification (a check script, a fresh connection); when it fails, runs the rollback and returns why, so the
