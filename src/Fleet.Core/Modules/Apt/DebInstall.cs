@@ -146,18 +146,7 @@ internal static class DebInstall
             var u = Sh.Quote(deb);
             var uri = new Uri(deb);
             script.Append(CultureInfo.InvariantCulture, $"fail() {{ printf 'Failure downloading %s, %s\\n' {u} \"$1\" >&2; exit 1; }}\nf=\"$d/download.deb\"\n");
-            script.Append(uri.Scheme == "file"
-                ? $"cat {Sh.Quote(uri.LocalPath)} > \"$f\" 2>/dev/null || fail 'no such file on the host'\n"
-                : $$"""
-                    if command -v curl >/dev/null 2>&1; then
-                      err=$(curl -fsSL -o "$f" -- {{u}} 2>&1) || fail "$(printf '%s' "$err" | tail -n 1)"
-                    elif command -v wget >/dev/null 2>&1; then
-                      err=$(wget -q -t 1 -O "$f" -- {{u}} 2>&1) || fail "wget failed (exit $?) $(printf '%s' "$err" | tail -n 1)"
-                    else
-                      fail 'neither curl nor wget is installed on the host'
-                    fi
-
-                    """);
+            script.Append(HostDownload.Script(uri, "\"$f\""));
         }
         else
         {

@@ -133,25 +133,7 @@ public sealed class GetUrlModule : Module
         var writer = new RemoteFileWriter(dest) { Backup = args.GetBool("backup", false) };
         var script = new StringBuilder("set -e\n").Append(writer.Begin());
         script.Append(CultureInfo.InvariantCulture, $"fail() {{ printf 'Request failed: %s: %s\\n' {u} \"$1\" >&2; exit 1; }}\n");
-        // curl's reason is its first line (a TLS failure adds advice after it); wget's is its last.
-        if (uri.Scheme == "file")
-        {
-            var source = Sh.Quote(uri.LocalPath);
-            script.Append(CultureInfo.InvariantCulture, $"[ -f {source} ] || fail 'no such file on the host'\ncat {source} > \"$t\" || fail 'cannot read the file'\n");
-        }
-        else
-        {
-            script.Append(CultureInfo.InvariantCulture, $$"""
-                if command -v curl >/dev/null 2>&1; then
-                  err=$(curl -fsSL{{(insecure ? " -k" : "")}} --connect-timeout {{timeout}} --max-time {{timeout}} -o "$t" -- {{u}} 2>&1) || fail "$(printf '%s' "$err" | head -n 1)"
-                elif command -v wget >/dev/null 2>&1; then
-                  err=$(wget -q{{(insecure ? " --no-check-certificate" : "")}} -T {{timeout}} -t 1 -O "$t" -- {{u}} 2>&1) || fail "wget failed (exit $?) $(printf '%s' "$err" | tail -n 1)"
-                else
-                  fail 'neither curl nor wget is installed on the host'
-                fi
-
-                """);
-        }
+        script.Append(HostDownload.Script(uri, "\"$t\"", timeout, validateCerts: !insecure));
 
         if (checksum is { } sum)
         {
