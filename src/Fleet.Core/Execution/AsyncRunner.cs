@@ -81,8 +81,8 @@ internal sealed class AsyncRunner(HostSession host, FactCache facts)
             return failed with { Result = With(failed.Result, new Dictionary<string, object?>(StringComparer.Ordinal) { ["async_result"] = JobFields(jid, resultsFile, status) }) };
         }
 
-        var job = new CommandResult(status.ExitCode ?? -1, status.Stdout, status.Stderr, clock.Elapsed);
-        var outcome = status.Found ? task.Module.Complete(change, job, task.Args) : AsyncStatusModule.Outcome(status);
+        var (job, backup) = BackupFile.Take(new CommandResult(status.ExitCode ?? -1, status.Stdout, status.Stderr, clock.Elapsed));
+        var outcome = status.Found ? ChangeApplier.WithBackupFile(task.Module.Complete(change, job, task.Args), task.Module.BackupResultKey, backup, change.Data) : AsyncStatusModule.Outcome(status);
         var result = Outcome(
             play, definition, outcome.Status == TaskOutcome.Changed ? ChangedOr(definition) : outcome.Status, outcome.Status == TaskOutcome.Changed ? change.Changes : [],
             null, outcome.Message, change, outcome, status.ExitCode is null ? null : job);

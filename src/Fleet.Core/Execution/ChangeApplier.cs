@@ -2,6 +2,7 @@ using Fleet.Core.Facts;
 using Fleet.Core.Inventory;
 using Fleet.Core.Modules;
 using Fleet.Core.Playbooks;
+using Fleet.Core.Remote;
 using Fleet.Core.Results;
 using static Fleet.Core.Execution.TaskResults;
 
@@ -58,7 +59,8 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
             }
         }
 
-        var outcome = task.Module.Complete(change, commandResult, task.Args);
+        (commandResult, var backup) = BackupFile.Take(commandResult);
+        var outcome = WithBackupFile(task.Module.Complete(change, commandResult, task.Args), task.Module.BackupResultKey, backup, change.Data);
         if (outcome.Status == TaskOutcome.Changed && change.Download is { } download)
         {
             outcome = DownloadWriter.Write(download, commandResult, outcome, change.Data);
@@ -78,6 +80,10 @@ internal sealed partial class ChangeApplier(HostSession host, IConnector connect
         var changes = outcome.Status == TaskOutcome.Changed ? change.Changes : [];
         return Outcome(play, definition, status, changes, outcome.Status == TaskOutcome.Changed ? DiffFor(definition, change) : null, outcome.Message, change, outcome, outcome.ShowsScriptOutput ? commandResult : null);
     }
+
+    /// <summary>The outcome with Ansible's <c>backup_file</c> in its data when the script made a backup.</summary>
+    internal static ChangeOutcome WithBackupFile(ChangeOutcome outcome, string key, string? backup, IReadOnlyDictionary<string, object?> planData) =>
+        backup is null ? outcome : outcome with { Data = new Dictionary<string, object?>(outcome.Data ?? planData, StringComparer.Ordinal) { [key] = backup } };
 
     /// <summary>
     /// Runs a change's verification (a check script, a fresh connection); when it fails, runs the rollback and returns why, so the

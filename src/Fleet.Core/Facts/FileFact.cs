@@ -69,23 +69,22 @@ public sealed record FileFact(string Path, bool WithContent = false) : Fact<File
     public const long MaxContentBytes = 4 * 1024 * 1024;
 
     /// <inheritdoc />
-    public override string Command
-    {
-        get
-        {
-            var p = Sh.Quote(Path);
-            var script = new StringBuilder();
-            script.Append(CultureInfo.InvariantCulture, $"if [ ! -e {p} ] && [ ! -L {p} ]; then echo missing; exit 0; fi\n");
-            // One stat per path: the size for the content check comes from its output, not from a second stat.
-            script.Append(CultureInfo.InvariantCulture, $"s=$(stat -c '%F|%a|%U|%G|%u|%g|%s' {p}) || exit 1\nprintf '%s\\n' \"$s\"\n");
-            script.Append(CultureInfo.InvariantCulture, $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink {p})\"; fi\n");
-            if (WithContent)
-            {
-                script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && [ ! -L {p} ] && [ \"${{s##*|}}\" -le {MaxContentBytes} ]; then echo content:; {RemoteFileReader.Print(p)}; echo; fi\n");
-            }
+    public override string Command => Script(Sh.Quote(Path), WithContent);
 
-            return script.ToString();
+    /// <summary>The fact's shell text for a path given as a shell word (quoted, or a variable a caller's script set).</summary>
+    internal static string Script(string p, bool withContent)
+    {
+        var script = new StringBuilder();
+        script.Append(CultureInfo.InvariantCulture, $"if [ ! -e {p} ] && [ ! -L {p} ]; then echo missing; exit 0; fi\n");
+        // One stat per path: the size for the content check comes from its output, not from a second stat.
+        script.Append(CultureInfo.InvariantCulture, $"s=$(stat -c '%F|%a|%U|%G|%u|%g|%s' {p}) || exit 1\nprintf '%s\\n' \"$s\"\n");
+        script.Append(CultureInfo.InvariantCulture, $"if [ -L {p} ]; then printf 'link:%s\\n' \"$(readlink {p})\"; fi\n");
+        if (withContent)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"if [ -f {p} ] && [ ! -L {p} ] && [ \"${{s##*|}}\" -le {MaxContentBytes} ]; then echo content:; {RemoteFileReader.Print(p)}; echo; fi\n");
         }
+
+        return script.ToString();
     }
 
     /// <inheritdoc />

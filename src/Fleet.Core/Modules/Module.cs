@@ -71,6 +71,9 @@ public abstract class Module : IModuleSpec
     /// </summary>
     public virtual string? AsyncRefusal => null;
 
+    /// <summary>The result key that names the backup a <c>backup: true</c> write made. The default value is backup_file (Ansible's usual key).</summary>
+    public virtual string BackupResultKey => Remote.BackupFile.ResultKey;
+
     /// <summary>Reads the result of the change script. The default: exit 0 is Changed, anything else Failed with stderr.</summary>
     public virtual ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)
     {

@@ -153,7 +153,7 @@ public sealed partial class ModuleArguments
             case ParameterType.Mode:
                 // The text as written: an unquoted 0644 must stay 0644, not become 420.
                 var text = Template.HasTemplate(scalar.Value) ? Values.ToText(rendered) : scalar.Value ?? "";
-                return rendered is null ? null : NormaliseMode(text) ?? throw Wrong(text, "an octal mode like \"0644\" or symbolic like u=rw,g=r,o=r");
+                return rendered is null ? null : (spec.ModeWords.Contains(text.Trim()) ? text.Trim() : NormaliseMode(text)) ?? throw Wrong(text, "an octal mode like \"0644\" or symbolic like u=rw,g=r,o=r");
             default:
                 throw new InvalidOperationException($"unknown parameter type {spec.Type}");
         }

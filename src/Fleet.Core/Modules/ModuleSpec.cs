@@ -38,7 +38,11 @@ public sealed record ParameterSpec(
     IReadOnlyList<string>? Choices = null,
     bool ControllerFile = false,
     string ControllerFolder = "files",
-    bool ControllerDirectory = false);
+    bool ControllerDirectory = false)
+{
+    /// <summary>Words a <see cref="ParameterType.Mode"/> parameter also takes besides modes (copy's <c>preserve</c>). The default is none.</summary>
+    public IReadOnlyList<string> ModeWords { get; init; } = [];
+}
 
 /// <summary>
 /// Files a task reads on the controller (<c>copy: src</c>). As in Ansible, a relative path is looked up in the directory of the

@@ -10,6 +10,9 @@ namespace Fleet.Core.Playbooks;
 /// </summary>
 internal static class FreeFormArguments
 {
+    /// <summary>Ansible's MODULE_REQUIRE_ARGS: only their own few options are taken from the text, any other <c>k=v</c> is the command's.</summary>
+    private static readonly HashSet<string> RawModules = new(["command", "shell", "raw", "script", "win_command", "win_shell"], StringComparer.Ordinal);
+
     /// <summary>The arguments of a module key's value, at their file:line:column.</summary>
     public static MapArg Read(string path, IModuleSpec spec, YamlNode node, List<InputError> errors)
     {
@@ -42,7 +45,9 @@ internal static class FreeFormArguments
         foreach (var word in words)
         {
             var eq = word.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && known.Contains(word[..eq]) && word[..eq] != spec.FreeFormParameter)
+            // As Ansible's parse_kv: every other module takes each k=v word as a parameter (an unknown one is then named as such).
+            var key = eq > 0 ? word[..eq] : "";
+            if (eq > 0 && (RawModules.Contains(spec.Name) ? known.Contains(key) && key != spec.FreeFormParameter : IsKey(key)))
             {
                 entries.Add(new(word[..eq], new ScalarArg(KeyValueWords.Unquote(word[(eq + 1)..]), true, at)));
             }
@@ -73,6 +78,9 @@ internal static class FreeFormArguments
 
         return new MapArg(entries, at);
     }
+
+    /// <summary>A parameter name, not text that happens to hold '=' (<c>include_tasks: "{{ a == b }}.yml"</c>).</summary>
+    private static bool IsKey(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     private static string RemoveWord(string text, string key)
     {

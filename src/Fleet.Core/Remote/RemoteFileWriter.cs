@@ -110,7 +110,8 @@ public sealed record RemoteFileWriter(string Path)
 
         if (Backup)
         {
-            script.Append(CultureInfo.InvariantCulture, $"if [ -e {p} ]; then cp -p {p} {p}.$$.$(date +%Y-%m-%d@%H:%M:%S~); fi\n");
+            // The backup's name goes back on a marked line: the task's result names it (Ansible's backup_file).
+            script.Append(CultureInfo.InvariantCulture, $"if [ -e {p} ]; then fleet_backup={p}.$$.$(date +%Y-%m-%d@%H:%M:%S~); cp -p {p} \"$fleet_backup\"; printf '{BackupFile.Marker}%s\\n' \"$fleet_backup\"; fi\n");
         }
 
         script.Append(CultureInfo.InvariantCulture, $"mv -f {Temp} {p}\n");

@@ -243,15 +243,18 @@ public sealed class FileModulesTests : IDisposable
     }
 
     [Fact]
-    public void Copy_DestIsSymbolicLink_FailsNamingTheLinkAndLeavesTheTarget()
+    public void Copy_DestIsSymbolicLink_ReplacesTheLinkWithAFile_AndLeavesTheTarget()
     {
+        // Ansible's follow: false (the default): the link itself becomes the file, the file it led to stays as it was.
         var target = _files.Write("target", "old\n");
         var link = PathOf("link");
         File.CreateSymbolicLink(link, target);
 
-        var plan = Assert.IsType<PlanFailure>(Apply(new CopyModule(), Args(("dest", link), ("content", "new\n"))));
+        var plan = Assert.IsType<Change>(Apply(new CopyModule(), Args(("dest", link), ("content", "new\n"))));
 
-        Assert.Contains($"{link} is a symbolic link", plan.Message, StringComparison.Ordinal);
+        Assert.Equal([$"{link}: symbolic link replaced by a file"], plan.Changes);
+        Assert.Null(new FileInfo(link).LinkTarget);
+        Assert.Equal("new\n", File.ReadAllText(link));
         Assert.Equal("old\n", File.ReadAllText(target));
     }
 

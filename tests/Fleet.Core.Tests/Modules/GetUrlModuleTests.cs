@@ -52,6 +52,21 @@ public sealed class GetUrlModuleTests : IDisposable
         Assert.Equal(TaskOutcome.Ok, forced!.Status);
     }
 
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void ValidateCertsFalse_FetchesWithoutTheCertificateCheck(bool validate, bool insecure)
+    {
+        var module = new GetUrlModule();
+        var context = new ModuleContext("local", false, "/tmp");
+        var args = Args(("url", "https://10.0.0.1/x.tgz"), ("dest", Path.Combine(_dir.FullName, "x.tgz")), ("validate_certs", validate));
+
+        var change = Assert.IsType<Change>(module.Plan(args, Gather(module.Facts(args, context)), context));
+
+        Assert.Equal(insecure, change.Script.Contains("curl -fsSL -k ", StringComparison.Ordinal));
+        Assert.Equal(insecure, change.Script.Contains("wget -q --no-check-certificate ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Checksum_MatchingDest_IsNoChange_ButADifferentDestIsReplaced()
     {

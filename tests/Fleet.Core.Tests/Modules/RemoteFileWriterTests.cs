@@ -34,7 +34,7 @@ public sealed class RemoteFileWriterTests : IDisposable
             "validate", new RemoteFileWriter(Target) { Validate = "visudo -cf %s" },
             ["( visudo -cf \"$t\"\n) || { printf 'validation failed, %s left unchanged: %s\\n' /etc/x.conf 'visudo -cf %s' >&2; exit 1; }\nmv -f"], []
         },
-        { "backup", new RemoteFileWriter(Target) { Backup = true }, ["if [ -e /etc/x.conf ]; then cp -p /etc/x.conf /etc/x.conf.$$.$(date +%Y-%m-%d@%H:%M:%S~); fi\nmv -f"], [] },
+        { "backup", new RemoteFileWriter(Target) { Backup = true }, ["if [ -e /etc/x.conf ]; then fleet_backup=/etc/x.conf.$$.$(date +%Y-%m-%d@%H:%M:%S~); cp -p /etc/x.conf \"$fleet_backup\"; printf '@@fleet-backup-file@@%s\\n' \"$fleet_backup\"; fi\nmv -f"], [] },
         { "temp name and variable", new RemoteFileWriter(Target) { TempPrefix = ".fleet-sshd-main", Variable = "c" }, ["c=$(mktemp /etc/.fleet-sshd-main.XXXXXX)\ntrap 'rm -f \"$c\"' EXIT\n", "mv -f \"$c\" /etc/x.conf\n"], ["\"$t\""] },
         { "caller's files removed too", new RemoteFileWriter(Target) { AlsoRemoveAtExit = ["\"$old\""] }, ["trap 'rm -f \"$t\" \"$old\"' EXIT\n", "mv -f \"$t\" /etc/x.conf\ntrap 'rm -f \"$old\"' EXIT\n"], ["trap - EXIT"] },
         {
@@ -165,6 +165,27 @@ public sealed class RemoteFileWriterTests : IDisposable
 
         Assert.Equal("old\n", File.ReadAllText(Assert.Single(_dir.GetFiles("backed.conf.*.*-*-*@*:*:*~")).FullName));
         Assert.Equal("new\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Run_Backup_NamesItsPathForTheResult_AndTheOutputLosesTheMarkedLine()
+    {
+        var path = Scratch("named.conf");
+        File.WriteAllText(path, "old\n");
+        var (exit, stdout, stderr) = Sh("set -e\necho before\n" + new RemoteFileWriter(path) { Backup = true }.Script("new\n") + "echo after\n");
+
+        var (result, backup) = BackupFile.Take(new Fleet.Core.CommandResult(exit, stdout, stderr, TimeSpan.Zero));
+
+        Assert.Equal(Assert.Single(_dir.GetFiles("named.conf.*.*-*-*@*:*:*~")).FullName, backup);
+        Assert.Equal("before\nafter\n", result.Stdout);
+    }
+
+    [Fact]
+    public void Run_BackupOfANewFile_NamesNone()
+    {
+        var (exit, stdout, stderr) = Sh("set -e\n" + new RemoteFileWriter(Scratch("fresh.conf")) { Backup = true }.Script("new\n"));
+
+        Assert.Null(BackupFile.Take(new Fleet.Core.CommandResult(exit, stdout, stderr, TimeSpan.Zero)).Path);
     }
 
     [Fact]

@@ -163,6 +163,59 @@ public sealed class ServiceModuleTests : IDisposable
     }
 
     [Fact]
+    public void Systemd_BareDaemonReexec_RunsAfterReloadAndIsNotAChange()
+    {
+        _fakes.Record("systemctl");
+        var args = Args(("daemon_reload", true), ("daemon_reexec", true));
+        var change = Assert.IsType<Change>(Plan(new SystemdModule(), args, "manager=systemd\n"));
+
+        var outcome = new SystemdModule().Complete(change, _fakes.Run(change.Script), args);
+
+        Assert.Equal("systemctl daemon-reload\nsystemctl daemon-reexec\n", _fakes.Calls);
+        Assert.Equal(TaskOutcome.Ok, outcome.Status);
+    }
+
+    [Fact]
+    public void Systemd_DaemonReexecWithCurrentUnit_RunsEveryTimeButCountsNoChange()
+    {
+        _fakes.Record("systemctl");
+        var args = Args(("name", "app"), ("state", "started"), ("daemon_reexec", true));
+        var change = Assert.IsType<Change>(Plan(new SystemdModule(), args, Unit("app", "active", "enabled")));
+
+        var outcome = new SystemdModule().Complete(change, _fakes.Run(change.Script), args);
+
+        Assert.Equal(["daemon-reexec"], change.Changes);
+        Assert.Equal(TaskOutcome.Ok, outcome.Status);
+    }
+
+    [Fact]
+    public void Systemd_DaemonReexecInCheckMode_DoesNotRun()
+    {
+        var module = new SystemdModule();
+        var facts = new FactCache();
+        var named = Args(("name", "app"), ("state", "started"), ("daemon_reexec", true));
+        var fact = Assert.IsType<ServiceFact>(Assert.Single(module.Facts(named, Apply)));
+        facts.Set(fact, fact.Parse(Unit("app", "active", "enabled"), 0));
+        var bare = Args(("daemon_reexec", true));
+        var bareFact = Assert.IsType<ServiceFact>(Assert.Single(module.Facts(bare, Apply)));
+        facts.Set(bareFact, bareFact.Parse("manager=systemd\n", 0));
+
+        Assert.IsType<NoChange>(module.Plan(named, facts, Apply with { CheckMode = true }));
+        Assert.IsType<NoChange>(module.Plan(bare, facts, Apply with { CheckMode = true }));
+    }
+
+    [Fact]
+    public void Sysv_DaemonReexec_FailsAsAnsiblesSystemdModule()
+    {
+        var module = new SystemdModule();
+        var args = Args(("daemon_reexec", true));
+
+        var plan = Plan(module, args, "manager=sysv\n");
+
+        Assert.StartsWith("failure 1 during daemon-reexec: System has not been booted with systemd", Assert.IsType<PlanFailure>(plan).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Systemd_StaticUnitAskedDisabled_WarnsInsteadOfFlipFlopping()
     {
         var plan = Plan(new ServiceModule(), Args(("name", "fstrim"), ("enabled", false)), Unit("fstrim", "inactive", "static"));

@@ -271,6 +271,28 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Load_FreeFormKeyValues_OfOtherModules_AreAllParameters_AsAnsiblesParseKv()
+    {
+        var path = _files.Write("p.yml", "- hosts: all\n  tasks:\n    - async_status: \"jid={{ job.ansible_job_id }}\"\n    - include_vars: file=vars/x.yml name=x\n    - shell: echo a=b chdir=/tmp\n");
+
+        var tasks = PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0].Tasks;
+
+        Assert.Equal("{{ job.ansible_job_id }}", ((ScalarArg)tasks[0].Args["jid"]!).Value);
+        Assert.Equal(("vars/x.yml", "x"), (((ScalarArg)tasks[1].Args["file"]!).Value, ((ScalarArg)tasks[1].Args["name"]!).Value));
+        Assert.Equal("echo a=b", ((ScalarArg)tasks[2].Args["cmd"]!).Value);
+    }
+
+    [Fact]
+    public void Validate_FreeFormUnknownKey_IsNamedAsAnUnknownParameter()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - copy: src=/etc/hostname dest=/tmp/x colour=red\n");
+
+        var error = Assert.Single(errors);
+        Assert.Contains("copy: unknown parameter 'colour'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, error.Location!.Value.Line);
+    }
+
+    [Fact]
     public void Load_TaskKeys_AreRead()
     {
         var path = _files.Write("p.yml", "- hosts: all\n  tags: [base]\n  tasks:\n    - name: t\n      command: echo hi\n      tags: one\n      retries: 2\n      delay: 1\n      timeout: 30\n      ignore_errors: yes\n      changed_when: false\n      become: true\n");

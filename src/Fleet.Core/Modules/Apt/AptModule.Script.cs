@@ -16,45 +16,28 @@ public partial class AptModule
     {
         var script = new StringBuilder();
         script.Append("export DEBIAN_FRONTEND=noninteractive APT_LISTCHANGES_FRONTEND=none LC_ALL=C LANG=C\n");
-        var timeout = task.LockTimeout.ToString(CultureInfo.InvariantCulture);
         if (cacheDue)
         {
-            // DPkg::Lock::Timeout covers the dpkg locks; apt-get update's own lists lock fails at once, so it is retried here.
-            script.Append(CultureInfo.InvariantCulture, $$"""
-                end=$(( $(date +%s) + {{timeout}} ))
-                while :; do
-                  if out=$(apt-get -q -o DPkg::Lock::Timeout={{timeout}} update 2>&1); then printf '%s\n' "$out"; break; fi
-                  case "$out" in *"Could not get lock"*|*"Unable to lock"*) if [ "$(date +%s)" -lt "$end" ]; then sleep 1; continue; fi ;; esac
-                  printf '%s\n' "$out" >&2; echo "apt-get update failed" >&2; exit 100
-                done
-                mkdir -p /var/lib/apt/periodic && touch {{AptCacheFact.SuccessStamp}}
-                echo '{{UpdatedMarker}}'
-
-                """);
+            script.Append(UpdateScript(task));
         }
 
-        var words = new List<string> { "apt-get", "-y", "-q", "-o", $"DPkg::Lock::Timeout={timeout}" };
-        foreach (var option in task.DpkgOptions)
-        {
-            words.AddRange(["-o", $"Dpkg::Options::=--{option}"]);
-        }
-
-        if (task.InstallRecommends is { } recommends)
-        {
-            words.AddRange(["-o", $"APT::Install-Recommends={(recommends ? "yes" : "no")}"]);
-        }
-
-        if (task.DefaultRelease is { } release)
-        {
-            words.AddRange(["-t", release]);
-        }
-
+        var words = Words(task);
         if (actions.Count > 0)
         {
             var removing = task.State == "absent";
             if (!removing && task.AllowDowngrade)
             {
                 words.Add("--allow-downgrades");
+            }
+
+            if (!removing && task.FailOnAutoremove)
+            {
+                words.Add("--no-remove");
+            }
+
+            if (!removing && task.OnlyUpgrade)
+            {
+                words.Add("--only-upgrade");
             }
 
             if (task.Autoremove)
@@ -108,6 +91,65 @@ public partial class AptModule
         return script.ToString();
     }
 
+    /// <summary>
+    /// apt-get update, retried while another apt holds its lock (until lock_timeout) and, on any other failure, up to
+    /// update_cache_retries times with a wait that doubles from 1 s up to update_cache_retry_max_delay, as Ansible's.
+    /// </summary>
+    internal static string UpdateScript(AptTask task)
+    {
+        // DPkg::Lock::Timeout covers the dpkg locks; apt-get update's own lists lock fails at once, so it is retried here.
+        var timeout = task.LockTimeout.ToString(CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $$"""
+            end=$(( $(date +%s) + {{timeout}} )); try=1; wait=1
+            while :; do
+              if out=$(apt-get -q -o DPkg::Lock::Timeout={{timeout}} update 2>&1); then printf '%s\n' "$out"; break; fi
+              case "$out" in *"Could not get lock"*|*"Unable to lock"*) if [ "$(date +%s)" -lt "$end" ]; then sleep 1; continue; fi ;; esac
+              if [ "$try" -lt {{task.UpdateRetries}} ]; then try=$((try + 1)); sleep "$wait"; wait=$((wait * 2)); [ "$wait" -le {{task.RetryMaxDelay}} ] || wait={{task.RetryMaxDelay}}; continue; fi
+              printf '%s\n' "$out" >&2; echo "apt-get update failed" >&2; exit 100
+            done
+            mkdir -p /var/lib/apt/periodic && touch {{AptCacheFact.SuccessStamp}}
+            echo '{{UpdatedMarker}}'
+
+            """);
+    }
+
+    /// <summary>apt-get with the task's options, before its operation: the lock wait, dpkg options, recommends, release, force and allow flags.</summary>
+    internal static List<string> Words(AptTask task)
+    {
+        var words = new List<string> { "apt-get", "-y", "-q", "-o", $"DPkg::Lock::Timeout={task.LockTimeout.ToString(CultureInfo.InvariantCulture)}" };
+        foreach (var option in task.DpkgOptions)
+        {
+            words.AddRange(["-o", $"Dpkg::Options::=--{option}"]);
+        }
+
+        if (task.InstallRecommends is { } recommends)
+        {
+            words.AddRange(["-o", $"APT::Install-Recommends={(recommends ? "yes" : "no")}"]);
+        }
+
+        if (task.DefaultRelease is { } release)
+        {
+            words.AddRange(["-t", release]);
+        }
+
+        if (task.Force)
+        {
+            words.Add("--force-yes"); // Ansible 2.14's force: apt-get's own, which also allows downgrades and unsigned packages
+        }
+
+        if (task.AllowUnauthenticated)
+        {
+            words.Add("--allow-unauthenticated");
+        }
+
+        if (task.AllowChangeHeld)
+        {
+            words.Add("--allow-change-held-packages");
+        }
+
+        return words;
+    }
+
     /// <inheritdoc />
     public override ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)
     {
@@ -117,6 +159,11 @@ public partial class AptModule
         if (!result.Succeeded)
         {
             return new ChangeOutcome(TaskOutcome.Failed, FailureText(result));
+        }
+
+        if (task.Deb is not null)
+        {
+            return DebInstall.Complete(result);
         }
 
         var updated = result.Stdout.Contains(UpdatedMarker, StringComparison.Ordinal);

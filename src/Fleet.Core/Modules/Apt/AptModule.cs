@@ -48,7 +48,28 @@ public partial class AptModule : Module
         new("dpkg_options", ParameterType.String, "dpkg options, comma-separated, each passed as -o Dpkg::Options::=--OPTION. The default value is force-confdef,force-confold."),
         new("lock_timeout", ParameterType.Int, "Seconds to wait for the dpkg and apt locks before failing. The default value is 60."),
         new("force_apt_get", ParameterType.Bool, "Accepted for Ansible playbooks; Fleet always uses apt-get. The default value is false."),
+        new("deb", ParameterType.String, "A .deb to install: a path on the host, or an http://, https:// or ftp:// URL the host downloads (curl or wget); its dependencies come from apt. Only with state present. The default is none."),
+        new("force", ParameterType.Bool, "apt-get --force-yes, as Ansible 2.14: implies allow_unauthenticated and allow_downgrade (a .deb: a later installed version is replaced). The default value is false."),
+        new("allow_unauthenticated", ParameterType.Bool, "apt-get --allow-unauthenticated: packages from unsigned sources. The default value is false.", Aliases: ["allow-unauthenticated"]),
+        new("allow_change_held_packages", ParameterType.Bool, "apt-get --allow-change-held-packages: held packages may be installed, upgraded or removed. The default value is false."),
+        new("fail_on_autoremove", ParameterType.Bool, "apt-get --no-remove: an install that would remove packages fails instead. The default value is false."),
+        new("only_upgrade", ParameterType.Bool, "Only upgrade the named packages that are installed; missing ones are left out (apt-get --only-upgrade). The default value is false."),
+        new("update_cache_retries", ParameterType.Int, "Tries of apt-get update before the task fails. The default value is 5."),
+        new("update_cache_retry_max_delay", ParameterType.Int, "The longest wait between two tries, in seconds (the wait doubles from 1 s). The default value is 12."),
+        .. FileParameters.Refused(Unsupported),
     ];
+
+    /// <summary>Ansible 2.14 apt parameters Fleet does not implement, each with what to write instead.</summary>
+    private static readonly IReadOnlyDictionary<string, string> UnsupportedInstead = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["upgrade"] = "use command: apt-get -y upgrade (or dist-upgrade) with changed_when on its output",
+        ["autoclean"] = "use command: apt-get autoclean",
+        ["clean"] = "use command: apt-get clean",
+        ["policy_rc_d"] = "write /usr/sbin/policy-rc.d with copy before the task and remove it after",
+    };
+
+    /// <summary>The names of <see cref="UnsupportedInstead"/>.</summary>
+    private static IReadOnlyList<string> Unsupported => ["upgrade", "autoclean", "clean", "policy_rc_d"];
 
     /// <summary>Seconds to wait for a lock when <c>lock_timeout</c> is not given (Ansible's default).</summary>
     public const int DefaultLockTimeout = 60;
@@ -57,9 +78,19 @@ public partial class AptModule : Module
     public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
     {
         ArgumentNullException.ThrowIfNull(presentParameters);
-        if (!presentParameters.Contains("name") && !presentParameters.Contains("update_cache") && !presentParameters.Contains("autoremove"))
+        if (!presentParameters.Overlaps(["name", "deb", "update_cache", "autoremove", "upgrade"]))
         {
-            yield return "give name, update_cache or autoremove";
+            yield return "give name, deb, update_cache or autoremove";
+        }
+
+        if (presentParameters.Contains("deb") && presentParameters.Contains("name"))
+        {
+            yield return "parameters are mutually exclusive: deb|package"; // Ansible's words
+        }
+
+        foreach (var name in Unsupported.Where(presentParameters.Contains))
+        {
+            yield return $"parameter '{name}' is not implemented by Fleet: {UnsupportedInstead[name]}";
         }
     }
 
@@ -78,6 +109,11 @@ public partial class AptModule : Module
         }
 
         var facts = new List<Fact>();
+        if (task.Deb is { } deb && !DebInstall.IsUrl(deb))
+        {
+            facts.Add(new DebFileFact(deb));
+        }
+
         if (task.Packages.Count > 0)
         {
             facts.Add(task.PackagesFact);
@@ -102,6 +138,10 @@ public partial class AptModule : Module
         ArgumentNullException.ThrowIfNull(facts);
         var task = AptTask.From(args);
         var cacheDue = task.UpdateCache && (task.CacheValidTime <= 0 || facts.Get(new AptCacheFact()) is var age && age.UpdatedAt + task.CacheValidTime < age.Now);
+        if (task.Deb is not null)
+        {
+            return DebInstall.Plan(task, facts, cacheDue, cacheDue ? UpdateScript(task) : "");
+        }
         var state = task.Packages.Count > 0 ? facts.Get(task.PackagesFact) : new AptPackages([], null);
         var actions = new List<PackageAction>();
         foreach (var request in task.Packages)
@@ -178,6 +218,11 @@ public partial class AptModule : Module
 
                 return task.Purge && installed?.ConfigFilesOnly == true ? new PackageAction(request, "purge", installed, null) : null;
             case "latest":
+                if (!isInstalled && task.OnlyUpgrade)
+                {
+                    return null;
+                }
+
                 if (!isInstalled)
                 {
                     return new PackageAction(request, "install", installed, candidate);
@@ -185,6 +230,11 @@ public partial class AptModule : Module
 
                 return !cacheDue && candidate is not null && candidate != installed!.Version ? new PackageAction(request, "upgrade", installed, candidate) : null;
             default:
+                if (!isInstalled && task.OnlyUpgrade)
+                {
+                    return null; // as Ansible's install(): only_upgrade skips a package that is not installed
+                }
+
                 if (!isInstalled)
                 {
                     return new PackageAction(request, "install", installed, request.Version ?? candidate);

@@ -17,6 +17,30 @@ internal sealed partial record AptTask(
     IReadOnlyList<string> DpkgOptions,
     long LockTimeout)
 {
+    /// <summary>apt-get --force-yes (Ansible's force): implies allow_unauthenticated and allow_downgrade.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>apt-get --allow-unauthenticated.</summary>
+    public bool AllowUnauthenticated { get; init; }
+
+    /// <summary>apt-get --allow-change-held-packages.</summary>
+    public bool AllowChangeHeld { get; init; }
+
+    /// <summary>apt-get --no-remove: an install that would remove packages fails instead.</summary>
+    public bool FailOnAutoremove { get; init; }
+
+    /// <summary>Only upgrade installed packages; a missing one is left out (apt-get --only-upgrade).</summary>
+    public bool OnlyUpgrade { get; init; }
+
+    /// <summary>How many times apt-get update is tried before the task fails (Ansible's update_cache_retries).</summary>
+    public long UpdateRetries { get; init; } = 5;
+
+    /// <summary>The longest wait between two tries of apt-get update, in seconds (update_cache_retry_max_delay).</summary>
+    public long RetryMaxDelay { get; init; } = 12;
+
+    /// <summary>A .deb to install: a path on the host or an http(s)/ftp URL the host downloads; null for none.</summary>
+    public string? Deb { get; init; }
+
     /// <summary>The one fact that reads every package of the task (names sorted, so tasks naming the same packages share it).</summary>
     public AptPackagesFact PackagesFact => new(new NameList(Packages.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal)), State == "latest");
 
@@ -45,14 +69,37 @@ internal sealed partial record AptTask(
 
         var cacheValid = args.GetInt("cache_valid_time") ?? 0;
         var lockTimeout = args.GetInt("lock_timeout") ?? AptModule.DefaultLockTimeout;
-        if (cacheValid < 0 || lockTimeout < 0)
+        var retries = args.GetInt("update_cache_retries") ?? 5;
+        var maxDelay = args.GetInt("update_cache_retry_max_delay") ?? 12;
+        if (cacheValid < 0 || lockTimeout < 0 || retries < 0 || maxDelay < 0)
         {
-            throw new FleetInputException("cache_valid_time and lock_timeout must not be negative");
+            throw new FleetInputException("cache_valid_time, lock_timeout, update_cache_retries and update_cache_retry_max_delay must not be negative");
+        }
+
+        var deb = args.GetString("deb");
+        if (deb is not null && state != "present")
+        {
+            throw new FleetInputException("deb only supports state=present"); // Ansible's words
+        }
+
+        if (deb is not null && (deb.Contains(',', StringComparison.Ordinal) || deb.Trim().Length == 0))
+        {
+            throw new FleetInputException($"deb: '{deb}' is not one .deb: Fleet installs one per task (loop over several)");
         }
 
         return new AptTask(
             packages, state, args.GetBool("update_cache", false), cacheValid, args.GetBool("purge", false), args.GetBool("install_recommends"),
-            args.GetBool("autoremove", false), args.GetBool("allow_downgrade", false), release, options, lockTimeout);
+            args.GetBool("autoremove", false), args.GetBool("allow_downgrade", false), release, options, lockTimeout)
+        {
+            Force = args.GetBool("force", false),
+            AllowUnauthenticated = args.GetBool("allow_unauthenticated", false),
+            AllowChangeHeld = args.GetBool("allow_change_held_packages", false),
+            FailOnAutoremove = args.GetBool("fail_on_autoremove", false),
+            OnlyUpgrade = args.GetBool("only_upgrade", false),
+            UpdateRetries = Math.Max(1, retries),
+            RetryMaxDelay = maxDelay,
+            Deb = deb,
+        };
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9.+~_/-]*$", RegexOptions.CultureInvariant)]

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Fleet.Core.Facts;
 using Fleet.Core.Modules.Files;
@@ -23,14 +25,24 @@ public sealed class CopyModule : Module
         new("content", ParameterType.String, "The file's content, inline."),
         new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/; a directory is copied recursively (src/ its contents, src the directory itself); with remote_src, a file on the host.", ControllerFile: true, ControllerDirectory: true),
         new("remote_src", ParameterType.Bool, "src is a file on the host, not on the controller. The default value is false."),
-        FileParameters.Mode,
+        FileParameters.Mode with
+        {
+            Doc = "Permissions, octal (\"0644\") or symbolic (u=rw,g=r,o=r), or preserve: the source's own mode. The default keeps the current mode (a new file gets 0644).",
+            ModeWords = ["preserve"],
+        },
         new("directory_mode", ParameterType.String, "With a directory src: the mode of the directories created, and of the source's subdirectories on the host. The default is none (new ones get the host's default)."),
         FileParameters.Owner,
         FileParameters.Group,
         FileParameters.Backup,
         FileParameters.Validate,
         new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false leaves an existing file alone, attributes included."),
+        new("follow", ParameterType.Bool, "A symbolic link at dest: true writes the file it leads to; false replaces the link with the file. The default value is false."),
+        new("local_follow", ParameterType.Bool, "A directory src: true copies the files its symbolic links lead to; false makes the same links on the host. The default value is true."),
+        new("checksum", ParameterType.String, "The SHA-1 (hex) the source must have: a copy from another source fails, as Ansible's. The default is no check."),
     ];
+
+    /// <summary>Ansible's failure when the source is not the one the task's checksum names.</summary>
+    public const string ChecksumMismatch = "Copied file does not match the expected checksum. Transfer failed.";
 
     /// <inheritdoc />
     public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
@@ -52,11 +64,11 @@ public sealed class CopyModule : Module
             return [.. tree.Facts(TreeDestination(dest))];
         }
 
-        var facts = new List<Fact> { new FileFact(Destination(args), WithContent: true) };
+        var facts = new List<Fact> { DestinationFile.Fact(args, Destination(args)) };
         if (Source(args) is { } src && !dest.EndsWith('/'))
         {
             // An existing directory as dest means dest/basename(src), as with a trailing slash: read both in the same batch.
-            facts.Add(new FileFact(Path.Combine(dest, Path.GetFileName(src)), WithContent: true));
+            facts.Add(DestinationFile.Fact(args, Path.Combine(dest, Path.GetFileName(src))));
         }
 
         if (RemoteSource(args) is { } remote)
@@ -75,12 +87,15 @@ public sealed class CopyModule : Module
         ArgumentNullException.ThrowIfNull(context);
         if (Tree(args, context) is { } tree)
         {
-            var options = new CopyTree.FileOptions(args.GetString("mode"), args.GetString("directory_mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetBool("force", true), args.GetString("validate"));
+            var options = new CopyTree.FileOptions(args.GetString("mode"), args.GetString("directory_mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetBool("force", true), args.GetString("validate"))
+            {
+                Checksum = args.GetString("checksum"),
+            };
             return tree.Plan(TreeDestination(args.GetRequiredString("dest")), facts, options, file => InputFile.ReadBytes(file, "src on the controller", maxBytes: InputFile.MaxPayloadBytes));
         }
 
         var dest = Destination(args);
-        var state = facts.Get(new FileFact(dest, WithContent: true));
+        var (target, state) = DestinationFile.Read(args, facts, dest);
         if (state.Type == FileType.Directory)
         {
             if (Source(args) is not { } name)
@@ -89,7 +104,7 @@ public sealed class CopyModule : Module
             }
 
             dest = Path.Combine(dest, Path.GetFileName(name));
-            state = facts.Get(new FileFact(dest, WithContent: true));
+            (target, state) = DestinationFile.Read(args, facts, dest);
         }
 
         // As Ansible: force: false leaves an existing file alone, its attributes included.
@@ -99,6 +114,7 @@ public sealed class CopyModule : Module
         }
 
         byte[] content;
+        string? sourceMode; // the source's own mode, for mode: preserve
         if (RemoteSource(args) is { } remote)
         {
             var source = facts.Get(new FileFact(remote, WithContent: true));
@@ -115,6 +131,13 @@ public sealed class CopyModule : Module
             }
 
             content = source.Content;
+            sourceMode = source.Mode;
+
+            // As Ansible's module: with remote_src the checksum is checked whether or not dest differs.
+            if (ChecksumFailure(args, content) is { } mismatch)
+            {
+                return mismatch;
+            }
         }
         else if (Source(args) is { } src)
         {
@@ -131,13 +154,43 @@ public sealed class CopyModule : Module
             {
                 return new PlanFailure(ex.Message); // a FIFO or a device would block forever or never end
             }
+
+            sourceMode = DestinationFile.ControllerMode(file);
         }
         else
         {
             content = Encoding.UTF8.GetBytes(args.GetString("content") ?? "");
+            sourceMode = "0600"; // Ansible's action writes content to a mkstemp file first: preserve gives that file's mode
         }
 
-        return FileChange.Plan(dest, state, content, args.GetString("mode"), args.GetString("owner"), args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
+        // As Ansible's action: a controller source is checked against the checksum only when it is transferred (dest differs).
+        var transfer = state.Type == FileType.Link || state.Content is null || !state.Content.AsSpan().SequenceEqual(content);
+        if (transfer && ChecksumFailure(args, content) is { } failure)
+        {
+            return failure;
+        }
+
+        var mode = args.GetString("mode") is "preserve" ? sourceMode : args.GetString("mode");
+        return DestinationFile.Write(args, target, state, content, mode);
+    }
+
+    /// <summary>Ansible's checksum failure when the task names a SHA-1 that <paramref name="content"/> does not have, else null.</summary>
+    internal static PlanFailure? ChecksumFailure(ModuleArguments args, byte[] content) => ChecksumFailure(args.GetString("checksum"), content);
+
+    /// <summary>Ansible's checksum failure when <paramref name="expected"/> is a SHA-1 that <paramref name="content"/> does not have, else null.</summary>
+    internal static PlanFailure? ChecksumFailure(string? expected, byte[] content)
+    {
+        if (expected is null)
+        {
+            return null;
+        }
+
+#pragma warning disable CA5350 // Ansible's checksum is SHA-1: it names a file, it does not protect it
+        var actual = Convert.ToHexStringLower(SHA1.HashData(content));
+#pragma warning restore CA5350
+        return actual == expected
+            ? null
+            : new PlanFailure(ChecksumMismatch) { Data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["checksum"] = actual, ["expected_checksum"] = expected } };
     }
 
     private static string? Source(ModuleArguments args) => args.GetString("src");
@@ -146,7 +199,7 @@ public sealed class CopyModule : Module
     private static CopyTree? Tree(ModuleArguments args, ModuleContext context) =>
         RemoteSource(args) is null && Source(args) is { } src && ControllerFiles.Find(src, context.PlaybookDirectory) is null
         && ControllerFiles.FindDirectory(src, context.PlaybookDirectory) is { } directory
-            ? CopyTree.Walk(directory, contents: src.EndsWith('/'))
+            ? CopyTree.Walk(directory, contents: src.EndsWith('/'), followLinks: args.GetBool("local_follow", true))
             : null;
 
     /// <summary>A directory copy's dest is a directory, with or without its trailing slash.</summary>

@@ -16,13 +16,20 @@ namespace Fleet.Core.Modules.Copy;
 /// <param name="Problem">Why the directory cannot be copied (a link that loops or leads nowhere), or null.</param>
 internal sealed record CopyTree(IReadOnlyList<(string Local, string Relative)> Files, IReadOnlyList<string> Directories, string? Problem)
 {
+    /// <summary>With <c>local_follow: false</c>: each symbolic link's target as written and its path under dest. The default is none.</summary>
+    public IReadOnlyList<(string Target, string Relative)> Links { get; init; } = [];
+
     /// <summary>More entries than this is not a configuration directory: the task fails rather than reading without end.</summary>
     public const int MaxEntries = 10_000;
 
-    /// <summary>Walks <paramref name="directory"/>; <paramref name="contents"/> (a trailing slash) leaves its own name out of the paths.</summary>
-    public static CopyTree Walk(string directory, bool contents)
+    /// <summary>
+    /// Walks <paramref name="directory"/>; <paramref name="contents"/> (a trailing slash) leaves its own name out of the paths;
+    /// without <paramref name="followLinks"/> (<c>local_follow: false</c>) a symbolic link is copied as a link.
+    /// </summary>
+    public static CopyTree Walk(string directory, bool contents, bool followLinks = true)
     {
         var files = new List<(string, string)>();
+        var links = new List<(string, string)>();
         var directories = new List<string>();
         var inside = new List<string>();
         string? problem = null;
@@ -47,7 +54,11 @@ internal sealed record CopyTree(IReadOnlyList<(string Local, string Relative)> F
 
                 var name = Path.GetFileName(entry);
                 var path = relative.Length == 0 ? name : relative + "/" + name;
-                if (Directory.Exists(entry))
+                if (!followLinks && new FileInfo(entry).LinkTarget is { } target)
+                {
+                    links.Add((target, path));
+                }
+                else if (Directory.Exists(entry))
                 {
                     directories.Add(path);
                     Recurse(entry, path);
@@ -65,15 +76,22 @@ internal sealed record CopyTree(IReadOnlyList<(string Local, string Relative)> F
             inside.RemoveAt(inside.Count - 1);
         }
 
-        Recurse(directory, contents ? "" : Path.GetFileName(directory.TrimEnd('/')));
-        return new CopyTree(files, directories, problem);
+        var top = contents ? "" : Path.GetFileName(directory.TrimEnd('/'));
+        if (!followLinks && !contents && new FileInfo(directory.TrimEnd('/')).LinkTarget is { } topTarget)
+        {
+            // As Ansible's walk: src itself a link (no trailing slash) and not followed is one link under dest.
+            return new CopyTree([], [], null) { Links = [(topTarget, top)] };
+        }
+
+        Recurse(directory, top);
+        return new CopyTree(files, directories, problem) { Links = links };
     }
 
     /// <summary>The directories a run ensures under dest: dest itself (""), each file's parents, and every subdirectory, parents first.</summary>
     public IReadOnlyList<string> AllDirectories()
     {
         var all = new SortedSet<string>(StringComparer.Ordinal) { "" };
-        foreach (var (_, relative) in Files)
+        foreach (var relative in Files.Select(f => f.Relative).Concat(Links.Select(l => l.Relative)))
         {
             for (var slash = relative.IndexOf('/', StringComparison.Ordinal); slash >= 0; slash = relative.IndexOf('/', slash + 1))
             {
@@ -90,7 +108,9 @@ internal sealed record CopyTree(IReadOnlyList<(string Local, string Relative)> F
 
     /// <summary>The facts the plan reads: every directory and every file (with its content) under dest.</summary>
     public IEnumerable<Fact> Facts(string dest) =>
-        AllDirectories().Select(d => (Fact)new FileFact(On(dest, d))).Concat(Files.Select(f => (Fact)new FileFact(On(dest, f.Relative), WithContent: true)));
+        AllDirectories().Select(d => (Fact)new FileFact(On(dest, d)))
+            .Concat(Files.Select(f => (Fact)new FileFact(On(dest, f.Relative), WithContent: true)))
+            .Concat(Links.Select(l => (Fact)new FileFact(On(dest, l.Relative))));
 
     /// <summary>
     /// As Ansible: missing directories are created with <c>owner</c>, <c>group</c> and <c>directory_mode</c>, which the walked
@@ -106,7 +126,7 @@ internal sealed record CopyTree(IReadOnlyList<(string Local, string Relative)> F
             return new PlanFailure(Problem);
         }
 
-        if (Files.Count == 0 && Directories.Count == 0)
+        if (Files.Count == 0 && Directories.Count == 0 && Links.Count == 0)
         {
             return new NoChange($"{dest}: the source directory is empty (Ansible copies nothing either)");
         }
@@ -168,7 +188,14 @@ internal sealed record CopyTree(IReadOnlyList<(string Local, string Relative)> F
                 return new PlanFailure(ex.Message);
             }
 
-            switch (FileChange.Plan(path, state, content, options.Mode, options.Owner, options.Group, options.Backup, options.Validate))
+            // As Ansible's action, which checks each transferred file against the task's checksum (one checksum for a whole tree).
+            if ((state.Content is null || !state.Content.AsSpan().SequenceEqual(content)) && CopyModule.ChecksumFailure(options.Checksum, content) is { } mismatch)
+            {
+                return mismatch;
+            }
+
+            var mode = options.Mode == "preserve" ? DestinationFile.ControllerMode(local) : options.Mode;
+            switch (FileChange.Plan(path, state, content, mode, options.Owner, options.Group, options.Backup, options.Validate))
             {
                 case PlanFailure failure:
                     return failure;
@@ -190,11 +217,35 @@ internal sealed record CopyTree(IReadOnlyList<(string Local, string Relative)> F
             }
         }
 
+        foreach (var (target, relative) in Links)
+        {
+            // As Ansible's file module with state: link and force: the link is made, or replaces what is there, unless it is a directory.
+            var path = On(dest, relative);
+            var state = facts.Get(new FileFact(path));
+            if (state.Type == FileType.Link && state.LinkTarget == target)
+            {
+                continue;
+            }
+
+            if (state.Type == FileType.Directory)
+            {
+                return new PlanFailure($"{path} is a directory: the link to {target} cannot replace it");
+            }
+
+            changes.Add($"{path} → {target} linked");
+            script.Append(CultureInfo.InvariantCulture, $"ln -sfn -- {Sh.Quote(target)} {Sh.Quote(path)}\n");
+            touched.AddRange(FileChange.Touched(path));
+        }
+
         return changes.Count == 0
             ? new NoChange($"{dest}: every file and directory already as desired")
             : new Change(changes, script.ToString(), touched) { DiffSource = diffs.Count == 0 ? null : () => string.Join("\n", diffs.Select(d => d())), Predicted = predicted };
     }
 
     /// <summary>The task's file parameters that a directory copy applies to each entry.</summary>
-    internal sealed record FileOptions(string? Mode, string? DirectoryMode, string? Owner, string? Group, bool Backup, bool Force, string? Validate);
+    internal sealed record FileOptions(string? Mode, string? DirectoryMode, string? Owner, string? Group, bool Backup, bool Force, string? Validate)
+    {
+        /// <summary>The SHA-1 each transferred file must have (the task's checksum), or null. The default value is null.</summary>
+        public string? Checksum { get; init; }
+    }
 }

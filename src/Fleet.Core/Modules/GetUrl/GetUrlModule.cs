@@ -45,6 +45,7 @@ public sealed class GetUrlModule : Module
         FileParameters.Group,
         new("checksum", ParameterType.String, "ALGORITHM:HEX (md5, sha1, sha224, sha256, sha384, sha512): the download must match, and a dest that matches is not downloaded again. The default is no check."),
         new("force", ParameterType.Bool, "Download even when dest exists (replacing it when the content differs). The default value is false.", Aliases: ["thirsty"]),
+        new("validate_certs", ParameterType.Bool, "Check the server's TLS certificate; false fetches without the check (curl -k, wget --no-check-certificate), as Ansible. The default value is true."),
         new("timeout", ParameterType.Int, "Seconds for the connection and the whole transfer. The default value is 10."),
         FileParameters.Backup,
     ];
@@ -127,28 +128,12 @@ public sealed class GetUrlModule : Module
         var timeout = Math.Max(1, args.GetInt("timeout") ?? 10);
         var p = Sh.Quote(dest);
         var u = Sh.Quote(url);
+        var insecure = !args.GetBool("validate_certs", true);
         // The download fills the writer's temporary file; the attributes are set after the rename, so that an identical download gets them too.
         var writer = new RemoteFileWriter(dest) { Backup = args.GetBool("backup", false) };
         var script = new StringBuilder("set -e\n").Append(writer.Begin());
         script.Append(CultureInfo.InvariantCulture, $"fail() {{ printf 'Request failed: %s: %s\\n' {u} \"$1\" >&2; exit 1; }}\n");
-        if (uri.Scheme == "file")
-        {
-            var source = Sh.Quote(uri.LocalPath);
-            script.Append(CultureInfo.InvariantCulture, $"[ -f {source} ] || fail 'no such file on the host'\ncat {source} > \"$t\" || fail 'cannot read the file'\n");
-        }
-        else
-        {
-            script.Append(CultureInfo.InvariantCulture, $$"""
-                if command -v curl >/dev/null 2>&1; then
-                  err=$(curl -fsSL --connect-timeout {{timeout}} --max-time {{timeout}} -o "$t" -- {{u}} 2>&1) || fail "$(printf '%s' "$err" | tail -n 1)"
-                elif command -v wget >/dev/null 2>&1; then
-                  err=$(wget -q -T {{timeout}} -t 1 -O "$t" -- {{u}} 2>&1) || fail "wget failed (exit $?) $(printf '%s' "$err" | tail -n 1)"
-                else
-                  fail 'neither curl nor wget is installed on the host'
-                fi
-
-                """);
-        }
+        script.Append(HostDownload.Script(uri, "\"$t\"", timeout, validateCerts: !insecure));
 
         if (checksum is { } sum)
         {

@@ -15,6 +15,9 @@ public sealed class LineInFileModule : TextEditModule
     public override string Name => "lineinfile";
 
     /// <inheritdoc />
+    public override string BackupResultKey => "backup"; // Ansible's lineinfile names its backup so, not backup_file
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("path", ParameterType.String, "The file to edit.", Required: true, Aliases: ["dest", "destfile", "name"]),

@@ -24,6 +24,9 @@ public sealed class PamdModule(TimeProvider? time = null) : Module
     public override string Name => "pamd";
 
     /// <inheritdoc />
+    public override string BackupResultKey => "backupdest"; // community.general's pamd result key
+
+    /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("name", ParameterType.String, "The service: the file's name under path (sshd, common-auth…).", Required: true),

@@ -97,21 +97,39 @@ public partial class ServiceModule : Module
         var fact = FactFor(args);
         var states = facts.Get(fact);
         var name = args.GetString("name");
-        var wanted = new Wanted(args.GetString("state"), args.GetBool("enabled"), args.GetBool("masked"), args.GetBool("daemon_reload", false));
-        if (!states.IsSystemd && wanted.DaemonReload)
+        var wanted = new Wanted(args.GetString("state"), args.GetBool("enabled"), args.GetBool("masked"), args.GetBool("daemon_reload", false))
         {
-            // As Ansible's systemd module: daemon-reload runs first (not in check mode) and fails on a host without systemd.
+            DaemonReexec = args.GetBool("daemon_reexec", false),
+        };
+        if (!states.IsSystemd && (wanted.DaemonReload || wanted.DaemonReexec))
+        {
+            // As Ansible's systemd module: daemon-reload (then daemon-reexec) runs first (not in check mode) and fails on a host without systemd.
+            var command = wanted.DaemonReload ? "daemon-reload" : "daemon-reexec";
             return context.CheckMode && name is null
                 ? new NoChange("no systemd daemon to reload")
                 : context.CheckMode ? PlanSysv(fact, states, name!, wanted)
-                : new PlanFailure("failure 1 during daemon-reload: System has not been booted with systemd as init system (PID 1). Can't operate.");
+                : new PlanFailure($"failure 1 during {command}: System has not been booted with systemd as init system (PID 1). Can't operate.");
         }
+
+        if (context.CheckMode && name is null && wanted.DaemonReexec)
+        {
+            return new NoChange("daemon-reexec does not run in check mode"); // as Ansible's module
+        }
+
+        wanted = wanted with { DaemonReexec = wanted.DaemonReexec && !context.CheckMode };
 
         return states.IsSystemd ? PlanSystemd(fact, states, name, wanted) : PlanSysv(fact, states, name!, wanted);
     }
 
     /// <summary>What a task asks for.</summary>
-    private sealed record Wanted(string? State, bool? Enabled, bool? Masked, bool DaemonReload);
+    private sealed record Wanted(string? State, bool? Enabled, bool? Masked, bool DaemonReload)
+    {
+        /// <summary>Run systemctl daemon-reexec (after any daemon-reload), every time, as Ansible.</summary>
+        public bool DaemonReexec { get; init; }
+    }
+
+    /// <summary>The manager steps Ansible's systemd runs before anything else and never counts as a change.</summary>
+    private static readonly string[] ManagerSteps = ["daemon-reload", "daemon-reexec"];
 
     private static TaskPlan PlanSysv(ServiceFact fact, ServiceStates states, string name, Wanted wanted)
     {
@@ -150,8 +168,9 @@ public partial class ServiceModule : Module
         var steps = new List<(string Change, string Command)>();
         if (name is null)
         {
-            // A bare daemon_reload always runs, as in Ansible (and, as there, is not counted as a change).
-            return new Change(["daemon-reload"], Prelude + "step systemctl daemon-reload\n", [Subject.Service(null)]);
+            // A bare daemon_reload or daemon_reexec always runs, as in Ansible (and, as there, is not counted as a change).
+            var manager = ManagerSteps.Where(s => s == "daemon-reload" ? wanted.DaemonReload : wanted.DaemonReexec).ToList();
+            return new Change(manager, Prelude + string.Concat(manager.Select(s => $"step systemctl {s}\n")), [Subject.Service(null)]);
         }
 
         var before = states.Get(name);
@@ -163,7 +182,13 @@ public partial class ServiceModule : Module
         {
             steps.Add(("daemon-reload", "step systemctl daemon-reload"));
         }
-        else if (!before.Exists)
+
+        if (wanted.DaemonReexec)
+        {
+            steps.Add(("daemon-reexec", "step systemctl daemon-reexec"));
+        }
+
+        if (!reload && !before.Exists)
         {
             return new PlanFailure($"no such service: {name} (systemd has no unit {UnitName(name)})");
         }
@@ -261,6 +286,7 @@ public partial class ServiceModule : Module
     /// <inheritdoc />
     public override ChangeOutcome Complete(Change change, CommandResult result, ModuleArguments args)
     {
+        ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(args);
         if (!result.Succeeded)
@@ -271,15 +297,17 @@ public partial class ServiceModule : Module
         var output = result.Stdout.Trim();
         var message = output.Length == 0 ? null : Tail(output, 500);
         return args.GetString("name") is null
-            ? new ChangeOutcome(TaskOutcome.Ok, "systemd daemon reloaded")
+            ? new ChangeOutcome(TaskOutcome.Ok, change.Changes.Contains("daemon-reload") ? "systemd daemon reloaded" : "systemd daemon reexecuted")
+            : change.Changes.All(ManagerSteps.Contains)
+            ? new ChangeOutcome(TaskOutcome.Ok, message)
             : new ChangeOutcome(TaskOutcome.Changed, message);
     }
 }
 
 /// <summary>
 /// <c>systemd</c> (also <c>systemd_service</c>): <c>service</c> with systemd's own parameters: <c>masked</c> and
-/// <c>daemon_reload</c>. On a host without systemd it manages SysV scripts as <c>service</c> does; <c>masked</c> and (as in
-/// Ansible) <c>daemon_reload</c> fail there.
+/// <c>daemon_reload</c>, <c>daemon_reexec</c>. On a host without systemd it manages SysV scripts as <c>service</c> does; <c>masked</c>
+/// and (as in Ansible) <c>daemon_reload</c> and <c>daemon_reexec</c> fail there.
 /// </summary>
 public class SystemdModule : ServiceModule
 {
@@ -294,15 +322,16 @@ public class SystemdModule : ServiceModule
         new("enabled", ParameterType.Bool, "Start at boot (true) or not (false). The default is to leave it as it is."),
         new("masked", ParameterType.Bool, "Mask the unit (true) or unmask it (false); systemd only. The default is to leave it as it is."),
         new("daemon_reload", ParameterType.Bool, "Run systemctl daemon-reload first: without a name always, with one when the unit file changed. The default value is false.", Aliases: ["daemon-reload"]),
+        new("daemon_reexec", ParameterType.Bool, "Run systemctl daemon-reexec first (after any daemon-reload), every time but in check mode; not counted as a change. The default value is false.", Aliases: ["daemon-reexec"]),
     ];
 
     /// <inheritdoc />
     public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
     {
         ArgumentNullException.ThrowIfNull(presentParameters);
-        if (!presentParameters.Overlaps(["state", "enabled", "masked", "daemon_reload"]))
+        if (!presentParameters.Overlaps(["state", "enabled", "masked", "daemon_reload", "daemon_reexec"]))
         {
-            yield return "give state, enabled, masked or daemon_reload";
+            yield return "give state, enabled, masked, daemon_reload or daemon_reexec";
         }
 
         if (!presentParameters.Contains("name") && presentParameters.Overlaps(["state", "enabled", "masked"]))

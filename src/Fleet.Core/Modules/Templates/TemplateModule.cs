@@ -25,11 +25,12 @@ public sealed class TemplateModule : Module
     [
         new("src", ParameterType.String, "The Jinja template on the controller: absolute, or relative to a role's templates/ (role_path), the playbook's templates/, or the playbook's directory.", Required: true, ControllerFile: true, ControllerFolder: "templates"),
         new("dest", ParameterType.String, "Path on the host; ending in / means dest/basename(src).", Required: true),
-        FileParameters.Mode,
+        FileParameters.Mode with { Doc = "Permissions, octal (\"0644\") or symbolic (u=rw,g=r,o=r), or preserve: the template file's own mode. The default keeps the current mode (a new file gets 0644).", ModeWords = ["preserve"] },
         FileParameters.Owner,
         FileParameters.Group,
         FileParameters.Backup,
         new("force", ParameterType.Bool, "Replace a file whose content differs. The default value is true; false only creates missing files."),
+        new("follow", ParameterType.Bool, "A symbolic link at dest: true writes the file it leads to; false replaces the link with the file. The default value is false."),
         FileParameters.Validate,
         new("trim_blocks", ParameterType.Bool, "Remove the first newline after a block tag. The default value is true (Ansible's)."),
         new("lstrip_blocks", ParameterType.Bool, "Strip spaces and tabs before a block tag at the start of a line. The default value is false."),
@@ -45,7 +46,7 @@ public sealed class TemplateModule : Module
     public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return [new FileFact(Destination(args), WithContent: true)];
+        return [DestinationFile.Fact(args, Destination(args))];
     }
 
     /// <summary>
@@ -71,8 +72,7 @@ public sealed class TemplateModule : Module
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(context);
         var src = args.GetRequiredString("src");
-        var dest = Destination(args);
-        var state = facts.Get(new FileFact(dest, WithContent: true));
+        var (dest, state) = DestinationFile.Read(args, facts, Destination(args));
         if (FindTemplate(src, context) is not { } file)
         {
             return new PlanFailure($"template not found on the controller: {src} (looked in {string.Join(", ", ControllerFiles.Places(src, context.PlaybookDirectory, "templates"))})");
@@ -104,8 +104,8 @@ public sealed class TemplateModule : Module
         }
 
         var keepContent = state.Exists && !args.GetBool("force", true);
-        return FileChange.Plan(dest, state, keepContent ? null : Encoding.UTF8.GetBytes(rendered), args.GetString("mode"), args.GetString("owner"),
-            args.GetString("group"), args.GetBool("backup", false), args.GetString("validate"));
+        var mode = args.GetString("mode") is "preserve" ? DestinationFile.ControllerMode(file) : args.GetString("mode");
+        return DestinationFile.Write(args, dest, state, keepContent ? null : Encoding.UTF8.GetBytes(rendered), mode);
     }
 
     /// <summary>
