@@ -65,8 +65,15 @@ public sealed record SystemInfo(
     {
         var facts = ToFacts();
         var variables = facts.ToDictionary(kv => "ansible_" + kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        variables["ansible_facts"] = facts;
+        variables["ansible_facts"] = Namespaced(facts);
         return variables;
+    }
+
+    /// <summary>The facts as <c>ansible_facts</c> holds them: Ansible keeps <c>ansible_local</c> under its full name there.</summary>
+    public static Dictionary<string, object?> Namespaced(IReadOnlyDictionary<string, object?> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return facts.ToDictionary(kv => kv.Key == "local" ? "ansible_local" : kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The facts under Ansible's names without the <c>ansible_</c> prefix (the keys of <c>ansible_facts</c>).</summary>
