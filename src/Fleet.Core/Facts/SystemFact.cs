@@ -274,16 +274,17 @@ public sealed record SystemFact : Fact<SystemInfo>
         }
 
         static object? Number(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : text;
+        // In Ansible's key order (its results are sorted), so that a report or to_json shows them as Ansible's do.
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["version"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["major"] = Number(major), ["minor"] = Number(minor), ["micro"] = Number(micro), ["releaselevel"] = level, ["serial"] = Number(serial),
-            },
-            ["version_info"] = new List<object?> { Number(major), Number(minor), Number(micro), level, Number(serial) },
             ["executable"] = executable,
             ["has_sslcontext"] = true,
             ["type"] = "cpython",
+            ["version"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["major"] = Number(major), ["micro"] = Number(micro), ["minor"] = Number(minor), ["releaselevel"] = level, ["serial"] = Number(serial),
+            },
+            ["version_info"] = new List<object?> { Number(major), Number(minor), Number(micro), level, Number(serial) },
         };
     }
 
