@@ -26,7 +26,7 @@ public static class FactVariables
         }
 
         var variables = facts.ToDictionary(kv => "ansible_" + kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        variables["ansible_facts"] = new AnyKey(facts);
+        variables["ansible_facts"] = new AnyKey(SystemInfo.Namespaced(facts));
         return variables;
     }
 

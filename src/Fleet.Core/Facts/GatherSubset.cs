@@ -58,6 +58,7 @@ public static class GatherSubset
         ["swaptotal_mb"] = "hardware",
         ["interfaces"] = "network", ["default_ipv4"] = "network",
         ["selinux"] = "selinux", ["selinux_python_present"] = "selinux",
+        ["local"] = "local", ["python"] = "python", ["system_vendor"] = "hardware",
     };
 
     /// <summary>Every name a subset may be (besides <c>all</c> and <c>min</c>), as Ansible lists them.</summary>

@@ -58,6 +58,15 @@ public sealed record SystemInfo(
     /// <summary>Ansible's <c>selinux</c>: <c>status</c> (enabled, disabled, or the library missing), and when enabled <c>policyvers</c>, <c>config_mode</c>, <c>mode</c>, <c>type</c>. The default is disabled.</summary>
     public IReadOnlyDictionary<string, object?> Selinux { get; init; } = new Dictionary<string, object?>(StringComparer.Ordinal) { ["status"] = "disabled" };
 
+    /// <summary>Ansible's <c>local</c> facts: /etc/ansible/facts.d's files by name (<see cref="LocalFacts"/>). The default is empty.</summary>
+    public IReadOnlyDictionary<string, object?> Local { get; init; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Ansible's <c>python</c>: the host's python3 (version, version_info, executable, type), or empty when it has none.</summary>
+    public IReadOnlyDictionary<string, object?> Python { get; init; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Ansible's <c>system_vendor</c> (DMI's sys_vendor), or NA.</summary>
+    public string SystemVendor { get; init; } = "NA";
+
     /// <summary>Ansible's <c>selinux_python_present</c>: whether libselinux (which Ansible's facts load) is on the host. The default is true.</summary>
     public bool SelinuxPythonPresent { get; init; } = true;
 
@@ -66,8 +75,15 @@ public sealed record SystemInfo(
     {
         var facts = ToFacts();
         var variables = facts.ToDictionary(kv => "ansible_" + kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        variables["ansible_facts"] = facts;
+        variables["ansible_facts"] = Namespaced(facts);
         return variables;
+    }
+
+    /// <summary>The facts as <c>ansible_facts</c> holds them: Ansible keeps <c>ansible_local</c> under its full name there.</summary>
+    public static Dictionary<string, object?> Namespaced(IReadOnlyDictionary<string, object?> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return facts.ToDictionary(kv => kv.Key == "local" ? "ansible_local" : kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The facts under Ansible's names without the <c>ansible_</c> prefix (the keys of <c>ansible_facts</c>).</summary>
@@ -109,6 +125,9 @@ public sealed record SystemInfo(
             ["swaptotal_mb"] = MemoryMb.SwapTotal,
             ["selinux"] = Selinux,
             ["selinux_python_present"] = SelinuxPythonPresent,
+            ["local"] = Local,
+            ["python"] = Python,
+            ["system_vendor"] = SystemVendor,
         };
         if (MinorVersion is not null)
         {
@@ -178,6 +197,9 @@ public sealed record SystemFact : Fact<SystemInfo>
         [ -f /run/.containerenv ] && echo virt-containerenv=1
         case $p1 in systemd|init|upstart|runit|openrc-init) printf 'virt-detect='; systemd-detect-virt --vm 2>/dev/null || echo;; esac
         for i in /sys/class/net/*; do [ -e "$i" ] && echo "iface=${i##*/}"; done
+        v=NA; [ -r /sys/devices/virtual/dmi/id/sys_vendor ] && read -r v </sys/devices/virtual/dmi/id/sys_vendor; echo "vendor=$v"
+        if command -v python3 >/dev/null 2>&1; then printf 'python='; python3 -c 'import sys; print(*sys.version_info, sys.executable)' 2>/dev/null || echo; fi
+        {{LocalFacts.Command}}
         ip -4 -o addr show 2>/dev/null | awk '
         function hex(s,  i, n) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return n }
         BEGIN {
@@ -255,6 +277,32 @@ public sealed record SystemFact : Fact<SystemInfo>
             Selinux = Selinux(values),
             SelinuxPythonPresent = values.ContainsKey("selinux-lib"),
             Account = UserAccount.Parse(Get("passwd"), Get("ids")),
+            Local = LocalFacts.Parse(All("local")),
+            Python = PythonFacts(Get("python")),
+            SystemVendor = Get("vendor") is { Length: > 0 } vendor ? vendor : "NA",
+        };
+    }
+
+    // "3 11 2 final 0 /usr/bin/python3": Ansible's python fact as the interpreter that ran the facts reports itself.
+    private static Dictionary<string, object?> PythonFacts(string line)
+    {
+        if (line.Split(' ', 6) is not [var major, var minor, var micro, var level, var serial, var executable])
+        {
+            return new Dictionary<string, object?>(StringComparer.Ordinal);
+        }
+
+        static object? Number(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : text;
+        // In Ansible's key order (its results are sorted), so that a report or to_json shows them as Ansible's do.
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["executable"] = executable,
+            ["has_sslcontext"] = true,
+            ["type"] = "cpython",
+            ["version"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["major"] = Number(major), ["micro"] = Number(micro), ["minor"] = Number(minor), ["releaselevel"] = level, ["serial"] = Number(serial),
+            },
+            ["version_info"] = new List<object?> { Number(major), Number(minor), Number(micro), level, Number(serial) },
         };
     }
 

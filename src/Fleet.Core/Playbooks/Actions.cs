@@ -44,7 +44,7 @@ public sealed record ActionSpec(string Name, IReadOnlyList<ParameterSpec> Parame
         ("gather_subset", false, "Which facts: all, min, hardware, network, virtual, a collector or fact name; !name leaves one out. The default value is all."),
         ("filter", false, "Globs on the facts' names (ansible_os_family, ansible_*_mb): only those are returned. The default value is all facts."),
         ("gather_timeout", false, "Accepted; Fleet reads the facts with its connect round trip. The default value is 10."),
-        ("fact_path", false, "Not supported: Fleet does not read local facts (ansible_local).")))
+        ("fact_path", false, "Not supported: Fleet reads local facts (ansible_local) from /etc/ansible/facts.d only.")))
     {
         CheckValues = SetupValues.Check,
     };

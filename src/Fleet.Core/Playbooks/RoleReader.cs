@@ -6,7 +6,7 @@ namespace Fleet.Core.Playbooks;
 
 /// <summary>
 /// Reads roles as Ansible lays them out: <c>tasks/</c>, <c>handlers/</c>, <c>defaults/</c>, <c>vars/</c> (each <c>main.yml</c> or the
-/// <c>*_from</c> file), <c>meta/main.yml</c> dependencies (run first, once per play unless their parameters differ), looked up in
+/// <c>*_from</c> file; defaults and vars also as a directory of files), <c>meta/main.yml</c> dependencies (run first, once per play unless their parameters differ), looked up in
 /// <c>roles/</c> beside the playbook, then the roles path, then beside the playbook; <c>ns.coll.role</c> under
 /// <c>collections/ansible_collections/ns/coll/roles/</c>. A role becomes a block whose tasks carry its <see cref="RoleContext"/>.
 /// </summary>
@@ -340,20 +340,26 @@ internal sealed partial class RoleReader(LoadContext context, TaskReader tasks)
 
     private static Dictionary<string, object?> VarsFile(NodeReader r, string directory, string folder, string file, SourceLocation location)
     {
-        var path = RoleFile(directory, folder, file);
-        if (path is null)
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var files = RoleVarsFiles.Find(directory, folder, file);
+        if (files.Count == 0 && file != "main")
         {
-            if (file != "main")
-            {
-                r.Errors.Add(new InputError(location, $"{folder} file '{file}' not found in {Path.Combine(directory, folder)}"));
-            }
-
-            return new Dictionary<string, object?>(StringComparer.Ordinal);
+            r.Errors.Add(new InputError(location, $"{folder} file '{file}' not found in {Path.Combine(directory, folder)}"));
         }
 
-        return YamlFile.LoadVariables(path, $"role {folder} file", r.Errors, location) is { } mapping
-            ? new Dictionary<string, object?>((IReadOnlyDictionary<string, object?>)YamlFile.ToValue(mapping)!, StringComparer.Ordinal)
-            : new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var path in files)
+        {
+            if (YamlFile.LoadVariables(path, $"role {folder} file", r.Errors, location) is { } mapping)
+            {
+                // Later files replace earlier ones key by key, as Ansible's combine_vars does with its default hash_behaviour.
+                foreach (var (k, v) in (IReadOnlyDictionary<string, object?>)YamlFile.ToValue(mapping)!)
+                {
+                    result[k] = v;
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>A role's file: folder/name.yml, .yaml, .json or the name as written.</summary>

@@ -7,7 +7,7 @@ namespace Fleet.Core.Playbooks;
 public static class SetupValues
 {
     /// <summary>The message for <c>fact_path</c>, which Fleet refuses rather than ignores.</summary>
-    public const string FactPathRefused = "fact_path is not supported: Fleet does not read local facts (/etc/ansible/facts.d, ansible_local)";
+    public const string FactPathRefused = "fact_path is not supported: Fleet reads local facts (ansible_local) from /etc/ansible/facts.d only; move the .fact files there";
 
     /// <summary>A list argument as Ansible's <c>type='list'</c> reads it: a list as is, text split at commas, nothing for null.</summary>
     public static IReadOnlyList<string> List(object? value) => value switch

@@ -166,7 +166,7 @@ public sealed class GatherFactsTests : IDisposable
         Assert.Collection(
             errors,
             e => Assert.Matches(@"playbook\.yml:2:18: gather_subset: bad subset 'nosuch'", e),
-            e => Assert.Matches(@"playbook\.yml:6:3: fact_path is not supported: Fleet does not read local facts", e));
+            e => Assert.Matches(@"playbook\.yml:6:3: fact_path is not supported: Fleet reads local facts \(ansible_local\) from /etc/ansible/facts.d only", e));
     }
 
     [Fact]
@@ -184,6 +184,6 @@ public sealed class GatherFactsTests : IDisposable
         Assert.Collection(
             errors,
             e => Assert.Matches(@"playbook\.yml:4:\d+: setup: gather_subset: bad subset 'bogus'", e),
-            e => Assert.Matches(@"playbook\.yml:5:\d+: setup: fact_path is not supported: Fleet does not read local facts", e));
+            e => Assert.Matches(@"playbook\.yml:5:\d+: setup: fact_path is not supported: Fleet reads local facts \(ansible_local\) from /etc/ansible/facts.d only", e));
     }
 }

@@ -269,6 +269,24 @@ public sealed class TaskTreeTests : IDisposable
     }
 
     [Fact]
+    public async Task Roles_DefaultsAndVarsAsDirectories_AreEveryFileMergedInNameOrder()
+    {
+        Write("roles/split/defaults/main/10-base.yml", "word: base\nkept: from base\n");
+        Write("roles/split/defaults/main/20-over.yml", "word: over\n");
+        Write("roles/split/defaults/main/nested/30-deep.yaml", "deep: yes\n");
+        Write("roles/split/defaults/main/.hidden.yml", "word: hidden\n");
+        Write("roles/split/defaults/main/notes.txt", "word: text\n");
+        Write("roles/split/vars/main/only.yml", "level: vars\n");
+        Write("roles/split/tasks/main.yml", "- name: merged\n  assert: { that: [\"word == 'over'\", \"kept == 'from base'\", \"deep\", \"level == 'vars'\"] }\n");
+        var host = await RunAsync("""
+            - hosts: all
+              roles: [split]
+            """);
+
+        Assert.Equal("ok split : merged", Statuses(host));
+    }
+
+    [Fact]
     public async Task IncludeTasks_WithLoopAndWhen_RunsOncePerItem()
     {
         Write("item.yml", "- name: item {{ item }}\n  debug: { msg: \"{{ item }}\" }\n");

@@ -37,6 +37,9 @@ public sealed class SystemFactTests
         vcpus=2
         sockets=1
         cores=2
+        vendor=QEMU
+        python=3 11 2 final 0 /usr/bin/python3
+        local=cpuinfo=0=eyAicmRyYW5kIiA6IHRydWUgfQ==
         memMemTotal=4039680
         memMemFree=1023000
         memSwapTotal=0
@@ -61,6 +64,7 @@ public sealed class SystemFactTests
         Assert.Equal("eth0 10.77.0.11 10.77.0.1 255.255.255.0 10.77.0.0", Render("{{ ansible_default_ipv4.interface }} {{ ansible_default_ipv4.address }} {{ ansible_default_ipv4.gateway }} {{ ansible_default_ipv4.netmask }} {{ ansible_default_ipv4.network }}"));
         Assert.Equal("2 1 2 3945", Render("{{ ansible_processor_vcpus }} {{ ansible_processor_count }} {{ ansible_processor_cores }} {{ ansible_memtotal_mb }}"));
         Assert.Equal("eth0 lo", Render("{{ ansible_interfaces | join(' ') }}"));
+        Assert.Equal("QEMU 3 True True False", Render("{{ ansible_system_vendor }} {{ ansible_python.version.major }} {{ ansible_local.cpuinfo.rdrand }} {{ ansible_facts.ansible_local.cpuinfo.rdrand }} {{ ansible_facts.local is defined }}"));
     }
 
     [Fact]

@@ -35,4 +35,31 @@ public sealed class SetupLabTests(LabFixture lab)
         Assert.Equal("Debian", facts["ansible_os_family"]);
         Assert.Equal(1, counter.CommandsPerHost[Host]);
     }
+
+    [LabFact]
+    public async Task Setup_AfterAFactFileIsWritten_ReturnsItUnderAnsibleLocal()
+    {
+        await LabRun.ExecAsync(lab, Host, "rm -rf /etc/ansible/facts.d");
+        var report = await new CountingConnector(lab).RunAsync($$$"""
+            - hosts: {{{Host}}}
+              tasks:
+                - name: Nothing local yet
+                  assert: { that: ["ansible_local == {}"] }
+                - name: An executable fact and an INI one
+                  shell: |
+                    mkdir -p /etc/ansible/facts.d
+                    printf '#!/bin/sh\necho "{\\"boot\\": \\"$(cat /proc/sys/kernel/random/boot_id)\\"}"\n' > /etc/ansible/facts.d/host.fact
+                    chmod 755 /etc/ansible/facts.d/host.fact
+                    printf '[Site]\nRole = web\n' > /etc/ansible/facts.d/site.fact
+                - ansible.builtin.setup:
+                - name: Read again
+                  assert: { that: ["ansible_local.site.Site.role == 'web'", "ansible_facts.ansible_local.host.boot | length == 36", "ansible_facts.local is not defined"] }
+                - debug: { msg: "{{ ansible_local.host.boot }}" }
+            """);
+
+        var host = Assert.Single(report.Hosts);
+        Assert.All(host.Tasks, t => Assert.NotEqual(TaskOutcome.Failed, t.Status));
+        var own = await LabRun.ExecAsync(lab, Host, "/etc/ansible/facts.d/host.fact; rm -rf /etc/ansible/facts.d");
+        Assert.Contains(host.Tasks[^1].Message ?? "", own, StringComparison.Ordinal);
+    }
 }

@@ -7,7 +7,9 @@ namespace Fleet.Core.Execution.Actions;
 /// <summary>
 /// <c>setup</c>: returns the facts of the chosen subsets (filtered by name) under <c>ansible_facts</c>, which then become the
 /// host's facts. Fleet reads them with its connect round trip, so this costs no trip of its own, except under a
-/// <c>become_user</c>: Ansible's setup then runs as that user, so its user facts are read again as that user.
+/// <c>become_user</c> (Ansible's setup then runs as that user, so its user facts are read again as that user) and for the
+/// local facts (/etc/ansible/facts.d), which a play often writes before it calls setup: they are read again here (one trip,
+/// when the subsets and filter return them), as Ansible's gathering would see them now.
 /// </summary>
 internal sealed class SetupAction : HostAction
 {
@@ -39,7 +41,14 @@ internal sealed class SetupAction : HostAction
             system = system.WithUserOf(fact.Parse(read.Stdout, read.ExitCode));
         }
 
-        var facts = GatherSubset.Collect(system, subsets, SetupValues.List(call.Value("filter")));
+        var filters = SetupValues.List(call.Value("filter"));
+        if (GatherSubset.Collect(system, subsets, filters).ContainsKey("ansible_local"))
+        {
+            var read = await host.RunAsync(new RemoteCommand(LocalFacts.Command, call.Become, TimeSpan.FromMinutes(5)) { ReadOnly = true, BecomeUser = call.BecomeUser, BecomeFlags = call.BecomeFlags }, cancellationToken).ConfigureAwait(false);
+            system = system with { Local = LocalFacts.Parse(read.Stdout.Split('\n').Where(l => l.StartsWith("local=", StringComparison.Ordinal)).Select(l => l["local=".Length..])) };
+        }
+
+        var facts = GatherSubset.Collect(system, subsets, filters);
         return call.Done(TaskOutcome.Ok, null, new Dictionary<string, object?>(StringComparer.Ordinal) { ["ansible_facts"] = facts });
     }
 }
