@@ -105,7 +105,8 @@ public static class AsyncJob
             "[ -f \"$j.pid\" ] || exit 0\n" +
             ": > \"$j.killed\"\n" +
             "p=$(cat \"$j.pid\")\n" +
-            "kill -KILL -- \"-$p\" 2>/dev/null || kill -KILL \"$p\" 2>/dev/null\n" +
+            // dash (Debian's sh) takes no "--" in kill: without the second form only the group's leader died and the job lived on.
+            "kill -KILL -- \"-$p\" 2>/dev/null || kill -KILL \"-$p\" 2>/dev/null || kill -KILL \"$p\" 2>/dev/null\n" +
             "exit 0\n";
     }
 

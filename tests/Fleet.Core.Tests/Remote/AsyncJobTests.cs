@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fleet.Core.Remote;
 
 namespace Fleet.Core.Tests.Remote;
@@ -74,5 +75,58 @@ public sealed class AsyncJobTests
     {
         Assert.Matches(@"^j\d{12}\.\d+$", AsyncJob.NewId());
         Assert.NotEqual(AsyncJob.NewId(), AsyncJob.NewId());
+    }
+
+    [Fact]
+    public async Task Kill_ThroughDebiansSh_EndsTheJobsWholeProcessGroup()
+    {
+        // The controller's kill (it gave up before the host's own limit) once ended only the group's leader under dash.
+        var home = Directory.CreateTempSubdirectory("fleet-async-kill-");
+        try
+        {
+            const string Marker = "sleep 3188";
+            await ShAsync(home.FullName, AsyncJob.Start("j1.7", $"{Marker} & {Marker}; wait", 600));
+            var pidFile = Path.Combine(home.FullName, ".ansible_async", "j1.7.pid");
+            Assert.True(await PollAsync(() => File.Exists(pidFile)), "the job never recorded its process group");
+
+            await ShAsync(home.FullName, AsyncJob.Kill("j1.7"));
+
+            Assert.True(await PollAsync(() => !Running(Marker)), "the job's processes outlived the kill");
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+
+    private static async Task ShAsync(string home, string script)
+    {
+        var start = new ProcessStartInfo("/bin/sh", ["-c", script]) { RedirectStandardOutput = true };
+        start.Environment["HOME"] = home;
+        using var process = Process.Start(start)!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+    }
+
+    private static bool Running(string marker)
+    {
+        using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", marker]) { RedirectStandardOutput = true })!;
+        pgrep.WaitForExit();
+        return pgrep.ExitCode == 0;
+    }
+
+    private static async Task<bool> PollAsync(Func<bool> done)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (done())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
     }
 }
