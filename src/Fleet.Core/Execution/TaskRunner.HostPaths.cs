@@ -1,3 +1,4 @@
+using Fleet.Core.Execution.Actions;
 using Fleet.Core.Modules;
 
 namespace Fleet.Core.Execution;
@@ -34,7 +35,7 @@ internal sealed partial class TaskRunner
                     BecomeUser = first.BecomeUser,
                     BecomeFlags = first.BecomeFlags,
                 };
-                var answer = await group.Key.Site.Session.Connection!.RunAsync(command, cancellationToken).ConfigureAwait(false);
+                var answer = await ((IHostLink)group.Key.Site.Session).RunAsync(command, cancellationToken).ConfigureAwait(false);
                 if (answer.ExitCode != 0)
                 {
                     failure = $"expanding ~ and $VAR in a path on the host failed (exit {answer.ExitCode}): {answer.Stderr.Trim()}";
