@@ -127,4 +127,25 @@ public class HostPathsTests
     {
         Assert.Throws<FormatException>(() => HostPaths.Parse("-\n", new HostPathQuery(["A", "B"], [], false), new HostPathLookup()));
     }
+
+    // Ansible's argument_spec types these as path (copy's and unarchive's src are controller files in Fleet, fetch's dest too).
+    [Theory]
+    [InlineData("stat", "path", true)]
+    [InlineData("file", "src", true)]
+    [InlineData("copy", "dest", true)]
+    [InlineData("copy", "src", false)]
+    [InlineData("template", "dest", true)]
+    [InlineData("find", "paths", true)]
+    [InlineData("command", "chdir", true)]
+    [InlineData("shell", "creates", true)]
+    [InlineData("fetch", "src", true)]
+    [InlineData("fetch", "dest", false)]
+    [InlineData("unarchive", "src", false)]
+    [InlineData("lineinfile", "line", false)]
+    public void HostPath_MarksAnsiblesPathParameters(string module, string parameter, bool expected)
+    {
+        var spec = BuiltInModules.All().Single(m => m.Name == module).Parameters.Single(p => p.Name == parameter);
+
+        Assert.Equal(expected, spec.HostPath);
+    }
 }
