@@ -197,6 +197,8 @@ internal sealed partial class TaskRunner
             return Outcome(run.Play, named, TaskOutcome.Failed, message: _host.Result.Error) with { DelegatedTo = plans.First(p => !p.Site.IsOwn).Site.DelegatedTo };
         }
 
+        await ExpandHostPathsAsync(plans, 0, become, cancellationToken).ConfigureAwait(false);
+
         foreach (var group in plans.Where(p => p.Ready is not null).GroupBy(p => p.Site))
         {
             var site = group.Key;
@@ -260,6 +262,8 @@ internal sealed partial class TaskRunner
                 {
                     plans[j] = PlanItem(j);
                 }
+
+                await ExpandHostPathsAsync(plans, i + 1, become, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -488,7 +492,7 @@ internal sealed partial class TaskRunner
         {
             var vars = Loops.Variables(task, items[i], i, items.Count);
             var itemScope = vars is null ? scope : _variables.Scope(run, task, frame, vars);
-            if (Prepare(run, task, frame, itemScope, _own) is { } ready)
+            if (Prepare(run, task, frame, itemScope, _own) is { } ready && !AwaitsHostPaths(ready))
             {
                 facts.AddRange(ready.Facts);
             }

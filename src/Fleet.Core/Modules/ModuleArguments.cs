@@ -41,6 +41,13 @@ public sealed partial class ModuleArguments
     /// <summary>The parameter as a map of text, or null.</summary>
     public IReadOnlyDictionary<string, string>? GetMap(string name) => _values.GetValueOrDefault(name) as IReadOnlyDictionary<string, string>;
 
+    /// <summary>These arguments with one parameter's value replaced (a host path once expanded), kept where it was written.</summary>
+    public ModuleArguments With(string name, object? value)
+    {
+        var values = new Dictionary<string, object?>(_values, StringComparer.Ordinal) { [name] = value };
+        return new ModuleArguments(values, _locations);
+    }
+
     /// <summary>Where the parameter was written (for error messages).</summary>
     public SourceLocation LocationOf(string name) => _locations.GetValueOrDefault(name);
 }

@@ -29,6 +29,7 @@ public enum ParameterType
 /// <param name="ControllerFile">A file on the controller (see <see cref="ControllerFiles"/>); validation checks that it exists.</param>
 /// <param name="ControllerFolder">The playbook's subdirectory a relative controller file is also looked for in: <c>files</c> (default) or <c>templates</c>.</param>
 /// <param name="ControllerDirectory">The controller file may also be a directory (<c>copy</c> copies it recursively).</param>
+/// <param name="HostPath">A path on the host (Ansible's <c>type='path'</c>): <c>~</c>, <c>~user</c> and <c>$VAR</c> in it are expanded on the host, as the effective user (see <see cref="HostPaths"/>).</param>
 public sealed record ParameterSpec(
     string Name,
     ParameterType Type,
@@ -38,7 +39,8 @@ public sealed record ParameterSpec(
     IReadOnlyList<string>? Choices = null,
     bool ControllerFile = false,
     string ControllerFolder = "files",
-    bool ControllerDirectory = false)
+    bool ControllerDirectory = false,
+    bool HostPath = false)
 {
     /// <summary>Words a <see cref="ParameterType.Mode"/> parameter also takes besides modes (copy's <c>preserve</c>). The default is none.</summary>
     public IReadOnlyList<string> ModeWords { get; init; } = [];

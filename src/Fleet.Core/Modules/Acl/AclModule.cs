@@ -16,7 +16,7 @@ public sealed class AclModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The file or directory whose ACL is managed.", Required: true, Aliases: ["name"]),
+        new("path", ParameterType.String, "The file or directory whose ACL is managed.", Required: true, Aliases: ["name"], HostPath: true),
         new("entity", ParameterType.String, "The user or group the entry is about (empty for other and mask). The default value is empty."),
         new("etype", ParameterType.String, "The entry's type. Required with present and absent unless entry is given.", Choices: ["group", "mask", "other", "user"]),
         new("permissions", ParameterType.String, "The entry's permissions, as setfacl takes them (r, w, x, X in any order). Required with present."),

@@ -18,9 +18,9 @@ public sealed class AptKeyModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("keyring", ParameterType.String, "The keyring file, e.g. /etc/apt/keyrings/example.gpg (binary) or .asc (armored), named by signed-by in the source.", Required: true),
+        new("keyring", ParameterType.String, "The keyring file, e.g. /etc/apt/keyrings/example.gpg (binary) or .asc (armored), named by signed-by in the source.", Required: true, HostPath: true),
         new("data", ParameterType.String, "The key, armored or binary, inline."),
-        new("file", ParameterType.String, "A key file on the host (armored or binary)."),
+        new("file", ParameterType.String, "A key file on the host (armored or binary).", HostPath: true),
         new("id", ParameterType.String, "The key's id (8 or 16 hex digits) or fingerprint: checked against the key given; required for state absent. The default is the key's own fingerprint."),
         new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),
         new("url", ParameterType.String, "Not supported: hosts have no network for Fleet (fetch the key with get_url, then give file)."),

@@ -23,7 +23,7 @@ public sealed class AuthorizedKeyModule : Module
         new("user", ParameterType.String, "The user whose authorized_keys is managed; they must exist.", Required: true),
         new("key", ParameterType.String, "One or more public keys, one per line (\"ssh-ed25519 AAAA… comment\"); blank and # lines are ignored."),
         new("key_file", ParameterType.String, "Fleet's own: a public key file on the controller whose content is key (absolute, ~/…, or relative to the playbook's directory or its files/).", ControllerFile: true),
-        new("path", ParameterType.String, "An absolute path for the keys file. The default value is HOME/.ssh/authorized_keys (HOME from passwd)."),
+        new("path", ParameterType.String, "An absolute path for the keys file. The default value is HOME/.ssh/authorized_keys (HOME from passwd).", HostPath: true),
         new("manage_dir", ParameterType.Bool, "Create the file's directory and keep it 0700 and owned by the user. The default value is true."),
         new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),
         new("key_options", ParameterType.String, "sshd options for the keys (no-pty,from=\"10.0.0.1\"), replacing any on the lines. The default is the lines' own."),

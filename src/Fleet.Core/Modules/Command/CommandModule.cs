@@ -24,9 +24,9 @@ public class CommandModule : Module
     [
         new("cmd", ParameterType.String, "The command line (free-form). Required unless argv is given."),
         new("argv", ParameterType.StringList, "The program and its arguments as a list, instead of cmd."),
-        new("creates", ParameterType.String, "A path: when it exists the command does not run."),
-        new("removes", ParameterType.String, "A path: when it does not exist the command does not run."),
-        new("chdir", ParameterType.String, "Directory to run in. The default is the login directory."),
+        new("creates", ParameterType.String, "A path: when it exists the command does not run.", HostPath: true),
+        new("removes", ParameterType.String, "A path: when it does not exist the command does not run.", HostPath: true),
+        new("chdir", ParameterType.String, "Directory to run in. The default is the login directory.", HostPath: true),
     ];
 
     /// <inheritdoc />
@@ -134,10 +134,10 @@ public sealed class ShellModule : CommandModule
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("cmd", ParameterType.String, "The shell text to run (free-form).", Required: true),
-        new("creates", ParameterType.String, "A path: when it exists the command does not run."),
-        new("removes", ParameterType.String, "A path: when it does not exist the command does not run."),
-        new("chdir", ParameterType.String, "Directory to run in. The default is the login directory."),
-        new("executable", ParameterType.String, "The shell. The default value is /bin/sh."),
+        new("creates", ParameterType.String, "A path: when it exists the command does not run.", HostPath: true),
+        new("removes", ParameterType.String, "A path: when it does not exist the command does not run.", HostPath: true),
+        new("chdir", ParameterType.String, "Directory to run in. The default is the login directory.", HostPath: true),
+        new("executable", ParameterType.String, "The shell. The default value is /bin/sh.", HostPath: true),
     ];
 
     /// <inheritdoc />

@@ -21,7 +21,7 @@ public sealed class CopyModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true),
+        new("dest", ParameterType.String, "Path on the host; ending in / (or an existing directory) means dest/basename(src).", Required: true, HostPath: true),
         new("content", ParameterType.String, "The file's content, inline."),
         new("src", ParameterType.String, "A file on the controller: absolute, or relative to the playbook's directory or its files/; a directory is copied recursively (src/ its contents, src the directory itself); with remote_src, a file on the host.", ControllerFile: true, ControllerDirectory: true),
         new("remote_src", ParameterType.Bool, "src is a file on the host, not on the controller. The default value is false."),

@@ -32,7 +32,7 @@ public sealed partial class CronModule : Module
         new("weekday", ParameterType.String, "Day of week field. The default value is *.", Aliases: ["dow"]),
         new("special_time", ParameterType.String, "@reboot, @daily… instead of the five time fields. The default is none.", Choices: ["reboot", "yearly", "annually", "monthly", "weekly", "daily", "hourly"]),
         new("user", ParameterType.String, "Whose crontab; with cron_file, the user field of the line (then required). The default is the user the task runs as."),
-        new("cron_file", ParameterType.String, "A file under /etc/cron.d (a relative name) or an absolute path, instead of a user's crontab. The default is none."),
+        new("cron_file", ParameterType.String, "A file under /etc/cron.d (a relative name) or an absolute path, instead of a user's crontab. The default is none.", HostPath: true),
         new("env", ParameterType.Bool, "Manage a NAME=\"value\" variable instead of a job. The default value is false."),
         new("disabled", ParameterType.Bool, "Write the job commented out. The default value is false."),
         new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),

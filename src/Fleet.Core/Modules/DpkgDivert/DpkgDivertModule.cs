@@ -18,10 +18,10 @@ public sealed class DpkgDivertModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The file to divert.", Required: true),
+        new("path", ParameterType.String, "The file to divert.", Required: true, HostPath: true),
         new("state", ParameterType.String, "present or absent. The default value is present.", Choices: ["present", "absent"]),
         new("holder", ParameterType.String, "The package the diversion belongs to. The default is LOCAL (a local diversion)."),
-        new("divert", ParameterType.String, "Where the diverted file goes. The default value is PATH.distrib."),
+        new("divert", ParameterType.String, "Where the diverted file goes. The default value is PATH.distrib.", HostPath: true),
         new("rename", ParameterType.Bool, "Also move the file to (or back from) the divert target. The default value is false."),
         new("force", ParameterType.Bool, "With rename, replace the file in the way when both exist. The default value is false."),
     ];

@@ -19,7 +19,7 @@ public sealed class FetchModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("src", ParameterType.String, "The file on the host (a file, not a directory).", Required: true),
+        new("src", ParameterType.String, "The file on the host (a file, not a directory).", Required: true, HostPath: true),
         new("dest", ParameterType.String, "A directory on the controller (relative to the playbook's): the file lands in dest/HOST/SRC; with flat, the file itself (ending in / means dest/basename(src)).",
             Required: true),
         new("flat", ParameterType.Bool, "Write to dest itself rather than under dest/HOST/. The default value is false."),

@@ -15,12 +15,12 @@ public sealed class FileModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "Path on the host.", Required: true, Aliases: ["dest", "name"]),
+        new("path", ParameterType.String, "Path on the host.", Required: true, Aliases: ["dest", "name"], HostPath: true),
         new("state", ParameterType.String, "file (attributes of an existing file), directory, link, absent or touch. The default value is what the path already is (as in Ansible), else file.", Choices: ["file", "directory", "link", "absent", "touch"]),
         FileParameters.Mode,
         FileParameters.Owner,
         FileParameters.Group,
-        new("src", ParameterType.String, "Link target, for state: link."),
+        new("src", ParameterType.String, "Link target, for state: link.", HostPath: true),
         new("recurse", ParameterType.Bool, "For directories: apply owner, group and mode to everything below too. The default value is false."),
         new("follow", ParameterType.Bool, "For an existing symbolic link: manage its target's attributes (false: the link's own owner and group; a link's mode cannot change on Linux). The default value is true."),
         new("force", ParameterType.Bool, "For state: link: replace an existing file or empty directory, and allow a target that does not exist. The default value is false."),

@@ -18,7 +18,7 @@ public sealed partial class FindModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("paths", ParameterType.StringList, "Directories to search.", Required: true, Aliases: ["name", "path"]),
+        new("paths", ParameterType.StringList, "Directories to search.", Required: true, Aliases: ["name", "path"], HostPath: true),
         new("patterns", ParameterType.StringList, "Base names to match: globs, or regexes with use_regex (matched at the start). The default matches all.", Aliases: ["pattern"]),
         new("excludes", ParameterType.StringList, "Base names to leave out among those patterns matched. The default is none.", Aliases: ["exclude"]),
         new("use_regex", ParameterType.Bool, "patterns and excludes are Python regexes instead of globs. The default value is false."),

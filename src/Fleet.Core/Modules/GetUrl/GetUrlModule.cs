@@ -39,7 +39,7 @@ public sealed class GetUrlModule : Module
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("url", ParameterType.String, "http://, https://, ftp:// or file:// URL, fetched by the host.", Required: true),
-        new("dest", ParameterType.String, "Absolute path of the file on the host; a path ending in / names a directory: dest/ + the URL's last segment.", Required: true),
+        new("dest", ParameterType.String, "Absolute path of the file on the host; a path ending in / names a directory: dest/ + the URL's last segment.", Required: true, HostPath: true),
         FileParameters.Mode,
         FileParameters.Owner,
         FileParameters.Group,

@@ -19,7 +19,7 @@ public sealed class GitModule : Module
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("repo", ParameterType.String, "The repository's URL or path (a path is read as file://).", Required: true, Aliases: ["name"]),
-        new("dest", ParameterType.String, "Where the checkout goes.", Required: true),
+        new("dest", ParameterType.String, "Where the checkout goes.", Required: true, HostPath: true),
         new("version", ParameterType.String, "A branch, tag or commit, or HEAD (the remote's default branch, or the branch checked out). The default value is HEAD."),
         new("remote", ParameterType.String, "The remote's name. The default value is origin."),
         new("clone", ParameterType.Bool, "Clone when dest has no repository; false only reports the remote's commit. The default value is true."),

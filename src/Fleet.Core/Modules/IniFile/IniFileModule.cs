@@ -21,7 +21,7 @@ public sealed class IniFileModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The INI file.", Required: true, Aliases: ["dest"]),
+        new("path", ParameterType.String, "The INI file.", Required: true, Aliases: ["dest"], HostPath: true),
         new("section", ParameterType.String, "The section. The default (null) is the lines before the first section."),
         new("option", ParameterType.String, "The option. The default (null) with state: absent removes the whole section.", Aliases: ["key"]),
         new("value", ParameterType.String, "The option's value (mutually exclusive with values)."),

@@ -20,7 +20,7 @@ public sealed class LineInFileModule : TextEditModule
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The file to edit.", Required: true, Aliases: ["dest", "destfile", "name"]),
+        new("path", ParameterType.String, "The file to edit.", Required: true, Aliases: ["dest", "destfile", "name"], HostPath: true),
         new("line", ParameterType.String, "The line to have in the file (required for state: present).", Aliases: ["value"]),
         new("regexp", ParameterType.Regex, "A line matching this is replaced (the last match) or, with state: absent, removed.", Aliases: ["regex"]),
         new("search_string", ParameterType.String, "Like regexp, a literal substring instead of a pattern."),
@@ -171,7 +171,7 @@ public sealed class BlockInFileModule : TextEditModule
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The file to edit.", Required: true, Aliases: ["dest", "destfile", "name"]),
+        new("path", ParameterType.String, "The file to edit.", Required: true, Aliases: ["dest", "destfile", "name"], HostPath: true),
         new("block", ParameterType.String, "The lines between the markers. The default is empty (removes the block).", Aliases: ["content"]),
         new("marker", ParameterType.String, "Marker line template; {mark} becomes marker_begin/marker_end. The default value is \"# {mark} ANSIBLE MANAGED BLOCK\"."),
         new("marker_begin", ParameterType.String, "The default value is BEGIN."),

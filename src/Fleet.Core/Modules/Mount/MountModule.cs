@@ -59,10 +59,10 @@ public sealed class MountModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The mount point.", Required: true, Aliases: ["name"]),
+        new("path", ParameterType.String, "The mount point.", Required: true, Aliases: ["name"], HostPath: true),
         new("state", ParameterType.String, "present/absent (fstab only, absent also unmounts and removes the mount point), mounted, unmounted or remounted.", Required: true,
             Choices: ["present", "absent", "mounted", "unmounted", "remounted"]),
-        new("src", ParameterType.String, "The device or source. Required for present and mounted."),
+        new("src", ParameterType.String, "The device or source. Required for present and mounted.", HostPath: true),
         new("fstype", ParameterType.String, "The file system type. Required for present and mounted."),
         new("opts", ParameterType.String, "Mount options. The default value is defaults."),
         new("dump", ParameterType.String, "fstab's dump field. The default value is 0."),

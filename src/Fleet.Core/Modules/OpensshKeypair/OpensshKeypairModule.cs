@@ -25,7 +25,7 @@ public sealed class OpensshKeypairModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The private key's path; the public key is PATH.pub.", Required: true),
+        new("path", ParameterType.String, "The private key's path; the public key is PATH.pub.", Required: true, HostPath: true),
         new("state", ParameterType.String, "present or absent (removes both files). The default value is present.", Choices: ["present", "absent"]),
         new("type", ParameterType.String, "rsa, dsa, rsa1, ecdsa or ed25519. The default value is rsa.", Choices: ["rsa", "dsa", "rsa1", "ecdsa", "ed25519"]),
         new("size", ParameterType.Int, "Bits: rsa ≥ 1024 (default 4096), dsa 1024, ecdsa 256 (default), 384 or 521; ignored for ed25519."),

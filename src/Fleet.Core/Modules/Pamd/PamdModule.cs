@@ -41,7 +41,7 @@ public sealed class PamdModule(TimeProvider? time = null) : Module
         new("state", ParameterType.String,
             "updated, before, after (insert a new rule next to each match), args_present, args_absent, or absent (remove the rule). The default value is updated.",
             Choices: States),
-        new("path", ParameterType.String, $"The directory of the service files. The default value is {DefaultDirectory}."),
+        new("path", ParameterType.String, $"The directory of the service files. The default value is {DefaultDirectory}.", HostPath: true),
         FileParameters.Backup,
     ];
 

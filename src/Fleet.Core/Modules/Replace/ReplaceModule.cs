@@ -16,7 +16,7 @@ public sealed class ReplaceModule : TextEditModule
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The file to edit; it must exist.", Required: true, Aliases: ["dest", "destfile", "name"]),
+        new("path", ParameterType.String, "The file to edit; it must exist.", Required: true, Aliases: ["dest", "destfile", "name"], HostPath: true),
         new("regexp", ParameterType.String, "The pattern to replace (Python regular expression, multi-line mode).", Required: true),
         new("replace", ParameterType.String, "The replacement; \\1 and \\g<name> insert groups. The default is empty text (matches are removed)."),
         new("after", ParameterType.String, "Only replace after the first match of this pattern. The default is the start of the file."),

@@ -11,7 +11,7 @@ public sealed class StatModule : Module
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        new("path", ParameterType.String, "The path on the host.", Required: true, Aliases: ["dest", "name"]),
+        new("path", ParameterType.String, "The path on the host.", Required: true, Aliases: ["dest", "name"], HostPath: true),
         new("follow", ParameterType.Bool, "Follow a symbolic link. The default value is false."),
         new("get_checksum", ParameterType.Bool, "Read the SHA-1 of a regular file. The default value is true."),
         new("checksum_algorithm", ParameterType.String, "Only sha1 is supported. The default value is sha1.", Aliases: ["checksum", "checksum_algo"], Choices: ["sha1"]),

@@ -34,7 +34,7 @@ public sealed class SysctlModule(string procSys = SysctlModule.ProcSys) : Module
         new("name", ParameterType.String, "The key: net.ipv4.ip_forward (or net/ipv4/ip_forward).", Required: true, Aliases: ["key"]),
         new("value", ParameterType.String, "The value (yes/true → 1, no/false → 0); required for state: present.", Aliases: ["val"]),
         new("state", ParameterType.String, "present or absent (removes the key from the file; the running value stays). The default value is present.", Choices: ["present", "absent"]),
-        new("sysctl_file", ParameterType.String, $"The file the key is persisted in. The default value is {DefaultFile}."),
+        new("sysctl_file", ParameterType.String, $"The file the key is persisted in. The default value is {DefaultFile}.", HostPath: true),
         new("reload", ParameterType.Bool, "Apply the value to the running kernel when it differs. The default value is true."),
         new("sysctl_set", ParameterType.Bool, "Apply the value to the running kernel when it differs (as reload, for Ansible's name). The default value is false."),
         new("ignoreerrors", ParameterType.Bool, "An unknown key or a value the kernel refuses is a warning, not a failure. The default value is false."),

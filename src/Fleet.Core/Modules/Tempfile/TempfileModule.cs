@@ -20,7 +20,7 @@ public sealed class TempfileModule : Module
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("state", ParameterType.String, "file or directory. The default value is file.", Choices: ["file", "directory"]),
-        new("path", ParameterType.String, "The directory to create it in. The default is $TMPDIR, else /tmp."),
+        new("path", ParameterType.String, "The directory to create it in. The default is $TMPDIR, else /tmp.", HostPath: true),
         new("prefix", ParameterType.String, $"The start of its name. The default value is \"{DefaultPrefix}\"."),
         new("suffix", ParameterType.String, "The end of its name. The default value is \"\"."),
     ];

@@ -24,7 +24,7 @@ public sealed class TemplateModule : Module
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("src", ParameterType.String, "The Jinja template on the controller: absolute, or relative to a role's templates/ (role_path), the playbook's templates/, or the playbook's directory.", Required: true, ControllerFile: true, ControllerFolder: "templates"),
-        new("dest", ParameterType.String, "Path on the host; ending in / means dest/basename(src).", Required: true),
+        new("dest", ParameterType.String, "Path on the host; ending in / means dest/basename(src).", Required: true, HostPath: true),
         FileParameters.Mode with { Doc = "Permissions, octal (\"0644\") or symbolic (u=rw,g=r,o=r), or preserve: the template file's own mode. The default keeps the current mode (a new file gets 0644).", ModeWords = ["preserve"] },
         FileParameters.Owner,
         FileParameters.Group,

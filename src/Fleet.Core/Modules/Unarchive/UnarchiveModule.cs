@@ -26,10 +26,10 @@ public sealed class UnarchiveModule : Module
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("src", ParameterType.String, "The archive: on the controller (absolute, or relative to the playbook's directory or its files/), or on the host with remote_src.", Required: true),
-        new("dest", ParameterType.String, "The existing directory on the host to unpack into.", Required: true),
+        new("dest", ParameterType.String, "The existing directory on the host to unpack into.", Required: true, HostPath: true),
         new("remote_src", ParameterType.Bool, "src is already on the host. The default value is false (copied from the controller)."),
         new("copy", ParameterType.Bool, "Deprecated opposite of remote_src (true: from the controller). The default value is true."),
-        new("creates", ParameterType.String, "A path on the host: when it exists the task is skipped. The default is none."),
+        new("creates", ParameterType.String, "A path on the host: when it exists the task is skipped. The default is none.", HostPath: true),
         new("list_files", ParameterType.Bool, "Return the archive's members in files. The default value is false."),
         new("keep_newer", ParameterType.Bool, "Do not replace files newer than the archive's (tar --keep-newer-files). The default value is false."),
         new("exclude", ParameterType.StringList, "Members not to unpack (fnmatch patterns). The default is none."),

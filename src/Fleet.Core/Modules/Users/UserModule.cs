@@ -26,7 +26,7 @@ public sealed partial class UserModule : Module
         new("groups", ParameterType.StringList, "Supplementary groups; they must exist. With append: false the user is in exactly these ([] removes all). The default leaves memberships alone."),
         new("append", ParameterType.Bool, "Add the user to groups without removing other memberships. The default value is false."),
         new("comment", ParameterType.String, "The GECOS field (full name). The default keeps the current one."),
-        new("home", ParameterType.String, "Home directory. The default is /home/NAME (new users) or the current one."),
+        new("home", ParameterType.String, "Home directory. The default is /home/NAME (new users) or the current one.", HostPath: true),
         new("move_home", ParameterType.Bool, "When home changes, move the old home's content there (usermod -m). The default value is false."),
         new("shell", ParameterType.String, "Login shell. The default is useradd's (new users) or the current one."),
         new("system", ParameterType.Bool, "Create a system account (useradd -r); only applies when the user is created. The default value is false."),
