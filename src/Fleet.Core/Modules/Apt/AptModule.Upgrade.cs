@@ -105,7 +105,7 @@ public partial class AptModule
         var changes = new List<string>();
         changes.AddRange(cacheDue ? ["update the apt cache"] : []);
         changes.Add(operation == "upgrade" ? $"upgrade ({task.Upgrade}){(cacheDue ? " with the updated lists" : "")}" : "autoclean the apt cache");
-        return new Change(changes, script.ToString(), [Subject.Package(null), Subject.Path(AptCacheFact.SuccessStamp), Subject.Tree(AptCacheFact.ListsDirectory)])
+        return new Change(changes, script.ToString(), [.. Subject.PackageChange([]), Subject.Package(null)])
         {
             Data = new Dictionary<string, object?>(CacheData(task, cacheDue), StringComparer.Ordinal) { ["operation"] = operation },
         };
