@@ -38,6 +38,12 @@ public sealed partial class ModuleArguments
                     continue;
                 }
 
+                if (spec.Choices is { } words && converted is "True" or "False" or "true" or "false"
+                    && words.Where(w => (converted is "True" or "true" ? BooleanTrueWords : BooleanFalseWords).Contains(w)).ToList() is [var word])
+                {
+                    converted = word; // as Ansible: YAML read yes/no as a boolean; the one boolean word among the choices is meant
+                }
+
                 if (spec.Choices is { } choices && converted is string text && !choices.Contains(text))
                 {
                     errors.Add(new InputError(value.Location, $"{module.Name}: {spec.Name} must be one of {string.Join(", ", choices)}, not '{text}'{YamlFile.DidYouMean(text, choices)}"));
@@ -182,4 +188,10 @@ public sealed partial class ModuleArguments
         MapArg map => map.Entries.ToDictionary(e => e.Key, e => Scalar(e.Value, variables), StringComparer.Ordinal),
         _ => null,
     };
+
+    /// <summary>Ansible's BOOLEANS_TRUE words that a choice can be.</summary>
+    private static readonly string[] BooleanTrueWords = ["y", "yes", "on", "1", "true", "t"];
+
+    /// <summary>Ansible's BOOLEANS_FALSE words that a choice can be.</summary>
+    private static readonly string[] BooleanFalseWords = ["n", "no", "off", "0", "false", "f"];
 }

@@ -151,8 +151,6 @@ public sealed class AptDebAndForceTests : IDisposable
     }
 
     [Theory]
-    [InlineData("upgrade", "parameter 'upgrade' is not implemented by Fleet: use command: apt-get -y upgrade")]
-    [InlineData("clean", "parameter 'clean' is not implemented by Fleet: use command: apt-get clean")]
     [InlineData("policy_rc_d", "parameter 'policy_rc_d' is not implemented by Fleet")]
     public void UnimplementedParameters_AreNamed_WithWhatToDoInstead(string name, string message)
     {

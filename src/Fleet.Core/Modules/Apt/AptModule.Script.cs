@@ -16,6 +16,7 @@ public partial class AptModule
     {
         var script = new StringBuilder();
         script.Append("export DEBIAN_FRONTEND=noninteractive APT_LISTCHANGES_FRONTEND=none LC_ALL=C LANG=C\n");
+        script.Append(task.Clean ? "apt-get clean || exit $?\n" : ""); // Ansible's clean comes before everything else
         if (cacheDue)
         {
             script.Append(UpdateScript(task));
@@ -164,6 +165,11 @@ public partial class AptModule
         if (task.Deb is not null)
         {
             return DebInstall.Complete(result);
+        }
+
+        if (change.Data.GetValueOrDefault("operation") is string operation)
+        {
+            return operation == "clean" ? new ChangeOutcome(TaskOutcome.Ok, "apt cache cleaned") : CompleteOperation(task, operation, result);
         }
 
         var updated = result.Stdout.Contains(UpdatedMarker, StringComparison.Ordinal);

@@ -47,7 +47,10 @@ public partial class AptModule : Module
         new("default_release", ParameterType.String, "Target release (apt-get -t). The default is apt's own.", Aliases: ["default-release"]),
         new("dpkg_options", ParameterType.String, "dpkg options, comma-separated, each passed as -o Dpkg::Options::=--OPTION. The default value is force-confdef,force-confold."),
         new("lock_timeout", ParameterType.Int, "Seconds to wait for the dpkg and apt locks before failing. The default value is 60."),
-        new("force_apt_get", ParameterType.Bool, "Accepted for Ansible playbooks; Fleet always uses apt-get. The default value is false."),
+        new("force_apt_get", ParameterType.Bool, "With upgrade: use apt-get even where aptitude is installed (otherwise aptitude runs, as in Ansible). The default value is false."),
+        new("upgrade", ParameterType.String, "Upgrade installed packages: yes or safe (aptitude safe-upgrade, or apt-get upgrade --with-new-pkgs without aptitude), full (aptitude full-upgrade, or apt-get dist-upgrade), dist (apt-get dist-upgrade) or no. Not with name or deb. The default value is no.", Choices: ["dist", "full", "no", "safe", "yes"]),
+        new("autoclean", ParameterType.Bool, "apt-get autoclean: remove downloaded .deb files that can no longer be downloaded. As Ansible, only when no package, deb, upgrade or update_cache is given. The default value is false."),
+        new("clean", ParameterType.Bool, "apt-get clean first: empty the local cache of downloaded .deb files (never reported as a change, as Ansible). The default value is false."),
         new("deb", ParameterType.String, "A .deb to install: a path on the host, or an http://, https:// or ftp:// URL the host downloads (curl or wget); its dependencies come from apt. Only with state present. The default is none."),
         new("force", ParameterType.Bool, "apt-get --force-yes, as Ansible 2.14: implies allow_unauthenticated and allow_downgrade (a .deb: a later installed version is replaced). The default value is false."),
         new("allow_unauthenticated", ParameterType.Bool, "apt-get --allow-unauthenticated: packages from unsigned sources. The default value is false.", Aliases: ["allow-unauthenticated"]),
@@ -62,14 +65,11 @@ public partial class AptModule : Module
     /// <summary>Ansible 2.14 apt parameters Fleet does not implement, each with what to write instead.</summary>
     private static readonly IReadOnlyDictionary<string, string> UnsupportedInstead = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["upgrade"] = "use command: apt-get -y upgrade (or dist-upgrade) with changed_when on its output",
-        ["autoclean"] = "use command: apt-get autoclean",
-        ["clean"] = "use command: apt-get clean",
         ["policy_rc_d"] = "write /usr/sbin/policy-rc.d with copy before the task and remove it after",
     };
 
     /// <summary>The names of <see cref="UnsupportedInstead"/>.</summary>
-    private static IReadOnlyList<string> Unsupported => ["upgrade", "autoclean", "clean", "policy_rc_d"];
+    private static IReadOnlyList<string> Unsupported => ["policy_rc_d"];
 
     /// <summary>Seconds to wait for a lock when <c>lock_timeout</c> is not given (Ansible's default).</summary>
     public const int DefaultLockTimeout = 60;
@@ -78,9 +78,14 @@ public partial class AptModule : Module
     public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
     {
         ArgumentNullException.ThrowIfNull(presentParameters);
-        if (!presentParameters.Overlaps(["name", "deb", "update_cache", "autoremove", "upgrade"]))
+        if (!presentParameters.Overlaps(["name", "deb", "update_cache", "autoremove", "upgrade", "autoclean", "clean"]))
         {
-            yield return "give name, deb, update_cache or autoremove";
+            yield return "give name, deb, update_cache, upgrade, autoclean, clean or autoremove";
+        }
+
+        if (presentParameters.Contains("upgrade") && presentParameters.Overlaps(["deb", "name"]))
+        {
+            yield return "parameters are mutually exclusive: deb|package|upgrade"; // Ansible's words
         }
 
         if (presentParameters.Contains("deb") && presentParameters.Contains("name"))
@@ -109,6 +114,11 @@ public partial class AptModule : Module
         }
 
         var facts = new List<Fact>();
+        if (SimulationFact(task) is { } simulation)
+        {
+            facts.Add(simulation);
+        }
+
         if (task.Deb is { } deb && !DebInstall.IsUrl(deb))
         {
             facts.Add(new DebFileFact(deb));
@@ -138,6 +148,11 @@ public partial class AptModule : Module
         ArgumentNullException.ThrowIfNull(facts);
         var task = AptTask.From(args);
         var cacheDue = task.UpdateCache && (task.CacheValidTime <= 0 || facts.Get(new AptCacheFact()) is var age && age.UpdatedAt + task.CacheValidTime < age.Now);
+        if (SimulationFact(task) is { } operation)
+        {
+            return PlanOperation(task, operation, facts, cacheDue);
+        }
+
         if (task.Deb is not null)
         {
             return DebInstall.Plan(task, facts, cacheDue, cacheDue ? UpdateScript(task) : "");
@@ -165,6 +180,12 @@ public partial class AptModule : Module
         var packageWork = actions.Count > 0 || afterUpdate.Count > 0;
         if (!packageWork && !cacheDue && autoremove.Count == 0)
         {
+            if (task.Clean)
+            {
+                // Ansible runs apt-get clean whatever else the task does and never counts it as a change.
+                return new Change(["apt-get clean"], "apt-get clean\n", [Subject.Tree("/var/cache/apt")]) { Data = new Dictionary<string, object?>(CacheData(task, updated: false), StringComparer.Ordinal) { ["operation"] = "clean" } };
+            }
+
             return new NoChange(NothingToDo(task, state)) { Data = CacheData(task, updated: false) };
         }
 

@@ -41,6 +41,18 @@ internal sealed partial record AptTask(
     /// <summary>A .deb to install: a path on the host or an http(s)/ftp URL the host downloads; null for none.</summary>
     public string? Deb { get; init; }
 
+    /// <summary>Ansible's upgrade: yes, safe, full or dist; null for no (the default).</summary>
+    public string? Upgrade { get; init; }
+
+    /// <summary>apt-get autoclean: remove downloaded .deb files that can no longer be downloaded.</summary>
+    public bool Autoclean { get; init; }
+
+    /// <summary>apt-get clean first: the local cache of downloaded .deb files is emptied.</summary>
+    public bool Clean { get; init; }
+
+    /// <summary>Use apt-get even where aptitude is installed (Ansible's force_apt_get).</summary>
+    public bool ForceAptGet { get; init; }
+
     /// <summary>The one fact that reads every package of the task (names sorted, so tasks naming the same packages share it).</summary>
     public AptPackagesFact PackagesFact => new(new NameList(Packages.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal)), State == "latest");
 
@@ -99,6 +111,10 @@ internal sealed partial record AptTask(
             UpdateRetries = Math.Max(1, retries),
             RetryMaxDelay = maxDelay,
             Deb = deb,
+            Upgrade = args.GetString("upgrade") is { } upgrade and not "no" ? upgrade : null,
+            Autoclean = args.GetBool("autoclean", false),
+            Clean = args.GetBool("clean", false),
+            ForceAptGet = args.GetBool("force_apt_get", false),
         };
     }
 
