@@ -38,7 +38,7 @@ public sealed class SystemFactTests
         sockets=1
         cores=2
         vendor=QEMU
-        python=3 11 2 final 0 /usr/bin/python3
+        python=/usr/bin/python3 Python 3.11.2
         local=cpuinfo=0=eyAicmRyYW5kIiA6IHRydWUgfQ==
         memMemTotal=4039680
         memMemFree=1023000
@@ -65,6 +65,20 @@ public sealed class SystemFactTests
         Assert.Equal("2 1 2 3945", Render("{{ ansible_processor_vcpus }} {{ ansible_processor_count }} {{ ansible_processor_cores }} {{ ansible_memtotal_mb }}"));
         Assert.Equal("eth0 lo", Render("{{ ansible_interfaces | join(' ') }}"));
         Assert.Equal("QEMU 3 True True False", Render("{{ ansible_system_vendor }} {{ ansible_python.version.major }} {{ ansible_local.cpuinfo.rdrand }} {{ ansible_facts.ansible_local.cpuinfo.rdrand }} {{ ansible_facts.local is defined }}"));
+        Assert.Equal("3.11.2.final.0 /usr/bin/python3", Render("{{ ansible_python.version_info | join('.') }} {{ ansible_python.executable }}"));
+    }
+
+    [Theory]
+    [InlineData("python=/usr/bin/python3 Python 3.11.2", "3.11.2.final.0 final")]
+    [InlineData("python=/usr/local/bin/python3 Python 3.13.0rc1", "3.13.0.candidate.1 candidate")]
+    [InlineData("python=/opt/py/bin/python3 Python 3.14.0a7", "3.14.0.alpha.7 alpha")]
+    [InlineData("python=/usr/bin/python3 ", "{} ")]
+    public void Parse_PythonVersionText_IsAnsiblesPythonFact(string line, string expected)
+    {
+        var variables = new SystemFact().Parse(LabHost.Replace("python=/usr/bin/python3 Python 3.11.2", line, StringComparison.Ordinal), 0).ToVariables();
+        string Render(string text) => Template.RenderString(text, VariableScope.Of(variables), default);
+
+        Assert.Equal(expected, Render("{{ ansible_python.version_info | default({}) | join('.') if ansible_python else '{}' }} {{ ansible_python.version.releaselevel | default('') }}"));
     }
 
     [Fact]
