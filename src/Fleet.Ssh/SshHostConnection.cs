@@ -135,6 +135,13 @@ internal sealed class SshHostConnection(
             }
 
             var exit = ssh.ExitStatus ?? -1;
+            // The host's timeout (124, or 137 after its SIGKILL) can end the script before a starved controller's timer fires: the same timeout.
+            if (exit is 124 or 137 && timeout != Timeout.InfiniteTimeSpan && clock.Elapsed >= timeout)
+            {
+                log?.Warning("command timed out after {Seconds} s on the host: {FirstLine}", timeout.TotalSeconds, command.Describe());
+                throw new RemoteTimeoutException($"command timed out after {timeout.TotalSeconds:0.#} s");
+            }
+
             var stderr = ssh.Error;
             if (ssh.ExitStatus is null)
             {
