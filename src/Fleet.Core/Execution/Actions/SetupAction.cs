@@ -38,11 +38,13 @@ internal sealed class SetupAction : HostAction
                 return call.Done(TaskOutcome.Failed, $"setup as {user} failed (exit {read.ExitCode}): {read.Stderr.Trim()}", ModuleResult.NoData);
             }
 
-            system = system.WithUserOf(fact.Parse(read.Stdout, read.ExitCode));
+            // That read holds the local facts too, as that user reads them: no second trip for them below.
+            var asUser = fact.Parse(read.Stdout, read.ExitCode);
+            system = system.WithUserOf(asUser) with { Local = asUser.Local };
         }
 
         var filters = SetupValues.List(call.Value("filter"));
-        if (GatherSubset.Collect(system, subsets, filters).ContainsKey("ansible_local"))
+        if (!(call.Become && call.BecomeUser is not null) && GatherSubset.Collect(system, subsets, filters).ContainsKey("ansible_local"))
         {
             var read = await host.RunAsync(new RemoteCommand(LocalFacts.Command, call.Become, TimeSpan.FromMinutes(5)) { ReadOnly = true, BecomeUser = call.BecomeUser, BecomeFlags = call.BecomeFlags }, cancellationToken).ConfigureAwait(false);
             system = system with { Local = LocalFacts.Parse(read.Stdout.Split('\n').Where(l => l.StartsWith("local=", StringComparison.Ordinal)).Select(l => l["local=".Length..])) };
