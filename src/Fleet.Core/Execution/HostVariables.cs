@@ -26,6 +26,9 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
     /// </summary>
     private readonly Dictionary<string, object?> _moduleFacts = new(StringComparer.Ordinal);
 
+    /// <summary>The fact cache as variables, built again only after it changes (null then): every task's scope takes it.</summary>
+    private IReadOnlyDictionary<string, object?>? _factVariables;
+
     /// <summary>A play's gathering asked for before the facts were read (the host was not connected yet): done when they are.</summary>
     private IReadOnlyList<string>? _pendingGather;
 
@@ -84,6 +87,8 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
             {
                 _moduleFacts[name] = value;
             }
+
+            _factVariables = null;
         }
     }
 
@@ -120,6 +125,7 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
         lock (_lock)
         {
             _moduleFacts.Clear();
+            _factVariables = null;
             _pendingGather = null;
         }
     }
@@ -188,6 +194,8 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
                     {
                         _moduleFacts[name] = value;
                     }
+
+                    _factVariables = null;
                 }
             }
         }
@@ -275,19 +283,26 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
     /// fact (an <c>ansible_</c> prefix removed; empty before any gathering), and each is also a variable of its own name
     /// (INJECT_FACTS_AS_VARS, on by default): <c>ansible_os_family</c>, <c>packages</c>, <c>services</c>, <c>getent_passwd</c>.
     /// </summary>
-    private Dictionary<string, object?> FactVariables()
+    private IReadOnlyDictionary<string, object?> FactVariables()
     {
         lock (_lock)
         {
-            var variables = new Dictionary<string, object?>(_moduleFacts, StringComparer.Ordinal);
+            if (_factVariables is { } known)
+            {
+                return known;
+            }
+
+            var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
             var namespaced = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (name, value) in _moduleFacts)
             {
-                namespaced[name.StartsWith("ansible_", StringComparison.Ordinal) && name != "ansible_local" ? name["ansible_".Length..] : name] = value;
+                var kept = ScannedValues.Keep(value);
+                variables[name] = kept;
+                namespaced[name.StartsWith("ansible_", StringComparison.Ordinal) && name != "ansible_local" ? name["ansible_".Length..] : name] = kept;
             }
 
-            variables["ansible_facts"] = namespaced;
-            return variables;
+            variables["ansible_facts"] = new ScannedMap(namespaced);
+            return _factVariables = variables;
         }
     }
 }

@@ -191,14 +191,16 @@ public static partial class Values
     {
         int or short or byte or sbyte or ushort or uint => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture),
         float or decimal => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
-        IReadOnlyList<object?> list when list.Any(NeedsNative) => list.Select(Native).ToList(),
-        IReadOnlyDictionary<string, object?> map when map.Values.Any(NeedsNative) => map.ToDictionary(kv => kv.Key, kv => Native(kv.Value), StringComparer.Ordinal),
+        IReadOnlyList<object?> list when NeedsNative(list) => list.Select(Native).ToList(),
+        IReadOnlyDictionary<string, object?> map when NeedsNative(map) => map.ToDictionary(kv => kv.Key, kv => Native(kv.Value), StringComparer.Ordinal),
         _ => v,
     };
 
     private static bool NeedsNative(object? v) => v is int or short or byte or sbyte or ushort or uint or float or decimal
-        || (v is IReadOnlyList<object?> list && list.Any(NeedsNative))
-        || (v is IReadOnlyDictionary<string, object?> map && map.Values.Any(NeedsNative));
+        || (v is ScannedMap scannedMap && scannedMap.Foreign.Get(() => scannedMap.Values.Any(NeedsNative)))
+        || (v is ScannedList scannedList && scannedList.Foreign.Get(() => scannedList.Any(NeedsNative)))
+        || (v is IReadOnlyList<object?> list and not ScannedList && list.Any(NeedsNative))
+        || (v is IReadOnlyDictionary<string, object?> map and not ScannedMap && map.Values.Any(NeedsNative));
 
     private static double AsDouble(object? v) => v switch
     {

@@ -134,6 +134,8 @@ public sealed class VariableScope : IVariableLookup
     private static bool ContainsTemplate(object? value) => value switch
     {
         string s => Template.HasTemplate(s),
+        ScannedMap map => map.Template.Get(() => map.Values.Any(ContainsTemplate)),
+        ScannedList list => list.Template.Get(() => list.Any(ContainsTemplate)),
         IReadOnlyList<object?> list => list.Any(ContainsTemplate),
         IReadOnlyDictionary<string, object?> map => map.Values.Any(ContainsTemplate),
         _ => false,

@@ -263,5 +263,9 @@ public sealed class LookupPluginTests
         Assert.Equal("os_auth_retries", Template.Render("{{ lookup('varnames', '^os_auth_retries$') }}", scope, default));
         Assert.Equal("['os_auth_retries', 'os_auth_lockout_time']", Py(Template.Render("{{ query('varnames', '^os_auth') }}", scope, default)));
         Assert.Equal("True", Py(Template.Render("{{ not lookup('varnames', '^os_auth$') }}", scope, default)));
+
+        // A name with a character regular expressions read specially is searched as a pattern, not looked up as a name.
+        Assert.Equal("['os_auth_retries']", Py(Template.Render("{{ query('varnames', '^os.auth_retries$') }}", scope, default)));
+        Assert.Equal("['sshd_path']", Py(Template.Render("{{ query('varnames', '^sshd_path$', '^missing$') }}", scope, default)));
     }
 }
