@@ -57,15 +57,15 @@ internal sealed partial class TaskRunner
     {
         var ready = plan.Ready!;
         var args = ready.Args;
-        foreach (var spec in ready.Module.Parameters.Where(p => p.HostPath))
+        foreach (var name in ready.Module.HostPathParameters(ready.Args).ToList())
         {
-            if (args.GetList(spec.Name) is { } list)
+            if (args.GetList(name) is { } list)
             {
-                args = args.With(spec.Name, list.Select(v => HostPaths.Expand(v, known)).ToList());
+                args = args.With(name, list.Select(v => HostPaths.Expand(v, known)).ToList());
             }
-            else if (args.GetString(spec.Name) is { } value && HostPaths.NeedsExpansion(value))
+            else if (args.GetString(name) is { } value && HostPaths.NeedsExpansion(value))
             {
-                args = args.With(spec.Name, HostPaths.Expand(value, known));
+                args = args.With(name, HostPaths.Expand(value, known));
             }
         }
 
@@ -82,16 +82,16 @@ internal sealed partial class TaskRunner
     /// <summary>The values of the task's host-path parameters, as rendered.</summary>
     private static IEnumerable<string> HostPathValues(PreparedTask ready)
     {
-        foreach (var spec in ready.Module.Parameters.Where(p => p.HostPath))
+        foreach (var name in ready.Module.HostPathParameters(ready.Args))
         {
-            if (ready.Args.GetList(spec.Name) is { } list)
+            if (ready.Args.GetList(name) is { } list)
             {
                 foreach (var value in list)
                 {
                     yield return value;
                 }
             }
-            else if (ready.Args.GetString(spec.Name) is { } value)
+            else if (ready.Args.GetString(name) is { } value)
             {
                 yield return value;
             }

@@ -53,6 +53,13 @@ public abstract class Module : IModuleSpec
     /// <inheritdoc />
     public virtual IEnumerable<string> ReturnedFactNames(MapArg args) => [];
 
+    /// <summary>
+    /// The parameters that name paths on the host for these arguments (Ansible's <c>type='path'</c>, expanded in the module's process):
+    /// the default is those declared <see cref="ParameterSpec.HostPath"/>; a module whose <c>src</c> is on the host only with
+    /// <c>remote_src</c> adds it then.
+    /// </summary>
+    public virtual IEnumerable<string> HostPathParameters(ModuleArguments args) => Parameters.Where(p => p.HostPath).Select(p => p.Name);
+
     /// <summary>The facts <see cref="Plan"/> reads for these arguments.</summary>
     public abstract IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context);
 

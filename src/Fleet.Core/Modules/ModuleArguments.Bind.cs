@@ -17,6 +17,7 @@ public sealed partial class ModuleArguments
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(args);
+        args = WithVariableParams(args, variables);
         var errors = new List<InputError>();
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);

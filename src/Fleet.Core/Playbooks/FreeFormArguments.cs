@@ -70,6 +70,11 @@ internal static class FreeFormArguments
 
                 entries.Insert(0, new(free, new ScalarArg(remaining.Trim(), quoted, at)));
             }
+            else if (spec is Module && string.Join(' ', rest) is var splat && Templating.Template.HasTemplate(splat))
+            {
+                // As Ansible's ModuleArgsParser: a module's extra text that is a template holds its arguments (a mapping when it renders).
+                entries.Insert(0, new(ModuleArguments.VariableParams, new ScalarArg(splat, quoted, at)));
+            }
             else
             {
                 errors.Add(new InputError(at, $"{spec.Name} takes key=value arguments or a mapping, not '{text}'"));

@@ -275,12 +275,14 @@ public static class PlaybookValidator
     private static IEnumerable<InputError> Structure(IModuleSpec module, MapArg args)
     {
         var names = module.Parameters.SelectMany(p => (p.Aliases ?? []).Prepend(p.Name)).ToList();
-        foreach (var (key, value) in args.Entries.Where(e => !names.Contains(e.Key)))
+        foreach (var (key, value) in args.Entries.Where(e => !names.Contains(e.Key) && e.Key != ModuleArguments.VariableParams))
         {
             yield return new InputError(value.Location, $"{module.Name}: unknown parameter '{key}'{Yaml.YamlFile.DidYouMean(key, names)}");
         }
 
-        foreach (var missing in module.Parameters.Where(p => p.Required && !args.Entries.Any(e => e.Key == p.Name || (p.Aliases?.Contains(e.Key) ?? false))))
+        // Arguments from a template are known only when it renders: what it will give is checked then.
+        var splat = args[ModuleArguments.VariableParams] is not null;
+        foreach (var missing in module.Parameters.Where(p => p.Required && !splat && !args.Entries.Any(e => e.Key == p.Name || (p.Aliases?.Contains(e.Key) ?? false))))
         {
             yield return new InputError(args.Location, $"{module.Name}: missing required parameter '{missing.Name}'");
         }

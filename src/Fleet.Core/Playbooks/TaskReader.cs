@@ -248,7 +248,14 @@ internal sealed partial class TaskReader(LoadContext context)
         {
             args = extra is YamlMappingNode extraMap
                 ? new MapArg([.. ((MapArg)YamlFile.ToArg(r.Path, extraMap)).Entries.Where(e => args[e.Key] is null), .. args.Entries], args.Location)
-                : r.Fail(extra, "args must be a mapping", args);
+                : spec is Module && extra is YamlScalarNode { Value: { } splat } && Template.HasTemplate(splat) && args[ModuleArguments.VariableParams] is null
+                ? new MapArg([new(ModuleArguments.VariableParams, YamlFile.ToArg(r.Path, extra)), .. args.Entries], args.Location)
+                : r.Fail(extra, "args must be a mapping (or, for a module, one template that gives one)", args);
+        }
+
+        if (args[ModuleArguments.VariableParams] is not null)
+        {
+            context.Warnings.Add(new InputError(r.At(moduleKey), ModuleArguments.VariableParamsWarning));
         }
 
         var warnAt = r.At(moduleKey);

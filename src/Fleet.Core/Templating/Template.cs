@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Fleet.Core.Vault;
 
 namespace Fleet.Core.Templating;
@@ -7,7 +8,7 @@ namespace Fleet.Core.Templating;
 /// Renders Jinja text (module parameters, variables, <c>when</c>'s templates) with <see cref="JinjaTemplate"/>. A text that is
 /// only one <c>{{ x }}</c> renders to x's value with its type (a list stays a list); other text renders to a string.
 /// </summary>
-public static class Template
+public static partial class Template
 {
     private static readonly ConcurrentDictionary<string, JinjaTemplate> Parsed = new(StringComparer.Ordinal);
 
@@ -55,12 +56,12 @@ public static class Template
         var secrets = VaultKeyring.Current.Secrets;
         if (secrets.IsEmpty)
         {
-            return template.SingleExpression is { } only ? only.Value(vars) : template.RenderUnchecked(vars);
+            return PreserveTrailingNewlines(text, template.SingleExpression is { } only ? only.Value(vars) : template.RenderUnchecked(vars));
         }
 
         // A text rendered from a secret that no longer holds it (a filter changed it: b64encode, password_hash…) is a secret too.
         var reads = new SecretReads(vars, secrets);
-        var result = template.SingleExpression is { } single ? single.Value(reads) : template.RenderUnchecked(reads);
+        var result = PreserveTrailingNewlines(text, template.SingleExpression is { } single ? single.Value(reads) : template.RenderUnchecked(reads));
         if (reads.ReadSecret && result is string { Length: >= SecretReads.MinDerivedLength } derived && !secrets.Contains(derived))
         {
             secrets.Add(derived);
@@ -98,8 +99,42 @@ public static class Template
     {
         ArgumentNullException.ThrowIfNull(options);
         var (own, body) = options.WithHeader(text, file);
-        return RenderBudget.WithEnoughStack(() => JinjaTemplate.Parse(body, file, own, searchPath).Render(vars));
+        return PreserveTrailingNewlines(text, RenderBudget.WithEnoughStack(() => JinjaTemplate.Parse(body, file, own, searchPath).Render(vars)));
     }
+
+    /// <summary>
+    /// Ansible's preserve_trailing_newlines: Jinja drops a template's last newline, so a rendered text that ends with fewer newlines
+    /// than <paramref name="template"/> gets the missing ones back (never more: <c>"{{ x }}\n"</c> with x ending in a newline is x).
+    /// </summary>
+    public static string PreserveTrailingNewlines(string template, string rendered)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(rendered);
+        var missing = Trailing(template) - Trailing(rendered);
+        return missing > 0 ? rendered + new string('\n', missing) : rendered;
+    }
+
+    /// <summary>
+    /// A value rendered from an inline template, its trailing newlines preserved as Ansible does for a text result: a whole-template
+    /// <c>{{ x }}</c> that is a list, a mapping or a bool stays one (Ansible's literal_eval of the single output), and so does a bare
+    /// variable's number or null (Ansible's SINGLE_VAR shortcut, whose <c>$</c> also matches before one final newline); any other is text.
+    /// </summary>
+    private static object? PreserveTrailingNewlines(string template, object? rendered) =>
+        Trailing(template) == 0 ? rendered : rendered switch
+        {
+            string text => PreserveTrailingNewlines(template, text),
+            bool => rendered,
+            null or IConvertible when BareVariable().IsMatch(template) => rendered,
+            null => PreserveTrailingNewlines(template, ""),
+            IConvertible scalar => PreserveTrailingNewlines(template, JinjaTemplate.Print(scalar)),
+            _ => rendered,
+        };
+
+    /// <summary>Ansible's SINGLE_VAR: the template is one variable name in <c>{{ }}</c>.</summary>
+    [GeneratedRegex(@"^\{\{\s*(\w*)\s*\}\}$", RegexOptions.CultureInvariant)]
+    private static partial Regex BareVariable();
+
+    private static int Trailing(string text) => text.Length - text.TrimEnd('\n').Length;
 
     // Inline templates (parameters, variables) parse once per distinct text; errors get the caller's location (the file is null).
     private static JinjaTemplate Parse(string text)

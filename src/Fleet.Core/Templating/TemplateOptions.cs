@@ -3,10 +3,13 @@ namespace Fleet.Core.Templating;
 /// <summary>How a template's whitespace is handled; <see cref="Ansible"/> is what Ansible configures (and the <c>template</c> module's defaults).</summary>
 /// <param name="TrimBlocks">The first newline after a block or comment tag is removed. Default true (Ansible).</param>
 /// <param name="LstripBlocks">Spaces and tabs before a block tag at the start of a line are removed. Default false.</param>
-/// <param name="KeepTrailingNewline">The template's final newline is kept. Default true (Ansible).</param>
-public sealed record TemplateOptions(bool TrimBlocks = true, bool LstripBlocks = false, bool KeepTrailingNewline = true)
+/// <param name="KeepTrailingNewline">
+/// Jinja keeps the template's final newline. Default false (Ansible's environment): Jinja drops it, and <see cref="Template"/> then
+/// gives back as many trailing newlines as the template had and the output lacks (Ansible's preserve_trailing_newlines).
+/// </param>
+public sealed record TemplateOptions(bool TrimBlocks = true, bool LstripBlocks = false, bool KeepTrailingNewline = false)
 {
-    /// <summary>Ansible's settings: trim_blocks, no lstrip_blocks, trailing newline kept.</summary>
+    /// <summary>Ansible's settings: trim_blocks, no lstrip_blocks, no keep_trailing_newline (the newlines are preserved after rendering).</summary>
     public static TemplateOptions Ansible { get; } = new();
 
     /// <summary>Ansible's settings for a template in a playbook's values (parameters, variables), whose <c>{{ }}</c> string literals keep their backslashes.</summary>

@@ -150,15 +150,6 @@ public sealed class AptDebAndForceTests : IDisposable
         Assert.Contains("apt-get update failed", run.Stderr, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("policy_rc_d", "parameter 'policy_rc_d' is not implemented by Fleet")]
-    public void UnimplementedParameters_AreNamed_WithWhatToDoInstead(string name, string message)
-    {
-        var errors = new AptModule().CheckCombination(new HashSet<string> { "name", name }).ToList();
-
-        Assert.Contains(errors, e => e.StartsWith(message, StringComparison.Ordinal));
-    }
-
     [Fact]
     public void DebAndName_AreMutuallyExclusive() =>
         Assert.Contains("parameters are mutually exclusive: deb|package", new AptModule().CheckCombination(new HashSet<string> { "name", "deb" }));

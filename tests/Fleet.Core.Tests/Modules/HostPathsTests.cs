@@ -148,4 +148,20 @@ public class HostPathsTests
 
         Assert.Equal(expected, spec.HostPath);
     }
+
+    [Theory]
+    [InlineData("copy", "remote_src", true, true)]
+    [InlineData("copy", "remote_src", false, false)]
+    [InlineData("unarchive", "remote_src", true, true)]
+    [InlineData("unarchive", "copy", false, true)]
+    [InlineData("unarchive", "copy", true, false)]
+    public void HostPathParameters_SrcOnlyWhenItIsOnTheHost(string module, string flag, bool value, bool srcIsHostPath)
+    {
+        var args = new ModuleArguments(new Dictionary<string, object?> { ["src"] = "~/a.tar", ["dest"] = "~/out", [flag] = value });
+
+        var names = BuiltInModules.All().Single(m => m.Name == module).HostPathParameters(args).ToList();
+
+        Assert.Contains("dest", names);
+        Assert.Equal(srcIsHostPath, names.Contains("src"));
+    }
 }

@@ -37,7 +37,7 @@ public sealed class ServiceModuleTests : IDisposable
         """;
 
     private static string Unit(string name, string active, string file, string load = "loaded", string reload = "no") =>
-        $"manager=systemd\nId={ServiceModule.UnitName(name)}\nNeedDaemonReload={reload}\nLoadState={load}\nActiveState={active}\nSubState=x\nUnitFileState={file}\nlinks\t{name}\tno\n";
+        $"manager=systemd\nlinks\t{name}\tno\n@@fleet-unit@@\t{name}\nId={ServiceModule.UnitName(name)}\nNeedDaemonReload={reload}\nLoadState={load}\nActiveState={active}\nSubState=x\nUnitFileState={file}\n";
 
     private static string Sysv(string name, int status, bool enabled, bool stopLinks = false) =>
         $"manager=sysv\nsysv\t{name}\tstatus={status}\tenabled={(enabled ? "yes" : "no")}\tstoplinks={(stopLinks ? "yes" : "no")}\n";

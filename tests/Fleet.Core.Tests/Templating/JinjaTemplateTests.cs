@@ -23,7 +23,7 @@ public sealed class JinjaTemplateTests
     {
         var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("ok\n\n{% if name %}x\n", "t.j2", Vars, TemplateOptions.Ansible));
 
-        Assert.StartsWith("t.j2:4:1: template syntax error: missing '{% endif %}'", error.Errors[0].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("t.j2:3:15: template syntax error: missing '{% endif %}'", error.Errors[0].ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

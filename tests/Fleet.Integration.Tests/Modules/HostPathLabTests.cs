@@ -79,4 +79,38 @@ public sealed class HostPathLabTests(LabFixture lab)
             await LabRun.ExecAsync(lab, Host, $"rm -f /root/fleet-tilde-root /home/{User}/fleet-tilde-user /home/{User}/fleet-tilde-copy /tmp/env");
         }
     }
+
+    [LabFact]
+    public async Task Apply_RemoteSrc_ExpandsTildeAndVariablesOnTheHost()
+    {
+        const string Play = """
+            - name: Remote sources
+              hosts: all
+              tasks:
+                - name: Copy from root's home
+                  copy: { src: "~/fleet-remote-src.txt", dest: /tmp/fleet-remote-copy.txt, remote_src: true }
+                - name: Unpack from $HOME
+                  unarchive: { src: "$HOME/fleet-remote-src.tar", dest: /tmp/fleet-remote-tree, remote_src: true }
+            """;
+        await LabRun.ExecAsync(lab, Host, """
+            rm -rf /tmp/fleet-remote-copy.txt /tmp/fleet-remote-tree; mkdir -p /tmp/fleet-remote-tree /tmp/fleet-remote-in
+            printf 'from root home\n' > /root/fleet-remote-src.txt; printf 'packed\n' > /tmp/fleet-remote-in/member.txt
+            tar -C /tmp/fleet-remote-in -cf /root/fleet-remote-src.tar member.txt
+            """);
+        try
+        {
+            var first = Assert.Single((await LabRun.RunAsync(lab, Play, new RunOptions { Limit = Host })).Hosts);
+
+            Assert.True(first.Status == HostStatus.Changed, $"{first.Status}: {first.Error} {string.Join("; ", first.Tasks.Select(t => t.Message))}");
+            Assert.Equal("from root home\npacked\n", await LabRun.ExecAsync(lab, Host, "cat /tmp/fleet-remote-copy.txt /tmp/fleet-remote-tree/member.txt"));
+
+            var second = Assert.Single((await LabRun.RunAsync(lab, Play, new RunOptions { Limit = Host })).Hosts);
+
+            Assert.Equal(0, second.Count(TaskOutcome.Changed));
+        }
+        finally
+        {
+            await LabRun.ExecAsync(lab, Host, "rm -rf /root/fleet-remote-src.txt /root/fleet-remote-src.tar /tmp/fleet-remote-copy.txt /tmp/fleet-remote-tree /tmp/fleet-remote-in");
+        }
+    }
 }

@@ -74,8 +74,7 @@ public partial class AptModule
                 fi
 
                 """);
-            script.Append(Sh.Command(words)).Append('\n');
-            script.Append("rc=$?\n");
+            script.Append(PolicyRcD.Around(task.PolicyRcD, Sh.Command(words)));
         }
         else
         {

@@ -101,7 +101,7 @@ public partial class AptModule
         var script = new StringBuilder("export DEBIAN_FRONTEND=noninteractive APT_LISTCHANGES_FRONTEND=none LC_ALL=C LANG=C\n");
         script.Append(task.Clean ? "apt-get clean || exit $?\n" : "");
         script.Append(cacheDue ? UpdateScript(task) : "");
-        script.Append(operation == "upgrade" ? UpgradeCommand(task, simulate: false) : AutocleanCommand(task, simulate: false)).Append('\n');
+        script.Append(PolicyRcD.Around(task.PolicyRcD, operation == "upgrade" ? UpgradeCommand(task, simulate: false) : AutocleanCommand(task, simulate: false))).Append("exit $rc\n");
         var changes = new List<string>();
         changes.AddRange(cacheDue ? ["update the apt cache"] : []);
         changes.Add(operation == "upgrade" ? $"upgrade ({task.Upgrade}){(cacheDue ? " with the updated lists" : "")}" : "autoclean the apt cache");

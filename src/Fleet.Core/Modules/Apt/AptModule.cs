@@ -59,17 +59,8 @@ public partial class AptModule : Module
         new("only_upgrade", ParameterType.Bool, "Only upgrade the named packages that are installed; missing ones are left out (apt-get --only-upgrade). The default value is false."),
         new("update_cache_retries", ParameterType.Int, "Tries of apt-get update before the task fails. The default value is 5."),
         new("update_cache_retry_max_delay", ParameterType.Int, "The longest wait between two tries, in seconds (the wait doubles from 1 s). The default value is 12."),
-        .. FileParameters.Refused(Unsupported),
+        new("policy_rc_d", ParameterType.Int, "The exit code of /usr/sbin/policy-rc.d while the packages are installed, upgraded or removed (101: their services are not started); an earlier policy-rc.d is put back afterwards. The default is none (left alone)."),
     ];
-
-    /// <summary>Ansible 2.14 apt parameters Fleet does not implement, each with what to write instead.</summary>
-    private static readonly IReadOnlyDictionary<string, string> UnsupportedInstead = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["policy_rc_d"] = "write /usr/sbin/policy-rc.d with copy before the task and remove it after",
-    };
-
-    /// <summary>The names of <see cref="UnsupportedInstead"/>.</summary>
-    private static IReadOnlyList<string> Unsupported => ["policy_rc_d"];
 
     /// <summary>Seconds to wait for a lock when <c>lock_timeout</c> is not given (Ansible's default).</summary>
     public const int DefaultLockTimeout = 60;
@@ -91,11 +82,6 @@ public partial class AptModule : Module
         if (presentParameters.Contains("deb") && presentParameters.Contains("name"))
         {
             yield return "parameters are mutually exclusive: deb|package"; // Ansible's words
-        }
-
-        foreach (var name in Unsupported.Where(presentParameters.Contains))
-        {
-            yield return $"parameter '{name}' is not implemented by Fleet: {UnsupportedInstead[name]}";
         }
     }
 

@@ -53,6 +53,9 @@ internal sealed partial record AptTask(
     /// <summary>Use apt-get even where aptitude is installed (Ansible's force_apt_get).</summary>
     public bool ForceAptGet { get; init; }
 
+    /// <summary>The exit code of /usr/sbin/policy-rc.d during the transaction (see <see cref="Apt.PolicyRcD"/>); null leaves it alone.</summary>
+    public long? PolicyRcD { get; init; }
+
     /// <summary>The one fact that reads every package of the task (names sorted, so tasks naming the same packages share it).</summary>
     public AptPackagesFact PackagesFact => new(new NameList(Packages.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal)), State == "latest");
 
@@ -115,6 +118,7 @@ internal sealed partial record AptTask(
             Autoclean = args.GetBool("autoclean", false),
             Clean = args.GetBool("clean", false),
             ForceAptGet = args.GetBool("force_apt_get", false),
+            PolicyRcD = args.GetInt("policy_rc_d"),
         };
     }
 

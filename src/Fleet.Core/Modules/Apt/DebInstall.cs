@@ -179,7 +179,7 @@ internal static class DebInstall
         }
 
         words.AddRange(["install", "--"]);
-        script.Append(Sh.Command(words)).Append(" \"$f\"\n");
+        script.Append(PolicyRcD.Around(task.PolicyRcD, Sh.Command(words) + " \"$f\"")).Append("exit $rc\n");
         return script.ToString();
     }
 }

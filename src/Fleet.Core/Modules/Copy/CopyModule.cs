@@ -55,6 +55,10 @@ public sealed class CopyModule : Module
     }
 
     /// <inheritdoc />
+    public override IEnumerable<string> HostPathParameters(ModuleArguments args) =>
+        RemoteSource(args) is null ? base.HostPathParameters(args) : base.HostPathParameters(args).Append("src");
+
+    /// <inheritdoc />
     public override IReadOnlyList<Fact> Facts(ModuleArguments args, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(args);

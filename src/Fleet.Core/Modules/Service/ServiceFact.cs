@@ -14,8 +14,10 @@ namespace Fleet.Core.Modules.Service;
 /// <param name="UnitFileState">systemd's UnitFileState (enabled, disabled, static, masked, generated…); empty on SysV.</param>
 /// <param name="NeedsDaemonReload">systemd: the unit file changed since systemd read it.</param>
 /// <param name="HasStopLinks">SysV: <c>K</c> links exist (update-rc.d has set it up before).</param>
+/// <param name="Status">systemd: every property <c>systemctl show</c> printed, when the fact was asked for them (<see cref="ServiceFact.Status"/>); else null.</param>
 public sealed record ServiceState(
-    string Name, bool Exists, bool Running, bool Enabled, bool Masked = false, string UnitFileState = "", bool NeedsDaemonReload = false, bool HasStopLinks = false);
+    string Name, bool Exists, bool Running, bool Enabled, bool Masked = false, string UnitFileState = "", bool NeedsDaemonReload = false, bool HasStopLinks = false,
+    IReadOnlyDictionary<string, string>? Status = null);
 
 /// <summary>The service manager of a host and the state of a task's services.</summary>
 /// <param name="Manager">systemd or sysv.</param>
@@ -37,6 +39,15 @@ public sealed record ServiceStates(string Manager, IReadOnlyList<ServiceState> S
 /// <param name="Names">Service names (validated, see <see cref="ServiceModule.ValidateName"/>).</param>
 public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
 {
+    /// <summary>
+    /// Read every property of each unit (<c>systemctl show UNIT</c>, one call a unit), as Ansible's systemd module returns them in
+    /// <c>status</c>; the default value is false (the few properties the planner needs, one call for all units).
+    /// </summary>
+    public bool Status { get; init; }
+
+    /// <summary>The line before each unit's properties when <see cref="Status"/> is set: the unit's name follows a tab.</summary>
+    private const string UnitMarker = "@@fleet-unit@@";
+
     /// <inheritdoc />
     public override string Description => "services " + string.Join(", ", Names);
 
@@ -50,7 +61,7 @@ public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
         {
             var script = new StringBuilder();
             script.Append(CultureInfo.InvariantCulture, $"if {SystemFact.SystemdTest}; then\n  echo manager=systemd\n");
-            if (Names.Count > 0)
+            if (Names.Count > 0 && !Status)
             {
                 script.Append(CultureInfo.InvariantCulture, $"  systemctl show -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload -- {Sh.Command(Names.Select(ServiceModule.UnitName))}\n");
             }
@@ -59,6 +70,12 @@ public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
             foreach (var name in Names)
             {
                 script.Append(CultureInfo.InvariantCulture, $"  e=no; for l in /etc/rc?.d/S??{Sh.Quote(name)}; do if [ -e \"$l\" ] || [ -L \"$l\" ]; then e=yes; fi; done; printf 'links\\t%s\\t%s\\n' {Sh.Quote(name)} \"$e\"\n");
+            }
+
+            // All properties of a unit run to the next marker: a unit's own lines (a multi-line Exec value) never end a block early.
+            foreach (var name in Status ? Names : Enumerable.Empty<string>())
+            {
+                script.Append(CultureInfo.InvariantCulture, $"  printf '{UnitMarker}\\t%s\\n' {Sh.Quote(name)}; systemctl show -- {Sh.Quote(ServiceModule.UnitName(name))} 2>/dev/null\n");
             }
 
             script.Append("else\n  echo manager=sysv\n");
@@ -91,7 +108,7 @@ public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
         var lines = stdout.Replace("\r", "", StringComparison.Ordinal).Split('\n');
         var manager = lines.FirstOrDefault(l => l.StartsWith("manager=", StringComparison.Ordinal))?["manager=".Length..].Trim()
             ?? throw new FormatException("service facts missing: " + stdout.Trim());
-        return new ServiceStates(manager, manager == "systemd" ? ParseSystemd(lines) : ParseSysv(lines));
+        return new ServiceStates(manager, manager != "systemd" ? ParseSysv(lines) : Status ? ParseStatus(lines) : ParseSystemd(lines));
     }
 
     private List<ServiceState> ParseSysv(IEnumerable<string> lines)
@@ -150,11 +167,37 @@ public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
             throw new FormatException($"systemctl show printed {blocks.Count} units for {Names.Count}");
         }
 
-        var links = lines.Select(l => l.Split('\t')).Where(f => f.Length == 3 && f[0] == "links").ToDictionary(f => f[1], f => f[2] == "yes", StringComparer.Ordinal);
-        return [.. Names.Select((name, i) => FromSystemd(name, blocks[i], links.GetValueOrDefault(name)))];
+        var links = Links(lines);
+        return [.. Names.Select((name, i) => FromSystemd(name, blocks[i], links.GetValueOrDefault(name), withStatus: false))];
     }
 
-    private static ServiceState FromSystemd(string name, Dictionary<string, string> unit, bool rcLinks)
+    /// <summary>Each unit's lines after its marker, read as Ansible's module reads <c>systemctl show</c>.</summary>
+    private List<ServiceState> ParseStatus(string[] lines)
+    {
+        var units = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string>? current = null;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith(UnitMarker + "\t", StringComparison.Ordinal))
+            {
+                units[line[(UnitMarker.Length + 1)..]] = current = [];
+            }
+            else
+            {
+                current?.Add(line);
+            }
+        }
+
+        var links = Links(lines);
+        return [.. Names.Select(name => units.TryGetValue(name, out var unit)
+            ? FromSystemd(name, SystemctlShow.Parse(unit), links.GetValueOrDefault(name))
+            : throw new FormatException($"systemctl show printed nothing for {name}"))];
+    }
+
+    private static Dictionary<string, bool> Links(IEnumerable<string> lines) =>
+        lines.Select(l => l.Split('\t')).Where(f => f.Length == 3 && f[0] == "links").ToDictionary(f => f[1], f => f[2] == "yes", StringComparer.Ordinal);
+
+    private static ServiceState FromSystemd(string name, IReadOnlyDictionary<string, string> unit, bool rcLinks, bool withStatus = true)
     {
         var load = unit.GetValueOrDefault("LoadState", "");
         var active = unit.GetValueOrDefault("ActiveState", "");
@@ -167,6 +210,7 @@ public sealed record ServiceFact(NameList Names) : Fact<ServiceStates>
             Enabled: file == "generated" ? rcLinks : file is "enabled" or "enabled-runtime" or "static" or "alias" or "indirect" or "linked" or "linked-runtime",
             Masked: masked,
             UnitFileState: file,
-            NeedsDaemonReload: unit.GetValueOrDefault("NeedDaemonReload") == "yes");
+            NeedsDaemonReload: unit.GetValueOrDefault("NeedDaemonReload") == "yes",
+            Status: withStatus ? unit : null);
     }
 }

@@ -56,11 +56,14 @@ public partial class ServiceModule : Module
         }
     }
 
+    /// <summary>True when the task's result carries <c>status</c>, every property <c>systemctl show</c> prints (Ansible's systemd module).</summary>
+    protected virtual bool ReturnsStatus => false;
+
     /// <summary>The one fact a task reads: its service (none for a bare daemon_reload).</summary>
-    private static ServiceFact FactFor(ModuleArguments args)
+    private ServiceFact FactFor(ModuleArguments args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return new ServiceFact(new NameList(args.GetString("name") is { } name ? [ValidateName(name)] : []));
+        return new ServiceFact(new NameList(args.GetString("name") is { } name ? [ValidateName(name)] : [])) { Status = ReturnsStatus };
     }
 
     /// <summary>
@@ -108,7 +111,7 @@ public partial class ServiceModule : Module
             return context.CheckMode && name is null
                 ? new NoChange("no systemd daemon to reload")
                 : context.CheckMode ? PlanSysv(fact, states, name!, wanted)
-                : new PlanFailure($"failure 1 during {command}: System has not been booted with systemd as init system (PID 1). Can't operate.");
+                : new PlanFailure($"failure 1 during {command}: {NotBootedWithSystemd}");
         }
 
         if (context.CheckMode && name is null && wanted.DaemonReexec)
@@ -116,10 +119,33 @@ public partial class ServiceModule : Module
             return new NoChange("daemon-reexec does not run in check mode"); // as Ansible's module
         }
 
-        wanted = wanted with { DaemonReexec = wanted.DaemonReexec && !context.CheckMode };
+        if (wanted is { State: null, Enabled: null, Masked: null, DaemonReload: false, DaemonReexec: false })
+        {
+            // A name alone asks for the unit's status and changes nothing, as Ansible's systemd module (it acts only on what is given).
+            if (name is not null && !states.IsSystemd && !states.Get(name).Exists)
+            {
+                // Ansible's module, finding neither a unit nor an init script, runs a bare systemctl to fail with its words.
+                return new PlanFailure(NotBootedWithSystemd + "\nFailed to connect to bus: Host is down");
+            }
 
-        return states.IsSystemd ? PlanSystemd(fact, states, name, wanted) : PlanSysv(fact, states, name!, wanted);
+            var reason = name is null ? "nothing asked" : states.Get(name) is { Exists: true } known ? $"{name} {Describe(known)}" : $"{name}: no such unit";
+            return WithStatus(new NoChange(reason) { Data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["name"] = name } }, states, name);
+        }
+
+        wanted = wanted with { DaemonReexec = wanted.DaemonReexec && !context.CheckMode };
+        return WithStatus(states.IsSystemd ? PlanSystemd(fact, states, name, wanted) : PlanSysv(fact, states, name!, wanted), states, name);
     }
+
+    /// <summary>The plan with <c>status</c> in its data when this module returns it: the unit's properties before the task (empty without systemd or a name).</summary>
+    private TaskPlan WithStatus(TaskPlan plan, ServiceStates states, string? name) =>
+        !ReturnsStatus || plan is PlanFailure ? plan : plan with
+        {
+            Data = new Dictionary<string, object?>(plan.Data, StringComparer.Ordinal)
+            {
+                ["status"] = (name is null ? null : states.Get(name).Status)?.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal)
+                    ?? new Dictionary<string, object?>(StringComparer.Ordinal),
+            },
+        };
 
     /// <summary>What a task asks for.</summary>
     private sealed record Wanted(string? State, bool? Enabled, bool? Masked, bool DaemonReload)
@@ -127,6 +153,9 @@ public partial class ServiceModule : Module
         /// <summary>Run systemctl daemon-reexec (after any daemon-reload), every time, as Ansible.</summary>
         public bool DaemonReexec { get; init; }
     }
+
+    /// <summary>What systemctl says on a host whose PID 1 is not systemd.</summary>
+    private const string NotBootedWithSystemd = "System has not been booted with systemd as init system (PID 1). Can't operate.";
 
     /// <summary>The manager steps Ansible's systemd runs before anything else and never counts as a change.</summary>
     private static readonly string[] ManagerSteps = ["daemon-reload", "daemon-reexec"];
@@ -326,14 +355,14 @@ public class SystemdModule : ServiceModule
     ];
 
     /// <inheritdoc />
+    protected override bool ReturnsStatus => true;
+
+    /// <inheritdoc />
     public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
     {
         ArgumentNullException.ThrowIfNull(presentParameters);
-        if (!presentParameters.Overlaps(["state", "enabled", "masked", "daemon_reload", "daemon_reexec"]))
-        {
-            yield return "give state, enabled, masked, daemon_reload or daemon_reexec";
-        }
 
+        // Ansible's required_one_of counts daemon_reload and daemon_reexec, whose defaults it sets first: a name alone (or nothing) passes.
         if (!presentParameters.Contains("name") && presentParameters.Overlaps(["state", "enabled", "masked"]))
         {
             yield return "name is required with state, enabled or masked";

@@ -96,7 +96,7 @@ public sealed class TemplateModule : Module
                 ["template_host"] = context.HostName,
             });
             var source = InputFile.ReadText(file, "template");
-            rendered = PreserveTrailingNewlines(source, Templating.Template.RenderFile(source, file, variables, options, SearchPath(context.PlaybookDirectory, file)));
+            rendered = Templating.Template.RenderFile(source, file, variables, options, SearchPath(context.PlaybookDirectory, file));
         }
         catch (FleetInputException ex)
         {
@@ -106,17 +106,6 @@ public sealed class TemplateModule : Module
         var keepContent = state.Exists && !args.GetBool("force", true);
         var mode = args.GetString("mode") is "preserve" ? DestinationFile.ControllerMode(file) : args.GetString("mode");
         return DestinationFile.Write(args, dest, state, keepContent ? null : Encoding.UTF8.GetBytes(rendered), mode);
-    }
-
-    /// <summary>
-    /// Ansible's template action renders with <c>preserve_trailing_newlines</c>: when the result ends with fewer newlines than the
-    /// template (trim_blocks took the one after a final <c>{% endif %}</c>), the missing ones are added back.
-    /// </summary>
-    internal static string PreserveTrailingNewlines(string source, string rendered)
-    {
-        static int Trailing(string text) => text.Length - text.TrimEnd('\n').Length;
-        var missing = Trailing(source) - Trailing(rendered);
-        return missing > 0 ? rendered + new string('\n', missing) : rendered;
     }
 
     /// <summary>

@@ -43,6 +43,13 @@ public sealed class UnarchiveModule : Module
     ];
 
     /// <inheritdoc />
+    public override IEnumerable<string> HostPathParameters(ModuleArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.GetBool("remote_src") ?? !args.GetBool("copy", true) ? base.HostPathParameters(args).Append("src") : base.HostPathParameters(args);
+    }
+
+    /// <inheritdoc />
     public override IEnumerable<string> CheckCombination(IReadOnlySet<string> presentParameters)
     {
         ArgumentNullException.ThrowIfNull(presentParameters);

@@ -1,0 +1,1 @@
+rm -f /opt/diff-systemd-status

@@ -1,0 +1,1 @@
+cat /opt/diff-systemd-status 2>/dev/null
