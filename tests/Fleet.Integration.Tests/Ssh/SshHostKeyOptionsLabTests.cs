@@ -28,7 +28,7 @@ public sealed class SshHostKeyOptionsLabTests(LabFixture lab) : IDisposable
 
     [LabTheory]
     [InlineData("-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null")]
-    [InlineData("-oStrictHostKeyChecking=accept-new -o 'UserKnownHostsFile /dev/null'")]
+    [InlineData("-oStrictHostKeyChecking=accept-new -o \"UserKnownHostsFile /dev/null\"")]
     public async Task Ping_KnownHostsDevNull_ConnectsWithNoEntryAndWritesNothing(string sshArgs)
     {
         var (exit, stdout, stderr) = await FleetProcess.RunAsync("ping", "-i", Inventory(sshArgs), "--no-progress");
