@@ -89,24 +89,16 @@ public sealed class SshHostKeyOptionsTests : IDisposable
         Assert.Equal((HostKeyPolicy.AcceptNew, "/extra"), (target.HostKeyPolicy!.Value, target.KnownHostsPath));
     }
 
-    [Fact]
-    public void Load_SshArgsAndADifferentKnownHostsVariable_IsLocatedError()
+    [Theory]
+    [InlineData("all:\n  vars:\n    known_hosts: /srv/kh\n  hosts:\n    h1: { ansible_ssh_extra_args: -o UserKnownHostsFile=/dev/null }\n", 5, "names the UserKnownHostsFile '/dev/null' but known_hosts (at ")]
+    [InlineData("all:\n  hosts:\n    h1: { host_key_policy: never }\n", 3, "host 'h1': host_key_policy must be strict, accept-new or off, not 'never'")]
+    public void Load_HostKeySettingsThatDisagreeOrAreNoPolicy_AreLocatedErrors(string text, int line, string message)
     {
-        var ex = LoadFails("all:\n  vars:\n    known_hosts: /srv/kh\n  hosts:\n    h1: { ansible_ssh_extra_args: -o UserKnownHostsFile=/dev/null }\n");
+        var ex = LoadFails(text);
 
         var error = Assert.Single(ex.Errors);
-        Assert.Equal(5, error.Location!.Value.Line);
-        Assert.Contains("names the UserKnownHostsFile '/dev/null' but known_hosts (at ", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Load_HostKeyPolicyVariableOfAnotherWord_IsLocatedError()
-    {
-        var ex = LoadFails("all:\n  hosts:\n    h1: { host_key_policy: never }\n");
-
-        var error = Assert.Single(ex.Errors);
-        Assert.Equal(3, error.Location!.Value.Line);
-        Assert.Contains("host 'h1': host_key_policy must be strict, accept-new or off, not 'never'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(line, error.Location!.Value.Line);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
