@@ -106,7 +106,7 @@ public static class EnforceHost
         services.AddSingleton(sp => new EnforceCycle(
             options,
             sp.GetRequiredService<ModuleCatalog>(),
-            inventory => new SshConnector(SshOptionsFor(options, inventory, logger)),
+            _ => new SshConnector(SshOptionsFor(options, logger)),
             log: logger));
         if (options.MetricsListen is { } listen)
         {
@@ -119,11 +119,13 @@ public static class EnforceHost
         return services;
     }
 
-    private static SshOptions SshOptionsFor(EnforceOptions options, Core.Inventory.Inventory inventory, Serilog.ILogger logger) => new()
+    private static SshOptions SshOptionsFor(EnforceOptions options, Serilog.ILogger logger) => new()
     {
-        KnownHostsPath = options.KnownHosts
-            ?? inventory.Hosts.Select(h => h.Vars.GetValueOrDefault("known_hosts") as string).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)),
+        // Each host's known_hosts (inventory, -o UserKnownHostsFile) unless the service names one; the service's policy always wins.
+        KnownHostsPath = options.KnownHosts,
+        KnownHostsPathForAll = options.KnownHosts is not null,
         HostKeyPolicy = options.HostKeyPolicy switch { "accept-new" => HostKeyPolicy.AcceptNew, "off" => HostKeyPolicy.Off, _ => HostKeyPolicy.Strict },
+        HostKeyPolicyForAll = true,
         KeyExchange = options.SshKex == "classic" ? KeyExchangeMode.Classic : KeyExchangeMode.PostQuantum,
         CommandTimeout = options.TaskTimeout ?? Timeout.InfiniteTimeSpan,
         Logger = logger,

@@ -34,6 +34,9 @@ public sealed class KnownHostsStore(string path)
     /// <summary>The file.</summary>
     public string Path { get; } = path;
 
+    /// <summary>The file that holds no keys and keeps none (ssh's <c>UserKnownHostsFile=/dev/null</c>).</summary>
+    public const string DiscardPath = "/dev/null";
+
     /// <summary>The OpenSSH host token: "host" on port 22, "[host]:port" otherwise.</summary>
     public static string HostToken(string host, int port) => port == 22 ? host : $"[{host}]:{port}";
 
@@ -154,6 +157,11 @@ public sealed class KnownHostsStore(string path)
     /// <summary>Records a new key unless an entry for the host and key type appeared meanwhile; returns the match found under the lock.</summary>
     public async Task<HostKeyMatch> AddIfUnknownAsync(string host, int port, string keyType, byte[] keyBlob, CancellationToken cancellationToken)
     {
+        if (Path == DiscardPath)
+        {
+            return HostKeyMatch.Unknown; // ssh "records" the key into /dev/null too: no lock file beside a device, nothing written
+        }
+
         var gate = Locks.GetOrAdd(System.IO.Path.GetFullPath(Path), _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -1,6 +1,7 @@
 using Fleet.Core.Execution;
 using Polly;
 using Renci.SshNet;
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Renci.SshNet.Common;
 
@@ -10,7 +11,21 @@ namespace Fleet.Ssh;
 public sealed class SshConnector(SshOptions options) : IConnector
 {
     private readonly SshOptions _options = options ?? throw new ArgumentNullException(nameof(options));
-    private readonly KnownHostsStore _knownHosts = new(options.KnownHostsPath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts"));
+    private readonly ConcurrentDictionary<string, KnownHostsStore> _knownHosts = new(StringComparer.Ordinal);
+
+    /// <summary>The known_hosts file of <paramref name="target"/>: the run's when the operator named it, else the host's own, else the run's default.</summary>
+    private KnownHostsStore KnownHosts(HostTarget target)
+    {
+        var path = (_options.KnownHostsPathForAll ? null : target.KnownHostsPath) ?? _options.KnownHostsPath
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+        return _knownHosts.GetOrAdd(path, p => new KnownHostsStore(p));
+    }
+
+    /// <summary>The host-key policy of <paramref name="target"/> and where it was written: the run's when the operator named it, else the host's own.</summary>
+    private (HostKeyPolicy Policy, string Origin) Policy(HostTarget target) =>
+        !_options.HostKeyPolicyForAll && target.HostKeyPolicy is { } own
+            ? (own, target.HostKeyPolicyAt is { } at ? $" from {at}" : "")
+            : (_options.HostKeyPolicy, "");
 
     /// <inheritdoc />
     public async Task<IHostConnection> ConnectAsync(HostTarget target, CancellationToken cancellationToken)
@@ -106,34 +121,37 @@ public sealed class SshConnector(SshOptions options) : IConnector
 
     private HostKeyRefusedException? VerifyHostKey(HostTarget target, string keyType, byte[] key, string fingerprint)
     {
-        if (_options.HostKeyPolicy == HostKeyPolicy.Off)
+        var (policy, origin) = Policy(target);
+        if (policy == HostKeyPolicy.Off)
         {
             return null;
         }
 
+        var knownHosts = KnownHosts(target);
+
         // A host whose sshd moved port during the run keeps the key it proved on the old port.
         var keyPort = target.HostKeyPort ?? target.Port;
 
-        var match = _knownHosts.Check(target.Address, keyPort, keyType, key, out var line);
-        if (match == HostKeyMatch.Unknown && _options.HostKeyPolicy == HostKeyPolicy.AcceptNew)
+        var match = knownHosts.Check(target.Address, keyPort, keyType, key, out var line);
+        if (match == HostKeyMatch.Unknown && policy == HostKeyPolicy.AcceptNew)
         {
-            match = _knownHosts.AddIfUnknownAsync(target.Address, keyPort, keyType, key, CancellationToken.None).GetAwaiter().GetResult();
+            match = knownHosts.AddIfUnknownAsync(target.Address, keyPort, keyType, key, CancellationToken.None).GetAwaiter().GetResult();
             if (match == HostKeyMatch.Unknown)
             {
-                _options.Logger?.ForContext("Host", target.Name).Information("recorded new host key {Fingerprint} in {File}", fingerprint, _knownHosts.Path);
+                _options.Logger?.ForContext("Host", target.Name).Information("recorded new host key {Fingerprint} in {File}", fingerprint, knownHosts.Path);
                 return null;
             }
 
-            _ = _knownHosts.Check(target.Address, keyPort, keyType, key, out line);
+            _ = knownHosts.Check(target.Address, keyPort, keyType, key, out line);
         }
 
         return match switch
         {
             HostKeyMatch.Known => null,
-            HostKeyMatch.Changed => new HostKeyRefusedException($"host key CHANGED for {KnownHostsStore.HostToken(target.Address, keyPort)}: the server offers {keyType} {fingerprint}, {_knownHosts.Path}:{line} records another key; refusing (remove that line if the change is expected)"),
-            HostKeyMatch.Revoked => new HostKeyRefusedException($"host key {fingerprint} is revoked in {_knownHosts.Path}:{line}"),
-            HostKeyMatch.CertificateAuthority => new HostKeyRefusedException($"{KnownHostsStore.HostToken(target.Address, keyPort)} is trusted only through @cert-authority in {_knownHosts.Path}:{line}: host certificates are not supported by Fleet; add the host's own key (ssh-keyscan) to known_hosts"),
-            _ => new HostKeyRefusedException($"unknown host key {keyType} {fingerprint} for {KnownHostsStore.HostToken(target.Address, keyPort)} (policy strict; known_hosts {_knownHosts.Path})"),
+            HostKeyMatch.Changed => new HostKeyRefusedException($"host key CHANGED for {KnownHostsStore.HostToken(target.Address, keyPort)}: the server offers {keyType} {fingerprint}, {knownHosts.Path}:{line} records another key; refusing (remove that line if the change is expected)"),
+            HostKeyMatch.Revoked => new HostKeyRefusedException($"host key {fingerprint} is revoked in {knownHosts.Path}:{line}"),
+            HostKeyMatch.CertificateAuthority => new HostKeyRefusedException($"{KnownHostsStore.HostToken(target.Address, keyPort)} is trusted only through @cert-authority in {knownHosts.Path}:{line}: host certificates are not supported by Fleet; add the host's own key (ssh-keyscan) to known_hosts"),
+            _ => new HostKeyRefusedException($"unknown host key {keyType} {fingerprint} for {KnownHostsStore.HostToken(target.Address, keyPort)} (policy strict{origin}; known_hosts {knownHosts.Path})"),
         };
     }
 

@@ -1,16 +1,5 @@
 namespace Fleet.Ssh;
 
-/// <summary>How host keys are checked against the known_hosts file.</summary>
-public enum HostKeyPolicy
-{
-    /// <summary>Only keys already in known_hosts are accepted.</summary>
-    Strict,
-    /// <summary>Unknown hosts' keys are recorded (safe under parallel connects); a changed key is refused. The default.</summary>
-    AcceptNew,
-    /// <summary>Every key is accepted and nothing is recorded (lab and throwaway hosts only).</summary>
-    Off,
-}
-
 /// <summary>Which key exchange a connection prefers.</summary>
 public enum KeyExchangeMode
 {
@@ -29,11 +18,29 @@ public enum KeyExchangeMode
 /// <summary>Options of <see cref="SshConnector"/>, with documented defaults.</summary>
 public sealed record SshOptions
 {
-    /// <summary>The OpenSSH known_hosts file. The default value is null, meaning ~/.ssh/known_hosts.</summary>
+    /// <summary>
+    /// The OpenSSH known_hosts file of a host whose inventory names none (<see cref="HostTarget.KnownHostsPath"/>). The default value
+    /// is null, meaning ~/.ssh/known_hosts.
+    /// </summary>
     public string? KnownHostsPath { get; init; }
 
-    /// <summary>How host keys are verified. The default value is <see cref="Ssh.HostKeyPolicy.AcceptNew"/>.</summary>
+    /// <summary>
+    /// How host keys are verified on a host whose inventory names no policy (<see cref="HostTarget.HostKeyPolicy"/>). The default
+    /// value is <see cref="Core.HostKeyPolicy.AcceptNew"/>.
+    /// </summary>
     public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.AcceptNew;
+
+    /// <summary>
+    /// True when the operator named <see cref="KnownHostsPath"/> for the run (<c>--known-hosts</c>): it then wins over every host's
+    /// own file. The default value is false.
+    /// </summary>
+    public bool KnownHostsPathForAll { get; init; }
+
+    /// <summary>
+    /// True when the operator named <see cref="HostKeyPolicy"/> for the run (<c>--host-key-policy</c>): it then wins over every
+    /// host's own policy. The default value is false.
+    /// </summary>
+    public bool HostKeyPolicyForAll { get; init; }
 
     /// <summary>Time allowed for one connection attempt (TCP, handshake, authentication). The default value is 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; init; } = SshPipelines.DefaultConnectTimeout;

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Text;
+using Fleet.Cli.Output;
 using Fleet.Core;
 using Spectre.Console.Cli;
 
@@ -21,11 +21,11 @@ internal class BecomeSettings : ConnectionSettings
     public string? BecomeMethod { get; init; }
 
     [CommandOption("-K|--ask-become-pass")]
-    [Description("Ask for the sudo password on the terminal (not echoed); ansible_become_password in the inventory wins over it.")]
+    [Description("Ask for the sudo password on the terminal (not echoed; without a terminal, stdin's next line, as ansible-playbook); ansible_become_password in the inventory wins over it.")]
     public bool AskBecomePass { get; init; }
 
     [CommandOption("-k|--ask-pass")]
-    [Description("Ask for the SSH login password on the terminal (not echoed); ansible_password in the inventory wins over it.")]
+    [Description("Ask for the SSH login password on the terminal (not echoed; without a terminal, stdin's next line, as ansible-playbook); ansible_password in the inventory wins over it.")]
     public bool AskPass { get; init; }
 
     /// <summary>Checks the options; a become method other than sudo is invalid input.</summary>
@@ -42,48 +42,17 @@ internal class BecomeSettings : ConnectionSettings
         }
     }
 
-    /// <summary>The login password (<c>-k</c>) asked now, or null when not asked for.</summary>
-    public Secret? AskedPassword() => AskPass ? Ask("SSH password: ", "-k/--ask-pass") : null;
+    /// <summary>The login password (<c>-k</c>) asked now, or null when not asked for or stdin ended first (ansible-playbook then has none too).</summary>
+    public Secret? AskedPassword() => AskPass && PasswordPrompt.Ask("SSH password: ") is { } typed ? new Secret(typed) : null;
 
-    /// <summary>The sudo password (<c>-K</c>) asked now, or null when not asked for; empty means the login password, as in Ansible.</summary>
+    /// <summary>The sudo password (<c>-K</c>) asked now, or null when not asked for or stdin ended first; empty means the login password, as in Ansible.</summary>
     public Secret? AskedBecomePassword(Secret? login)
     {
-        if (!AskBecomePass)
+        if (!AskBecomePass || PasswordPrompt.Ask(AskPass ? "BECOME password[defaults to SSH password]: " : "BECOME password: ") is not { } typed)
         {
             return null;
         }
 
-        var typed = Ask(AskPass ? "BECOME password[defaults to SSH password]: " : "BECOME password: ", "-K/--ask-become-pass");
-        return typed.Reveal().Length == 0 && login is not null ? login : typed;
-    }
-
-    /// <summary>Asks on the terminal without echo (prompt on stderr); without a terminal the option is refused.</summary>
-    private Secret Ask(string prompt, string option)
-    {
-        if (Console.IsInputRedirected)
-        {
-            throw new FleetInputException($"{option} asks on the terminal, and stdin is not one: give the password in the inventory (ansible_become_password / ansible_password, vaulted) or through password_env / become_password_env");
-        }
-
-        Console.Error.Write(prompt);
-        var text = new StringBuilder();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter)
-            {
-                Console.Error.WriteLine();
-                return new Secret(text.ToString());
-            }
-
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                text.Length = Math.Max(0, text.Length - 1);
-            }
-            else if (!char.IsControl(key.KeyChar))
-            {
-                text.Append(key.KeyChar);
-            }
-        }
+        return typed.Length == 0 && login is not null ? login : new Secret(typed);
     }
 }

@@ -72,13 +72,12 @@ internal class ConnectionSettings : VaultSettings
     public string[] Vars { get; init; } = [];
 
     [CommandOption("--known-hosts <FILE>")]
-    [Description("known_hosts file (OpenSSH format). Default: the inventory's known_hosts variable, else ~/.ssh/known_hosts.")]
+    [Description("known_hosts file (OpenSSH format) for every host. Default: each host's known_hosts variable (or -o UserKnownHostsFile in its ssh args), else ~/.ssh/known_hosts.")]
     public string? KnownHosts { get; init; }
 
     [CommandOption("--host-key-policy <POLICY>")]
-    [Description("strict | accept-new | off. Default accept-new. A changed key is always refused.")]
-    [DefaultValue("accept-new")]
-    public string HostKeyPolicy { get; init; } = "accept-new";
+    [Description("strict | accept-new | off, for every host. Default: each host's host_key_policy variable (or -o StrictHostKeyChecking in its ssh args), else accept-new. A changed key is always refused.")]
+    public string? HostKeyPolicy { get; init; }
 
     [CommandOption("--ssh-kex <MODE>")]
     [Description("pq | classic. Default pq: a post-quantum hybrid key exchange when the host offers one (mlkem768x25519, then sntrup761x25519), else curve25519. classic: curve25519, about 3x cheaper handshakes.")]

@@ -100,25 +100,16 @@ internal static class HostRun
         "warning: --host-key-policy off: host keys are not checked, so anyone who can intercept the connection can pose as a host, "
         + "read what Fleet sends (sudo passwords, file contents) and return false results. Use it only for throwaway hosts.";
 
-    /// <summary>The host-key policy named on the command line.</summary>
-    public static HostKeyPolicy ParsePolicy(string text) => text switch
-    {
-        "strict" => HostKeyPolicy.Strict,
-        "accept-new" => HostKeyPolicy.AcceptNew,
-        "off" => HostKeyPolicy.Off,
-        _ => throw new FleetInputException($"--host-key-policy must be strict, accept-new or off, not '{text}'"),
-    };
+    /// <summary>The host-key policy named on the command line; accept-new when none is.</summary>
+    public static HostKeyPolicy ParsePolicy(string? text) => text is null ? HostKeyPolicy.AcceptNew : HostKeyPolicyNames.Parse(text)
+        ?? throw new FleetInputException($"--host-key-policy must be strict, accept-new or off, not '{text}'");
 
-    /// <summary>known_hosts: the option, else the inventory's <c>known_hosts</c> variable, else ~/.ssh/known_hosts.</summary>
-    public static string KnownHostsPath(ConnectionSettings settings, Inventory inventory)
+    /// <summary>Where the inventory turns host-key checking off and for how many hosts, or null when it turns it off for none.</summary>
+    private static string? InventoryPolicyOff(Inventory inventory)
     {
-        if (!string.IsNullOrWhiteSpace(settings.KnownHosts))
-        {
-            return settings.KnownHosts;
-        }
-
-        var fromInventory = inventory.Hosts.Select(h => h.Vars.GetValueOrDefault("known_hosts") as string).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-        return fromInventory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+        var off = inventory.Hosts.Where(h => h.Vars.GetValueOrDefault("host_key_policy") is "off").ToList();
+        return off.Count == 0 ? null
+            : $"{string.Join(", ", off.Select(h => h.VarLocations["host_key_policy"]).Distinct().Take(2))}, {off.Count} host{(off.Count == 1 ? "" : "s")}";
     }
 
     /// <summary>
@@ -142,11 +133,19 @@ internal static class HostRun
                 // Every run, not once: a flag left in a script or alias must keep saying what it costs.
                 await Console.Error.WriteLineAsync(HostKeyPolicyOffWarning).ConfigureAwait(false);
             }
+            else if (settings.HostKeyPolicy is null && InventoryPolicyOff(inventory) is { } where)
+            {
+                // The same cost, said once, when the inventory turns checking off (ssh's -o StrictHostKeyChecking=no).
+                await Console.Error.WriteLineAsync(HostKeyPolicyOffWarning.Replace("--host-key-policy off", $"host_key_policy off ({where})", StringComparison.Ordinal)).ConfigureAwait(false);
+            }
 
             var connector = new SshConnector(new SshOptions
             {
-                KnownHostsPath = KnownHostsPath(settings, inventory),
+                // What the operator names wins over every host's own (the inventory's known_hosts and host_key_policy, ssh's -o).
+                KnownHostsPath = string.IsNullOrWhiteSpace(settings.KnownHosts) ? null : settings.KnownHosts,
+                KnownHostsPathForAll = !string.IsNullOrWhiteSpace(settings.KnownHosts),
                 HostKeyPolicy = ParsePolicy(settings.HostKeyPolicy),
+                HostKeyPolicyForAll = settings.HostKeyPolicy is not null,
                 KeyExchange = ParseKeyExchange(settings.SshKex),
                 CommandTimeout = settings.TaskTimeout ?? Timeout.InfiniteTimeSpan,
                 ConnectBudget = TimeSpan.FromSeconds(settings.ConnectTimeout),

@@ -41,7 +41,7 @@ internal sealed partial class InventoryCommand : FleetCommand<InventoryCommand.S
                 ["hosts"] = hosts.ToDictionary(h => h.Name, h => (object?)new Dictionary<string, object?>
                 {
                     ["groups"] = h.Groups,
-                    ["vars"] = Shown(h.Vars, inputs.Vault.Secrets),
+                    ["vars"] = AsWritten(h, inputs.Vault.Secrets),
                 }),
                 ["groups"] = inventory.Groups.ToDictionary(g => g.Key, g => (object?)new Dictionary<string, object?>
                 {
@@ -60,11 +60,12 @@ internal sealed partial class InventoryCommand : FleetCommand<InventoryCommand.S
     /// <summary>One row per host: its address, groups and variables (passwords and vaulted values masked).</summary>
     internal static TextTable Table(RunInputs inputs, IEnumerable<Fleet.Core.Inventory.InventoryHost> hosts)
     {
-        var table = new TextTable("host", "address", "groups", "variables");
+        // "login" is where Fleet connects, resolved; "variables" are as written, as ansible-inventory --host shows them.
+        var table = new TextTable("host", "login", "groups", "variables");
         foreach (var host in hosts)
         {
             var target = inputs.Inventory.ResolveTarget(host);
-            var vars = string.Join(", ", Shown(host.Vars, inputs.Vault.Secrets).Select(kv => $"{kv.Key}={Format(kv.Value)}"));
+            var vars = string.Join(", ", AsWritten(host, inputs.Vault.Secrets).Select(kv => $"{kv.Key}={Format(kv.Value)}"));
             table.AddRow(Display.Plain(host.Name), Display.Plain($"{target.User}@{target.Address}:{target.Port}"), Display.Plain(string.Join(", ", host.Groups)), Display.Plain(vars));
         }
 
@@ -72,11 +73,20 @@ internal sealed partial class InventoryCommand : FleetCommand<InventoryCommand.S
     }
 
     /// <summary>
-    /// Variables as this command shows them: a password variable's value, and every decrypted vault value, as ********. A key that
-    /// ends in pass, password or passphrase counts as a password (ansible_become_pass, ansible_ssh_pass, db_password…).
+    /// A host's variables as <c>ansible-inventory --host</c> shows them: by name, each under the name written (<c>ansible_host</c>,
+    /// not Fleet's <c>address</c>), without what Fleet derived from ssh args (its <c>jump</c>, <c>host_key_policy</c>,
+    /// <c>known_hosts</c>: the ssh args themselves are shown). A password variable's value, and every decrypted vault value, is
+    /// ********; a key that ends in pass, password or passphrase counts as a password (ansible_become_pass, db_password…).
     /// </summary>
-    private static Dictionary<string, object?> Shown(IReadOnlyDictionary<string, object?> vars, SecretTexts secrets) =>
-        vars.ToDictionary(kv => kv.Key, kv => IsPassword(kv.Key) && kv.Value is not null ? SecretTexts.Shown : secrets.MaskValue(kv.Value), StringComparer.Ordinal);
+    private static Dictionary<string, object?> AsWritten(Fleet.Core.Inventory.InventoryHost host, SecretTexts secrets)
+    {
+        var derivedAt = Fleet.Core.Inventory.SshArguments.Variables.Where(host.VarLocations.ContainsKey).Select(v => host.VarLocations[v]).ToHashSet();
+        return host.Vars
+            .Where(kv => !(derivedAt.Count > 0 && kv.Key is ("jump" or "host_key_policy" or "known_hosts") && derivedAt.Contains(host.VarLocations[kv.Key])))
+            .Select(kv => (Name: host.WrittenNames.GetValueOrDefault(kv.Key, kv.Key), kv.Value))
+            .OrderBy(kv => kv.Name, StringComparer.Ordinal)
+            .ToDictionary(kv => kv.Name, kv => IsPassword(kv.Name) && kv.Value is not null ? SecretTexts.Shown : secrets.MaskValue(kv.Value), StringComparer.Ordinal);
+    }
 
     private static bool IsPassword(string name) =>
         PasswordWord().IsMatch(name);

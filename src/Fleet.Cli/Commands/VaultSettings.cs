@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Text;
+using Fleet.Cli.Output;
 using Fleet.Core.Vault;
 using Spectre.Console.Cli;
 
@@ -30,35 +30,5 @@ internal class VaultSettings : CommandSettings
         PasswordFiles = VaultPasswordFiles,
         Ask = AskVaultPass,
         EnvironmentFile = Environment.GetEnvironmentVariable(VaultPasswordSources.EnvironmentVariable),
-    }.Load(PromptHidden) is var keyring && ReferenceEquals(keyring, VaultKeyring.None) ? new VaultKeyring([]) : keyring;
-
-    /// <summary>Asks on the terminal without echo (stderr, so stdout stays the command's); piped input is read as one line.</summary>
-    private static string? PromptHidden(string prompt)
-    {
-        Console.Error.Write(prompt);
-        if (Console.IsInputRedirected)
-        {
-            return Console.ReadLine();
-        }
-
-        var text = new StringBuilder();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter)
-            {
-                Console.Error.WriteLine();
-                return text.ToString();
-            }
-
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                text.Length = Math.Max(0, text.Length - 1);
-            }
-            else if (!char.IsControl(key.KeyChar))
-            {
-                text.Append(key.KeyChar);
-            }
-        }
-    }
+    }.Load(PasswordPrompt.Ask) is var keyring && ReferenceEquals(keyring, VaultKeyring.None) ? new VaultKeyring([]) : keyring;
 }

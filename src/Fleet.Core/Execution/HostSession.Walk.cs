@@ -43,7 +43,8 @@ internal sealed partial class HostSession : IPlayWalk
         {
             var become = play.Become ?? Target.Become;
             var first = lookahead.Ahead(become, Target.Become);
-            if (!await EnsureConnectedAsync([.. first, .. lookahead.LaterPlays(LaterPlays, become, Target.Become)], become, cancellationToken).ConfigureAwait(false))
+            var flags = become ? PlayBecome(play, run).Flags : null;
+            if (!await EnsureConnectedAsync([.. first, .. lookahead.LaterPlays(LaterPlays, become, Target.Become)], become, flags, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }

@@ -78,8 +78,11 @@ internal sealed partial class HostSession : IAsyncDisposable
     /// <summary>This host's variables for <c>hostvars</c>: inventory, facts, include_vars, set_fact and registered results.</summary>
     public IReadOnlyDictionary<string, object?> Snapshot() => _variables.Snapshot();
 
-    /// <summary>Connects once and reads the system facts plus <paramref name="firstFacts"/> in the same round trip.</summary>
-    public async Task<bool> EnsureConnectedAsync(IReadOnlyList<Fact> firstFacts, bool become, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects once and reads the system facts plus <paramref name="firstFacts"/> in the same round trip, through sudo with
+    /// <paramref name="becomeFlags"/> (null: Ansible's defaults) when <paramref name="become"/>.
+    /// </summary>
+    public async Task<bool> EnsureConnectedAsync(IReadOnlyList<Fact> firstFacts, bool become, IReadOnlyList<string>? becomeFlags, CancellationToken cancellationToken)
     {
         if (Connection is not null)
         {
@@ -104,7 +107,7 @@ internal sealed partial class HostSession : IAsyncDisposable
                 _facts.Set(system, known);
             }
 
-            await GatherAsync([system, .. firstFacts], become, cancellationToken).ConfigureAwait(false);
+            await GatherAsync([system, .. firstFacts], become, becomeFlags, cancellationToken).ConfigureAwait(false);
             var info = _facts.Get(system);
             _variables.System = info;
             Connection.KeepSystem(become, info);
@@ -136,8 +139,8 @@ internal sealed partial class HostSession : IAsyncDisposable
         Connection = await _connector.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads every fact not already known, in one round trip.</summary>
-    internal async Task GatherAsync(IEnumerable<Fact> facts, bool become, CancellationToken cancellationToken)
+    /// <summary>Reads every fact not already known, in one round trip, through sudo with the task's <paramref name="becomeFlags"/> when <paramref name="become"/>.</summary>
+    internal async Task GatherAsync(IEnumerable<Fact> facts, bool become, IReadOnlyList<string>? becomeFlags, CancellationToken cancellationToken)
     {
         var missing = facts.Where(f => !_facts.Contains(f)).Distinct().ToList();
         if (missing.Count == 0)
@@ -146,7 +149,7 @@ internal sealed partial class HostSession : IAsyncDisposable
         }
 
         var batch = new FactBatch(missing);
-        var result = await Connection!.RunAsync(new RemoteCommand(batch.Script(), become, _options.TaskTimeout) { ReadOnly = true }, cancellationToken).ConfigureAwait(false);
+        var result = await Connection!.RunAsync(new RemoteCommand(batch.Script(), become, _options.TaskTimeout) { ReadOnly = true, BecomeFlags = becomeFlags }, cancellationToken).ConfigureAwait(false);
         batch.Parse(result.Stdout, _facts);
     }
 

@@ -127,7 +127,7 @@ public sealed class PlaybookRunner(IConnector connector, ModuleCatalog catalog, 
             {
                 try
                 {
-                    await session.EnsureConnectedAsync([], become: false, ct).ConfigureAwait(false);
+                    await session.EnsureConnectedAsync([], become: false, becomeFlags: null, ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
                 {

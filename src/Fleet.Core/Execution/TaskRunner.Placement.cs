@@ -48,7 +48,7 @@ internal sealed partial class TaskRunner
         foreach (var site in plans.Where(p => p.Skip is null && p.Error is null && !p.Site.IsOwn).Select(p => p.Site).Distinct())
         {
             site.Facts.Invalidate(null);
-            if (!await site.Session.EnsureConnectedAsync([], become, cancellationToken).ConfigureAwait(false))
+            if (!await site.Session.EnsureConnectedAsync([], become, plans.First(p => p.Site == site).Ready?.BecomeFlags, cancellationToken).ConfigureAwait(false))
             {
                 _host.MarkUnreachable($"delegate_to {site.DelegatedTo}: {site.Session.Result.Error}");
                 return false;

@@ -205,7 +205,7 @@ internal sealed partial class TaskRunner
             var needed = group.SelectMany(p => p.Ready!.Facts).Where(f => !site.Facts.Contains(f)).ToList();
             if (needed.Count > 0)
             {
-                await site.Session.GatherAsync(site.IsOwn ? needed.Concat(Lookahead.Ahead(become, _host.Target.Become)) : needed, become, cancellationToken).ConfigureAwait(false);
+                await site.Session.GatherAsync(site.IsOwn ? needed.Concat(Lookahead.Ahead(become, _host.Target.Become)) : needed, become, group.First().Ready!.BecomeFlags, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -316,7 +316,7 @@ internal sealed partial class TaskRunner
             // In check mode an earlier task only would have changed what this one reads. Planned on the state as it is, a task
             // that holds already is ok (as Ansible's check mode says); one that would change or fail there may well not after
             // the earlier change, so it is reported as depending on that change rather than as a failure apply would not see.
-            await site.Session.GatherAsync(ready.Facts, become, cancellationToken).ConfigureAwait(false);
+            await site.Session.GatherAsync(ready.Facts, become, ready.BecomeFlags, cancellationToken).ConfigureAwait(false);
             var (current, _, bug) = PlanOnFacts(site, ready);
             var cause = site.Predictor.Cause(predicted) is { Length: > 0 } line ? $" ({line})" : "";
             return bug is not null ? InternalError(play, task, ready.Module, bug)
@@ -336,7 +336,7 @@ internal sealed partial class TaskRunner
             {
                 // A change earlier in the play may have made facts stale: re-read them with the later items' and tasks' in one trip.
                 var ahead = site.IsOwn ? Lookahead.Ahead(become, _host.Target.Become) : [];
-                await site.Session.GatherAsync(ready.Facts.Concat(laterItems).Concat(ahead), become, cancellationToken).ConfigureAwait(false);
+                await site.Session.GatherAsync(ready.Facts.Concat(laterItems).Concat(ahead), become, ready.BecomeFlags, cancellationToken).ConfigureAwait(false);
             }
 
             var result = await AttemptAsync(play, site, ready, become, cancellationToken).ConfigureAwait(false);

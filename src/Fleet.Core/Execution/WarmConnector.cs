@@ -80,7 +80,7 @@ public sealed class WarmConnector(IConnector inner, TimeProvider? time = null) :
 
     /// <summary>What the connection was opened for; the secrets compare by reference, which is enough to notice a reload.</summary>
     private static string Identity(HostTarget target) =>
-        $"{target.User}@{target.Address}:{target.Port} key={target.IdentityFile} become={target.Become} via={(target.Jump is { } j ? Identity(j) : "-")}";
+        $"{target.User}@{target.Address}:{target.Port} key={target.IdentityFile} become={target.Become} keys={target.HostKeyPolicy}@{target.KnownHostsPath} via={(target.Jump is { } j ? Identity(j) : "-")}";
 
     private sealed record Kept(string Target, IHostConnection Connection)
     {

@@ -136,20 +136,17 @@ public static class ConnectionVariables
     }
 
     /// <summary>
-    /// Maps <c>ansible_ssh_args</c>, <c>ansible_ssh_common_args</c> and <c>ansible_ssh_extra_args</c> onto Fleet's <c>jump</c> (at the
-    /// place the bastion was written); any other ssh option in them is an error.
+    /// Maps <c>ansible_ssh_args</c>, <c>ansible_ssh_common_args</c> and <c>ansible_ssh_extra_args</c> onto Fleet's <c>jump</c>,
+    /// <c>host_key_policy</c> and <c>known_hosts</c> (at the place each was written); any other ssh option in them is an error.
+    /// As ssh reads its command line, the first value of an option wins, in Ansible's order (ssh_args, common, extra).
     /// </summary>
     public static void MapSshArguments(string host, Dictionary<string, object?> vars, Dictionary<string, SourceLocation> at, List<InputError> errors)
     {
-        // The inventory's first: a bastion the command line names (--ssh-common-args) is for the hosts whose inventory names none.
+        var mapped = new HashSet<string>(StringComparer.Ordinal);
+        // The inventory's first: what the command line names (--ssh-common-args) is for the hosts whose inventory names none.
         foreach (var key in SshArguments.Variables.OrderBy(k => at.TryGetValue(k, out var place) && SshArguments.CommandLineOptions.ContainsKey(place.File)))
         {
             if (!vars.TryGetValue(key, out var value) || value is null)
-            {
-                continue;
-            }
-
-            if (SshArguments.CommandLineOptions.ContainsKey(at[key].File) && vars.TryGetValue("jump", out var bastion) && bastion is not null)
             {
                 continue;
             }
@@ -160,19 +157,31 @@ public static class ConnectionVariables
                 continue;
             }
 
-            var (jump, error) = SshArguments.Parse(key, text);
-            if (error is not null)
+            var (read, error) = SshArguments.Read(key, text);
+            if (error is not null || read is null)
             {
                 errors.Add(new InputError(at[key], $"host '{host}': {error}"));
+                continue;
             }
-            else if (jump is not null && vars.TryGetValue("jump", out var other) && other is not null && !Equals(other, jump))
+
+            var commandLine = SshArguments.CommandLineOptions.ContainsKey(at[key].File);
+            foreach (var (name, option, found) in new[] { ("jump", "bastion", read.Jump), ("host_key_policy", "StrictHostKeyChecking", read.HostKeyPolicy), ("known_hosts", "UserKnownHostsFile", read.KnownHosts) })
             {
-                errors.Add(new InputError(at[key], $"host '{host}': {key} names the bastion '{jump}' but jump (at {at["jump"]}) names '{other}'; keep one"));
-            }
-            else if (jump is not null)
-            {
-                vars["jump"] = jump;
-                at["jump"] = at[key];
+                // A second bastion stays an error below (Fleet tunnels through one), where ssh would take the first.
+                if (found is null || (mapped.Contains(name) && name != "jump") || (commandLine && vars.TryGetValue(name, out var set) && set is not null))
+                {
+                    continue;
+                }
+
+                if (vars.TryGetValue(name, out var other) && other is not null && !Equals(other, found))
+                {
+                    errors.Add(new InputError(at[key], $"host '{host}': {key} names the {option} '{found}' but {name} (at {at[name]}) names '{other}'; keep one"));
+                    continue;
+                }
+
+                vars[name] = found;
+                at[name] = at[key];
+                mapped.Add(name);
             }
         }
     }

@@ -275,9 +275,15 @@ public sealed class Inventory
             throw new FleetInputException(At("ansible_connection"), $"host '{host.Name}': ansible_connection '{connection}' is not supported: Fleet connects with ssh or runs on the controller with local");
         }
 
+        var policyText = Text("host_key_policy");
+        var policy = policyText is null ? (HostKeyPolicy?)null : HostKeyPolicyNames.Parse(policyText)
+            ?? throw new FleetInputException(At("host_key_policy"), $"host '{host.Name}': host_key_policy must be strict, accept-new or off, not '{policyText}'");
         return new HostTarget(host.Name, Text("address") ?? host.Name, port, Text("user") ?? Environment.UserName, identity, password, become, becomePassword, jump, passphrase)
         {
             Local = connection == "local",
+            HostKeyPolicy = policy,
+            HostKeyPolicyAt = policy is null ? null : At("host_key_policy"),
+            KnownHostsPath = Text("known_hosts") is { } knownHosts ? ExpandHome(knownHosts) : null,
         };
     }
 
@@ -295,13 +301,15 @@ public sealed class Inventory
     /// <summary>Where <c>-u</c> is said to be written: it is an inventory default below every inventory file.</summary>
     public const string CommandLineUser = "-u";
 
+    /// <summary>A leading <c>~</c> as the controller user's home, as ssh expands a known_hosts path; other paths as written.</summary>
+    private static string ExpandHome(string file) =>
+        file == "~" || file.StartsWith("~/", StringComparison.Ordinal)
+            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), file.Length > 2 ? file[2..] : "")
+            : file;
+
     private string ExpandPath(string file)
     {
-        if (file == "~" || file.StartsWith("~/", StringComparison.Ordinal))
-        {
-            return System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), file.Length > 2 ? file[2..] : "");
-        }
-
+        file = ExpandHome(file);
         return System.IO.Path.IsPathRooted(file) ? file : System.IO.Path.GetFullPath(System.IO.Path.Combine(Directory, file));
     }
 

@@ -124,6 +124,7 @@ internal sealed class InventoryBuilder
             var groups = host.Groups.Concat(host.Groups.SelectMany(g => ancestors[g])).Where(g => g != "all").Distinct().Append("all").ToList();
             var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
             var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+            var written = new Dictionary<string, string>(StringComparer.Ordinal);
             // Ansible's group precedence (its VARIABLE_PRECEDENCE default): every group's inventory vars (all, then by depth,
             // ansible_group_priority and name, as its sort_groups), then group_vars/all beside the inventory and beside the
             // playbook, then the other groups' group_vars/ files in the same order.
@@ -150,11 +151,19 @@ internal sealed class InventoryBuilder
                 var canonical = InventoryLoader.Aliases.GetValueOrDefault(key, key);
                 vars[canonical] = value;
                 locations[canonical] = at;
+                if (canonical != key)
+                {
+                    written[canonical] = key;
+                }
+                else
+                {
+                    written.Remove(canonical);
+                }
             }
 
             ConnectionVariables.MapSshArguments(host.Name, vars, locations, Errors);
             InventoryLoader.CheckConnectionVars(host.Name, vars, locations, hostNames, Errors);
-            hosts.Add(new InventoryHost(host.Name, vars, locations, groups, host.Location));
+            hosts.Add(new InventoryHost(host.Name, vars, locations, groups, host.Location) { WrittenNames = written });
         }
 
         ThrowIfErrors();

@@ -320,7 +320,7 @@ public static partial class InventoryLoader
             errors.Add(new InputError(at["become"], $"host '{host}': become must be true or false, not '{become}'"));
         }
 
-        foreach (var key in new[] { "address", "user", "identity_file", "identity_passphrase_env", "password_env", "become_password_env", "jump" })
+        foreach (var key in new[] { "address", "user", "identity_file", "identity_passphrase_env", "password_env", "become_password_env", "jump", "known_hosts", "host_key_policy" })
         {
             if (vars.TryGetValue(key, out var value) && value is not (string or null) && !(key == "address" && value is long or double))
             {
@@ -336,6 +336,12 @@ public static partial class InventoryLoader
             && ParseJump(jumpText) is { Error: { } jumpError })
         {
             errors.Add(new InputError(at["jump"], $"host '{host}': {jumpError}"));
+        }
+
+        if (vars.TryGetValue("host_key_policy", out var policy) && policy is string policyText && !Templating.Template.HasTemplate(policyText)
+            && !string.IsNullOrWhiteSpace(policyText) && HostKeyPolicyNames.Parse(policyText) is null)
+        {
+            errors.Add(new InputError(at["host_key_policy"], $"host '{host}': host_key_policy must be strict, accept-new or off, not '{policyText}'"));
         }
 
         ConnectionVariables.Check(host, vars, at, errors);

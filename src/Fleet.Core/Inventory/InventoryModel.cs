@@ -22,6 +22,13 @@ public sealed class InventoryHost
     /// <summary>Where each variable's value was written.</summary>
     public IReadOnlyDictionary<string, SourceLocation> VarLocations { get; }
 
+    /// <summary>
+    /// The name a variable of <see cref="Vars"/> was written under when that is an Ansible alias of Fleet's name
+    /// (<c>address</c> ← <c>ansible_host</c>), so the inventory can be shown as written, as <c>ansible-inventory --host</c> does.
+    /// The default value is empty.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> WrittenNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Every group containing the host, ancestors and "all" included.</summary>
     public IReadOnlyList<string> Groups { get; }
 

@@ -5,11 +5,18 @@ namespace Fleet.Core.Inventory;
 /// <summary>
 /// Ansible's <c>ansible_ssh_common_args</c>, <c>ansible_ssh_extra_args</c> and <c>ansible_ssh_args</c> read for what Fleet can do
 /// with them: a bastion (<c>-J host</c>, <c>-o ProxyJump=host</c>, <c>-o ProxyCommand="ssh -W %h:%p [-q] [-p N] [-l user] [user@]host"</c>)
-/// becomes Fleet's <c>jump</c>; any other option is refused by name. Templates (<c>{{ bastion }}</c>) stay in the result, rendered
+/// becomes Fleet's <c>jump</c>, <c>-o StrictHostKeyChecking</c> its <c>host_key_policy</c> and <c>-o UserKnownHostsFile</c> its
+/// <c>known_hosts</c>; any other option is refused by name. Templates (<c>{{ bastion }}</c>) stay in the result, rendered
 /// with the other connection variables.
 /// </summary>
 public static class SshArguments
 {
+    /// <summary>What one variable's ssh arguments say that Fleet honours.</summary>
+    /// <param name="Jump">The bastion as Fleet's jump text, or null.</param>
+    /// <param name="HostKeyPolicy">The first <c>StrictHostKeyChecking</c> as Fleet's policy name (strict, accept-new, off), or null.</param>
+    /// <param name="KnownHosts">The first <c>UserKnownHostsFile</c>, or null.</param>
+    public sealed record SshArgumentValues(string? Jump, string? HostKeyPolicy, string? KnownHosts);
+
     /// <summary>The variables read here, in the order they are applied.</summary>
     public static readonly string[] Variables = ["ansible_ssh_args", "ansible_ssh_common_args", "ansible_ssh_extra_args"];
 
@@ -24,7 +31,14 @@ public static class SshArguments
     };
 
     /// <summary>The bastion the arguments name, as Fleet's <c>jump</c> text (<c>[user@]host[:port]</c>); null and no error when they name none.</summary>
-    public static (string? Jump, string? Error) Parse(string variable, string text)
+    public static (string? Jump, string? Error) Parse(string variable, string text) => Read(variable, text) is var (values, error) ? (values?.Jump, error) : default;
+
+    /// <summary>
+    /// What the arguments say that Fleet honours: a bastion, <c>-o StrictHostKeyChecking</c> and <c>-o UserKnownHostsFile</c>
+    /// (<c>-o Key=Value</c>, <c>-oKey=Value</c> or <c>-o "Key Value"</c>, keys in any case); as in ssh, the first value of an
+    /// option wins. Null values and an error for any other option.
+    /// </summary>
+    public static (SshArgumentValues? Values, string? Error) Read(string variable, string text)
     {
         var (words, unclosed) = Words(text);
         if (unclosed)
@@ -32,7 +46,7 @@ public static class SshArguments
             return (null, $"{variable}: a quote is not closed in '{text}'");
         }
 
-        string? jump = null;
+        string? jump = null, policy = null, knownHosts = null;
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
@@ -52,10 +66,10 @@ public static class SshArguments
             }
             else
             {
-                return (null, $"{variable}: ssh option '{word}' is not supported: Fleet reads only a bastion here (-J host, -o ProxyJump=host or -o ProxyCommand=\"ssh -W %h:%p host\"); {Instead(word)}");
+                return (null, $"{variable}: ssh option '{word}' is not supported: {Honoured}; {Instead(word)}");
             }
 
-            string? found;
+            string? found = null;
             string? error;
             if (word.StartsWith("-J", StringComparison.Ordinal))
             {
@@ -63,20 +77,39 @@ public static class SshArguments
             }
             else
             {
-                var split = value.IndexOfAny(['=', ' ']);
-                var key = split < 0 ? value : value[..split];
-                var argument = split < 0 ? "" : value[(split + 1)..].Trim();
-                (found, error) = key.ToLowerInvariant() switch
+                var (key, argument) = Option(value);
+                switch (key.ToLowerInvariant())
                 {
-                    "proxyjump" => ProxyJump(variable, argument),
-                    "proxycommand" => ProxyCommand(variable, argument),
-                    _ => (null, $"{variable}: ssh option '-o {key}' is not supported: Fleet reads only a bastion here (ProxyJump or ProxyCommand=\"ssh -W %h:%p host\"); {Instead(key)}"),
-                };
+                    case "proxyjump":
+                        (found, error) = ProxyJump(variable, argument);
+                        break;
+                    case "proxycommand":
+                        (found, error) = ProxyCommand(variable, argument);
+                        break;
+                    case "stricthostkeychecking":
+                        string? named;
+                        (named, error) = StrictHostKeyChecking(variable, argument);
+                        policy ??= named;
+                        break;
+                    case "userknownhostsfile":
+                        string? file;
+                        (file, error) = UserKnownHostsFile(variable, argument);
+                        knownHosts ??= file;
+                        break;
+                    default:
+                        error = $"{variable}: ssh option '-o {key}' is not supported: {Honoured}; {Instead(key)}";
+                        break;
+                }
             }
 
             if (error is not null)
             {
                 return (null, error);
+            }
+
+            if (found is null)
+            {
+                continue;
             }
 
             if (jump is not null && jump != found)
@@ -87,13 +120,73 @@ public static class SshArguments
             jump = found;
         }
 
-        return (jump, null);
+        return (new SshArgumentValues(jump, policy, knownHosts), null);
+    }
+
+    /// <summary>What Fleet reads in ssh arguments, for the message that refuses anything else.</summary>
+    private const string Honoured = "Fleet reads only a bastion (-J host, -o ProxyJump=host or -o ProxyCommand=\"ssh -W %h:%p host\"), -o StrictHostKeyChecking and -o UserKnownHostsFile here";
+
+    /// <summary>An <c>-o</c> value's key and argument, split as ssh splits a config line: at the first space or <c>=</c>.</summary>
+    private static (string Key, string Argument) Option(string value)
+    {
+        var split = value.IndexOfAny(['=', ' ', '\t']);
+        if (split < 0)
+        {
+            return (value, "");
+        }
+
+        var argument = value[split..].TrimStart();
+        if (argument.StartsWith('='))
+        {
+            argument = argument[1..];
+        }
+
+        return (value[..split], argument.Trim());
+    }
+
+    /// <summary>ssh's <c>StrictHostKeyChecking</c> value as Fleet's policy name.</summary>
+    private static (string? Policy, string? Error) StrictHostKeyChecking(string variable, string value)
+    {
+        if (Templating.Template.HasTemplate(value))
+        {
+            return (null, $"{variable}: StrictHostKeyChecking: a template is not supported here; write yes, accept-new or no (or set host_key_policy)");
+        }
+
+        return HostKeyPolicyNames.FromStrictHostKeyChecking(value) is { } policy
+            ? (policy, null)
+            : (null, $"{variable}: StrictHostKeyChecking must be yes, ask, accept-new, no or off, not '{value}'");
+    }
+
+    /// <summary>ssh's <c>UserKnownHostsFile</c> value as one file (<c>none</c> is <c>/dev/null</c>, as ssh reads no file then).</summary>
+    private static (string? File, string? Error) UserKnownHostsFile(string variable, string value)
+    {
+        if (value.Length == 0)
+        {
+            return (null, $"{variable}: UserKnownHostsFile needs a file");
+        }
+
+        if (value.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return ("/dev/null", null);
+        }
+
+        var template = Templating.Template.HasTemplate(value);
+        if (!template && Words(value).Words.Count > 1)
+        {
+            return (null, $"{variable}: UserKnownHostsFile '{value}' names several files; Fleet checks and records keys in one (write one file)");
+        }
+
+        if (!template && (value.Contains('%', StringComparison.Ordinal) || value.Contains("${", StringComparison.Ordinal)))
+        {
+            return (null, $"{variable}: UserKnownHostsFile '{value}': ssh's %-tokens and ${{VAR}} are not expanded by Fleet; write the path itself (~ is expanded)");
+        }
+
+        return (value, null);
     }
 
     /// <summary>What to write instead of an ssh option Fleet does not take.</summary>
     private static string Instead(string option) => option.ToLowerInvariant() switch
     {
-        "stricthostkeychecking" or "userknownhostsfile" => "use --host-key-policy and --known-hosts (or the known_hosts variable) instead",
         "port" or "-p" => "use ansible_port instead",
         "user" or "-l" => "use ansible_user instead",
         "identityfile" or "-i" => "use ansible_ssh_private_key_file instead",

@@ -28,6 +28,21 @@ public sealed record HostTarget(
     /// <summary>Runs on the controller through /bin/sh instead of SSH (<c>ansible_connection: local</c>). The default value is false.</summary>
     public bool Local { get; init; }
 
+    /// <summary>
+    /// This host's own host-key policy (inventory <c>host_key_policy</c>, ssh's <c>-o StrictHostKeyChecking</c>), or null for the
+    /// run's. The default value is null.
+    /// </summary>
+    public HostKeyPolicy? HostKeyPolicy { get; init; }
+
+    /// <summary>Where <see cref="HostKeyPolicy"/> was written, named when a key is refused under it. The default value is null.</summary>
+    public SourceLocation? HostKeyPolicyAt { get; init; }
+
+    /// <summary>
+    /// This host's own known_hosts file (inventory <c>known_hosts</c>, ssh's <c>-o UserKnownHostsFile</c>), or null for the run's.
+    /// The default value is null.
+    /// </summary>
+    public string? KnownHostsPath { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({User}@{Address}:{Port})";
 }

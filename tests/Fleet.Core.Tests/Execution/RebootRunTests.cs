@@ -40,6 +40,31 @@ public sealed class RebootRunTests : IDisposable
         Assert.Equal([1, 2], connector.Closed);
     }
 
+    [Fact]
+    public async Task Run_RebootUnderBecomeUserAndFlags_EveryCommandBecomesAsTheTasks_AndTheConnectFactsUseTheFlags()
+    {
+        var connector = new RebootingConnector();
+        var inventory = InventoryLoader.Load(_files.Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1, ansible_become_flags: -H -S -n -E }\n"));
+        var loaded = PlaybookLoader.Load(_files.Write("playbook.yml", """
+            - hosts: all
+              gather_facts: false
+              become: true
+              become_user: app
+              tasks:
+                - name: Reboot
+                  ansible.builtin.reboot: { reboot_command: /sbin/fake-reboot }
+            """), ModuleCatalog.Default);
+
+        var report = await new PlaybookRunner(connector, ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+
+        Assert.Equal([TaskOutcome.Changed], report.Hosts[0].Tasks.Select(t => t.Status));
+        var connect = connector.Commands.First();
+        Assert.Equal((true, (string?)null, "-H -S -n -E"), (connect.Become, connect.BecomeUser, string.Join(" ", connect.BecomeFlags ?? [])));
+        var reboot = connector.Commands.Where(c => c.Script.Contains("boot_id", StringComparison.Ordinal) || c.Script.StartsWith("/sbin/fake-reboot", StringComparison.Ordinal)).ToList();
+        Assert.True(reboot.Count >= 3, $"{reboot.Count} commands"); // the boot id before, the reboot, the boot id after
+        Assert.All(reboot, c => Assert.Equal((true, "app", "-H -S -n -E"), (c.Become, c.BecomeUser, string.Join(" ", c.BecomeFlags ?? []))));
+    }
+
     /// <summary>Real /bin/sh per connection, except the boot id (which the reboot command changes) and the reboot, after which the connection open then is lost.</summary>
     private sealed class RebootingConnector : IConnector
     {
@@ -52,6 +77,9 @@ public sealed class RebootRunTests : IDisposable
 
         public List<(int Connection, string Script)> Runs { get; } = [];
 
+        /// <summary>Every command asked of any connection, in order, with how it becomes.</summary>
+        public List<RemoteCommand> Commands { get; } = [];
+
         public async Task<IHostConnection> ConnectAsync(HostTarget target, CancellationToken cancellationToken) =>
             new Connection(this, await _shell.ConnectAsync(target, cancellationToken), ++Opened, _boot);
 
@@ -63,6 +91,7 @@ public sealed class RebootRunTests : IDisposable
 
             public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
             {
+                owner.Commands.Add(command);
                 if (boot != owner._boot)
                 {
                     throw new HostUnreachableException("connection lost");

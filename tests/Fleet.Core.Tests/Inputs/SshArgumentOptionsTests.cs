@@ -62,12 +62,25 @@ public sealed class SshArgumentOptionsTests : IDisposable
     [Fact]
     public void Option_OtherSshOption_IsOneErrorNamingTheOption()
     {
-        var error = Assert.Throws<FleetInputException>(() => Load(Inventory(), "--ssh-extra-args", "-o StrictHostKeyChecking=no"));
+        var error = Assert.Throws<FleetInputException>(() => Load(Inventory(), "--ssh-extra-args", "-o Port=2222"));
 
         var only = Assert.Single(error.Errors);
         Assert.Null(only.Location);
-        Assert.StartsWith("--ssh-extra-args: ssh option '-o StrictHostKeyChecking' is not supported", only.Message, StringComparison.Ordinal);
-        Assert.Contains("--host-key-policy", only.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--ssh-extra-args: ssh option '-o Port' is not supported", only.Message, StringComparison.Ordinal);
+        Assert.Contains("ansible_port", only.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Option_HostKeyOptions_AreEveryHostsBelowTheInventorysKnownHosts()
+    {
+        var inventory = _files.Write("keys.yml", "all:\n  hosts:\n    web1: {}\n    web2: { known_hosts: /srv/kh }\n");
+
+        var inputs = Load(inventory, "--ssh-common-args", "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null");
+
+        var web1 = inputs.Inventory.ResolveTarget(inputs.Inventory.Find("web1")!);
+        var web2 = inputs.Inventory.ResolveTarget(inputs.Inventory.Find("web2")!);
+        Assert.Equal((HostKeyPolicy.Off, "/dev/null"), (web1.HostKeyPolicy, web1.KnownHostsPath));
+        Assert.Equal((HostKeyPolicy.Off, "/srv/kh"), (web2.HostKeyPolicy, web2.KnownHostsPath));
     }
 
     public void Dispose() => _files.Dispose();

@@ -12,11 +12,19 @@ internal static class FleetProcess
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunProgramAsync("dotnet", environment, [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args]);
 
+    /// <summary>Runs fleet with <paramref name="input"/> written to its stdin (a pipe, not a terminal), which then ends.</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string input, params string[] args) =>
+        RunCoreAsync("dotnet", new Dictionary<string, string>(), input, [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args]);
+
     /// <summary>Runs another build of fleet (a packed tool, a single-file binary) the same way.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunProgramAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunProgramAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunCoreAsync(program, environment, null, args);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCoreAsync(string program, IReadOnlyDictionary<string, string> environment, string? input, string[] args)
     {
         var start = new ProcessStartInfo(program)
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -35,6 +43,12 @@ internal static class FleetProcess
 
         start.Environment["NO_COLOR"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start fleet");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));

@@ -55,6 +55,33 @@ public sealed class InventoryCommandTests : IDisposable
         Assert.Contains("192.0.2.10:22", stdout, StringComparison.Ordinal);
         Assert.Contains("tier=front", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("db-1", stdout, StringComparison.Ordinal);
+        // The resolved login is its own column; the variables are as written (ansible_host, not Fleet's address).
+        Assert.Contains("login", stdout, StringComparison.Ordinal);
+        Assert.Contains("ansible_host=192.0.2.10", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("address=", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_ConnectionVariables_AreShownAsWritten_AsAnsibleInventoryHostShowsThem()
+    {
+        var path = Path.Combine(_dir.FullName, "ansible.yml");
+        File.WriteAllText(path, """
+            all:
+              vars: { tier: none, ansible_user: root }
+              hosts:
+                web-1: { ansible_host: 192.0.2.10, ansible_port: 2222, ansible_ssh_common_args: "-J bastion -o StrictHostKeyChecking=no", ansible_become: yes, ansible_ssh_private_key_file: keys/id }
+                bastion: { address: 192.0.2.1 }
+            """);
+
+        var (exit, stdout, stderr) = await FleetProcess.RunAsync("inventory", "-i", path, "--limit", "web-1", "--json");
+
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        using var json = JsonDocument.Parse(stdout);
+        // What `ansible-inventory -i ansible.yml --host web-1` (ansible-core 2.14) prints, key for key, in its order.
+        var vars = json.RootElement.GetProperty("hosts").GetProperty("web-1").GetProperty("vars");
+        Assert.Equal(
+            """{"ansible_become":true,"ansible_host":"192.0.2.10","ansible_port":2222,"ansible_ssh_common_args":"-J bastion -o StrictHostKeyChecking=no","ansible_ssh_private_key_file":"keys/id","ansible_user":"root","tier":"none"}""",
+            JsonSerializer.Serialize(vars));
     }
 
     [Fact]

@@ -28,6 +28,9 @@ internal sealed class ActionCall(SharedPlayState run, TaskDefinition task, IVari
     /// <summary>The words sudo gets when <see cref="Become"/> (<c>become_flags</c>), or null for Ansible's defaults. The default value is null.</summary>
     public IReadOnlyList<string>? BecomeFlags { get; init; }
 
+    /// <summary>A command that becomes as the task does: through sudo when <see cref="Become"/>, as <see cref="BecomeUser"/>, with <see cref="BecomeFlags"/>.</summary>
+    public RemoteCommand Command(string script, TimeSpan? timeout = null) => new(script, Become, timeout) { BecomeUser = BecomeUser, BecomeFlags = BecomeFlags };
+
     /// <summary>Gets the run's verbosity (<c>-v</c>), which <c>debug</c>'s <c>verbosity</c> is compared with. The default value is 0.</summary>
     public int Verbosity { get; init; }
 

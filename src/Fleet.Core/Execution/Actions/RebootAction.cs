@@ -167,7 +167,7 @@ internal sealed class RebootAction(TimeProvider? time = null) : HostAction
         return found.Stdout.Trim() is { Length: > 0 } path ? path : null;
     }
 
-    private static RemoteCommand Command(ActionCall call, string script) => new(script, call.Become, CommandLimit);
+    private static RemoteCommand Command(ActionCall call, string script) => call.Command(script, CommandLimit);
 
     private static string BootTimeFailure(CommandResult result) =>
         $"reboot: failed to get host boot time info, rc: {result.ExitCode}, stdout: {result.Stdout.Trim()}, stderr: {result.Stderr.Trim()}";

@@ -32,7 +32,7 @@ internal sealed class SetupAction : HostAction
         if (call.Become && call.BecomeUser is { } user)
         {
             var fact = new SystemFact();
-            var read = await host.RunAsync(new RemoteCommand(fact.Command, Become: true) { ReadOnly = true, BecomeUser = user, BecomeFlags = call.BecomeFlags }, cancellationToken).ConfigureAwait(false);
+            var read = await host.RunAsync(call.Command(fact.Command) with { ReadOnly = true }, cancellationToken).ConfigureAwait(false);
             if (!read.Succeeded)
             {
                 return call.Done(TaskOutcome.Failed, $"setup as {user} failed (exit {read.ExitCode}): {read.Stderr.Trim()}", ModuleResult.NoData);
@@ -46,7 +46,7 @@ internal sealed class SetupAction : HostAction
         var filters = SetupValues.List(call.Value("filter"));
         if (!(call.Become && call.BecomeUser is not null) && GatherSubset.Collect(system, subsets, filters).ContainsKey("ansible_local"))
         {
-            var read = await host.RunAsync(new RemoteCommand(LocalFacts.Command, call.Become, TimeSpan.FromMinutes(5)) { ReadOnly = true, BecomeUser = call.BecomeUser, BecomeFlags = call.BecomeFlags }, cancellationToken).ConfigureAwait(false);
+            var read = await host.RunAsync(call.Command(LocalFacts.Command, TimeSpan.FromMinutes(5)) with { ReadOnly = true }, cancellationToken).ConfigureAwait(false);
             system = system with { Local = LocalFacts.Parse(read.Stdout.Split('\n').Where(l => l.StartsWith("local=", StringComparison.Ordinal)).Select(l => l["local=".Length..])) };
         }
 
