@@ -14,14 +14,15 @@ internal static class LocalRuns
 
     /// <summary>
     /// Writes <paramref name="inventory"/> and <paramref name="playbook"/> into <paramref name="files"/>, asserts that they
-    /// validate without an error and runs them.
+    /// validate without an error (with the options' extra vars) and runs them.
     /// </summary>
     public static async Task<RunReport> RunAsync(TempFiles files, string inventory, string playbook, RunOptions? options = null)
     {
+        options ??= new RunOptions();
         var hosts = InventoryLoader.Load(files.Write("inventory.yml", inventory));
         var loaded = PlaybookLoader.Load(files.Write("playbook.yml", playbook), ModuleCatalog.Default);
-        Assert.Empty(PlaybookValidator.Validate([loaded], hosts, new Dictionary<string, object?>(), ModuleCatalog.Default));
-        return await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(hosts, [loaded], options ?? new RunOptions(), CancellationToken.None);
+        Assert.Empty(PlaybookValidator.Validate([loaded], hosts, options.ExtraVars, ModuleCatalog.Default));
+        return await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(hosts, [loaded], options, CancellationToken.None);
     }
 
     /// <summary>Each task of the host as "status name", a line each ("ok quiet", "skipped loud").</summary>
