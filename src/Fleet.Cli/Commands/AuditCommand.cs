@@ -42,16 +42,7 @@ internal sealed class AuditCommand : FleetCommand<AuditCommand.Settings>
     public static async Task<(int Exit, RunReport? Report)> RunAsync(ConnectionSettings settings, RunInputs inputs, int? minIndex, CancellationToken cancellationToken)
     {
         var inventory = inputs.Inventory;
-        var options = new RunOptions
-        {
-            Mode = "audit",
-            Forks = settings.Forks,
-            Limit = inputs.Limit,
-            Shard = inputs.Shard,
-            TaskTimeout = settings.TaskTimeout,
-            ExtraVars = inputs.ExtraVars,
-            Vault = inputs.Vault,
-        };
+        var options = HostRun.Options(settings, inputs, "audit");
         var playbook = new Playbook("<audit>", [AuditPlay(minIndex)]);
         RunReport? report = null;
         var exit = await HostRun.ExecuteAsync(

@@ -49,6 +49,18 @@ internal static class HostRun
         return inputs;
     }
 
+    /// <summary>The run options every command that contacts hosts shares: forks, limit, shard, task timeout, extra vars and vault.</summary>
+    public static RunOptions Options(ConnectionSettings settings, RunInputs inputs, string mode) => new()
+    {
+        Mode = mode,
+        Forks = settings.Forks,
+        Limit = inputs.Limit,
+        Shard = inputs.Shard,
+        TaskTimeout = settings.TaskTimeout,
+        ExtraVars = inputs.ExtraVars,
+        Vault = inputs.Vault,
+    };
+
     /// <summary>Each warning of the load as one line on stderr, before anything runs.</summary>
     public static void PrintWarnings(RunInputs inputs)
     {

@@ -14,16 +14,7 @@ internal sealed class PingCommand : FleetCommand<ConnectionSettings>
         var inputs = HostRun.LoadInputs(settings);
         var inventory = inputs.Inventory;
 
-        var options = new RunOptions
-        {
-            Mode = "ping",
-            Forks = settings.Forks,
-            Limit = inputs.Limit,
-            Shard = inputs.Shard,
-            TaskTimeout = settings.TaskTimeout,
-            ExtraVars = inputs.ExtraVars,
-            Vault = inputs.Vault,
-        };
+        var options = HostRun.Options(settings, inputs, "ping");
         RunReport? report = null;
         var exit = await HostRun.ExecuteAsync(
             settings,

@@ -158,13 +158,14 @@ internal sealed class ProgressBoard(TimeProvider time)
     }
 
     /// <summary>The frame to draw: the per-host table, or the summary when there are more than <see cref="RowLimit"/> hosts.</summary>
-    public IRenderable Render() => Compact ? RenderSummary(Summary()) : RenderRows();
+    public IRenderable Render() => Compact ? new SummaryView(Summary()) : RenderRows();
 
     private IRenderable RenderRows()
     {
         var now = time.GetUtcNow();
         // Plain columns that wrap at words to the terminal, as the recap does: no box, no padding, no word cut to fit.
         var table = new TextTable("host", "task", "ok", "changed", "failed", "state");
+        var hosts = new List<HostLine>();
         foreach (var (host, row) in _rows.OrderBy(r => r.Key, HostNameOrder.Instance))
         {
             var state = row.Final switch
@@ -174,19 +175,57 @@ internal sealed class ProgressBoard(TimeProvider time)
                 HostStatus.Ok => new Cell("ok", "green"),
                 _ => new Cell("running"),
             };
-            table.AddRow(Display.Plain(host), Display.Plain(TaskLabel(row, now)), N(row.Ok), N(row.Changed), N(row.Failed), state);
+            var task = TaskLabel(row, now);
+            table.AddRow(Display.Plain(host), Display.Plain(task), N(row.Ok), N(row.Changed), N(row.Failed), state);
+            hosts.Add(new HostLine(state with { Text = $"{Display.Plain(host)} {state.Text} {new HostCounts(row.Ok, row.Changed, row.Failed, 0, 0)}" }, Display.Plain(task)));
         }
 
-        return table.Renderable();
+        return new HostRows(table, hosts);
     }
 
-    /// <summary>The summary as lines of markup: bar and counts, then running, slowest and failed hosts.</summary>
-    public static IReadOnlyList<string> SummaryLines(ProgressSummary s)
+    /// <summary>One host of the narrow view: its name, state and counts (in the state's color), and its current task.</summary>
+    private sealed record HostLine(Cell Line, string Task);
+
+    /// <summary>
+    /// The per-host view at the width it is drawn: the table while its headers stand whole; narrower, each host as its own lines
+    /// ("web-1 running ok=2 changed=1 failed=0", then its task indented), wrapped at words as the summary is.
+    /// </summary>
+    private sealed class HostRows(TextTable table, IReadOnlyList<HostLine> hosts) : IRenderable
     {
-        var filled = s.Total == 0 ? 0 : s.Done * BarWidth / s.Total;
+        public Measurement Measure(RenderOptions options, int maxWidth) => new(1, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth) => table.HeadersFit(maxWidth)
+            ? table.Renderable().Render(options, maxWidth)
+            : ((IRenderable)new Rows(NarrowLines(hosts, maxWidth).Select(l => new Markup(l)))).Render(options, maxWidth);
+    }
+
+    /// <summary>The narrow view's lines as markup, each at most <paramref name="width"/> columns.</summary>
+    private static IEnumerable<string> NarrowLines(IReadOnlyList<HostLine> hosts, int width)
+    {
+        width = Math.Max(width, 3);
+        foreach (var host in hosts)
+        {
+            foreach (var line in TextTable.Wrap(host.Line.Text, width))
+            {
+                yield return host.Line.Color is { } color ? $"[{color}]{Markup.Escape(line)}[/]" : Markup.Escape(line);
+            }
+
+            foreach (var line in host.Task.Length == 0 ? [] : TextTable.Wrap(host.Task, width - 2))
+            {
+                yield return "  " + Markup.Escape(line);
+            }
+        }
+    }
+
+    /// <summary>The summary as lines of markup for <paramref name="width"/> columns: bar and counts, then running, slowest and failed hosts.</summary>
+    public static IReadOnlyList<string> SummaryLines(ProgressSummary s, int width = 80)
+    {
+        // The bar is one word: narrower than the terminal, or Spectre would cut it.
+        var bar = Math.Clamp(width - 2, 1, BarWidth);
+        var filled = s.Total == 0 ? 0 : s.Done * bar / s.Total;
         var lines = new List<string>
         {
-            $"[[{new string('#', filled)}{new string('-', BarWidth - filled)}]] {N(s.Done)}/{N(s.Total)} hosts done  "
+            $"[[{new string('#', filled)}{new string('-', bar - filled)}]] {N(s.Done)}/{N(s.Total)} hosts done  "
             + $"[green]ok {N(s.Ok)}[/]  [yellow]changed {N(s.Changed)}[/]  [red]failed {N(s.Failed)}[/]  [red]unreachable {N(s.Unreachable)}[/]",
             $"running {N(s.Running.Count)}: {Names(s.Running.Select(Display.Markup), s.Running.Count)}",
         };
@@ -206,7 +245,14 @@ internal sealed class ProgressBoard(TimeProvider time)
         return lines;
     }
 
-    private static Rows RenderSummary(ProgressSummary summary) => new(SummaryLines(summary).Select(l => new Markup(l)));
+    /// <summary>The summary laid out at the width it is drawn.</summary>
+    private sealed class SummaryView(ProgressSummary summary) : IRenderable
+    {
+        public Measurement Measure(RenderOptions options, int maxWidth) => new(1, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth) =>
+            ((IRenderable)new Rows(SummaryLines(summary, maxWidth).Select(l => new Markup(l)))).Render(options, maxWidth);
+    }
 
     private static string Names(IEnumerable<string> names, int count) =>
         count == 0 ? "-" : string.Join(", ", names.Take(Listed)) + (count > Listed ? $" +{N(count - Listed)} more" : "");

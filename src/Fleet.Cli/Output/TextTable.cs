@@ -47,6 +47,13 @@ internal sealed class TextTable(params string[] headers)
         }
     }
 
+    /// <summary>True when at <paramref name="width"/> columns every header stands whole: no column is narrower than its header's longest word.</summary>
+    public bool HeadersFit(int width)
+    {
+        var widths = ColumnWidths(Math.Max(width, 1), [headers.Select(h => new Cell(h)).ToArray(), .. _rows]);
+        return headers.Select((header, i) => header.Split(' ').Max(w => w.Length) <= widths[i]).All(fits => fits);
+    }
+
     /// <summary>The table as a renderable laid out at whatever width it is drawn (the live progress view's frame).</summary>
     public IRenderable Renderable() => new Drawn(this);
 

@@ -34,6 +34,8 @@ public static class PlaybookValidator
         var runtime = RuntimeNames(playbooks, catalog);
         var templates = new TemplateSources();
         var found = new List<InputError>();
+        // What differs from host to host without being written for it (facts, magic variables) stands as unknown.
+        var hostFacts = new RuntimeLayer([.. facts.Keys], lenient: false);
         foreach (var play in playbooks.SelectMany(p => p.Plays))
         {
             var hosts = new List<Inventory.InventoryHost>();
@@ -93,7 +95,8 @@ public static class PlaybookValidator
                 foreach (var layers in hostLayers)
                 {
                     var before = errors.Count;
-                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors, templates, found);
+                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors, templates, found,
+                        () => TaskScope(task, frameVars, extraVars, play, layers with { Facts = hostFacts, Magic = new RuntimeLayer([.. layers.Magic.Keys], lenient: false) }));
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -116,7 +119,8 @@ public static class PlaybookValidator
     }
 
     private static void CheckTask(
-        TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings)
+        TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings,
+        Func<IVariableLookup> known)
     {
         if (task.When is { } when)
         {
@@ -169,40 +173,62 @@ public static class PlaybookValidator
             return;
         }
 
-        // A controller file named literally must exist now, not fail on every host later (a templated name is checked at run time).
+        // A controller file named literally must exist now, not fail on every host later; so must a templated name that renders
+        // without the host's facts, magic variables or what the run sets (a warning where the task's when may skip it).
         // With remote_src (Ansible's one name for it), src names a file on the host instead.
         var onHost = task.Args["remote_src"] is ScalarArg { Value: var remote } && Values.ToBool(remote) == true;
+        var maybeOnHost = task.Args["remote_src"] is { } given && !(given is ScalarArg { Value: var literal } && Values.ToBool(literal) == false);
         foreach (var parameter in module.Parameters.Where(p => p.ControllerFile && !(onHost && p.Name == "src")))
         {
-            if (task.Args[parameter.Name] is not ScalarArg { Value: { Length: > 0 } path } arg || Template.HasTemplate(path))
+            if (task.Args[parameter.Name] is not ScalarArg { Value: { Length: > 0 } written } arg)
             {
                 continue;
             }
 
+            var templated = Template.HasTemplate(written);
+            if ((templated ? RenderedOnEveryHost(written, known(), arg.Location) : written) is not { Length: > 0 } path || (templated && maybeOnHost && parameter.Name == "src"))
+            {
+                continue;
+            }
+
+            var report = templated && task.When is not null ? warnings : errors;
             var places = Path.IsPathRooted(path) ? [path] : ControllerFiles.Places(path, directory, parameter.ControllerFolder).ToList();
             if (ControllerFiles.Find(path, directory, parameter.ControllerFolder) is { } found)
             {
                 switch (InputFile.KindOf(found))
                 {
                     case InputFileKind.Special:
-                        errors.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
+                        report.Add(new InputError(arg.Location, $"{parameter.Name}: not a regular file on the controller (a FIFO, device or socket): {found}"));
                         break;
                     case InputFileKind.Missing:
-                        errors.Add(new InputError(arg.Location, $"{parameter.Name}: a symbolic link that leads nowhere on the controller (dangling or looping): {found}"));
+                        report.Add(new InputError(arg.Location, $"{parameter.Name}: a symbolic link that leads nowhere on the controller (dangling or looping): {found}"));
                         break;
-                    case InputFileKind.Regular when parameter.ControllerFolder == "templates":
+                    case InputFileKind.Regular when parameter.ControllerFolder == "templates" && !templated:
                         templates.Check(Path.GetFullPath(found), directory, arg.Location, task.When is not null, name => Defined(scope, name), errors, warnings);
                         break;
                 }
             }
             else if (places.FirstOrDefault(Directory.Exists) is { } folder && !parameter.ControllerDirectory)
             {
-                errors.Add(new InputError(arg.Location, $"{parameter.Name}: is a directory on the controller, not a file: {folder} (copying a directory is not supported)"));
+                report.Add(new InputError(arg.Location, $"{parameter.Name}: is a directory on the controller, not a file: {folder} (copying a directory is not supported)"));
             }
             else if (!parameter.ControllerDirectory || !places.Any(Directory.Exists))
             {
-                errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
+                report.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path}{(templated ? $" (rendered from {written})" : "")} (looked in {string.Join(", ", places)})"));
             }
+        }
+    }
+
+    /// <summary>The text rendered where it needs nothing only the host or the run knows (a fact, a registered result, a loop item), else null.</summary>
+    private static string? RenderedOnEveryHost(string text, IVariableLookup known, SourceLocation at)
+    {
+        try
+        {
+            return Template.RenderString(text, known, at);
+        }
+        catch (Exception ex) when (ex is RuntimeVariableException or UndefinedVariableException or FleetInputException)
+        {
+            return null;
         }
     }
 

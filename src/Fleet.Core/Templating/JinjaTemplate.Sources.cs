@@ -16,13 +16,18 @@ public readonly record struct TemplateFileLookup(string Kind, string Path, Sourc
 public sealed partial class JinjaTemplate
 {
     /// <summary>Root variables the template sets or binds itself (set, for, macro, import): an included template sees them.</summary>
-    public IReadOnlySet<string> BoundNames
+    public IReadOnlySet<string> BoundNames => Scan().Bound;
+
+    /// <summary>
+    /// Every use of a root variable the template does not set itself; a use inside an if whose condition proves the name defined
+    /// (<c>{% if x is defined %}</c>) is left out.
+    /// </summary>
+    public IEnumerable<TemplateVariableUse> VariableUses
     {
         get
         {
-            var bound = new HashSet<string>(StringComparer.Ordinal);
-            Uses(_nodes, bound, new HashSet<string>(StringComparer.Ordinal), guarded: false, []);
-            return bound;
+            var (uses, bound) = Scan();
+            return uses.Where(u => !bound.Contains(u.Name)).DistinctBy(u => u.Name);
         }
     }
 
@@ -35,11 +40,38 @@ public sealed partial class JinjaTemplate
         get
         {
             var found = new List<TemplateFileLookup>();
-            Expressions(_nodes, (expression, offset, guarded) =>
+            Walk(_nodes, WalkScope.Top, (node, expression, scope) =>
             {
+                if (expression is null)
+                {
+                    return;
+                }
+
                 foreach (var (kind, path) in ExpressionTree.Descendants(expression).SelectMany(LiteralFileLookups))
                 {
-                    found.Add(new TemplateFileLookup(kind, path, Location(_text, _file, offset), guarded));
+                    found.Add(new TemplateFileLookup(kind, path, Location(_text, _file, node.Offset), scope.Guarded));
+                }
+            });
+            return found;
+        }
+    }
+
+    /// <summary>Where include, import and extends look for other templates.</summary>
+    public IReadOnlyList<string> SearchPath => _searchPath;
+
+    /// <summary>The templates named by a literal string in include, import, from … import and extends.</summary>
+    public IEnumerable<TemplateReference> References
+    {
+        get
+        {
+            var found = new List<TemplateReference>();
+            Walk(_nodes, WalkScope.Top, (node, expression, scope) =>
+            {
+                // An include's, import's or extends' one expression is its name.
+                var imported = node switch { IncludeNode i => !i.WithContext, ImportNode i => !i.WithContext, ExtendsNode => false, _ => (bool?)null };
+                if (imported is { } withoutContext && expression is LiteralExpression { Constant: string literal })
+                {
+                    found.Add(new TemplateReference(literal, Location(_text, _file, node.Offset), scope.Guarded, withoutContext));
                 }
             });
             return found;
@@ -63,194 +95,106 @@ public sealed partial class JinjaTemplate
         }
     }
 
-    // Every expression of the nodes (a tag's and the names of include, import and extends) with its tag's offset and whether a statement may skip it.
-    private static void Expressions(List<Node> nodes, Action<Expression, int, bool> visit) => Walk(nodes, guarded: false, (node, guarded) =>
+    /// <summary>The root variables read where no if proves them defined, in text order, and the names the template binds itself.</summary>
+    private (List<TemplateVariableUse> Uses, HashSet<string> Bound) Scan()
     {
-        switch (node)
+        var uses = new List<TemplateVariableUse>();
+        var bound = new HashSet<string>(StringComparer.Ordinal);
+        Walk(_nodes, WalkScope.Top, (node, expression, scope) =>
         {
-            case OutputNode o:
-                visit(o.Expression, o.Offset, guarded);
-                break;
-            case IfNode i:
-                foreach (var (condition, _) in i.Branches)
-                {
-                    visit(condition, i.Offset, guarded);
-                }
-
-                break;
-            case ForNode f:
-                visit(f.Items, f.Offset, guarded);
-                if (f.Filter is { } filter)
-                {
-                    visit(filter, f.Offset, true);
-                }
-
-                break;
-            case SetNode { Value: { } value } s:
-                visit(value, s.Offset, guarded);
-                break;
-            case IncludeNode i:
-                visit(i.Name, i.Offset, guarded);
-                break;
-            case ImportNode i:
-                visit(i.Name, i.Offset, guarded);
-                break;
-            case ExtendsNode e:
-                visit(e.Name, e.Offset, guarded);
-                break;
-        }
-    });
-
-    /// <summary>
-    /// Every node of the tree with whether a statement around it may skip it: an if's branches, a for's body and else and a macro's
-    /// body are guarded; a set block's and a block's body are as their statement is. The one walk for what needs no scope
-    /// (<see cref="Uses"/> threads the names bound through if, for and set, so it keeps its own).
-    /// </summary>
-    private static void Walk(List<Node> nodes, bool guarded, Action<Node, bool> visit)
-    {
-        foreach (var node in nodes)
-        {
-            visit(node, guarded);
-            switch (node)
+            if (expression is not null)
             {
-                case IfNode i:
-                    foreach (var (_, body) in i.Branches)
-                    {
-                        Walk(body, guarded: true, visit);
-                    }
-
-                    Walk(i.Else ?? [], guarded: true, visit);
-                    break;
-                case ForNode f:
-                    Walk(f.Body, guarded: true, visit);
-                    Walk(f.Else ?? [], guarded: true, visit);
-                    break;
-                case SetNode s:
-                    Walk(s.Body ?? [], guarded, visit);
-                    break;
-                case MacroNode m:
-                    Walk(m.Body, guarded: true, visit);
-                    break;
-                case BlockNode b:
-                    Walk(b.Body, guarded, visit);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Where include, import and extends look for other templates.</summary>
-    public IReadOnlyList<string> SearchPath => _searchPath;
-
-    /// <summary>
-    /// Every use of a root variable the template does not set itself; a use inside an if whose condition proves the name defined
-    /// (<c>{% if x is defined %}</c>) is left out.
-    /// </summary>
-    public IEnumerable<TemplateVariableUse> VariableUses
-    {
-        get
-        {
-            var bound = new HashSet<string>(StringComparer.Ordinal);
-            var uses = new List<TemplateVariableUse>();
-            Uses(_nodes, bound, new HashSet<string>(StringComparer.Ordinal), guarded: false, uses);
-            return uses.Where(u => !bound.Contains(u.Name)).DistinctBy(u => u.Name);
-        }
-    }
-
-    /// <summary>The templates named by a literal string in include, import, from … import and extends.</summary>
-    public IEnumerable<TemplateReference> References
-    {
-        get
-        {
-            var found = new List<TemplateReference>();
-            void Add(Expression name, int offset, bool guarded, bool imported = false)
-            {
-                if (name is LiteralExpression { Constant: string literal })
-                {
-                    found.Add(new TemplateReference(literal, Location(_text, _file, offset), guarded, imported));
-                }
+                uses.AddRange(expression.Variables.Where(v => !scope.Proven.Contains(v)).Select(v => new TemplateVariableUse(v, Location(_text, _file, node.Offset), scope.Guarded)));
+                return;
             }
 
-            Walk(_nodes, guarded: false, (node, guarded) =>
+            bound.UnionWith(node switch
             {
-                switch (node)
-                {
-                    case IncludeNode i:
-                        Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
-                        break;
-                    case ImportNode i:
-                        Add(i.Name, i.Offset, guarded, imported: !i.WithContext);
-                        break;
-                    case ExtendsNode e:
-                        Add(e.Name, e.Offset, guarded);
-                        break;
-                }
+                ForNode f => [.. f.Targets, "loop"],
+                SetNode s => s.Targets,
+                MacroNode m => [m.Name, .. m.Parameters.Select(p => p.Name), "varargs", "kwargs", "caller"],
+                ImportNode i => i.Names.Select(n => n.Alias),
+                _ => [],
             });
-            return found;
+        });
+        return (uses, bound);
+    }
+
+    /// <summary>Where the walk stands: whether a statement around may skip it, and the names the conditions of the ifs around prove defined.</summary>
+    private readonly record struct WalkScope(bool Guarded, IReadOnlySet<string> Proven)
+    {
+        public static readonly WalkScope Top = new(false, new HashSet<string>(StringComparer.Ordinal));
+
+        /// <summary>The scope of a body under this one that is guarded and where <paramref name="names"/> are also proven defined.</summary>
+        public WalkScope Inner(IEnumerable<string> names)
+        {
+            var proven = Proven;
+            var added = names.Where(n => !proven.Contains(n)).ToList();
+            return new WalkScope(true, added.Count == 0 ? proven : new HashSet<string>(proven.Concat(added), StringComparer.Ordinal));
         }
     }
 
-    private void Uses(List<Node> nodes, HashSet<string> bound, IReadOnlySet<string> proven, bool guarded, List<TemplateVariableUse> uses)
+    /// <summary>
+    /// The one walk of the tree, in text order: <paramref name="visit"/> sees each node on entering it (expression null), then each of
+    /// its expressions (a tag's; the name of an include, import or extends) just before the body it governs, with its scope. An if's
+    /// branches, a for's filter, body and else and a macro's body are guarded; a set block's and a block's body are as their
+    /// statement is; an if's branch sees the names its condition proves defined, and each later branch and the else those the
+    /// earlier conditions prove by being false.
+    /// </summary>
+    private static void Walk(List<Node> nodes, WalkScope scope, Action<Node, Expression?, WalkScope> visit)
     {
-        void Add(Expression expression, int offset, bool inner) =>
-            uses.AddRange(expression.Variables.Where(v => !proven.Contains(v)).Select(v => new TemplateVariableUse(v, Location(_text, _file, offset), inner)));
-
+        var inner = scope.Inner([]);
         foreach (var node in nodes)
         {
+            visit(node, null, scope);
             switch (node)
             {
                 case OutputNode o:
-                    Add(o.Expression, o.Offset, guarded);
+                    visit(o, o.Expression, scope);
                     break;
                 case IfNode i:
-                    var excluded = new HashSet<string>(proven, StringComparer.Ordinal);
+                    var excluded = scope.Inner([]);
                     foreach (var (condition, body) in i.Branches)
                     {
-                        Add(condition, i.Offset, guarded);
-                        Uses(body, bound, new HashSet<string>(excluded.Concat(condition.DefinedWhenTrue), StringComparer.Ordinal), guarded: true, uses);
-                        excluded.UnionWith(condition.DefinedWhenFalse);
+                        visit(i, condition, scope);
+                        Walk(body, excluded.Inner(condition.DefinedWhenTrue), visit);
+                        excluded = excluded.Inner(condition.DefinedWhenFalse);
                     }
 
-                    Uses(i.Else ?? [], bound, excluded, guarded: true, uses);
+                    Walk(i.Else ?? [], excluded, visit);
                     break;
                 case ForNode f:
-                    Add(f.Items, f.Offset, guarded);
-                    bound.UnionWith(f.Targets);
-                    bound.Add("loop");
+                    visit(f, f.Items, scope);
                     if (f.Filter is { } filter)
                     {
-                        Add(filter, f.Offset, inner: true);
+                        visit(f, filter, inner);
                     }
 
-                    Uses(f.Body, bound, proven, guarded: true, uses);
-                    Uses(f.Else ?? [], bound, proven, guarded: true, uses);
+                    Walk(f.Body, inner, visit);
+                    Walk(f.Else ?? [], inner, visit);
                     break;
                 case SetNode s:
                     if (s.Value is { } value)
                     {
-                        Add(value, s.Offset, guarded);
+                        visit(s, value, scope);
                     }
 
-                    bound.UnionWith(s.Targets);
-                    Uses(s.Body ?? [], bound, proven, guarded, uses);
+                    Walk(s.Body ?? [], scope, visit);
                     break;
                 case MacroNode m:
-                    bound.Add(m.Name);
-                    bound.UnionWith(m.Parameters.Select(p => p.Name));
-                    bound.UnionWith(["varargs", "kwargs", "caller"]);
-                    Uses(m.Body, bound, proven, guarded: true, uses);
+                    Walk(m.Body, inner, visit);
                     break;
                 case IncludeNode i:
-                    Add(i.Name, i.Offset, guarded);
+                    visit(i, i.Name, scope);
                     break;
                 case ImportNode i:
-                    Add(i.Name, i.Offset, guarded);
-                    bound.UnionWith(i.Names.Select(n => n.Alias));
+                    visit(i, i.Name, scope);
                     break;
                 case ExtendsNode e:
-                    Add(e.Name, e.Offset, guarded);
+                    visit(e, e.Name, scope);
                     break;
                 case BlockNode b:
-                    Uses(b.Body, bound, proven, guarded, uses);
+                    Walk(b.Body, scope, visit);
                     break;
             }
         }

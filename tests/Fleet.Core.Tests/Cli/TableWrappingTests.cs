@@ -51,6 +51,19 @@ public sealed class TableWrappingTests : IDisposable
     }
 
     [Theory]
+    [InlineData(80, true)]
+    [InlineData(45, true)]
+    [InlineData(40, false)]
+    [InlineData(30, false)]
+    public void TextTable_HeadersFit_OnlyWhileNoHeaderIsCut(int width, bool fits)
+    {
+        var table = new TextTable("host", "task", "ok", "changed", "failed", "state").AddRow("web-1", "install packages", "1", "0", "0", "running");
+
+        Assert.Equal(fits, table.HeadersFit(width));
+        Assert.Equal(fits, table.Lines(width)[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["host", "task", "ok", "changed", "failed", "state"]));
+    }
+
+    [Theory]
     [MemberData(nameof(Widths))]
     public void Recap_ManyHostsAndCounts_FitsTheWidth(int width)
     {

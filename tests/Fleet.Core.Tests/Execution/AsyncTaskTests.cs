@@ -16,14 +16,7 @@ public sealed class AsyncTaskTests : IDisposable
 {
     private readonly TempFiles _files = new();
 
-    private async Task<RunReport> RunAsync(string playbook, RunOptions? options = null)
-    {
-        var inventory = InventoryLoader.Load(_files.Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"));
-        var loaded = PlaybookLoader.Load(_files.Write("playbook.yml", playbook), ModuleCatalog.Default);
-        options ??= new RunOptions();
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, options.ExtraVars, ModuleCatalog.Default));
-        return await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], options, CancellationToken.None);
-    }
+    private Task<RunReport> RunAsync(string playbook, RunOptions? options = null) => LocalRuns.RunAsync(_files, LocalRuns.OneHost, playbook, options);
 
     [Fact]
     public async Task Run_AsyncWithPoll_WaitsForTheJobAndRegistersItsOutputWithTheJobFields()

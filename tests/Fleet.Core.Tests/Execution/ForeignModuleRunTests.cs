@@ -11,13 +11,7 @@ public sealed class ForeignModuleRunTests : IDisposable
 {
     private readonly TempFiles _files = new();
 
-    private async Task<RunReport> RunAsync(string playbook)
-    {
-        var inventory = InventoryLoader.Load(_files.Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"));
-        var loaded = PlaybookLoader.Load(_files.Write("playbook.yml", playbook), ModuleCatalog.Default);
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
-        return await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
-    }
+    private Task<RunReport> RunAsync(string playbook) => LocalRuns.RunAsync(_files, LocalRuns.OneHost, playbook);
 
     [Fact]
     public async Task Run_ForeignModule_SkippedWhenFalseFailsWhenReached()

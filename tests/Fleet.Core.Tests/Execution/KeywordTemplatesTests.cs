@@ -12,23 +12,12 @@ namespace Fleet.Core.Tests.Execution;
 /// </summary>
 public sealed class KeywordTemplatesTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-keyword-test-");
+    private readonly TempFiles _files = new();
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir.FullName, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _files.Write(name, text);
 
-    private async Task<RunReport> RunAsync(string playbook, RunOptions? options = null, string hosts = "h1")
-    {
-        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n" + string.Join("", hosts.Split(',').Select(h => $"    {h}: {{ address: 127.0.0.1, fail_here: {(h == "h2" ? "yes" : "no")} }}\n"))));
-        var loaded = PlaybookLoader.Load(Write("playbook.yml", playbook), ModuleCatalog.Default);
-        options ??= new RunOptions();
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, options.ExtraVars, ModuleCatalog.Default));
-        return await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], options, CancellationToken.None);
-    }
+    private Task<RunReport> RunAsync(string playbook, RunOptions? options = null, string hosts = "h1") =>
+        LocalRuns.RunAsync(_files, "all:\n  hosts:\n" + string.Join("", hosts.Split(',').Select(h => $"    {h}: {{ address: 127.0.0.1, fail_here: {(h == "h2" ? "yes" : "no")} }}\n")), playbook, options);
 
     private List<InputError> LoadErrors(string playbook)
     {
@@ -150,7 +139,7 @@ public sealed class KeywordTemplatesTests : IDisposable
     [Fact]
     public async Task Run_RetriesAndDelayFromVariables_RetryAsMuch()
     {
-        var marker = Path.Combine(_dir.FullName, "attempts");
+        var marker = Path.Combine(_files.Dir, "attempts");
         var report = await RunAsync($$$"""
             - hosts: all
               vars: { tries: "3", pause: 0 }
@@ -256,5 +245,5 @@ public sealed class KeywordTemplatesTests : IDisposable
         Assert.Contains("serial must be a positive number of hosts or a percentage like 25%, not str 'many'", ex.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _files.Dispose();
 }

@@ -13,20 +13,11 @@ namespace Fleet.Core.Tests.Execution;
 /// </summary>
 public sealed class ReturnedFactsTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-facts-test-");
+    private readonly TempFiles _files = new();
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private async Task<HostResult> RunAsync(string playbook)
-    {
-        File.WriteAllText(Path.Combine(_dir.FullName, "inventory.yml"), "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n");
-        File.WriteAllText(Path.Combine(_dir.FullName, "playbook.yml"), playbook);
-        var inventory = InventoryLoader.Load(Path.Combine(_dir.FullName, "inventory.yml"));
-        var loaded = PlaybookLoader.Load(Path.Combine(_dir.FullName, "playbook.yml"), ModuleCatalog.Default);
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
-        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
-        return report.Hosts[0];
-    }
+    private async Task<HostResult> RunAsync(string playbook) => (await LocalRuns.RunAsync(_files, LocalRuns.OneHost, playbook)).Hosts[0];
 
     private static string Statuses(HostResult host) => string.Join("\n", host.Tasks.Select(t => $"{t.Status.ToString().ToLowerInvariant()} {t.Name}{(t.Status == TaskOutcome.Failed ? ": " + t.Message : "")}"));
 

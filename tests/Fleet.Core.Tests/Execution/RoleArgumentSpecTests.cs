@@ -20,30 +20,21 @@ public sealed class RoleArgumentSpecTests : IDisposable
               names: { type: list, elements: int, default: [] }
         """;
 
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-argspec-test-");
+    private readonly TempFiles _files = new();
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir.FullName, name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _files.Write(name, text);
 
     private async Task<HostResult> RunAsync(string vars, string spec = Spec)
     {
         Write("roles/tiny/meta/argument_specs.yml", spec);
         Write("roles/tiny/tasks/main.yml", "- debug: msg=hi\n");
-        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"));
-        var loaded = PlaybookLoader.Load(Write("playbook.yml", $"- hosts: all\n  gather_facts: false\n  roles:\n    - role: tiny\n      vars: {vars}\n"), ModuleCatalog.Default);
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
-        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+        var report = await LocalRuns.RunAsync(_files, LocalRuns.OneHost, $"- hosts: all\n  gather_facts: false\n  roles:\n    - role: tiny\n      vars: {vars}\n");
         return report.Hosts[0];
     }
 
-    private static string Statuses(HostResult host) => string.Join("\n", host.Tasks.Select(t => $"{t.Status.ToString().ToLowerInvariant()} {t.Name}"));
+    private static string Statuses(HostResult host) => LocalRuns.Statuses(host);
 
     [Fact]
     public async Task MatchingVariables_TheValidationTaskIsOkAndRunsFirst()
@@ -105,7 +96,7 @@ public sealed class RoleArgumentSpecTests : IDisposable
     {
         Write("roles/tiny/meta/argument_specs.yml", "argument_specs:\n  main:\n    options:\n      count: { type: int, default: 3 }\n");
         Write("roles/tiny/tasks/main.yml", "- debug: msg=\"count={{ count | default('undef') }}\"\n");
-        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  hosts:\n    h1: { address: 127.0.0.1 }\n"));
+        var inventory = InventoryLoader.Load(Write("inventory.yml", LocalRuns.OneHost));
         var loaded = PlaybookLoader.Load(Write("playbook.yml", "- hosts: all\n  gather_facts: false\n  roles:\n    - role: tiny\n    - role: tiny\n      extra: 1\n"), ModuleCatalog.Default);
 
         var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);

@@ -10,29 +10,20 @@ namespace Fleet.Core.Tests.Execution;
 /// <summary>The task tree as Ansible runs it (blocks, loops, register, set_fact, includes, roles), over a local shell transport.</summary>
 public sealed class TaskTreeTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fleet-tree-test-");
+    private readonly TempFiles _files = new();
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir.FullName, name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _files.Write(name, text);
 
     private async Task<HostResult> RunAsync(string playbook, string hosts = "h1")
     {
-        var inventory = InventoryLoader.Load(Write("inventory.yml", "all:\n  children:\n    web:\n      hosts:\n" + string.Join("", hosts.Split(',').Select(h => $"        {h}: {{ address: 127.0.0.1 }}\n"))));
-        var loaded = PlaybookLoader.Load(Write("playbook.yml", playbook), ModuleCatalog.Default);
-        Assert.Empty(PlaybookValidator.Validate([loaded], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default));
-        var report = await new PlaybookRunner(new LocalShellConnector(), ModuleCatalog.Default).RunAsync(inventory, [loaded], new RunOptions(), CancellationToken.None);
+        var report = await LocalRuns.RunAsync(_files, "all:\n  children:\n    web:\n      hosts:\n" + string.Join("", hosts.Split(',').Select(h => $"        {h}: {{ address: 127.0.0.1 }}\n")), playbook);
         ReportSchema.AssertValid(Fleet.Core.Reports.JsonReportWriter.ToJson(report));
         return report.Hosts[0];
     }
 
-    private static string Statuses(HostResult host) => string.Join("\n", host.Tasks.Select(t => $"{t.Status.ToString().ToLowerInvariant()} {t.Name}"));
+    private static string Statuses(HostResult host) => LocalRuns.Statuses(host);
 
     [Fact]
     public async Task Debug_VerbosityAboveTheRuns_IsSkipped_MsgWithVar_Fails()
@@ -218,7 +209,7 @@ public sealed class TaskTreeTests : IDisposable
     [Fact]
     public async Task Until_RetriesUntilTheConditionHolds()
     {
-        var counter = Path.Combine(_dir.FullName, "count");
+        var counter = Path.Combine(_files.Dir, "count");
         var host = await RunAsync($$"""
             - hosts: all
               tasks:

@@ -7,24 +7,14 @@ using static Fleet.Core.Tests.Modules.LocalHost;
 namespace Fleet.Core.Tests.Modules;
 
 /// <summary>apt's deb, force and the other Ansible 2.14 parameters: .deb files built here with dpkg-deb, apt-get faked on PATH.</summary>
-public sealed class AptDebAndForceTests : IDisposable
+public sealed class AptDebAndForceTests : AptScriptTestBase
 {
-    private static readonly ModuleContext Apply = new("h", CheckMode: false, ".");
-    private readonly FakeCommands _fakes = new();
-    private readonly TempFiles _files = new();
-
-    public void Dispose()
-    {
-        _fakes.Dispose();
-        _files.Dispose();
-    }
-
     /// <summary>A .deb of <paramref name="name"/> at <paramref name="version"/>, built with dpkg-deb (nothing is installed).</summary>
     private string Deb(string name, string version)
     {
-        var root = Path.Combine(_files.Dir, $"{name}-{version}");
-        _files.Write($"{name}-{version}/DEBIAN/control", $"Package: {name}\nVersion: {version}\nArchitecture: all\nMaintainer: Fleet <fleet@example.org>\nDescription: test\n");
-        var deb = Path.Combine(_files.Dir, $"{name}_{version}_all.deb");
+        var root = Path.Combine(Files.Dir, $"{name}-{version}");
+        Files.Write($"{name}-{version}/DEBIAN/control", $"Package: {name}\nVersion: {version}\nArchitecture: all\nMaintainer: Fleet <fleet@example.org>\nDescription: test\n");
+        var deb = Path.Combine(Files.Dir, $"{name}_{version}_all.deb");
         var (exit, _, stderr) = Sh($"dpkg-deb --root-owner-group -b '{root}' '{deb}' >/dev/null");
         Assert.True(exit == 0, stderr);
         return deb;
@@ -86,14 +76,14 @@ public sealed class AptDebAndForceTests : IDisposable
         var deb = Deb("fleet-test-package", "1.0-1");
         var args = Args(("deb", deb));
         var change = Assert.IsType<Change>(Plan(args));
-        _fakes.Add("apt-get", """printf '%s\n' "$@" > "$FAKE_DIR/apt-get.args"; for a; do last=$a; done; [ -f "$last" ] && echo file-ok > "$FAKE_DIR/file" """);
+        Fakes.Add("apt-get", """printf '%s\n' "$@" > "$FAKE_DIR/apt-get.args"; for a; do last=$a; done; [ -f "$last" ] && echo file-ok > "$FAKE_DIR/file" """);
 
-        var run = _fakes.Run(change.Script);
+        var run = Fakes.Run(change.Script);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Contains("\ninstall\n--\n", _fakes.Read("apt-get.args"), StringComparison.Ordinal);
-        Assert.EndsWith("/package.deb\n", _fakes.Read("apt-get.args"), StringComparison.Ordinal);
-        Assert.Equal("file-ok\n", _fakes.Read("file"));
+        Assert.Contains("\ninstall\n--\n", Fakes.Read("apt-get.args"), StringComparison.Ordinal);
+        Assert.EndsWith("/package.deb\n", Fakes.Read("apt-get.args"), StringComparison.Ordinal);
+        Assert.Equal("file-ok\n", Fakes.Read("file"));
         Assert.Equal(TaskOutcome.Changed, new AptModule().Complete(change, run, args).Status);
     }
 
@@ -103,12 +93,12 @@ public sealed class AptDebAndForceTests : IDisposable
         var deb = Deb("coreutils", InstalledCoreutils());
         var args = Args(("deb", "file://" + deb));
         var change = Assert.IsType<Change>(Plan(args));
-        _fakes.Record("apt-get");
+        Fakes.Record("apt-get");
 
-        var run = _fakes.Run(change.Script);
+        var run = Fakes.Run(change.Script);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Equal("", _fakes.Calls);
+        Assert.Equal("", Fakes.Calls);
         Assert.Equal(TaskOutcome.Ok, new AptModule().Complete(change, run, args).Status);
     }
 
@@ -141,12 +131,12 @@ public sealed class AptDebAndForceTests : IDisposable
     {
         var args = Args(("update_cache", true), ("update_cache_retries", 3), ("update_cache_retry_max_delay", 1));
         var change = Assert.IsType<Change>(new AptModule().Plan(args, new FactCache(), Apply));
-        _fakes.Add("apt-get", """echo x >> "$FAKE_DIR/tries"; echo 'E: Failed to fetch' >&2; exit 100""");
+        Fakes.Add("apt-get", """echo x >> "$FAKE_DIR/tries"; echo 'E: Failed to fetch' >&2; exit 100""");
 
-        var run = _fakes.Run(change.Script.Replace("touch /var/lib/apt/periodic", "true", StringComparison.Ordinal));
+        var run = Fakes.Run(change.Script.Replace("touch /var/lib/apt/periodic", "true", StringComparison.Ordinal));
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Equal(3, _fakes.Read("tries").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(3, Fakes.Read("tries").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("apt-get update failed", run.Stderr, StringComparison.Ordinal);
     }
 

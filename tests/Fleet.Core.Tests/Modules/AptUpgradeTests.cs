@@ -8,18 +8,8 @@ using static Fleet.Core.Tests.Modules.LocalHost;
 namespace Fleet.Core.Tests.Modules;
 
 /// <summary>apt upgrade, autoclean and clean as Ansible 2.14's upgrade(), cleanup() and aptclean(): commands, simulation, changed.</summary>
-public sealed class AptUpgradeTests : IDisposable
+public sealed class AptUpgradeTests : AptScriptTestBase
 {
-    private static readonly ModuleContext Apply = new("h", CheckMode: false, ".");
-    private readonly FakeCommands _fakes = new();
-    private readonly TempFiles _files = new();
-
-    public void Dispose()
-    {
-        _fakes.Dispose();
-        _files.Dispose();
-    }
-
     private const string Upgraded = "Reading package lists...\nCalculating upgrade...\nThe following packages will be upgraded:\n  hello\n1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\nInst hello [1.0] (2.0 lab [all])\n";
     private const string Nothing = "Reading package lists...\nCalculating upgrade...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n";
 
@@ -107,7 +97,7 @@ public sealed class AptUpgradeTests : IDisposable
     [Fact]
     public void Upgrade_YamlYes_IsTheChoiceYes()
     {
-        var path = _files.Write("p.yml", "- hosts: all\n  tasks:\n    - apt: { upgrade: yes }\n    - apt: { upgrade: no, update_cache: true }\n");
+        var path = Files.Write("p.yml", "- hosts: all\n  tasks:\n    - apt: { upgrade: yes }\n    - apt: { upgrade: no, update_cache: true }\n");
         var tasks = PlaybookLoader.Load(path, ModuleCatalog.Default).Plays[0].Tasks;
         var scope = Core.Templating.VariableScope.Of(new Dictionary<string, object?>());
 
@@ -138,11 +128,11 @@ public sealed class AptUpgradeTests : IDisposable
     {
         var args = Args(("clean", true));
         var change = Assert.IsType<Change>(Plan(args, ""));
-        _fakes.Record("apt-get");
+        Fakes.Record("apt-get");
 
-        var run = _fakes.Run(change.Script);
+        var run = Fakes.Run(change.Script);
 
-        Assert.Equal("apt-get clean", _fakes.Read("calls").Trim());
+        Assert.Equal("apt-get clean", Fakes.Read("calls").Trim());
         Assert.Equal(TaskOutcome.Ok, new AptModule().Complete(change, run, args).Status);
     }
 }

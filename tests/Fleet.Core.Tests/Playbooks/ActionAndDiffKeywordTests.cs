@@ -10,21 +10,11 @@ public sealed class ActionAndDiffKeywordTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private Playbook Load(string playbook) => PlaybookLoader.Load(_files.Write("site.yml", playbook), ModuleCatalog.Default);
+    private Playbook Load(string playbook) => _files.LoadPlaybook(playbook);
 
     private TaskDefinition FirstTask(string tasks) => Load("- hosts: all\n  tasks:\n" + tasks).Plays[0].Tasks[0];
 
-    private IReadOnlyList<InputError> Errors(string playbook)
-    {
-        try
-        {
-            return PlaybookValidator.Validate([Load(playbook)], null, new Dictionary<string, object?>(), ModuleCatalog.Default);
-        }
-        catch (FleetInputException ex)
-        {
-            return ex.Errors;
-        }
-    }
+    private IReadOnlyList<InputError> Errors(string playbook) => _files.PlaybookErrors(playbook);
 
     [Fact]
     public void Action_FreeForm_NamesTheModuleAndRunsOnTheHost()

@@ -11,21 +11,9 @@ public sealed class PlacementLoadingTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private TaskDefinition FirstTask(string tasks) =>
-        PlaybookLoader.Load(_files.Write("site.yml", "- hosts: all\n  tasks:\n" + tasks), ModuleCatalog.Default).Plays[0].Tasks[0];
+    private TaskDefinition FirstTask(string tasks) => _files.LoadPlaybook("- hosts: all\n  tasks:\n" + tasks).Plays[0].Tasks[0];
 
-    private IReadOnlyList<InputError> Errors(string playbook)
-    {
-        try
-        {
-            var loaded = PlaybookLoader.Load(_files.Write("site.yml", playbook), ModuleCatalog.Default);
-            return PlaybookValidator.Validate([loaded], null, new Dictionary<string, object?>(), ModuleCatalog.Default);
-        }
-        catch (FleetInputException ex)
-        {
-            return ex.Errors;
-        }
-    }
+    private IReadOnlyList<InputError> Errors(string playbook) => _files.PlaybookErrors(playbook);
 
     [Fact]
     public void LocalAction_FreeForm_IsTheModuleDelegatedToLocalhost()

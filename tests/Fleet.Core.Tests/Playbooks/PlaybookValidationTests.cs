@@ -97,6 +97,42 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Validate_TemplatedKeyFileMissing_RenderedWithoutTheHost_IsALocatedError()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("keys.yml", "all:\n  vars: { admin_public_key: /nonexistent/fleet-admin.pub }\n  hosts:\n    web-1:\n"));
+
+        var errors = Validate("- hosts: all\n  tasks:\n    - authorized_key: { user: deploy, key_file: \"{{ admin_public_key }}\" }\n", inventory);
+
+        var error = Assert.Single(errors);
+        Assert.Equal((3, 49), (error.Location!.Value.Line, error.Location.Value.Column));
+        Assert.StartsWith("key_file: file not found on the controller: /nonexistent/fleet-admin.pub (rendered from {{ admin_public_key }})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TemplatedControllerFile_KnownOnlyOnTheHostOrUnderAWhen_IsNotAnError()
+    {
+        var inventory = InventoryLoader.Load(_files.Write("keys.yml", "all:\n  vars: { admin_public_key: /nonexistent/fleet-admin.pub, present_key: keys/admin.pub, manage_keys: false }\n  hosts:\n    web-1:\n"));
+        _files.Write("files/keys/admin.pub", "ssh-ed25519 AAAA admin\n");
+        var warnings = new List<InputError>();
+
+        var errors = PlaybookValidator.Validate([PlaybookLoader.Load(_files.Write("play.yml", """
+            - hosts: all
+              tasks:
+                - authorized_key: { user: deploy, key_file: "/keys/{{ ansible_hostname }}.pub" }
+                - authorized_key: { user: deploy, key_file: "/keys/{{ inventory_hostname }}.pub" }
+                - authorized_key: { user: deploy, key_file: "{{ present_key }}" }
+                - copy: { src: "{{ admin_public_key }}", dest: /x, remote_src: "{{ on_host | default(true) }}" }
+                - authorized_key: { user: deploy, key_file: "{{ admin_public_key }}" }
+                  when: manage_keys
+            """), ModuleCatalog.Default)], inventory, new Dictionary<string, object?>(), ModuleCatalog.Default, warnings);
+
+        Assert.Empty(errors);
+        var warning = Assert.Single(warnings);
+        Assert.Equal(7, warning.Location!.Value.Line);
+        Assert.Contains("key_file: file not found on the controller: /nonexistent/fleet-admin.pub", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_ImportedPlaybook_SourceIsRelativeToTheImportedFile()
     {
         _files.Write("sub/files/motd.txt", "hello\n");

@@ -11,18 +11,7 @@ public sealed class TaskTreeLoadingTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private IReadOnlyList<InputError> Errors(string playbook)
-    {
-        try
-        {
-            var loaded = PlaybookLoader.Load(_files.Write("site.yml", playbook), ModuleCatalog.Default);
-            return PlaybookValidator.Validate([loaded], null, new Dictionary<string, object?>(), ModuleCatalog.Default);
-        }
-        catch (FleetInputException ex)
-        {
-            return ex.Errors;
-        }
-    }
+    private IReadOnlyList<InputError> Errors(string playbook) => _files.PlaybookErrors(playbook);
 
     [Fact]
     public void Role_ErrorInsideItsTasks_IsReportedAtTheRoleFilesLocation()

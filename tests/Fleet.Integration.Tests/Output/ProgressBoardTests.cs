@@ -101,6 +101,62 @@ public sealed class ProgressBoardTests
     }
 
     [Theory]
+    [InlineData(40)]
+    [InlineData(30)]
+    public void Render_TooNarrowForTheCountHeaders_EachHostOnItsOwnLinesWithWholeCounts(int width)
+    {
+        var board = new ProgressBoard(new Clock());
+        board.Expect(3);
+        foreach (var host in new[] { "web-1", "web-2", "web-10" })
+        {
+            board.HostStarted(host);
+        }
+
+        board.TaskStarted("web-1", "install the packages the baseline needs");
+        board.TaskFinished("web-1", Task(TaskOutcome.Changed));
+        Finish(board, "web-10", HostStatus.Unreachable, "connection refused");
+
+        var lines = Draw(board, width).TrimEnd('\n').Split('\n');
+        var wide = Draw(board, 80).TrimEnd('\n').Split('\n');
+
+        Assert.All(lines, l => Assert.True(l.Length <= width, $"wider than {width}: '{l}'"));
+        Assert.All(lines, l => Assert.False(l.EndsWith(' '), $"padded: '{l}'"));
+        var words = string.Join(" ", lines).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var word in new[] { "web-1", "running", "ok=0", "changed=1", "failed=0", "web-10", "unreachable", "packages", "baseline" })
+        {
+            Assert.Contains(word, words);
+        }
+
+        Assert.Equal(["web-1", "web-2", "web-10"], lines.Where(l => l.StartsWith("web-", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
+        Assert.Contains(lines, l => l.StartsWith("  install", StringComparison.Ordinal));
+        Assert.Equal(["host", "task", "ok", "changed", "failed", "state"], wide[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData(30)]
+    [InlineData(20)]
+    public void Render_ManyHostsNarrow_TheBarFitsWhole(int width)
+    {
+        var board = new ProgressBoard(new Clock());
+        board.Expect(100);
+        for (var i = 1; i <= 100; i++)
+        {
+            board.HostStarted($"db-{i}");
+        }
+
+        for (var i = 1; i <= 50; i++)
+        {
+            Finish(board, $"db-{i}", HostStatus.Ok);
+        }
+
+        var lines = Draw(board, width).TrimEnd('\n').Split('\n');
+
+        Assert.All(lines, l => Assert.True(l.Length <= width, $"wider than {width}: '{l}'"));
+        Assert.Equal($"[{new string('#', (width - 2) / 2)}{new string('-', width - 2 - ((width - 2) / 2))}]", lines[0].TrimEnd());
+        Assert.Contains("50/100", lines[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(9, "9s")]
     [InlineData(83, "1m 23s")]
     [InlineData(3600 + 120 + 5, "1h 2m 5s")]
