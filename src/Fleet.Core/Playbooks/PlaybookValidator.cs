@@ -28,7 +28,9 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(catalog);
         using var validation = Templating.RenderBudget.Validation();
         var errors = new List<InputError>();
-        var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal);
+        var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal) { ["ansible_version"] = AnsibleVersion.Value };
+        // The facts as the run will have them: unknown until a host answers (see FactsUnknown).
+        var unknownFacts = new RuntimeLayer([.. Facts.FactVariables.Names], lenient: false);
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         var runtime = RuntimeNames(playbooks, catalog);
@@ -93,7 +95,8 @@ public static class PlaybookValidator
                 foreach (var layers in hostLayers)
                 {
                     var before = errors.Count;
-                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors, templates, found);
+                    var scopes = new TaskScopes(TaskScope(task, frameVars, extraVars, play, layers), TaskScope(task, frameVars, extraVars, play, layers with { Facts = unknownFacts }));
+                    CheckTask(task, spec, scopes, directory, errors, templates, found);
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -116,8 +119,9 @@ public static class PlaybookValidator
     }
 
     private static void CheckTask(
-        TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings)
+        TaskDefinition task, IModuleSpec module, TaskScopes scopes, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings)
     {
+        var scope = scopes.WithStandIns;
         if (task.When is { } when)
         {
             foreach (var name in when.Variables.Distinct())
@@ -156,9 +160,17 @@ public static class PlaybookValidator
         }
         catch (FleetInputException ex)
         {
-            // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x.
+            if (FactsUnknown(module, task.Args, scopes.WithFactsUnknown))
+            {
+                // The failure came from the facts' stand-ins ("{{ packages[ansible_os_family] }}" looks up key ''): the host's facts decide.
+                errors.AddRange(Structure(module, task.Args));
+                return;
+            }
+
+            // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x,
+            // and `when: settings['key'] | default('')` a use of settings['key'] (a missing key is Jinja's undefined too).
             // A parameter that is given but whose value failed to render is not "missing": its own error says why.
-            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && e.Message.Contains("undefined variable", StringComparison.Ordinal)))
+            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && IsUndefined(e.Message)))
                 .Where(e => !task.Args.Entries.Any(a => e.Message.EndsWith($"missing required parameter '{a.Key}'", StringComparison.Ordinal))));
             return;
         }
@@ -203,6 +215,31 @@ public static class PlaybookValidator
             {
                 errors.Add(new InputError(arg.Location, $"{parameter.Name}: file not found on the controller: {path} (looked in {string.Join(", ", places)})"));
             }
+        }
+    }
+
+    /// <summary>A task's variables for validation: facts as stand-ins of their type, and facts as values only the run knows.</summary>
+    private sealed record TaskScopes(IVariableLookup WithStandIns, IVariableLookup WithFactsUnknown);
+
+    /// <summary>Jinja's undefined: a variable, or a key or attribute a value does not have.</summary>
+    private static bool IsUndefined(string message) =>
+        message.Contains("undefined variable", StringComparison.Ordinal) || message.Contains("has no attribute", StringComparison.Ordinal);
+
+    /// <summary>Whether binding the arguments again, with the facts unknown, reaches a fact before it fails: then the facts decide.</summary>
+    private static bool FactsUnknown(IModuleSpec module, MapArg args, IVariableLookup scope)
+    {
+        try
+        {
+            _ = ModuleArguments.Bind(module, args, scope);
+            return false;
+        }
+        catch (RuntimeVariableException)
+        {
+            return true;
+        }
+        catch (FleetInputException)
+        {
+            return false;
         }
     }
 
