@@ -150,7 +150,7 @@ public static class PlaybookValidator
 
         if (module is ActionSpec action)
         {
-            CheckAction(task, action, scope, errors);
+            CheckAction(task, action, scopes, errors);
             return;
         }
 
@@ -324,8 +324,9 @@ public static class PlaybookValidator
     }
 
     /// <summary>An engine action: known parameter names, required ones, and every template renders (or waits for the run).</summary>
-    private static void CheckAction(TaskDefinition task, ActionSpec action, IVariableLookup scope, List<InputError> errors)
+    private static void CheckAction(TaskDefinition task, ActionSpec action, TaskScopes scopes, List<InputError> errors)
     {
+        var scope = scopes.WithStandIns;
         if (!action.AnyParameter)
         {
             errors.AddRange(Structure(action, task.Args));
@@ -355,12 +356,33 @@ public static class PlaybookValidator
                 }
                 catch (FleetInputException ex)
                 {
-                    errors.AddRange(ex.Errors);
+                    if (!FactsUnknown(scalar, scopes.WithFactsUnknown))
+                    {
+                        errors.AddRange(ex.Errors);
+                    }
                 }
                 catch (RuntimeVariableException)
                 {
                     // known when the play runs
                 }
+            }
+        }
+
+        // As for a module's arguments: a value that fails only on the facts' stand-ins waits for the host's facts.
+        static bool FactsUnknown(ScalarArg scalar, IVariableLookup factsUnknown)
+        {
+            try
+            {
+                _ = Template.Render(scalar.Value!, factsUnknown, scalar.Location);
+                return false;
+            }
+            catch (RuntimeVariableException)
+            {
+                return true;
+            }
+            catch (FleetInputException)
+            {
+                return false;
             }
         }
 

@@ -237,6 +237,14 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Validate_MapIndexedByAFact_InEngineActions_WaitsForTheHostsFacts()
+    {
+        var errors = Validate("- hosts: all\n  vars: { pkgs: { Debian: cron } }\n  tasks:\n    - set_fact: { cron_pkg: \"{{ pkgs[ansible_os_family] }}\" }\n    - debug: { msg: \"{{ pkgs[ansible_os_family] }}\" }\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public void Validate_MapIndexedByAFact_StillChecksParameterNames()
     {
         var errors = Validate("- hosts: all\n  vars: { cron_package: { Debian: cron } }\n  tasks:\n    - apt: { name: \"{{ cron_package[ansible_os_family] }}\", stat: present }\n");
