@@ -256,6 +256,7 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
             ["groups"] = groups,
             ["hostvars"] = run.HostVars,
             ["ansible_check_mode"] = options.CheckMode,
+            ["ansible_version"] = AnsibleVersion.Value,
             ["playbook_dir"] = play.Directory,
             ["ansible_play_name"] = play.Name,
             ["omit"] = OmitMarker,

@@ -28,7 +28,9 @@ public static class PlaybookValidator
         ArgumentNullException.ThrowIfNull(catalog);
         using var validation = Templating.RenderBudget.Validation();
         var errors = new List<InputError>();
-        var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal);
+        var facts = new Dictionary<string, object?>(Facts.FactVariables.Placeholders, StringComparer.Ordinal) { ["ansible_version"] = AnsibleVersion.Value };
+        // The facts as the run will have them: unknown until a host answers (see FactsUnknown).
+        var unknownFacts = new RuntimeLayer([.. Facts.FactVariables.Names], lenient: false);
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         var runtime = RuntimeNames(playbooks, catalog);
@@ -95,8 +97,9 @@ public static class PlaybookValidator
                 foreach (var layers in hostLayers)
                 {
                     var before = errors.Count;
-                    CheckTask(task, spec, TaskScope(task, frameVars, extraVars, play, layers), directory, errors, templates, found,
+                    var scopes = new TaskScopes(TaskScope(task, frameVars, extraVars, play, layers), TaskScope(task, frameVars, extraVars, play, layers with { Facts = unknownFacts }),
                         () => TaskScope(task, frameVars, extraVars, play, layers with { Facts = hostFacts, Magic = new RuntimeLayer([.. layers.Magic.Keys], lenient: false) }));
+                    CheckTask(task, spec, scopes, directory, errors, templates, found);
                     if (errors.Count > before)
                     {
                         break; // one host's errors are enough; the others would repeat them
@@ -119,9 +122,9 @@ public static class PlaybookValidator
     }
 
     private static void CheckTask(
-        TaskDefinition task, IModuleSpec module, IVariableLookup scope, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings,
-        Func<IVariableLookup> known)
+        TaskDefinition task, IModuleSpec module, TaskScopes scopes, string directory, List<InputError> errors, TemplateSources templates, List<InputError> warnings)
     {
+        var scope = scopes.WithStandIns;
         if (task.When is { } when)
         {
             foreach (var name in when.Variables.Distinct())
@@ -150,7 +153,7 @@ public static class PlaybookValidator
 
         if (module is ActionSpec action)
         {
-            CheckAction(task, action, scope, errors);
+            CheckAction(task, action, scopes, errors);
             return;
         }
 
@@ -160,9 +163,17 @@ public static class PlaybookValidator
         }
         catch (FleetInputException ex)
         {
-            // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x.
+            if (FactsUnknown(module, task.Args, scopes.WithFactsUnknown))
+            {
+                // The failure came from the facts' stand-ins ("{{ packages[ansible_os_family] }}" looks up key ''): the host's facts decide.
+                errors.AddRange(Structure(module, task.Args));
+                return;
+            }
+
+            // Under a when, the arguments are rendered only when it holds (as in Ansible): `when: x is defined` guards a use of x,
+            // and `when: settings['key'] | default('')` a use of settings['key'] (a missing key is Jinja's undefined too).
             // A parameter that is given but whose value failed to render is not "missing": its own error says why.
-            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && e.Message.Contains("undefined variable", StringComparison.Ordinal)))
+            errors.AddRange(ex.Errors.Where(e => !(task.When is not null && IsUndefined(e.Message)))
                 .Where(e => !task.Args.Entries.Any(a => e.Message.EndsWith($"missing required parameter '{a.Key}'", StringComparison.Ordinal))));
             return;
         }
@@ -186,7 +197,7 @@ public static class PlaybookValidator
             }
 
             var templated = Template.HasTemplate(written);
-            if ((templated ? RenderedOnEveryHost(written, known(), arg.Location) : written) is not { Length: > 0 } path || (templated && maybeOnHost && parameter.Name == "src"))
+            if ((templated ? RenderedOnEveryHost(written, scopes.Known(), arg.Location) : written) is not { Length: > 0 } path || (templated && maybeOnHost && parameter.Name == "src"))
             {
                 continue;
             }
@@ -229,6 +240,34 @@ public static class PlaybookValidator
         catch (Exception ex) when (ex is RuntimeVariableException or UndefinedVariableException or FleetInputException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A task's variables for validation: facts as stand-ins of their type, facts as values only the run knows, and (made when
+    /// asked) only what every host knows before the run, to render a controller path.
+    /// </summary>
+    private sealed record TaskScopes(IVariableLookup WithStandIns, IVariableLookup WithFactsUnknown, Func<IVariableLookup> Known);
+
+    /// <summary>Jinja's undefined: a variable, or a key or attribute a value does not have.</summary>
+    private static bool IsUndefined(string message) =>
+        message.Contains("undefined variable", StringComparison.Ordinal) || message.Contains("has no attribute", StringComparison.Ordinal);
+
+    /// <summary>Whether binding the arguments again, with the facts unknown, reaches a fact before it fails: then the facts decide.</summary>
+    private static bool FactsUnknown(IModuleSpec module, MapArg args, IVariableLookup scope)
+    {
+        try
+        {
+            _ = ModuleArguments.Bind(module, args, scope);
+            return false;
+        }
+        catch (RuntimeVariableException)
+        {
+            return true;
+        }
+        catch (FleetInputException)
+        {
+            return false;
         }
     }
 
@@ -315,8 +354,9 @@ public static class PlaybookValidator
     }
 
     /// <summary>An engine action: known parameter names, required ones, and every template renders (or waits for the run).</summary>
-    private static void CheckAction(TaskDefinition task, ActionSpec action, IVariableLookup scope, List<InputError> errors)
+    private static void CheckAction(TaskDefinition task, ActionSpec action, TaskScopes scopes, List<InputError> errors)
     {
+        var scope = scopes.WithStandIns;
         if (!action.AnyParameter)
         {
             errors.AddRange(Structure(action, task.Args));
@@ -346,12 +386,33 @@ public static class PlaybookValidator
                 }
                 catch (FleetInputException ex)
                 {
-                    errors.AddRange(ex.Errors);
+                    if (!FactsUnknown(scalar, scopes.WithFactsUnknown))
+                    {
+                        errors.AddRange(ex.Errors);
+                    }
                 }
                 catch (RuntimeVariableException)
                 {
                     // known when the play runs
                 }
+            }
+        }
+
+        // As for a module's arguments: a value that fails only on the facts' stand-ins waits for the host's facts.
+        static bool FactsUnknown(ScalarArg scalar, IVariableLookup factsUnknown)
+        {
+            try
+            {
+                _ = Template.Render(scalar.Value!, factsUnknown, scalar.Location);
+                return false;
+            }
+            catch (RuntimeVariableException)
+            {
+                return true;
+            }
+            catch (FleetInputException)
+            {
+                return false;
             }
         }
 

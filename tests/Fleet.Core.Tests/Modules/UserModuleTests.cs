@@ -187,6 +187,41 @@ public sealed class UserModuleTests : IDisposable
     }
 
     [Fact]
+    public void Plan_Expires_UsermodWithItsUtcDayThenNoOp()
+    {
+        // 1422403387 s is 2015-01-28 in UTC, day 16463 since the epoch (the CIS roles' "expire users" value).
+        var change = Assert.IsType<Change>(Plan(Deploy(), ("name", "deploy"), ("expires", "1422403387")));
+        var set = Facts("deploy", "deploy:x:1001:1001:Deploy:/home/deploy:/bin/bash", $"deploy:{Hash}:19700:0:99999:7::16463:");
+
+        Assert.Equal("set -e\nusermod -e 2015-01-28 -- deploy\n", change.Script);
+        Assert.Equal(["user deploy: expires 2015-01-28"], change.Changes);
+        Assert.IsType<NoChange>(Plan(set, ("name", "deploy"), ("expires", "1422403387.5")));
+    }
+
+    [Fact]
+    public void Plan_NegativeExpires_RemovesAnExpiryOnly()
+    {
+        var set = Facts("deploy", "deploy:x:1001:1001:Deploy:/home/deploy:/bin/bash", $"deploy:{Hash}:19700:0:99999:7::16463:");
+
+        var change = Assert.IsType<Change>(Plan(set, ("name", "deploy"), ("expires", "-1")));
+
+        Assert.Equal("set -e\nusermod -e '' -- deploy\n", change.Script);
+        Assert.IsType<NoChange>(Plan(Deploy(), ("name", "deploy"), ("expires", "-1")));
+    }
+
+    [Fact]
+    public void Plan_NewUserWithExpires_UseraddDashE()
+    {
+        var change = Assert.IsType<Change>(Plan(Facts("temp", null), ("name", "temp"), ("expires", "0")));
+
+        Assert.Contains("useradd -e 1970-01-01 -m -- temp", change.Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_ExpiresNotANumber_FailsNamingIt() =>
+        Assert.Contains("'expires'", Assert.IsType<PlanFailure>(Plan(Deploy(), ("name", "deploy"), ("expires", "soon"))).Message, StringComparison.Ordinal);
+
+    [Fact]
     public void Plan_EmptyShadowAgingField_ReadsAsMinusOne()
     {
         var facts = Facts("deploy", "deploy:x:1001:1001:Deploy:/home/deploy:/bin/bash", $"deploy:{Hash}:19700::::::");

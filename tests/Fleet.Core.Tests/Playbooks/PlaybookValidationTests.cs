@@ -264,6 +264,56 @@ public sealed class PlaybookValidationTests : IDisposable
     }
 
     [Fact]
+    public void Validate_MapIndexedByAFact_WaitsForTheHostsFacts()
+    {
+        // A role's "multi-OS vars": the key is the host's ansible_os_family, which no stand-in can know.
+        var errors = Validate("- hosts: all\n  vars: { cron_package: { RedHat: cronie, Debian: cron } }\n  tasks:\n    - apt: { name: \"{{ cron_package[ansible_os_family] }}\" }\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_MapIndexedByAFact_InEngineActions_WaitsForTheHostsFacts()
+    {
+        var errors = Validate("- hosts: all\n  vars: { pkgs: { Debian: cron } }\n  tasks:\n    - set_fact: { cron_pkg: \"{{ pkgs[ansible_os_family] }}\" }\n    - debug: { msg: \"{{ pkgs[ansible_os_family] }}\" }\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_MapIndexedByAFact_StillChecksParameterNames()
+    {
+        var errors = Validate("- hosts: all\n  vars: { cron_package: { Debian: cron } }\n  tasks:\n    - apt: { name: \"{{ cron_package[ansible_os_family] }}\", stat: present }\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("unknown parameter 'stat'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_MissingKeyOfAVariable_WithoutWhen_IsError()
+    {
+        var errors = Validate("- hosts: all\n  vars: { sshd: { ciphers: aes } }\n  tasks:\n    - copy: { dest: /x, content: \"{{ sshd['kex'] }}\" }\n");
+
+        Assert.Contains(errors, e => e.Message.Contains("has no attribute 'kex'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_MissingKeyGuardedByWhen_IsNotReported()
+    {
+        // As Ansible: the arguments are rendered only when the condition holds, and here it never does without the key.
+        var errors = Validate("- hosts: all\n  vars: { sshd: { ciphers: aes } }\n  tasks:\n    - copy: { dest: /x, content: \"AllowUsers {{ sshd['allowusers'] }}\" }\n      when: sshd['allowusers'] | default('')\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_AnsibleVersion_IsDefined()
+    {
+        var errors = Validate("- hosts: all\n  tasks:\n    - fail: { msg: old }\n      when: not ansible_version.full is version('2.9', '>=')\n    - copy: { dest: /x, content: \"{{ ansible_version.major }}.{{ ansible_version.minor }}\" }\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public void Validate_UndefinedVariableInWhen_IsError()
     {
         var errors = Validate("- hosts: all\n  tasks:\n    - command: echo hi\n      when: colour == 'blue'\n");

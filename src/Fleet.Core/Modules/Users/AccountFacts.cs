@@ -17,17 +17,18 @@ namespace Fleet.Core.Modules.Users;
 /// <param name="Aging">The shadow entry's password ageing, or null when shadow could not be read (no root).</param>
 public sealed record Account(string Name, long Uid, long Gid, string Comment, string Home, string Shell, string? PasswordHash, bool HomeExists, PasswordAging? Aging = null);
 
-/// <summary>The password ageing fields of a shadow entry (fields 4, 5 and 6); an empty field reads as -1, as Python's spwd (and so Ansible) reads it.</summary>
+/// <summary>The password ageing fields of a shadow entry (fields 4, 5, 6 and 8); an empty field reads as -1, as Python's spwd (and so Ansible) reads it.</summary>
 /// <param name="MinDays">Minimum days between password changes (chage -m).</param>
 /// <param name="MaxDays">Maximum days a password is valid (chage -M).</param>
 /// <param name="WarnDays">Days of warning before the password expires (chage -W).</param>
-public sealed record PasswordAging(long MinDays, long MaxDays, long WarnDays)
+/// <param name="ExpireDays">The day the account expires, in days since the epoch (usermod -e); -1 when it never does.</param>
+public sealed record PasswordAging(long MinDays, long MaxDays, long WarnDays, long ExpireDays = -1)
 {
     /// <summary>The ageing fields of a shadow line's fields (name first), or null when the line is too short.</summary>
     public static PasswordAging? FromShadow(IReadOnlyList<string> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        return fields.Count < 6 ? null : new PasswordAging(Days(fields[3]), Days(fields[4]), Days(fields[5]));
+        return fields.Count < 6 ? null : new PasswordAging(Days(fields[3]), Days(fields[4]), Days(fields[5]), fields.Count > 7 ? Days(fields[7]) : -1);
     }
 
     private static long Days(string field) =>

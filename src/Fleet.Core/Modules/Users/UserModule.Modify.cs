@@ -118,6 +118,16 @@ public sealed partial class UserModule
             return new PlanFailure($"cannot read the password ageing of {name} (getent shadow needs root: set become: true)");
         }
 
+        if (!TryExpiry(args, out var expiry, out var invalid))
+        {
+            return new PlanFailure(invalid!);
+        }
+
+        if (account.Aging is not null)
+        {
+            Expiry(expiry, account.Aging, command, changes);
+        }
+
         var chage = account.Aging is null ? null : Chage(name, account.Aging, args, changes);
 
         // As Ansible: a missing home is created when create_home holds (a moved home exists after the move).

@@ -37,6 +37,7 @@ public sealed partial class UserModule : Module
         new("password_expire_min", ParameterType.Int, "Minimum days between password changes (shadow field 4, chage -m). The default leaves it alone."),
         new("password_expire_max", ParameterType.Int, "Maximum days a password is valid (shadow field 5, chage -M). The default leaves it alone."),
         new("password_expire_warn", ParameterType.Int, "Days of warning before the password expires (shadow field 6, chage -W). The default leaves it alone."),
+        new("expires", ParameterType.String, "When the account expires, in seconds since the epoch (a number; its UTC day counts, as Ansible's): usermod -e YYYY-MM-DD, shadow field 8; a negative number removes the expiry. The default leaves it alone."),
         new("remove", ParameterType.Bool, "With state: absent, also remove the home directory and mail spool (userdel -r). The default value is false."),
         new("force", ParameterType.Bool, "With state: absent, remove the user even while logged in (userdel -f). The default value is false."),
     ];
@@ -155,6 +156,17 @@ public sealed partial class UserModule : Module
         var home = args.GetString("home");
         AddIfGiven(command, details, args, "home", "-d");
         AddIfGiven(command, details, args, "shell", "-s");
+        if (!TryExpiry(args, out var expiry, out var invalid))
+        {
+            return new PlanFailure(invalid!);
+        }
+
+        if (expiry is { } day)
+        {
+            command.AddRange(["-e", ExpiryDate(day)]);
+            details.Add(day < 0 ? "no expiry" : "expires " + ExpiryDate(day));
+        }
+
         if (args.GetString("password") is { } password)
         {
             command.AddRange(["-p", args.GetBool("password_lock") == true ? "!" + password : password]);
