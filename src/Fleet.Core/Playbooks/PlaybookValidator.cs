@@ -419,6 +419,7 @@ public static class PlaybookValidator
         }
 
         layers.Add(play.RoleDefaults);
+        layers.Add(Inventory.HostScope.ConnectionFallback);
         layers.Add(host.Runtime);
         return VariableScope.Of([.. layers]);
     }
