@@ -145,9 +145,11 @@ internal sealed record CallExpression(Expression Callee, IReadOnlyList<Expressio
         };
     }
 
-    public override IEnumerable<string> Variables =>
-        (Callee is VariableExpression { Name: var name } && Globals.Names.Contains(name) ? [] : Callee.Variables)
-        .Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
+    // A macro (a called name that is no global) takes an undefined name as an undefined value: that argument requires nothing.
+    public override IEnumerable<string> Variables => Callee is VariableExpression { Name: var name }
+        ? (Globals.Names.Contains(name) ? [] : Callee.Variables)
+            .Concat(Arguments.Concat(Keywords.Select(k => k.Value)).Where(a => Globals.Names.Contains(name) || !UndefinedValue.IsReference(a)).SelectMany(a => a.Variables))
+        : Callee.Variables.Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
 }
 
 internal sealed record NotExpression(Expression Operand) : Expression

@@ -225,7 +225,8 @@ public sealed partial class JinjaTemplate
                     Uses(f.Else ?? [], bound, proven, guarded: true, uses);
                     break;
                 case SetNode s:
-                    if (s.Value is { } value)
+                    // `set x = name` holds an undefined name as undefined (the renderer's UndefinedValue): only a use of x fails.
+                    if (s.Value is { } value && !(s.Targets.Count == 1 && UndefinedValue.IsReference(value)))
                     {
                         Add(value, s.Offset, guarded);
                     }
