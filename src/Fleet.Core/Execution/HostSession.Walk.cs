@@ -283,7 +283,8 @@ internal sealed partial class HostSession : IPlayWalk
     {
         if (!task.Keywords.Implicit && Conditions.FirstFalse(task, frame, _variables.Scope(_run!, task, frame, null)) is { } why)
         {
-            Report(task, TaskOutcome.Skipped, $"condition false: {why}", frame);
+            // Shown as skipped, but Ansible's recap does not count a meta task's result.
+            Report(task, TaskOutcome.Skipped, $"condition false: {why}", frame, tally: 0);
             return true;
         }
 

@@ -211,6 +211,9 @@ internal sealed class HostVariables(InventoryHost host, IReadOnlyDictionary<stri
         var role = task.Keywords.Role;
         var layers = new List<IReadOnlyDictionary<string, object?>>
         {
+            // Ansible's play context gives a task the connection it uses where no variable names one (not in hostvars).
+            HostScope.ConnectionFallback,
+
             // Role defaults: the play's roles', then the task's own role above them.
             play.RoleDefaults,
         };

@@ -26,6 +26,10 @@ public static class HostScope
             host.Vars);
     }
 
+    /// <summary>A task's <c>ansible_connection</c> where no variable sets it (Ansible's play context gives it; hostvars do not show it): ssh.</summary>
+    public static IReadOnlyDictionary<string, object?> ConnectionFallback { get; } =
+        new Dictionary<string, object?>(StringComparer.Ordinal) { ["ansible_connection"] = "ssh" };
+
     /// <summary>
     /// The host's own magic variables, <c>inventory_hostname</c>, <c>inventory_hostname_short</c>, <c>group_names</c>: Ansible ranks
     /// them with the inventory's host vars (above them), below facts, play vars and extra vars.

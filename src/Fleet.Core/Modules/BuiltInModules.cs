@@ -59,6 +59,7 @@ public static class BuiltInModules
         new GetentModule(),
         new ModprobeModule(),
         new StatModule(),
+        new Slurp.SlurpModule(),
         new IptablesModule(),
         new FindModule(),
         new MountModule(),

@@ -101,8 +101,8 @@ public sealed record TaskDefinition(
     /// <summary>Keywords beyond the constructor's: blocks, loops, register, conditions, vars, role. The default is none.</summary>
     public TaskKeywords Keywords { get; init; } = new();
 
-    /// <summary><paramref name="name"/> as Ansible shows a task's name: "role : name" inside a role.</summary>
-    public string InRole(string name) => Keywords.Role is { } role && !Keywords.IsRole ? $"{role.Name} : {name}" : name;
+    /// <summary><paramref name="name"/> as Ansible shows a task's name: "role : name" inside a role, except an include_role (Ansible's names itself without its role).</summary>
+    public string InRole(string name) => Keywords.Role is { } role && !Keywords.IsRole && Keywords.Kind != TaskKind.IncludeRole ? $"{role.Name} : {name}" : name;
 
     /// <summary>This node and every task under it (blocks, preloaded includes), in file order.</summary>
     public IEnumerable<TaskDefinition> Flatten()

@@ -34,6 +34,7 @@ public static class PlaybookValidator
         var groups = inventory?.GroupsVariable;
         var targeted = new List<Inventory.InventoryHost>();
         var runtime = RuntimeNames(playbooks, catalog);
+        var assigned = AssignedNames(playbooks);
         var templates = new TemplateSources();
         var found = new List<InputError>();
         // What differs from host to host without being written for it (facts, magic variables) stands as unknown.
@@ -57,9 +58,10 @@ public static class PlaybookValidator
 
             var topics = play.HandlerTopics.ToHashSet(StringComparer.Ordinal);
             var last = new RuntimeLayer(runtime, lenient: inventory is null);
+            var shadow = new RuntimeLayer(assigned, lenient: false);
             var hostLayers = hosts.Count > 0
-                ? hosts.Select(h => new HostLayers(h.Vars, HostScope.Magic(h, groups), facts, last)).ToList()
-                : [new HostLayers(new Dictionary<string, object?>(), MagicVariables.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal), facts, last)];
+                ? hosts.Select(h => new HostLayers(h.Vars, HostScope.Magic(h, groups), facts, last) { Assigned = shadow }).ToList()
+                : [new HostLayers(new Dictionary<string, object?>(), MagicVariables.ToDictionary(n => n, _ => (object?)"", StringComparer.Ordinal), facts, last) { Assigned = shadow }];
             foreach (var (task, frameVars) in Leaves(play.Tasks.Concat(play.Handlers), Nesting.None))
             {
                 errors.AddRange(task.Keywords.Loop is { } loop ? LiteralLoops.Check(loop) : []);
@@ -458,7 +460,11 @@ public static class PlaybookValidator
 
     /// <summary>One targeted host's layers (or stand-ins without an inventory): its inventory variables, magic variables, facts, and what the run sets.</summary>
     private sealed record HostLayers(
-        IReadOnlyDictionary<string, object?> Vars, IReadOnlyDictionary<string, object?> Magic, IReadOnlyDictionary<string, object?> Facts, IReadOnlyDictionary<string, object?> Runtime);
+        IReadOnlyDictionary<string, object?> Vars, IReadOnlyDictionary<string, object?> Magic, IReadOnlyDictionary<string, object?> Facts, IReadOnlyDictionary<string, object?> Runtime)
+    {
+        /// <summary>The names set_fact and register give, which outrank task, block, play, inventory and role variables. The default value is none.</summary>
+        public IReadOnlyDictionary<string, object?> Assigned { get; init; } = new Dictionary<string, object?>();
+    }
 
     /// <summary>
     /// A task's variables as the run will have them, in the order of <c>HostVariables.Scope</c> (Ansible's, docs/variables.md),
@@ -482,6 +488,8 @@ public static class PlaybookValidator
             layers.Add(role.Params);
         }
 
+        // A set_fact or registered value outranks all below (Ansible's precedence): a default it replaces is no guide to its value.
+        layers.Add(host.Assigned);
         layers.Add(task.Keywords.Vars);
         layers.AddRange(nesting.BlockVars.Reverse());
         if (role is not null)
@@ -500,6 +508,7 @@ public static class PlaybookValidator
         }
 
         layers.Add(play.RoleDefaults);
+        layers.Add(Inventory.HostScope.ConnectionFallback);
         layers.Add(host.Runtime);
         return VariableScope.Of([.. layers]);
     }
@@ -533,6 +542,23 @@ public static class PlaybookValidator
 
             // Facts that modules return become variables of their own names (Ansible's INJECT_FACTS_AS_VARS).
             names.UnionWith(catalog.Find(task.Module)?.ReturnedFactNames(task.Args) ?? []);
+        }
+
+        return names;
+    }
+
+    /// <summary>The names <c>set_fact</c> and <c>register</c> set by name (not include_vars' "*": that would defer every check).</summary>
+    private static HashSet<string> AssignedNames(IReadOnlyList<Playbook> playbooks)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in playbooks.SelectMany(p => p.Plays).SelectMany(p => p.Tasks.Concat(p.Handlers)).SelectMany(t => t.Flatten()))
+        {
+            if (task.Keywords.Register is { } register)
+            {
+                names.Add(register);
+            }
+
+            names.UnionWith(ActionSpec.Find(task.Module)?.VariablesSet(task).Where(n => n != "*") ?? []);
         }
 
         return names;

@@ -147,7 +147,13 @@ internal sealed partial class RoleReader(LoadContext context, TaskReader tasks)
         }
 
         BlockBody? preloaded = null;
-        if (!Template.HasTemplate(name) && !files.HasTemplate)
+        if (!Template.HasTemplate(name) && task.When is not null && Find(name, r.Directory, inherit.Collections) is null)
+        {
+            // Ansible looks an included role up only when the task runs: behind a when (another family's role, a collection not
+            // installed) it is a warning now and the task's failure on a host that reaches it.
+            context.Warnings.Add(new InputError(task.Args.Location, $"include_role: role '{name}' not found (looked in {string.Join(", ", Places(name, r.Directory, inherit.Collections))}); the task fails on a host that reaches it"));
+        }
+        else if (!Template.HasTemplate(name) && !files.HasTemplate)
         {
             var tags = inherit.Tags.Concat(apply?.Tags ?? []).Distinct().ToList();
             var role = Load(r, null, name, ModuleVars.None, files, inherit with { Tags = tags }, dedupe: false, publicVars: false, at: task.Args.Location);

@@ -304,7 +304,7 @@ internal sealed partial class TaskReader(LoadContext context)
         }
 
         var definition = new TaskDefinition(
-            taskName ?? DefaultName(module),
+            taskName ?? DefaultName(rawModule),
             module,
             args,
             tags,
@@ -668,7 +668,7 @@ internal sealed partial class TaskReader(LoadContext context)
         return new LoopSpec(kind, YamlFile.ToValue(value), loopVar, indexVar, label, r.At(key)) { Extended = extended, Pause = TimeSpan.FromSeconds(pause) };
     }
 
-    /// <summary>A task without a name is named after its module, as Ansible names it.</summary>
+    /// <summary>A task without a name is named after its module as written (ansible.builtin.include_tasks stays so), as Ansible names it.</summary>
     private static string DefaultName(string module) => module;
 
     private static readonly string[] Prefixes = ["ansible.builtin.", "ansible.posix.", "community.general.", "community.crypto.", "ansible.legacy."];

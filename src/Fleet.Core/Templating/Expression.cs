@@ -84,7 +84,8 @@ internal sealed record DictExpression(IReadOnlyList<(Expression Key, Expression 
 internal sealed record VariableExpression(string Name) : Expression
 {
     private protected override object? Compute(IVariableLookup variables) =>
-        variables.TryGet(Name, out var value) ? value : throw new UndefinedVariableException(Name);
+        !variables.TryGet(Name, out var value) ? throw new UndefinedVariableException(Name)
+        : value is UndefinedValue undefined ? throw undefined.Raise() : value;
 
     public override IEnumerable<string> Variables => [Name];
 }
@@ -114,8 +115,15 @@ internal sealed record CallExpression(Expression Callee, IReadOnlyList<Expressio
 {
     private protected override object? Compute(IVariableLookup variables)
     {
-        var arguments = Arguments.Select(a => a.Value(variables)).ToList();
-        var keywords = Keywords.ToDictionary(k => k.Name, k => k.Value.Value(variables), StringComparer.Ordinal);
+        // As Jinja: an undefined argument reaches a macro as an undefined value (its `is defined` is false); anything else fails on it.
+        var arguments = Arguments.Select(a => UndefinedValue.Of(a, variables)).ToList();
+        var keywords = Keywords.ToDictionary(k => k.Name, k => UndefinedValue.Of(k.Value, variables), StringComparer.Ordinal);
+        var callee = Callee is MemberExpression || (Callee is VariableExpression { Name: var named } && !variables.TryGet(named, out _)) ? null : Callee.Value(variables);
+        if (callee is not ICallable { TakesUndefined: true })
+        {
+            UndefinedValue.Require(arguments.Concat(keywords.Values));
+        }
+
         if (Callee is MemberExpression { Key: LiteralExpression { Constant: string method } } member)
         {
             var target = member.Target.Value(variables);
@@ -130,16 +138,18 @@ internal sealed record CallExpression(Expression Callee, IReadOnlyList<Expressio
             return global;
         }
 
-        return Callee.Value(variables) switch
+        return (callee ?? Callee.Value(variables)) switch
         {
             ICallable callable => callable.Call(arguments, keywords),
             var other => throw new FleetInputException($"'{Callee.Text}' is not callable ({Values.TypeName(other)})"),
         };
     }
 
-    public override IEnumerable<string> Variables =>
-        (Callee is VariableExpression { Name: var name } && Globals.Names.Contains(name) ? [] : Callee.Variables)
-        .Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
+    // A macro (a called name that is no global) takes an undefined name as an undefined value: that argument requires nothing.
+    public override IEnumerable<string> Variables => Callee is VariableExpression { Name: var name }
+        ? (Globals.Names.Contains(name) ? [] : Callee.Variables)
+            .Concat(Arguments.Concat(Keywords.Select(k => k.Value)).Where(a => Globals.Names.Contains(name) || !UndefinedValue.IsReference(a)).SelectMany(a => a.Variables))
+        : Callee.Variables.Concat(Arguments.SelectMany(a => a.Variables)).Concat(Keywords.SelectMany(k => k.Value.Variables));
 }
 
 internal sealed record NotExpression(Expression Operand) : Expression

@@ -5,6 +5,8 @@ public sealed partial class JinjaTemplate
     /// <summary>A <c>macro</c> as a value templates call: its arguments bound to its parameters, its body rendered where it was defined.</summary>
     private sealed class Macro(JinjaTemplate template, MacroNode node, Scope closure) : ICallable
     {
+        public bool TakesUndefined => true;
+
         public object? Call(IReadOnlyList<object?> arguments, IReadOnlyDictionary<string, object?> keywords)
         {
             if (arguments.Count > node.Parameters.Count)

@@ -145,7 +145,8 @@ public sealed partial class JinjaTemplate
                 RenderFor(f, scope, output);
                 break;
             case SetNode s:
-                var value = s.Value is not null ? s.Value.Value(scope) : RenderBlock(s.Body!, scope);
+                // As Jinja: `set x = undefined_name` fails only where x is used.
+                var value = s.Value is null ? RenderBlock(s.Body!, scope) : s.Targets.Count == 1 ? UndefinedValue.Of(s.Value, scope) : s.Value.Value(scope);
                 Assign(scope, s.Targets, value);
                 break;
             case MacroNode m:

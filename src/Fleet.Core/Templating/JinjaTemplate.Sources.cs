@@ -174,7 +174,8 @@ public sealed partial class JinjaTemplate
                     Walk(f.Else ?? [], inner, visit);
                     break;
                 case SetNode s:
-                    if (s.Value is { } value)
+                    // `set x = name` holds an undefined name as undefined (the renderer's UndefinedValue): only a use of x fails.
+                    if (s.Value is { } value && !(s.Targets.Count == 1 && UndefinedValue.IsReference(value)))
                     {
                         visit(s, value, scope);
                     }

@@ -40,6 +40,7 @@ public sealed class TemplateSourceLookupTests : IDisposable
     [InlineData("{% if known > 5 %}{{ lookup('template', 't.j2') }}{% endif %}\n")]
     [InlineData("{% set later = 1 %}{% include 'uses-later.j2' %}\n")]
     [InlineData("{% for later in [1] %}{% include 'uses-later.j2' %}{% endfor %}\n")]
+    [InlineData("{% macro opt(k, v) %}{% if v is defined %}{{ k }} {{ v }}{% endif %}{% endmacro %}{{ opt('Port', sshd_Port) }}{{ opt('X', cfg.x) }}{% set v = undefined %}\n")]
     public void Validate_TemplateSourceLookupsThatWork_AreAccepted(string template)
     {
         Write(template);

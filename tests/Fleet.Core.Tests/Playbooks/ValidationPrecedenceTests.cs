@@ -53,5 +53,28 @@ public sealed class ValidationPrecedenceTests : IDisposable
         Assert.Contains("bogus", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validate_SetFactReplacesARoleDefault_JudgesNotTheDefault()
+    {
+        // The role's default is {}; the set_fact before gives it ListenAddress (set_fact outranks defaults), so the use is checked when it runs.
+        _files.Write("roles/sshd/defaults/main.yml", "cfg: {}\nbase: { ListenAddress: [] }\n");
+        _files.Write("roles/sshd/tasks/main.yml", "- set_fact: { cfg: \"{{ base | combine(cfg) }}\" }\n- set_fact: { empty: \"{{ cfg.ListenAddress | length == 0 }}\" }\n");
+
+        var errors = Validate("- hosts: all\n  roles: [sshd]\n", "all:\n  hosts:\n    web-1:\n");
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_SetFactOfAnotherName_StillJudgesTheDefault()
+    {
+        _files.Write("roles/sshd/defaults/main.yml", "cfg: {}\n");
+        _files.Write("roles/sshd/tasks/main.yml", "- set_fact: { other: 1 }\n- set_fact: { empty: \"{{ cfg.ListenAddress | length == 0 }}\" }\n");
+
+        var errors = Validate("- hosts: all\n  roles: [sshd]\n", "all:\n  hosts:\n    web-1:\n");
+
+        Assert.Contains("has no attribute 'ListenAddress'", Assert.Single(errors).Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _files.Dispose();
 }

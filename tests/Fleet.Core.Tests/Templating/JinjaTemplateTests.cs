@@ -87,4 +87,25 @@ public sealed class JinjaTemplateTests
 
         Assert.Contains("t.j2:1:1: jinja2 override 'variable_start_string'", error.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Render_UndefinedMacroArgument_IsUndefinedInTheMacro()
+    {
+        const string text = "{% macro opt(key, value) %}{% set v = undefined %}{% if value is defined %}{{ key }} {{ value }}\n{% elif v is not defined %}{{ key }} unset\n{% endif %}{% endmacro %}{{ opt('Port', sshd_Port) }}{{ opt('Name', name) }}";
+
+        Assert.Equal("Port unset\nName web\n", Template.RenderFile(text, "t.j2", Vars, TemplateOptions.Ansible));
+    }
+
+    [Fact]
+    public void Render_UndefinedMacroArgumentUsed_FailsNamingTheOriginalVariable()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("{% macro opt(value) %}{{ value }}{% endmacro %}{{ opt(sshd_Port) }}", "t.j2", Vars, TemplateOptions.Ansible));
+
+        Assert.Contains("undefined variable 'sshd_Port'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_UndefinedArgumentOfAMethod_StillFails()
+    {
+        Assert.Throws<FleetInputException>(() => Template.RenderFile("{{ name.replace(missing, 'x') }}", "t.j2", Vars, TemplateOptions.Ansible));
+    }
 }

@@ -269,6 +269,12 @@ internal static class JinjaCorpus
         C("undefined in filter", "{{ missing | upper }}");
         C("undefined in macro", "{% macro m() %}{{ nope }}{% endmacro %}{{ m() }}");
         C("undefined concatenated", "{{ 'a' ~ missing }}");
+        // linux-system-roles sshd's macros: an undefined argument reaches the macro as undefined, as does a `set` of an undefined name
+        C("undefined macro argument", "{% macro opt(key, value) %}{% if value is defined %}{{ key }} {{ value }}\n{% endif %}{% endmacro %}{{ opt('Port', sshd_Port) }}{{ opt('Port', config['Port']) }}{{ opt('Name', name) }}{{ opt('Kw', value=missing) }}|");
+        C("undefined macro argument used", "{% macro opt(value) %}{{ value }}{% endmacro %}{{ opt(missing) }}");
+        C("set of undefined", "{% set value = undefined %}{% if value is not defined %}unset{% endif %} {{ value | default('d') }}");
+        C("set of undefined used", "{% set value = missing %}{{ value }}");
+        C("undefined argument of a filter", "{{ name | replace(missing, 'x') }}");
         C("defined guard", "{% if missing is defined and missing > 1 %}x{% else %}guarded{% endif %}");
         C("default guard", "{{ (missing | default([])) | length }}");
         C("syntax error unclosed", "{{ name ");

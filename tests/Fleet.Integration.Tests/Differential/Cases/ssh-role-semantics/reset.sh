@@ -1,0 +1,1 @@
+rm -rf /srv/diff-ssh-role-semantics
