@@ -1,5 +1,6 @@
 # The oracle of JinjaDifferentialTests: Debian's python3-jinja2 configured as Ansible configures it (trim_blocks,
-# keep_trailing_newline, Ansible's undefined, None printed as ''), with Ansible's own filter and test plugins
+# Ansible's undefined, None printed as ''; no keep_trailing_newline: as Ansible's Templar.do_template, the template's own trailing
+# newlines are added back after rendering, an included template's are not), with Ansible's own filter and test plugins
 # (bool, ternary, combine, regex_*, to_*json/yaml, comment, password_hash via crypt(3), version, ...) installed from
 # Debian's ansible package; a case with a search path loads include/import/extends templates from it (Jinja's
 # FileSystemLoader, as Ansible's template module). One process renders the whole corpus: argv[1] is the corpus (JSON), argv[2] the results.
@@ -20,7 +21,6 @@ def environment(options, searchpath):
         loader=FileSystemLoader(searchpath) if searchpath else None,
         trim_blocks=options.get("trim_blocks", True),
         lstrip_blocks=options.get("lstrip_blocks", False),
-        keep_trailing_newline=True,
         undefined=AnsibleUndefined,
         finalize=lambda value: "" if value is None else value,
     )
@@ -35,6 +35,16 @@ def environment(options, searchpath):
     return env
 
 
+def trailing_newlines(text):
+    return len(text) - len(text.rstrip("\n"))
+
+
+def with_trailing_newlines(template, output):
+    # Ansible's preserve_trailing_newlines: the newlines Jinja dropped from the end of the template itself come back.
+    missing = trailing_newlines(template) - trailing_newlines(output)
+    return output + "\n" * missing if missing > 0 else output
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         corpus = json.load(f)
@@ -42,7 +52,7 @@ def main():
     for case in corpus["cases"]:
         try:
             env = environment(case.get("options", {}), case.get("searchpath"))
-            output = env.from_string(case["template"]).render(**corpus["vars"])
+            output = with_trailing_newlines(case["template"], env.from_string(case["template"]).render(**corpus["vars"]))
             results.append({"name": case["name"], "output": output})
         except Exception as e:  # the test only needs to know that Jinja refused
             results.append({"name": case["name"], "error": type(e).__name__ + ": " + str(e)})
