@@ -38,6 +38,9 @@ internal static class AptRepository
         "libpam-tmpdir", "needrestart", "unattended-upgrades", "acct", "sysstat", "auditd", "apparmor-utils",
         "bsd-mailx", "postfix", "sudo", "openssh-server", "cron", "rsyslog", "iptables", "logrotate", "libpam-pwquality",
         "aide", "aide-common", "usbguard", "apt-listchanges", "apparmor", "python3-systemd", "libpam-passwdqc", "kmod",
+        // A public role's packages: konstruktoid/ansible-role-hardening's Debian list, its python modules, and rng-tools (virtual: this).
+        "apparmor-profiles", "audispd-plugins", "cracklib-runtime", "gnupg2", "haveged", "libpam-apparmor", "libpam-cap", "tcpd", "vlock",
+        "wamerican", "python3-pexpect", "python3-passlib", "rng-tools-debian",
     ];
 
     /// <summary>

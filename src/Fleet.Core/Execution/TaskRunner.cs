@@ -101,8 +101,9 @@ internal sealed partial class TaskRunner
         TaskResult result;
         try
         {
-            var items = Loops.Of(task, scope, TaskFiles.SearchDirectories(play, task, EngineActions.Find(task.Module)?.LoopFolder ?? "files"));
-            result = task.Keywords.Loop is not null && items.Count == 0
+            var items = LoopItems(play, task, frame, scope, out var skipped);
+            result = skipped is not null ? SkippedByCondition(play, named, skipped)
+                : task.Keywords.Loop is not null && items.Count == 0
                 ? Outcome(play, named, TaskOutcome.Skipped, message: "no items in the loop")
                 : await RunItemsAsync(run, task, named, frame, scope, items, cancellationToken).ConfigureAwait(false);
         }
@@ -145,6 +146,53 @@ internal sealed partial class TaskRunner
         }
 
         return result;
+    }
+
+    /// <summary>A task or item skipped by a false condition, with the result Ansible registers for it.</summary>
+    private static TaskResult SkippedByCondition(Play play, TaskDefinition named, string condition) =>
+        Outcome(play, named, TaskOutcome.Skipped, message: $"condition false: {condition}") with
+        {
+            Result = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["changed"] = false,
+                ["failed"] = false,
+                ["skipped"] = true,
+                ["skip_reason"] = "Conditional result was False",
+                ["false_condition"] = condition,
+            },
+        };
+
+    /// <summary>
+    /// The task's loop items. As Ansible: when the loop cannot be computed (an undefined variable) but the task's conditions, read
+    /// without an item, are false, the task is skipped (<paramref name="skipped"/> says which condition) instead of failing.
+    /// </summary>
+    private static IReadOnlyList<object?> LoopItems(Play play, TaskDefinition task, Frame frame, IVariableLookup scope, out string? skipped)
+    {
+        skipped = null;
+        try
+        {
+            return Loops.Of(task, scope, TaskFiles.SearchDirectories(play, task, EngineActions.Find(task.Module)?.LoopFolder ?? "files"));
+        }
+        catch (FleetInputException) when (task.Keywords.Loop is not null)
+        {
+            string? why;
+            try
+            {
+                why = Conditions.FirstFalse(task, frame, scope);
+            }
+            catch (FleetInputException)
+            {
+                why = null; // a condition that needs the item: the loop's own error is the one to report
+            }
+
+            if (why is null)
+            {
+                throw;
+            }
+
+            skipped = why;
+            return [];
+        }
     }
 
     /// <summary>Prepares every item (its facts all read in one trip, with the rest of the play's), runs them in order, and makes their results one.</summary>
@@ -222,17 +270,7 @@ internal sealed partial class TaskRunner
             var itemResult = plan switch
             {
                 { Error: { } error } => Outcome(play, named, TaskOutcome.Failed, message: error),
-                { Skip: { } skip } => Outcome(play, named, TaskOutcome.Skipped, message: $"condition false: {skip}") with
-                {
-                    Result = new Dictionary<string, object?>(StringComparer.Ordinal)
-                    {
-                        ["changed"] = false,
-                        ["failed"] = false,
-                        ["skipped"] = true,
-                        ["skip_reason"] = "Conditional result was False",
-                        ["false_condition"] = skip,
-                    },
-                },
+                { Skip: { } skip } => SkippedByCondition(play, named, skip),
                 _ => await RunItemAsync(run, named, frame, plan.Site, plan.Ready, plan.Scope, become, plans.Skip(i + 1).Where(p => p.Ready is not null && p.Site == plan.Site).SelectMany(p => p.Ready!.Facts), cancellationToken).ConfigureAwait(false),
             };
             if (plan.Item != Loops.NoItem)

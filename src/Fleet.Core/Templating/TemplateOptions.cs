@@ -51,12 +51,9 @@ public sealed record TemplateOptions(bool TrimBlocks = true, bool LstripBlocks =
                 throw new FleetInputException(new SourceLocation(file, 1, 1), $"jinja2 override '{key}' is not supported by Fleet (it takes trim_blocks, lstrip_blocks, keep_trailing_newline)");
             }
 
-            var flag = parts[1].Trim() switch
-            {
-                "True" or "1" => true,
-                "False" or "0" => false,
-                var other => throw new FleetInputException(new SourceLocation(file, 1, 1), $"jinja2 override '{key}': '{other}' is not True or False"),
-            };
+            var value = parts[1].Trim();
+            var flag = LiteralTruth(value)
+                ?? throw new FleetInputException(new SourceLocation(file, 1, 1), $"jinja2 override '{key}': '{value}' is not a Python literal (write True or False)");
             options = key switch
             {
                 "trim_blocks" => options with { TrimBlocks = flag },
@@ -67,4 +64,18 @@ public sealed record TemplateOptions(bool TrimBlocks = true, bool LstripBlocks =
 
         return (options, eol < 0 ? "" : text[(eol + 1)..]);
     }
+
+    /// <summary>
+    /// How Jinja reads an override's value: Ansible takes it with Python's literal_eval and Jinja tests it for truth, so True, a
+    /// non-zero number and a non-empty quoted string ("true", and "false" too) are true; False, None, 0 and '' false; null when
+    /// the value is no literal (Ansible's error).
+    /// </summary>
+    private static bool? LiteralTruth(string value) => value switch
+    {
+        "True" => true,
+        "False" or "None" => false,
+        [var open, .. var inner, var close] when open == close && open is '"' or '\'' => inner.Length > 0,
+        _ when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) => number != 0,
+        _ => null,
+    };
 }

@@ -107,7 +107,7 @@ public sealed class ServiceModuleTests : IDisposable
     {
         var plan = Plan(new ServiceModule(), Args(("name", "nosuch"), ("state", "started")), Unit("nosuch", "inactive", "", load: "not-found"));
 
-        Assert.Equal("no such service: nosuch (systemd has no unit nosuch.service)", Assert.IsType<PlanFailure>(plan).Message);
+        Assert.Equal("Could not find the requested service nosuch: host", Assert.IsType<PlanFailure>(plan).Message);
     }
 
     [Theory]
@@ -267,7 +267,7 @@ public sealed class ServiceModuleTests : IDisposable
         var missing = Plan(new ServiceModule(), Args(("name", "nosuch"), ("state", "started")), "manager=sysv\nsysv\tnosuch\tmissing\n");
         var masked = Plan(new SystemdModule(), Args(("name", "cron"), ("masked", true)), Sysv("cron", 0, enabled: true));
 
-        Assert.Equal("no such service: nosuch (no /etc/init.d/nosuch)", Assert.IsType<PlanFailure>(missing).Message);
+        Assert.Equal("Could not find the requested service nosuch: host", Assert.IsType<PlanFailure>(missing).Message);
         Assert.Equal("masked needs systemd: this host's service manager is SysV init", Assert.IsType<PlanFailure>(masked).Message);
     }
 

@@ -80,6 +80,23 @@ public sealed class JinjaTemplateTests
     public void RenderFile_Jinja2HeaderLine_SetsTheOptions_AndIsNotRendered() =>
         Assert.Equal("x\n", Template.RenderFile("#jinja2: trim_blocks:True, lstrip_blocks:True\n  {% if true %}\nx\n  {% endif %}\n", "t.j2", Vars, TemplateOptions.Ansible with { TrimBlocks = false }));
 
+    // Ansible reads a value with Python's literal_eval and Jinja tests it for truth: a quoted "true" (and even "false") is true.
+    [Theory]
+    [InlineData("trim_blocks: \"true\", lstrip_blocks: \"true\"", "x\n")]
+    [InlineData("trim_blocks: 1, lstrip_blocks: 'yes'", "x\n")]
+    [InlineData("trim_blocks: False, lstrip_blocks: None", "  \nx\n  \n")]
+    [InlineData("trim_blocks: 0, lstrip_blocks: ''", "  \nx\n  \n")]
+    public void RenderFile_Jinja2HeaderValues_AreReadAsPythonLiteralsForTruth(string header, string expected) =>
+        Assert.Equal(expected, Template.RenderFile($"#jinja2: {header}\n  {{% if true %}}\nx\n  {{% endif %}}\n", "t.j2", Vars, TemplateOptions.Ansible));
+
+    [Fact]
+    public void RenderFile_Jinja2HeaderValueThatIsNoLiteral_IsALocatedError()
+    {
+        var error = Assert.Throws<FleetInputException>(() => Template.RenderFile("#jinja2: trim_blocks: yes\nx\n", "t.j2", Vars, TemplateOptions.Ansible));
+
+        Assert.Contains("t.j2:1:1: jinja2 override 'trim_blocks': 'yes' is not a Python literal", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void RenderFile_Jinja2HeaderWithAnOptionFleetLacks_IsAnErrorNamingIt()
     {

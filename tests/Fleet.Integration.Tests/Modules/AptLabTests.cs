@@ -104,7 +104,7 @@ public sealed class AptLabTests(LabFixture lab)
         var tasks = Assert.Single(report.Hosts).Tasks;
         Assert.Equal(TaskOutcome.Ok, tasks[0].Status);
         Assert.Equal(TaskOutcome.Failed, tasks[1].Status);
-        Assert.Equal("no package matching 'fleet-no-such-package' is available", tasks[1].Message);
+        Assert.Equal("No package matching 'fleet-no-such-package' is available", tasks[1].Message);
         Assert.False(tasks[1].Result.ContainsKey("rc"), "apt-get ran for a package no source has");
     }
 

@@ -122,7 +122,7 @@ public sealed class ServiceLabTests(LabFixture lab)
             """);
 
         var tasks = Assert.Single(report.Hosts).Tasks;
-        Assert.Equal("no such service: fleet-no-such-service (no /etc/init.d/fleet-no-such-service)", tasks[0].Message);
+        Assert.Equal("Could not find the requested service fleet-no-such-service: host", tasks[0].Message);
         Assert.Equal("masked needs systemd: this host's service manager is SysV init", tasks[1].Message);
         Assert.All(tasks, t => Assert.Equal(TaskOutcome.Failed, t.Status));
     }

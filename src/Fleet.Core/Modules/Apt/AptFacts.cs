@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Fleet.Core.Facts;
 using Fleet.Core.Remote;
 
@@ -37,6 +38,18 @@ public sealed record AptPackages(IReadOnlyList<DpkgPackage> Packages, IReadOnlyD
         return matches.FirstOrDefault(p => p.Installed) ?? matches.FirstOrDefault(p => p.ConfigFilesOnly) ?? matches.FirstOrDefault();
     }
 
+    /// <summary>apt's real package names each pattern of the task matches (read only for patterns). The default is none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Matches { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The packages that provide each name with no candidate of its own (a virtual package). The default is none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Providers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The real packages a pattern matches, sorted; empty when none does.</summary>
+    public IReadOnlyList<string> MatchesOf(string pattern) => Matches.GetValueOrDefault(pattern) ?? [];
+
+    /// <summary>The packages that provide a virtual name; empty when it is no virtual package.</summary>
+    public IReadOnlyList<string> ProvidersOf(string name) => Providers.GetValueOrDefault(name) ?? [];
+
     /// <summary>apt's candidate for a name, or null when candidates were not read or apt does not know the name.</summary>
     public AptCandidate? CandidateOf(string name)
     {
@@ -61,6 +74,8 @@ public sealed record AptPackagesFact(NameList Names, bool Candidates) : Fact<Apt
 {
     private const string CandidatesMarker = "@@fleet-apt-candidates@@";
     private const string PolicyMarker = "@@fleet-apt-policy@@";
+    private const string ProvidersMarker = "@@fleet-apt-providers@@";
+    private const string MatchesMarker = "@@fleet-apt-matches@@";
 
     /// <summary>The dpkg-query format: status, name, architecture, version, tab-separated.</summary>
     internal const string QueryFormat = "${db:Status-Status}\\t${Package}\\t${Architecture}\\t${Version}\\n";
@@ -69,7 +84,11 @@ public sealed record AptPackagesFact(NameList Names, bool Candidates) : Fact<Apt
     public override string Description => "packages " + string.Join(", ", Names);
 
     /// <inheritdoc />
-    public override IReadOnlyList<Subject> Subjects => [.. Names.Select(n => Subject.Package(PackageRequest.SplitArch(n).Name)), Subject.Tree(AptCacheFact.ListsDirectory)];
+    public override IReadOnlyList<Subject> Subjects =>
+        [.. Names.Select(n => Subject.Package(PackageRequest.IsPatternName(n) ? null : PackageRequest.SplitArch(n).Name)), Subject.Tree(AptCacheFact.ListsDirectory)];
+
+    /// <summary>The task's names that are patterns (expanded over apt's names, never given to apt-cache policy).</summary>
+    private IEnumerable<string> Patterns => Names.Where(PackageRequest.IsPatternName);
 
     /// <inheritdoc />
     public override string Command
@@ -77,30 +96,59 @@ public sealed record AptPackagesFact(NameList Names, bool Candidates) : Fact<Apt
         get
         {
             var names = Sh.Command(Names);
+            var exact = Names.Where(n => !PackageRequest.IsPatternName(n)).ToList();
             var script = new StringBuilder();
             script.Append(CultureInfo.InvariantCulture, $"q=$(dpkg-query -W -f='{QueryFormat}' -- {names} 2>/dev/null)\n");
             script.Append("printf '%s\\n' \"$q\"\n");
+            if (Patterns.Any())
+            {
+                // apt-cache pkgnames lists the real packages apt knows, as Python's apt.Cache iterates them; grep keeps the matches.
+                var expressions = Patterns.SelectMany(p => new[] { "-e", PackageRequest.PatternRegex(p) });
+                script.Append(CultureInfo.InvariantCulture, $"echo '{MatchesMarker}'; apt-cache pkgnames 2>/dev/null | grep -xE {Sh.Command(expressions)}\n");
+            }
+
             script.Append(CultureInfo.InvariantCulture, $"echo '{CandidatesMarker}'\n");
+            if (exact.Count == 0)
+            {
+                return script.ToString();
+            }
+
             if (Candidates)
             {
-                script.Append(CultureInfo.InvariantCulture, $"echo '{PolicyMarker}'; apt-cache policy -- {names}\n");
-                return script.ToString();
+                script.Append(CultureInfo.InvariantCulture, $"echo '{PolicyMarker}'; p=$(apt-cache policy -- {Sh.Command(exact)}); printf '%s\\n' \"$p\"\n");
+                return script.Append(ProvidersScript).ToString();
             }
 
             // Only when a package is missing: apt-cache loads the whole cache, a no-op run of installed packages need not pay for it.
             // The test is the shell's own `case` on dpkg-query's lines (tab-separated), no process per name.
             script.Append("nl='\n'; tab=$(printf '\\t'); need=\n");
-            foreach (var name in Names)
+            foreach (var name in exact)
             {
                 var (bare, arch) = PackageRequest.SplitArch(name);
                 var line = arch is null ? $"${{nl}}installed${{tab}}{Sh.Quote(bare)}${{tab}}" : $"${{nl}}installed${{tab}}{Sh.Quote(bare)}${{tab}}{Sh.Quote(arch)}${{tab}}";
                 script.Append(CultureInfo.InvariantCulture, $"case \"$nl$q\" in *{line}*) ;; *) need=1 ;; esac\n");
             }
 
-            script.Append(CultureInfo.InvariantCulture, $"if [ -n \"$need\" ]; then echo '{PolicyMarker}'; apt-cache policy -- {names}; fi\n");
-            return script.ToString();
+            script.Append(CultureInfo.InvariantCulture, $"if [ -n \"$need\" ]; then echo '{PolicyMarker}'; p=$(apt-cache policy -- {Sh.Command(exact)}); printf '%s\\n' \"$p\"\n");
+            return script.Append(ProvidersScript).Append("fi\n").ToString();
         }
     }
+
+    /// <summary>
+    /// For the names apt-cache policy gave no candidate: the packages that provide them (apt-cache showpkg's last section, "virtual
+    /// provider" lines) and dpkg's state of those, so a virtual package is planned as Ansible's apt does.
+    /// </summary>
+    private static string ProvidersScript => $$"""
+        v=$(printf '%s\n' "$p" | awk '/^[^ ].*:$/ { n = substr($0, 1, length($0) - 1) } /^  Candidate: \(none\)$/ { print n }')
+        if [ -n "$v" ]; then
+          echo '{{ProvidersMarker}}'
+          pv=$(apt-cache showpkg -- $v 2>/dev/null | awk '/^Package: / { n = $2; r = 0; next } /^Reverse Provides: / { r = 1; next } r && NF { print n " " $1 }' | sort -u)
+          printf '%s\n' "$pv"
+          echo '{{CandidatesMarker}}'
+          [ -z "$pv" ] || dpkg-query -W -f='{{QueryFormat}}' -- $(printf '%s\n' "$pv" | cut -d' ' -f2 | sort -u) 2>/dev/null
+        fi
+
+        """;
 
     /// <inheritdoc />
     public override AptPackages Parse(string stdout, int exitCode)
@@ -113,8 +161,37 @@ public sealed record AptPackagesFact(NameList Names, bool Candidates) : Fact<Apt
         }
 
         // apt-cache policy prints nothing for a name no source has: the marker says whether it ran.
+        var matchesAt = stdout.IndexOf(MatchesMarker, StringComparison.Ordinal);
         var policy = stdout.IndexOf(PolicyMarker, marker, StringComparison.Ordinal);
-        return new AptPackages(ParseQuery(stdout[..marker]), policy < 0 ? null : ParsePolicy(stdout[(policy + PolicyMarker.Length)..]));
+        var providersAt = stdout.IndexOf(ProvidersMarker, marker, StringComparison.Ordinal);
+        var providerStateAt = providersAt < 0 ? -1 : stdout.IndexOf(CandidatesMarker, providersAt, StringComparison.Ordinal);
+        var packages = ParseQuery(stdout[..(matchesAt >= 0 ? matchesAt : marker)]).ToList();
+        var providers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (providersAt >= 0 && providerStateAt > providersAt)
+        {
+            foreach (var group in stdout[(providersAt + ProvidersMarker.Length)..providerStateAt].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => l.Split(' ')).Where(f => f.Length == 2).GroupBy(f => f[0], f => f[1], StringComparer.Ordinal))
+            {
+                providers[group.Key] = [.. group.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            }
+
+            packages.AddRange(ParseQuery(stdout[(providerStateAt + CandidatesMarker.Length)..]).Where(p => !packages.Contains(p)).ToList());
+        }
+
+        var matches = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (matchesAt >= 0)
+        {
+            var known = stdout[(matchesAt + MatchesMarker.Length)..marker].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var pattern in Patterns)
+            {
+                // As Ansible: a pattern without :arch matches only the native names.
+                var regex = new Regex(PackageRequest.PatternRegex(pattern), RegexOptions.CultureInvariant);
+                matches[pattern] = [.. known.Where(n => (pattern.Contains(':', StringComparison.Ordinal) || !n.Contains(':', StringComparison.Ordinal)) && regex.IsMatch(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            }
+        }
+
+        var policyText = policy < 0 ? null : stdout[(policy + PolicyMarker.Length)..(providersAt >= 0 ? providersAt : stdout.Length)];
+        return new AptPackages(packages, policyText is null ? null : ParsePolicy(policyText)) { Matches = matches, Providers = providers };
     }
 
     /// <summary>Parses dpkg-query lines in <see cref="QueryFormat"/>.</summary>

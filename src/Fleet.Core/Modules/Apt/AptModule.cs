@@ -143,15 +143,26 @@ public partial class AptModule : Module
         {
             return DebInstall.Plan(task, facts, cacheDue, cacheDue ? UpdateScript(task) : "");
         }
-        var state = task.Packages.Count > 0 ? facts.Get(task.PackagesFact) : new AptPackages([], null);
+        var packagesFact = task.PackagesFact;
+        var state = task.Packages.Count > 0 ? facts.Get(packagesFact) : new AptPackages([], null);
+        if (task.Packages.FirstOrDefault(p => p.IsPattern && state.MatchesOf(p.Name).Count == 0) is { } unmatched)
+        {
+            return new PlanFailure($"No package(s) matching '{unmatched.Name}' available"); // Ansible's words
+        }
+
+        // As Ansible: each pattern stands for the real packages it matches, and the task goes on with those names.
+        var expanded = task.Packages.SelectMany(p => p.IsPattern ? state.MatchesOf(p.Name).Select(n => new PackageRequest(n, null)) : [p]).Distinct().ToList();
+        var matched = expanded.Except(task.Packages).ToHashSet();
+        task = task with { Packages = expanded };
         var actions = new List<PackageAction>();
         foreach (var request in task.Packages)
         {
             if (Decide(task, request, state, cacheDue) is { } action)
             {
-                if (action.Kind == "install" && !cacheDue && state.Candidates is not null && state.CandidateOf(request.Name)?.Candidate is null)
+                var known = matched.Contains(request) || state.ProvidersOf(request.Name).Count > 0;
+                if (action.Kind == "install" && !known && !cacheDue && state.Candidates is not null && state.CandidateOf(request.Name)?.Candidate is null)
                 {
-                    return new PlanFailure($"no package matching '{request.Name}' is available");
+                    return new PlanFailure($"No package matching '{request.Name}' is available"); // Ansible's words
                 }
 
                 actions.Add(action);
@@ -205,7 +216,7 @@ public partial class AptModule : Module
         {
             Data = data,
             DiffSource = task.Packages.Count == 0 ? null : () => PackageDiff(task, state, actions),
-            Predicted = task.Packages.Count == 0 || afterUpdate.Count > 0 ? null : new Dictionary<Fact, object> { [task.PackagesFact] = Predict(state, actions) },
+            Predicted = task.Packages.Count == 0 || afterUpdate.Count > 0 ? null : new Dictionary<Fact, object> { [packagesFact] = Predict(state, actions) },
         };
     }
 
@@ -215,6 +226,11 @@ public partial class AptModule : Module
         var installed = state.Find(request.Name);
         var isInstalled = installed?.Installed == true;
         var candidate = state.CandidateOf(request.Name)?.Candidate;
+        if (!isInstalled && task.State != "absent" && state.ProvidersOf(request.Name) is [var provider] && state.Find(provider)?.Installed == true)
+        {
+            return null; // as Ansible: a virtual package that one installed package provides is installed
+        }
+
         switch (task.State)
         {
             case "absent":

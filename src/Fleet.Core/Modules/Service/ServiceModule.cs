@@ -170,7 +170,7 @@ public partial class ServiceModule : Module
         var before = states.Get(name);
         if (!before.Exists)
         {
-            return new PlanFailure($"no such service: {name} (no /etc/init.d/{name})");
+            return new PlanFailure($"Could not find the requested service {name}: host"); // Ansible's words, which roles' failed_when test
         }
 
         var q = Sh.Quote(name);
@@ -219,7 +219,7 @@ public partial class ServiceModule : Module
 
         if (!reload && !before.Exists)
         {
-            return new PlanFailure($"no such service: {name} (systemd has no unit {UnitName(name)})");
+            return new PlanFailure($"Could not find the requested service {name}: host"); // Ansible's words, which roles' failed_when test
         }
 
         var current = before;
