@@ -29,7 +29,7 @@ internal sealed class VarnamesLookup : ILookupPlugin
                 continue;
             }
 
-            names ??= context.Variables.Names.ToList();
+            names ??= context.Variables.Names.Distinct(StringComparer.Ordinal).ToList();
             found.AddRange(Python.Timed(pattern, ignoreCase: false, multiline: false, regex => names.Where(n => regex.IsMatch(n)).ToList()));
         }
 
